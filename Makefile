@@ -1,0 +1,45 @@
+# Two commands do all set-up from a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint typecheck bench screenshot clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(STAMP)
+
+## Open the app on the built-in demo project.
+run: $(STAMP)
+	$(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/demo.db" demo --if-missing
+	$(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/demo.db" gui
+
+## Lint, type-check and run the whole suite headless.
+test: $(TEST_STAMP)
+	$(BIN)/ruff check annotator ui tests benchmarks
+	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check annotator ui tests benchmarks
+	$(BIN)/ruff format --check annotator ui tests benchmarks
+
+bench: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
+
+screenshot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/demo.db" demo --if-missing
+	QT_QPA_PLATFORM=offscreen $(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/demo.db" gui --screenshot docs/screenshot.png
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,26 @@
+"""Errors the core raises; each names what the user can act on."""
+
+from __future__ import annotations
+
+
+class AnnotatorError(Exception):
+    """Base of every error the core raises on purpose (the CLI prints these without a traceback)."""
+
+
+class ValidationError(AnnotatorError):
+    """A change was refused because it would break an invariant (bad offsets, duplicate, wrong type)."""
+
+
+class NotFoundError(AnnotatorError):
+    """A project, document, label, annotation or annotator that was asked for does not exist."""
+
+
+class InputError(AnnotatorError):
+    """A file could not be read or parsed; names the file, line (when known) and reason."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {reason}")
