@@ -1,0 +1,278 @@
+"""The ``annotator`` command. Its sub-command names are a contract: scripts rely on them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from annotator import __version__
+from annotator.errors import AnnotatorError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from annotator.store import open_store
+
+    return open_store(args.db)
+
+
+def _project_id(store: Any, args: argparse.Namespace) -> int:
+    from annotator.ops.projects import find_project
+
+    with store.session() as session:
+        return find_project(session, args.project).id
+
+
+@contextmanager
+def _progress(total: int | None, unit: str, what: str) -> Any:
+    """A progress bar on stderr when it is a terminal (tqdm switches itself off otherwise)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit=unit, desc=what, file=sys.stderr, disable=None, leave=False)
+    try:
+        yield bar.update
+    finally:
+        bar.close()
+
+
+def _print_table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
+    table = [list(map(str, header))] + [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from annotator.ops.projects import create_project
+
+    store = _store(args)
+    with store.transaction() as tx:
+        project = create_project(tx, args.name, language=args.language)
+    print(f"created project {project.name!r} (id {project.id}) in {store.url}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from annotator.demo import DEMO_NAME, create_demo
+    from annotator.model import Project
+
+    store = _store(args)
+    with store.session() as session:
+        exists = session.scalar(select(Project.id).where(Project.name == DEMO_NAME)) is not None
+    if exists:
+        if args.if_missing:
+            return 0
+        raise AnnotatorError(f"a project named {DEMO_NAME!r} exists already in {store.url}")
+    project, result = create_demo(store)
+    print(f"created demo project {project.name!r}: {result.summary()}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.importing import read_all
+    from annotator.ops.documents import import_records
+
+    store = _store(args)
+    project_id = _project_id(store, args)
+    records = read_all([Path(p) for p in args.paths], args.format, args.text_field)
+    with _progress(len(records), "doc", "importing") as tick, store.transaction() as tx:
+        result = import_records(
+            tx, project_id, records, annotator=args.annotator, create_labels=args.create_labels, progress=tick
+        )
+    print(result.summary())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.export import export
+    from annotator.queries import document_count
+
+    store = _store(args)
+    project_id = _project_id(store, args)
+    with store.session() as session:
+        total = document_count(session, project_id)
+        with _progress(total, "doc", "exporting") as tick:
+            report = export(session, project_id, args.format, Path(args.output), tick)
+    print(report.summary())
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from annotator.queries import document_rows
+
+    store = _store(args)
+    project_id = _project_id(store, args)
+    with store.session() as session:
+        rows = document_rows(session, project_id)
+    if args.json:
+        print(json.dumps([{"id": r.id, "title": r.title, "status": r.status, "spans": r.spans} for r in rows]))
+    else:
+        _print_table([(r.id, r.status, r.spans, r.title or "") for r in rows], ["id", "status", "spans", "title"])
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from annotator.queries import stats
+
+    store = _store(args)
+    project_id = _project_id(store, args)
+    with store.session() as session:
+        data = stats(session, project_id)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    print(f"documents: {data['documents']}  " + "  ".join(f"{k}: {v}" for k, v in data["documents_by_status"].items()))
+    print(f"spans: {data['spans']}")
+    for key, title in (("spans_by_label", "  by label"), ("spans_by_annotator", "  by annotator")):
+        print(title + ": " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
+    print(f"relations: {data['relations']}  " + ", ".join(f"{k} {v}" for k, v in data["relations_by_type"].items()))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from annotator.ops.documents import set_status
+
+    store = _store(args)
+    with store.transaction() as tx:
+        set_status(tx, args.doc_ids, args.status)
+    print(f"{len(args.doc_ids)} document(s) marked {args.status}")
+    return 0
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from annotator.ops.annotations import create_span
+    from annotator.ops.labels import get_label
+    from annotator.ops.projects import ensure_annotator
+
+    store = _store(args)
+    project_id = _project_id(store, args)
+    with store.transaction() as tx:
+        label = get_label(tx, project_id, args.label)
+        annotator = ensure_annotator(tx, project_id, args.annotator)
+        span = create_span(tx, args.doc_id, args.start, args.end, label.id, annotator.id)
+    print(span.id)
+    return 0
+
+
+def cmd_unannotate(args: argparse.Namespace) -> int:
+    from annotator.ops.annotations import delete_spans
+
+    store = _store(args)
+    with store.transaction() as tx:
+        _spans, relations = delete_spans(tx, [args.span_id])
+    print(f"deleted span {args.span_id}" + (f" and {len(relations)} relation(s)" if relations else ""))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    store = _store(args)
+    print(f"backed up to {store.backup(Path(args.output))}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from ui.app import main as gui_main
+    except ImportError as exc:  # the GUI is an optional face on the same core
+        raise AnnotatorError(f"the GUI could not start: {exc}") from exc
+    return gui_main(db=args.db, project=args.project, screenshot=args.screenshot)
+
+
+def _parser() -> argparse.ArgumentParser:
+    from annotator.cli_labels import add_label_commands
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database URL (default: $ANNOTATOR_DB or a SQLite file in your data folder)")
+    common.add_argument("--project", help="project name (default: the only project in the database)")
+    parser = argparse.ArgumentParser(
+        prog="annotator", description="Tag claims, quotes and actors in news articles.", parents=[common]
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_, parents=[common])
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("init", cmd_init, "create a project with the default label schema")
+    p.add_argument("--name", default="Project", help="project name (default: Project)")
+    p.add_argument("--language", help="language code for tokenisation (default: en)")
+
+    p = command("demo", cmd_demo, "create the built-in demo project")
+    p.add_argument("--if-missing", action="store_true", help="do nothing when the demo project exists")
+
+    p = command("import", cmd_import, "import documents (one transaction: a bad file imports nothing)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
+    p.add_argument("--format", default="auto", choices=["auto", "txt", "md", "html", "jsonl", "csv", "native"])
+    p.add_argument("--annotator", help="annotator of imported spans that name none")
+    p.add_argument("--text-field", default="text", help="JSONL/CSV field holding the text (default: text)")
+    p.add_argument("--create-labels", action="store_true", help="add labels the files use but the project lacks")
+
+    p = command("export", cmd_export, "export the project")
+    p.add_argument("--format", default="jsonl", help="output format (default: jsonl, the native format)")
+    p.add_argument("-o", "--output", required=True, help="output file (written atomically)")
+
+    p = command("docs", cmd_docs, "list documents with id, title, status and span count")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = command("stats", cmd_stats, "count documents, spans per label and annotator, relations")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    p = command("status", cmd_status, "mark documents new, in progress or done")
+    p.add_argument("status", choices=["new", "in progress", "done"])
+    p.add_argument("doc_ids", nargs="+", type=int, metavar="DOC_ID")
+
+    add_label_commands(command)
+
+    p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
+    p.add_argument("doc_id", type=int, metavar="DOC_ID")
+    p.add_argument("start", type=int, metavar="START")
+    p.add_argument("end", type=int, metavar="END")
+    p.add_argument("label", metavar="LABEL")
+    p.add_argument("--annotator", required=True, help="who made the span")
+
+    p = command("unannotate", cmd_unannotate, "delete a span (and its relations)")
+    p.add_argument("span_id", type=int, metavar="SPAN_ID")
+
+    p = command("backup", cmd_backup, "copy a SQLite database safely (online backup)")
+    p.add_argument("-o", "--output", required=True, help="backup file")
+
+    p = command("gui", cmd_gui, "open the desktop app")
+    p.add_argument("--screenshot", metavar="PNG", help="render the main window to PNG and exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except AnnotatorError as exc:
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("annotator: interrupted; nothing was written by the unfinished step", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            print(f"annotator: database error: {exc.__class__.__name__}: {exc.args[0]}", file=sys.stderr)
+            return 1
+        if isinstance(exc, OSError):
+            print(f"annotator: error: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""The project's own JSONL: one document per line with its spans and relations.
+
+Offsets are code points, end exclusive; every span carries its text so a reader can check it.
+See README.md ("Native JSONL") for the field list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import InputError
+from annotator.formats.encoding import decode
+from annotator.queries import ExportDoc
+from annotator.records import DocRecord, RelationRecord, SpanRecord
+
+FIELDS = ("title", "author", "published", "source_url", "source_file", "status")
+
+
+def to_json(doc: ExportDoc, labels: dict[int, str], types: dict[int, str], people: dict[int, str]) -> dict[str, Any]:
+    d = doc.document
+    line: dict[str, Any] = {"id": d.id, "text": d.text}
+    for name in FIELDS:
+        value = getattr(d, name)
+        if value is not None:
+            line[name] = value
+    line["meta"] = d.meta or {}
+    line["hash"] = d.content_hash
+    line["spans"] = [
+        {
+            "id": s.id,
+            "start": s.start,
+            "end": s.end,
+            "label": labels[s.label_id],
+            "text": s.text,
+            "annotator": people[s.annotator_id],
+        }
+        for s in doc.spans
+    ]
+    line["relations"] = [
+        {"id": r.id, "from": r.source_id, "to": r.target_id, "type": types[r.type_id], "annotator": people[r.annotator_id]}
+        for r in doc.relations
+    ]
+    return line
+
+
+def _need(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], path: Path, line: int, what: str) -> Any:
+    if key not in obj:
+        raise InputError(str(path), f"{what} has no {key!r} field", line)
+    value = obj[key]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise InputError(str(path), f"{what}: {key!r} must be {getattr(kind, '__name__', kind)}", line)
+    return value
+
+
+def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
+    """One parsed JSON line → DocRecord, with the file and line in every error."""
+    if not isinstance(obj, dict):
+        raise InputError(str(path), "expected a JSON object", line)
+    text = _need(obj, "text", str, path, line, "document")
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise InputError(str(path), "'meta' must be an object", line)
+    record = DocRecord(text=text, meta=meta, line=line, source_file=str(path))
+    for name in FIELDS:
+        value = obj.get(name)
+        if value is not None:
+            if not isinstance(value, str):
+                raise InputError(str(path), f"{name!r} must be a string", line)
+            setattr(record, name, value)
+    record.source_file = obj.get("source_file") or str(path)
+    spans = obj.get("spans") or []
+    if not isinstance(spans, list):
+        raise InputError(str(path), "'spans' must be a list", line)
+    for i, span in enumerate(spans):
+        what = f"span {i + 1}"
+        if not isinstance(span, dict):
+            raise InputError(str(path), f"{what} must be an object", line)
+        key = span.get("id")
+        record.spans.append(
+            SpanRecord(
+                start=_need(span, "start", int, path, line, what),
+                end=_need(span, "end", int, path, line, what),
+                label=_need(span, "label", str, path, line, what),
+                annotator=span.get("annotator"),
+                text=span.get("text"),
+                key=None if key is None else str(key),
+            )
+        )
+    relations = obj.get("relations") or []
+    if not isinstance(relations, list):
+        raise InputError(str(path), "'relations' must be a list", line)
+    for i, rel in enumerate(relations):
+        what = f"relation {i + 1}"
+        if not isinstance(rel, dict):
+            raise InputError(str(path), f"{what} must be an object", line)
+        record.relations.append(
+            RelationRecord(
+                source=str(_need(rel, "from", (int, str), path, line, what)),
+                target=str(_need(rel, "to", (int, str), path, line, what)),
+                type=_need(rel, "type", str, path, line, what),
+                annotator=rel.get("annotator"),
+            )
+        )
+    return record
+
+
+def read(path: Path) -> Iterator[DocRecord]:
+    """Read native JSONL; malformed JSON, a truncated last line or a bad field names its line."""
+    path = Path(path)
+    text, _encoding = decode(path, path.read_bytes())
+    lines = text.split("\n")
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except RecursionError:
+            raise InputError(str(path), "JSON nested too deeply", number) from None
+        except json.JSONDecodeError as exc:
+            last = number == len(lines) or all(not rest.strip() for rest in lines[number:])
+            reason = "truncated last line" if last and not raw.rstrip().endswith("}") else "malformed JSON"
+            raise InputError(str(path), f"{reason}: {exc.msg} (column {exc.colno})", number) from None
+        yield parse_line(obj, path, number)

@@ -1,0 +1,40 @@
+"""Importing files into a project: read every file first, then write all of it in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from annotator.formats.sources import read_path
+from annotator.ops.documents import ImportResult, import_records
+from annotator.records import DocRecord
+from annotator.store import Store
+
+Progress = Callable[[int], None]
+
+
+def read_all(paths: Sequence[Path], fmt: str = "auto", text_field: str = "text") -> list[DocRecord]:
+    """Parse every file; the first bad one raises InputError before anything is written."""
+    records: list[DocRecord] = []
+    for path in paths:
+        records.extend(read_path(Path(path), fmt=fmt, text_field=text_field))
+    return records
+
+
+def import_paths(
+    store: Store,
+    project_id: int,
+    paths: Sequence[Path],
+    *,
+    fmt: str = "auto",
+    text_field: str = "text",
+    annotator: str | None = None,
+    create_labels: bool = False,
+    progress: Progress | None = None,
+    origin: object | None = None,
+) -> ImportResult:
+    records = read_all(paths, fmt, text_field)
+    with store.transaction(origin) as tx:
+        return import_records(
+            tx, project_id, records, annotator=annotator, create_labels=create_labels, progress=progress
+        )

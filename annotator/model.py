@@ -1,0 +1,173 @@
+"""Typed SQLAlchemy models: the one description of what a project stores.
+
+The schema is created and upgraded only by the Alembic migrations in ``annotator/migrations``;
+these classes must agree with them (a test compares the two).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class DocStatus(enum.StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in progress"
+    DONE = "done"
+
+
+class Role(enum.StrEnum):
+    ANNOTATOR = "annotator"
+    REVIEWER = "reviewer"
+
+
+class Project(Base):
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    language: Mapped[str] = mapped_column(String(20), default="en")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    labels: Mapped[list[Label]] = relationship(
+        back_populates="project", order_by="Label.position", cascade="all, delete-orphan"
+    )
+    relation_types: Mapped[list[RelationType]] = relationship(
+        back_populates="project", order_by="RelationType.id", cascade="all, delete-orphan"
+    )
+
+
+class Label(Base):
+    """A span label; its hotkey and description (the guideline) are shown in the palette."""
+
+    __tablename__ = "label"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    color: Mapped[str] = mapped_column(String(9), default="#0072B2")
+    hotkey: Mapped[str | None] = mapped_column(String(1), default=None)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    project: Mapped[Project] = relationship(back_populates="labels")
+
+
+class RelationType(Base):
+    """A relation type; ``from_label``/``to_label`` restrict its ends (None: any label)."""
+
+    __tablename__ = "relation_type"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    color: Mapped[str] = mapped_column(String(9), default="#555555")
+    hotkey: Mapped[str | None] = mapped_column(String(1), default=None)
+    description: Mapped[str] = mapped_column(Text, default="")
+    from_label_id: Mapped[int | None] = mapped_column(ForeignKey("label.id", ondelete="RESTRICT"))
+    to_label_id: Mapped[int | None] = mapped_column(ForeignKey("label.id", ondelete="RESTRICT"))
+
+    project: Mapped[Project] = relationship(back_populates="relation_types")
+    from_label: Mapped[Label | None] = relationship(foreign_keys=[from_label_id])
+    to_label: Mapped[Label | None] = relationship(foreign_keys=[to_label_id])
+
+
+class Annotator(Base):
+    __tablename__ = "annotator"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default=Role.ANNOTATOR.value)
+
+
+class Document(Base):
+    """An article; ``text`` is exactly what span offsets refer to and never changes."""
+
+    __tablename__ = "document"
+    __table_args__ = (UniqueConstraint("project_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    source_file: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(40))
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default=DocStatus.NEW.value)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Annotation(Base):
+    """A labelled span: code point offsets into its document's text, end exclusive."""
+
+    __tablename__ = "annotation"
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator_id", "label_id", "start", "end"),
+        CheckConstraint('"end" > start AND start >= 0', name="span_bounds"),
+        Index("ix_annotation_document_start", "document_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="RESTRICT"), index=True)
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Relation(Base):
+    """A typed link between two spans of the same document (e.g. QUOTE --speaker--> ACTOR)."""
+
+    __tablename__ = "relation"
+    __table_args__ = (UniqueConstraint("source_id", "target_id", "type_id", "annotator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("annotation.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("annotation.id", ondelete="CASCADE"), index=True)
+    type_id: Mapped[int] = mapped_column(ForeignKey("relation_type.id", ondelete="RESTRICT"), index=True)
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

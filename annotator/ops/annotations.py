@@ -1,0 +1,212 @@
+"""Span annotations: create, change, delete, restore (for undo)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, or_, select
+
+from annotator.errors import NotFoundError, ValidationError
+from annotator.model import Annotation, Document, Label, Relation, utcnow
+from annotator.store import Tx
+
+
+@dataclass(frozen=True, slots=True)
+class SpanData:
+    """A span as plain values: what undo needs to put a deleted span back exactly."""
+
+    id: int
+    document_id: int
+    start: int
+    end: int
+    label_id: int
+    annotator_id: int
+    text: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RelationData:
+    id: int
+    document_id: int
+    source_id: int
+    target_id: int
+    type_id: int
+    annotator_id: int
+    created_at: datetime
+
+
+def span_data(a: Annotation) -> SpanData:
+    return SpanData(
+        a.id, a.document_id, a.start, a.end, a.label_id, a.annotator_id, a.text, a.created_at, a.updated_at
+    )
+
+
+def relation_data(r: Relation) -> RelationData:
+    return RelationData(r.id, r.document_id, r.source_id, r.target_id, r.type_id, r.annotator_id, r.created_at)
+
+
+def check_bounds(text: str, start: int, end: int, where: str = "") -> None:
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise ValidationError(f"{where}span offsets must be whole numbers, got {start!r}, {end!r}")
+    if start < 0 or end > len(text):
+        raise ValidationError(f"{where}span {start}–{end} lies outside the text (0–{len(text)})")
+    if end <= start:
+        raise ValidationError(f"{where}span {start}–{end} is empty or reversed (end must be > start)")
+
+
+def _check_label(tx: Tx, document: Document, label_id: int) -> None:
+    project_id = tx.session.scalar(select(Label.project_id).where(Label.id == label_id))
+    if project_id is None:
+        raise NotFoundError(f"no label with id {label_id}")
+    if project_id != document.project_id:
+        raise ValidationError(f"label {label_id} belongs to another project than document {document.id}")
+
+
+def _check_duplicate(
+    tx: Tx, document_id: int, annotator_id: int, label_id: int, start: int, end: int, exclude: int | None
+) -> None:
+    query = select(Annotation.id).where(
+        Annotation.document_id == document_id,
+        Annotation.annotator_id == annotator_id,
+        Annotation.label_id == label_id,
+        Annotation.start == start,
+        Annotation.end == end,
+    )
+    if exclude is not None:
+        query = query.where(Annotation.id != exclude)
+    if tx.session.scalar(query) is not None:
+        raise ValidationError(f"this annotator already has the same label on {start}–{end}")
+
+
+def _get(tx: Tx, annotation_id: int, by: int | None) -> Annotation:
+    annotation = tx.session.get(Annotation, annotation_id)
+    if annotation is None:
+        raise NotFoundError(f"no annotation with id {annotation_id}")
+    if by is not None and annotation.annotator_id != by:
+        raise ValidationError(f"annotation {annotation_id} belongs to another annotator")
+    return annotation
+
+
+def create_span(
+    tx: Tx, document_id: int, start: int, end: int, label_id: int, annotator_id: int
+) -> Annotation:
+    """Store a new span; refused outside the text, when empty, or as an exact duplicate."""
+    document = tx.session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError(f"no document with id {document_id}")
+    check_bounds(document.text, start, end)
+    _check_label(tx, document, label_id)
+    _check_duplicate(tx, document_id, annotator_id, label_id, start, end, None)
+    now = utcnow()
+    annotation = Annotation(
+        document_id=document_id,
+        start=start,
+        end=end,
+        label_id=label_id,
+        annotator_id=annotator_id,
+        text=document.text[start:end],
+        created_at=now,
+        updated_at=now,
+    )
+    tx.session.add(annotation)
+    tx.session.flush()
+    tx.record("annotation", "created", (annotation.id,), (document_id,))
+    return annotation
+
+
+def update_span(
+    tx: Tx,
+    annotation_id: int,
+    *,
+    label_id: int | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    by: int | None = None,
+) -> Annotation:
+    """Relabel or resize a span; ``by`` (an annotator id) may only change their own spans."""
+    annotation = _get(tx, annotation_id, by)
+    document = tx.session.get_one(Document, annotation.document_id)
+    new_start = annotation.start if start is None else start
+    new_end = annotation.end if end is None else end
+    new_label = annotation.label_id if label_id is None else label_id
+    check_bounds(document.text, new_start, new_end)
+    if new_label != annotation.label_id:
+        _check_label(tx, document, new_label)
+    _check_duplicate(
+        tx, document.id, annotation.annotator_id, new_label, new_start, new_end, exclude=annotation.id
+    )
+    annotation.start, annotation.end, annotation.label_id = new_start, new_end, new_label
+    annotation.text = document.text[new_start:new_end]
+    annotation.updated_at = utcnow()
+    annotation.version += 1
+    tx.session.flush()
+    tx.record("annotation", "updated", (annotation.id,), (document.id,))
+    return annotation
+
+
+def delete_spans(
+    tx: Tx, annotation_ids: Sequence[int], by: int | None = None
+) -> tuple[list[SpanData], list[RelationData]]:
+    """Delete spans and the relations that touch them; returns both for undo."""
+    if not annotation_ids:
+        return [], []
+    annotations = [_get(tx, i, by) for i in annotation_ids]
+    relations = list(
+        tx.session.scalars(
+            select(Relation).where(
+                or_(Relation.source_id.in_(annotation_ids), Relation.target_id.in_(annotation_ids))
+            )
+        )
+    )
+    spans = [span_data(a) for a in annotations]
+    links = [relation_data(r) for r in relations]
+    if links:
+        tx.session.execute(delete(Relation).where(Relation.id.in_([r.id for r in links])))
+        tx.record("relation", "deleted", [r.id for r in links], tuple({r.document_id for r in links}))
+    tx.session.execute(delete(Annotation).where(Annotation.id.in_(annotation_ids)))
+    tx.session.expire_all()
+    tx.record("annotation", "deleted", list(annotation_ids), tuple({s.document_id for s in spans}))
+    return spans, links
+
+
+def restore(tx: Tx, spans: Iterable[SpanData], relations: Iterable[RelationData] = ()) -> None:
+    """Put deleted spans and relations back with their old ids (undo of a delete)."""
+    span_rows = [
+        {
+            "id": s.id,
+            "document_id": s.document_id,
+            "start": s.start,
+            "end": s.end,
+            "label_id": s.label_id,
+            "annotator_id": s.annotator_id,
+            "text": s.text,
+            "created_at": s.created_at,
+            "updated_at": s.updated_at,
+            "version": 1,
+        }
+        for s in spans
+    ]
+    relation_rows = [
+        {
+            "id": r.id,
+            "document_id": r.document_id,
+            "source_id": r.source_id,
+            "target_id": r.target_id,
+            "type_id": r.type_id,
+            "annotator_id": r.annotator_id,
+            "created_at": r.created_at,
+        }
+        for r in relations
+    ]
+    if span_rows:
+        tx.session.execute(insert(Annotation), span_rows)
+        docs = tuple({row["document_id"] for row in span_rows})
+        tx.record("annotation", "created", [row["id"] for row in span_rows], docs)
+    if relation_rows:
+        tx.session.execute(insert(Relation), relation_rows)
+        docs = tuple({row["document_id"] for row in relation_rows})
+        tx.record("relation", "created", [row["id"] for row in relation_rows], docs)

@@ -1,0 +1,171 @@
+"""Opening a database: engine, pragmas, migrations, and one transaction per user action."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from annotator.errors import AnnotatorError
+from annotator.events import Action, Change, ChangeBus, ChangeSet, Entity
+
+# The newest migration; a test checks it equals Alembic's head so opening an up-to-date
+# database can skip loading Alembic altogether (it costs ~0.2 s of start-up).
+SCHEMA_HEAD = "0001"
+
+
+def default_url() -> str:
+    """``$ANNOTATOR_DB``, else a SQLite file in the user's data folder."""
+    env = os.environ.get("ANNOTATOR_DB")
+    if env:
+        return env if "://" in env else f"sqlite:///{Path(env).expanduser().resolve()}"
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("annotator", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'annotator.db'}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+@dataclass(slots=True)
+class Tx:
+    """One user action: a session plus the changes the operations made in it."""
+
+    session: Session
+    origin: object | None = None
+    changes: list[Change] = field(default_factory=list)
+
+    def record(
+        self, entity: Entity, action: Action, ids: tuple[int, ...] | list[int], documents: tuple[int, ...] = ()
+    ) -> None:
+        self.changes.append(Change(entity, action, tuple(ids), tuple(documents)))
+
+
+class Store:
+    """An open database: use ``transaction()`` for changes and ``session()`` for reads."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.bus = ChangeBus()
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    @contextmanager
+    def transaction(self, origin: object | None = None) -> Iterator[Tx]:
+        """Commit on success and publish what changed; roll back everything on error."""
+        with self._sessions() as session:
+            tx = Tx(session, origin)
+            try:
+                yield tx
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        self.bus.publish(ChangeSet(tx.changes, origin))
+
+    def backup(self, dest: Path) -> Path:
+        """Copy a SQLite database with the online backup API (safe while others write)."""
+        if not self.is_sqlite:
+            raise AnnotatorError("backup copies SQLite databases; use pg_dump for PostgreSQL")
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        raw = self.engine.raw_connection()
+        try:
+            target = sqlite3.connect(dest)
+            with target:
+                raw.driver_connection.backup(target)  # type: ignore[union-attr]
+            target.close()
+        finally:
+            raw.close()
+        return dest
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
+def upgrade(engine: Engine) -> None:
+    """Run the packaged Alembic migrations up to head."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
+    """Open (creating if needed) the database at ``url`` and bring its schema to head.
+
+    An existing SQLite database is copied aside before a migration changes it.
+    """
+    url = url or default_url()
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            path = Path(database)
+            if path.exists() and path.is_file():
+                _check_sqlite_file(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": 30}
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    store = Store(engine)
+    if migrate:
+        revision = _current_revision(engine)
+        if revision != SCHEMA_HEAD:
+            if revision is None and _has_tables(engine):
+                raise AnnotatorError(f"{store.url}: has tables but is not an annotator database")
+            if revision is not None and store.is_sqlite and parsed.database not in (None, "", ":memory:"):
+                store.backup(Path(f"{parsed.database}.before-{SCHEMA_HEAD}.bak"))
+            upgrade(engine)
+    return store
+
+
+def _check_sqlite_file(path: Path) -> None:
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if header and header != b"SQLite format 3\x00":
+        raise AnnotatorError(f"{path}: not a SQLite database (its first bytes are not the SQLite header)")
