@@ -24,3 +24,7 @@ class InputError(AnnotatorError):
         self.reason = reason
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {reason}")
+
+
+class Cancelled(AnnotatorError):
+    """Raised from a progress callback to stop long work; the transaction is rolled back."""
