@@ -7,17 +7,16 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 @contextmanager
-def atomic_write(path: Path | str, *, binary: bool = False) -> Iterator[IO]:  # type: ignore[type-arg]
-    """Yield a temporary file beside ``path``; on success fsync it and rename it over ``path``."""
+def _replace_on_success(path: Path | str, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": "\n"})) as fh:
+        with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -25,3 +24,17 @@ def atomic_write(path: Path | str, *, binary: bool = False) -> Iterator[IO]:  # 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_write(path: Path | str) -> Iterator[IO[str]]:
+    """Yield a UTF-8 text file beside ``path``; on success fsync it and rename it over ``path``."""
+    with _replace_on_success(path, "w", encoding="utf-8", newline="\n") as fh:
+        yield fh
+
+
+@contextmanager
+def atomic_write_bytes(path: Path | str) -> Iterator[IO[bytes]]:
+    """As ``atomic_write``, for binary formats (spaCy DocBin)."""
+    with _replace_on_success(path, "wb") as fh:
+        yield fh

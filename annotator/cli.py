@@ -113,9 +113,13 @@ def cmd_docs(args: argparse.Namespace) -> int:
     with store.session() as session:
         rows = document_rows(session, project_id)
     if args.json:
-        print(json.dumps([{"id": r.id, "title": r.title, "status": r.status, "spans": r.spans} for r in rows]))
+        print(
+            json.dumps([{"id": r.id, "title": r.title, "status": r.status, "spans": r.spans} for r in rows])
+        )
     else:
-        _print_table([(r.id, r.status, r.spans, r.title or "") for r in rows], ["id", "status", "spans", "title"])
+        _print_table(
+            [(r.id, r.status, r.spans, r.title or "") for r in rows], ["id", "status", "spans", "title"]
+        )
     return 0
 
 
@@ -129,11 +133,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
         return 0
-    print(f"documents: {data['documents']}  " + "  ".join(f"{k}: {v}" for k, v in data["documents_by_status"].items()))
+    print(
+        f"documents: {data['documents']}  "
+        + "  ".join(f"{k}: {v}" for k, v in data["documents_by_status"].items())
+    )
     print(f"spans: {data['spans']}")
     for key, title in (("spans_by_label", "  by label"), ("spans_by_annotator", "  by annotator")):
         print(title + ": " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
-    print(f"relations: {data['relations']}  " + ", ".join(f"{k} {v}" for k, v in data["relations_by_type"].items()))
+    print(
+        f"relations: {data['relations']}  "
+        + ", ".join(f"{k} {v}" for k, v in data["relations_by_type"].items())
+    )
     return 0
 
 
@@ -190,7 +200,9 @@ def _parser() -> argparse.ArgumentParser:
     from annotator.cli_labels import add_label_commands
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="database URL (default: $ANNOTATOR_DB or a SQLite file in your data folder)")
+    common.add_argument(
+        "--db", help="database URL (default: $ANNOTATOR_DB or a SQLite file in your data folder)"
+    )
     common.add_argument("--project", help="project name (default: the only project in the database)")
     parser = argparse.ArgumentParser(
         prog="annotator", description="Tag claims, quotes and actors in news articles.", parents=[common]
@@ -212,10 +224,14 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("import", cmd_import, "import documents (one transaction: a bad file imports nothing)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
-    p.add_argument("--format", default="auto", choices=["auto", "txt", "md", "html", "jsonl", "csv", "native"])
+    p.add_argument(
+        "--format", default="auto", choices=["auto", "txt", "md", "html", "jsonl", "csv", "native"]
+    )
     p.add_argument("--annotator", help="annotator of imported spans that name none")
     p.add_argument("--text-field", default="text", help="JSONL/CSV field holding the text (default: text)")
-    p.add_argument("--create-labels", action="store_true", help="add labels the files use but the project lacks")
+    p.add_argument(
+        "--create-labels", action="store_true", help="add labels the files use but the project lacks"
+    )
 
     p = command("export", cmd_export, "export the project")
     p.add_argument("--format", default="jsonl", help="output format (default: jsonl, the native format)")

@@ -27,7 +27,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     store, project_id = _open(args)
     with store.session() as session:
-        labels = list(session.scalars(select(Label).where(Label.project_id == project_id).order_by(Label.position)))
+        labels = list(
+            session.scalars(select(Label).where(Label.project_id == project_id).order_by(Label.position))
+        )
         counts = stats(session, project_id)["spans_by_label"]
         types = list(session.scalars(select(RelationType).where(RelationType.project_id == project_id)))
         by_id = {label.id: label.name for label in labels}
@@ -104,7 +106,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     store, project_id = _open(args)
     with store.transaction() as tx:
-        removed = remove_label(tx, get_label(tx, project_id, args.name), delete_annotations=args.delete_annotations)
+        removed = remove_label(
+            tx, get_label(tx, project_id, args.name), delete_annotations=args.delete_annotations
+        )
     print(f"removed label {args.name}" + (f" and {removed} span(s)" if removed else ""))
     return 0
 
@@ -114,10 +118,14 @@ def add_label_commands(command: Command) -> None:
     sub = labels.add_subparsers(dest="labels_command", required=True, metavar="ACTION")
     common = [p for p in labels._actions if isinstance(p, argparse._StoreAction)]  # --db, --project
 
-    def action(name: str, handler: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+    def action(
+        name: str, handler: Callable[[argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         for option in common:
-            p.add_argument(*option.option_strings, dest=option.dest, help=option.help, default=argparse.SUPPRESS)
+            p.add_argument(
+                *option.option_strings, dest=option.dest, help=option.help, default=argparse.SUPPRESS
+            )
         p.set_defaults(handler=handler)
         return p
 

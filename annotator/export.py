@@ -1,58 +1,83 @@
-"""Exporting a project: a registry of writers, each streaming documents into an atomic file."""
+"""Exporting a project: select documents and spans, turn them into records, hand them to a writer.
+
+Writers know records, not sessions; selection (which documents, which layer of annotations) happens
+here, streamed a chunk of documents at a time so memory stays flat on any project size.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from annotator.atomic import atomic_write
 from annotator.errors import AnnotatorError
 from annotator.formats import native
-from annotator.queries import iter_documents, names
+from annotator.formats.base import ExportReport, Progress, Writer
+from annotator.queries import ExportDoc, iter_documents, names
+from annotator.records import DocRecord, RelationRecord, SpanRecord
 
-Progress = Callable[[int], None]
+WRITERS: dict[str, Writer] = {"jsonl": native.write, "native": native.write}
 
 
 @dataclass(slots=True)
-class ExportReport:
-    path: Path
-    documents: int = 0
-    spans: int = 0
-    relations: int = 0
-    # What the format could not hold, by reason: never dropped silently.
-    left_out: dict[str, int] = field(default_factory=dict)
+class ExportOptions:
+    """Which documents and annotations go out (the dataset options grow here)."""
 
-    def summary(self) -> str:
-        text = f"wrote {self.documents} document(s), {self.spans} span(s), {self.relations} relation(s) to {self.path}"
-        for reason, count in self.left_out.items():
-            text += f"\nleft out {count}: {reason}"
-        return text
+    only_done: bool = False
 
 
-def write_native(session: Session, project_id: int, out: Path, progress: Progress | None = None) -> ExportReport:
+def to_record(
+    doc: ExportDoc, labels: dict[int, str], types: dict[int, str], people: dict[int, str]
+) -> DocRecord:
+    d = doc.document
+    return DocRecord(
+        text=d.text,
+        title=d.title,
+        author=d.author,
+        published=d.published,
+        source_url=d.source_url,
+        source_file=d.source_file,
+        status=d.status,
+        meta=d.meta or {},
+        doc_id=d.id,
+        spans=[
+            SpanRecord(s.start, s.end, labels[s.label_id], people[s.annotator_id], s.text, str(s.id))
+            for s in doc.spans
+        ],
+        relations=[
+            RelationRecord(str(r.source_id), str(r.target_id), types[r.type_id], people[r.annotator_id])
+            for r in doc.relations
+        ],
+    )
+
+
+def records(
+    session: Session, project_id: int, options: ExportOptions | None = None, progress: Progress | None = None
+) -> Iterator[DocRecord]:
+    """Stream the project's documents as records, chunk by chunk."""
+    options = options or ExportOptions()
     labels, types, people = names(session, project_id)
-    report = ExportReport(out)
-    with atomic_write(out) as fh:
-        for doc in iter_documents(session, project_id):
-            fh.write(json.dumps(native.to_json(doc, labels, types, people), ensure_ascii=False))
-            fh.write("\n")
-            report.documents += 1
-            report.spans += len(doc.spans)
-            report.relations += len(doc.relations)
-            if progress:
-                progress(1)
-    return report
+    for doc in iter_documents(session, project_id):
+        if options.only_done and doc.document.status != "done":
+            continue
+        yield to_record(doc, labels, types, people)
+        if progress:
+            progress(1)
 
 
-WRITERS: dict[str, Callable[[Session, int, Path, Progress | None], ExportReport]] = {"jsonl": write_native}
-
-
-def export(session: Session, project_id: int, fmt: str, out: Path, progress: Progress | None = None) -> ExportReport:
+def export(
+    session: Session,
+    project_id: int,
+    fmt: str,
+    out: Path,
+    progress: Progress | None = None,
+    options: ExportOptions | None = None,
+) -> ExportReport:
     writer = WRITERS.get(fmt)
     if writer is None:
         raise AnnotatorError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
-    return writer(session, project_id, Path(out), progress)
+    report = ExportReport(Path(out))
+    writer(records(session, project_id, options, progress), Path(out), report)
+    return report

@@ -123,7 +123,9 @@ def stats(session: Session, project_id: int) -> dict[str, Any]:
     by_status = Counter(
         dict(
             session.execute(
-                select(Document.status, func.count()).where(Document.project_id == project_id).group_by(Document.status)
+                select(Document.status, func.count())
+                .where(Document.project_id == project_id)
+                .group_by(Document.status)
             ).all()
         )
     )

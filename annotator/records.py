@@ -40,5 +40,7 @@ class DocRecord:
     meta: dict[str, Any] = field(default_factory=dict)
     spans: list[SpanRecord] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)
+    # The stored document's id, set on export (formats that keep ids write it; readers ignore it).
+    doc_id: int | None = None
     # Where in the source file this document starts (1-based line), for error messages.
     line: int | None = None

@@ -52,7 +52,11 @@ class Tx:
     changes: list[Change] = field(default_factory=list)
 
     def record(
-        self, entity: Entity, action: Action, ids: tuple[int, ...] | list[int], documents: tuple[int, ...] = ()
+        self,
+        entity: Entity,
+        action: Action,
+        ids: tuple[int, ...] | list[int],
+        documents: tuple[int, ...] = (),
     ) -> None:
         self.changes.append(Change(entity, action, tuple(ids), tuple(documents)))
 

@@ -10,9 +10,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from annotator.model import Project  # noqa: E402
-from annotator.ops.projects import create_project, ensure_annotator  # noqa: E402
-from annotator.store import Store, open_store  # noqa: E402
+from annotator.model import Project
+from annotator.ops.projects import create_project, ensure_annotator
+from annotator.store import Store, open_store
 
 
 @pytest.fixture

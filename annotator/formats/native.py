@@ -7,46 +7,64 @@ See README.md ("Native JSONL") for the field list.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.atomic import atomic_write
 from annotator.errors import InputError
+from annotator.formats.base import ExportReport
 from annotator.formats.encoding import decode
-from annotator.queries import ExportDoc
+from annotator.hashing import content_hash
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 
 FIELDS = ("title", "author", "published", "source_url", "source_file", "status")
 
 
-def to_json(doc: ExportDoc, labels: dict[int, str], types: dict[int, str], people: dict[int, str]) -> dict[str, Any]:
-    d = doc.document
-    line: dict[str, Any] = {"id": d.id, "text": d.text}
+def to_json(record: DocRecord) -> dict[str, Any]:
+    """One document as a native JSON object (span ids are the records' keys, as ints when numeric)."""
+    line: dict[str, Any] = {} if record.doc_id is None else {"id": record.doc_id}
+    line["text"] = record.text
     for name in FIELDS:
-        value = getattr(d, name)
+        value = getattr(record, name)
         if value is not None:
             line[name] = value
-    line["meta"] = d.meta or {}
-    line["hash"] = d.content_hash
+    line["meta"] = record.meta
+    line["hash"] = content_hash(record.text)
     line["spans"] = [
         {
-            "id": s.id,
+            "id": _id(s.key),
             "start": s.start,
             "end": s.end,
-            "label": labels[s.label_id],
-            "text": s.text,
-            "annotator": people[s.annotator_id],
+            "label": s.label,
+            "text": record.text[s.start : s.end],
+            "annotator": s.annotator,
         }
-        for s in doc.spans
+        for s in record.spans
     ]
     line["relations"] = [
-        {"id": r.id, "from": r.source_id, "to": r.target_id, "type": types[r.type_id], "annotator": people[r.annotator_id]}
-        for r in doc.relations
+        {"from": _id(r.source), "to": _id(r.target), "type": r.type, "annotator": r.annotator}
+        for r in record.relations
     ]
     return line
 
 
-def _need(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], path: Path, line: int, what: str) -> Any:
+def _id(key: str | None) -> int | str | None:
+    return int(key) if key is not None and key.isdigit() else key
+
+
+def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+    """Stream records as native JSONL into ``out``, atomically."""
+    with atomic_write(out) as fh:
+        for record in records:
+            fh.write(json.dumps(to_json(record), ensure_ascii=False))
+            fh.write("\n")
+            report.count(record)
+
+
+def _need(
+    obj: dict[str, Any], key: str, kind: type | tuple[type, ...], path: Path, line: int, what: str
+) -> Any:
     if key not in obj:
         raise InputError(str(path), f"{what} has no {key!r} field", line)
     value = obj[key]

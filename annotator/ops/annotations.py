@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
 
@@ -46,7 +47,9 @@ def span_data(a: Annotation) -> SpanData:
 
 
 def relation_data(r: Relation) -> RelationData:
-    return RelationData(r.id, r.document_id, r.source_id, r.target_id, r.type_id, r.annotator_id, r.created_at)
+    return RelationData(
+        r.id, r.document_id, r.source_id, r.target_id, r.type_id, r.annotator_id, r.created_at
+    )
 
 
 def check_bounds(text: str, start: int, end: int, where: str = "") -> None:
@@ -175,7 +178,7 @@ def delete_spans(
 
 def restore(tx: Tx, spans: Iterable[SpanData], relations: Iterable[RelationData] = ()) -> None:
     """Put deleted spans and relations back with their old ids (undo of a delete)."""
-    span_rows = [
+    span_rows: list[dict[str, Any]] = [
         {
             "id": s.id,
             "document_id": s.document_id,
@@ -190,7 +193,7 @@ def restore(tx: Tx, spans: Iterable[SpanData], relations: Iterable[RelationData]
         }
         for s in spans
     ]
-    relation_rows = [
+    relation_rows: list[dict[str, Any]] = [
         {
             "id": r.id,
             "document_id": r.document_id,

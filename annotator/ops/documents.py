@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,17 +9,14 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from annotator.errors import InputError, NotFoundError, ValidationError
-from annotator.model import Annotation, Annotator, Document, DocStatus, Label, Relation, RelationType, utcnow
+from annotator.hashing import content_hash
+from annotator.model import Annotation, Annotator, DocStatus, Document, Label, Relation, RelationType, utcnow
 from annotator.ops.labels import add_label, add_relation_type
 from annotator.records import DocRecord
 from annotator.store import Tx
 
 CHUNK = 2000
 Progress = Callable[[int], None]
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(slots=True)
@@ -51,7 +47,8 @@ class _Schema:
     def __init__(self, tx: Tx, project_id: int, create: bool) -> None:
         self.tx, self.project_id, self.create = tx, project_id, create
         self.labels = {
-            lab.name: lab.id for lab in tx.session.scalars(select(Label).where(Label.project_id == project_id))
+            lab.name: lab.id
+            for lab in tx.session.scalars(select(Label).where(Label.project_id == project_id))
         }
         self.types = {
             t.name: t
@@ -89,7 +86,8 @@ class _Annotators:
     def __init__(self, tx: Tx, project_id: int) -> None:
         self.tx, self.project_id = tx, project_id
         self.ids = {
-            a.name: a.id for a in tx.session.scalars(select(Annotator).where(Annotator.project_id == project_id))
+            a.name: a.id
+            for a in tx.session.scalars(select(Annotator).where(Annotator.project_id == project_id))
         }
 
     def id(self, name: str) -> int:
@@ -120,7 +118,9 @@ def _validate(record: DocRecord, default_annotator: str | None) -> None:
             raise InputError(path, f"{what} is empty or reversed (end must be > start)", line)
         if span.text is not None and record.text[span.start : span.end] != span.text:
             found = record.text[span.start : span.end]
-            raise InputError(path, f"{what}: its text {span.text!r} does not match the document ({found!r})", line)
+            raise InputError(
+                path, f"{what}: its text {span.text!r} does not match the document ({found!r})", line
+            )
         if span.annotator is None and default_annotator is None:
             raise InputError(path, f"{what} names no annotator; pass --annotator NAME", line)
         if span.key is not None:
@@ -266,7 +266,7 @@ def _import_spans(
                 result.spans_existing += 1
                 continue
             stored[ident] = -1
-            row = {
+            values = {
                 "document_id": doc_id,
                 "annotator_id": ident[1],
                 "label_id": ident[2],
@@ -278,10 +278,10 @@ def _import_spans(
                 "version": 1,
             }
             if span.key is not None and span.key in related:
-                linked.append(row)
+                linked.append(values)
                 linked_refs.append((index, span.key, ident))
             else:
-                plain.append(row)
+                plain.append(values)
     if plain:
         session.execute(insert(Annotation), plain)
     if linked:
@@ -315,7 +315,9 @@ def _import_relations(
             rtype = schema.relation_type(rel.type, record)
             if rtype.from_label_id not in (None, src[2]) or rtype.to_label_id not in (None, dst[2]):
                 path, line = _where(record)
-                raise InputError(path, f"relation type {rel.type!r} does not fit the labels of its spans", line)
+                raise InputError(
+                    path, f"relation type {rel.type!r} does not fit the labels of its spans", line
+                )
             name = rel.annotator or default_annotator or "import"
             wanted.append(
                 {

@@ -42,8 +42,7 @@ def create_relation(tx: Tx, source_id: int, target_id: int, type_id: int, annota
             )
         }
         raise ValidationError(
-            f"relation type {rtype.name!r} does not fit "
-            f"{names[source.label_id]} → {names[target.label_id]}"
+            f"relation type {rtype.name!r} does not fit {names[source.label_id]} → {names[target.label_id]}"
         )
     duplicate = select(Relation.id).where(
         Relation.source_id == source_id,

@@ -81,7 +81,7 @@ def test_bad_offsets_are_refused(store: Store, project: Project, start: int, end
 
 
 def test_exact_duplicate_refused_but_overlap_and_nesting_allowed(store: Store, project: Project) -> None:
-    doc, actor, quote, claim, alice = _ids(store, project)
+    doc, _actor, quote, claim, alice = _ids(store, project)
     bob = annotator_id(store, project.id, "bob")
     q0, q1 = TEXT.index('"'), TEXT.index('."') + 2
     with store.transaction() as tx:
@@ -103,7 +103,13 @@ def test_update_span_relabels_resizes_and_bumps_version(store: Store, project: P
         update_span(tx, span.id, label_id=claim, start=0, end=14)
     with store.session() as s:
         row = s.get_one(Annotation, span.id)
-        assert (row.label_id, row.start, row.end, row.text, row.version) == (claim, 0, 14, "Mayor Ana Ruiz", 2)
+        assert (row.label_id, row.start, row.end, row.text, row.version) == (
+            claim,
+            0,
+            14,
+            "Mayor Ana Ruiz",
+            2,
+        )
     with pytest.raises(ValidationError), store.transaction() as tx:
         update_span(tx, span.id, end=0)
 
@@ -153,7 +159,7 @@ def test_relations_check_type_and_document_and_cascade_on_delete(store: Store, p
 
 
 def test_label_rename_recolor_and_guarded_remove(store: Store, project: Project) -> None:
-    doc, actor, _q, claim, alice = _ids(store, project)
+    doc, _actor, _q, claim, alice = _ids(store, project)
     with store.transaction() as tx:
         create_span(tx, doc, 0, 5, claim, alice)
         update_label(tx, get_label(tx, project.id, "CLAIM"), name="ASSERTION", color="#123456")

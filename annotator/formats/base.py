@@ -1,0 +1,42 @@
+"""What every format writer shares: the report of what it wrote and what it could not hold."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.records import DocRecord
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class ExportReport:
+    path: Path
+    documents: int = 0
+    spans: int = 0
+    relations: int = 0
+    # What the format could not hold, by reason: never dropped silently.
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    def leave_out(self, reason: str, count: int = 1) -> None:
+        self.left_out[reason] = self.left_out.get(reason, 0) + count
+
+    def count(self, record: DocRecord) -> None:
+        self.documents += 1
+        self.spans += len(record.spans)
+        self.relations += len(record.relations)
+
+    def summary(self) -> str:
+        text = (
+            f"wrote {self.documents} document(s), {self.spans} span(s), "
+            f"{self.relations} relation(s) to {self.path}"
+        )
+        for reason, count in sorted(self.left_out.items()):
+            text += f"\nleft out {count}: {reason}"
+        return text
+
+
+# A writer streams records into ``path`` (atomically) and fills in the report.
+Writer = Callable[[Iterable[DocRecord], Path, ExportReport], None]
