@@ -199,14 +199,20 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     from annotator.cli_labels import add_label_commands
 
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", help="database URL (default: $ANNOTATOR_DB or a SQLite file in your data folder)"
-    )
-    common.add_argument("--project", help="project name (default: the only project in the database)")
     parser = argparse.ArgumentParser(
-        prog="annotator", description="Tag claims, quotes and actors in news articles.", parents=[common]
+        prog="annotator", description="Tag claims, quotes and actors in news articles."
     )
+    # --db and --project go before or after the command; a sub-command's copy must not reset them.
+    common = argparse.ArgumentParser(add_help=False)
+    for target, default in ((parser, None), (common, argparse.SUPPRESS)):
+        target.add_argument(
+            "--db",
+            default=default,
+            help="database URL (default: $ANNOTATOR_DB or a SQLite file in your data folder)",
+        )
+        target.add_argument(
+            "--project", default=default, help="project name (default: the only project in the database)"
+        )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

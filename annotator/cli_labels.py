@@ -116,7 +116,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def add_label_commands(command: Command) -> None:
     labels = command("labels", lambda _args: 2, "list and edit the label schema")
     sub = labels.add_subparsers(dest="labels_command", required=True, metavar="ACTION")
-    common = [p for p in labels._actions if isinstance(p, argparse._StoreAction)]  # --db, --project
+    common = [p for p in labels._actions if p.dest in ("db", "project")]
 
     def action(
         name: str, handler: Callable[[argparse.Namespace], int], help_: str

@@ -11,6 +11,10 @@ class ValidationError(AnnotatorError):
     """A change was refused because it would break an invariant (bad offsets, duplicate, wrong type)."""
 
 
+class ConflictError(ValidationError):
+    """Somebody else changed the same row meanwhile; the later change is refused, not merged."""
+
+
 class NotFoundError(AnnotatorError):
     """A project, document, label, annotation or annotator that was asked for does not exist."""
 

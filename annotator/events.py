@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Entity = Literal["project", "label", "relation_type", "annotator", "document", "annotation", "relation"]
 Action = Literal["created", "updated", "deleted"]
@@ -21,6 +21,8 @@ class Change:
     action: Action
     ids: tuple[int, ...]
     document_ids: tuple[int, ...] = ()
+    # What changed, for the audit log (e.g. {"before": {...}, "after": {...}}).
+    detail: dict[str, Any] | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
@@ -29,6 +31,7 @@ class ChangeSet:
 
     changes: list[Change] = field(default_factory=list)
     origin: object | None = None
+    actor: str | None = None
 
     def touches(self, entity: Entity) -> bool:
         return any(c.entity == entity for c in self.changes)

@@ -171,3 +171,20 @@ class Relation(Base):
     type_id: Mapped[int] = mapped_column(ForeignKey("relation_type.id", ondelete="RESTRICT"), index=True)
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """One change to the data: who, when, what. Written in the transaction that made the change."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_entity_entity_id", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    entity: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(20))
+    # The row changed; NULL for bulk changes (an import), which list their documents instead.
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    documents: Mapped[list[int]] = mapped_column(JSON, default=list)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)

@@ -11,15 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from annotator.errors import AnnotatorError
+from annotator.audit import write_audit
+from annotator.errors import AnnotatorError, ValidationError
 from annotator.events import Action, Change, ChangeBus, ChangeSet, Entity
 
 # The newest migration; a test checks it equals Alembic's head so opening an up-to-date
 # database can skip loading Alembic altogether (it costs ~0.2 s of start-up).
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 
 def default_url() -> str:
@@ -35,6 +36,8 @@ def default_url() -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Transactions are begun by _sqlite_begin below, not by the driver.
+    dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
@@ -43,12 +46,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
+WRITE = "annotator_write"
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers take the write lock up front (BEGIN IMMEDIATE) so they queue on the busy timeout.
+
+    A deferred transaction that reads first and writes later fails at once with "database is
+    locked" when another process wrote in between; an immediate one waits its turn instead.
+    """
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who starts a change. An annotator (``id`` set) may change only their own annotations."""
+
+    name: str
+    id: int | None = None
+    role: str = "annotator"
+
+
 @dataclass(slots=True)
 class Tx:
-    """One user action: a session plus the changes the operations made in it."""
+    """One user action: a session, who started it, and the changes the operations made in it."""
 
     session: Session
     origin: object | None = None
+    actor: Actor | None = None
     changes: list[Change] = field(default_factory=list)
 
     def record(
@@ -57,8 +82,16 @@ class Tx:
         action: Action,
         ids: tuple[int, ...] | list[int],
         documents: tuple[int, ...] = (),
+        detail: dict[str, Any] | None = None,
     ) -> None:
-        self.changes.append(Change(entity, action, tuple(ids), tuple(documents)))
+        self.changes.append(Change(entity, action, tuple(ids), tuple(documents), detail))
+
+    def check_owner(self, annotator_id: int, what: str) -> None:
+        """Refuse changing another annotator's work when an annotator started this action."""
+        if self.actor is not None and self.actor.id is not None and self.actor.id != annotator_id:
+            raise ValidationError(
+                f"{what} belongs to another annotator; {self.actor.name} may change only their own"
+            )
 
 
 class Store:
@@ -81,17 +114,22 @@ class Store:
         return self._sessions()
 
     @contextmanager
-    def transaction(self, origin: object | None = None) -> Iterator[Tx]:
-        """Commit on success and publish what changed; roll back everything on error."""
+    def transaction(self, origin: object | None = None, actor: Actor | None = None) -> Iterator[Tx]:
+        """One user action: commit with its audit entries, then publish what changed.
+
+        Everything is rolled back on error, so an action happens wholly or not at all.
+        """
         with self._sessions() as session:
-            tx = Tx(session, origin)
+            session.connection(execution_options={WRITE: True})
+            tx = Tx(session, origin, actor)
             try:
                 yield tx
+                write_audit(tx)
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
-        self.bus.publish(ChangeSet(tx.changes, origin))
+        self.bus.publish(ChangeSet(tx.changes, origin, actor.name if actor else None))
 
     def backup(self, dest: Path) -> Path:
         """Copy a SQLite database with the online backup API (safe while others write)."""
@@ -156,6 +194,7 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     store = Store(engine)
     if migrate:
         revision = _current_revision(engine)

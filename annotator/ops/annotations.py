@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
 
-from annotator.errors import NotFoundError, ValidationError
+from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import Annotation, Document, Label, Relation, utcnow
 from annotator.store import Tx
 
@@ -91,13 +91,19 @@ def _get(tx: Tx, annotation_id: int, by: int | None) -> Annotation:
         raise NotFoundError(f"no annotation with id {annotation_id}")
     if by is not None and annotation.annotator_id != by:
         raise ValidationError(f"annotation {annotation_id} belongs to another annotator")
+    tx.check_owner(annotation.annotator_id, f"annotation {annotation_id}")
     return annotation
+
+
+def _values(a: Annotation) -> dict[str, int]:
+    return {"start": a.start, "end": a.end, "label_id": a.label_id}
 
 
 def create_span(
     tx: Tx, document_id: int, start: int, end: int, label_id: int, annotator_id: int
 ) -> Annotation:
     """Store a new span; refused outside the text, when empty, or as an exact duplicate."""
+    tx.check_owner(annotator_id, "a span made in another annotator's name")
     document = tx.session.get(Document, document_id)
     if document is None:
         raise NotFoundError(f"no document with id {document_id}")
@@ -117,7 +123,7 @@ def create_span(
     )
     tx.session.add(annotation)
     tx.session.flush()
-    tx.record("annotation", "created", (annotation.id,), (document_id,))
+    tx.record("annotation", "created", (annotation.id,), (document_id,), _values(annotation))
     return annotation
 
 
@@ -129,9 +135,20 @@ def update_span(
     start: int | None = None,
     end: int | None = None,
     by: int | None = None,
+    expected_version: int | None = None,
 ) -> Annotation:
-    """Relabel or resize a span; ``by`` (an annotator id) may only change their own spans."""
+    """Relabel or resize a span; ``by`` (an annotator id) may only change their own spans.
+
+    With ``expected_version`` (the version the caller last saw), a span that somebody else changed
+    meanwhile is refused instead of silently overwritten.
+    """
     annotation = _get(tx, annotation_id, by)
+    if expected_version is not None and annotation.version != expected_version:
+        raise ConflictError(
+            f"annotation {annotation_id} was changed by someone else meanwhile "
+            f"(version {annotation.version}, you edited version {expected_version}); reload and try again"
+        )
+    before = _values(annotation)
     document = tx.session.get_one(Document, annotation.document_id)
     new_start = annotation.start if start is None else start
     new_end = annotation.end if end is None else end
@@ -147,7 +164,13 @@ def update_span(
     annotation.updated_at = utcnow()
     annotation.version += 1
     tx.session.flush()
-    tx.record("annotation", "updated", (annotation.id,), (document.id,))
+    tx.record(
+        "annotation",
+        "updated",
+        (annotation.id,),
+        (document.id,),
+        {"before": before, "after": _values(annotation)},
+    )
     return annotation
 
 

@@ -23,6 +23,7 @@ def fitting_types(tx: Tx, source: Annotation, target: Annotation) -> list[Relati
 
 def create_relation(tx: Tx, source_id: int, target_id: int, type_id: int, annotator_id: int) -> Relation:
     """Link two spans; refused across documents, onto itself, or when the type does not fit."""
+    tx.check_owner(annotator_id, "a relation made in another annotator's name")
     source = tx.session.get(Annotation, source_id)
     target = tx.session.get(Annotation, target_id)
     if source is None or target is None:
@@ -72,6 +73,7 @@ def delete_relation(tx: Tx, relation_id: int, by: int | None = None) -> Relation
         raise NotFoundError(f"no relation with id {relation_id}")
     if by is not None and relation.annotator_id != by:
         raise ValidationError(f"relation {relation_id} belongs to another annotator")
+    tx.check_owner(relation.annotator_id, f"relation {relation_id}")
     data = relation_data(relation)
     tx.session.delete(relation)
     tx.session.flush()

@@ -1,0 +1,55 @@
+"""The audit log: every committed change, with who made it and when."""
+
+from __future__ import annotations
+
+import getpass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from annotator.model import AuditEntry, utcnow
+
+if TYPE_CHECKING:
+    from annotator.store import Tx
+
+
+def default_actor_name() -> str:
+    """Who a change is attributed to when no annotator started it (scripts, the CLI)."""
+    try:
+        return f"system:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "system"
+
+
+def write_audit(tx: Tx) -> None:
+    """Add one audit row per changed row (bulk changes without ids: one row) to the transaction."""
+    if not tx.changes:
+        return
+    actor = tx.actor.name if tx.actor else default_actor_name()
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    for change in tx.changes:
+        base = {
+            "at": now,
+            "actor": actor,
+            "entity": change.entity,
+            "action": change.action,
+            "documents": list(change.document_ids),
+            "detail": change.detail,
+        }
+        if change.ids:
+            rows.extend({**base, "entity_id": i} for i in change.ids)
+        else:
+            rows.append({**base, "entity_id": None})
+    tx.session.execute(insert(AuditEntry), rows)
+
+
+def history(session: Session, entity: str, entity_id: int) -> list[AuditEntry]:
+    """What happened to one row, oldest first (the GUI's span history)."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.id)
+    )
+    return list(session.scalars(query))
