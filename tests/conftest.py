@@ -1,8 +1,14 @@
-"""Shared fixtures: a fresh database per test (SQLite file in tmp_path)."""
+"""Shared fixtures: a fresh database per test, on SQLite and (when configured) PostgreSQL.
+
+PostgreSQL tests need ``ANNOTATOR_TEST_PG`` (a SQLAlchemy URL of a database the tests may use to
+create and drop others); `.ci/run` starts a throw-away cluster and sets it. Under CI a missing
+PostgreSQL fails the run instead of skipping.
+"""
 
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,19 +16,69 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from annotator.model import Project
-from annotator.ops.projects import create_project, ensure_annotator
-from annotator.store import Store, open_store
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from annotator.model import Project  # noqa: E402
+from annotator.ops.projects import create_project, ensure_annotator  # noqa: E402
+from annotator.store import Store, open_store  # noqa: E402
+
+PG_URL = os.environ.get("ANNOTATOR_TEST_PG")
+TEMPLATE = "annotator_template"
+
+
+@pytest.fixture(autouse=True)
+def _no_user_database(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may touch the user's real database: the default URL points into a temp folder."""
+    monkeypatch.setenv("ANNOTATOR_DB", str(tmp_path_factory.mktemp("default-db") / "default.db"))
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A migrated template database; each test clones it (much faster than migrating anew)."""
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: ANNOTATOR_TEST_PG is not set (see .ci/run)")
+        pytest.skip("PostgreSQL not configured (set ANNOTATOR_TEST_PG, e.g. from .ci/postgres start)")
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {TEMPLATE}"))
+        conn.execute(text(f"CREATE DATABASE {TEMPLATE}"))
+    template_url = make_url(PG_URL).set(database=TEMPLATE).render_as_string(hide_password=False)
+    open_store(template_url).close()
+    yield template_url
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {TEMPLATE}"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    request.getfixturevalue("pg_template")
+    assert PG_URL is not None
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
+    """A SQLite file, for tests about SQLite itself."""
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
 @pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = open_store(db_url)
+def store(backend_url: str) -> Iterator[Store]:
+    s = open_store(backend_url)
     yield s
     s.close()
 

@@ -331,12 +331,12 @@ def _import_relations(
             )
     if not wanted:
         return
-    ends = {r["source_id"] for r in wanted}
+    docs = {r["document_id"] for r in wanted}  # at most one batch: well below bind-parameter limits
     present = {
         tuple(row)
         for row in session.execute(
             select(Relation.source_id, Relation.target_id, Relation.type_id, Relation.annotator_id).where(
-                Relation.source_id.in_(ends)
+                Relation.document_id.in_(docs)
             )
         )
     }
