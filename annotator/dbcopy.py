@@ -79,8 +79,8 @@ def _rows(session: Session, table: Table, where: Any) -> Iterator[list[dict[str,
 def _scope(model: type[Base], ids: dict[str, dict[int, int]]) -> Any:
     """The rows of ``model`` that belong to the projects being copied."""
     table = model.__table__
-    if "project_id" in table.c:  # type: ignore[attr-defined]
-        return table.c.project_id.in_(list(ids["project"]))  # type: ignore[attr-defined]
+    if "project_id" in table.c:
+        return table.c.project_id.in_(list(ids["project"]))
     if model is Annotation:
         return Annotation.document_id.in_(
             select(Document.id).where(Document.project_id.in_(list(ids["project"])))
