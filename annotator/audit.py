@@ -39,10 +39,12 @@ def write_audit(tx: Tx) -> None:
             "detail": change.detail,
         }
         if change.ids:
+            if len(change.document_ids) > 1:  # one row per id; the list would repeat in each
+                base["documents"] = []
             rows.extend({**base, "entity_id": i} for i in change.ids)
         else:
             rows.append({**base, "entity_id": None})
-    tx.session.execute(insert(AuditEntry), rows)
+    tx.session.connection().execute(insert(AuditEntry), rows)
 
 
 def history(session: Session, entity: str, entity_id: int) -> list[AuditEntry]:

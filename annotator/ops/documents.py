@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 
+from annotator.bulk import bulk_insert, bulk_insert_dicts
 from annotator.errors import InputError, NotFoundError, ValidationError
 from annotator.hashing import content_hash
 from annotator.model import Annotation, Annotator, DocStatus, Document, Label, Relation, RelationType, utcnow
@@ -16,6 +17,21 @@ from annotator.records import DocRecord
 from annotator.store import Tx
 
 CHUNK = 2000
+# Core tables: bulk inserts go straight to executemany, skipping the ORM's per-row bookkeeping.
+DOCUMENT: Table = Document.__table__  # type: ignore[assignment]
+ANNOTATION: Table = Annotation.__table__  # type: ignore[assignment]
+RELATION: Table = Relation.__table__  # type: ignore[assignment]
+SPAN_COLUMNS = (
+    "document_id",
+    "annotator_id",
+    "label_id",
+    "start",
+    "end",
+    "text",
+    "created_at",
+    "updated_at",
+    "version",
+)
 Progress = Callable[[int], None]
 
 
@@ -208,13 +224,19 @@ def _import_batch(
             }
         )
     if new_rows:
-        ids = session.scalars(
-            insert(Document).returning(Document.id, sort_by_parameter_order=True), new_rows
-        ).all()
-        for digest, doc_id in zip((r["content_hash"] for r in new_rows), ids, strict=True):
-            existing[digest] = doc_id
-        result.document_ids.extend(ids)
-        result.documents_added += len(ids)
+        # Plain executemany, then one indexed read of the new ids: much faster than RETURNING rows.
+        bulk_insert_dicts(session.connection(), DOCUMENT, new_rows)
+        fresh = dict(
+            session.execute(
+                select(Document.content_hash, Document.id).where(
+                    Document.project_id == project_id,
+                    Document.content_hash.in_([r["content_hash"] for r in new_rows]),
+                )
+            ).all()
+        )
+        existing.update(fresh)
+        result.document_ids.extend(fresh[r["content_hash"]] for r in new_rows)
+        result.documents_added += len(new_rows)
     result.documents_existing += len(batch) - len(new_rows)
     merged_docs = {existing[h] for h, r in zip(hashes, batch, strict=True) if r.spans} - set(
         result.document_ids
@@ -238,24 +260,14 @@ def _import_spans(
     session = tx.session
     stored: dict[tuple[int, int, int, int, int], int] = {}
     if merged_docs:
-        for row in session.execute(
-            select(
-                Annotation.id,
-                Annotation.document_id,
-                Annotation.annotator_id,
-                Annotation.label_id,
-                Annotation.start,
-                Annotation.end,
-            ).where(Annotation.document_id.in_(merged_docs))
-        ):
-            stored[(row[1], row[2], row[3], row[4], row[5])] = row[0]
-    plain: list[dict[str, Any]] = []
-    linked: list[dict[str, Any]] = []
-    linked_refs: list[tuple[int, str, tuple[int, int, int, int, int]]] = []
+        stored.update(_span_ids(tx, merged_docs))
+    rows: list[tuple[Any, ...]] = []
     key_of: dict[tuple[int, str], tuple[int, int, int, int, int]] = {}
+    linked_docs: set[int] = set()
     for index, (record, digest) in enumerate(zip(batch, hashes, strict=True)):
         doc_id = doc_ids[digest]
-        related = {k for rel in record.relations for k in (rel.source, rel.target)}
+        if record.relations:
+            linked_docs.add(doc_id)
         for span in record.spans:
             name = span.annotator or default_annotator
             assert name is not None  # checked by _validate
@@ -266,34 +278,40 @@ def _import_spans(
                 result.spans_existing += 1
                 continue
             stored[ident] = -1
-            values = {
-                "document_id": doc_id,
-                "annotator_id": ident[1],
-                "label_id": ident[2],
-                "start": span.start,
-                "end": span.end,
-                "text": record.text[span.start : span.end],
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-            }
-            if span.key is not None and span.key in related:
-                linked.append(values)
-                linked_refs.append((index, span.key, ident))
-            else:
-                plain.append(values)
-    if plain:
-        session.execute(insert(Annotation), plain)
-    if linked:
-        ids = session.scalars(
-            insert(Annotation).returning(Annotation.id, sort_by_parameter_order=True), linked
-        ).all()
-        for (_, _, ident), new_id in zip(linked_refs, ids, strict=True):
-            stored[ident] = new_id
-    result.spans_added += len(plain) + len(linked)
-    if plain or linked:
-        tx.record("annotation", "created", (), tuple({r["document_id"] for r in plain + linked}))
+            rows.append(
+                (
+                    doc_id,
+                    ident[1],
+                    ident[2],
+                    span.start,
+                    span.end,
+                    record.text[span.start : span.end],
+                    now,
+                    now,
+                    1,
+                )
+            )
+    if rows:
+        bulk_insert(session.connection(), ANNOTATION, SPAN_COLUMNS, rows)
+        result.spans_added += len(rows)
+        tx.record("annotation", "created", (), tuple({r[0] for r in rows}))
+    if linked_docs:
+        # Relations need the new spans' ids: read them back by their natural key.
+        stored.update(_span_ids(tx, linked_docs))
     _import_relations(tx, batch, key_of, stored, schema, people, default_annotator, result, now)
+
+
+def _span_ids(tx: Tx, documents: set[int]) -> dict[tuple[int, int, int, int, int], int]:
+    """Stored spans of ``documents`` by (document, annotator, label, start, end)."""
+    query = select(
+        Annotation.document_id,
+        Annotation.annotator_id,
+        Annotation.label_id,
+        Annotation.start,
+        Annotation.end,
+        Annotation.id,
+    ).where(Annotation.document_id.in_(documents))
+    return {(r[0], r[1], r[2], r[3], r[4]): r[5] for r in tx.session.execute(query)}
 
 
 def _import_relations(
@@ -349,7 +367,7 @@ def _import_relations(
         present.add(ident)
         fresh.append(row)
     if fresh:
-        session.execute(insert(Relation), fresh)
+        bulk_insert_dicts(session.connection(), RELATION, fresh)
         result.relations_added += len(fresh)
         tx.record("relation", "created", (), tuple({r["document_id"] for r in fresh}))
 

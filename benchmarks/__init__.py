@@ -1,0 +1,1 @@
+"""Reproducible speed measurements; `make bench` runs them and writes BENCHMARKS.md."""
