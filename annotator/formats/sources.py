@@ -1,0 +1,121 @@
+"""Choose the reader for a file, or read every importable file in a folder.
+
+The result is a plain list so that an import either sees every document or fails on the
+first bad file before anything is written to the project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from annotator.errors import InputError
+from annotator.formats import html, markdown, plaintext, tabular
+from annotator.formats.encoding import decode
+from annotator.records import DocRecord
+
+EXTENSIONS: dict[str, str] = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".csv": "csv",
+}
+# "native" forces the project's own JSONL (with spans); "auto" recognises it by its content.
+FORMATS = ("auto", "txt", "md", "html", "jsonl", "csv", "native")
+
+_READERS: dict[str, Callable[[Path, str], list[DocRecord]]] = {
+    "txt": lambda path, _field: plaintext.read(path),
+    "md": lambda path, _field: markdown.read(path),
+    "html": lambda path, _field: html.read(path),
+    "jsonl": tabular.read_jsonl,
+    "csv": tabular.read_csv,
+}
+
+
+def read_path(path: Path, fmt: str = "auto", text_field: str = "text") -> list[DocRecord]:
+    """Records from a file or, recursively, a folder; every record's source_file is set.
+
+    In a folder, hidden files/folders and unknown extensions are skipped (with fmt="auto"); a
+    forced fmt reads every non-hidden file with that reader. Files are read in sorted order so
+    that repeated imports give the same document order.
+    """
+    path = Path(path)
+    if fmt not in FORMATS:
+        raise InputError(str(path), f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    if path.is_dir():
+        files = _folder_files(path, fmt)
+        if not files:
+            wanted = ", ".join(EXTENSIONS) if fmt == "auto" else "non-hidden"
+            raise InputError(str(path), f"no importable files in this folder (looked for {wanted} files)")
+        return [record for file in files for record in _read_file(file, fmt, text_field)]
+    if not path.exists():
+        raise InputError(str(path), "no such file or folder")
+    if not path.is_file():
+        raise InputError(str(path), "not a regular file")
+    return _read_file(path, fmt, text_field)
+
+
+def _folder_files(root: Path, fmt: str) -> list[Path]:
+    """Importable files below root, sorted by their path parts; symlinked folders are not followed."""
+    found: list[Path] = []
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            file = Path(folder) / name
+            if name.startswith(".") or not file.is_file():
+                continue
+            if fmt != "auto" or file.suffix.lower() in EXTENSIONS:
+                found.append(file)
+    return sorted(found, key=lambda p: p.relative_to(root).parts)
+
+
+def _read_file(path: Path, fmt: str, text_field: str) -> list[DocRecord]:
+    kind = fmt if fmt != "auto" else EXTENSIONS.get(path.suffix.lower())
+    if kind is None:
+        raise InputError(
+            str(path),
+            f"unknown file type {path.suffix or '(no extension)'!r}; "
+            f"supported: {', '.join(EXTENSIONS)} (or choose a format explicitly)",
+        )
+    try:
+        if kind == "native" or (fmt == "auto" and kind == "jsonl" and _looks_native(path)):
+            records = _read_native(path)
+        else:
+            records = _READERS[kind](path, text_field)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
+    for record in records:
+        record.source_file = record.source_file or str(path)
+    return records
+
+
+def _looks_native(path: Path) -> bool:
+    """True if any line is a JSON object with spans or relations: the project's native JSONL.
+
+    Any line, not only the first: a file whose first documents carry no spans must not lose the
+    spans of later ones to the plain JSONL reader.
+    """
+    text, _encoding = decode(path, path.read_bytes())  # same decoding as the readers, e.g. UTF-16
+    if '"spans"' not in text and '"relations"' not in text:
+        return False
+    for raw in text.split("\n"):
+        if '"spans"' not in raw and '"relations"' not in raw:
+            continue
+        try:
+            obj = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue  # the reader reports the real problem, with its line number
+        if isinstance(obj, dict) and ("spans" in obj or "relations" in obj):
+            return True
+    return False
+
+
+def _read_native(path: Path) -> list[DocRecord]:
+    from annotator.formats import native
+
+    return list(native.read(path))
