@@ -27,7 +27,9 @@ TABLES = {
 def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
     con = sqlite3.connect(path)
     try:
-        return {t: con.execute(f"SELECT {cols} FROM {t} ORDER BY id").fetchall() for t, cols in TABLES.items()}
+        return {
+            t: con.execute(f"SELECT {cols} FROM {t} ORDER BY id").fetchall() for t, cols in TABLES.items()
+        }
     finally:
         con.close()
 
