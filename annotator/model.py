@@ -51,6 +51,14 @@ class DocStatus(enum.StrEnum):
 class Role(enum.StrEnum):
     ANNOTATOR = "annotator"
     REVIEWER = "reviewer"
+    # The adjudicated layer of a project is held by one annotator with this role.
+    GOLD = "gold"
+
+
+class ReviewStatus(enum.StrEnum):
+    UNREVIEWED = "unreviewed"
+    IN_REVIEW = "in review"
+    ADJUDICATED = "adjudicated"
 
 
 class Project(Base):
@@ -133,6 +141,9 @@ class Document(Base):
     published: Mapped[str | None] = mapped_column(String(40))
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(20), default=DocStatus.NEW.value)
+    review_status: Mapped[str] = mapped_column(
+        String(20), default=ReviewStatus.UNREVIEWED.value, server_default=ReviewStatus.UNREVIEWED.value
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -156,6 +167,10 @@ class Annotation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Gold spans only: which annotators' spans it was accepted from, and who adjudicated it.
+    sources: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    # No foreign key: adding one would make SQLite copy the whole table on upgrade.
+    adjudicator_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Relation(Base):
@@ -170,6 +185,24 @@ class Relation(Base):
     target_id: Mapped[int] = mapped_column(ForeignKey("annotation.id", ondelete="CASCADE"), index=True)
     type_id: Mapped[int] = mapped_column(ForeignKey("relation_type.id", ondelete="RESTRICT"), index=True)
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sources: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    # No foreign key: adding one would make SQLite copy the whole table on upgrade.
+    adjudicator_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Rejection(Base):
+    """A reviewer's decision that a span (by offsets and label) stays out of the gold layer."""
+
+    __tablename__ = "rejection"
+    __table_args__ = (UniqueConstraint("document_id", "label_id", "start", "end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("annotator.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -1,0 +1,277 @@
+"""Adjudication: reviewers accept, reject or edit annotators' work into the project's gold layer.
+
+The gold layer is the spans and relations of one annotator with the role ``gold``; each gold
+span records which annotators' spans it came from (``sources``) and who adjudicated it.
+Rejections are remembered per (offsets, label) so the review view can show them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select, update
+
+from annotator.errors import NotFoundError, ValidationError
+from annotator.model import (
+    Annotation,
+    Annotator,
+    Document,
+    Rejection,
+    Relation,
+    ReviewStatus,
+    Role,
+    utcnow,
+)
+from annotator.ops.relations import fitting_types
+from annotator.store import Tx
+
+GOLD_NAME = "gold"
+
+
+def gold_annotator(tx: Tx, project_id: int) -> Annotator:
+    """The project's gold annotator, created on first use."""
+    gold = tx.session.scalar(
+        select(Annotator).where(Annotator.project_id == project_id, Annotator.role == Role.GOLD.value)
+    )
+    if gold is None:
+        if tx.session.scalar(
+            select(Annotator.id).where(Annotator.project_id == project_id, Annotator.name == GOLD_NAME)
+        ):
+            raise ValidationError(f"an annotator named {GOLD_NAME!r} exists and is not the gold layer")
+        gold = Annotator(project_id=project_id, name=GOLD_NAME, role=Role.GOLD.value)
+        tx.session.add(gold)
+        tx.session.flush()
+        tx.record("annotator", "created", (gold.id,))
+    return gold
+
+
+def _require_reviewer(tx: Tx) -> int | None:
+    """Adjudication is for reviewers (scripts without an actor act as the system)."""
+    if tx.actor is None:
+        return None
+    if tx.actor.role != Role.REVIEWER.value:
+        raise ValidationError(f"{tx.actor.name} is not a reviewer; only reviewers adjudicate")
+    return tx.actor.id
+
+
+def _project_of(tx: Tx, document_id: int) -> int:
+    project_id = tx.session.scalar(select(Document.project_id).where(Document.id == document_id))
+    if project_id is None:
+        raise NotFoundError(f"no document with id {document_id}")
+    return project_id
+
+
+def accept_spans(tx: Tx, annotation_ids: Sequence[int]) -> list[int]:
+    """Copy spans into gold, one gold span per distinct (offsets, label); returns the gold ids.
+
+    Accepting a span that gold already holds adds the new annotators to its sources.
+    """
+    reviewer = _require_reviewer(tx)
+    spans = list(tx.session.scalars(select(Annotation).where(Annotation.id.in_(annotation_ids))))
+    if len(spans) != len(set(annotation_ids)):
+        raise NotFoundError("some of the spans to accept no longer exist")
+    if not spans:
+        return []
+    docs = {s.document_id for s in spans}
+    if len(docs) != 1:
+        raise ValidationError("accept spans of one document at a time")
+    document_id = docs.pop()
+    gold = gold_annotator(tx, _project_of(tx, document_id))
+    names = dict(tx.session.execute(select(Annotator.id, Annotator.name)).all())
+    groups: dict[tuple[int, int, int], set[str]] = defaultdict(set)
+    for span in spans:
+        if span.annotator_id == gold.id:
+            raise ValidationError("that span is already in the gold layer")
+        groups[(span.start, span.end, span.label_id)].add(names[span.annotator_id])
+    accepted: list[int] = []
+    now = utcnow()
+    for (start, end, label_id), sources in sorted(groups.items()):
+        existing = tx.session.scalar(
+            select(Annotation).where(
+                Annotation.document_id == document_id,
+                Annotation.annotator_id == gold.id,
+                Annotation.label_id == label_id,
+                Annotation.start == start,
+                Annotation.end == end,
+            )
+        )
+        if existing is None:
+            text = tx.session.get_one(Document, document_id).text[start:end]
+            existing = Annotation(
+                document_id=document_id,
+                label_id=label_id,
+                annotator_id=gold.id,
+                start=start,
+                end=end,
+                text=text,
+                created_at=now,
+                updated_at=now,
+                sources=sorted(sources),
+                adjudicator_id=reviewer,
+            )
+            tx.session.add(existing)
+            tx.session.flush()
+            tx.record(
+                "annotation", "created", (existing.id,), (document_id,), {"accepted_from": sorted(sources)}
+            )
+        else:
+            existing.sources = sorted(set(existing.sources or []) | sources)
+            existing.adjudicator_id = reviewer
+            existing.version += 1
+            tx.session.flush()
+            tx.record(
+                "annotation", "updated", (existing.id,), (document_id,), {"accepted_from": sorted(sources)}
+            )
+        tx.session.execute(
+            delete(Rejection).where(
+                Rejection.document_id == document_id,
+                Rejection.label_id == label_id,
+                Rejection.start == start,
+                Rejection.end == end,
+            )
+        )
+        accepted.append(existing.id)
+    _mark_in_review(tx, document_id)
+    return accepted
+
+
+def accept_agreed(tx: Tx, document_id: int, annotator_ids: Sequence[int]) -> list[int]:
+    """Accept in one step every span on which all of ``annotator_ids`` agree exactly."""
+    if len(annotator_ids) < 2:
+        raise ValidationError("choose at least two annotators whose agreement to accept")
+    rows = tx.session.execute(
+        select(
+            Annotation.id, Annotation.annotator_id, Annotation.start, Annotation.end, Annotation.label_id
+        ).where(Annotation.document_id == document_id, Annotation.annotator_id.in_(annotator_ids))
+    ).all()
+    by_key: dict[tuple[int, int, int], dict[int, int]] = defaultdict(dict)
+    for span_id, who, start, end, label in rows:
+        by_key[(start, end, label)][who] = span_id
+    agreed = [
+        span for people in by_key.values() if set(people) >= set(annotator_ids) for span in people.values()
+    ]
+    return accept_spans(tx, agreed) if agreed else []
+
+
+def reject(tx: Tx, document_id: int, label_id: int, start: int, end: int) -> int:
+    """Keep a span (by offsets and label) out of gold; removes a gold span there. Returns the id."""
+    reviewer = _require_reviewer(tx)
+    gold = gold_annotator(tx, _project_of(tx, document_id))
+    in_gold = tx.session.scalars(
+        select(Annotation.id).where(
+            Annotation.document_id == document_id,
+            Annotation.annotator_id == gold.id,
+            Annotation.label_id == label_id,
+            Annotation.start == start,
+            Annotation.end == end,
+        )
+    ).all()
+    if in_gold:
+        from annotator.ops.annotations import delete_spans
+
+        delete_spans(tx, list(in_gold))
+    existing = tx.session.scalar(
+        select(Rejection.id).where(
+            Rejection.document_id == document_id,
+            Rejection.label_id == label_id,
+            Rejection.start == start,
+            Rejection.end == end,
+        )
+    )
+    if existing is not None:
+        return existing
+    rejection = Rejection(
+        document_id=document_id,
+        label_id=label_id,
+        start=start,
+        end=end,
+        reviewer_id=reviewer,
+        created_at=utcnow(),
+    )
+    tx.session.add(rejection)
+    tx.session.flush()
+    tx.record("document", "updated", (document_id,), (document_id,), {"rejected": [start, end, label_id]})
+    _mark_in_review(tx, document_id)
+    return rejection.id
+
+
+def unreject(tx: Tx, rejection_id: int) -> None:
+    _require_reviewer(tx)
+    rejection = tx.session.get(Rejection, rejection_id)
+    if rejection is None:
+        raise NotFoundError(f"no rejection with id {rejection_id}")
+    document_id = rejection.document_id
+    tx.session.delete(rejection)
+    tx.session.flush()
+    tx.record("document", "updated", (document_id,), (document_id,), {"unrejected": rejection_id})
+
+
+def accept_relations(tx: Tx, relation_ids: Sequence[int]) -> list[int]:
+    """Copy relations into gold (accepting their endpoint spans too); returns gold relation ids."""
+    reviewer = _require_reviewer(tx)
+    accepted: list[int] = []
+    names = dict(tx.session.execute(select(Annotator.id, Annotator.name)).all())
+    for relation in tx.session.scalars(select(Relation).where(Relation.id.in_(relation_ids))):
+        source_gold = accept_spans(tx, [relation.source_id])[0]
+        target_gold = accept_spans(tx, [relation.target_id])[0]
+        gold_id = gold_annotator(tx, _project_of(tx, relation.document_id)).id
+        existing = tx.session.scalar(
+            select(Relation).where(
+                Relation.source_id == source_gold,
+                Relation.target_id == target_gold,
+                Relation.type_id == relation.type_id,
+                Relation.annotator_id == gold_id,
+            )
+        )
+        source_name = names[relation.annotator_id]
+        if existing is None:
+            source, target = (
+                tx.session.get_one(Annotation, source_gold),
+                tx.session.get_one(Annotation, target_gold),
+            )
+            if relation.type_id not in {t.id for t in fitting_types(tx, source, target)}:
+                raise ValidationError("the relation's type does not fit its gold spans")
+            existing = Relation(
+                document_id=relation.document_id,
+                source_id=source_gold,
+                target_id=target_gold,
+                type_id=relation.type_id,
+                annotator_id=gold_id,
+                created_at=utcnow(),
+                sources=[source_name],
+                adjudicator_id=reviewer,
+            )
+            tx.session.add(existing)
+            tx.session.flush()
+            tx.record(
+                "relation",
+                "created",
+                (existing.id,),
+                (relation.document_id,),
+                {"accepted_from": [source_name]},
+            )
+        else:
+            existing.sources = sorted(set(existing.sources or []) | {source_name})
+            tx.session.flush()
+        accepted.append(existing.id)
+    return accepted
+
+
+def _mark_in_review(tx: Tx, document_id: int) -> None:
+    tx.session.execute(
+        update(Document)
+        .where(Document.id == document_id, Document.review_status == ReviewStatus.UNREVIEWED.value)
+        .values(review_status=ReviewStatus.IN_REVIEW.value)
+    )
+
+
+def set_review_status(tx: Tx, document_ids: Sequence[int], status: ReviewStatus | str) -> None:
+    """Mark documents unreviewed / in review / adjudicated."""
+    _require_reviewer(tx)
+    if status not in {s.value for s in ReviewStatus}:
+        raise ValidationError(f"unknown review status {status!r} (unreviewed, in review, adjudicated)")
+    tx.session.execute(
+        update(Document).where(Document.id.in_(document_ids)).values(review_status=str(status))
+    )
+    tx.record("document", "updated", list(document_ids), tuple(document_ids), {"review_status": str(status)})
