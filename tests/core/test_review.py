@@ -204,3 +204,26 @@ def test_merge_can_leave_out_annotators(store: Store, project: Project, tmp_path
     path.write_text(json.dumps(line) + "\n", encoding="utf-8")
     summary = merge(store, project.id, read_source(path), exclude=["alice"])
     assert summary.annotators == ["dan"] and summary.spans_added == 1
+
+
+def test_merge_and_review_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from annotator.cli import main
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    line = {
+        "text": TEXT,
+        "spans": [
+            {"id": 1, "start": 6, "end": 14, "label": "ACTOR", "annotator": "alice"},
+            {"id": 2, "start": 6, "end": 14, "label": "ACTOR", "annotator": "bob"},
+        ],
+    }
+    source = tmp_path / "mate.jsonl"
+    source.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    main(["--db", db, "init"])
+    assert main(["--db", db, "merge", str(source)]) == 0
+    assert "merged alice, bob: 1 new document(s); spans +2" in capsys.readouterr().out
+    assert main(["--db", db, "merge", str(source)]) == 0
+    assert "spans +0 -0 (2 unchanged)" in capsys.readouterr().out
+    assert main(["--db", db, "review", "accept-agreed", "1", "--annotator", "alice", "--annotator", "bob"]) == 0
+    assert "accepted 1 agreed span(s)" in capsys.readouterr().out
+    assert main(["--db", db, "review", "status", "adjudicated", "1"]) == 0

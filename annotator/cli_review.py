@@ -1,0 +1,98 @@
+"""``annotator merge`` and ``annotator review``: teammates' work and the gold layer from the CLI."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.store import Store
+
+
+def _open(args: argparse.Namespace) -> tuple[Store, int]:
+    from annotator.ops.projects import find_project
+    from annotator.store import open_store
+
+    store = open_store(args.db)
+    with store.session() as session:
+        return store, find_project(session, args.project).id
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from annotator.review.merge import merge, read_source
+    store, project_id = _open(args)
+    summary = merge(
+        store,
+        project_id,
+        read_source(Path(args.source)),
+        annotators=args.annotators or None,
+        exclude=args.exclude or (),
+    )
+    print(summary.summary())
+    return 0
+
+
+def cmd_review_status(args: argparse.Namespace) -> int:
+    from annotator.review.gold import set_review_status
+    store, _project_id = _open(args)
+    with store.transaction() as tx:
+        set_review_status(tx, args.doc_ids, args.status)
+    print(f"{len(args.doc_ids)} document(s) marked {args.status}")
+    return 0
+
+
+def cmd_accept_agreed(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from annotator.model import Annotator
+    from annotator.review.gold import accept_agreed
+    store, project_id = _open(args)
+    with store.transaction() as tx:
+        ids = dict(
+            tx.session.execute(
+                select(Annotator.name, Annotator.id).where(
+                    Annotator.project_id == project_id, Annotator.name.in_(args.annotators)
+                )
+            ).all()
+        )
+        missing = set(args.annotators) - set(ids)
+        if missing:
+            from annotator.errors import NotFoundError
+
+            raise NotFoundError(f"no annotator named {sorted(missing)[0]!r}")
+        total = sum(len(accept_agreed(tx, doc, list(ids.values()))) for doc in args.doc_ids)
+    print(f"accepted {total} agreed span(s) into gold")
+    return 0
+
+
+def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    p = command("merge", cmd_merge, "merge a teammate's work from their database file or native JSONL export")
+    p.add_argument("source", metavar="SOURCE", help="their project database (.db) or native export (.jsonl)")
+    p.add_argument("--annotator", dest="annotators", action="append", metavar="NAME", help="merge only these")
+    p.add_argument(
+        "--exclude", action="append", metavar="NAME", help="leave these annotators alone (e.g. you)"
+    )
+
+    review = command("review", lambda _args: 2, "adjudicate into the gold layer")
+    sub = review.add_subparsers(dest="review_command", required=True, metavar="ACTION")
+    common = [a for a in review._actions if a.dest in ("db", "project")]
+
+    def action(
+        name: str, handler: Callable[[argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
+        q = sub.add_parser(name, help=help_, description=help_)
+        for option in common:
+            q.add_argument(
+                *option.option_strings, dest=option.dest, help=option.help, default=argparse.SUPPRESS
+            )
+        q.set_defaults(handler=handler)
+        return q
+
+    q = action("status", cmd_review_status, "mark documents unreviewed, in review or adjudicated")
+    q.add_argument("status", choices=["unreviewed", "in review", "adjudicated"])
+    q.add_argument("doc_ids", nargs="+", type=int, metavar="DOC_ID")
+    q = action("accept-agreed", cmd_accept_agreed, "accept into gold every span on which annotators agree")
+    q.add_argument("doc_ids", nargs="+", type=int, metavar="DOC_ID")
+    q.add_argument("--annotator", dest="annotators", action="append", required=True, metavar="NAME")
