@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from annotator.model import AuditEntry, utcnow
@@ -37,6 +37,7 @@ def write_audit(tx: Tx) -> None:
             "action": change.action,
             "documents": list(change.document_ids),
             "detail": change.detail,
+            "client": tx.client,
         }
         if change.ids:
             if len(change.document_ids) > 1:  # one row per id; the list would repeat in each
@@ -54,4 +55,16 @@ def history(session: Session, entity: str, entity_id: int) -> list[AuditEntry]:
         .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
         .order_by(AuditEntry.id)
     )
+    return list(session.scalars(query))
+
+
+def latest_id(session: Session) -> int:
+    return session.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+def entries_since(session: Session, after: int, exclude_client: str | None) -> list[AuditEntry]:
+    """Audit entries newer than ``after`` written by other clients (other processes, teammates)."""
+    query = select(AuditEntry).where(AuditEntry.id > after).order_by(AuditEntry.id)
+    if exclude_client is not None:
+        query = query.where((AuditEntry.client != exclude_client) | AuditEntry.client.is_(None))
     return list(session.scalars(query))

@@ -221,3 +221,5 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     documents: Mapped[list[int]] = mapped_column(JSON, default=list)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # Which open database connection (one per running app) wrote it: others refresh from it.
+    client: Mapped[str | None] = mapped_column(String(36))

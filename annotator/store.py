@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -48,6 +49,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 WRITE = "annotator_write"
+# The origin of changes made by other clients of the same database (see Store.poll).
+REMOTE = "remote"
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -76,6 +79,7 @@ class Tx:
     origin: object | None = None
     actor: Actor | None = None
     changes: list[Change] = field(default_factory=list)
+    client: str | None = None
 
     def record(
         self,
@@ -109,6 +113,9 @@ class Store:
         self.engine = engine
         self.bus = ChangeBus()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Tags this store's audit entries, so poll() tells its own changes from other clients'.
+        self.client = uuid.uuid4().hex
+        self._seen = -1
 
     @property
     def url(self) -> str:
@@ -129,7 +136,7 @@ class Store:
         """
         with self._sessions() as session:
             session.connection(execution_options={WRITE: True})
-            tx = Tx(session, origin, actor)
+            tx = Tx(session, origin, actor, client=self.client)
             try:
                 yield tx
                 write_audit(tx)
@@ -138,6 +145,36 @@ class Store:
                 session.rollback()
                 raise
         self.bus.publish(ChangeSet(tx.changes, origin, actor.name if actor else None))
+
+    def poll(self) -> ChangeSet | None:
+        """Publish what other clients (processes, teammates on a shared database) changed since last time.
+
+        The first call only sets the starting point. Their changes reach the bus with origin
+        ``REMOTE``, like local ones, so views refresh the same way.
+        """
+        from annotator.audit import entries_since, latest_id
+
+        with self.session() as session:
+            if self._seen < 0:
+                self._seen = latest_id(session)
+                return None
+            entries = entries_since(session, self._seen, self.client)
+            self._seen = max([self._seen, *(e.id for e in entries)])
+            if not entries:
+                self._seen = max(self._seen, latest_id(session))
+                return None
+        changes = [
+            Change(
+                cast(Entity, e.entity),
+                cast(Action, e.action),
+                () if e.entity_id is None else (e.entity_id,),
+                tuple(e.documents or ()),
+            )
+            for e in entries
+        ]
+        changeset = ChangeSet(changes, REMOTE, entries[-1].actor)
+        self.bus.publish(changeset)
+        return changeset
 
     def backup(self, dest: Path) -> Path:
         """Copy a SQLite database with the online backup API (safe while others write)."""

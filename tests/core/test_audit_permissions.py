@@ -102,3 +102,25 @@ def test_a_failed_action_leaves_no_audit_entry(store: Store, project: Project) -
         create_span(tx, doc, 6, 14, actor, alice.id)
     with store.session() as s:
         assert len(s.scalars(select(AuditEntry)).all()) == before
+
+
+def test_poll_reports_other_clients_changes_only(store: Store, project: Project, backend_url: str) -> None:
+    from annotator.store import REMOTE, open_store
+
+    doc, actor, _claim, alice, _bob = _setup(store, project)
+    assert alice.id is not None
+    assert store.poll() is None  # sets the starting point
+    other = open_store(backend_url)
+    seen: list[object] = []
+    store.bus.subscribe(lambda cs: seen.append(cs.origin))
+    with store.transaction(actor=alice) as tx:  # our own change: published locally, not again by poll
+        create_span(tx, doc, 0, 5, actor, alice.id)
+    with other.transaction(actor=alice) as tx:
+        theirs = create_span(tx, doc, 6, 14, actor, alice.id)
+    changes = store.poll()
+    assert changes is not None and changes.origin == REMOTE
+    assert [(c.entity, c.action, c.ids) for c in changes.changes] == [("annotation", "created", (theirs.id,))]
+    assert changes.document_ids() == {doc}
+    assert store.poll() is None
+    assert seen == [None, REMOTE]
+    other.close()

@@ -20,6 +20,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("audit", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("client", sa.String(length=36), nullable=True))
+
     op.create_table(
         "rejection",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -71,6 +74,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit", schema=None) as batch_op:
+        batch_op.drop_column("client")
+
     with op.batch_alter_table("relation", schema=None) as batch_op:
         batch_op.drop_column("adjudicator_id")
         batch_op.drop_column("sources")
