@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from annotator.formats.peerkit import ReadReport
 from annotator.formats.sources import read_path
 from annotator.ops.documents import ImportResult, import_records
 from annotator.records import DocRecord
@@ -13,11 +14,18 @@ from annotator.store import Store
 Progress = Callable[[int], None]
 
 
-def read_all(paths: Sequence[Path], fmt: str = "auto", text_field: str = "text") -> list[DocRecord]:
+def read_all(
+    paths: Sequence[Path],
+    fmt: str = "auto",
+    text_field: str = "text",
+    *,
+    annotator: str | None = None,
+    reports: list[ReadReport] | None = None,
+) -> list[DocRecord]:
     """Parse every file; the first bad one raises InputError before anything is written."""
     records: list[DocRecord] = []
     for path in paths:
-        records.extend(read_path(Path(path), fmt=fmt, text_field=text_field))
+        records.extend(read_path(Path(path), fmt, text_field, annotator=annotator, reports=reports))
     return records
 
 
@@ -33,7 +41,7 @@ def import_paths(
     progress: Progress | None = None,
     origin: object | None = None,
 ) -> ImportResult:
-    records = read_all(paths, fmt, text_field)
+    records = read_all(paths, fmt, text_field, annotator=annotator)
     with store.transaction(origin) as tx:
         return import_records(
             tx, project_id, records, annotator=annotator, create_labels=create_labels, progress=progress

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.formats import html, markdown, plaintext, tabular
+from annotator.formats import html, markdown, peers, plaintext, tabular
 from annotator.formats.encoding import decode
+from annotator.formats.peerkit import ReadReport
 from annotator.records import DocRecord
 
 EXTENSIONS: dict[str, str] = {
@@ -25,8 +26,10 @@ EXTENSIONS: dict[str, str] = {
     ".jsonl": "jsonl",
     ".csv": "csv",
 }
-# "native" forces the project's own JSONL (with spans); "auto" recognises it by its content.
-FORMATS = ("auto", "txt", "md", "html", "jsonl", "csv", "native")
+PEER_FORMATS = ("doccano", "prodigy", "brat", "labelstudio", "w3c")
+# "native" forces the project's own JSONL (with spans); "auto" recognises it and the peers' formats
+# by their content.
+FORMATS = ("auto", "txt", "md", "html", "jsonl", "csv", "native", *PEER_FORMATS)
 
 _READERS: dict[str, Callable[[Path, str], list[DocRecord]]] = {
     "txt": lambda path, _field: plaintext.read(path),
@@ -37,8 +40,19 @@ _READERS: dict[str, Callable[[Path, str], list[DocRecord]]] = {
 }
 
 
-def read_path(path: Path, fmt: str = "auto", text_field: str = "text") -> list[DocRecord]:
+def read_path(
+    path: Path,
+    fmt: str = "auto",
+    text_field: str = "text",
+    *,
+    annotator: str | None = None,
+    reports: list[ReadReport] | None = None,
+) -> list[DocRecord]:
     """Records from a file or, recursively, a folder; every record's source_file is set.
+
+    Files of peer tools (doccano, Prodigy, brat, Label Studio, W3C) are recognised and read with
+    their own offset conventions; ``annotator`` names spans such a file does not attribute, and
+    what their readers skipped or converted is appended to ``reports``.
 
     In a folder, hidden files/folders and unknown extensions are skipped (with fmt="auto"); a
     forced fmt reads every non-hidden file with that reader. Files are read in sorted order so
@@ -47,6 +61,9 @@ def read_path(path: Path, fmt: str = "auto", text_field: str = "text") -> list[D
     path = Path(path)
     if fmt not in FORMATS:
         raise InputError(str(path), f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    peer = fmt if fmt in PEER_FORMATS else (peers.sniff(path) if fmt == "auto" and path.exists() else None)
+    if peer is not None:
+        return _read_peer(path, peer, annotator, reports)
     if path.is_dir():
         files = _folder_files(path, fmt)
         if not files:
@@ -89,6 +106,21 @@ def _read_file(path: Path, fmt: str, text_field: str) -> list[DocRecord]:
             records = _READERS[kind](path, text_field)
     except OSError as exc:
         raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
+    for record in records:
+        record.source_file = record.source_file or str(path)
+    return records
+
+
+def _read_peer(
+    path: Path, fmt: str, annotator: str | None, reports: list[ReadReport] | None
+) -> list[DocRecord]:
+    report = ReadReport(path)
+    try:
+        records = list(peers.reader(fmt, annotator=annotator, report=report)(path))
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
+    if reports is not None:
+        reports.append(report)
     for record in records:
         record.source_file = record.source_file or str(path)
     return records

@@ -1,0 +1,253 @@
+"""Label Studio JSON: a list of tasks ``{"id", "data": {"text", ...}, "annotations": [...]}`` with
+one annotation per annotator holding ``labels`` results (regions) and ``relation`` results.
+
+Offsets are code points in current Label Studio. Old versions counted UTF-16 units; every region's
+``value.text`` is checked against both readings, a UTF-16 one is converted and reported, and a
+region whose text is at neither raises InputError instead of importing a shifted span.
+Who annotated: ``completed_by`` — its email, else first and last name, else ``user-<id>`` (the
+same for a bare user id); annotations without it get the ``annotator`` argument. Predictions,
+cancelled annotations and results that are not text regions (choices, text areas, ...) are
+skipped and reported. A region with several labels becomes one span per label; a relation with
+several labels one relation per label (direction "left" is reversed).
+
+The writer fills ``value.text``, writes one annotation per annotator, and beside ``tasks.json``
+writes ``tasks.label_config.xml``: a labeling config whose names match the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from annotator.atomic import atomic_write
+from annotator.errors import InputError
+from annotator.formats.base import ExportReport
+from annotator.formats.peerkit import (
+    ReadReport,
+    dumps,
+    json_items,
+    layers,
+    leave_out,
+    line_of,
+    need,
+    read_text,
+    resolve,
+    shown,
+    span_keys,
+)
+from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.text import OffsetMap
+
+FIELDS = ("title", "author", "published", "source_url")
+CROSS_LAYER = "relations whose ends are not both spans of the relation's annotator"
+FROM_NAME, TO_NAME = "label", "text"
+
+
+def config_path(out: Path) -> Path:
+    return out.with_name(out.stem + ".label_config.xml")
+
+
+def _completed_by(name: str, people: dict[str, int]) -> dict[str, Any]:
+    """A Label Studio user for an annotator name that reads back as the same name."""
+    ident = people.setdefault(name, len(people) + 1)
+    if "@" in name:
+        return {"id": ident, "email": name, "first_name": "", "last_name": ""}
+    return {"id": ident, "email": "", "first_name": name, "last_name": ""}
+
+
+def _task(record: DocRecord, number: int, people: dict[str, int], report: ExportReport) -> dict[str, Any]:
+    data: dict[str, Any] = {"text": record.text}
+    for name in FIELDS:
+        if getattr(record, name) is not None:
+            data[name] = getattr(record, name)
+    parts, homeless = layers(record)
+    leave_out(report, CROSS_LAYER, homeless)
+    annotations = []
+    for n, part in enumerate(parts, start=1):
+        result: list[dict[str, Any]] = []
+        for key, s in zip(span_keys(part.spans), part.spans, strict=True):
+            value = {
+                "start": s.start,
+                "end": s.end,
+                "text": record.text[s.start : s.end],
+                "labels": [s.label],
+            }
+            result.append(
+                {
+                    "id": key,
+                    "from_name": FROM_NAME,
+                    "to_name": TO_NAME,
+                    "type": "labels",
+                    "origin": "manual",
+                    "value": value,
+                }
+            )
+        for r in part.relations:
+            result.append(
+                {
+                    "from_id": r.source,
+                    "to_id": r.target,
+                    "type": "relation",
+                    "direction": "right",
+                    "labels": [r.type],
+                }
+            )
+        annotation: dict[str, Any] = {"id": number * 1000 + n, "result": result, "was_cancelled": False}
+        if part.annotator is not None:
+            annotation["completed_by"] = _completed_by(part.annotator, people)
+        annotations.append(annotation)
+    task: dict[str, Any] = {"id": record.doc_id if record.doc_id is not None else number, "data": data}
+    if record.meta:
+        task["meta"] = record.meta
+    task["annotations"] = annotations
+    task["predictions"] = []
+    return task
+
+
+def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+    """Stream the tasks as one JSON array into ``out``, then write the labeling config beside it."""
+    out = Path(out)
+    people: dict[str, int] = {}
+    labels: set[str] = set()
+    types: set[str] = set()
+    with atomic_write(out) as fh:
+        fh.write("[")
+        for i, record in enumerate(records):
+            report.count(record)
+            fh.write(("\n" if i == 0 else ",\n") + dumps(_task(record, i + 1, people, report)))
+            labels.update(s.label for s in record.spans)
+            types.update(r.type for r in record.relations)
+        fh.write("\n]\n")
+    with atomic_write(config_path(out)) as fh:
+        fh.write("<View>\n")
+        fh.write(f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n')
+        fh.writelines(f"    <Label value={quoteattr(name)}/>\n" for name in sorted(labels))
+        fh.write("  </Labels>\n  <Relations>\n")
+        fh.writelines(f"    <Relation value={quoteattr(name)}/>\n" for name in sorted(types))
+        fh.write(f'  </Relations>\n  <Text name="{TO_NAME}" value="$text"/>\n</View>\n')
+
+
+def person(completed_by: Any, fallback: str | None) -> str | None:
+    """The annotator's name from ``completed_by`` (see the module docstring for the rule)."""
+    if isinstance(completed_by, dict):
+        email = completed_by.get("email")
+        if isinstance(email, str) and email:
+            return email
+        parts = (completed_by.get("first_name"), completed_by.get("last_name"))
+        name = " ".join(p for p in parts if isinstance(p, str) and p).strip()
+        if name:
+            return name
+        completed_by = completed_by.get("id")
+    if isinstance(completed_by, int | str) and not isinstance(completed_by, bool) and completed_by != "":
+        return f"user-{completed_by}"
+    return fallback
+
+
+def _text_of(data: Any, path: Path, line: int) -> str:
+    """The task's text: ``data.text``, else the only string field of ``data``."""
+    if not isinstance(data, dict):
+        raise InputError(str(path), "task has no 'data' object (a JSON-MIN export? export as JSON)", line)
+    if isinstance(data.get("text"), str):
+        return str(data["text"])
+    strings = [k for k, v in data.items() if isinstance(v, str)]
+    if len(strings) == 1:
+        return str(data[strings[0]])
+    raise InputError(str(path), f"cannot tell which of the task's data fields {strings} is the text", line)
+
+
+def read(path: Path, annotator: str | None = None, report: ReadReport | None = None) -> Iterator[DocRecord]:
+    """Read a Label Studio JSON export (a list of tasks, or one task)."""
+    path = Path(path)
+    report = report if report is not None else ReadReport(path)
+    for task, line0 in json_items(path, read_text(path)):
+        line = line_of(task, line0) or line0
+        if not isinstance(task, dict):
+            raise InputError(str(path), "expected a task object", line)
+        text = _text_of(task.get("data"), path, line)
+        record = DocRecord(text=text, source_file=str(path), line=line)
+        for name in FIELDS:
+            if isinstance(task["data"].get(name), str):
+                setattr(record, name, task["data"][name])
+        if isinstance(task.get("meta"), dict):
+            record.meta = dict(task["meta"])
+        report.skip("predictions (model output, not annotations)", len(task.get("predictions") or []))
+        omap = OffsetMap(text)
+        annotations = task.get("annotations") or task.get("completions") or []
+        for n, ann in enumerate(annotations if isinstance(annotations, list) else []):
+            if not isinstance(ann, dict):
+                raise InputError(str(path), f"annotation {n + 1} must be an object", line)
+            if ann.get("was_cancelled"):
+                report.skip("cancelled annotations")
+                continue
+            _annotation(ann, n, record, omap, person(ann.get("completed_by"), annotator), path, line, report)
+        report.count(record)
+        yield record
+
+
+def _annotation(
+    ann: dict[str, Any],
+    n: int,
+    record: DocRecord,
+    omap: OffsetMap,
+    who: str | None,
+    path: Path,
+    line: int,
+    report: ReadReport,
+) -> None:
+    regions: dict[str, list[str]] = {}
+    relations: list[tuple[dict[str, Any], int]] = []
+    results = ann.get("result") or []
+    for i, res in enumerate(results if isinstance(results, list) else []):
+        where = line_of(res, line_of(ann, line)) or line
+        kind = res.get("type") if isinstance(res, dict) else None
+        if kind == "relation":
+            relations.append((res, where))
+        elif kind != "labels":
+            report.skip(f"results of type {kind!r} (not text regions)")
+        else:
+            what = f"region {res.get('id', i + 1)}"
+            value = need(res, "value", dict, path, where, what)
+            start, end = value.get("start"), value.get("end")
+            if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+                raise InputError(
+                    str(path), f"{what}: start/end are not character offsets (HyperText?)", where
+                )
+            quote = value.get("text") if isinstance(value.get("text"), str) else None
+            found = resolve(record.text, omap, start, end, quote)
+            if found is None:
+                at = record.text[start:end] if 0 <= start <= end <= len(record.text) else "(outside the text)"
+                raise InputError(
+                    str(path),
+                    f"{what}: its text {shown(quote or '')} is not at {start}–{end} ({shown(at)})",
+                    where,
+                )
+            if found[2] == "UTF-16":
+                report.note("regions with UTF-16 offsets (older Label Studio), converted to code points")
+            elif found[2] == "unchecked":
+                report.note("regions without value.text (offsets not checked)")
+            labels = value.get("labels") or []
+            if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                raise InputError(str(path), f"{what}: 'labels' must be a list of strings", where)
+            rid = str(res.get("id", f"#{i}"))
+            for k, label in enumerate(labels):
+                key = f"{n}:{rid}:{k}" if k else f"{n}:{rid}"
+                record.spans.append(SpanRecord(found[0], found[1], label, who, key=key))
+                regions.setdefault(rid, []).append(key)
+    for res, where in relations:
+        ends = [str(res.get("from_id")), str(res.get("to_id"))]
+        for ref in ends:
+            if ref not in regions:
+                raise InputError(
+                    str(path), f"relation refers to region {ref!r}, which has no labels here", where
+                )
+        if res.get("direction") == "left":
+            ends.reverse()
+        labels = res.get("labels") or []
+        if not labels:
+            report.skip("relations without a label")
+        for label in labels:
+            for a in regions[ends[0]]:
+                for b in regions[ends[1]]:
+                    record.relations.append(RelationRecord(a, b, str(label), who))

@@ -1,0 +1,133 @@
+"""Registry of the formats shared with peer tools: a writer and a reader per format name.
+
+Writers follow ``base.Writer`` (records, out, report). Readers take the path and optionally
+``annotator`` (the name for spans whose file names nobody, e.g. every doccano or brat span) and
+``report`` (a ``peerkit.ReadReport`` that collects what was skipped or converted). Extra options
+per format (``WRITER_OPTIONS``/``READER_OPTIONS``) are bound with ``writer()``/``reader()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import InputError
+from annotator.formats import brat, doccano, labelstudio, prodigy, w3c, whosaid
+from annotator.formats.base import Writer
+from annotator.formats.peerkit import json_items, read_text
+from annotator.records import DocRecord
+
+Reader = Callable[[Path], Iterator[DocRecord]]
+
+WRITERS: dict[str, Writer] = {
+    "doccano": doccano.write,  # sequence labeling: relations are reported as left out
+    "doccano-relations": partial(doccano.write, relations=True),
+    "prodigy": prodigy.write,
+    "brat": brat.write,
+    "labelstudio": labelstudio.write,
+    "w3c": w3c.write,
+    "whosaid": whosaid.write,
+}
+
+READERS: dict[str, Reader] = {
+    "doccano": doccano.read,  # either flavour
+    "doccano-relations": doccano.read,
+    "prodigy": prodigy.read,
+    "brat": brat.read,
+    "labelstudio": labelstudio.read,
+    "w3c": w3c.read,
+}
+
+# Keyword options each format understands, beyond the common signature.
+WRITER_OPTIONS: dict[str, frozenset[str]] = {
+    "doccano": frozenset({"by_annotator"}),
+    "doccano-relations": frozenset({"by_annotator"}),
+    "brat": frozenset({"by_annotator"}),
+    "whosaid": frozenset({"labels", "relation_types"}),
+}
+READER_OPTIONS: dict[str, frozenset[str]] = {
+    "doccano": frozenset({"by_annotator"}),
+    "doccano-relations": frozenset({"by_annotator"}),
+    "brat": frozenset({"by_annotator"}),
+    "prodigy": frozenset({"dataset"}),
+}
+
+# The file name ending an export is given by default ("" = a folder).
+SUFFIXES: dict[str, str] = {
+    "doccano": ".jsonl",
+    "doccano-relations": ".jsonl",
+    "prodigy": ".jsonl",
+    "brat": "",
+    "labelstudio": ".json",
+    "w3c": ".jsonld",
+    "whosaid": ".csv",
+}
+
+
+def writes_folder(fmt: str, **options: Any) -> bool:
+    """Whether the export goes into a folder rather than one file."""
+    return fmt == "brat" or (fmt.startswith("doccano") and bool(options.get("by_annotator")))
+
+
+def _check(
+    fmt: str, known: dict[str, Any], allowed: dict[str, frozenset[str]], options: dict[str, Any]
+) -> None:
+    if fmt not in known:
+        raise ValueError(f"unknown format {fmt!r} (known: {', '.join(sorted(known))})")
+    extra = set(options) - allowed.get(fmt, frozenset())
+    if extra:
+        raise ValueError(f"format {fmt!r} has no option {', '.join(sorted(extra))}")
+
+
+def writer(fmt: str, **options: Any) -> Writer:
+    """The writer for ``fmt`` with its options bound (e.g. ``writer("brat", by_annotator=True)``)."""
+    _check(fmt, WRITERS, WRITER_OPTIONS, options)
+    return partial(WRITERS[fmt], **options) if options else WRITERS[fmt]
+
+
+def reader(fmt: str, **options: Any) -> Reader:
+    """The reader for ``fmt`` with ``annotator``, ``report`` and its own options bound."""
+    common = {k: options.pop(k) for k in ("annotator", "report") if k in options}
+    _check(fmt, READERS, READER_OPTIONS, options)
+    return partial(READERS[fmt], **common, **options)
+
+
+def sniff(path: Path) -> str | None:
+    """Guess a peer format from a path (and its first record), or None when it looks like none."""
+    path = Path(path)
+    if path.is_dir():
+        if next(path.rglob("*.ann"), None) is not None:
+            return "brat"
+        first = next(iter(sorted(path.glob("*.jsonl"))), None)
+        found = sniff(first) if first is not None else None
+        return found if found is not None and found.startswith("doccano") else None
+    if path.suffix in (".ann", ".txt") and path.with_suffix(".ann").is_file():
+        return "brat"
+    if path.suffix == ".jsonld":
+        return "w3c"
+    if path.suffix not in (".json", ".jsonl"):
+        return None
+    try:
+        first = next(json_items(path, read_text(path)), (None, 0))[0]
+    except InputError:
+        return None
+    return _sniff_record(first)
+
+
+def _sniff_record(obj: Any) -> str | None:
+    if not isinstance(obj, dict):
+        return None
+    if "@context" in obj or obj.get("type") in ("Annotation", "AnnotationCollection", "AnnotationPage"):
+        return "w3c"
+    if isinstance(obj.get("data"), dict) and ("annotations" in obj or "predictions" in obj):
+        return "labelstudio"
+    if {"tokens", "_input_hash", "_task_hash", "_session_id", "_annotator_id", "answer"} & obj.keys():
+        return "prodigy"
+    if "entities" in obj:
+        return "doccano-relations"
+    label = obj.get("label")
+    if isinstance(label, list) and all(isinstance(x, list) for x in label) and "spans" not in obj:
+        return "doccano"
+    return None
