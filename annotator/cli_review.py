@@ -22,6 +22,7 @@ def _open(args: argparse.Namespace) -> tuple[Store, int]:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from annotator.review.merge import merge, read_source
+
     store, project_id = _open(args)
     summary = merge(
         store,
@@ -36,6 +37,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_review_status(args: argparse.Namespace) -> int:
     from annotator.review.gold import set_review_status
+
     store, _project_id = _open(args)
     with store.transaction() as tx:
         set_review_status(tx, args.doc_ids, args.status)
@@ -48,6 +50,7 @@ def cmd_accept_agreed(args: argparse.Namespace) -> int:
 
     from annotator.model import Annotator
     from annotator.review.gold import accept_agreed
+
     store, project_id = _open(args)
     with store.transaction() as tx:
         ids = dict(
@@ -68,6 +71,7 @@ def cmd_accept_agreed(args: argparse.Namespace) -> int:
 
 
 def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    add_agree_command(command)
     p = command("merge", cmd_merge, "merge a teammate's work from their database file or native JSONL export")
     p.add_argument("source", metavar="SOURCE", help="their project database (.db) or native export (.jsonl)")
     p.add_argument("--annotator", dest="annotators", action="append", metavar="NAME", help="merge only these")
@@ -96,3 +100,42 @@ def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None
     q = action("accept-agreed", cmd_accept_agreed, "accept into gold every span on which annotators agree")
     q.add_argument("doc_ids", nargs="+", type=int, metavar="DOC_ID")
     q.add_argument("--annotator", dest="annotators", action="append", required=True, metavar="NAME")
+
+
+def cmd_agree(args: argparse.Namespace) -> int:
+    import sys
+
+    from annotator.atomic import atomic_write
+    from annotator.review.agree import Selection, project_agreement
+
+    store, project_id = _open(args)
+    selection = Selection(
+        annotators=args.annotators.split(",") if args.annotators else None,
+        documents=args.documents,
+        labels=args.labels.split(",") if args.labels else None,
+        tokens=not args.no_tokens,
+    )
+    with store.session() as session:
+        report = project_agreement(session, project_id, selection)
+    print(report.table())
+    if args.csv:
+        with atomic_write(args.csv) as fh:
+            report.write_csv(fh)
+        print(f"wrote {args.csv}", file=sys.stderr)
+    if args.json:
+        with atomic_write(args.json) as fh:
+            fh.write(report.to_json())
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0
+
+
+def add_agree_command(command: Callable[..., argparse.ArgumentParser]) -> None:
+    p = command(
+        "agree", cmd_agree, "inter-annotator agreement: span/relation F1, token κ and α, unitizing αU"
+    )
+    p.add_argument("--annotators", help="comma-separated names (default: everyone but the gold layer)")
+    p.add_argument("--documents", type=int, nargs="+", metavar="DOC_ID", help="only these documents")
+    p.add_argument("--labels", help="comma-separated labels (default: all)")
+    p.add_argument("--no-tokens", action="store_true", help="skip token-level κ and α (faster)")
+    p.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
+    p.add_argument("--json", metavar="FILE", help="also write the table as JSON")

@@ -224,6 +224,34 @@ def test_merge_and_review_commands(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "merged alice, bob: 1 new document(s); spans +2" in capsys.readouterr().out
     assert main(["--db", db, "merge", str(source)]) == 0
     assert "spans +0 -0 (2 unchanged)" in capsys.readouterr().out
-    assert main(["--db", db, "review", "accept-agreed", "1", "--annotator", "alice", "--annotator", "bob"]) == 0
+    assert (
+        main(["--db", db, "review", "accept-agreed", "1", "--annotator", "alice", "--annotator", "bob"]) == 0
+    )
     assert "accepted 1 agreed span(s)" in capsys.readouterr().out
     assert main(["--db", db, "review", "status", "adjudicated", "1"]) == 0
+
+
+def test_agree_command_prints_and_writes_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from annotator.cli import main
+
+    db = f"sqlite:///{tmp_path / 'agree.db'}"
+    assert main(["--db", db, "demo"]) == 0
+    capsys.readouterr()
+    csv_path, json_path = tmp_path / "agree.csv", tmp_path / "agree.json"
+    assert main(["--db", db, "agree", "--csv", str(csv_path), "--json", str(json_path)]) == 0
+    table = capsys.readouterr().out
+    for metric in (
+        "span_f1_exact",
+        "span_f1_overlap",
+        "relation_f1_exact",
+        "token_kappa",
+        "token_alpha",
+        "unitizing_alpha",
+    ):
+        assert metric in table
+    rows = json.loads(json_path.read_text(encoding="utf-8"))["rows"]
+    kappa = next(r for r in rows if r["metric"] == "token_kappa" and r["label"] == "*")
+    assert kappa["annotators"] == "alice|bob" and 0 < kappa["value"] < 1
+    assert csv_path.read_text(encoding="utf-8").startswith("metric,")
+    assert main(["--db", db, "agree", "--annotators", "alice"]) == 1
+    assert "at least two annotators" in capsys.readouterr().err

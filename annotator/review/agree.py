@@ -1,0 +1,97 @@
+"""Agreement over a project: read spans, relations and texts, then compute with ``annotator.agreement``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from annotator.agreement import AgreementReport, Rel, Span, compute_agreement
+from annotator.errors import ValidationError
+from annotator.model import Annotation, Annotator, Document, Label, Relation, RelationType, Role
+from annotator.text import tokenize
+
+
+@dataclass(slots=True)
+class Selection:
+    """Which annotators, documents and labels to compare (None: all)."""
+
+    annotators: Sequence[str] | None = None
+    documents: Sequence[int] | None = None
+    labels: Sequence[str] | None = None
+    tokens: bool = True
+
+
+def load(
+    session: Session, project_id: int, selection: Selection
+) -> tuple[list[Span], list[Rel], dict[int, str]]:
+    """Spans, relations and texts of the selection, as agreement records."""
+    people = dict(
+        session.execute(
+            select(Annotator.id, Annotator.name).where(
+                Annotator.project_id == project_id, Annotator.role != Role.GOLD.value
+            )
+        ).all()
+    )
+    if selection.annotators is not None:
+        unknown = set(selection.annotators) - set(people.values())
+        if unknown:
+            raise ValidationError(f"no annotator named {sorted(unknown)[0]!r}")
+        people = {i: n for i, n in people.items() if n in selection.annotators}
+    if len(people) < 2:
+        raise ValidationError("agreement needs at least two annotators")
+    labels = dict(session.execute(select(Label.id, Label.name).where(Label.project_id == project_id)).all())
+    if selection.labels is not None:
+        labels = {i: n for i, n in labels.items() if n in selection.labels}
+    types = dict(
+        session.execute(
+            select(RelationType.id, RelationType.name).where(RelationType.project_id == project_id)
+        ).all()
+    )
+    docs = select(Document.id, Document.text).where(Document.project_id == project_id)
+    if selection.documents is not None:
+        docs = docs.where(Document.id.in_(selection.documents))
+    texts = dict(session.execute(docs).all())
+    conn = session.connection()
+    spans: list[Span] = []
+    by_id: dict[int, Span] = {}
+    query = select(
+        Annotation.id,
+        Annotation.document_id,
+        Annotation.start,
+        Annotation.end,
+        Annotation.label_id,
+        Annotation.annotator_id,
+    ).where(Annotation.annotator_id.in_(list(people)), Annotation.label_id.in_(list(labels)))
+    for span_id, doc, start, end, label, who in conn.execute(query).all():
+        if doc in texts:
+            span = Span(doc, start, end, labels[label], people[who])
+            spans.append(span)
+            by_id[span_id] = span
+    relations = [
+        Rel(doc, by_id[src], by_id[dst], types[kind], people[who])
+        for doc, src, dst, kind, who in conn.execute(
+            select(
+                Relation.document_id,
+                Relation.source_id,
+                Relation.target_id,
+                Relation.type_id,
+                Relation.annotator_id,
+            ).where(Relation.annotator_id.in_(list(people)))
+        ).all()
+        if src in by_id and dst in by_id
+    ]
+    return spans, relations, texts
+
+
+def project_agreement(
+    session: Session, project_id: int, selection: Selection | None = None
+) -> AgreementReport:
+    """Span and relation F1, token κ and α, and αU for the selection."""
+    selection = selection or Selection()
+    spans, relations, texts = load(session, project_id, selection)
+    tokens = {doc: tokenize(text) for doc, text in texts.items()} if selection.tokens else None
+    lengths = {doc: len(text) for doc, text in texts.items()}
+    return compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)
