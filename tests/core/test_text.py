@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import unicodedata
 
 import pytest
@@ -183,18 +182,15 @@ def test_lone_surrogate_counts_as_one_unit() -> None:
     assert [utf16_to_cp(text, u) for u in (0, 1, 2, 3, 5)] == [0, 1, 2, 3, 4]
 
 
-def test_offset_map_is_fast_on_a_megabyte() -> None:
+def test_offset_map_on_a_megabyte() -> None:
+    """Speed is measured by the benchmarks; here the answers on a large text must be right."""
     chunk = "Die Ministerin sagte am Samstag, die Lage sei \u201eernst\u201c \u2013 "
     text = (chunk * (1_000_000 // len(chunk))).replace("Lage", "\U0001f600Lage", 400)
     assert text.count("\U0001f600") == 400
-    began = time.perf_counter()
     offsets = OffsetMap(text)
-    built = time.perf_counter() - began
-    assert built < 0.05  # about 2 ms on a laptop; generous for slow CI machines
-    began = time.perf_counter()
-    for cp in range(0, len(text), 97):
+    for cp in range(0, len(text), 997):
+        assert offsets.to_utf16(cp) == len(text[:cp].encode("utf-16-le")) // 2
         assert offsets.to_cp(offsets.to_utf16(cp)) == cp
-    assert time.perf_counter() - began < 0.5
     assert offsets.to_utf16(len(text)) == len(text) + 400
 
 
@@ -354,12 +350,10 @@ def test_invalid_selection_raises() -> None:
         snap_to_words("abc", 0, 4)
 
 
-def test_snapping_is_local_on_a_long_text() -> None:
+def test_snapping_in_the_middle_of_a_long_text() -> None:
     text = "word " * 200_000 + "Saturday " + "word " * 200_000
     at = text.index("Saturday")
-    began = time.perf_counter()
     assert snap_to_words(text, at + 1, at + 5) == (at, at + 8)
-    assert time.perf_counter() - began < 0.05
 
 
 def test_tokenize_example() -> None:
