@@ -6,7 +6,15 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
-NAMES = ["Ana Ruiz", "Jonas Weber", "Mira Okafor", "李明", "Fatima Al-Sayed", "Élodie Moreau", "Dmytro Kovalenko"]
+NAMES = [
+    "Ana Ruiz",
+    "Jonas Weber",
+    "Mira Okafor",
+    "李明",
+    "Fatima Al-Sayed",
+    "Élodie Moreau",
+    "Dmytro Kovalenko",
+]
 ORGS = ["the ministry", "the city council", "the port authority", "the union", "the central bank"]
 VERBS = ["said", "argued", "claimed", "told reporters", "insisted"]
 CLAIMS = [

@@ -73,6 +73,34 @@ def _need(
     return value
 
 
+_IDS = (int, str)
+
+
+def _relation(rel: Any, path: Path, line: int, what: str) -> RelationRecord:
+    if not isinstance(rel, dict):
+        raise InputError(str(path), f"{what} must be an object", line)
+    return RelationRecord(
+        source=str(_need(rel, "from", (int, str), path, line, what)),
+        target=str(_need(rel, "to", (int, str), path, line, what)),
+        type=_need(rel, "type", str, path, line, what),
+        annotator=rel.get("annotator"),
+    )
+
+
+def _span(span: Any, path: Path, line: int, what: str) -> SpanRecord:
+    if not isinstance(span, dict):
+        raise InputError(str(path), f"{what} must be an object", line)
+    key = span.get("id")
+    return SpanRecord(
+        start=_need(span, "start", int, path, line, what),
+        end=_need(span, "end", int, path, line, what),
+        label=_need(span, "label", str, path, line, what),
+        annotator=span.get("annotator"),
+        text=span.get("text"),
+        key=None if key is None else str(key),
+    )
+
+
 def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
     """One parsed JSON line → DocRecord, with the file and line in every error."""
     if not isinstance(obj, dict):
@@ -92,36 +120,39 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
     spans = obj.get("spans") or []
     if not isinstance(spans, list):
         raise InputError(str(path), "'spans' must be a list", line)
+    append = record.spans.append
     for i, span in enumerate(spans):
-        what = f"span {i + 1}"
-        if not isinstance(span, dict):
-            raise InputError(str(path), f"{what} must be an object", line)
-        key = span.get("id")
-        record.spans.append(
-            SpanRecord(
-                start=_need(span, "start", int, path, line, what),
-                end=_need(span, "end", int, path, line, what),
-                label=_need(span, "label", str, path, line, what),
-                annotator=span.get("annotator"),
-                text=span.get("text"),
-                key=None if key is None else str(key),
-            )
-        )
+        # Fast path for well-formed spans; anything odd goes through _span for a precise error.
+        try:
+            start, end, label = span["start"], span["end"], span["label"]
+            if type(start) is int and type(end) is int and type(label) is str:
+                key = span.get("id")
+                append(
+                    SpanRecord(
+                        start,
+                        end,
+                        label,
+                        span.get("annotator"),
+                        span.get("text"),
+                        None if key is None else str(key),
+                    )
+                )
+                continue
+        except (KeyError, TypeError):
+            pass
+        append(_span(span, path, line, f"span {i + 1}"))
     relations = obj.get("relations") or []
     if not isinstance(relations, list):
         raise InputError(str(path), "'relations' must be a list", line)
     for i, rel in enumerate(relations):
-        what = f"relation {i + 1}"
-        if not isinstance(rel, dict):
-            raise InputError(str(path), f"{what} must be an object", line)
-        record.relations.append(
-            RelationRecord(
-                source=str(_need(rel, "from", (int, str), path, line, what)),
-                target=str(_need(rel, "to", (int, str), path, line, what)),
-                type=_need(rel, "type", str, path, line, what),
-                annotator=rel.get("annotator"),
-            )
-        )
+        try:
+            source, target, kind = rel["from"], rel["to"], rel["type"]
+            if type(source) in _IDS and type(target) in _IDS and type(kind) is str:
+                record.relations.append(RelationRecord(str(source), str(target), kind, rel.get("annotator")))
+                continue
+        except (KeyError, TypeError):
+            pass
+        record.relations.append(_relation(rel, path, line, f"relation {i + 1}"))
     return record
 
 
