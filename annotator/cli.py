@@ -12,6 +12,7 @@ from typing import Any
 
 from annotator import __version__
 from annotator.errors import AnnotatorError
+from annotator.formats.sources import FORMATS
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -77,12 +78,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.formats.peerkit import ReadReport
     from annotator.importing import read_all
     from annotator.ops.documents import import_records
 
     store = _store(args)
     project_id = _project_id(store, args)
-    records = read_all([Path(p) for p in args.paths], args.format, args.text_field)
+    reports: list[ReadReport] = []
+    records = read_all(
+        [Path(p) for p in args.paths], args.format, args.text_field, annotator=args.annotator, reports=reports
+    )
+    for report in reports:
+        print(report.summary())
     with _progress(len(records), "doc", "importing") as tick, store.transaction() as tx:
         result = import_records(
             tx, project_id, records, annotator=args.annotator, create_labels=args.create_labels, progress=tick
@@ -92,15 +99,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.cli_export import options_from_args
     from annotator.export import export
     from annotator.queries import document_count
 
+    options = options_from_args(args)
     store = _store(args)
     project_id = _project_id(store, args)
     with store.session() as session:
         total = document_count(session, project_id)
         with _progress(total, "doc", "exporting") as tick:
-            report = export(session, project_id, args.format, Path(args.output), tick)
+            report = export(session, project_id, args.format, Path(args.output), tick, options)
     print(report.summary())
     return 0
 
@@ -197,7 +206,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from annotator.cli_db import add_db_commands
+    from annotator.cli_export import add_export_arguments
     from annotator.cli_labels import add_label_commands
+    from annotator.cli_review import add_review_commands
 
     parser = argparse.ArgumentParser(
         prog="annotator", description="Tag claims, quotes and actors in news articles."
@@ -230,18 +242,15 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("import", cmd_import, "import documents (one transaction: a bad file imports nothing)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
-    p.add_argument(
-        "--format", default="auto", choices=["auto", "txt", "md", "html", "jsonl", "csv", "native"]
-    )
+    p.add_argument("--format", default="auto", choices=FORMATS, help="default: recognised from each file")
     p.add_argument("--annotator", help="annotator of imported spans that name none")
     p.add_argument("--text-field", default="text", help="JSONL/CSV field holding the text (default: text)")
     p.add_argument(
         "--create-labels", action="store_true", help="add labels the files use but the project lacks"
     )
 
-    p = command("export", cmd_export, "export the project")
-    p.add_argument("--format", default="jsonl", help="output format (default: jsonl, the native format)")
-    p.add_argument("-o", "--output", required=True, help="output file (written atomically)")
+    p = command("export", cmd_export, "export the project, or a training dataset from it")
+    add_export_arguments(p)
 
     p = command("docs", cmd_docs, "list documents with id, title, status and span count")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -254,6 +263,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("doc_ids", nargs="+", type=int, metavar="DOC_ID")
 
     add_label_commands(command)
+    add_db_commands(command)
+    add_review_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

@@ -1,31 +1,161 @@
 """Exporting a project: select documents and spans, turn them into records, hand them to a writer.
 
-Writers know records, not sessions; selection (which documents, which layer of annotations) happens
-here, streamed a chunk of documents at a time so memory stays flat on any project size.
+Writers know records, not sessions; selection (which documents, which layer of annotations, which
+labels, which split) happens here, streamed a chunk of documents at a time so memory stays flat
+on any project size. A split export makes one pass over the project per split (each document's
+split is a hash of its text, see ``annotator.dataset.split``), writing ``OUT/train.EXT``,
+``OUT/dev.EXT`` and ``OUT/test.EXT``: the parts are written into a hidden folder beside ``OUT``
+and moved into it only when all of them are complete.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotator.errors import AnnotatorError
-from annotator.formats import native
+from annotator.dataset import LabelMap, Layer, Split, select_layer, split_sentences
+from annotator.errors import AnnotatorError, NotFoundError, ValidationError
+from annotator.formats import iob, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
+from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import ExportDoc, iter_documents, names
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 
-WRITERS: dict[str, Writer] = {"jsonl": native.write, "native": native.write}
+# Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
+# token tags) are built per export by FACTORIES, which take precedence.
+WRITERS: dict[str, Writer] = {
+    "jsonl": native.write,
+    "native": native.write,
+    "spacy": spacy_docbin.write,
+    "iob": iob.write_iob,
+    "conll": iob.write_iob,
+    "hf-jsonl": iob.write_hf,
+    **peers.WRITERS,  # doccano, prodigy, brat, labelstudio, w3c, whosaid
+}
+
+# File name extension of each format's files in a split export (no entry: no extension).
+EXTENSIONS: dict[str, str] = {
+    "jsonl": ".jsonl",
+    "native": ".jsonl",
+    "spacy": ".spacy",
+    "iob": ".iob",
+    "conll": ".iob",
+    "hf-jsonl": ".jsonl",
+    **peers.SUFFIXES,
+}
 
 
 @dataclass(slots=True)
 class ExportOptions:
-    """Which documents and annotations go out (the dataset options grow here)."""
+    """Which documents and annotations go out, and how the dataset formats shape them.
+
+    ``only_done``: only documents marked done or adjudicated.
+    ``layer``: ``all`` | ``annotator:NAME`` | ``majority`` | ``gold`` (see ``annotator.dataset.layers``;
+    gold takes only adjudicated documents).
+    ``labels``: the labels that go out (None: all); ``rename``: old → new name (two to one merges).
+    ``split``: train, dev[, test] ratios (a split export writes a folder); ``seed`` picks the split.
+    ``sentences``: one example per sentence instead of per document (offsets re-based).
+    ``language``: spaCy tokenizer language (default: the project's). ``span_key``: DocBin span group.
+    ``docstart``: IOB ``-DOCSTART-`` lines. ``docs_per_file``: DocBin parts (a folder) of this size.
+    """
 
     only_done: bool = False
+    layer: str = "all"
+    labels: list[str] | None = None
+    rename: dict[str, str] = field(default_factory=dict)
+    split: Sequence[float] | None = None
+    seed: int = 0
+    sentences: bool = False
+    language: str | None = None
+    span_key: str = "sc"
+    docstart: bool = False
+    docs_per_file: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Options checked against the project, ready to apply to each document."""
+
+    layer: Layer
+    labels: LabelMap
+    gold: frozenset[str]
+    split: Split | None
+    language: str
+    output_labels: list[str]
+
+
+@dataclass(slots=True)
+class DatasetReport(ExportReport):
+    """An export's report; a split export adds one report per part (train, dev, test)."""
+
+    parts: dict[str, ExportReport] = field(default_factory=dict)
+    sentences: bool = False
+
+    def add(self, name: str, part: ExportReport) -> None:
+        self.parts[name] = part
+        self.documents += part.documents
+        self.spans += part.spans
+        self.relations += part.relations
+        for reason, count in part.left_out.items():
+            self.leave_out(reason, count)
+
+    def summary(self) -> str:
+        text = ExportReport.summary(self)
+        if self.sentences:
+            text = text.replace(" document(s),", " sentence example(s),", 1)
+        for name, part in self.parts.items():
+            text += f"\n  {name}: {part.documents} example(s), {part.spans} span(s) in {part.path}"
+            if not part.documents:
+                text += " (empty: too few documents for these ratios, or try another --seed)"
+        return text
+
+
+def _factories() -> dict[str, Callable[[ExportOptions, Plan, Path | None], Writer]]:
+    return {
+        "spacy": lambda o, p, _labels: spacy_docbin.writer(p.language, o.span_key, o.docs_per_file),
+        "iob": lambda o, _p, _labels: iob.iob_writer(o.docstart),
+        "conll": lambda o, _p, _labels: iob.iob_writer(o.docstart),
+        "hf-jsonl": lambda _o, p, labels: iob.hf_writer(p.output_labels, labels),
+    }
+
+
+def plan(session: Session, project_id: int, options: ExportOptions) -> Plan:
+    """Check the options against the project: unknown labels, annotators or layers are errors."""
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFoundError(f"no project with id {project_id}")
+    layer = Layer.parse(options.layer)
+    label_names = list(
+        session.scalars(
+            select(Label.name).where(Label.project_id == project_id).order_by(Label.position, Label.id)
+        )
+    )
+    labels = LabelMap(None if options.labels is None else frozenset(options.labels), dict(options.rename))
+    labels.check(label_names)
+    people = dict(
+        session.execute(
+            select(Annotator.name, Annotator.role).where(Annotator.project_id == project_id)
+        ).all()
+    )
+    if layer.kind == "annotator" and layer.name not in people:
+        known = ", ".join(sorted(people)) or "none"
+        raise NotFoundError(f"no annotator named {layer.name!r} in the project (annotators: {known})")
+    gold = frozenset(name for name, role in people.items() if role == Role.GOLD.value)
+    if layer.kind == "gold" and not gold:
+        raise ValidationError(
+            "the project has no gold layer yet: no document has been adjudicated "
+            "(review documents first, or choose --layer majority, all or annotator:NAME)"
+        )
+    split = None if options.split is None else Split.of_ratios(options.split, options.seed)
+    language = options.language or project.language or "en"
+    return Plan(layer, labels, gold, split, language, labels.output_labels(label_names))
 
 
 def to_record(
@@ -53,18 +183,68 @@ def to_record(
     )
 
 
+NOT_DONE = "documents not marked done or adjudicated (--only-done)"
+NOT_ADJUDICATED = "documents not adjudicated (the gold layer is complete only for adjudicated ones)"
+
+
+def _skip(doc: ExportDoc, options: ExportOptions, the_plan: Plan) -> str | None:
+    """Why a document stays out of the dataset, or None."""
+    adjudicated = getattr(doc.document, "review_status", None) == ReviewStatus.ADJUDICATED.value
+    if the_plan.layer.kind == "gold" and not adjudicated:
+        return NOT_ADJUDICATED
+    if options.only_done and doc.document.status != DocStatus.DONE.value and not adjudicated:
+        return NOT_DONE
+    return None
+
+
 def records(
-    session: Session, project_id: int, options: ExportOptions | None = None, progress: Progress | None = None
+    session: Session,
+    project_id: int,
+    options: ExportOptions | None = None,
+    progress: Progress | None = None,
+    *,
+    report: ExportReport | None = None,
+    part: str | None = None,
 ) -> Iterator[DocRecord]:
-    """Stream the project's documents as records, chunk by chunk."""
+    """Stream the project's documents as dataset records, chunk by chunk.
+
+    ``part`` keeps only the documents of that split; ``report`` receives what selection leaves
+    out (relations whose span was not selected, merged duplicates, relations across sentences).
+    """
     options = options or ExportOptions()
+    the_plan = plan(session, project_id, options)
+    report = report if report is not None else ExportReport(Path())
+    first = the_plan.split.names[0] if the_plan.split else None
     labels, types, people = names(session, project_id)
     for doc in iter_documents(session, project_id):
-        if options.only_done and doc.document.status != "done":
+        reason = _skip(doc, options, the_plan)
+        if reason:
+            if part in (None, first):
+                report.leave_out(reason)
+                if progress:
+                    progress(1)
             continue
-        yield to_record(doc, labels, types, people)
+        if the_plan.split and part and the_plan.split.of_hash(doc.document.content_hash) != part:
+            continue
         if progress:
             progress(1)
+        record = to_record(doc, labels, types, people)
+        record = the_plan.labels.apply(record, report)
+        record = select_layer(record, the_plan.layer, report, the_plan.gold)
+        if options.sentences:
+            yield from split_sentences(record, report)
+        else:
+            yield record
+
+
+def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path | None) -> Writer:
+    factory = _factories().get(fmt)
+    if factory is not None:
+        return factory(options, the_plan, labels_path)
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        raise AnnotatorError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
+    return writer
 
 
 def export(
@@ -74,10 +254,37 @@ def export(
     out: Path,
     progress: Progress | None = None,
     options: ExportOptions | None = None,
-) -> ExportReport:
-    writer = WRITERS.get(fmt)
-    if writer is None:
-        raise AnnotatorError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
-    report = ExportReport(Path(out))
-    writer(records(session, project_id, options, progress), Path(out), report)
+) -> DatasetReport:
+    """Write the project (or its train/dev/test parts into the folder ``out``) in format ``fmt``."""
+    options = options or ExportOptions()
+    out = Path(out)
+    the_plan = plan(session, project_id, options)
+    report = DatasetReport(out, sentences=options.sentences)
+    if the_plan.split is None:
+        writer = _writer(fmt, options, the_plan, None)
+        writer(records(session, project_id, options, progress, report=report), out, report)
+        return report
+    if out.exists() and not out.is_dir():
+        raise AnnotatorError(f"{out} is a file; a split export writes a folder (train, dev, test)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
+    try:
+        writer = _writer(fmt, options, the_plan, stage / "labels.json")
+        for name in the_plan.split.names:
+            file_name = name + EXTENSIONS.get(fmt, "")
+            part = ExportReport(out / file_name)
+            writer(
+                records(session, project_id, options, progress, report=part, part=name),
+                stage / file_name,
+                part,
+            )
+            report.add(name, part)
+        out.mkdir(exist_ok=True)
+        for item in sorted(stage.iterdir()):
+            target = out / item.name
+            if target.is_dir() and item.is_dir():
+                shutil.rmtree(target)
+            os.replace(item, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return report

@@ -27,9 +27,12 @@ EXTENSIONS: dict[str, str] = {
     ".csv": "csv",
 }
 PEER_FORMATS = ("doccano", "prodigy", "brat", "labelstudio", "w3c")
+# Training-data formats read back (offsets rebuilt from their tokens).
+DATASET_FORMATS = ("spacy", "iob", "hf-jsonl")
+DATASET_EXTENSIONS = {".spacy": "spacy", ".iob": "iob", ".conll": "iob"}
 # "native" forces the project's own JSONL (with spans); "auto" recognises it and the peers' formats
 # by their content.
-FORMATS = ("auto", "txt", "md", "html", "jsonl", "csv", "native", *PEER_FORMATS)
+FORMATS = ("auto", "txt", "md", "html", "jsonl", "csv", "native", *PEER_FORMATS, *DATASET_FORMATS)
 
 _READERS: dict[str, Callable[[Path, str], list[DocRecord]]] = {
     "txt": lambda path, _field: plaintext.read(path),
@@ -61,6 +64,9 @@ def read_path(
     path = Path(path)
     if fmt not in FORMATS:
         raise InputError(str(path), f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    dataset = fmt if fmt in DATASET_FORMATS else (_sniff_dataset(path) if fmt == "auto" else None)
+    if dataset is not None:
+        return _read_dataset(path, dataset)
     peer = fmt if fmt in PEER_FORMATS else (peers.sniff(path) if fmt == "auto" and path.exists() else None)
     if peer is not None:
         return _read_peer(path, peer, annotator, reports)
@@ -106,6 +112,33 @@ def _read_file(path: Path, fmt: str, text_field: str) -> list[DocRecord]:
             records = _READERS[kind](path, text_field)
     except OSError as exc:
         raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
+    for record in records:
+        record.source_file = record.source_file or str(path)
+    return records
+
+
+def _sniff_dataset(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    if path.suffix.lower() in DATASET_EXTENSIONS:
+        return DATASET_EXTENSIONS[path.suffix.lower()]
+    if path.suffix.lower() == ".jsonl":
+        with path.open("rb") as fh:
+            first = fh.readline(1 << 20)
+        try:
+            obj = json.loads(first.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None
+        if isinstance(obj, dict) and "ner_tags" in obj and "tokens" in obj:
+            return "hf-jsonl"
+    return None
+
+
+def _read_dataset(path: Path, fmt: str) -> list[DocRecord]:
+    from annotator.formats import iob, spacy_docbin
+
+    readers = {"spacy": spacy_docbin.read, "iob": iob.read_iob, "hf-jsonl": iob.read_hf}
+    records = list(readers[fmt](path))
     for record in records:
         record.source_file = record.source_file or str(path)
     return records

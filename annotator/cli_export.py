@@ -1,0 +1,88 @@
+"""The ``export`` command's dataset options: parsed here so ``cli.py`` stays a table of commands."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from annotator.errors import ValidationError
+
+if TYPE_CHECKING:
+    from annotator.export import ExportOptions
+
+
+def add_export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        default="jsonl",
+        help="jsonl (native, default), spacy (DocBin), iob (CoNLL IOB2), hf-jsonl (token "
+        "classification), doccano, doccano-relations, prodigy, brat, labelstudio, w3c, whosaid (CSV)",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, help="output file, or folder with --split (written atomically)"
+    )
+    p.add_argument(
+        "--layer",
+        default="all",
+        help="all (default), annotator:NAME, majority (spans > half the document's annotators agree "
+        "on), or gold (the adjudicated layer; only adjudicated documents)",
+    )
+    p.add_argument("--labels", help="comma-separated labels to export (default: all)")
+    p.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="rename a label on the way out; two labels renamed to one are merged (repeatable)",
+    )
+    p.add_argument("--only-done", action="store_true", help="only documents marked done or adjudicated")
+    p.add_argument(
+        "--split",
+        metavar="TRAIN,DEV[,TEST]",
+        help="split by document, e.g. 0.8,0.1,0.1: OUT becomes a folder with train/dev/test files",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the split (same seed, same split)")
+    p.add_argument("--sentences", action="store_true", help="one example per sentence (offsets re-based)")
+    p.add_argument("--language", help="spaCy tokenizer language (default: the project's)")
+    p.add_argument("--span-key", default="sc", help="spacy: the doc.spans key (default: sc)")
+    p.add_argument("--docstart", action="store_true", help="iob: a -DOCSTART- line before each document")
+    p.add_argument(
+        "--docs-per-file",
+        type=int,
+        metavar="N",
+        help="spacy: write a folder of .spacy parts of N documents (bounds memory on huge projects)",
+    )
+
+
+def _rename(pairs: list[str]) -> dict[str, str]:
+    rename: dict[str, str] = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise ValidationError(f"--rename takes OLD=NEW, not {pair!r}")
+        rename[old.strip()] = new.strip()
+    return rename
+
+
+def options_from_args(args: argparse.Namespace) -> ExportOptions:
+    """The parsed command line as export options (bad values are errors the user can act on)."""
+    from annotator.dataset import Split
+    from annotator.export import ExportOptions
+
+    split = Split.parse(args.split, args.seed).ratios if args.split else None
+    if args.docs_per_file is not None and args.docs_per_file < 1:
+        raise ValidationError("--docs-per-file must be at least 1")
+    labels = [name.strip() for name in args.labels.split(",") if name.strip()] if args.labels else None
+    return ExportOptions(
+        only_done=args.only_done,
+        layer=args.layer,
+        labels=labels,
+        rename=_rename(args.rename),
+        split=split,
+        seed=args.seed,
+        sentences=args.sentences,
+        language=args.language,
+        span_key=args.span_key,
+        docstart=args.docstart,
+        docs_per_file=args.docs_per_file,
+    )

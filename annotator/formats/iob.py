@@ -1,0 +1,307 @@
+"""Token classification: CoNLL-style IOB2 text and Hugging Face-style JSONL.
+
+Tokens come from ``annotator.text.tokenize`` (the same word boundaries the GUI snaps selections
+to), cut at every span edge, so each span is an exact run of tokens: a quote mark or period
+outside a span is never part of its tokens. Whitespace is not a token.
+
+One label per token: where spans overlap, the outermost (then the leftmost) is tagged and the
+others are reported as left out; relations cannot be held and are reported too. Records with no
+token at all (whitespace only) are reported and skipped.
+
+CoNLL IOB2 text: ``token<TAB>tag`` per line, a blank line after each record (document, or sentence
+with sentence examples); with ``docstart`` a ``-DOCSTART-<TAB>O`` line and a blank line open each
+document. Reading it back rebuilds a record's text by joining its tokens with single spaces
+(sentences of one ``-DOCSTART-`` document are joined with a line break), so offsets refer to that
+rebuilt text, not to the original.
+
+HF JSONL: one object per record, ``{"id", "tokens", "ner_tags", "text", "offsets"}`` where
+``ner_tags`` are indices into the label list ``["O", "B-X", "I-X", ...]`` and ``offsets`` are each
+token's ``[start, end)`` in ``text`` (code points), so the reader restores exact offsets. The
+label list is written beside the data as JSON ``{"label_names", "id2label", "label2id",
+"labels"}``; ``datasets.load_dataset("json", data_files=...)`` loads the lines as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.atomic import atomic_write
+from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost, split_at
+from annotator.errors import InputError
+from annotator.formats.base import ExportReport, Writer
+from annotator.formats.encoding import decode
+from annotator.records import DocRecord, SpanRecord
+from annotator.text import tokenize
+
+DOCSTART = "-DOCSTART-"
+NO_RELATIONS = "relations (token classification formats cannot hold relations)"
+NO_TOKEN = "documents with no token (whitespace only)"
+WHITESPACE_SPAN = "spans covering no token (whitespace only)"
+ONE_LABEL = " (IOB holds one label per token)"
+DUPLICATE_REASON = DUPLICATE + ONE_LABEL
+OVERLAP_REASON = OVERLAPPING + ONE_LABEL
+
+
+def tag(record: DocRecord, report: ExportReport) -> tuple[list[tuple[int, int]], list[str]]:
+    """Tokens of the record (cut at every span edge) and their IOB2 tags.
+
+    What cannot be tagged is reported as left out; what is tagged is counted in the report.
+    """
+    text = record.text
+    cuts = {edge for s in record.spans for edge in (s.start, s.end)}
+    tokens = split_at(tokenize(text), cuts)
+    tags = ["O"] * len(tokens)
+    kept, duplicates, overlapping = outermost(record.spans)
+    if duplicates:
+        report.leave_out(DUPLICATE_REASON, duplicates)
+    if overlapping:
+        report.leave_out(OVERLAP_REASON, overlapping)
+    starts = [t[0] for t in tokens]
+    for span in kept:
+        i = bisect_left(starts, span.start)
+        first = True
+        while i < len(tokens) and tokens[i][1] <= span.end:
+            tags[i] = ("B-" if first else "I-") + span.label
+            first = False
+            i += 1
+        if first:
+            report.leave_out(WHITESPACE_SPAN)
+        else:
+            report.spans += 1
+    if record.relations:
+        report.leave_out(NO_RELATIONS, len(record.relations))
+    if tokens:
+        report.documents += 1
+    return tokens, tags
+
+
+def _example_id(record: DocRecord, number: int) -> str:
+    base = str(record.doc_id) if record.doc_id is not None else str(number)
+    sentence = record.meta.get("sentence") if record.meta else None
+    return base if sentence is None else f"{base}-{sentence}"
+
+
+def write_iob(
+    records: Iterable[DocRecord], out: Path, report: ExportReport, *, docstart: bool = False
+) -> None:
+    """Stream records as CoNLL IOB2 (``token<TAB>tag``) into ``out``, atomically."""
+    previous: object = object()
+    with atomic_write(out) as fh:
+        for record in records:
+            tokens, tags = tag(record, report)
+            if not tokens:
+                report.leave_out(NO_TOKEN)
+                continue
+            document = record.doc_id if record.doc_id is not None else id(record)
+            if docstart and document != previous:
+                fh.write(f"{DOCSTART}\tO\n\n")
+            previous = document
+            for (start, end), label in zip(tokens, tags, strict=True):
+                fh.write(f"{record.text[start:end]}\t{label}\n")
+            fh.write("\n")
+
+
+def iob_writer(docstart: bool = False) -> Writer:
+    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        write_iob(records, out, report, docstart=docstart)
+
+    return write
+
+
+def label_names(labels: Sequence[str]) -> list[str]:
+    """``["O", "B-A", "I-A", "B-B", ...]``: the ``ner_tags`` ids, in the order of ``labels``."""
+    return ["O", *[f"{prefix}-{label}" for label in labels for prefix in ("B", "I")]]
+
+
+def labels_file(path: Path, labels: Sequence[str]) -> None:
+    names = label_names(labels)
+    data = {
+        "labels": list(labels),
+        "label_names": names,
+        "id2label": dict(enumerate(names)),
+        "label2id": {name: i for i, name in enumerate(names)},
+        "scheme": "IOB2",
+    }
+    with atomic_write(path) as fh:
+        fh.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def sidecar(out: Path) -> Path:
+    """Where the label list of a lone HF JSONL file goes: ``NAME.labels.json`` beside it."""
+    return out.with_name(out.stem + ".labels.json")
+
+
+def hf_writer(labels: Sequence[str] = (), labels_path: Path | None = None) -> Writer:
+    """An HF JSONL writer; ``labels`` fixes the tag ids (labels it meets later are appended).
+
+    The label list is written when the data is, to ``labels_path`` (default ``sidecar(out)``).
+    """
+
+    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        known = list(labels)
+        ids = {name: i for i, name in enumerate(label_names(known))}
+        with atomic_write(out) as fh:
+            for number, record in enumerate(records):
+                tokens, tags = tag(record, report)
+                if not tokens:
+                    report.leave_out(NO_TOKEN)
+                    continue
+                for t in tags:
+                    if t not in ids:
+                        known.append(t[2:])
+                        ids = {name: i for i, name in enumerate(label_names(known))}
+                line: dict[str, Any] = {
+                    "id": _example_id(record, number),
+                    "tokens": [record.text[a:b] for a, b in tokens],
+                    "ner_tags": [ids[t] for t in tags],
+                    "text": record.text,
+                    "offsets": [[a, b] for a, b in tokens],
+                }
+                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+        labels_file(labels_path or sidecar(out), known)
+
+    return write
+
+
+def write_hf(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+    """HF JSONL with tag ids in order of first use (the registry's plain writer)."""
+    hf_writer()(records, out, report)
+
+
+def spans_from_tags(
+    tokens: Sequence[tuple[int, int]], tags: Sequence[str], where: str, lines: Sequence[int | None] = ()
+) -> list[SpanRecord]:
+    """IOB2 tags → spans (an ``I-X`` not continuing an ``X`` starts a span, as IOB1 readers do).
+
+    ``lines``: each tag's line in the file, for error messages.
+    """
+    spans: list[SpanRecord] = []
+    current: SpanRecord | None = None
+    for i, ((start, end), label) in enumerate(zip(tokens, tags, strict=True)):
+        line = lines[i] if i < len(lines) else None
+        if label == "O":
+            current = None
+            continue
+        prefix, _, name = label.partition("-")
+        if prefix not in ("B", "I") or not name:
+            raise InputError(where, f"tag {label!r} is not O, B-LABEL or I-LABEL", line)
+        if prefix == "I" and current is not None and current.label == name:
+            current.end = end
+            continue
+        current = SpanRecord(start, end, name)
+        spans.append(current)
+    return spans
+
+
+def read_iob(path: Path) -> Iterator[DocRecord]:
+    """Read CoNLL IOB2 text (token and tag in the first and last column, tab or space separated)."""
+    path = Path(path)
+    data = path.read_bytes()
+    if not data:
+        return
+    text, _encoding = decode(path, data)
+    has_docstart = any(line.split()[:1] == [DOCSTART] for line in text.splitlines())
+    blocks: list[_Block] = []
+    block = _Block()
+    for number, raw in enumerate([*text.splitlines(), ""], start=1):
+        columns = raw.split("\t") if "\t" in raw else raw.split()
+        if not raw.strip() or columns[0] == DOCSTART:
+            if block.tokens:
+                blocks.append(block)
+            if raw.strip():
+                blocks.append(_Block())  # a document boundary
+            block = _Block()
+            continue
+        if len(columns) < 2:
+            raise InputError(str(path), "expected a token and a tag", number)
+        block.tokens.append(columns[0])
+        block.tags.append(columns[-1].strip())
+        block.lines.append(number)
+    yield from _documents(blocks, has_docstart, path)
+
+
+@dataclass(slots=True)
+class _Block:
+    """One sentence of an IOB file: tokens, tags, and the line of each."""
+
+    tokens: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    lines: list[int | None] = field(default_factory=list)
+
+
+def _documents(blocks: list[_Block], has_docstart: bool, path: Path) -> Iterator[DocRecord]:
+    parts: list[_Block] = []
+
+    def build() -> DocRecord:
+        text, spans, offset = "", [], 0
+        for i, part in enumerate(parts):
+            if i:
+                text += "\n"
+                offset = len(text)
+            positions = []
+            for tok in part.tokens:
+                positions.append((offset, offset + len(tok)))
+                offset += len(tok) + 1
+            text += " ".join(part.tokens)
+            spans += spans_from_tags(positions, part.tags, str(path), part.lines)
+        return DocRecord(text=text, spans=spans, line=parts[0].lines[0])
+
+    for block in blocks:
+        if not block.tokens:
+            if parts:
+                yield build()
+            parts = []
+            continue
+        parts.append(block)
+        if not has_docstart:
+            yield build()
+            parts = []
+    if parts:
+        yield build()
+
+
+def read_hf(path: Path, labels_path: Path | None = None) -> Iterator[DocRecord]:
+    """Read HF JSONL; tag names from the label file beside it, or from ``label_names`` in a line."""
+    path = Path(path)
+    side = labels_path or (sidecar(path) if sidecar(path).exists() else path.with_name("labels.json"))
+    names: list[str] | None = None
+    if side.exists():
+        names = list(json.loads(side.read_text(encoding="utf-8"))["label_names"])
+    data = path.read_bytes()
+    if not data:
+        return
+    text, _encoding = decode(path, data)
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError(str(path), f"malformed JSON: {exc.msg}", number) from None
+        line_names = obj.get("label_names") or names
+        tokens, ids = obj.get("tokens"), obj.get("ner_tags")
+        if not isinstance(tokens, list) or not isinstance(ids, list) or len(tokens) != len(ids):
+            raise InputError(str(path), "needs 'tokens' and 'ner_tags' lists of the same length", number)
+        if line_names is None:
+            raise InputError(str(path), f"no label list: {side.name} is missing", number)
+        try:
+            tags = [t if isinstance(t, str) else line_names[t] for t in ids]
+        except (IndexError, TypeError):
+            raise InputError(str(path), "a tag id is not in the label list", number) from None
+        if isinstance(obj.get("text"), str) and isinstance(obj.get("offsets"), list):
+            doc_text = obj["text"]
+            positions = [(int(a), int(b)) for a, b in obj["offsets"]]
+            if [doc_text[a:b] for a, b in positions] != tokens:
+                raise InputError(str(path), "'offsets' do not match 'tokens' in 'text'", number)
+        else:
+            doc_text, positions, offset = " ".join(tokens), [], 0
+            for tok in tokens:
+                positions.append((offset, offset + len(tok)))
+                offset += len(tok) + 1
+        spans = spans_from_tags(positions, tags, str(path), [number] * len(tags))
+        yield DocRecord(text=doc_text, spans=spans, line=number, meta={"id": obj.get("id")})

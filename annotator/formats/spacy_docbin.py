@@ -1,0 +1,207 @@
+"""spaCy v3 ``DocBin`` (``.spacy``): the training corpus format of ``spacy train``.
+
+Each record becomes one ``Doc`` tokenised by ``spacy.blank(language)``'s tokenizer, with every
+token cut at span edges (``annotator.dataset.tokens.split_at``), so each span is an exact token
+range and no token carries characters from outside a span it belongs to. In the ``Doc``:
+
+* ``doc.spans[span_key]`` holds every span, in record order, overlaps and duplicates included
+  (what ``spancat`` trains on); a span's ``id_`` is its record key;
+* ``doc.ents`` holds the spans that do not overlap (``annotator.dataset.tokens.outermost``); how
+  many were left out of ``ents`` is reported;
+* ``doc.user_data["annotator"]`` holds what spaCy has no place for (a msgpack-able dict)::
+
+      {"version": 1, "span_key": "sc",
+       "doc": {"id", "title", "author", "published", "source_url", "source_file", "status", "meta"},
+       "spans": [{"key": "17", "annotator": "alice"}, ...],        # aligned with doc.spans[span_key]
+       "relations": [{"head": 0, "child": 2, "label": "speaker", "annotator": "alice"}, ...]}
+
+  ``head``/``child`` index ``doc.spans[span_key]``: source and target span of the relation.
+
+The whole ``DocBin`` is held in memory until it is written (spaCy serialises it in one piece);
+pass ``docs_per_file`` to write a folder of ``.spacy`` parts instead, which ``spacy train`` reads
+as one corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.atomic import atomic_write_bytes
+from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost, split_at
+from annotator.errors import AnnotatorError, InputError
+from annotator.formats.base import ExportReport, Writer
+from annotator.records import DocRecord, RelationRecord, SpanRecord
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+USER_DATA = "annotator"
+FIELDS = ("title", "author", "published", "source_url", "source_file", "status")
+NOT_IN_ENTS = " (left out of doc.ents only; all are in doc.spans)"
+
+
+def blank(language: str) -> Language:
+    """A tokenizer-only pipeline; an unsupported language is a clear error, not a traceback."""
+    import spacy
+
+    try:
+        return spacy.blank(language)
+    except (ImportError, KeyError, ValueError) as exc:
+        raise AnnotatorError(
+            f"spaCy cannot tokenise language {language!r} ({exc}); "
+            "install what it names, or export with --language xx (spaCy's multi-language tokenizer)"
+        ) from exc
+
+
+def to_doc(nlp: Language, record: DocRecord, span_key: str, report: ExportReport) -> Doc:
+    """One record as a ``Doc`` whose token boundaries include every span edge."""
+    from spacy.tokens import Doc
+
+    text = record.text
+    starts = {s.start for s in record.spans}
+    ends = {s.end for s in record.spans}
+    pieces = [(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in nlp.make_doc(text)]
+    cut = split_at([(a, b) for a, b, _ in pieces], starts | ends)
+    trailing = {b: space for _a, b, space in pieces}
+    words: list[str] = []
+    spaces: list[bool] = []
+    for a, b in cut:
+        words.append(text[a:b])
+        spaces.append(False)
+        if trailing.get(b):
+            # The single space spaCy keeps as ``whitespace_`` becomes a token of its own when a span
+            # starts on it or ends after it, so that span is still an exact token range.
+            if b in starts or b + 1 in ends:
+                words.append(text[b])
+                spaces.append(False)
+            else:
+                spaces[-1] = True
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    if doc.text != text:
+        raise AnnotatorError(f"internal error: spaCy tokens do not rebuild document {record.doc_id}")
+    index = {s.key: i for i, s in enumerate(record.spans) if s.key is not None}
+    group = []
+    for s in record.spans:
+        span = doc.char_span(s.start, s.end, label=s.label, alignment_mode="strict", span_id=s.key or "")
+        if span is None:
+            raise AnnotatorError(f"internal error: span {s.start}–{s.end} is not on token boundaries")
+        group.append(span)
+    doc.spans[span_key] = group
+    ents, duplicates, overlapping = outermost(record.spans)
+    if duplicates:
+        report.leave_out(DUPLICATE + NOT_IN_ENTS, duplicates)
+    if overlapping:
+        report.leave_out(OVERLAPPING + NOT_IN_ENTS, overlapping)
+    by_position = {(s.start, s.end, s.label): sp for s, sp in zip(record.spans, group, strict=True)}
+    doc.ents = [by_position[(s.start, s.end, s.label)] for s in ents]
+    relations = []
+    for r in record.relations:
+        if r.source in index and r.target in index:
+            relations.append(
+                {"head": index[r.source], "child": index[r.target], "label": r.type, "annotator": r.annotator}
+            )
+        else:
+            report.leave_out("relations naming a span the document does not have")
+    doc.user_data[USER_DATA] = {
+        "version": 1,
+        "span_key": span_key,
+        "doc": {"id": record.doc_id, **{f: getattr(record, f) for f in FIELDS}, "meta": record.meta},
+        "spans": [{"key": s.key, "annotator": s.annotator} for s in record.spans],
+        "relations": relations,
+    }
+    return doc
+
+
+def writer(language: str = "en", span_key: str = "sc", docs_per_file: int | None = None) -> Writer:
+    """A DocBin writer for the project's language (``docs_per_file``: write a folder of parts)."""
+
+    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        from spacy.tokens import DocBin
+
+        nlp = blank(language)
+        part = 0
+        docbin = DocBin(store_user_data=True)
+
+        def flush(target: Path) -> None:
+            with atomic_write_bytes(target) as fh:
+                fh.write(docbin.to_bytes())
+
+        for record in records:
+            docbin.add(to_doc(nlp, record, span_key, report))
+            report.count(record)
+            if docs_per_file and len(docbin) >= docs_per_file:
+                flush(out / f"part-{part:05d}.spacy")
+                part += 1
+                docbin = DocBin(store_user_data=True)
+                nlp = blank(language)  # a fresh vocabulary: memory stays bounded by one part
+        if not docs_per_file:
+            flush(out)
+        elif len(docbin) or part == 0:
+            flush(out / f"part-{part:05d}.spacy")
+
+    return write
+
+
+def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+    """Write English-tokenised DocBin with spans under ``sc`` (the registry's plain writer)."""
+    writer()(records, out, report)
+
+
+def from_doc(doc: Doc, span_key: str = "sc") -> DocRecord:
+    """A ``Doc`` as a record: spans from ``doc.spans[span_key]``, then ents not already there."""
+    data: dict[str, Any] = doc.user_data.get(USER_DATA) or {}
+    info: dict[str, Any] = dict(data.get("doc") or {})
+    record = DocRecord(text=doc.text, meta=_plain(info.get("meta") or {}), doc_id=info.get("id"))
+    for name in FIELDS:
+        setattr(record, name, info.get(name))
+    extra = list(data.get("spans") or [])
+    group = list(doc.spans[span_key]) if span_key in doc.spans else []
+    aligned = len(extra) == len(group)
+    seen = set()
+    for i, span in enumerate(group):
+        who: dict[str, Any] = dict(extra[i]) if aligned else {}
+        key = who.get("key") if aligned else (span.id_ or None)
+        record.spans.append(
+            SpanRecord(span.start_char, span.end_char, span.label_, who.get("annotator"), span.text, key)
+        )
+        seen.add((span.start_char, span.end_char, span.label_))
+    for ent in doc.ents:
+        if (ent.start_char, ent.end_char, ent.label_) not in seen:
+            record.spans.append(SpanRecord(ent.start_char, ent.end_char, ent.label_, None, ent.text))
+    if aligned:
+        for rel in data.get("relations") or []:
+            rel = dict(rel)
+            source, target = record.spans[rel["head"]].key, record.spans[rel["child"]].key
+            if source is not None and target is not None:
+                record.relations.append(RelationRecord(source, target, rel["label"], rel.get("annotator")))
+    return record
+
+
+def _plain(value: Any) -> Any:
+    """msgpack gives lists back as tuples; records hold JSON-like data, so turn them back."""
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def read(path: Path, span_key: str = "sc") -> Iterator[DocRecord]:
+    """Read a ``.spacy`` file (or a folder of them, in name order) as records."""
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    path = Path(path)
+    files = sorted(path.rglob("*.spacy")) if path.is_dir() else [path]
+    vocab: Vocab = Vocab()
+    for file in files:
+        try:
+            docbin = DocBin().from_disk(file)
+        except Exception as exc:  # spaCy raises ValueError, zlib.error or msgpack errors alike
+            raise InputError(str(file), f"not a spaCy DocBin: {exc}") from None
+        for doc in docbin.get_docs(vocab):
+            yield from_doc(doc, span_key)
