@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
-from annotator.model import Annotation, Annotator, Document, Label, Relation, RelationType
+from annotator.errors import NotFoundError
+from annotator.model import Annotation, Annotator, Document, Label, Project, Relation, RelationType
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +180,8 @@ def iter_documents(
 
     Memory stays bounded by one chunk, whatever the size of the project.
     """
+    # Core rows on the session's connection: the ORM's per-row bookkeeping costs more than the read.
+    conn = session.connection()
     last = 0
     while True:
         query = select(*Document.__table__.columns).where(
@@ -184,12 +189,13 @@ def iter_documents(
         )
         if document_ids is not None:
             query = query.where(Document.id.in_(document_ids))
-        docs = session.execute(query.order_by(Document.id).limit(chunk)).all()
+        docs = conn.execute(query.order_by(Document.id).limit(chunk)).all()
         if not docs:
             return
         ids = [d.id for d in docs]
         spans: dict[int, list[SpanRow]] = {i: [] for i in ids}
-        for row in session.execute(
+        # A range scan on the (document_id, start) index; rows of documents not asked for are skipped.
+        for row in conn.execute(
             select(
                 Annotation.document_id,
                 Annotation.id,
@@ -199,12 +205,14 @@ def iter_documents(
                 Annotation.annotator_id,
                 Annotation.text,
             )
-            .where(Annotation.document_id.in_(ids))
+            .where(Annotation.document_id.between(ids[0], ids[-1]))
             .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
         ).all():
-            spans[row[0]].append(SpanRow(*row[1:]))
+            bucket = spans.get(row[0])
+            if bucket is not None:
+                bucket.append(SpanRow(row[1], row[2], row[3], row[4], row[5], row[6]))
         relations: dict[int, list[RelationRow]] = {i: [] for i in ids}
-        for rrow in session.execute(
+        for rrow in conn.execute(
             select(
                 Relation.document_id,
                 Relation.id,
@@ -213,10 +221,265 @@ def iter_documents(
                 Relation.type_id,
                 Relation.annotator_id,
             )
-            .where(Relation.document_id.in_(ids))
+            .where(Relation.document_id.between(ids[0], ids[-1]))
             .order_by(Relation.document_id, Relation.id)
         ).all():
-            relations[rrow[0]].append(RelationRow(*rrow[1:]))
+            links = relations.get(rrow[0])
+            if links is not None:
+                links.append(RelationRow(rrow[1], rrow[2], rrow[3], rrow[4], rrow[5]))
         for doc in docs:
             yield ExportDoc(doc, spans[doc.id], relations[doc.id])
         last = ids[-1]
+
+
+# --- Lean reads for the desktop app -------------------------------------------------------------
+# The GUI reads only through these (and the functions above); none of them knows about Qt.
+
+SpanTuple = tuple[int, int, int, int, int, int]
+"""A span as ``(start, end, id, label_id, annotator_id, version)``: tuples sort in text order."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRow:
+    id: int
+    name: str
+    color: str
+    hotkey: str | None
+    description: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class RelationTypeRow:
+    id: int
+    name: str
+    color: str
+    hotkey: str | None
+    description: str
+    from_label_id: int | None
+    to_label_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    """One document as the article pane shows it."""
+
+    id: int
+    project_id: int
+    text: str
+    title: str | None
+    author: str | None
+    published: str | None
+    source_url: str | None
+    status: str
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SpanDetail:
+    """What a tooltip says about a span: who made it and when."""
+
+    id: int
+    label: str
+    annotator: str
+    created_at: Any
+    updated_at: Any
+    version: int
+
+
+def project_rows(session: Session) -> list[ProjectRow]:
+    return [
+        ProjectRow(*row) for row in session.execute(select(Project.id, Project.name).order_by(Project.name))
+    ]
+
+
+def label_rows(session: Session, project_id: int) -> list[LabelRow]:
+    """The project's labels in palette order."""
+    query = (
+        select(Label.id, Label.name, Label.color, Label.hotkey, Label.description, Label.position)
+        .where(Label.project_id == project_id)
+        .order_by(Label.position, Label.id)
+    )
+    return [LabelRow(*row) for row in session.execute(query)]
+
+
+def relation_type_rows(session: Session, project_id: int) -> list[RelationTypeRow]:
+    query = (
+        select(
+            RelationType.id,
+            RelationType.name,
+            RelationType.color,
+            RelationType.hotkey,
+            RelationType.description,
+            RelationType.from_label_id,
+            RelationType.to_label_id,
+        )
+        .where(RelationType.project_id == project_id)
+        .order_by(RelationType.id)
+    )
+    return [RelationTypeRow(*row) for row in session.execute(query)]
+
+
+def document_view(session: Session, document_id: int) -> DocumentView:
+    row = session.execute(
+        select(
+            Document.id,
+            Document.project_id,
+            Document.text,
+            Document.title,
+            Document.author,
+            Document.published,
+            Document.source_url,
+            Document.status,
+            Document.meta,
+        ).where(Document.id == document_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no document with id {document_id}")
+    return DocumentView(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8] or {})
+
+
+def _raw(session: Session, query: ClauseElement) -> list[tuple[Any, ...]]:
+    """Run ``query`` on the DBAPI cursor, skipping SQLAlchemy's per-row processing.
+
+    Worth it for plain integer columns in bulk: 50,000 spans load in ~25 ms instead of ~55 ms.
+    """
+    conn = session.connection()
+    compiled = cast(
+        SQLCompiler, query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    )
+    params: Any = compiled.params
+    if compiled.positional:
+        params = tuple(compiled.params[name] for name in compiled.positiontup or ())
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(compiled.string, params)
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+_SPAN_COLUMNS = (
+    Annotation.start,
+    Annotation.end,
+    Annotation.id,
+    Annotation.label_id,
+    Annotation.annotator_id,
+    Annotation.version,
+)
+
+
+def span_table(
+    session: Session,
+    document_id: int,
+    annotator_ids: Sequence[int] | None = None,
+    *,
+    start_before: int | None = None,
+) -> list[SpanTuple]:
+    """The spans of one document as ``SpanTuple`` in text order: the article view's load.
+
+    ``start_before`` keeps only spans starting before that offset (an index range scan), so the
+    first screen of a long document can be shown before all its spans are read. Sorting in Python
+    is cheaper than SQLite's temporary B-tree for the (start, end, id) order.
+    """
+    query = select(*_SPAN_COLUMNS).where(Annotation.document_id == document_id)
+    if start_before is not None:
+        query = query.where(Annotation.start < start_before)
+    rows: list[Any] = _raw(session, query)
+    if annotator_ids is not None:
+        wanted = set(annotator_ids)
+        rows = [row for row in rows if row[4] in wanted]
+    rows.sort()
+    return rows
+
+
+def span_tuples(session: Session, ids: Sequence[int]) -> list[SpanTuple]:
+    """The given spans as ``SpanTuple`` in text order (missing ids are left out)."""
+    if not ids:
+        return []
+    rows: list[Any] = []
+    for chunk in range(0, len(ids), 500):
+        part = list(ids[chunk : chunk + 500])
+        rows.extend(_raw(session, select(*_SPAN_COLUMNS).where(Annotation.id.in_(part))))
+    rows.sort()
+    return rows
+
+
+def span_detail(session: Session, span_id: int) -> SpanDetail | None:
+    row = session.execute(
+        select(
+            Annotation.id,
+            Label.name,
+            Annotator.name,
+            Annotation.created_at,
+            Annotation.updated_at,
+            Annotation.version,
+        )
+        .join(Label, Label.id == Annotation.label_id)
+        .join(Annotator, Annotator.id == Annotation.annotator_id)
+        .where(Annotation.id == span_id)
+    ).first()
+    return SpanDetail(*row) if row is not None else None
+
+
+def _document_filter(query: Select[Any], project_id: int, text: str, status: str | None) -> Select[Any]:
+    query = query.where(Document.project_id == project_id)
+    if status:
+        query = query.where(Document.status == status)
+    text = text.strip()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(Document.title.ilike(pattern, escape="\\"), Document.text.ilike(pattern, escape="\\"))
+        )
+    return query
+
+
+def _document_row_query() -> Select[Any]:
+    spans = (
+        select(func.count())
+        .where(Annotation.document_id == Document.id)
+        .correlate(Document)
+        .scalar_subquery()
+    )
+    return select(Document.id, Document.title, Document.status, spans, func.length(Document.text))
+
+
+def find_documents(
+    session: Session,
+    project_id: int,
+    *,
+    text: str = "",
+    status: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[DocumentRow]:
+    """A page of the document list, filtered by ``text`` (in title or text) and ``status``.
+
+    Span counts come from a correlated subquery per row of the page, so a page costs the same
+    however large the project is.
+    """
+    query = _document_filter(_document_row_query(), project_id, text, status)
+    query = query.order_by(Document.id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [DocumentRow(*row) for row in session.execute(query)]
+
+
+def count_documents(session: Session, project_id: int, *, text: str = "", status: str | None = None) -> int:
+    query = _document_filter(select(func.count(Document.id)), project_id, text, status)
+    return session.scalar(query) or 0
+
+
+def documents_by_id(session: Session, ids: Sequence[int]) -> list[DocumentRow]:
+    """Fresh rows for documents whose spans or status changed (the list updates just those)."""
+    if not ids:
+        return []
+    query = _document_row_query().where(Document.id.in_(list(ids))).order_by(Document.id)
+    return [DocumentRow(*row) for row in session.execute(query)]

@@ -79,3 +79,18 @@ def delete_relation(tx: Tx, relation_id: int, by: int | None = None) -> Relation
     tx.session.flush()
     tx.record("relation", "deleted", (relation_id,), (data.document_id,))
     return data
+
+
+def fitting_type_ids(tx: Tx, source_id: int, target_id: int) -> list[int]:
+    """Ids of the relation types that fit ``source_id`` → ``target_id``, in id order.
+
+    The GUI asks this before creating a relation, to pick the type or offer a choice; an empty
+    list means no type fits that direction.
+    """
+    source = tx.session.get(Annotation, source_id)
+    target = tx.session.get(Annotation, target_id)
+    if source is None or target is None:
+        raise NotFoundError(f"no annotation with id {source_id if source is None else target_id}")
+    if source_id == target_id or source.document_id != target.document_id:
+        return []
+    return sorted(t.id for t in fitting_types(tx, source, target))

@@ -1,0 +1,391 @@
+"""Keyboard-first annotating: what each key and click in the article means.
+
+The controller turns intents (label this, relabel that, grow, walk, link) into undo commands; the
+view only reports keys, clicks and positions. Every key it handles is listed in ``KEYS`` so the
+Help ▸ Keys dialog and the code cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from annotator.errors import AnnotatorError
+from annotator.model import DocStatus
+from annotator.ops.documents import set_status
+from annotator.text import snap_to_words, tokenize
+from ui.article.index import END, ID, LABEL, START
+from ui.article.view import ArticleView
+from ui.commands import CreateRelation, CreateSpans, DeleteSpans, EditContext, UpdateSpan, execute
+from ui.qt import QInputDialog, QKeyEvent, QObject, Qt, QUndoStack, Signal
+
+WINDOW = 300  # characters looked at around a span edge when stepping by words
+
+KEYS: list[tuple[str, str]] = [
+    (
+        "Letter / 1–9",
+        "Label the selected text (the label's letter, or its place in the palette); "
+        "on a selected span: change its label",
+    ),
+    ("Click a span", "Select it (click again: the next span under the pointer)"),
+    ("Tab / Shift+Tab", "Select the next / previous span"),
+    ("O", "Cycle through the spans overlapping the cursor"),
+    ("Shift+Right / Shift+Left", "Selected span: move its end one word right / left"),
+    (
+        "Alt+Shift+Left / Alt+Shift+Right",
+        "Selected span: move its start one word left / right (Ctrl+Shift+arrows do the same)",
+    ),
+    ("Delete / Backspace", "Delete the selected span (and its relations)"),
+    ("R, then click", "Link the selected quote or claim to the actor you click"),
+    ("Esc", "Cancel linking; deselect the span; clear the selection"),
+    ("Ctrl+Shift+W", "Snap selections to whole words (toggle; off for sub-word spans)"),
+    ("Ctrl+F", "Find in the article; Enter / Shift+Enter: next / previous; label all occurrences"),
+    ("Ctrl+PgDn / Ctrl+PgUp", "Next / previous document"),
+    ("Ctrl+Return", "Mark the document done (again: back to in progress)"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo (also Ctrl+Y)"),
+    ("Ctrl+= / Ctrl+-  / Ctrl+0", "Larger / smaller / default text size (also Ctrl+wheel)"),
+]
+
+
+def _token_edges(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    lo, hi = max(0, lo), min(len(text), hi)
+    return [(a + lo, b + lo) for a, b in tokenize(text[lo:hi])]
+
+
+def step_edge(text: str, start: int, end: int, edge: str, direction: int, words: bool) -> tuple[int, int]:
+    """New (start, end) after moving one edge a word (or a character) left or right.
+
+    The span never becomes empty; at the text's ends nothing moves.
+    """
+    if not words:
+        if edge == "end":
+            end = min(len(text), max(start + 1, end + direction))
+        else:
+            start = max(0, min(end - 1, start + direction))
+        return start, end
+    if edge == "end":
+        if direction > 0:
+            after = _token_edges(text, end, end + WINDOW)
+            return start, after[0][1] if after else end
+        inside = _token_edges(text, max(start, end - WINDOW), end)
+        return start, inside[-2][1] if len(inside) >= 2 else end
+    if direction < 0:
+        before = _token_edges(text, start - WINDOW, start)
+        return before[-1][0] if before else start, end
+    inside = _token_edges(text, start, min(end, start + WINDOW))
+    return inside[1][0] if len(inside) >= 2 else start, end
+
+
+class AnnotationController(QObject):
+    message = Signal(str)
+
+    def __init__(
+        self, view: ArticleView, stack: QUndoStack, context: Callable[[], EditContext | None]
+    ) -> None:
+        super().__init__(view)
+        self.view = view
+        self.session = view.session
+        self.stack = stack
+        self._context = context
+        self.snap = True
+        self.relation_source: int | None = None
+        view.keys = self
+
+    # --- keys and clicks (the view asks) --------------------------------------------------------
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        if self.session.doc is None:
+            return False
+        self.session.ensure_complete()
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        shift = Qt.KeyboardModifier.ShiftModifier
+        plain = mods in (Qt.KeyboardModifier.NoModifier, shift)
+        if key == Qt.Key.Key_Escape and mods == Qt.KeyboardModifier.NoModifier:
+            return self.escape()
+        if key == Qt.Key.Key_Tab and mods == Qt.KeyboardModifier.NoModifier:
+            return self.walk(1)
+        if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and mods == shift):
+            return self.walk(-1)
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and mods == Qt.KeyboardModifier.NoModifier:
+            return self.delete_selected()
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and mods & shift and self.session.selected is not None:
+            start_edge = bool(mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier))
+            return self.resize("start" if start_edge else "end", 1 if key == Qt.Key.Key_Right else -1)
+        text = event.text()
+        if plain and len(text) == 1 and text.isalnum():
+            project = self.session.project
+            label = project.label_for_key(text) if project else None
+            if label is not None:
+                self.apply_label(label.id)
+                return True
+            if text.lower() == "r":
+                return self.begin_relation()
+            if text.lower() == "o":
+                return self.cycle()
+        return False
+
+    def handle_click(self, cp: int | None) -> bool:
+        self.session.ensure_complete()
+        if self.relation_source is not None:
+            self.finish_relation(cp)
+            return True
+        spans = self.session.index.at(cp) if cp is not None else []
+        if not spans:
+            self.session.select(None)
+            return False
+        ids = [s[ID] for s in spans]
+        if self.session.selected in ids:
+            self.session.select(ids[(ids.index(self.session.selected) + 1) % len(ids)])
+        else:
+            self.session.select(ids[0])
+        return True
+
+    def tooltip(self, cp: int) -> str:
+        session = self.session
+        project = session.project
+        if project is None:
+            return ""
+        lines = []
+        for span in session.index.at(cp):
+            detail = session.detail(span[ID])
+            label = project.label(span[LABEL])
+            name = html.escape(label.name if label else "?")
+            line = f"<b>{name}</b>"
+            if detail is not None:
+                when = detail.updated_at or detail.created_at
+                line += f" · {html.escape(detail.annotator)} · {when:%d %b %Y, %H:%M}"
+                if detail.version > 1:
+                    line += f" (edited, v{detail.version})"
+            for rel in session.relations_of_span(span[ID]):
+                kind = project.relation_type(rel.type_id)
+                other = session.span(rel.target_id if rel.source_id == span[ID] else rel.source_id)
+                arrow = "→" if rel.source_id == span[ID] else "←"
+                if other is not None and kind is not None:
+                    snippet = html.escape(_clip(session.span_text(other), 40))
+                    line += f"<br>&nbsp;&nbsp;{arrow} {html.escape(kind.name)}: “{snippet}”"
+            lines.append(line)
+        return "<br>".join(lines)
+
+    # --- intents ------------------------------------------------------------------------------
+
+    def _ctx(self) -> EditContext | None:
+        self.session.ensure_complete()
+        ctx = self._context()
+        if ctx is None or self.session.doc is None:
+            return None
+        return ctx
+
+    def apply_label(self, label_id: int) -> None:
+        """Label the selected text, or relabel the selected span when no text is selected."""
+        ctx = self._ctx()
+        if ctx is None:
+            return
+        selection = self.view.selection_cp()
+        span = self.session.span(self.session.selected)
+        if selection is None:
+            if span is None:
+                self.message.emit(
+                    "Select some text first (mouse or Shift+arrows), then press the label's key"
+                )
+            elif span[LABEL] != label_id:
+                name = self._label_name(label_id)
+                execute(
+                    self.stack,
+                    UpdateSpan(
+                        ctx, ctx.session.doc_id or 0, span, label_id=label_id, text=f"Relabel as {name}"
+                    ),
+                )
+            return
+        start, end = snap_to_words(self.session.text, *selection) if self.snap else selection
+        if start >= end:
+            self.message.emit("Nothing to label there: the selection holds only spaces or punctuation")
+            return
+        existing = self._existing(start, end, label_id)
+        if existing is not None:
+            self.session.select(existing)
+            self.message.emit("That span is labelled already")
+            return
+        command = CreateSpans(
+            ctx, self.session.doc_id or 0, [(start, end)], label_id, f"Label {self._label_name(label_id)}"
+        )
+        if execute(self.stack, command):
+            self.view.place_caret(end)
+            self.session.select(command.ids[0])
+
+    def label_all(self, ranges: list[tuple[int, int]], label_id: int) -> int:
+        """Label every range (find hits) not labelled so already; one undo step. Returns the count."""
+        ctx = self._ctx()
+        if ctx is None:
+            return 0
+        wanted: list[tuple[int, int]] = []
+        for start, end in ranges:
+            if self.snap:
+                start, end = snap_to_words(self.session.text, start, end)
+            if start < end and (start, end) not in wanted and self._existing(start, end, label_id) is None:
+                wanted.append((start, end))
+        if not wanted:
+            self.message.emit("Every occurrence is labelled already")
+            return 0
+        name = self._label_name(label_id)
+        command = CreateSpans(
+            ctx, self.session.doc_id or 0, wanted, label_id, f"Label {len(wanted)} × {name}"
+        )
+        return len(wanted) if execute(self.stack, command) else 0
+
+    def delete_selected(self) -> bool:
+        ctx = self._ctx()
+        span = self.session.span(self.session.selected)
+        if ctx is None or span is None:
+            return False
+        execute(
+            self.stack,
+            DeleteSpans(ctx, self.session.doc_id or 0, [span[ID]], f"Delete {self._label_name(span[LABEL])}"),
+        )
+        return True
+
+    def resize(self, edge: str, direction: int) -> bool:
+        ctx = self._ctx()
+        span = self.session.span(self.session.selected)
+        if ctx is None or span is None:
+            return False
+        start, end = step_edge(self.session.text, span[START], span[END], edge, direction, self.snap)
+        if (start, end) != (span[START], span[END]):
+            execute(
+                self.stack,
+                UpdateSpan(ctx, self.session.doc_id or 0, span, start=start, end=end, text="Resize span"),
+            )
+        return True
+
+    def walk(self, step: int) -> bool:
+        index = self.session.index
+        nxt = index.neighbour(self.session.selected, self.view.caret_cp(), step)
+        if nxt is None:
+            nxt = index.order[0 if step > 0 else -1] if index.order else None
+        if nxt is None:
+            return True
+        self.session.select(nxt[ID])
+        self.view.place_caret(nxt[START])
+        self.view.scroll_to(nxt[START], nxt[END])
+        return True
+
+    def cycle(self) -> bool:
+        selected = self.session.span(self.session.selected)
+        cp = self.view.caret_cp() if selected is None else selected[START]
+        spans = (
+            self.session.index.at(cp)
+            if selected is None
+            else self.session.index.overlapping(selected[START], selected[END])
+        )
+        spans.sort(key=lambda s: (s[END] - s[START], s[START], s[ID]))
+        if not spans:
+            self.message.emit("No span at the cursor")
+            return True
+        ids = [s[ID] for s in spans]
+        current = self.session.selected
+        self.session.select(ids[(ids.index(current) + 1) % len(ids)] if current in ids else ids[0])
+        return True
+
+    def escape(self) -> bool:
+        if self.relation_source is not None:
+            self.cancel_relation()
+            self.message.emit("Linking cancelled")
+            return True
+        if self.session.selected is not None:
+            self.session.select(None)
+            return True
+        if self.view.textCursor().hasSelection():
+            self.view.place_caret(self.view.caret_cp())
+            return True
+        return False
+
+    # --- relations ----------------------------------------------------------------------------
+
+    def begin_relation(self) -> bool:
+        if self.session.selected is None:
+            self.message.emit("Select a quote or claim first (click it or Tab to it), then press R")
+            return True
+        self.relation_source = self.session.selected
+        self.view.pending_source = self.relation_source
+        self.view.viewport().setCursor(Qt.CursorShape.CrossCursor)
+        self.view.viewport().update()
+        self.message.emit("Now click the actor to link to (Esc cancels)")
+        return True
+
+    def cancel_relation(self) -> None:
+        self.relation_source = None
+        self.view.pending_source = None
+        self.view.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+        self.view.viewport().update()
+
+    def finish_relation(self, cp: int | None) -> None:
+        source = self.relation_source
+        self.cancel_relation()
+        ctx = self._ctx()
+        if ctx is None or source is None or cp is None:
+            return
+        for target in self.session.index.at(cp):
+            if target[ID] == source:
+                continue
+            for a, b in ((source, target[ID]), (target[ID], source)):
+                types = self.session.fitting_types(a, b)
+                if types:
+                    type_id = self._choose_type(types)
+                    if type_id is not None:
+                        name = self._type_name(type_id)
+                        execute(
+                            self.stack,
+                            CreateRelation(ctx, self.session.doc_id or 0, a, b, type_id, f"Link ({name})"),
+                        )
+                        self.session.select(source)
+                    return
+        self.message.emit("No relation type fits these two spans (e.g. QUOTE → ACTOR: speaker)")
+
+    def _choose_type(self, types: list[int]) -> int | None:
+        if len(types) == 1:
+            return types[0]
+        names = [self._type_name(t) for t in types]
+        choice, ok = QInputDialog.getItem(
+            self.view, "Relation type", "Several relation types fit:", names, 0, False
+        )
+        return types[names.index(choice)] if ok else None
+
+    # --- document status ----------------------------------------------------------------------
+
+    def toggle_done(self) -> None:
+        ctx = self._ctx()
+        doc = self.session.doc
+        if ctx is None or doc is None:
+            return
+        status = DocStatus.IN_PROGRESS if doc.status == DocStatus.DONE.value else DocStatus.DONE
+        try:
+            with ctx.transaction() as tx:  # our own change: the session need not reload
+                set_status(tx, [doc.id], status)
+        except AnnotatorError as exc:
+            self.message.emit(str(exc))
+            return
+        self.session.set_status(status.value)
+        self.message.emit(f"Marked {status.value}")
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _existing(self, start: int, end: int, label_id: int) -> int | None:
+        for span in self.session.index.overlapping(start, end):
+            if span[START] == start and span[END] == end and span[LABEL] == label_id:
+                return span[ID]
+        return None
+
+    def _label_name(self, label_id: int) -> str:
+        project = self.session.project
+        label = project.label(label_id) if project else None
+        return label.name if label else "?"
+
+    def _type_name(self, type_id: int) -> str:
+        project = self.session.project
+        kind = project.relation_type(type_id) if project else None
+        return kind.name if kind else "?"
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,152 @@
+"""Span backgrounds, block by block, from the session's interval index.
+
+Qt calls ``highlightBlock`` per text block; the block's spans come from the index in O(1), so the
+cost of a change is the cost of its own blocks. Overlapping spans are told apart by giving each
+stretch of text the background of its innermost (shortest) span; the outer layers are drawn as
+stacked underlines by the view's overlay.
+
+Highlighting is lazy: only blocks marked ready get formats, and a block becomes ready when it
+is about to be painted (the first screenful before the text is even set, the rest as it scrolls
+into view). In a QTextEdit every re-highlighted block costs a re-layout, so formatting blocks
+nobody looks at would cost seconds of CPU on a long document; this costs what is on screen.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from annotator.queries import SpanTuple
+from ui.article.index import END, LABEL, START
+from ui.qt import QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from ui.session import HEAD_CHARS, DocumentSession
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    """One per loaded article, owned by its QTextDocument.
+
+    A fresh highlighter dies with its document; moving one highlighter to a new document would
+    first clear the formats of every block of the old one, which costs more than the whole load.
+    """
+
+    def __init__(
+        self, session: DocumentSession, formats: dict[int, QTextCharFormat], doc: QTextDocument
+    ) -> None:
+        super().__init__(doc)
+        self._session = session
+        self._formats = formats
+        self._ready = bytearray()
+
+    # --- formats ------------------------------------------------------------------------------
+
+    def set_formats(self, formats: dict[int, QTextCharFormat]) -> None:
+        self._formats = formats
+
+    # --- lazy readiness -----------------------------------------------------------------------
+
+    def prime(self, chars: int) -> None:
+        """Mark the blocks of the first ``chars`` characters ready, before the text goes in.
+
+        Qt re-formats every block once when the view takes the document; the ready ones get their
+        formats in that same pass, the others cost one cheap call each.
+        """
+        index = self._session.index
+        self._ready = bytearray(index.block_count)
+        starts = index.block_starts
+        n = 0
+        while n < len(starts) and starts[n] < chars:
+            self._ready[n] = 1
+            n += 1
+
+    def spans_completed(self) -> None:
+        """The rest of the spans arrived: blocks reaching past the first screen's are redone
+        (lazily, like any block that is not ready)."""
+        starts = self._session.index.block_starts
+        ready = self._ready
+        text_end = len(self._session.text)
+        for n in range(min(len(ready), len(starts))):
+            end = starts[n + 1] if n + 1 < len(starts) else text_end
+            if ready[n] and end > HEAD_CHARS:
+                ready[n] = 0
+
+    def is_ready(self, blocks: range) -> bool:
+        ready = self._ready
+        return all(ready[n] for n in blocks if n < len(ready))
+
+    def _rehighlight_number(self, n: int) -> None:
+        doc = self.document()
+        if doc is not None:
+            self.rehighlightBlock(doc.findBlockByNumber(n))
+
+    def ensure(self, first: int, last: int) -> None:
+        """Make blocks ``first``..``last`` ready (they are about to be painted)."""
+        ready = self._ready
+        index = self._session.index
+        for n in range(max(first, 0), min(last + 1, len(ready))):
+            if not ready[n]:
+                ready[n] = 1
+                if index.block_spans(n):
+                    self._rehighlight_number(n)
+
+    def refresh(self, blocks: set[int] | range) -> None:
+        """Re-highlight exactly the blocks a change touched."""
+        ready = self._ready
+        for n in sorted(blocks):
+            if 0 <= n < len(ready):
+                ready[n] = 1
+                self._rehighlight_number(n)
+
+    def refresh_all(self) -> None:
+        """Colours changed: clear every block now (cheap, they are gated); the view then makes
+        its visible blocks ready again, as after a scroll."""
+        self._ready = bytearray(len(self._ready))
+        self.rehighlight()
+
+    # --- the per-block work -------------------------------------------------------------------
+
+    def highlightBlock(self, text: str) -> None:
+        n = self.currentBlock().blockNumber()
+        ready = self._ready
+        if n >= len(ready) or not ready[n]:
+            return
+        session = self._session
+        spans = session.index.block_spans(n)
+        if not spans:
+            return
+        bs = session.index.block_starts[n]
+        be = bs + len(text)
+        to16 = session.offsets.to_utf16
+        ub = to16(bs)
+        formats = self._formats
+        for start, end, label in _segments(spans, bs, be):
+            fmt = formats.get(label)
+            if fmt is not None:
+                u = to16(start)
+                self.setFormat(u - ub, to16(end) - u, fmt)
+
+
+def _segments(spans: list[SpanTuple], bs: int, be: int) -> list[tuple[int, int, int]]:
+    """Stretches of one block with the label of their innermost span, adjacent ones merged."""
+    if len(spans) == 1:
+        s = spans[0]
+        return [(max(s[START], bs), min(s[END], be), s[LABEL])]
+    spans = sorted(spans)
+    points = sorted({max(s[START], bs) for s in spans} | {min(s[END], be) for s in spans})
+    out: list[tuple[int, int, int]] = []
+    active: list[SpanTuple] = []
+    i, k = 0, len(spans)
+    last_inner: SpanTuple | None = None
+    for a, b in itertools.pairwise(points):
+        while i < k and spans[i][START] <= a:
+            active.append(spans[i])
+            i += 1
+        active = [s for s in active if s[END] > a]
+        if not active:
+            last_inner = None
+            continue
+        inner = min(active, key=lambda s: (s[END] - s[START], s[START]))
+        if inner is last_inner and out and out[-1][1] == a:
+            out[-1] = (out[-1][0], b, inner[LABEL])
+        else:
+            out.append((a, b, inner[LABEL]))
+        last_inner = inner
+    return out

@@ -1,0 +1,236 @@
+"""The document list: a lazy model (pages of 200 rows, fetched as the view scrolls) with a filter.
+
+Filtering happens in the query, not in a proxy model, so a project of 100,000 documents still
+loads one page. Span counts and statuses of changed documents refresh a moment after the change,
+so annotating never waits for a count query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.events import ChangeSet
+from annotator.queries import DocumentRow, count_documents, documents_by_id, find_documents
+from ui.project import ProjectContext
+from ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE = 200
+COLUMNS = ("Title", "Spans", "Status")
+STATUS_MARK = {"new": "○ new", "in progress": "◐ in progress", "done": "● done"}
+
+
+class DocumentListModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project: ProjectContext | None = None
+        self.text = ""
+        self.status: str | None = None
+        self._rows: list[DocumentRow] = []
+        self._total = 0
+        self._dirty: set[int] = set()
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(150)
+        self._refresh.timeout.connect(self._refresh_dirty)
+
+    def set_project(self, project: ProjectContext | None) -> None:
+        self.project = project
+        self.reload()
+
+    def set_filter(self, text: str, status: str | None) -> None:
+        self.text, self.status = text, status
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = []
+        self._total = 0
+        if self.project is not None:
+            with self.project.store.session() as session:
+                self._total = count_documents(session, self.project.id, text=self.text, status=self.status)
+                self._rows = find_documents(
+                    session, self.project.id, text=self.text, status=self.status, limit=PAGE
+                )
+        self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self.project is None:
+            return
+        with self.project.store.session() as session:
+            page = find_documents(
+                session,
+                self.project.id,
+                text=self.text,
+                status=self.status,
+                offset=len(self._rows),
+                limit=PAGE,
+            )
+        if not page:
+            self._total = len(self._rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def on_store_changed(self, changeset: ChangeSet) -> None:
+        """New or removed documents reload the list; changed ones refresh just their rows."""
+        if any(c.entity == "document" and c.action in ("created", "deleted") for c in changeset.changes):
+            self.reload()
+            return
+        ids = changeset.document_ids()
+        if ids:
+            self._dirty |= ids
+            self._refresh.start()
+
+    def _refresh_dirty(self) -> None:
+        if self.project is None or not self._dirty:
+            return
+        wanted, self._dirty = self._dirty, set()
+        loaded = {row.id: i for i, row in enumerate(self._rows) if row.id in wanted}
+        if not loaded:
+            return
+        with self.project.store.session() as session:
+            fresh = documents_by_id(session, sorted(loaded))
+        for row in fresh:
+            i = loaded[row.id]
+            self._rows[i] = row
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def row_of(self, doc_id: int) -> int | None:
+        return next((i for i, row in enumerate(self._rows) if row.id == doc_id), None)
+
+    def doc_at(self, row: int) -> DocumentRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.doc_at(index.row())
+        if row is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return row.title or f"Document {row.id}"
+            if col == 1:
+                return f"{row.spans:,}"
+            return STATUS_MARK.get(row.status, row.status)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.title or 'Untitled'}\n{row.length:,} characters, {row.spans:,} spans, {row.status}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class DocumentPanel(QWidget):
+    """Filter box, status choice and the list; choosing a row opens that document."""
+
+    documentChosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = DocumentListModel(self)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter by title or text…")
+        self.filter.setClearButtonEnabled(True)
+        self.status = QComboBox(self)
+        self.status.addItem("All", None)
+        for status in STATUS_MARK:
+            self.status.addItem(status.capitalize(), status)
+        self.view = QTreeView(self)
+        self.view.setModel(self.model)
+        self.view.setRootIsDecorated(False)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.filter.textChanged.connect(self._debounce.start)
+        self.status.currentIndexChanged.connect(self._apply_filter)
+        self.view.selectionModel().currentRowChanged.connect(self._chosen)
+        self._current: int | None = None
+        self._syncing = False
+
+    def _apply_filter(self) -> None:
+        self.model.set_filter(self.filter.text(), self.status.currentData())
+        self.show_current(self._current)
+
+    def _chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.doc_at(current.row())
+        if row is not None and not self._syncing and row.id != self._current:
+            self._current = row.id
+            self.documentChosen.emit(row.id)
+
+    def show_current(self, doc_id: int | None) -> None:
+        """Mark ``doc_id`` as the open document in the list (without reopening it)."""
+        self._current = doc_id
+        row = self.model.row_of(doc_id) if doc_id is not None else None
+        self._syncing = True
+        try:
+            if row is None:
+                self.view.clearSelection()
+            else:
+                self.view.setCurrentIndex(self.model.index(row, 0))
+                self.view.scrollTo(self.model.index(row, 0))
+        finally:
+            self._syncing = False
+
+    def neighbour(self, doc_id: int | None, step: int) -> int | None:
+        """The document after (1) or before (-1) ``doc_id`` in the list, fetching pages as needed."""
+        row = self.model.row_of(doc_id) if doc_id is not None else None
+        target = 0 if row is None else row + step
+        while target >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()
+        found = self.model.doc_at(target)
+        return found.id if found is not None else None

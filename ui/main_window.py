@@ -1,0 +1,451 @@
+"""The main window: docks around the article, menus, and the wiring to the core's change events.
+
+The window owns the open project and the document session; every view reads from those and
+every change goes through a command or a core operation. Layout, sizes and text size persist in
+QSettings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+
+from annotator import __version__
+from annotator.errors import AnnotatorError
+from annotator.events import ChangeSet
+from annotator.queries import count_documents
+from ui import menus
+from ui.article.pane import ArticlePane
+from ui.article.view import DEFAULT_POINT_SIZE
+from ui.commands import DeleteRelation, EditContext, execute
+from ui.documents import DocumentPanel
+from ui.help import KeysDialog
+from ui.jobs import JobDialog
+from ui.palette import LabelPalette
+from ui.project import ProjectChoice, ProjectContext, new_project, open_project
+from ui.projects_ui import (
+    Location,
+    NewProjectDialog,
+    ask_open_file,
+    ask_open_url,
+    ask_project,
+    recent,
+    remember,
+)
+from ui.qt import (
+    QAction,
+    QApplication,
+    QCloseEvent,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSettings,
+    Qt,
+    QThreadPool,
+    QTimer,
+    QToolButton,
+    QUndoStack,
+    QWidget,
+    StoreSignals,
+)
+from ui.relations import RelationList
+from ui.session import DocumentSession
+from ui.spans import SpanList
+from ui.transfer import run_export, run_import
+
+POLL_MS = 2000
+
+
+def _dock(
+    window: QMainWindow, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea
+) -> QDockWidget:
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)
+    dock.setWidget(widget)
+    dock.setFeatures(
+        QDockWidget.DockWidgetFeature.DockWidgetMovable
+        | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+    )
+    window.addDockWidget(area, dock)
+    return dock
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, annotator_name: str, *, restore: bool = True) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.annotator_name = annotator_name
+        self.persist = restore  # a window that does not restore the layout does not save one either
+        self.project: ProjectContext | None = None
+        self.signals: StoreSignals | None = None
+        self.jobs: list[JobDialog] = []
+        self.session = DocumentSession(None, self)
+        self.stack = QUndoStack(self)
+        self.stack.setUndoLimit(0)
+        self.pane = ArticlePane(self.session, self.stack, self.edit_context, self)
+        self.setCentralWidget(self.pane)
+        self.documents = DocumentPanel(self)
+        self.palette_panel = LabelPalette(self)
+        self.spans = SpanList(self.session, self)
+        self.relations = RelationList(self.session, self)
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.docks = [
+            _dock(self, "Documents", "documents", self.documents, left),
+            _dock(self, "Labels", "labels", self.palette_panel, right),
+            _dock(self, "Annotations", "annotations", self.spans, right),
+            _dock(self, "Relations", "relations", self.relations, right),
+        ]
+        self.recent_menu: QMenu | None = None
+        self.actions_by_name = menus.build(self)
+        self._build_status_bar()
+        self._wire()
+        self._restore_settings(restore)
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(300)
+        self._progress_timer.timeout.connect(self._show_progress)
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._poll_store)
+        self._poll.start()
+
+    # --- construction -------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.progress_label = QLabel("", self)
+        self.progress_label.setContentsMargins(8, 0, 8, 0)
+        self.who = QToolButton(self)
+        self.who.setAutoRaise(True)
+        self.who.setToolTip("Who is annotating (click to change)")
+        self.who.clicked.connect(self.change_annotator)
+        bar.addPermanentWidget(self.progress_label)
+        bar.addPermanentWidget(self.who)
+        self._show_annotator()
+
+    def _wire(self) -> None:
+        controller = self.pane.controller
+        controller.message.connect(self.report)
+        self.spans.keys = controller
+        self.spans.activated_span.connect(self._reveal_span)
+        self.relations.on_select = self._select_and_reveal
+        self.relations.delete_requested.connect(self._delete_relation)
+        self.palette_panel.labelClicked.connect(self._palette_clicked)
+        self.documents.documentChosen.connect(self.open_document)
+        self.session.reset.connect(self._document_shown)
+        self.session.spansChanged.connect(lambda _d: self._update_counts())
+        self.session.completed.connect(self._update_counts)
+        self.session.statusChanged.connect(self._status_changed)
+        self.pane.view.zoomChanged.connect(lambda size: self._store_setting("article/pointSize", size))
+
+    def _restore_settings(self, layout: bool) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry") if layout else None
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = settings.value("window/state") if layout else None
+        if state is not None:
+            self.restoreState(state)
+        else:
+            self.resizeDocks([self.docks[0], self.docks[1]], [310, 330], Qt.Orientation.Horizontal)
+            self.resizeDocks(self.docks[1:], [250, 330, 220], Qt.Orientation.Vertical)
+        if layout:
+            self.pane.view.set_point_size(float(str(settings.value("article/pointSize", DEFAULT_POINT_SIZE))))
+        if layout and settings.value("view/showAll", False) in (True, "true", "1"):
+            self.actions_by_name["show_all"].setChecked(True)
+        snap = settings.value("annotate/snap", True)
+        self.actions_by_name["snap"].setChecked(snap not in (False, "false", "0"))
+        self.set_snap(self.actions_by_name["snap"].isChecked())
+
+    def _store_setting(self, key: str, value: object) -> None:
+        """Remember a preference, except in a throwaway window (the --screenshot one)."""
+        if self.persist:
+            QSettings().setValue(key, value)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for dialog in self.jobs:  # stop background work before the store closes under it
+            with contextlib.suppress(RuntimeError):
+                dialog.job.cancel()
+        QThreadPool.globalInstance().waitForDone(5000)
+        self._store_setting("window/geometry", self.saveGeometry())
+        self._store_setting("window/state", self.saveState())
+        self.set_project(None)
+        super().closeEvent(event)
+
+    # --- project ------------------------------------------------------------------------------
+
+    def edit_context(self) -> EditContext | None:
+        if self.project is None:
+            return None
+        return EditContext(self.project, self.session, self.report, self.open_document)
+
+    def set_project(self, project: ProjectContext | None) -> None:
+        """Close the open project (if any) and show ``project``."""
+        if self.signals is not None:
+            self.signals.detach()
+            self.signals.deleteLater()
+            self.signals = None
+        self.stack.clear()
+        old, self.project = self.project, project
+        self.session.project = project
+        self.session.load(None)
+        if old is not None:
+            old.close()
+        self.documents.model.set_project(project)
+        if project is None:
+            return
+        self.signals = StoreSignals(project.store, self)
+        self.signals.changed.connect(self.session.on_store_changed)
+        self.signals.changed.connect(self.documents.model.on_store_changed)
+        self.signals.changed.connect(self._store_changed)
+        self._apply_schema()
+        self._show_annotator()
+        if self.persist:
+            remember(Location(project.shareable_url, project.name))
+        last = QSettings().value(f"last_document/{self._project_key()}")
+        doc_id = int(last) if last is not None and str(last).isdigit() else None
+        if doc_id is None or self.documents.model.row_of(doc_id) is None:
+            doc_id = self.documents.neighbour(None, 1)
+        self.open_document(doc_id)
+
+    def _project_key(self) -> str:
+        assert self.project is not None
+        return hashlib.sha1(f"{self.project.url}|{self.project.name}".encode()).hexdigest()[:16]
+
+    def _apply_schema(self) -> None:
+        assert self.project is not None
+        labels, types = self.project.labels, self.project.types
+        self.pane.view.set_schema(labels, types)
+        self.palette_panel.set_schema(labels, types)
+        self.pane.find_bar.set_labels(labels)
+        self._update_counts()
+
+    def _store_changed(self, changeset: ChangeSet) -> None:
+        if self.project is not None and (changeset.touches("label") or changeset.touches("relation_type")):
+            self.project.reload_schema()
+            self._apply_schema()
+        if self.session.doc is None and changeset.touches("document"):
+            self.open_document(self.documents.neighbour(None, 1))  # the first import: show it
+        self._update_progress()
+
+    def _poll_store(self) -> None:
+        """Bring in what teammates (other clients of a shared database) changed meanwhile."""
+        if self.project is None or QApplication.activeModalWidget() is not None:
+            return
+        try:
+            self.project.store.poll()
+        except Exception as exc:  # a dropped connection must not take the window down
+            self.report(f"Could not check for others' changes: {exc}")
+
+    def open_location(self, location: Location) -> bool:
+        """Open a project, asking which one when the database holds several. True on success."""
+        try:
+            project = open_project(location.url, location.project, self.annotator_name)
+        except ProjectChoice as choice:
+            names = [p.name for p in choice.projects]
+            if not names:
+                answer = QMessageBox.question(
+                    self, "Open project", "This database holds no project yet. Create one in it?"
+                )
+                return answer == QMessageBox.StandardButton.Yes and self.new_project(location.url)
+            name = ask_project(self, names)
+            return name is not None and self.open_location(Location(location.url, name))
+        except (AnnotatorError, OSError) as exc:
+            QMessageBox.warning(self, "Open project", str(exc))
+            return False
+        self.set_project(project)
+        return True
+
+    def open_project_file(self) -> None:
+        location = ask_open_file(self)
+        if location is not None:
+            self.open_location(location)
+
+    def open_project_url(self) -> None:
+        location = ask_open_url(self)
+        if location is not None:
+            self.open_location(location)
+
+    def new_project(self, where: str | None = None) -> bool:
+        """Ask for a name and a place, create the project there and open it."""
+        dialog = NewProjectDialog(where or (self.project.url if self.project else None), self)
+        if not dialog.exec():
+            return False
+        location = dialog.location()
+        if location is None:
+            QMessageBox.warning(self, "New project", "A project needs a name and a place.")
+            return False
+        try:
+            new_project(location.url, location.project or "Project")
+        except (AnnotatorError, OSError) as exc:
+            QMessageBox.warning(self, "New project", str(exc))
+            return False
+        return self.open_location(location)
+
+    def fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        if menu is None:
+            return
+        menu.clear()
+        for location in recent():
+            action = QAction(location.label, menu)
+            action.triggered.connect(lambda _c=False, loc=location: self.open_location(loc))
+            menu.addAction(action)
+        if menu.isEmpty():
+            menu.addAction("(none yet)").setEnabled(False)
+
+    def import_documents(self) -> None:
+        if self.project is not None:
+            dialog = run_import(self, self.project, self, self.report)
+            if dialog is not None:
+                self.jobs.append(dialog)
+
+    def export_project(self) -> None:
+        if self.project is not None:
+            dialog = run_export(self, self.project, self.report)
+            if dialog is not None:
+                self.jobs.append(dialog)
+
+    # --- documents ----------------------------------------------------------------------------
+
+    def open_document(self, doc_id: int | None) -> None:
+        if doc_id == self.session.doc_id and doc_id is not None:
+            return
+        self.pane.controller.cancel_relation()
+        try:
+            self.session.load(doc_id)
+        except AnnotatorError as exc:
+            self.report(str(exc))
+            self.session.load(None)
+        if doc_id is not None and self.project is not None:
+            self._store_setting(f"last_document/{self._project_key()}", doc_id)
+        self.documents.show_current(self.session.doc_id)
+
+    def step_document(self, step: int) -> None:
+        target = self.documents.neighbour(self.session.doc_id, step)
+        if target is None:
+            self.report("No more documents that way")
+            return
+        self.open_document(target)
+
+    def _document_shown(self) -> None:
+        self._update_title()
+        self._update_counts()
+        self._update_progress()
+        self.pane.view.setFocus()
+        doc = self.session.doc
+        row = self.documents.model.row_of(doc.id) if doc is not None else None
+        listed = self.documents.model.doc_at(row) if row is not None else None
+        if listed is not None and listed.spans and not self.session.show_all and not len(self.session.index):
+            self.report(
+                f"Others have {listed.spans} span(s) here: Annotate ▸ Show other annotators' spans (Ctrl+Shift+A)"
+            )
+
+    def _status_changed(self, _status: str) -> None:
+        self._update_title()
+        self._update_progress()
+
+    def _update_title(self) -> None:
+        parts = ["annotator"]
+        if self.project is not None:
+            parts.append(self.project.name)
+        doc = self.session.doc
+        if doc is not None:
+            parts.append((doc.title or f"Document {doc.id}") + ("  ✓" if doc.status == "done" else ""))
+        self.setWindowTitle(" — ".join(parts))
+        done = doc is not None and doc.status == "done"
+        self.actions_by_name["done"].setText("Mark document in &progress" if done else "Mark document &done")
+
+    def _update_counts(self) -> None:
+        self.palette_panel.set_counts(dict(self.session.index.label_counts))
+
+    def _update_progress(self) -> None:
+        """Refresh "n of m documents done" a moment later (never inside an edit's 16 ms)."""
+        self._progress_timer.start()
+
+    def _show_progress(self) -> None:
+        if self.project is None:
+            self.progress_label.setText("")
+            return
+        with self.project.store.session() as session:
+            total = count_documents(session, self.project.id)
+            done = count_documents(session, self.project.id, status="done")
+        self.progress_label.setText(f"{done:,} of {total:,} documents done")
+
+    # --- selection helpers --------------------------------------------------------------------
+
+    def _reveal_span(self, span_id: int) -> None:
+        span = self.session.span(span_id)
+        if span is not None:
+            self.pane.view.scroll_to(span[0], span[1])
+
+    def _select_and_reveal(self, span_id: int) -> None:
+        self.session.select(span_id)
+        self._reveal_span(span_id)
+
+    def _palette_clicked(self, label_id: int) -> None:
+        self.pane.controller.apply_label(label_id)
+        self.pane.view.setFocus()
+
+    def _delete_relation(self, relation_id: int) -> None:
+        ctx = self.edit_context()
+        if ctx is not None and self.session.doc_id is not None:
+            execute(self.stack, DeleteRelation(ctx, self.session.doc_id, relation_id))
+
+    # --- settings and people ------------------------------------------------------------------
+
+    def report(self, message: str) -> None:
+        self.statusBar().showMessage(message, 6000)
+
+    def set_snap(self, on: bool) -> None:
+        self.pane.controller.snap = bool(on)
+        self._store_setting("annotate/snap", bool(on))
+
+    def set_show_all(self, on: bool) -> None:
+        self.session.show_all = bool(on)
+        self.spans.setColumnHidden(3, not on)
+        self._store_setting("view/showAll", bool(on))
+        self.session.reload()
+
+    def reset_zoom(self) -> None:
+        self.pane.view.set_point_size(DEFAULT_POINT_SIZE)
+
+    def _show_annotator(self) -> None:
+        self.who.setText(f"Annotator: {self.annotator_name}")
+
+    def change_annotator(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, "Annotator", "Your name, as stored with your spans:", text=self.annotator_name
+        )
+        name = name.strip()
+        if not ok or not name or name == self.annotator_name:
+            return
+        self.annotator_name = name
+        QSettings().setValue("annotator/name", name)
+        if self.project is not None:
+            try:
+                self.project.set_annotator(name)
+            except AnnotatorError as exc:
+                QMessageBox.warning(self, "Annotator", str(exc))
+                return
+            self.stack.clear()
+            self.session.reload()
+        self._show_annotator()
+
+    def show_keys(self) -> None:
+        KeysDialog(self.project, self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About annotator",
+            f"<b>annotator {html.escape(__version__)}</b><br>Tag claims, quotes and actors in news articles."
+            "<br>Every change is stored the moment you make it.",
+        )

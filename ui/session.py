@@ -1,0 +1,330 @@
+"""The document being annotated: its text, offsets map, span index, relations and selection.
+
+One instance lives as long as the window; the article view, highlighter, span and relation lists
+and the undo commands all read this one structure, so a change is applied once and every view
+updates from the same signals. Changes this session made itself carry it as ``origin`` and are
+skipped when they come back over the store's bus; changes from elsewhere (an import, a label edit)
+reload the document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from annotator.events import ChangeSet
+from annotator.ops.relations import fitting_type_ids
+from annotator.queries import (
+    DocumentView,
+    RelationRow,
+    SpanDetail,
+    SpanTuple,
+    document_view,
+    relations_of,
+    span_detail,
+    span_table,
+    span_tuples,
+)
+from annotator.store import Store, Tx
+from annotator.text import OffsetMap
+from ui.article.index import END, ID, START, SpanIndex, display_text
+from ui.project import ProjectContext
+from ui.qt import QObject, QRunnable, QThreadPool, Signal
+
+HEAD_CHARS = 8000  # the first screen, and then some
+
+
+@dataclass(slots=True)
+class SpanDelta:
+    """What one change did to the spans: the views update rows and blocks from it."""
+
+    added: list[SpanTuple] = field(default_factory=list)
+    removed: list[SpanTuple] = field(default_factory=list)
+    blocks: set[int] = field(default_factory=set)
+
+
+class Links:
+    """The document's relations by id, and by the spans at either end (for markers and tooltips)."""
+
+    def __init__(self, relations: Iterable[RelationRow] = ()) -> None:
+        self.by_id: dict[int, RelationRow] = {}
+        self._by_span: dict[int, set[int]] = {}
+        for rel in relations:
+            self.add(rel)
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def values(self) -> Iterable[RelationRow]:
+        return self.by_id.values()
+
+    def add(self, rel: RelationRow) -> None:
+        self.by_id[rel.id] = rel
+        self._by_span.setdefault(rel.source_id, set()).add(rel.id)
+        self._by_span.setdefault(rel.target_id, set()).add(rel.id)
+
+    def remove(self, rel_id: int) -> None:
+        rel = self.by_id.pop(rel_id, None)
+        if rel is not None:
+            for end in (rel.source_id, rel.target_id):
+                ids = self._by_span.get(end)
+                if ids is not None:
+                    ids.discard(rel_id)
+                    if not ids:
+                        del self._by_span[end]
+
+    def of_span(self, span_id: int) -> list[RelationRow]:
+        return [self.by_id[i] for i in sorted(self._by_span.get(span_id, ()))]
+
+    def count(self, span_id: int) -> int:
+        return len(self._by_span.get(span_id, ()))
+
+    def outgoing(self, span_id: int) -> list[RelationRow]:
+        return [r for r in self.of_span(span_id) if r.source_id == span_id]
+
+
+class _Sink(QObject):
+    """Receives a background read on the GUI thread (it lives there; the reader only emits)."""
+
+    arrived = Signal(int, object)
+
+
+class _FetchAll(QRunnable):
+    """Reads every span and relation of a long document on a worker thread."""
+
+    def __init__(self, store: Store, doc_id: int, annotators: list[int] | None, generation: int, sink: _Sink):
+        super().__init__()
+        self.args = (store, doc_id, annotators)
+        self.generation = generation
+        self.sink = sink
+
+    def run(self) -> None:
+        store, doc_id, annotators = self.args
+        data: object = None
+        try:
+            with store.session() as session:
+                data = (span_table(session, doc_id, annotators), relations_of(session, doc_id))
+        except Exception:  # the project was closed meanwhile: the GUI thread reads again if needed
+            data = None
+        with contextlib.suppress(RuntimeError):  # the window closed while reading
+            self.sink.arrived.emit(self.generation, data)
+
+
+class DocumentSession(QObject):
+    """The current document's spans in Python structures, shared by every view."""
+
+    aboutToReset = Signal()  # the span index is about to be replaced
+    reset = Signal()  # a document was loaded (or reloaded, or closed)
+    completed = Signal()  # the rest of a long document's spans arrived (same text)
+    spanRemoving = Signal(int)  # row about to go
+    spanRemoved = Signal(int)
+    spanInserting = Signal(int)  # row about to appear
+    spanInserted = Signal(int)
+    spanUpdated = Signal(int)  # row whose span changed in place (relabel)
+    spansChanged = Signal(object)  # SpanDelta, after the rows above
+    relationsChanged = Signal()
+    selectionChanged = Signal(object)  # span id or None
+    statusChanged = Signal(str)
+
+    def __init__(self, project: ProjectContext | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.doc: DocumentView | None = None
+        self.text = ""
+        self.display = ""
+        self.offsets = OffsetMap("")
+        self.index = SpanIndex("")
+        self.relations = Links()
+        self.selected: int | None = None
+        self.show_all = False  # False: only the current annotator's spans are shown and edited
+        self.complete = True  # False while only the first screen's spans are loaded
+        self._generation = 0  # tells a background read for an older document from the current one
+        self._sink = _Sink(self)
+        self._sink.arrived.connect(self._on_fetched)
+
+    # --- loading ------------------------------------------------------------------------------
+
+    @property
+    def doc_id(self) -> int | None:
+        return self.doc.id if self.doc else None
+
+    def _annotator_filter(self) -> list[int] | None:
+        if self.show_all or self.project is None:
+            return None
+        return [self.project.annotator_id]
+
+    def load(self, doc_id: int | None) -> None:
+        """Read a document and the spans of its first screen; the rest follows right after.
+
+        A long document is shown before all its spans are read: the first HEAD_CHARS characters'
+        spans come with the text (one index range scan), the full set a moment later
+        (``ensure_complete``, also called before any edit), so the first paint never waits for
+        50,000 rows.
+        """
+        doc: DocumentView | None = None
+        spans: list[SpanTuple] = []
+        relations: list[RelationRow] = []
+        if doc_id is not None and self.project is not None:
+            with self.project.store.session() as session:
+                doc = document_view(session, doc_id)
+                head = None if len(doc.text) <= HEAD_CHARS else HEAD_CHARS
+                spans = span_table(session, doc_id, self._annotator_filter(), start_before=head)
+                relations = relations_of(session, doc_id) if head is None else []
+        self.aboutToReset.emit()
+        self.doc = doc
+        self.text = doc.text if doc is not None else ""
+        self.complete = len(self.text) <= HEAD_CHARS
+        self.display = display_text(self.text)
+        self.offsets = OffsetMap(self.text)
+        self.index = SpanIndex(self.display, spans)
+        self.relations = self._links(relations)
+        self.selected = None
+        self.reset.emit()
+        self.selectionChanged.emit(None)
+        self._generation += 1
+        if not self.complete and self.doc is not None and self.project is not None:
+            fetch = _FetchAll(
+                self.project.store, self.doc.id, self._annotator_filter(), self._generation, self._sink
+            )
+            QThreadPool.globalInstance().start(fetch)
+
+    def _on_fetched(self, generation: int, data: object) -> None:
+        if generation != self._generation or self.complete:
+            return  # a newer document, or the spans were needed sooner and read synchronously
+        if not isinstance(data, tuple):
+            self.ensure_complete()
+            return
+        self._complete_with(*data)
+
+    def ensure_complete(self) -> None:
+        """Read the rest of a long document's spans now, if the background read has not arrived."""
+        if self.complete or self.doc is None or self.project is None:
+            return
+        self._generation += 1
+        with self.project.store.session() as session:
+            spans = span_table(session, self.doc.id, self._annotator_filter())
+            relations = relations_of(session, self.doc.id)
+        self._complete_with(spans, relations)
+
+    def _complete_with(self, spans: list[SpanTuple], relations: list[RelationRow]) -> None:
+        self.aboutToReset.emit()
+        self.index = SpanIndex(self.display, spans)
+        self.relations = self._links(relations)
+        self.complete = True
+        self.completed.emit()
+        self.relationsChanged.emit()
+
+    def reload(self) -> None:
+        """Re-read the current document, keeping the selection when the span still exists."""
+        selected = self.selected
+        self.load(self.doc_id)
+        if selected in self.index.spans:
+            self.select(selected)
+
+    def on_store_changed(self, changeset: ChangeSet) -> None:
+        """Follow changes made elsewhere; our own are already applied."""
+        if changeset.origin is self or self.doc is None:
+            return
+        if self.doc.id in changeset.document_ids() or changeset.touches("label"):
+            self.reload()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def span(self, span_id: int | None) -> SpanTuple | None:
+        return self.index.spans.get(span_id) if span_id is not None else None
+
+    def span_text(self, span: SpanTuple) -> str:
+        return self.text[span[START] : span[END]]
+
+    def detail(self, span_id: int) -> SpanDetail | None:
+        assert self.project is not None
+        with self.project.store.session() as session:
+            return span_detail(session, span_id)
+
+    def fitting_types(self, source_id: int, target_id: int) -> list[int]:
+        assert self.project is not None
+        with self.project.store.session() as session:
+            return fitting_type_ids(Tx(session), source_id, target_id)
+
+    def fetch(self, ids: list[int]) -> list[SpanTuple]:
+        """Spans as stored now (after a restore, whose versions the database decides)."""
+        assert self.project is not None
+        with self.project.store.session() as session:
+            return span_tuples(session, ids)
+
+    def _links(self, relations: Iterable[RelationRow]) -> Links:
+        """Relations whose ends are both shown (with others' spans hidden, theirs are too)."""
+        spans = self.index.spans
+        return Links(r for r in relations if r.source_id in spans and r.target_id in spans)
+
+    def relations_of_span(self, span_id: int) -> list[RelationRow]:
+        return self.relations.of_span(span_id)
+
+    # --- applying changes ---------------------------------------------------------------------
+
+    def apply(self, removed: Sequence[int] = (), added: Sequence[SpanTuple] = ()) -> SpanDelta:
+        """Update the index after a committed change and tell the views, row by row."""
+        self.ensure_complete()
+        delta = SpanDelta()
+        index = self.index
+        for span_id in removed:
+            old = index.spans.get(span_id)
+            if old is None:
+                continue
+            replacement = next((s for s in added if s[ID] == span_id), None)
+            row = index.row_of(old)
+            if replacement is not None and replacement[:3] == old[:3]:
+                delta.blocks.update(index.remove(span_id))
+                delta.blocks.update(index.add(replacement))
+                self.spanUpdated.emit(row)
+                delta.added.append(replacement)
+                delta.removed.append(old)
+                continue
+            self.spanRemoving.emit(row)
+            delta.blocks.update(index.remove(span_id))
+            delta.removed.append(old)
+            self.spanRemoved.emit(row)
+        done = {s[ID] for s in delta.added}
+        for span in added:
+            if span[ID] in done or span[ID] in index.spans:
+                continue
+            row = index.row_of(span)
+            self.spanInserting.emit(row)
+            delta.blocks.update(index.add(span))
+            delta.added.append(span)
+            self.spanInserted.emit(row)
+        gone = {s[ID] for s in delta.removed} - {s[ID] for s in delta.added}
+        dropped = {r.id for span_id in gone for r in self.relations.of_span(span_id)}
+        if dropped:
+            for rid in dropped:
+                self.relations.remove(rid)
+            self.relationsChanged.emit()
+        if self.selected in gone:
+            self.select(None)
+        self.spansChanged.emit(delta)
+        return delta
+
+    def apply_relations(self, removed: Sequence[int] = (), added: Sequence[RelationRow] = ()) -> None:
+        self.ensure_complete()
+        for rid in removed:
+            self.relations.remove(rid)
+        for rel in added:
+            if rel.source_id in self.index.spans and rel.target_id in self.index.spans:
+                self.relations.add(rel)
+        self.relationsChanged.emit()
+
+    def set_status(self, status: str) -> None:
+        if self.doc is not None and self.doc.status != status:
+            d = self.doc
+            self.doc = DocumentView(
+                d.id, d.project_id, d.text, d.title, d.author, d.published, d.source_url, status, d.meta
+            )
+            self.statusChanged.emit(status)
+
+    def select(self, span_id: int | None) -> None:
+        if span_id is not None and span_id not in self.index.spans:
+            span_id = None
+        if span_id != self.selected:
+            self.selected = span_id
+            self.selectionChanged.emit(span_id)

@@ -1,0 +1,172 @@
+"""The annotation list of the current document: one row per span, in text order.
+
+The model reads the session's index directly and follows its row-by-row signals, so adding a span
+to a document with 50,000 of them inserts one row instead of rebuilding the list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.queries import SpanTuple
+from ui.article.index import ANNOTATOR, END, ID, LABEL, START
+from ui.article.view import KeyHandler
+from ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QColor,
+    QHeaderView,
+    QItemSelectionModel,
+    QKeyEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTableView,
+    QWidget,
+    Signal,
+)
+from ui.session import DocumentSession
+from ui.tables import configure_table
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("Label", "Text", "Links", "By")  # "By" shows only with everyone's spans
+
+
+class SpanListModel(QAbstractTableModel):
+    def __init__(self, session: DocumentSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        session.aboutToReset.connect(self.beginResetModel)
+        session.reset.connect(self.endResetModel)
+        session.completed.connect(self.endResetModel)
+        session.spanRemoving.connect(lambda row: self.beginRemoveRows(QModelIndex(), row, row))
+        session.spanRemoved.connect(lambda _row: self.endRemoveRows())
+        session.spanInserting.connect(lambda row: self.beginInsertRows(QModelIndex(), row, row))
+        session.spanInserted.connect(lambda _row: self.endInsertRows())
+        session.spanUpdated.connect(self._updated)
+        session.relationsChanged.connect(self._links_changed)
+
+    def _updated(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _links_changed(self) -> None:
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 2), self.index(self.rowCount() - 1, 2))
+
+    def span_at(self, row: int) -> SpanTuple | None:
+        order = self.session.index.order
+        return order[row] if 0 <= row < len(order) else None
+
+    def row_of(self, span_id: int) -> int | None:
+        span = self.session.span(span_id)
+        return self.session.index.row_of(span) if span is not None else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.session.index.order)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        span = self.span_at(index.row())
+        project = self.session.project
+        if span is None or project is None:
+            return None
+        col = index.column()
+        label = project.label(span[LABEL])
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return label.name if label else "?"
+            if col == 1:
+                text = " ".join(self.session.span_text(span).split())
+                return text if len(text) <= 140 else text[:139] + "…"
+            if col == 2:
+                links = self.session.relations.count(span[ID])
+                return str(links) if links else ""
+            return project.people.get(span[ANNOTATOR], "?")
+        if role == Qt.ItemDataRole.DecorationRole and col == 0 and label is not None:
+            return QColor(label.color)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            who = project.people.get(span[ANNOTATOR], "?")
+            return f"{label.name if label else '?'} by {who}, characters {span[START]}–{span[END]}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+
+class SpanList(QTableView):
+    """The list view; selecting a row selects the span in the article, and the other way round."""
+
+    activated_span = Signal(int)
+
+    def __init__(self, session: DocumentSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.keys: KeyHandler | None = None
+        self._model = SpanListModel(session, self)
+        self.setModel(self._model)
+        configure_table(self)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        # Fixed widths: sizing to contents would read every row of a 50,000-span list.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 96)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(2, 44)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 70)
+        self.setColumnHidden(3, True)
+        self._syncing = False
+        self.selectionModel().currentRowChanged.connect(self._row_changed)
+        session.selectionChanged.connect(self._follow)
+
+    def model(self) -> SpanListModel:
+        return self._model
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._syncing or not current.isValid():
+            return
+        span = self.model().span_at(current.row())
+        if span is not None:
+            self._syncing = True
+            try:
+                self.session.select(span[ID])
+            finally:
+                self._syncing = False
+            self.activated_span.emit(span[ID])
+
+    def _follow(self, span_id: object) -> None:
+        if self._syncing:
+            return
+        row = self.model().row_of(span_id) if isinstance(span_id, int) else None
+        self._syncing = True
+        try:
+            if row is None:
+                self.selectionModel().clearSelection()
+            else:
+                index = self.model().index(row, 0)
+                self.selectionModel().setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.scrollTo(index)
+        finally:
+            self._syncing = False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Delete and label keys act on the selected span, as in the article."""
+        text = event.text()
+        ours = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) or (len(text) == 1 and text.isalnum())
+        if ours and self.keys is not None and self.keys.handle_key(event):
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,186 @@
+"""Import and export dialogs; the work itself runs through ui.jobs, off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.export import WRITERS, ExportOptions, export
+from annotator.formats.sources import FORMATS, read_path
+from annotator.ops.documents import import_records
+from annotator.queries import document_count
+from annotator.records import DocRecord
+from ui.jobs import JobDialog, Progress, start
+from ui.project import ProjectContext
+from ui.qt import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def _warn(parent: QWidget, title: str, message: str) -> None:
+    QMessageBox.warning(parent, title, message)
+
+
+class ImportDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import documents")
+        self.files = QListWidget(self)
+        add_files = QPushButton("Add files…", self)
+        add_folder = QPushButton("Add folder…", self)
+        self.format = QComboBox(self)
+        for fmt in FORMATS:
+            self.format.addItem(fmt, fmt)
+        self.text_field = QLineEdit("text", self)
+        self.create_labels = QCheckBox("Add labels the files use but the project lacks", self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        row = QHBoxLayout()
+        row.addWidget(add_files)
+        row.addWidget(add_folder)
+        row.addStretch(1)
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("Text field (JSONL, CSV)", self.text_field)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.files)
+        layout.addLayout(row)
+        layout.addLayout(form)
+        layout.addWidget(self.create_labels)
+        layout.addWidget(buttons)
+        add_files.clicked.connect(self._add_files)
+        add_folder.clicked.connect(self._add_folder)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+    def _add_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Documents", "", "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)"
+        )
+        self.files.addItems(paths)
+
+    def _add_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Folder of documents")
+        if path:
+            self.files.addItem(path)
+
+    def paths(self) -> list[Path]:
+        return [Path(self.files.item(i).text()) for i in range(self.files.count())]
+
+
+def import_work(
+    project: ProjectContext, paths: list[Path], fmt: str, text_field: str, create_labels: bool, origin: object
+) -> Any:
+    """Read every file, then write everything in one transaction (a bad file imports nothing)."""
+
+    def work(progress: Progress) -> Any:
+        progress.stage("Reading files…", len(paths))
+        records: list[DocRecord] = []
+        for path in paths:
+            records.extend(read_path(path, fmt=fmt, text_field=text_field))
+            progress(1)
+        progress.stage(f"Storing {len(records):,} document(s)…", len(records))
+        with project.store.transaction(origin=origin, actor=project.actor) as tx:
+            return import_records(
+                tx,
+                project.id,
+                records,
+                annotator=project.actor.name,
+                create_labels=create_labels,
+                progress=progress,
+            )
+
+    return work
+
+
+def run_import(parent: QWidget, project: ProjectContext, origin: object, report: Any) -> JobDialog | None:
+    dialog = ImportDialog(parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.paths():
+        return None
+    work = import_work(
+        project,
+        dialog.paths(),
+        dialog.format.currentData(),
+        dialog.text_field.text().strip() or "text",
+        dialog.create_labels.isChecked(),
+        origin,
+    )
+    return start(
+        parent,
+        "Importing documents",
+        work,
+        lambda result: report(result.summary()),
+        lambda message: _warn(parent, "Import", message),
+    )
+
+
+class ExportDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.format = QComboBox(self)
+        for fmt in sorted(WRITERS):
+            self.format.addItem(fmt, fmt)
+        self.format.setCurrentIndex(max(0, self.format.findData("jsonl")))
+        self.only_done = QCheckBox("Only documents marked done", self)
+        self.path = QLineEdit(self)
+        browse = QPushButton("Browse…", self)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        form = QFormLayout(self)
+        form.addRow("Format", self.format)
+        form.addRow("File", row)
+        form.addRow(self.only_done)
+        form.addRow(buttons)
+        browse.clicked.connect(self._browse)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", "", "All files (*)")
+        if path:
+            self.path.setText(path)
+
+
+def export_work(project: ProjectContext, fmt: str, out: Path, only_done: bool) -> Any:
+    def work(progress: Progress) -> Any:
+        with project.store.session() as session:
+            progress.stage("Exporting…", document_count(session, project.id))
+            return export(session, project.id, fmt, out, progress, ExportOptions(only_done=only_done))
+
+    return work
+
+
+def run_export(parent: QWidget, project: ProjectContext, report: Any) -> JobDialog | None:
+    dialog = ExportDialog(parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.path.text().strip():
+        return None
+    work = export_work(
+        project, dialog.format.currentData(), Path(dialog.path.text().strip()), dialog.only_done.isChecked()
+    )
+    return start(
+        parent,
+        "Exporting",
+        work,
+        lambda result: report(result.summary() if hasattr(result, "summary") else "Export done"),
+        lambda message: _warn(parent, "Export", message),
+    )
