@@ -16,12 +16,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from annotator.model import Project  # noqa: E402
-from annotator.ops.projects import create_project, ensure_annotator  # noqa: E402
-from annotator.store import Store, open_store  # noqa: E402
+from annotator.model import Project
+from annotator.ops.projects import create_project, ensure_annotator
+from annotator.store import Store, open_store
 
 PG_URL = os.environ.get("ANNOTATOR_TEST_PG")
 TEMPLATE = "annotator_template"

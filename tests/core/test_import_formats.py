@@ -309,7 +309,6 @@ def test_forced_jsonl_reads_a_native_file_as_plain_documents(tmp_path: Path) -> 
     assert "spans" not in doc.meta
 
 
-
 def test_native_spans_after_plain_first_lines_are_not_lost(tmp_path: Path) -> None:
     plain = json.dumps({"text": "A document without spans."})
     spanned = native_line()

@@ -21,9 +21,7 @@ from annotator.ops.projects import create_project
 from annotator.queries import document_count, stats
 from annotator.store import Store, open_store
 
-ALPHABET = st.sampled_from(
-    list("abc xyz.,\"'\n") + ["😀", "👍🏽", "e\u0301", "終", "わ", "ش", "ע", "\u200d", "Ω"]
-)
+ALPHABET = st.sampled_from([*"abc xyz.,\"'\n", "😀", "👍🏽", "e\u0301", "終", "わ", "ش", "ע", "\u200d", "Ω"])
 LABEL_TYPES = {"QUOTE": "speaker", "CLAIM": "claimant"}
 
 
