@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 
 from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import Annotation, Document, Label, Relation, utcnow
@@ -53,20 +53,41 @@ def relation_data(r: Relation) -> RelationData:
 
 
 def check_bounds(text: str, start: int, end: int, where: str = "") -> None:
+    check_range(len(text), start, end, where)
+
+
+def check_range(length: int, start: int, end: int, where: str = "") -> None:
     if not (isinstance(start, int) and isinstance(end, int)):
         raise ValidationError(f"{where}span offsets must be whole numbers, got {start!r}, {end!r}")
-    if start < 0 or end > len(text):
-        raise ValidationError(f"{where}span {start}–{end} lies outside the text (0–{len(text)})")
+    if start < 0 or end > length:
+        raise ValidationError(f"{where}span {start}–{end} lies outside the text (0–{length})")
     if end <= start:
         raise ValidationError(f"{where}span {start}–{end} is empty or reversed (end must be > start)")
 
 
-def _check_label(tx: Tx, document: Document, label_id: int) -> None:
+def _check_label(tx: Tx, document_id: int, document_project: int, label_id: int) -> None:
     project_id = tx.session.scalar(select(Label.project_id).where(Label.id == label_id))
     if project_id is None:
         raise NotFoundError(f"no label with id {label_id}")
-    if project_id != document.project_id:
-        raise ValidationError(f"label {label_id} belongs to another project than document {document.id}")
+    if project_id != document_project:
+        raise ValidationError(f"label {label_id} belongs to another project than document {document_id}")
+
+
+def _document(tx: Tx, document_id: int) -> tuple[int, int]:
+    """A document's project and text length, without loading its (possibly megabyte) text."""
+    row = tx.session.execute(
+        select(Document.project_id, func.length(Document.text)).where(Document.id == document_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no document with id {document_id}")
+    return row[0], row[1]
+
+
+def _slice(tx: Tx, document_id: int, start: int, end: int) -> str:
+    """``text[start:end]`` computed by the database (SQL substr counts code points, from 1)."""
+    return tx.session.execute(
+        select(func.substr(Document.text, start + 1, end - start)).where(Document.id == document_id)
+    ).scalar_one()
 
 
 def _check_duplicate(
@@ -104,11 +125,9 @@ def create_span(
 ) -> Annotation:
     """Store a new span; refused outside the text, when empty, or as an exact duplicate."""
     tx.check_owner(annotator_id, "a span made in another annotator's name")
-    document = tx.session.get(Document, document_id)
-    if document is None:
-        raise NotFoundError(f"no document with id {document_id}")
-    check_bounds(document.text, start, end)
-    _check_label(tx, document, label_id)
+    project_id, length = _document(tx, document_id)
+    check_range(length, start, end)
+    _check_label(tx, document_id, project_id, label_id)
     _check_duplicate(tx, document_id, annotator_id, label_id, start, end, None)
     now = utcnow()
     annotation = Annotation(
@@ -117,7 +136,7 @@ def create_span(
         end=end,
         label_id=label_id,
         annotator_id=annotator_id,
-        text=document.text[start:end],
+        text=_slice(tx, document_id, start, end),
         created_at=now,
         updated_at=now,
     )
@@ -149,18 +168,20 @@ def update_span(
             f"(version {annotation.version}, you edited version {expected_version}); reload and try again"
         )
     before = _values(annotation)
-    document = tx.session.get_one(Document, annotation.document_id)
+    document_id = annotation.document_id
+    project_id, length = _document(tx, document_id)
     new_start = annotation.start if start is None else start
     new_end = annotation.end if end is None else end
     new_label = annotation.label_id if label_id is None else label_id
-    check_bounds(document.text, new_start, new_end)
+    check_range(length, new_start, new_end)
     if new_label != annotation.label_id:
-        _check_label(tx, document, new_label)
+        _check_label(tx, document_id, project_id, new_label)
     _check_duplicate(
-        tx, document.id, annotation.annotator_id, new_label, new_start, new_end, exclude=annotation.id
+        tx, document_id, annotation.annotator_id, new_label, new_start, new_end, exclude=annotation.id
     )
+    if (new_start, new_end) != (annotation.start, annotation.end):
+        annotation.text = _slice(tx, document_id, new_start, new_end)
     annotation.start, annotation.end, annotation.label_id = new_start, new_end, new_label
-    annotation.text = document.text[new_start:new_end]
     annotation.updated_at = utcnow()
     annotation.version += 1
     tx.session.flush()
@@ -168,7 +189,7 @@ def update_span(
         "annotation",
         "updated",
         (annotation.id,),
-        (document.id,),
+        (document_id,),
         {"before": before, "after": _values(annotation)},
     )
     return annotation
