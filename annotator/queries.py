@@ -123,36 +123,14 @@ def stats(session: Session, project_id: int) -> dict[str, Any]:
     """Counts of documents (by status), spans per label and per annotator, relations per type."""
     labels, types, people = names(session, project_id)
     in_project = select(Document.id).where(Document.project_id == project_id).scalar_subquery()
-    by_status = Counter(
-        dict(
-            session.execute(
-                select(Document.status, func.count())
-                .where(Document.project_id == project_id)
-                .group_by(Document.status)
-            ).all()
-        )
-    )
-    per_label = dict(
-        session.execute(
-            select(Annotation.label_id, func.count())
-            .where(Annotation.document_id.in_(in_project))
-            .group_by(Annotation.label_id)
-        ).all()
-    )
-    per_annotator = dict(
-        session.execute(
-            select(Annotation.annotator_id, func.count())
-            .where(Annotation.document_id.in_(in_project))
-            .group_by(Annotation.annotator_id)
-        ).all()
-    )
-    per_type = dict(
-        session.execute(
-            select(Relation.type_id, func.count())
-            .where(Relation.document_id.in_(in_project))
-            .group_by(Relation.type_id)
-        ).all()
-    )
+
+    def count_by(column: Any, where: Any) -> dict[Any, int]:
+        return dict(session.execute(select(column, func.count()).where(where).group_by(column)).all())
+
+    by_status = Counter(count_by(Document.status, Document.project_id == project_id))
+    per_label = count_by(Annotation.label_id, Annotation.document_id.in_(in_project))
+    per_annotator = count_by(Annotation.annotator_id, Annotation.document_id.in_(in_project))
+    per_type = count_by(Relation.type_id, Relation.document_id.in_(in_project))
     return {
         "documents": sum(by_status.values()),
         "documents_by_status": dict(sorted(by_status.items())),
