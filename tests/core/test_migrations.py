@@ -34,6 +34,11 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
         con.close()
 
 
+def test_fixtures_are_present() -> None:
+    """A missing fixture (e.g. ignored by git) must fail, not silently skip the upgrade test."""
+    assert (FIXTURES / "schema-0001.db").is_file()
+
+
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema-*.db")), ids=lambda p: p.stem)
 def test_old_database_upgrades_without_loss(fixture: Path, tmp_path: Path) -> None:
     copy = tmp_path / fixture.name
