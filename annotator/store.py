@@ -246,6 +246,11 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
         if revision != SCHEMA_HEAD:
             if revision is None and _has_tables(engine):
                 raise AnnotatorError(f"{store.url}: has tables but is not an annotator database")
+            if revision is not None and revision > SCHEMA_HEAD:  # revisions are zero-padded numbers
+                raise AnnotatorError(
+                    f"{store.url}: written by a newer version of annotator (schema {revision}, this version "
+                    f"knows up to {SCHEMA_HEAD}); update annotator to open it"
+                )
             if revision is not None and store.is_sqlite and parsed.database not in (None, "", ":memory:"):
                 store.backup(Path(f"{parsed.database}.before-{SCHEMA_HEAD}.bak"))
             upgrade(engine)

@@ -82,3 +82,14 @@ def test_backup_copies_everything(tmp_path: Path) -> None:
     con = sqlite3.connect(copy)
     assert con.execute("SELECT name FROM project").fetchall() == [("Backed up",)]
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    open_store(url).close()
+    con = sqlite3.connect(tmp_path / "new.db")
+    con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.commit()
+    con.close()
+    with pytest.raises(AnnotatorError, match="newer version of annotator"):
+        open_store(url)
