@@ -19,10 +19,10 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(STAMP)
 
-## Open the app on the built-in demo project.
+## Open the app on the built-in demo project (in the default SQLite file of your data folder).
 run: $(STAMP)
-	$(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/demo.db" demo --if-missing
-	$(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/demo.db" gui
+	$(BIN)/annotator demo --if-missing
+	$(BIN)/annotator gui --project Demo
 
 ## Lint, type-check and run the whole suite headless.
 test: $(TEST_STAMP)
@@ -38,8 +38,9 @@ bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
 
 screenshot: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/demo.db" demo --if-missing
-	QT_QPA_PLATFORM=offscreen $(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/demo.db" gui --screenshot docs/screenshot.png
+	rm -f .venv/screenshot.db
+	$(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/screenshot.db" demo
+	QT_QPA_PLATFORM=offscreen $(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/screenshot.db" gui --screenshot docs/screenshot.png
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
