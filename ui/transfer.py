@@ -1,15 +1,20 @@
-"""Import and export dialogs; the work itself runs through ui.jobs, off the GUI thread."""
+"""Import and export entry points; the work itself runs through ui.jobs, off the GUI thread.
+
+The export dialog lives in ``ui.export_dialog`` (its fields in ``ui.export_form``, its checks in
+``ui.export_formats``, the job and its report in ``ui.export_report``); ``run_export`` and
+``export_work`` are re-exported here for the window and older callers.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from annotator.export import WRITERS, ExportOptions, export
 from annotator.formats.sources import FORMATS, read_path
 from annotator.ops.documents import import_records
-from annotator.queries import document_count
 from annotator.records import DocRecord
+from ui.export_dialog import ExportDialog, run_export
+from ui.export_report import export_work
 from ui.jobs import JobDialog, Progress, start
 from ui.project import ProjectContext
 from ui.qt import (
@@ -128,59 +133,4 @@ def run_import(parent: QWidget, project: ProjectContext, origin: object, report:
     )
 
 
-class ExportDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Export")
-        self.format = QComboBox(self)
-        for fmt in sorted(WRITERS):
-            self.format.addItem(fmt, fmt)
-        self.format.setCurrentIndex(max(0, self.format.findData("jsonl")))
-        self.only_done = QCheckBox("Only documents marked done", self)
-        self.path = QLineEdit(self)
-        browse = QPushButton("Browse…", self)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
-        form = QFormLayout(self)
-        form.addRow("Format", self.format)
-        form.addRow("File", row)
-        form.addRow(self.only_done)
-        form.addRow(buttons)
-        browse.clicked.connect(self._browse)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", "", "All files (*)")
-        if path:
-            self.path.setText(path)
-
-
-def export_work(project: ProjectContext, fmt: str, out: Path, only_done: bool) -> Any:
-    def work(progress: Progress) -> Any:
-        with project.store.session() as session:
-            progress.stage("Exporting…", document_count(session, project.id))
-            return export(session, project.id, fmt, out, progress, ExportOptions(only_done=only_done))
-
-    return work
-
-
-def run_export(parent: QWidget, project: ProjectContext, report: Any) -> JobDialog | None:
-    dialog = ExportDialog(parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.path.text().strip():
-        return None
-    work = export_work(
-        project, dialog.format.currentData(), Path(dialog.path.text().strip()), dialog.only_done.isChecked()
-    )
-    return start(
-        parent,
-        "Exporting",
-        work,
-        lambda result: report(result.summary() if hasattr(result, "summary") else "Export done"),
-        lambda message: _warn(parent, "Export", message),
-    )
+__all__ = ["ExportDialog", "ImportDialog", "export_work", "import_work", "run_export", "run_import"]
