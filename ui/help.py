@@ -15,6 +15,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from ui.review.keys import REVIEW_KEYS
 
 
 def key_rows(project: ProjectContext | None) -> list[tuple[str, str]]:
@@ -25,7 +26,7 @@ def key_rows(project: ProjectContext | None) -> list[tuple[str, str]]:
                 k for k in ((label.hotkey or "").upper(), str(number) if number <= 9 else "") if k
             )
             rows.insert(number - 1, (keys, f"Label {label.name}"))
-    return rows
+    return rows + REVIEW_KEYS
 
 
 class KeysDialog(QDialog):

@@ -53,6 +53,7 @@ from ui.qt import (
     StoreSignals,
 )
 from ui.relations import RelationList
+from ui.review.window import ReviewMode
 from ui.session import DocumentSession
 from ui.spans import SpanList
 from ui.transfer import run_export, run_import
@@ -88,7 +89,6 @@ class MainWindow(QMainWindow):
         self.stack = QUndoStack(self)
         self.stack.setUndoLimit(0)
         self.pane = ArticlePane(self.session, self.stack, self.edit_context, self)
-        self.setCentralWidget(self.pane)
         self.documents = DocumentPanel(self)
         self.palette_panel = LabelPalette(self)
         self.spans = SpanList(self.session, self)
@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
             _dock(self, "Relations", "relations", self.relations, right),
         ]
         self.recent_menu: QMenu | None = None
+        self.review = ReviewMode(self)  # the central widget: the article, or the review view
         self.actions_by_name = menus.build(self)
         self._build_status_bar()
         self._wire()
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
             with contextlib.suppress(RuntimeError):
                 dialog.job.cancel()
         QThreadPool.globalInstance().waitForDone(5000)
+        self.review.set_active(False)  # the saved layout is the annotating one (docks shown)
         self._store_setting("window/geometry", self.saveGeometry())
         self._store_setting("window/state", self.saveState())
         self.set_project(None)
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
         old, self.project = self.project, project
         self.session.project = project
         self.session.load(None)
+        self.review.set_project(project)
         if old is not None:
             old.close()
         self.documents.model.set_project(project)
@@ -205,6 +208,7 @@ class MainWindow(QMainWindow):
         self.signals.changed.connect(self.session.on_store_changed)
         self.signals.changed.connect(self.documents.model.on_store_changed)
         self.signals.changed.connect(self._store_changed)
+        self.review.connect(self.signals)
         self._apply_schema()
         self._show_annotator()
         if self.persist:
@@ -336,10 +340,12 @@ class MainWindow(QMainWindow):
         self.open_document(target)
 
     def _document_shown(self) -> None:
+        self.review.document_shown(self.session.doc_id)
         self._update_title()
         self._update_counts()
         self._update_progress()
-        self.pane.view.setFocus()
+        if not self.review.active:
+            self.pane.view.setFocus()
         doc = self.session.doc
         row = self.documents.model.row_of(doc.id) if doc is not None else None
         listed = self.documents.model.doc_at(row) if row is not None else None
@@ -437,6 +443,7 @@ class MainWindow(QMainWindow):
                 return
             self.stack.clear()
             self.session.reload()
+            self.review.role_changed()
         self._show_annotator()
 
     def show_keys(self) -> None:

@@ -53,6 +53,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
     file.addSeparator()
     acts["import"] = _action(file, "&Import documents…", window.import_documents, "Ctrl+I")
     acts["export"] = _action(file, "&Export…", window.export_project, "Ctrl+E")
+    acts["merge"] = _action(file, "&Merge teammate's work…", window.review.merge)
     file.addSeparator()
     _action(file, "Annotator &name…", window.change_annotator)
     file.addSeparator()
@@ -76,6 +77,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
     _action(annotate, "&Link selected span to an actor", controller.begin_relation, "R", local=True)
     _action(annotate, "&Delete selected span", controller.delete_selected, "Del", local=True)
     _action(annotate, "Cycle &overlapping spans", controller.cycle, "O", local=True)
+    acts["history"] = _action(annotate, "Span &history…", window.review.history, "Ctrl+H")
     annotate.addSeparator()
     acts["done"] = _action(annotate, "Mark document &done", controller.toggle_done, "Ctrl+Return")
     annotate.addSeparator()
@@ -89,6 +91,8 @@ def build(window: MainWindow) -> dict[str, QAction]:
     go.addSeparator()
     _action(go, "Next &span", lambda: controller.walk(1), "Tab", local=True)
     _action(go, "Previous s&pan", lambda: controller.walk(-1), "Shift+Tab", local=True)
+
+    window.review.build_menu(bar, acts)
 
     view = bar.addMenu("&View")
     larger = _action(view, "&Larger text", lambda: pane.view.set_point_size(pane.view.point_size + 1))

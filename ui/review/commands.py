@@ -1,0 +1,100 @@
+"""Undoable adjudication: one QUndoCommand per review action, persisted at once.
+
+The first step runs the core operation (accept, reject, accept agreed, edit gold, set status) and
+captures the document's gold state before and after it, in the same transaction. Undo and redo
+then put the captured rows back (``annotator.review.state.apply_change``): undo of an accept
+deletes the gold span or restores its previous sources, undo of a reject unrejects (and brings
+back the gold span the reject removed), redo restores the very same rows and ids. A step refused
+later (a teammate changed those rows meanwhile) is reported and leaves the stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+from annotator.errors import AnnotatorError
+from annotator.review.state import GoldChange, apply_change, capture, diff
+from annotator.store import Tx
+from ui.project import ProjectContext
+from ui.qt import QUndoCommand, QUndoStack
+
+Action = Callable[[Tx], object]
+
+
+@dataclass(slots=True)
+class ReviewContext:
+    """Where review commands write, whom they tell, and how they bring their document back."""
+
+    project: ProjectContext
+    origin: object  # the review view: it skips its own changes when they come back over the bus
+    report: Callable[[str], None]
+    refresh: Callable[[int], None]  # re-read a document after a change (if it is on screen)
+    show_document: Callable[[int], None]
+
+    def transaction(self) -> AbstractContextManager[Tx]:
+        return self.project.store.transaction(origin=self.origin, actor=self.project.actor)
+
+
+class ReviewCommand(QUndoCommand):
+    def __init__(self, ctx: ReviewContext, doc_id: int, text: str, action: Action) -> None:
+        super().__init__(text)
+        self.ctx = ctx
+        self.doc_id = doc_id
+        self.action: Action | None = action
+        self.change: GoldChange | None = None
+        self.result: object = None
+        self._first = True
+
+    def forward(self) -> None:
+        if self.change is None:
+            assert self.action is not None
+            with self.ctx.transaction() as tx:
+                before = capture(tx.session, self.doc_id)
+                self.result = self.action(tx)
+                tx.session.flush()
+                self.change = diff(before, capture(tx.session, self.doc_id))
+            self.action = None  # what it did is in ``change`` now; never run it twice
+        else:
+            with self.ctx.transaction() as tx:
+                apply_change(tx, self.change, undo=False)
+        self.ctx.refresh(self.doc_id)
+
+    def backward(self) -> None:
+        assert self.change is not None
+        with self.ctx.transaction() as tx:
+            apply_change(tx, self.change, undo=True)
+        self.ctx.refresh(self.doc_id)
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._guarded(self.forward)
+
+    def undo(self) -> None:
+        self._guarded(self.backward)
+
+    def _guarded(self, step: Callable[[], None]) -> None:
+        self.ctx.show_document(self.doc_id)
+        try:
+            step()
+        except AnnotatorError as exc:
+            self.ctx.report(f"{self.text()}: {exc}")
+            self.setObsolete(True)
+
+
+def execute(stack: QUndoStack, command: ReviewCommand) -> bool:
+    """Run the first step; push the command only when it changed something."""
+    try:
+        command.forward()
+    except AnnotatorError as exc:
+        command.ctx.report(str(exc))
+        return False
+    if command.change is None or command.change.empty:
+        command.ctx.report(f"{command.text()}: nothing to change")
+        return False
+    stack.push(command)
+    command.ctx.report(command.text())
+    return True
