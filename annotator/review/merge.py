@@ -22,7 +22,7 @@ from annotator.ops.annotations import delete_spans
 from annotator.ops.documents import import_records
 from annotator.ops.relations import delete_relation
 from annotator.records import DocRecord, RelationRecord, SpanRecord
-from annotator.store import Store, Tx, open_store
+from annotator.store import Actor, Store, Tx, open_store
 
 Key = tuple[int, int, str]  # start, end, label
 
@@ -81,12 +81,16 @@ def merge(
     annotators: Sequence[str] | None = None,
     exclude: Sequence[str] = (),
     origin: object | None = None,
+    by: str | None = None,
 ) -> MergeSummary:
-    """Make each merged annotator's work in the source's documents equal to the source's."""
+    """Make each merged annotator's work in the source's documents equal to the source's.
+
+    ``by`` names who merged, for the audit log (the merge itself changes others' spans by design).
+    """
     present = sorted({s.annotator for r in source for s in r.spans if s.annotator})
     chosen = [a for a in (annotators or present) if a not in exclude and a != "gold"]
     summary = MergeSummary(annotators=chosen)
-    with store.transaction(origin) as tx:
+    with store.transaction(origin, Actor(f"{by} (merge)") if by else None) as tx:
         # Documents the project lacks come in first, bare: their spans are merged below.
         added = import_records(tx, project_id, [_bare(r) for r in source])
         summary.documents_added = added.documents_added

@@ -255,3 +255,20 @@ def test_agree_command_prints_and_writes_tables(tmp_path: Path, capsys: pytest.C
     assert csv_path.read_text(encoding="utf-8").startswith("metric,")
     assert main(["--db", db, "agree", "--annotators", "alice"]) == 1
     assert "at least two annotators" in capsys.readouterr().err
+
+
+def test_merge_is_audited_under_the_merging_user(store: Store, project: Project, tmp_path: Path) -> None:
+    from annotator.model import AuditEntry
+
+    path = tmp_path / "mate.jsonl"
+    path.write_text(
+        json.dumps(
+            {"text": TEXT, "spans": [{"id": 1, "start": 6, "end": 14, "label": "ACTOR", "annotator": "dan"}]}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    merge(store, project.id, read_source(path), by="riley")
+    with store.session() as s:
+        actors = set(s.scalars(select(AuditEntry.actor).where(AuditEntry.entity == "annotation")))
+    assert actors == {"riley (merge)"}

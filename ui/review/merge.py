@@ -110,7 +110,9 @@ def run_merge(
 
         def work(progress: Progress) -> MergeSummary:
             progress.stage(f"Merging {', '.join(chosen)}…", 0)
-            return merge(project.store, project.id, records, annotators=chosen, origin=parent)
+            return merge(
+                project.store, project.id, records, annotators=chosen, origin=parent, by=project.actor.name
+            )
 
         jobs.append(start(parent, "Merging", work, merged, lambda m: _failed(parent, m)))
 
