@@ -78,22 +78,33 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.bulk import gc_paused
     from annotator.formats.peerkit import ReadReport
     from annotator.importing import read_all
-    from annotator.ops.documents import import_records
+    from annotator.ops.importer import import_records
 
     store = _store(args)
     project_id = _project_id(store, args)
     reports: list[ReadReport] = []
-    records = read_all(
-        [Path(p) for p in args.paths], args.format, args.text_field, annotator=args.annotator, reports=reports
-    )
-    for report in reports:
-        print(report.summary())
-    with _progress(len(records), "doc", "importing") as tick, store.transaction() as tx:
-        result = import_records(
-            tx, project_id, records, annotator=args.annotator, create_labels=args.create_labels, progress=tick
+    with gc_paused():
+        records = read_all(
+            [Path(p) for p in args.paths],
+            args.format,
+            args.text_field,
+            annotator=args.annotator,
+            reports=reports,
         )
+        for report in reports:
+            print(report.summary())
+        with _progress(len(records), "doc", "importing") as tick, store.transaction() as tx:
+            result = import_records(
+                tx,
+                project_id,
+                records,
+                annotator=args.annotator,
+                create_labels=args.create_labels,
+                progress=tick,
+            )
     print(result.summary())
     return 0
 

@@ -6,7 +6,7 @@ from importlib.resources import as_file
 
 from annotator.formats import native
 from annotator.model import Project, Role
-from annotator.ops.documents import ImportResult, import_records
+from annotator.ops.importer import ImportResult, import_records
 from annotator.ops.projects import create_project, ensure_annotator
 from annotator.resources import resource
 from annotator.store import Store

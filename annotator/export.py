@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.bulk import gc_paused
 from annotator.dataset import LabelMap, Layer, Split, select_layer, split_sentences
 from annotator.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.formats import iob, native, peers, spacy_docbin
@@ -247,7 +248,7 @@ def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path 
     return writer
 
 
-def export(
+def _export(
     session: Session,
     project_id: int,
     fmt: str,
@@ -255,7 +256,7 @@ def export(
     progress: Progress | None = None,
     options: ExportOptions | None = None,
 ) -> DatasetReport:
-    """Write the project (or its train/dev/test parts into the folder ``out``) in format ``fmt``."""
+    """The export itself; ``export`` runs it with the garbage collector paused."""
     options = options or ExportOptions()
     out = Path(out)
     the_plan = plan(session, project_id, options)
@@ -288,3 +289,16 @@ def export(
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return report
+
+
+def export(
+    session: Session,
+    project_id: int,
+    fmt: str,
+    out: Path,
+    progress: Progress | None = None,
+    options: ExportOptions | None = None,
+) -> DatasetReport:
+    """Write the project (or its train/dev/test parts into the folder ``out``) in format ``fmt``."""
+    with gc_paused():
+        return _export(session, project_id, fmt, out, progress, options)

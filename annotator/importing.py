@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from annotator.bulk import gc_paused
 from annotator.formats.peerkit import ReadReport
 from annotator.formats.sources import read_path
-from annotator.ops.documents import ImportResult, import_records
+from annotator.ops.importer import ImportResult, import_records
 from annotator.records import DocRecord
 from annotator.store import Store
 
@@ -41,8 +42,9 @@ def import_paths(
     progress: Progress | None = None,
     origin: object | None = None,
 ) -> ImportResult:
-    records = read_all(paths, fmt, text_field, annotator=annotator)
-    with store.transaction(origin) as tx:
-        return import_records(
-            tx, project_id, records, annotator=annotator, create_labels=create_labels, progress=progress
-        )
+    with gc_paused():
+        records = read_all(paths, fmt, text_field, annotator=annotator)
+        with store.transaction(origin) as tx:
+            return import_records(
+                tx, project_id, records, annotator=annotator, create_labels=create_labels, progress=progress
+            )

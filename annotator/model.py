@@ -159,8 +159,10 @@ class Annotation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="RESTRICT"), index=True)
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"), index=True)
+    # No index on label or annotator: queries reach spans through their document, and each index
+    # costs every bulk import (only deleting a whole label or annotator scans the table).
+    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="RESTRICT"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
@@ -181,10 +183,11 @@ class Relation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("annotation.id", ondelete="CASCADE"), index=True)
+    # source_id is indexed by the unique constraint (it leads it); see Annotation for the others.
+    source_id: Mapped[int] = mapped_column(ForeignKey("annotation.id", ondelete="CASCADE"))
     target_id: Mapped[int] = mapped_column(ForeignKey("annotation.id", ondelete="CASCADE"), index=True)
-    type_id: Mapped[int] = mapped_column(ForeignKey("relation_type.id", ondelete="RESTRICT"), index=True)
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"), index=True)
+    type_id: Mapped[int] = mapped_column(ForeignKey("relation_type.id", ondelete="RESTRICT"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sources: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     # No foreign key: adding one would make SQLite copy the whole table on upgrade.

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from annotator.bulk import gc_paused
 from annotator.formats.sources import FORMATS, read_path
-from annotator.ops.documents import import_records
+from annotator.ops.importer import import_records
 from annotator.records import DocRecord
 from ui.export_dialog import ExportDialog, run_export
 from ui.export_report import export_work
@@ -93,21 +94,22 @@ def import_work(
     """Read every file, then write everything in one transaction (a bad file imports nothing)."""
 
     def work(progress: Progress) -> Any:
-        progress.stage("Reading files…", len(paths))
-        records: list[DocRecord] = []
-        for path in paths:
-            records.extend(read_path(path, fmt=fmt, text_field=text_field))
-            progress(1)
-        progress.stage(f"Storing {len(records):,} document(s)…", len(records))
-        with project.store.transaction(origin=origin, actor=project.actor) as tx:
-            return import_records(
-                tx,
-                project.id,
-                records,
-                annotator=project.actor.name,
-                create_labels=create_labels,
-                progress=progress,
-            )
+        with gc_paused():
+            progress.stage("Reading files…", len(paths))
+            records: list[DocRecord] = []
+            for path in paths:
+                records.extend(read_path(path, fmt=fmt, text_field=text_field, annotator=project.actor.name))
+                progress(1)
+            progress.stage(f"Storing {len(records):,} document(s)…", len(records))
+            with project.store.transaction(origin=origin, actor=project.actor) as tx:
+                return import_records(
+                    tx,
+                    project.id,
+                    records,
+                    annotator=project.actor.name,
+                    create_labels=create_labels,
+                    progress=progress,
+                )
 
     return work
 

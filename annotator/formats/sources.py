@@ -67,6 +67,8 @@ def read_path(
     dataset = fmt if fmt in DATASET_FORMATS else (_sniff_dataset(path) if fmt == "auto" else None)
     if dataset is not None:
         return _read_dataset(path, dataset)
+    if fmt == "auto" and path.suffix.lower() == ".jsonl" and path.is_file() and _looks_native(path):
+        return _read_file(path, "native", text_field)  # before the peers' sniffing, which reads it all
     peer = fmt if fmt in PEER_FORMATS else (peers.sniff(path) if fmt == "auto" and path.exists() else None)
     if peer is not None:
         return _read_peer(path, peer, annotator, reports)
@@ -112,6 +114,10 @@ def _read_file(path: Path, fmt: str, text_field: str) -> list[DocRecord]:
             records = _READERS[kind](path, text_field)
     except OSError as exc:
         raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
+    return _with_source(records, path)
+
+
+def _with_source(records: list[DocRecord], path: Path) -> list[DocRecord]:
     for record in records:
         record.source_file = record.source_file or str(path)
     return records
@@ -138,10 +144,7 @@ def _read_dataset(path: Path, fmt: str) -> list[DocRecord]:
     from annotator.formats import iob, spacy_docbin
 
     readers = {"spacy": spacy_docbin.read, "iob": iob.read_iob, "hf-jsonl": iob.read_hf}
-    records = list(readers[fmt](path))
-    for record in records:
-        record.source_file = record.source_file or str(path)
-    return records
+    return _with_source(list(readers[fmt](path)), path)
 
 
 def _read_peer(
@@ -154,29 +157,33 @@ def _read_peer(
         raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
     if reports is not None:
         reports.append(report)
-    for record in records:
-        record.source_file = record.source_file or str(path)
-    return records
+    return _with_source(records, path)
 
 
 def _looks_native(path: Path) -> bool:
     """True if any line is a JSON object with spans or relations: the project's native JSONL.
 
     Any line, not only the first: a file whose first documents carry no spans must not lose the
-    spans of later ones to the plain JSONL reader.
+    spans of later ones to the plain JSONL reader. UTF-8 files are searched as bytes (a large
+    export is not decoded twice); other encodings are decoded as the readers would.
     """
-    text, _encoding = decode(path, path.read_bytes())  # same decoding as the readers, e.g. UTF-16
-    if '"spans"' not in text and '"relations"' not in text:
-        return False
-    for raw in text.split("\n"):
-        if '"spans"' not in raw and '"relations"' not in raw:
-            continue
-        try:
-            obj = json.loads(raw)
-        except (ValueError, RecursionError):
-            continue  # the reader reports the real problem, with its line number
-        if isinstance(obj, dict) and ("spans" in obj or "relations" in obj):
-            return True
+    data = path.read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
+        text, _encoding = decode(path, data)
+        data = text.encode("utf-8")
+    for marker in (b'"spans"', b'"relations"'):
+        at = data.find(marker)
+        while at >= 0:
+            start = data.rfind(b"\n", 0, at) + 1
+            end = data.find(b"\n", at)
+            line = data[start : end if end >= 0 else len(data)]
+            try:
+                obj = json.loads(line.decode("utf-8-sig"))
+            except (ValueError, RecursionError):
+                obj = None  # the reader reports the real problem, with its line number
+            if isinstance(obj, dict) and ("spans" in obj or "relations" in obj):
+                return True
+            at = data.find(marker, end) if end >= 0 else -1
     return False
 
 

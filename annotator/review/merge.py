@@ -19,7 +19,7 @@ from annotator.formats import native
 from annotator.hashing import content_hash
 from annotator.model import Annotation, Annotator, Document, Label, Relation, RelationType
 from annotator.ops.annotations import delete_spans
-from annotator.ops.documents import import_records
+from annotator.ops.importer import import_records
 from annotator.ops.relations import delete_relation
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 from annotator.store import Actor, Store, Tx, open_store

@@ -12,7 +12,7 @@ from annotator.errors import ValidationError
 from annotator.export import export
 from annotator.model import Annotation, Annotator, Document, Project, Rejection, Role
 from annotator.ops.annotations import create_span, delete_spans
-from annotator.ops.documents import import_records
+from annotator.ops.importer import import_records
 from annotator.ops.projects import create_project, ensure_annotator
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 from annotator.review.compare import Kind, Link, Mark, compare, next_disagreement
@@ -100,7 +100,9 @@ def test_adjudication_into_gold_records_sources_and_reviewer(store: Store, proje
     assert relation_ids and rel and len(gold_relations) == 1
     with store.session() as s:
         gold_id = s.scalars(select(Annotator.id).where(Annotator.role == "gold")).one()
-        gold_spans = s.scalars(select(Annotation).where(Annotation.annotator_id == gold_id)).all()
+        gold_spans = s.scalars(
+            select(Annotation).where(Annotation.annotator_id == gold_id).order_by(Annotation.start)
+        ).all()
         assert sorted(g.text for g in gold_spans) == ['"The bridge opens in May."', "Ana Ruiz"]
         assert s.scalars(select(Rejection)).one().reviewer_id == riley.id
         assert s.get_one(Document, doc).review_status == "adjudicated"
