@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.formats import native
-from annotator.ops.documents import import_records
+from annotator.ops.importer import import_records
 from annotator.ops.projects import create_project
 from annotator.review.agree import project_agreement
 from annotator.store import open_store

@@ -294,7 +294,7 @@ def corpus_records(annotator: str = "alice", status: str = "done") -> list[DocRe
 
 def corpus_project(url: str) -> int:
     """A SQLite project holding the corpus (for tests whose subject is not the database)."""
-    from annotator.ops.documents import import_records
+    from annotator.ops.importer import import_records
     from annotator.ops.projects import create_project
     from annotator.store import open_store
 

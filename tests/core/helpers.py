@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from annotator.model import Annotator, Label
-from annotator.ops.documents import import_records
+from annotator.ops.importer import import_records
 from annotator.records import DocRecord
 from annotator.store import Store
 

@@ -14,7 +14,7 @@ from annotator.export import NOT_ADJUDICATED, ExportOptions, export, records
 from annotator.formats import iob, native, spacy_docbin
 from annotator.formats.base import ExportReport
 from annotator.model import Annotation, Annotator, Document, Project, ReviewStatus
-from annotator.ops.documents import import_records
+from annotator.ops.importer import import_records
 from annotator.review.gold import GOLD_NAME, accept_spans, set_review_status
 from annotator.store import Store
 from tests.core.dataset_helpers import CORPUS, corpus_project, corpus_records

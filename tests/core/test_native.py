@@ -16,7 +16,7 @@ from annotator.errors import InputError
 from annotator.export import export
 from annotator.formats import native
 from annotator.model import Project
-from annotator.ops.documents import import_records
+from annotator.ops.importer import import_records
 from annotator.ops.projects import create_project
 from annotator.queries import document_count, stats
 from annotator.store import Store, open_store

@@ -12,7 +12,8 @@ from annotator.agreement import NO_SPAN
 from annotator.errors import ConflictError, ValidationError
 from annotator.model import Annotation, Document, Project, Rejection, Role
 from annotator.ops.annotations import create_span, delete_spans, update_span
-from annotator.ops.documents import import_records, set_status
+from annotator.ops.documents import set_status
+from annotator.ops.importer import import_records
 from annotator.ops.projects import ensure_annotator
 from annotator.records import DocRecord, SpanRecord
 from annotator.review.curation import State, annotator_rows, document_ids, load_curation

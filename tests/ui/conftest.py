@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from annotator.model import Project
-from annotator.ops.documents import import_records
+from annotator.ops.importer import import_records
 from annotator.records import DocRecord
 from annotator.store import Store
 from ui.qt import QApplication, QCoreApplication, QSettings, QStandardPaths

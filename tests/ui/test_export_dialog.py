@@ -21,7 +21,7 @@ import ui.export_report
 from annotator.dataset.tokens import OVERLAPPING
 from annotator.demo import create_demo
 from annotator.formats import native
-from annotator.ops.documents import import_records
+from annotator.ops.importer import import_records
 from annotator.resources import resource
 from annotator.store import open_store
 from ui.export_dialog import ExportDialog

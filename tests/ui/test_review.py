@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator.model import Project, Role
 from annotator.ops.annotations import create_span
-from annotator.ops.documents import import_records
+from annotator.ops.importer import import_records
 from annotator.ops.projects import ensure_annotator
 from annotator.records import DocRecord, SpanRecord
 from annotator.review.curation import Curation, annotator_rows, load_curation

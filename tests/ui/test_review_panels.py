@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from annotator.demo import create_demo
 from annotator.export import export
 from annotator.model import Project
-from annotator.ops.documents import import_records
+from annotator.ops.importer import import_records
 from annotator.ops.projects import create_project
 from annotator.queries import span_table
 from annotator.records import DocRecord, SpanRecord
