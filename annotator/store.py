@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -62,6 +63,27 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
+class TextCache:
+    """The last few documents' project and text, by id: span edits on a 1 MB article need its
+    length and a slice, and reading the text for each keystroke costs milliseconds."""
+
+    def __init__(self, size: int = 8) -> None:
+        self._items: OrderedDict[int, tuple[int, str]] = OrderedDict()
+        self._size = size
+
+    def get(self, document_id: int) -> tuple[int, str] | None:
+        found = self._items.get(document_id)
+        if found is not None:
+            self._items.move_to_end(document_id)
+        return found
+
+    def put(self, document_id: int, project_id: int, text: str) -> None:
+        self._items[document_id] = (project_id, text)
+        self._items.move_to_end(document_id)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who starts a change. An annotator (``id`` set) may change only their own annotations."""
@@ -80,6 +102,8 @@ class Tx:
     actor: Actor | None = None
     changes: list[Change] = field(default_factory=list)
     client: str | None = None
+    # The store's small cache of document texts (texts never change once stored), see ops.
+    texts: TextCache | None = None
 
     def record(
         self,
@@ -116,6 +140,7 @@ class Store:
         # Tags this store's audit entries, so poll() tells its own changes from other clients'.
         self.client = uuid.uuid4().hex
         self._seen = -1
+        self.texts = TextCache()
 
     @property
     def url(self) -> str:
@@ -136,7 +161,7 @@ class Store:
         """
         with self._sessions() as session:
             session.connection(execution_options={WRITE: True})
-            tx = Tx(session, origin, actor, client=self.client)
+            tx = Tx(session, origin, actor, client=self.client, texts=self.texts)
             try:
                 yield tx
                 write_audit(tx)

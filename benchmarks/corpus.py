@@ -38,9 +38,9 @@ def sentence(rng: random.Random) -> tuple[str, list[tuple[int, int, str]]]:
     quote = f'"We know {claim}," '
     text = f"{extra} {quote}{who} {verb} on {rng.choice(['Monday', 'Friday'])}."
     q0 = len(extra) + 1
-    q1 = q0 + len(quote) - 2  # the closing quote mark, not the space after it
+    q1 = q0 + len(quote) - 1  # up to and with the closing quote mark, not the space after it
     c0 = q0 + len('"We know ')
-    a0 = q1 + 1
+    a0 = q0 + len(quote)
     return text, [(a0, a0 + len(who), "ACTOR"), (q0, q1, "QUOTE"), (c0, c0 + len(claim), "CLAIM")]
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from annotator.errors import InputError
@@ -94,6 +93,8 @@ def _text_list(value: Any) -> list[str]:
 
 def parse(html: str) -> DocRecord | None:
     """Article text and metadata of one page, or None if the page holds no text at all."""
+    import trafilatura  # ~0.1 s to import: only when a page is read, not at app start
+
     doc = trafilatura.bare_extraction(
         html,
         with_metadata=True,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, insert, or_, select
 
 from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import Annotation, Document, Label, Relation, utcnow
@@ -73,21 +73,19 @@ def _check_label(tx: Tx, document_id: int, document_project: int, label_id: int)
         raise ValidationError(f"label {label_id} belongs to another project than document {document_id}")
 
 
-def _document(tx: Tx, document_id: int) -> tuple[int, int]:
-    """A document's project and text length, without loading its (possibly megabyte) text."""
+def _document(tx: Tx, document_id: int) -> tuple[int, str]:
+    """A document's project and text, from the store's cache when it was read lately."""
+    cached = tx.texts.get(document_id) if tx.texts is not None else None
+    if cached is not None:
+        return cached
     row = tx.session.execute(
-        select(Document.project_id, func.length(Document.text)).where(Document.id == document_id)
+        select(Document.project_id, Document.text).where(Document.id == document_id)
     ).first()
     if row is None:
         raise NotFoundError(f"no document with id {document_id}")
+    if tx.texts is not None:
+        tx.texts.put(document_id, row[0], row[1])
     return row[0], row[1]
-
-
-def _slice(tx: Tx, document_id: int, start: int, end: int) -> str:
-    """``text[start:end]`` computed by the database (SQL substr counts code points, from 1)."""
-    return tx.session.execute(
-        select(func.substr(Document.text, start + 1, end - start)).where(Document.id == document_id)
-    ).scalar_one()
 
 
 def _check_duplicate(
@@ -125,8 +123,8 @@ def create_span(
 ) -> Annotation:
     """Store a new span; refused outside the text, when empty, or as an exact duplicate."""
     tx.check_owner(annotator_id, "a span made in another annotator's name")
-    project_id, length = _document(tx, document_id)
-    check_range(length, start, end)
+    project_id, text = _document(tx, document_id)
+    check_range(len(text), start, end)
     _check_label(tx, document_id, project_id, label_id)
     _check_duplicate(tx, document_id, annotator_id, label_id, start, end, None)
     now = utcnow()
@@ -136,7 +134,7 @@ def create_span(
         end=end,
         label_id=label_id,
         annotator_id=annotator_id,
-        text=_slice(tx, document_id, start, end),
+        text=text[start:end],
         created_at=now,
         updated_at=now,
     )
@@ -169,18 +167,18 @@ def update_span(
         )
     before = _values(annotation)
     document_id = annotation.document_id
-    project_id, length = _document(tx, document_id)
+    project_id, text = _document(tx, document_id)
     new_start = annotation.start if start is None else start
     new_end = annotation.end if end is None else end
     new_label = annotation.label_id if label_id is None else label_id
-    check_range(length, new_start, new_end)
+    check_range(len(text), new_start, new_end)
     if new_label != annotation.label_id:
         _check_label(tx, document_id, project_id, new_label)
     _check_duplicate(
         tx, document_id, annotation.annotator_id, new_label, new_start, new_end, exclude=annotation.id
     )
     if (new_start, new_end) != (annotation.start, annotation.end):
-        annotation.text = _slice(tx, document_id, new_start, new_end)
+        annotation.text = text[new_start:new_end]
     annotation.start, annotation.end, annotation.label_id = new_start, new_end, new_label
     annotation.updated_at = utcnow()
     annotation.version += 1

@@ -24,7 +24,6 @@ from ui.qt import (
     QStackedWidget,
     StoreSignals,
 )
-from ui.review.agreement import AgreementPanel
 from ui.review.annotators import AnnotatorsDialog
 from ui.review.history import SpanHistoryDialog, install_history_menu, show_history
 from ui.review.merge import ask_source, run_merge
@@ -32,6 +31,7 @@ from ui.review.view import ReviewView
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+    from ui.review.agreement import AgreementPanel
 
 
 def _add(menu: QMenu, text: str, handler: Callable[[], object], shortcut: str | None = None) -> QAction:
@@ -187,6 +187,8 @@ class ReviewMode(QObject):
         if project is None:
             return None
         if self.agreement is None:
+            from ui.review.agreement import AgreementPanel  # numpy loads only when asked for
+
             self.agreement = AgreementPanel(project, self.documents_for, self.window)
         self.agreement.show()
         self.agreement.raise_()
