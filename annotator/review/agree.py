@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.agreement import AgreementReport, Rel, Span, compute_agreement
+from annotator.bulk import gc_paused
 from annotator.errors import ValidationError
 from annotator.model import Annotation, Annotator, Document, Label, Relation, RelationType, Role
 from annotator.text import tokenize
@@ -91,7 +92,8 @@ def project_agreement(
 ) -> AgreementReport:
     """Span and relation F1, token κ and α, and αU for the selection."""
     selection = selection or Selection()
-    spans, relations, texts = load(session, project_id, selection)
-    tokens = {doc: tokenize(text) for doc, text in texts.items()} if selection.tokens else None
-    lengths = {doc: len(text) for doc, text in texts.items()}
-    return compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)
+    with gc_paused():
+        spans, relations, texts = load(session, project_id, selection)
+        tokens = {doc: tokenize(text) for doc, text in texts.items()} if selection.tokens else None
+        lengths = {doc: len(text) for doc, text in texts.items()}
+        return compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)

@@ -247,3 +247,21 @@ def test_interrupted_export_leaves_no_file_under_the_target_name(
         export(s, project.id, "jsonl", target)
     assert target.read_text() == "previous export\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_the_same_text_in_two_import_batches_is_merged_not_duplicated(
+    store: Store, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.ops import importer
+    from annotator.records import DocRecord, SpanRecord
+
+    monkeypatch.setattr(importer, "CHUNK", 1)  # every record its own batch
+    records = [
+        DocRecord("Ana Ruiz spoke.", spans=[SpanRecord(0, 8, "ACTOR", "alice", key="1")]),
+        DocRecord("Ana Ruiz spoke.", spans=[SpanRecord(0, 8, "ACTOR", "alice", key="1")]),
+        DocRecord("Ana Ruiz spoke.", spans=[SpanRecord(9, 14, "CLAIM", "bob", key="1")]),
+    ]
+    with store.transaction() as tx:
+        result = import_records(tx, project.id, records)
+    assert (result.documents_added, result.documents_existing) == (1, 2)
+    assert (result.spans_added, result.spans_existing) == (2, 1)
