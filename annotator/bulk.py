@@ -46,6 +46,9 @@ def bulk_insert(
     """Insert ``rows`` (tuples in the order of ``columns``) into ``table`` in one executemany."""
     if not rows:
         return
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        _copy_rows(conn, table, columns, rows)
+        return
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
@@ -67,6 +70,24 @@ def bulk_insert(
             converted.append(tuple(values))
         data = converted
     conn.exec_driver_sql(sql, data)
+
+
+def _copy_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """PostgreSQL's COPY through psycopg, in the session's own transaction: several times faster
+    than INSERT for bulk rows."""
+    json_columns = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
+    names = ", ".join(conn.dialect.identifier_preparer.quote(name) for name in columns)
+    raw: Any = conn.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            if json_columns:
+                values = list(row)
+                for i in json_columns:
+                    values[i] = None if values[i] is None else _json(values[i])
+                row = tuple(values)
+            copy.write_row(row)
 
 
 def stamp(conn: Connection, value: datetime) -> datetime | str:

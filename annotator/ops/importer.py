@@ -1,8 +1,10 @@
 """Bulk import of records: documents, spans and relations in the caller's transaction.
 
 Built for 10,000 documents × 20 spans: records are checked and turned into row tuples in one
-pass, written with driver-level executemany, and on SQLite new spans get their ids up front (the
-transaction holds the write lock), so relations need no read-back of the spans just written.
+pass and written at driver speed (executemany on SQLite, COPY on PostgreSQL). On SQLite new spans
+get their ids up front (the transaction holds the write lock), so relations need no read-back of
+the spans just written; on PostgreSQL they are read back by their natural key (faster there than
+reserving ids from the sequence).
 """
 
 from __future__ import annotations
