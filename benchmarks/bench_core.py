@@ -167,7 +167,7 @@ def cases(docs: int, runs: int) -> list[Any]:
         ok=_within(2.0),
         note="ours parses the JSONL, validates every span against the text, checks duplicates and writes "
         "documents, spans, relations and the audit log in one transaction; the floor reads the same file "
-        "with json.loads and inserts the same documents and spans with sqlite3.executemany into bare "
+        "with json.loads and inserts the same documents, spans and relations with sqlite3.executemany into bare "
         "tables (one transaction, WAL, synchronous=NORMAL, the same index).",
     )
     exports = {

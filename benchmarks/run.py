@@ -99,6 +99,9 @@ def report(cases: list[Case], command: str, seconds: float) -> str:
     notes = [f"- **{c.name}**: {c.note}" for c in cases if c.note]
     if notes:
         lines += ["", "## Notes", "", *notes]
+    history = Path(__file__).with_name("history.md")
+    if history.exists():  # written by hand: what was missed, the profile, and the fix
+        lines += ["", history.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
 
 
