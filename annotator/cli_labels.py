@@ -5,18 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from typing import Any
+
+from annotator.cli_common import actions, open_project
 
 Command = Callable[..., argparse.ArgumentParser]
-
-
-def _open(args: argparse.Namespace) -> tuple[Any, int]:
-    from annotator.ops.projects import find_project
-    from annotator.store import open_store
-
-    store = open_store(args.db)
-    with store.session() as session:
-        return store, find_project(session, args.project).id
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -25,7 +17,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from annotator.model import Label, RelationType
     from annotator.queries import stats
 
-    store, project_id = _open(args)
+    store, project_id = open_project(args)
     with store.session() as session:
         labels = list(
             session.scalars(select(Label).where(Label.project_id == project_id).order_by(Label.position))
@@ -72,7 +64,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     from annotator.ops.labels import add_label
 
-    store, project_id = _open(args)
+    store, project_id = open_project(args)
     with store.transaction() as tx:
         label = add_label(
             tx, project_id, args.name, color=args.color, hotkey=args.hotkey, description=args.description
@@ -84,7 +76,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_rename(args: argparse.Namespace) -> int:
     from annotator.ops.labels import get_label, update_label
 
-    store, project_id = _open(args)
+    store, project_id = open_project(args)
     with store.transaction() as tx:
         update_label(tx, get_label(tx, project_id, args.old), name=args.new)
     print(f"renamed label {args.old} to {args.new}")
@@ -94,7 +86,7 @@ def cmd_rename(args: argparse.Namespace) -> int:
 def cmd_recolor(args: argparse.Namespace) -> int:
     from annotator.ops.labels import get_label, update_label
 
-    store, project_id = _open(args)
+    store, project_id = open_project(args)
     with store.transaction() as tx:
         update_label(tx, get_label(tx, project_id, args.name), color=args.color)
     print(f"label {args.name} is now {args.color}")
@@ -104,7 +96,7 @@ def cmd_recolor(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     from annotator.ops.labels import get_label, remove_label
 
-    store, project_id = _open(args)
+    store, project_id = open_project(args)
     with store.transaction() as tx:
         removed = remove_label(
             tx, get_label(tx, project_id, args.name), delete_annotations=args.delete_annotations
@@ -115,19 +107,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def add_label_commands(command: Command) -> None:
     labels = command("labels", lambda _args: 2, "list and edit the label schema")
-    sub = labels.add_subparsers(dest="labels_command", required=True, metavar="ACTION")
-    common = [p for p in labels._actions if p.dest in ("db", "project")]
-
-    def action(
-        name: str, handler: Callable[[argparse.Namespace], int], help_: str
-    ) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_, description=help_)
-        for option in common:
-            p.add_argument(
-                *option.option_strings, dest=option.dest, help=option.help, default=argparse.SUPPRESS
-            )
-        p.set_defaults(handler=handler)
-        return p
+    action = actions(labels, "labels_command")
 
     p = action("list", cmd_list, "list labels and relation types with their span counts")
     p.add_argument("--json", action="store_true")

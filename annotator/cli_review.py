@@ -5,25 +5,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from annotator.store import Store
-
-
-def _open(args: argparse.Namespace) -> tuple[Store, int]:
-    from annotator.ops.projects import find_project
-    from annotator.store import open_store
-
-    store = open_store(args.db)
-    with store.session() as session:
-        return store, find_project(session, args.project).id
+from annotator.cli_common import actions, open_project
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from annotator.review.merge import merge, read_source
 
-    store, project_id = _open(args)
+    store, project_id = open_project(args)
     summary = merge(
         store,
         project_id,
@@ -38,7 +27,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_review_status(args: argparse.Namespace) -> int:
     from annotator.review.gold import set_review_status
 
-    store, _project_id = _open(args)
+    store, _project_id = open_project(args)
     with store.transaction() as tx:
         set_review_status(tx, args.doc_ids, args.status)
     print(f"{len(args.doc_ids)} document(s) marked {args.status}")
@@ -51,7 +40,7 @@ def cmd_accept_agreed(args: argparse.Namespace) -> int:
     from annotator.model import Annotator
     from annotator.review.gold import accept_agreed
 
-    store, project_id = _open(args)
+    store, project_id = open_project(args)
     with store.transaction() as tx:
         ids = dict(
             tx.session.execute(
@@ -80,19 +69,7 @@ def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None
     )
 
     review = command("review", lambda _args: 2, "adjudicate into the gold layer")
-    sub = review.add_subparsers(dest="review_command", required=True, metavar="ACTION")
-    common = [a for a in review._actions if a.dest in ("db", "project")]
-
-    def action(
-        name: str, handler: Callable[[argparse.Namespace], int], help_: str
-    ) -> argparse.ArgumentParser:
-        q = sub.add_parser(name, help=help_, description=help_)
-        for option in common:
-            q.add_argument(
-                *option.option_strings, dest=option.dest, help=option.help, default=argparse.SUPPRESS
-            )
-        q.set_defaults(handler=handler)
-        return q
+    action = actions(review, "review_command")
 
     q = action("status", cmd_review_status, "mark documents unreviewed, in review or adjudicated")
     q.add_argument("status", choices=["unreviewed", "in review", "adjudicated"])
@@ -108,7 +85,7 @@ def cmd_agree(args: argparse.Namespace) -> int:
     from annotator.atomic import atomic_write
     from annotator.review.agree import Selection, project_agreement
 
-    store, project_id = _open(args)
+    store, project_id = open_project(args)
     selection = Selection(
         annotators=args.annotators.split(",") if args.annotators else None,
         documents=args.documents,

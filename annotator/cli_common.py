@@ -1,0 +1,40 @@
+"""What the ``annotator`` sub-command modules share: opening the project, nested actions."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.store import Store
+
+Handler = Callable[[argparse.Namespace], int]
+Action = Callable[[str, Handler, str], argparse.ArgumentParser]
+
+
+def open_project(args: argparse.Namespace) -> tuple[Store, int]:
+    """The database of ``--db`` and the id of ``--project`` (or its only project)."""
+    from annotator.ops.projects import find_project
+    from annotator.store import open_store
+
+    store = open_store(args.db)
+    with store.session() as session:
+        return store, find_project(session, args.project).id
+
+
+def actions(group: argparse.ArgumentParser, dest: str) -> Action:
+    """A factory of ``group ACTION`` sub-commands that accept ``--db``/``--project`` after the action too."""
+    sub = group.add_subparsers(dest=dest, required=True, metavar="ACTION")
+    common = [a for a in group._actions if a.dest in ("db", "project")]
+
+    def action(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help_, description=help_)
+        for option in common:
+            parser.add_argument(
+                *option.option_strings, dest=option.dest, help=option.help, default=argparse.SUPPRESS
+            )
+        parser.set_defaults(handler=handler)
+        return parser
+
+    return action
