@@ -12,21 +12,28 @@ Progress = Callable[[int], None]
 
 
 @dataclass(slots=True)
-class ExportReport:
+class Tally:
+    """Documents, spans and relations that passed through a reader or a writer."""
+
     path: Path
     documents: int = 0
     spans: int = 0
     relations: int = 0
-    # What the format could not hold, by reason: never dropped silently.
-    left_out: dict[str, int] = field(default_factory=dict)
-
-    def leave_out(self, reason: str, count: int = 1) -> None:
-        self.left_out[reason] = self.left_out.get(reason, 0) + count
 
     def count(self, record: DocRecord) -> None:
         self.documents += 1
         self.spans += len(record.spans)
         self.relations += len(record.relations)
+
+
+@dataclass(slots=True)
+class ExportReport(Tally):
+    # What the format could not hold, by reason: never dropped silently.
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    def leave_out(self, reason: str, count: int = 1) -> None:
+        if count:
+            self.left_out[reason] = self.left_out.get(reason, 0) + count
 
     def summary(self) -> str:
         text = (

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from annotator.errors import InputError
-from annotator.formats.base import ExportReport
+from annotator.formats.base import ExportReport, Tally
 from annotator.formats.encoding import decode
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 from annotator.text import OffsetMap
@@ -33,13 +33,9 @@ NO_ANNOTATOR = "(no annotator)"  # file/folder name for spans without an annotat
 
 
 @dataclass(slots=True)
-class ReadReport:
+class ReadReport(Tally):
     """What a reader read, skipped (with why) and converted; the import prints its summary."""
 
-    path: Path
-    documents: int = 0
-    spans: int = 0
-    relations: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     notes: dict[str, int] = field(default_factory=dict)
 
@@ -50,11 +46,6 @@ class ReadReport:
     def note(self, reason: str, count: int = 1) -> None:
         if count:
             self.notes[reason] = self.notes.get(reason, 0) + count
-
-    def count(self, record: DocRecord) -> None:
-        self.documents += 1
-        self.spans += len(record.spans)
-        self.relations += len(record.relations)
 
     def summary(self) -> str:
         text = (
