@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Protocol
 
 from annotator.errors import AnnotatorError
 from annotator.model import Annotation, DocStatus, Relation
@@ -48,12 +49,19 @@ def relation_row(r: Relation | RelationData) -> RelationRow:
     return RelationRow(r.id, r.source_id, r.target_id, r.type_id, r.annotator_id)
 
 
-class Command(QUndoCommand):
-    """Base: runs steps in the right document, turns refusals into messages."""
+class StepContext(Protocol):
+    report: Callable[[str], None]
+    show_document: Callable[[int], None]
 
-    def __init__(self, ctx: EditContext, doc_id: int, text: str) -> None:
+
+class StepCommand(QUndoCommand):
+    """An undo step over core ops: ``execute`` runs the first ``forward`` (so the first ``redo``
+    is skipped), later steps run in their document, and refusals become messages."""
+
+    ctx: StepContext
+
+    def __init__(self, doc_id: int, text: str) -> None:
         super().__init__(text)
-        self.ctx = ctx
         self.doc_id = doc_id
         self._first = True
 
@@ -63,10 +71,8 @@ class Command(QUndoCommand):
     def backward(self) -> None:
         raise NotImplementedError
 
-    @property
-    def live(self) -> bool:
-        """Whether the command's document is the one on screen (else only the database changes)."""
-        return self.ctx.session.doc_id == self.doc_id
+    def reveal(self) -> None:
+        self.ctx.show_document(self.doc_id)
 
     def redo(self) -> None:
         if self._first:
@@ -78,13 +84,29 @@ class Command(QUndoCommand):
         self._guarded(self.backward)
 
     def _guarded(self, step: Callable[[], None]) -> None:
-        if not self.live:
-            self.ctx.show_document(self.doc_id)
+        self.reveal()
         try:
             step()
         except AnnotatorError as exc:
             self.ctx.report(f"{self.text()}: {exc}")
             self.setObsolete(True)
+
+
+class Command(StepCommand):
+    """Base of the annotating commands."""
+
+    def __init__(self, ctx: EditContext, doc_id: int, text: str) -> None:
+        super().__init__(doc_id, text)
+        self.ctx: EditContext = ctx
+
+    @property
+    def live(self) -> bool:
+        """Whether the command's document is the one on screen (else only the database changes)."""
+        return self.ctx.session.doc_id == self.doc_id
+
+    def reveal(self) -> None:
+        if not self.live:
+            self.ctx.show_document(self.doc_id)
 
 
 def execute(stack: QUndoStack, command: Command) -> bool:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from annotator.errors import AnnotatorError
 from annotator.review.state import GoldChange, apply_change, capture, diff
 from annotator.store import Tx
+from ui.commands import StepCommand
 from ui.project import ProjectContext
-from ui.qt import QUndoCommand, QUndoStack
+from ui.qt import QUndoStack
 
 Action = Callable[[Tx], object]
 
@@ -37,15 +38,13 @@ class ReviewContext:
         return self.project.store.transaction(origin=self.origin, actor=self.project.actor)
 
 
-class ReviewCommand(QUndoCommand):
+class ReviewCommand(StepCommand):
     def __init__(self, ctx: ReviewContext, doc_id: int, text: str, action: Action) -> None:
-        super().__init__(text)
-        self.ctx = ctx
-        self.doc_id = doc_id
+        super().__init__(doc_id, text)
+        self.ctx: ReviewContext = ctx
         self.action: Action | None = action
         self.change: GoldChange | None = None
         self.result: object = None
-        self._first = True
 
     def forward(self) -> None:
         if self.change is None:
@@ -66,23 +65,6 @@ class ReviewCommand(QUndoCommand):
         with self.ctx.transaction() as tx:
             apply_change(tx, self.change, undo=True)
         self.ctx.refresh(self.doc_id)
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self._guarded(self.forward)
-
-    def undo(self) -> None:
-        self._guarded(self.backward)
-
-    def _guarded(self, step: Callable[[], None]) -> None:
-        self.ctx.show_document(self.doc_id)
-        try:
-            step()
-        except AnnotatorError as exc:
-            self.ctx.report(f"{self.text()}: {exc}")
-            self.setObsolete(True)
 
 
 def execute(stack: QUndoStack, command: ReviewCommand) -> bool:
