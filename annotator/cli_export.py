@@ -50,7 +50,7 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
         "--docs-per-file",
         type=int,
         metavar="N",
-        help="spacy: write a folder of .spacy parts of N documents (bounds memory on huge projects)",
+        help="spacy: write a folder of .spacy parts of N documents instead of one file",
     )
 
 

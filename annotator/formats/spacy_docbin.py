@@ -17,9 +17,9 @@ range and no token carries characters from outside a span it belongs to. In the 
 
   ``head``/``child`` index ``doc.spans[span_key]``: source and target span of the relation.
 
-The whole ``DocBin`` is held in memory until it is written (spaCy serialises it in one piece);
-pass ``docs_per_file`` to write a folder of ``.spacy`` parts instead, which ``spacy train`` reads
-as one corpus.
+The file is written in bounded memory (``docbin_stream``: spaCy's own ``DocBin`` would hold every
+document until the end); pass ``docs_per_file`` to write a folder of ``.spacy`` parts instead,
+which ``spacy train`` reads as one corpus.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.atomic import atomic_write_bytes
 from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost, split_at
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.base import ExportReport, Writer
+from annotator.formats.docbin_stream import StreamingDocBin
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 USER_DATA = "annotator"
 FIELDS = ("title", "author", "published", "source_url", "source_file", "status")
+FRESH_VOCAB_EVERY = 2000  # documents between fresh tokenizers
 NOT_IN_ENTS = " (left out of doc.ents only; all are in doc.spans)"
 
 
@@ -120,28 +121,26 @@ def writer(language: str = "en", span_key: str = "sc", docs_per_file: int | None
     """A DocBin writer for the project's language (``docs_per_file``: write a folder of parts)."""
 
     def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
-        from spacy.tokens import DocBin
-
         nlp = blank(language)
         part = 0
-        docbin = DocBin(store_user_data=True)
-
-        def flush(target: Path) -> None:
-            with atomic_write_bytes(target) as fh:
-                fh.write(docbin.to_bytes())
-
-        for record in records:
-            docbin.add(to_doc(nlp, record, span_key, report))
-            report.count(record)
-            if docs_per_file and len(docbin) >= docs_per_file:
-                flush(out / f"part-{part:05d}.spacy")
-                part += 1
-                docbin = DocBin(store_user_data=True)
-                nlp = blank(language)  # a fresh vocabulary: memory stays bounded by one part
-        if not docs_per_file:
-            flush(out)
-        elif len(docbin) or part == 0:
-            flush(out / f"part-{part:05d}.spacy")
+        target = out if not docs_per_file else out / f"part-{part:05d}.spacy"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        docbin = StreamingDocBin(spool_dir=target.parent)
+        try:
+            for i, record in enumerate(records, 1):
+                docbin.add(to_doc(nlp, record, span_key, report))
+                report.count(record)
+                if docs_per_file and len(docbin) >= docs_per_file:
+                    docbin.write(target)
+                    part += 1
+                    target = out / f"part-{part:05d}.spacy"
+                    docbin = StreamingDocBin(spool_dir=target.parent)
+                if i % FRESH_VOCAB_EVERY == 0:
+                    nlp = blank(language)  # spaCy's string store grows with every new word; keep it bounded
+            if not docs_per_file or len(docbin) or part == 0:
+                docbin.write(target)
+        finally:
+            docbin.close()
 
     return write
 

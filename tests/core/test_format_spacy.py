@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from spacy.tokens import Doc, DocBin, Span
 
 from annotator.errors import AnnotatorError, InputError
-from annotator.formats import spacy_docbin
+from annotator.formats import docbin_stream, spacy_docbin
 from annotator.formats.base import ExportReport
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 from tests.core.dataset_helpers import news, records, shape
@@ -122,6 +124,51 @@ def test_writer_and_reader_through_files(tmp_path: Path) -> None:
         "part-00002.spacy",
     ]
     assert [shape(r) for r in spacy_docbin.read(tmp_path / "parts")] == [shape(d) for d in docs]
+
+
+@pytest.mark.parametrize("count", [0, 1, 15, 16, 300, 70_000])
+@pytest.mark.parametrize("in_memory", [docbin_stream.STRINGS_IN_MEMORY, 40])
+def test_streamed_file_is_byte_for_byte_what_spacy_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int, in_memory: int
+) -> None:
+    """Counts cross msgpack's header sizes (fixarray < 16, array16 < 65536, array32); a small
+    ``in_memory`` sends the distinct strings through the temporary SQLite table."""
+    monkeypatch.setattr(docbin_stream, "STRINGS_IN_MEMORY", in_memory)
+    texts = ['Zoë 😀 said: "Prices fell."', "Le ministre a parlé.", "北京 🇩🇪 spoke  twice\n"]
+    streamed, spacys = docbin_stream.StreamingDocBin(tmp_path), DocBin(store_user_data=True)
+    for i in range(count if count < 1000 else 300):
+        record = news(texts[i % 3] + f" #{i}", ("said" if i % 3 == 0 else texts[i % 3][:2], "ACTOR"))
+        doc = spacy_docbin.to_doc(NLP, record, "sc", ExportReport(Path("x")))
+        doc.cats = {"done": float(i % 2)}
+        streamed.add(doc)
+        spacys.add(doc)
+    if count >= 1000:  # many strings: the string list needs array32's header
+        extra = Doc(NLP.vocab, words=[f"w{i}" for i in range(count)])
+        streamed.add(extra)
+        spacys.add(extra)
+    if count:  # span groups under two keys (packed once), a kb_id, no user data
+        extra = Doc(NLP.vocab, words=["Ana", "Lee", "spoke"], spaces=[True, True, False])
+        extra.spans["a"] = extra.spans["b"] = [Span(extra, 0, 2, "ACTOR", kb_id="Q1", span_id="x")]
+        extra.spans["c"] = [Span(extra, 2, 3, "CLAIM")]
+        extra.ents = [Span(extra, 0, 2, "ACTOR")]
+        streamed.add(extra)
+        spacys.add(extra)
+    assert len(streamed) == len(spacys)
+    streamed.write(tmp_path / "s.spacy")
+    assert zlib.decompress((tmp_path / "s.spacy").read_bytes()) == zlib.decompress(spacys.to_bytes())
+    back = list(DocBin().from_disk(tmp_path / "s.spacy").get_docs(NLP.vocab))
+    assert [d.text for d in back] == [d.text for d in spacys.get_docs(NLP.vocab)]
+    assert list(tmp_path.iterdir()) == [tmp_path / "s.spacy"]  # no spool file left behind
+
+
+def test_a_failed_export_leaves_nothing_behind(tmp_path: Path) -> None:
+    def failing() -> Iterator[DocRecord]:
+        yield news("Minister Ana said prices fell.", ("Minister Ana", "ACTOR"))
+        raise AnnotatorError("the database went away")
+
+    with pytest.raises(AnnotatorError, match="went away"):
+        spacy_docbin.writer("en")(failing(), tmp_path / "a.spacy", ExportReport(tmp_path / "a.spacy"))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_reader_takes_a_foreign_docbin_with_ents_only(tmp_path: Path) -> None:
