@@ -107,11 +107,15 @@ def write(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     folders = AnnotatorFiles()
-    used: set[str] = set()
+    used: set[str] = set()  # stems of the current document's records (its sentences share an id)
+    last: object = None
     labels: set[str] = set()
     types: set[str] = set()
     for i, record in enumerate(records):
         report.count(record)
+        if record.doc_id is None or record.doc_id != last:
+            used.clear()  # ids come in order, one run each: stems of other ids cannot clash
+        last = record.doc_id
         stem = f"doc{record.doc_id}" if record.doc_id is not None else f"doc-{i + 1:06d}"
         while stem in used:
             stem += "_"

@@ -42,6 +42,7 @@ from annotator.formats.peerkit import (
 )
 from annotator.hashing import content_hash
 from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.spillset import SpillSet
 from annotator.text import OffsetMap
 
 CONTEXT = ["http://www.w3.org/ns/anno.jsonld", {"annotator": "urn:annotator:vocab#"}]
@@ -90,11 +91,15 @@ def _annotations(record: DocRecord, number: int, iri: str, created: str) -> Iter
 
 def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
     """Stream annotations into the collection; the document texts go to a spool file first and
-    are appended as ``annotator:sources`` at the end, so memory stays flat."""
+    are appended as ``annotator:sources`` at the end, so memory stays flat (the IRIs already
+    written are a ``SpillSet``)."""
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    seen: set[str] = set()
-    total = 0
-    with atomic_write(out) as fh, tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+    total = sources = 0
+    with (
+        atomic_write(out) as fh,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as spool,
+        SpillSet() as seen,
+    ):
         head = {"@context": CONTEXT, "type": "AnnotationCollection", "label": Path(out).stem}
         fh.write(dumps(head)[:-1] + ',\n"first": {"type": "AnnotationPage", "items": [')
         for number, record in enumerate(records, start=1):
@@ -107,7 +112,8 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
                 source.update({f"annotator:{f}": getattr(record, f) for f in FIELDS if getattr(record, f)})
                 if record.meta:
                     source["annotator:meta"] = record.meta
-                spool.write(("" if not seen else ",\n") + dumps(source))
+                spool.write(("" if not sources else ",\n") + dumps(source))
+                sources += 1
                 seen.add(iri)
             keys = set(span_keys(record.spans))
             leave_out(report, DANGLING, sum(not {r.source, r.target} <= keys for r in record.relations))
