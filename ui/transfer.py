@@ -75,7 +75,10 @@ class ImportDialog(QDialog):
 
     def _add_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Documents", "", "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)"
+            self,
+            "Documents",
+            "",
+            "Articles and labeled data (*.txt *.md *.html *.htm *.jsonl *.csv *.json *.jsonld *.ann *.tsv *.spacy *.iob *.conll);;All files (*)",
         )
         self.files.addItems(paths)
 

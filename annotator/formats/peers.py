@@ -1,4 +1,5 @@
-"""Registry of the formats shared with peer tools: a writer and a reader per format name.
+"""Registry of the formats shared with peer tools: a writer and a reader per format name
+(``whosaid`` is export only, ``webanno`` import only).
 
 Writers follow ``base.Writer`` (records, out, report). Readers take the path and optionally
 ``annotator`` (the name for spans whose file names nobody, e.g. every doccano or brat span) and
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import InputError
-from annotator.formats import brat, doccano, labelstudio, prodigy, w3c, whosaid
+from annotator.formats import brat, doccano, labelstudio, prodigy, w3c, webanno, whosaid
 from annotator.formats.base import Writer
 from annotator.formats.peerkit import json_items, read_text
 from annotator.records import DocRecord
@@ -38,6 +39,7 @@ READERS: dict[str, Reader] = {
     "brat": brat.read,
     "labelstudio": labelstudio.read,
     "w3c": w3c.read,
+    "webanno": webanno.read,  # import only: WebAnno/INCEpTION TSV 3
 }
 
 # Keyword options each format understands, beyond the common signature.
@@ -102,11 +104,16 @@ def sniff(path: Path) -> str | None:
             return "brat"
         first = next(iter(sorted(path.glob("*.jsonl"))), None)
         found = sniff(first) if first is not None else None
-        return found if found is not None and found.startswith("doccano") else None
+        if found is not None and found.startswith("doccano"):
+            return found
+        tsv = webanno.tsv_files(path)
+        return "webanno" if tsv and webanno.looks_like(tsv[0]) else None
     if path.suffix in (".ann", ".txt") and path.with_suffix(".ann").is_file():
         return "brat"
     if path.suffix == ".jsonld":
         return "w3c"
+    if webanno.looks_like(path):
+        return "webanno"
     if path.suffix not in (".json", ".jsonl"):
         return None
     try:

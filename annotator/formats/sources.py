@@ -26,7 +26,7 @@ EXTENSIONS: dict[str, str] = {
     ".jsonl": "jsonl",
     ".csv": "csv",
 }
-PEER_FORMATS = ("doccano", "prodigy", "brat", "labelstudio", "w3c")
+PEER_FORMATS = ("doccano", "prodigy", "brat", "labelstudio", "w3c", "webanno")
 # Training-data formats read back (offsets rebuilt from their tokens).
 DATASET_FORMATS = ("spacy", "iob", "hf-jsonl")
 DATASET_EXTENSIONS = {".spacy": "spacy", ".iob": "iob", ".conll": "iob"}
@@ -53,9 +53,9 @@ def read_path(
 ) -> list[DocRecord]:
     """Records from a file or, recursively, a folder; every record's source_file is set.
 
-    Files of peer tools (doccano, Prodigy, brat, Label Studio, W3C) are recognised and read with
-    their own offset conventions; ``annotator`` names spans such a file does not attribute, and
-    what their readers skipped or converted is appended to ``reports``.
+    Files of peer tools (doccano, Prodigy, brat, Label Studio, W3C, WebAnno TSV) are recognised
+    and read with their own offset conventions; ``annotator`` names spans such a file does not
+    attribute, and what their readers skipped or converted is appended to ``reports``.
 
     In a folder, hidden files/folders and unknown extensions are skipped (with fmt="auto"); a
     forced fmt reads every non-hidden file with that reader. Files are read in sorted order so
