@@ -4,22 +4,22 @@ Writers know records, not sessions; selection (which documents, which layer of a
 labels, which split) happens here, streamed a chunk of documents at a time so memory stays flat
 on any project size. A split export makes one pass over the project per split (each document's
 split is a hash of its text, see ``annotator.dataset.split``), writing ``OUT/train.EXT``,
-``OUT/dev.EXT`` and ``OUT/test.EXT``: the parts are written into a hidden folder beside ``OUT``
-and moved into it only when all of them are complete.
+``OUT/dev.EXT`` and ``OUT/test.EXT``. Every export that writes a folder (a split, brat, spaCy
+parts) writes into a hidden folder beside ``OUT`` and moves the files into it only when all of
+them are complete (``atomic.atomic_folder``); one that writes a file writes it atomically.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.atomic import atomic_folder
 from annotator.bulk import gc_paused
 from annotator.dataset import LabelMap, Layer, Split, select_layer, split_sentences
 from annotator.errors import AnnotatorError, NotFoundError, ValidationError
@@ -248,6 +248,20 @@ def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path 
     return writer
 
 
+def writes_folder(fmt: str, *, split: bool = False, docs_per_file: int | None = None) -> bool:
+    """Whether this export produces a folder: brat always, a split always, DocBin parts too."""
+    return split or peers.writes_folder(fmt) or (fmt == "spacy" and bool(docs_per_file))
+
+
+@contextmanager
+def _folder(out: Path) -> Iterator[Path]:
+    try:
+        with atomic_folder(out) as stage:
+            yield stage
+    except FileExistsError as exc:
+        raise AnnotatorError(f"{exc} (train, dev, test or parts)") from None
+
+
 def _export(
     session: Session,
     project_id: int,
@@ -263,13 +277,13 @@ def _export(
     report = DatasetReport(out, sentences=options.sentences)
     if the_plan.split is None:
         writer = _writer(fmt, options, the_plan, None)
-        writer(records(session, project_id, options, progress, report=report), out, report)
+        if not writes_folder(fmt, docs_per_file=options.docs_per_file):
+            writer(records(session, project_id, options, progress, report=report), out, report)
+            return report
+        with _folder(out) as stage:
+            writer(records(session, project_id, options, progress, report=report), stage, report)
         return report
-    if out.exists() and not out.is_dir():
-        raise AnnotatorError(f"{out} is a file; a split export writes a folder (train, dev, test)")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
-    try:
+    with _folder(out) as stage:
         writer = _writer(fmt, options, the_plan, stage / "labels.json")
         for name in the_plan.split.names:
             file_name = name + EXTENSIONS.get(fmt, "")
@@ -280,14 +294,6 @@ def _export(
                 part,
             )
             report.add(name, part)
-        out.mkdir(exist_ok=True)
-        for item in sorted(stage.iterdir()):
-            target = out / item.name
-            if target.is_dir() and item.is_dir():
-                shutil.rmtree(target)
-            os.replace(item, target)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
     return report
 
 

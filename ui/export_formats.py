@@ -16,8 +16,7 @@ from pathlib import Path
 
 from annotator.dataset import Layer, Split
 from annotator.errors import AnnotatorError, ValidationError
-from annotator.export import EXTENSIONS, ExportOptions, plan
-from annotator.formats import peers
+from annotator.export import EXTENSIONS, ExportOptions, plan, writes_folder
 from ui.project import ProjectContext
 
 SPACY_OPTIONS = frozenset({"span_key", "language", "docs_per_file"})
@@ -56,11 +55,6 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("majority", "Majority vote"),
     ("gold", "Gold (adjudicated)"),
 )
-
-
-def writes_folder(fmt: str, *, split: bool = False, docs_per_file: int | None = None) -> bool:
-    """Whether this export produces a folder: brat always, a split always, DocBin parts too."""
-    return split or peers.writes_folder(fmt) or (fmt == "spacy" and bool(docs_per_file))
 
 
 def follow(path: str, fmt: str, folder: bool) -> str:

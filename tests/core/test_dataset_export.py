@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import annotator.export as export_module
 from annotator.cli import main
 from annotator.errors import NotFoundError, ValidationError
 from annotator.export import NOT_ADJUDICATED, ExportOptions, export, records
@@ -158,3 +159,38 @@ def test_split_of_a_folder_format_replaces_the_old_parts(
             texts = {n: {p.read_text() for p in (out / n).glob("*.txt")} for n in ("train", "dev")}
             assert texts["train"] and texts["dev"] and texts["train"].isdisjoint(texts["dev"])
             assert len(texts["train"] | texts["dev"]) == len(CORPUS)  # nothing left from the seed-1 export
+
+
+@pytest.mark.parametrize(
+    ("fmt", "options"), [("brat", ExportOptions()), ("spacy", ExportOptions(docs_per_file=2))]
+)
+def test_an_interrupted_folder_export_leaves_the_old_folder_as_it_was(
+    store: Store,
+    corpus: Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+    options: ExportOptions,
+) -> None:
+    out = tmp_path / "exports" / "out"
+    out.mkdir(parents=True)
+    (out / "keep.txt").write_text("old")
+    real = export_module.to_record
+    calls = []
+
+    def failing(*args: object) -> object:
+        calls.append(1)
+        if len(calls) == 4:
+            raise OSError("disk full")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export_module, "to_record", failing)
+    with store.session() as s, pytest.raises(OSError, match="disk full"):
+        export(s, corpus.id, fmt, out, options=options)
+    assert [p.name for p in out.parent.iterdir()] == ["out"]  # no staging folder left
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]  # nothing written half-way
+    monkeypatch.setattr(export_module, "to_record", real)
+    with store.session() as s:
+        report = export(s, corpus.id, fmt, out, options=options)
+    assert report.documents == len(CORPUS) and (out / "keep.txt").exists()
+    assert len(list(out.iterdir())) > 1
