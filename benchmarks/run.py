@@ -68,7 +68,7 @@ def machine() -> str:
 
 
 def run_cases(quick: bool, runs: int, pg_url: str | None) -> list[Case]:
-    from benchmarks import bench_agreement, bench_core, bench_gui
+    from benchmarks import bench_agreement, bench_core, bench_gui, bench_memory
 
     docs = 300 if quick else 10_000
     cases: list[Case] = []
@@ -77,6 +77,7 @@ def run_cases(quick: bool, runs: int, pg_url: str | None) -> list[Case]:
     if pg_url:
         cases += bench_core.postgres_cases(docs, runs, pg_url, bench_agreement)
     cases += bench_gui.cases(quick, runs)
+    cases += bench_memory.cases(quick, runs)
     return cases
 
 
