@@ -120,10 +120,11 @@ def sniff(path: Path) -> str | None:
         first = next(json_items(path, read_text(path)), (None, 0))[0]
     except InputError:
         return None
-    return _sniff_record(first)
+    return sniff_record(first)
 
 
-def _sniff_record(obj: Any) -> str | None:
+def sniff_record(obj: Any) -> str | None:
+    """The peer format one JSON record is written in, or None (e.g. the project's native JSONL)."""
     if not isinstance(obj, dict):
         return None
     if "@context" in obj or obj.get("type") in ("Annotation", "AnnotationCollection", "AnnotationPage"):
@@ -132,6 +133,12 @@ def _sniff_record(obj: Any) -> str | None:
         return "labelstudio"
     if {"tokens", "_input_hash", "_task_hash", "_session_id", "_annotator_id", "answer"} & obj.keys():
         return "prodigy"
+    spans, relations = obj.get("spans"), obj.get("relations")
+    if (isinstance(spans, list) and any(isinstance(x, dict) and "token_start" in x for x in spans)) or (
+        isinstance(relations, list)
+        and any(isinstance(x, dict) and {"head", "child"} <= x.keys() for x in relations)
+    ):
+        return "prodigy"  # a Prodigy task stripped of its hashes: token indices, head/child relations
     if "entities" in obj:
         return "doccano-relations"
     label = obj.get("label")

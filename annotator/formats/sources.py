@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,9 +68,16 @@ def read_path(
     dataset = fmt if fmt in DATASET_FORMATS else (_sniff_dataset(path) if fmt == "auto" else None)
     if dataset is not None:
         return _read_dataset(path, dataset)
-    if fmt == "auto" and path.suffix.lower() == ".jsonl" and path.is_file() and _looks_native(path):
-        return _read_file(path, "native", text_field)  # before the peers' sniffing, which reads it all
-    peer = fmt if fmt in PEER_FORMATS else (peers.sniff(path) if fmt == "auto" and path.exists() else None)
+    sniffed = (
+        _sniff_jsonl(path) if fmt == "auto" and path.suffix.lower() == ".jsonl" and path.is_file() else None
+    )
+    if sniffed == "native":
+        return _read_file(path, "native", text_field)
+    peer = (
+        fmt
+        if fmt in PEER_FORMATS
+        else (sniffed or (peers.sniff(path) if fmt == "auto" and path.exists() else None))
+    )
     if peer is not None:
         return _read_peer(path, peer, annotator, reports)
     if path.is_dir():
@@ -77,7 +85,11 @@ def read_path(
         if not files:
             wanted = ", ".join(EXTENSIONS) if fmt == "auto" else "non-hidden"
             raise InputError(str(path), f"no importable files in this folder (looked for {wanted} files)")
-        return [record for file in files for record in _read_file(file, fmt, text_field)]
+        return [
+            r
+            for file in files
+            for r in read_path(file, fmt, text_field, annotator=annotator, reports=reports)
+        ]
     if not path.exists():
         raise InputError(str(path), "no such file or folder")
     if not path.is_file():
@@ -108,10 +120,7 @@ def _read_file(path: Path, fmt: str, text_field: str) -> list[DocRecord]:
             f"supported: {', '.join(EXTENSIONS)} (or choose a format explicitly)",
         )
     try:
-        if kind == "native" or (fmt == "auto" and kind == "jsonl" and _looks_native(path)):
-            records = _read_native(path)
-        else:
-            records = _READERS[kind](path, text_field)
+        records = _read_native(path) if kind == "native" else _READERS[kind](path, text_field)
     except OSError as exc:
         raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
     return _with_source(records, path)
@@ -160,31 +169,39 @@ def _read_peer(
     return _with_source(records, path)
 
 
-def _looks_native(path: Path) -> bool:
-    """True if any line is a JSON object with spans or relations: the project's native JSONL.
+_JSONL_MARKERS = re.compile(rb'"(?:spans|relations|entities|label|tokens|_input_hash|_annotator_id|answer)"')
+
+
+def _sniff_jsonl(path: Path) -> str | None:
+    """``native``, a peer format, or None (plain JSONL) for a ``.jsonl`` file, from the first line
+    that carries annotations.
 
     Any line, not only the first: a file whose first documents carry no spans must not lose the
-    spans of later ones to the plain JSONL reader. UTF-8 files are searched as bytes (a large
-    export is not decoded twice); other encodings are decoded as the readers would.
+    spans of later ones to the plain JSONL reader. Lines with spans or relations that a peer format
+    claims (Prodigy's token indices, doccano's entities) are that peer's, the others native. UTF-8
+    files are searched as bytes (a large export is not decoded twice); other encodings are decoded
+    as the readers would.
     """
     data = path.read_bytes()
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
         text, _encoding = decode(path, data)
         data = text.encode("utf-8")
-    for marker in (b'"spans"', b'"relations"'):
-        at = data.find(marker)
-        while at >= 0:
-            start = data.rfind(b"\n", 0, at) + 1
-            end = data.find(b"\n", at)
-            line = data[start : end if end >= 0 else len(data)]
-            try:
-                obj = json.loads(line.decode("utf-8-sig"))
-            except (ValueError, RecursionError):
-                obj = None  # the reader reports the real problem, with its line number
-            if isinstance(obj, dict) and ("spans" in obj or "relations" in obj):
-                return True
-            at = data.find(marker, end) if end >= 0 else -1
-    return False
+    at = 0
+    while (found := _JSONL_MARKERS.search(data, at)) is not None:
+        start = data.rfind(b"\n", 0, found.start()) + 1
+        end = data.find(b"\n", found.end())
+        end = len(data) if end < 0 else end
+        try:
+            obj = json.loads(data[start:end].decode("utf-8-sig"))
+        except (ValueError, RecursionError):
+            obj = None  # the reader reports the real problem, with its line number
+        peer = peers.sniff_record(obj)
+        if peer is not None:
+            return peer
+        if isinstance(obj, dict) and ("spans" in obj or "relations" in obj):
+            return "native"
+        at = end + 1
+    return None
 
 
 def _read_native(path: Path) -> list[DocRecord]:

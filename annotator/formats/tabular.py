@@ -62,7 +62,7 @@ def _record(
         raise InputError(
             str(path),
             f"no {text_field!r} {what} ({what}s present: {_names(fields)}); "
-            f"choose the text {what} with text_field",
+            f"name the text {what} with --text-field (the import dialog: Text field)",
             line,
         )
     text = fields[text_field]
