@@ -199,16 +199,23 @@ def spans_from_tags(
 
 
 def read_iob(path: Path) -> Iterator[DocRecord]:
-    """Read CoNLL IOB2 text (token and tag in the first and last column, tab or space separated)."""
+    """Read CoNLL IOB2 text (token and tag in the first and last column, tab or space separated),
+    or spaCy's sentence-per-line ``word|POS|TAG`` layout."""
     path = Path(path)
     data = path.read_bytes()
     if not data:
         return
     text, _encoding = decode(path, data)
-    has_docstart = any(line.split()[:1] == [DOCSTART] for line in text.splitlines())
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if "\t" not in first and all("|" in item for item in first.split()):
+        numbered = _sentence_per_line(lines)
+    else:
+        numbered = [*enumerate(lines, start=1), (len(lines) + 1, "")]
+    has_docstart = any(line.split()[:1] == [DOCSTART] for _, line in numbered)
     blocks: list[_Block] = []
     block = _Block()
-    for number, raw in enumerate([*text.splitlines(), ""], start=1):
+    for number, raw in numbered:
         columns = raw.split("\t") if "\t" in raw else raw.split()
         if not raw.strip() or columns[0] == DOCSTART:
             if block.tokens:
@@ -223,6 +230,20 @@ def read_iob(path: Path) -> Iterator[DocRecord]:
         block.tags.append(columns[-1].strip())
         block.lines.append(number)
     yield from _documents(blocks, has_docstart, path)
+
+
+def _sentence_per_line(lines: list[str]) -> list[tuple[int, str]]:
+    """spaCy's other IOB layout, a sentence per line of ``word|POS|TAG`` items, as numbered token
+    lines (each with its sentence's line number), a blank one after each sentence."""
+    out: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        items = [item.split("|") for item in line.split()]
+        if items and items[0][0] == DOCSTART:
+            out.append((number, DOCSTART))
+            continue
+        out += [(number, f"{item[0]}\t{item[-1]}") for item in items]
+        out.append((number, ""))
+    return out
 
 
 @dataclass(slots=True)

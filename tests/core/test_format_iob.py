@@ -221,6 +221,24 @@ def test_reader_names_the_line_of_a_bad_tag(tmp_path: Path) -> None:
         list(iob.read_iob(path))
 
 
+def test_reader_takes_spacys_sentence_per_line_layout(tmp_path: Path) -> None:
+    path = tmp_path / "s.iob"
+    path.write_text(
+        "Zoë|NNP|B-ACTOR Ng|NNP|I-ACTOR said|VBD|O :|:|O “|``|B-QUOTE No|UH|I-QUOTE .|.|I-QUOTE ”|''|I-QUOTE\n"
+        "Prices|NNS|O fell|VBD|O .|.|O\n",
+        encoding="utf-8",
+    )
+    first, second = iob.read_iob(path)
+    assert first.text == "Zoë Ng said : “ No . ”" and second.text == "Prices fell ."
+    assert [(first.text[s.start : s.end], s.label) for s in first.spans] == [
+        ("Zoë Ng", "ACTOR"),
+        ("“ No . ”", "QUOTE"),
+    ]
+    path.write_text("a|DT|O b|NN|O\nc|DT|O d|NN|Q-FOO\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"s.iob:2: tag 'Q-FOO'"):
+        list(iob.read_iob(path))
+
+
 def test_hf_label_file_and_unknown_labels(tmp_path: Path) -> None:
     out = tmp_path / "d.jsonl"
     docs = [news("Jane Roe spoke.", ("Jane Roe", "ACTOR")), news("Prices fell.", ("Prices fell", "OTHER"))]
