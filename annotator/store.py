@@ -221,6 +221,9 @@ class Store:
         self.engine.dispose()
 
 
+MIGRATION_LOCK = 0x616E6E6F  # "anno": the advisory lock key migrations take on PostgreSQL
+
+
 def _current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -234,13 +237,22 @@ def _has_tables(engine: Engine) -> bool:
 
 
 def upgrade(engine: Engine) -> None:
-    """Run the packaged Alembic migrations up to head."""
+    """Run the packaged Alembic migrations up to head, once, however many processes open the
+    database at the same moment.
+
+    The migration holds a lock from its first statement: SQLite's write lock (BEGIN IMMEDIATE),
+    PostgreSQL's transaction-level advisory lock. Alembic reads the schema version inside it, so a
+    process that waited finds the schema at head and does nothing, instead of creating the tables
+    a second time.
+    """
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
+    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

@@ -9,13 +9,17 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from annotator.model import Annotation, Project
-from annotator.store import Store, open_store
+from annotator.store import SCHEMA_HEAD, Store, open_store
+from tests.conftest import PG_URL
 from tests.core.helpers import add_doc, label_id
 
 ROOT = Path(__file__).parents[2]
@@ -85,3 +89,56 @@ def test_killed_writer_keeps_every_acknowledged_span(tmp_path: Path) -> None:
     with reopened.session() as s:
         assert (s.scalar(select(func.count()).select_from(Annotation)) or 0) >= len(acknowledged)
     reopened.close()
+
+
+_OPEN_AT = """
+import sys, time
+from annotator.store import open_store
+while time.time() < float(sys.argv[2]):
+    time.sleep(0.001)
+open_store(sys.argv[1]).close()
+"""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database that exists but holds nothing yet (a new SQLite file, a new PostgreSQL database)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'new.db'}"
+        return
+    request.getfixturevalue("pg_template")  # skips, or fails under CI, without PostgreSQL
+    assert PG_URL is not None
+    name = f"e_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.mark.slow
+def test_processes_opening_a_new_database_at_once_migrate_it_once(empty_url: str) -> None:
+    """Four processes open a database with no tables yet at the same instant: without the
+    migration lock, some of them failed creating tables another had just created."""
+    url = empty_url
+    start = time.time() + 2.0  # past every interpreter's start-up
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPEN_AT, url, str(start)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err[-2000:]
+    store = open_store(url)
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Project)) == 0
+        assert s.scalar(text("SELECT version_num FROM alembic_version")) == SCHEMA_HEAD
+    store.close()
