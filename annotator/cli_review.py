@@ -59,6 +59,17 @@ def cmd_accept_agreed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review_role(args: argparse.Namespace) -> int:
+    from annotator.ops.projects import set_role
+
+    store, project_id = open_project(args)
+    with store.transaction() as tx:
+        person = set_role(tx, project_id, args.name, args.role)
+        changed = bool(tx.changes)
+    print(f"{person.name}'s role: {args.role}" + ("" if changed else " (unchanged)"))
+    return 0
+
+
 def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     add_agree_command(command)
     p = command("merge", cmd_merge, "merge a teammate's work from their database file or native JSONL export")
@@ -77,6 +88,9 @@ def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None
     q = action("accept-agreed", cmd_accept_agreed, "accept into gold every span on which annotators agree")
     q.add_argument("doc_ids", nargs="+", type=int, metavar="DOC_ID")
     q.add_argument("--annotator", dest="annotators", action="append", required=True, metavar="NAME")
+    q = action("role", cmd_review_role, "make an annotator a reviewer, or a reviewer an annotator again")
+    q.add_argument("name", metavar="NAME", help="an annotator of the project")
+    q.add_argument("role", choices=["reviewer", "annotator"])
 
 
 def cmd_agree(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
-"""Projects and their annotators."""
+"""Projects, their annotators, and who may change annotators' roles."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Annotator, Project, Role
 from annotator.ops.labels import add_label, add_relation_type
 from annotator.resources import default_schema
-from annotator.store import Tx
+from annotator.store import Actor, Tx
 
 
 def create_project(
@@ -69,7 +70,10 @@ def find_project(session: Session, name: str | None = None) -> Project:
 
 
 def ensure_annotator(tx: Tx, project_id: int, name: str, role: Role | None = None) -> Annotator:
-    """The annotator called ``name`` in the project, created on first use."""
+    """The annotator called ``name`` in the project, created on first use (as an annotator).
+
+    A ``role`` that differs from theirs is set with ``set_role``, so its rule applies.
+    """
     name = name.strip()
     if not name:
         raise ValidationError("an annotator needs a name")
@@ -77,11 +81,96 @@ def ensure_annotator(tx: Tx, project_id: int, name: str, role: Role | None = Non
         select(Annotator).where(Annotator.project_id == project_id, Annotator.name == name)
     )
     if annotator is None:
-        annotator = Annotator(project_id=project_id, name=name, role=(role or Role.ANNOTATOR).value)
+        annotator = Annotator(project_id=project_id, name=name, role=Role.ANNOTATOR.value)
         tx.session.add(annotator)
         tx.session.flush()
         tx.record("annotator", "created", (annotator.id,))
-    elif role is not None and annotator.role != role.value:
-        annotator.role = role.value
-        tx.record("annotator", "updated", (annotator.id,))
+    if role is not None and annotator.role != role.value:
+        set_role(tx, project_id, annotator.id, role)
     return annotator
+
+
+# --- roles ---------------------------------------------------------------------------------------
+#
+# Reviewers adjudicate. While a project has no reviewer anyone may take (or give) the role:
+# somebody has to be first. Once there is one, only reviewers change roles. Scripts (no actor)
+# act as the system and may always.
+
+ROLES = (Role.ANNOTATOR, Role.REVIEWER)
+
+
+def role_change_refusal(session: Session, project_id: int, actor: Actor | None) -> str | None:
+    """Why ``actor`` may not change roles in the project now; None when they may.
+
+    The actor's role is read from the database, not trusted from ``actor`` (a teammate may have
+    changed it since the app read it).
+    """
+    if actor is None:
+        return None
+    reviewers = set(
+        session.scalars(
+            select(Annotator.id).where(
+                Annotator.project_id == project_id, Annotator.role == Role.REVIEWER.value
+            )
+        )
+    )
+    if not reviewers:
+        return None
+    # An actor without an id (a named script) is what it says it is, as for adjudication.
+    is_reviewer = actor.id in reviewers if actor.id is not None else actor.role == Role.REVIEWER.value
+    if is_reviewer:
+        return None
+    return f"{actor.name} is not a reviewer; once a project has a reviewer, only reviewers change roles"
+
+
+def _person(session: Session, project_id: int, who: str | int) -> Annotator:
+    query = select(Annotator).where(Annotator.project_id == project_id)
+    if isinstance(who, int):
+        found = session.scalar(query.where(Annotator.id == who))
+    else:
+        found = session.scalar(query.where(Annotator.name == who.strip()))
+    if found is None:
+        known = session.scalars(
+            select(Annotator.name)
+            .where(Annotator.project_id == project_id, Annotator.role != Role.GOLD.value)
+            .order_by(Annotator.name)
+        )
+        raise NotFoundError(f"no annotator {who!r} in the project (annotators: {', '.join(known) or 'none'})")
+    if found.role == Role.GOLD.value:
+        raise ValidationError(f"{found.name!r} is the gold layer, not a person; it has no role to change")
+    return found
+
+
+def set_roles(tx: Tx, project_id: int, changes: Sequence[tuple[str | int, Role | str]]) -> list[Annotator]:
+    """Give annotators (by name or id) roles, as one decision of ``tx.actor``.
+
+    Whether the actor may is judged once, before any change: a reviewer who hands the role on and
+    gives up their own does so in one step, in any order. Each change is audited with the role
+    before and after; unchanged roles record nothing.
+    """
+    wanted: list[tuple[Annotator, Role]] = []
+    for who, role in changes:
+        if role not in {r.value for r in ROLES}:
+            raise ValidationError(f"unknown role {str(role)!r} (annotator, reviewer)")
+        wanted.append((_person(tx.session, project_id, who), Role(role)))
+    if any(person.role != role.value for person, role in wanted):
+        refusal = role_change_refusal(tx.session, project_id, tx.actor)
+        if refusal is not None:
+            raise ValidationError(refusal)
+    for person, role in wanted:
+        if person.role == role.value:
+            continue
+        before, person.role = person.role, role.value
+        tx.record(
+            "annotator",
+            "updated",
+            (person.id,),
+            detail={"name": person.name, "before": {"role": before}, "after": {"role": role.value}},
+        )
+    tx.session.flush()
+    return [person for person, _role in wanted]
+
+
+def set_role(tx: Tx, project_id: int, who: str | int, role: Role | str) -> Annotator:
+    """Give one annotator (by name or id) a role; see ``set_roles`` for who may."""
+    return set_roles(tx, project_id, [(who, role)])[0]

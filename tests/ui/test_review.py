@@ -242,6 +242,33 @@ def test_the_first_reviewer_can_be_made_in_the_gui(
     dialog.deleteLater()
 
 
+def test_a_reviewer_hands_the_role_on_in_one_step_and_the_core_has_the_last_word(
+    reviewing: Reviewing, store: Store, project: Project, qtbot: QtBot
+) -> None:
+    from annotator.store import Actor
+    from ui.review.annotators import AnnotatorsDialog
+
+    window, _view, _doc = reviewing("riley")
+    assert window.project is not None
+    riley = window.project.actor
+    dialog = AnnotatorsDialog(window.project, window)
+    for name, role in (("riley", "annotator"), ("alice", "reviewer")):  # riley's own change first
+        dialog.combos[name].setCurrentIndex(dialog.combos[name].findData(role))
+    assert dialog.apply() is None
+    assert window.project.actor.role == "annotator"
+    with store.session() as s:
+        assert {a.name: a.role for a in annotator_rows(s, project.id)}["alice"] == "reviewer"
+    dialog.deleteLater()
+    # A window that still believes riley is a reviewer: the dialog and the core read the database.
+    window.project.actor = riley
+    dialog = AnnotatorsDialog(window.project, window)
+    assert not any(combo.isEnabled() for combo in dialog.combos.values())
+    dialog.combos["riley"].setCurrentIndex(dialog.combos["riley"].findData("reviewer"))
+    assert "riley is not a reviewer" in (dialog.apply() or "")
+    assert window.project.actor == Actor("riley", riley.id, "annotator")
+    dialog.deleteLater()
+
+
 def test_a_teammates_change_refreshes_the_review_view(
     reviewing: Reviewing, store: Store, project: Project, backend_url: str, qtbot: QtBot
 ) -> None:

@@ -1,16 +1,17 @@
 """Review ▸ Annotators and roles: who is an annotator and who a reviewer.
 
 Reviewers adjudicate. A project without a reviewer lets anyone take the role (somebody has to be
-first); once there is one, only reviewers change roles. Roles are stored with
-``ops.projects.ensure_annotator`` and the window's actor follows at once.
+first); once there is one, only reviewers change roles. The rule is the core's
+(``ops.projects.set_roles``, which enforces it); the dialog only shows it, and the window's actor
+follows a change at once.
 """
 
 from __future__ import annotations
 
 from annotator.errors import AnnotatorError
 from annotator.model import Role
-from annotator.ops.projects import ensure_annotator
-from annotator.review.curation import AnnotatorRow, annotator_rows
+from annotator.ops.projects import ROLES, role_change_refusal, set_roles
+from annotator.review.curation import annotator_rows
 from annotator.store import Actor
 from ui.project import ProjectContext
 from ui.qt import (
@@ -26,8 +27,6 @@ from ui.qt import (
     QWidget,
 )
 
-ROLES = (Role.ANNOTATOR, Role.REVIEWER)
-
 
 def refresh_actor(project: ProjectContext) -> None:
     """Re-read the current user's role (it may have changed here or on a teammate's machine)."""
@@ -38,15 +37,13 @@ def refresh_actor(project: ProjectContext) -> None:
         project.actor = Actor(me.name, me.id, me.role)
 
 
-def may_change_roles(project: ProjectContext, people: list[AnnotatorRow]) -> bool:
-    reviewers = [p for p in people if p.role == Role.REVIEWER.value]
-    return not reviewers or project.actor.role == Role.REVIEWER.value
-
-
-def set_role(project: ProjectContext, name: str, role: Role) -> None:
-    with project.store.transaction(actor=project.actor) as tx:
-        ensure_annotator(tx, project.id, name, role)
-    refresh_actor(project)
+def set_roles_as_actor(project: ProjectContext, changes: list[tuple[str, Role]]) -> None:
+    """Store the changed roles as one action of the window's user (the core checks they may)."""
+    try:
+        with project.store.transaction(actor=project.actor) as tx:
+            set_roles(tx, project.id, changes)
+    finally:
+        refresh_actor(project)
 
 
 class AnnotatorsDialog(QDialog):
@@ -56,7 +53,7 @@ class AnnotatorsDialog(QDialog):
         self.project = project
         with project.store.session() as session:
             self.people = [a for a in annotator_rows(session, project.id) if a.role != Role.GOLD.value]
-        editable = may_change_roles(project, self.people)
+            editable = role_change_refusal(session, project.id, project.actor) is None
         self.table = QTableWidget(len(self.people), 2, self)
         self.table.setHorizontalHeaderLabels(["Annotator", "Role"])
         self.table.verticalHeader().hide()
@@ -107,9 +104,11 @@ class AnnotatorsDialog(QDialog):
 
     def apply(self) -> str | None:
         """Store the changed roles; an error message, or None."""
+        changes = self.changes()
+        if not changes:
+            return None
         try:
-            for name, role in self.changes():
-                set_role(self.project, name, role)
+            set_roles_as_actor(self.project, changes)
         except AnnotatorError as exc:
             return str(exc)
         return None
