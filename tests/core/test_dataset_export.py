@@ -194,3 +194,8 @@ def test_an_interrupted_folder_export_leaves_the_old_folder_as_it_was(
         report = export(s, corpus.id, fmt, out, options=options)
     assert report.documents == len(CORPUS) and (out / "keep.txt").exists()
     assert len(list(out.iterdir())) > 1
+    with store.session() as s:  # into a new folder: moved in whole, with an ordinary folder's mode
+        export(s, corpus.id, fmt, tmp_path / "exports" / "new", options=options)
+    (tmp_path / "plain").mkdir()
+    assert (tmp_path / "exports" / "new").stat().st_mode == (tmp_path / "plain").stat().st_mode
+    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == ["new", "out"]
