@@ -7,12 +7,14 @@ The export dialog lives in ``ui.export_dialog`` (its fields in ``ui.export_form`
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.bulk import gc_paused
+from annotator.formats.peerkit import ReadReport
 from annotator.formats.sources import FORMATS, read_path
-from annotator.ops.importer import import_records
+from annotator.ops.importer import ImportResult, import_records
 from annotator.records import DocRecord
 from ui.export_dialog import ExportDialog, run_export
 from ui.export_report import export_work
@@ -34,6 +36,42 @@ from ui.qt import (
     QWidget,
 )
 
+# What the Format box shows for each reader of ``annotator.formats.sources`` (a test checks that
+# every format has a name).
+FORMAT_NAMES = {
+    "auto": "Recognise each file (recommended)",
+    "txt": "Plain text (.txt)",
+    "md": "News article saved as Markdown (.md)",
+    "html": "Saved web page (.html)",
+    "jsonl": "JSON Lines, a document a line (.jsonl)",
+    "csv": "CSV, a document a row (.csv)",
+    "native": "annotator JSONL with spans (.jsonl)",
+    "doccano": "doccano JSONL",
+    "prodigy": "Prodigy JSONL",
+    "brat": "brat standoff (.txt + .ann)",
+    "labelstudio": "Label Studio JSON",
+    "w3c": "W3C Web Annotation (JSON-LD)",
+    "webanno": "WebAnno / INCEpTION TSV 3 (.tsv)",
+    "spacy": "spaCy DocBin (.spacy)",
+    "iob": "CoNLL IOB2 (.iob, .conll)",
+    "hf-jsonl": "Hugging Face token classification (.jsonl)",
+}
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    """What an import stored, and what its readers skipped or converted (shown, never dropped)."""
+
+    result: ImportResult
+    reports: list[ReadReport] = field(default_factory=list)
+
+    @property
+    def needs_attention(self) -> bool:
+        return any(r.skipped or r.notes for r in self.reports)
+
+    def summary(self) -> str:
+        return "\n".join([*(r.summary() for r in self.reports), self.result.summary()])
+
 
 def _warn(parent: QWidget, title: str, message: str) -> None:
     QMessageBox.warning(parent, title, message)
@@ -48,7 +86,7 @@ class ImportDialog(QDialog):
         add_folder = QPushButton("Add folder…", self)
         self.format = QComboBox(self)
         for fmt in FORMATS:
-            self.format.addItem(fmt, fmt)
+            self.format.addItem(FORMAT_NAMES.get(fmt, fmt), fmt)
         self.text_field = QLineEdit("text", self)
         self.create_labels = QCheckBox("Add labels the files use but the project lacks", self)
         buttons = QDialogButtonBox(
@@ -94,18 +132,26 @@ class ImportDialog(QDialog):
 def import_work(
     project: ProjectContext, paths: list[Path], fmt: str, text_field: str, create_labels: bool, origin: object
 ) -> Any:
-    """Read every file, then write everything in one transaction (a bad file imports nothing)."""
+    """Read every file, then write everything in one transaction (a bad file imports nothing).
 
-    def work(progress: Progress) -> Any:
+    Spans the files do not attribute to anyone are the user's. Returns an ``ImportOutcome``.
+    """
+
+    def work(progress: Progress) -> ImportOutcome:
         with gc_paused():
             progress.stage("Reading files…", len(paths))
             records: list[DocRecord] = []
+            reports: list[ReadReport] = []
             for path in paths:
-                records.extend(read_path(path, fmt=fmt, text_field=text_field, annotator=project.actor.name))
+                records.extend(
+                    read_path(
+                        path, fmt=fmt, text_field=text_field, annotator=project.actor.name, reports=reports
+                    )
+                )
                 progress(1)
             progress.stage(f"Storing {len(records):,} document(s)…", len(records))
             with project.store.transaction(origin=origin, actor=project.actor) as tx:
-                return import_records(
+                result = import_records(
                     tx,
                     project.id,
                     records,
@@ -113,6 +159,7 @@ def import_work(
                     create_labels=create_labels,
                     progress=progress,
                 )
+            return ImportOutcome(result, reports)
 
     return work
 
@@ -129,13 +176,22 @@ def run_import(parent: QWidget, project: ProjectContext, origin: object, report:
         dialog.create_labels.isChecked(),
         origin,
     )
-    return start(
-        parent,
-        "Importing documents",
-        work,
-        lambda result: report(result.summary()),
-        lambda message: _warn(parent, "Import", message),
-    )
+
+    def done(outcome: ImportOutcome) -> None:
+        report(outcome.result.summary())
+        if outcome.needs_attention:  # what the files held that the project cannot: say so
+            QMessageBox.information(parent, "Import finished", outcome.summary())
+
+    return start(parent, "Importing documents", work, done, lambda message: _warn(parent, "Import", message))
 
 
-__all__ = ["ExportDialog", "ImportDialog", "export_work", "import_work", "run_export", "run_import"]
+__all__ = [
+    "FORMAT_NAMES",
+    "ExportDialog",
+    "ImportDialog",
+    "ImportOutcome",
+    "export_work",
+    "import_work",
+    "run_export",
+    "run_import",
+]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from annotator.formats.sources import FORMATS
 from annotator.model import Project
 from annotator.ops.documents import set_status
 from annotator.queries import document_count
@@ -19,7 +20,7 @@ from ui.documents import PAGE
 from ui.jobs import JobDialog, start
 from ui.main_window import MainWindow
 from ui.qt import Qt
-from ui.transfer import export_work, import_work
+from ui.transfer import FORMAT_NAMES, ImportDialog, ImportOutcome, export_work, import_work
 
 Open = Callable[..., MainWindow]
 
@@ -128,3 +129,31 @@ def test_export_job_writes_native_jsonl(
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 2
     assert sum(len(doc.get("spans", [])) for doc in lines) == 1
+
+
+def test_import_outcome_keeps_what_the_readers_skipped(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project, tmp_path: Path
+) -> None:
+    """A brat file with an event line: the span is stored, the skipped event is in the outcome the
+    window shows, and the user's name is on the span."""
+    window = open_window("Existing article.")
+    (tmp_path / "d.txt").write_text("Ann spoke.", encoding="utf-8")
+    (tmp_path / "d.ann").write_text("T1\tACTOR 0 3\tAnn\nE1\tSpeak:T1\n", encoding="utf-8")
+    results: list[ImportOutcome] = []
+    errors: list[str] = []
+    work = import_work(window.project, [tmp_path / "d.ann"], "auto", "text", True, window)  # type: ignore[arg-type]
+    start(window, "Importing", work, results.append, errors.append)
+    qtbot.waitUntil(lambda: bool(results or errors), timeout=10000)
+    assert errors == []
+    (outcome,) = results
+    assert outcome.result.spans_added == 1 and outcome.needs_attention
+    assert "skipped 1: brat events" in outcome.summary()
+
+
+def test_the_format_box_names_every_format(qtbot: QtBot) -> None:
+    dialog = ImportDialog()
+    qtbot.addWidget(dialog)
+    keys = [dialog.format.itemData(i) for i in range(dialog.format.count())]
+    names = [dialog.format.itemText(i) for i in range(dialog.format.count())]
+    assert keys == list(FORMATS)
+    assert all(name == FORMAT_NAMES[key] and name != key for key, name in zip(keys, names, strict=True))
