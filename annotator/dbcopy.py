@@ -22,7 +22,9 @@ from annotator.model import (
     Document,
     Label,
     Project,
+    Rejection,
     Relation,
+    RelationRejection,
     RelationType,
 )
 from annotator.store import Store
@@ -41,13 +43,23 @@ class CopyReport:
         return f"copied {', '.join(self.projects)}: {counts}"
 
 
-# Table, the column filtering it to one project's rows, and its foreign keys → referenced table.
+# Table, in an order where every referenced table comes first, and its references → referenced
+# table. A reference ending in "?" has no foreign key (the row it names may be gone): such a
+# dangling id becomes NULL rather than pointing at whatever row has that id in the destination.
 PLAN: list[tuple[type[Base], dict[str, str]]] = [
     (Label, {"project_id": "project"}),
     (RelationType, {"project_id": "project", "from_label_id": "label", "to_label_id": "label"}),
     (Annotator, {"project_id": "project"}),
     (Document, {"project_id": "project"}),
-    (Annotation, {"document_id": "document", "label_id": "label", "annotator_id": "annotator"}),
+    (
+        Annotation,
+        {
+            "document_id": "document",
+            "label_id": "label",
+            "annotator_id": "annotator",
+            "adjudicator_id": "annotator?",
+        },
+    ),
     (
         Relation,
         {
@@ -56,6 +68,18 @@ PLAN: list[tuple[type[Base], dict[str, str]]] = [
             "target_id": "annotation",
             "type_id": "relation_type",
             "annotator_id": "annotator",
+            "adjudicator_id": "annotator?",
+        },
+    ),
+    (Rejection, {"document_id": "document", "label_id": "label", "reviewer_id": "annotator"}),
+    (
+        RelationRejection,
+        {
+            "document_id": "document",
+            "type_id": "relation_type",
+            "source_label_id": "label",
+            "target_label_id": "label",
+            "reviewer_id": "annotator",
         },
     ),
 ]
@@ -81,11 +105,7 @@ def _scope(model: type[Base], ids: dict[str, dict[int, int]]) -> Any:
     table = model.__table__
     if "project_id" in table.c:
         return table.c.project_id.in_(list(ids["project"]))
-    if model is Annotation:
-        return Annotation.document_id.in_(
-            select(Document.id).where(Document.project_id.in_(list(ids["project"])))
-        )
-    return Relation.document_id.in_(select(Document.id).where(Document.project_id.in_(list(ids["project"]))))
+    return table.c.document_id.in_(select(Document.id).where(Document.project_id.in_(list(ids["project"]))))
 
 
 def copy_projects(
@@ -119,7 +139,11 @@ def copy_projects(
                 old_ids = [row.pop("id") for row in chunk]
                 for row in chunk:
                     for column, target in refs.items():
-                        if row[column] is not None:
+                        if row[column] is None:
+                            continue
+                        if target.endswith("?"):
+                            row[column] = ids[target[:-1]].get(row[column])
+                        else:
                             row[column] = ids[target][row[column]]
                 new_ids = tx.session.scalars(
                     insert(table).returning(table.c.id, sort_by_parameter_order=True), chunk

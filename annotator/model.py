@@ -209,6 +209,39 @@ class Rejection(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class RelationRejection(Base):
+    """A reviewer's decision that a relation (by type and its ends' offsets and labels) stays out
+    of the gold layer."""
+
+    __tablename__ = "relation_rejection"
+    __table_args__ = (
+        # Named by hand: the naming convention's name is longer than PostgreSQL allows.
+        UniqueConstraint(
+            "document_id",
+            "type_id",
+            "source_start",
+            "source_end",
+            "source_label_id",
+            "target_start",
+            "target_end",
+            "target_label_id",
+            name="uq_relation_rejection_relation",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    type_id: Mapped[int] = mapped_column(ForeignKey("relation_type.id", ondelete="CASCADE"))
+    source_start: Mapped[int] = mapped_column(Integer)
+    source_end: Mapped[int] = mapped_column(Integer)
+    source_label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
+    target_start: Mapped[int] = mapped_column(Integer)
+    target_end: Mapped[int] = mapped_column(Integer)
+    target_label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("annotator.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class AuditEntry(Base):
     """One change to the data: who, when, what. Written in the transaction that made the change."""
 

@@ -1,5 +1,5 @@
 """What the review view shows for one document: each chosen annotator's spans, the gold layer,
-the rejections, and the units of agreement and disagreement with their state.
+the span and relation rejections, and the units of agreement and disagreement with their state.
 
 One read per document (a handful of indexed queries), then pure Python: the GUI redraws from a
 ``Curation`` and asks it which spans a decision is about, so no widget knows about SQL.
@@ -16,10 +16,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.errors import NotFoundError
-from annotator.model import Annotation, Annotator, Document, Label, Rejection, Relation, RelationType, Role
+from annotator.model import (
+    Annotation,
+    Annotator,
+    Document,
+    Label,
+    Rejection,
+    Relation,
+    RelationRejection,
+    RelationType,
+    Role,
+)
 from annotator.review.compare import Kind, Link, Mark, Unit, compare
 
 SpanKey = tuple[int, int, int]  # start, end, label id
+LinkKey = tuple[SpanKey, SpanKey, str]  # source, target, relation type name
 
 
 class State(enum.StrEnum):
@@ -66,11 +77,26 @@ class Curation:
     sources: dict[int, tuple[str, ...]] = field(default_factory=dict)
     rejections: dict[SpanKey, int] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
-    gold_links: set[tuple[SpanKey, SpanKey, str]] = field(default_factory=set)
+    gold_links: set[LinkKey] = field(default_factory=set)
+    relation_rejections: dict[LinkKey, int] = field(default_factory=dict)
+    types: dict[int, str] = field(default_factory=dict)
 
     @property
     def label_ids(self) -> dict[str, int]:
         return {name: i for i, name in self.labels.items()}
+
+    @property
+    def type_ids(self) -> dict[str, int]:
+        return {name: i for i, name in self.types.items()}
+
+    def link_key(self, link: Link) -> LinkKey:
+        """A relation by its ends' offsets and label ids and its type, as gold and rejections hold it."""
+        ids = self.label_ids
+        return (
+            (link.source[0], link.source[1], ids.get(link.source[2], -1)),
+            (link.target[0], link.target[1], ids.get(link.target[2], -1)),
+            link.type,
+        )
 
     def gold_keys(self) -> set[SpanKey]:
         return {(g[0], g[1], g[3]) for g in self.gold}
@@ -115,15 +141,11 @@ class Curation:
 
     def unit_state(self, unit: Unit) -> State:
         if unit.links:
-            link = unit.links[0]
-            ids = self.label_ids
-            key = (
-                (link.source[0], link.source[1], ids.get(link.source[2], -1)),
-                (link.target[0], link.target[1], ids.get(link.target[2], -1)),
-                link.type,
-            )
+            key = self.link_key(unit.links[0])
             if key in self.gold_links:
                 return State.ACCEPTED
+            if key in self.relation_rejections:
+                return State.REJECTED
             return State.AGREED if unit.kind == Kind.AGREED else State.OPEN
         versions = self.versions(unit)
         if any(v.state == State.ACCEPTED for v in versions):
@@ -209,7 +231,7 @@ def load_curation(session: Session, document_id: int, annotator_ids: Sequence[in
     ).all()
     spans = sorted(tuple(r[:6]) for r in rows if r[4] != gold_id)
     gold = sorted(tuple(r[:6]) for r in rows if r[4] == gold_id)
-    result = Curation(document_id, project_id, status, chosen, gold_id, labels)
+    result = Curation(document_id, project_id, status, chosen, gold_id, labels, types=types)
     result.spans = spans  # type: ignore[assignment]
     result.gold = gold  # type: ignore[assignment]
     result.sources = {r[2]: tuple(r[6] or ()) for r in rows if r[4] == gold_id}
@@ -220,6 +242,16 @@ def load_curation(session: Session, document_id: int, annotator_ids: Sequence[in
                 Rejection.document_id == document_id
             )
         ).all()
+    }
+    result.relation_rejections = {
+        (
+            (r.source_start, r.source_end, r.source_label_id),
+            (r.target_start, r.target_end, r.target_label_id),
+            types[r.type_id],
+        ): r.id
+        for r in session.scalars(
+            select(RelationRejection).where(RelationRejection.document_id == document_id)
+        )
     }
     by_id = {r[2]: r for r in rows}
     names = {a.id: a.name for a in chosen}

@@ -2,15 +2,18 @@
 
 The gold layer is the spans and relations of one annotator with the role ``gold``; each gold
 span records which annotators' spans it came from (``sources``) and who adjudicated it.
-Rejections are remembered per (offsets, label) so the review view can show them.
+Rejections are remembered per (offsets, label), and relation rejections per (type, both ends'
+offsets and labels), so the review view can show them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, select, update
+from sqlalchemy.orm import aliased
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import (
@@ -19,14 +22,17 @@ from annotator.model import (
     Document,
     Rejection,
     Relation,
+    RelationRejection,
     ReviewStatus,
     Role,
     utcnow,
 )
-from annotator.ops.relations import fitting_types
+from annotator.ops.relations import delete_relation, fitting_types
 from annotator.store import Tx
 
 GOLD_NAME = "gold"
+SpanKey = tuple[int, int, int]  # start, end, label id
+Decision = TypeVar("Decision", Rejection, RelationRejection)
 
 
 def gold_annotator(tx: Tx, project_id: int) -> Annotator:
@@ -197,14 +203,19 @@ def reject(tx: Tx, document_id: int, label_id: int, start: int, end: int) -> int
 
 
 def unreject(tx: Tx, rejection_id: int) -> None:
+    _unreject(tx, Rejection, rejection_id, "unrejected")
+
+
+def _unreject(tx: Tx, model: type[Decision], rejection_id: int, note: str) -> None:
     _require_reviewer(tx)
-    rejection = tx.session.get(Rejection, rejection_id)
+    rejection = tx.session.get(model, rejection_id)
     if rejection is None:
-        raise NotFoundError(f"no rejection with id {rejection_id}")
+        what = "rejection" if model is Rejection else "relation rejection"
+        raise NotFoundError(f"no {what} with id {rejection_id}")
     document_id = rejection.document_id
     tx.session.delete(rejection)
     tx.session.flush()
-    tx.record("document", "updated", (document_id,), (document_id,), {"unrejected": rejection_id})
+    tx.record("document", "updated", (document_id,), (document_id,), {note: rejection_id})
 
 
 def accept_relations(tx: Tx, relation_ids: Sequence[int]) -> list[int]:
@@ -225,11 +236,16 @@ def accept_relations(tx: Tx, relation_ids: Sequence[int]) -> list[int]:
             )
         )
         source_name = names[relation.annotator_id]
-        if existing is None:
-            source, target = (
-                tx.session.get_one(Annotation, source_gold),
-                tx.session.get_one(Annotation, target_gold),
+        source, target = (
+            tx.session.get_one(Annotation, source_gold),
+            tx.session.get_one(Annotation, target_gold),
+        )
+        tx.session.execute(
+            delete(RelationRejection).where(
+                relation_rejection_is(relation.document_id, relation.type_id, _key(source), _key(target))
             )
+        )
+        if existing is None:
             if relation.type_id not in {t.id for t in fitting_types(tx, source, target)}:
                 raise ValidationError("the relation's type does not fit its gold spans")
             existing = Relation(
@@ -256,6 +272,75 @@ def accept_relations(tx: Tx, relation_ids: Sequence[int]) -> list[int]:
             tx.session.flush()
         accepted.append(existing.id)
     return accepted
+
+
+def _key(span: Annotation) -> SpanKey:
+    return (span.start, span.end, span.label_id)
+
+
+def relation_rejection_is(
+    document_id: int, type_id: int, source: SpanKey, target: SpanKey
+) -> ColumnElement[bool]:
+    """The relation rejection of a relation of ``type_id`` from ``source`` to ``target``."""
+    return and_(
+        RelationRejection.document_id == document_id,
+        RelationRejection.type_id == type_id,
+        RelationRejection.source_start == source[0],
+        RelationRejection.source_end == source[1],
+        RelationRejection.source_label_id == source[2],
+        RelationRejection.target_start == target[0],
+        RelationRejection.target_end == target[1],
+        RelationRejection.target_label_id == target[2],
+    )
+
+
+def reject_relation(tx: Tx, document_id: int, type_id: int, source: SpanKey, target: SpanKey) -> int:
+    """Keep a relation (by type and its ends' offsets and labels) out of gold; removes a gold
+    relation there (its spans stay). Returns the rejection's id."""
+    reviewer = _require_reviewer(tx)
+    gold = gold_annotator(tx, _project_of(tx, document_id))
+    src, dst = aliased(Annotation), aliased(Annotation)
+    in_gold = tx.session.scalars(
+        select(Relation.id)
+        .join(src, Relation.source_id == src.id)
+        .join(dst, Relation.target_id == dst.id)
+        .where(
+            Relation.document_id == document_id,
+            Relation.annotator_id == gold.id,
+            Relation.type_id == type_id,
+            and_(src.start == source[0], src.end == source[1], src.label_id == source[2]),
+            and_(dst.start == target[0], dst.end == target[1], dst.label_id == target[2]),
+        )
+    ).all()
+    for relation_id in in_gold:
+        delete_relation(tx, relation_id)
+    existing = tx.session.scalar(
+        select(RelationRejection.id).where(relation_rejection_is(document_id, type_id, source, target))
+    )
+    if existing is not None:
+        return existing
+    rejection = RelationRejection(
+        document_id=document_id,
+        type_id=type_id,
+        source_start=source[0],
+        source_end=source[1],
+        source_label_id=source[2],
+        target_start=target[0],
+        target_end=target[1],
+        target_label_id=target[2],
+        reviewer_id=reviewer,
+        created_at=utcnow(),
+    )
+    tx.session.add(rejection)
+    tx.session.flush()
+    detail: dict[str, Any] = {"rejected_relation": [type_id, list(source), list(target)]}
+    tx.record("document", "updated", (document_id,), (document_id,), detail)
+    _mark_in_review(tx, document_id)
+    return rejection.id
+
+
+def unreject_relation(tx: Tx, rejection_id: int) -> None:
+    _unreject(tx, RelationRejection, rejection_id, "unrejected_relation")
 
 
 def _mark_in_review(tx: Tx, document_id: int) -> None:

@@ -1,9 +1,9 @@
 """Undo and redo of adjudication: the gold layer of one document before and after an action.
 
 An adjudication (accept, reject, accept all agreed, edit a gold span) changes several rows at
-once: gold spans and their sources, gold relations, rejections and the review status. The GUI
-captures the document's gold state before and after the core operation, keeps only what differs,
-and puts either side back on undo and redo. So undo restores exactly what was there (same ids,
+once: gold spans and their sources, gold relations, span and relation rejections and the review
+status. The GUI captures the document's gold state before and after the core operation, keeps
+only what differs, and puts either side back on undo and redo. So undo restores exactly what was there (same ids,
 same sources) and redo exactly what the action made, without re-running the action (whose result
 might differ by then). Nobody else's work is touched: only the rows the action changed, and only
 while they still look as the action left them (else ``ConflictError``).
@@ -11,15 +11,24 @@ while they still look as the action left them (else ``ConflictError``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, UniqueConstraint, and_, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from annotator.errors import ConflictError, NotFoundError, ValidationError
-from annotator.model import Annotation, Annotator, Document, Rejection, Relation, Role, utcnow
+from annotator.model import (
+    Annotation,
+    Annotator,
+    Document,
+    Rejection,
+    Relation,
+    RelationRejection,
+    Role,
+    utcnow,
+)
 from annotator.ops.annotations import check_bounds
 from annotator.review.gold import gold_annotator
 from annotator.store import Tx
@@ -67,6 +76,20 @@ class RejectionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class RelationRejectionRow:
+    id: int
+    type_id: int
+    source_start: int
+    source_end: int
+    source_label_id: int
+    target_start: int
+    target_end: int
+    target_label_id: int
+    reviewer_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class GoldState:
     """Everything adjudication can change in one document."""
 
@@ -75,6 +98,7 @@ class GoldState:
     links: dict[int, GoldLink]
     rejections: dict[int, RejectionRow]
     review_status: str
+    relation_rejections: dict[int, RelationRejectionRow] = field(default_factory=dict)
 
 
 Pair = tuple[Any, Any]
@@ -89,14 +113,38 @@ class GoldChange:
     links: dict[int, Pair] = field(default_factory=dict)
     rejections: dict[int, Pair] = field(default_factory=dict)
     status: tuple[str, str] | None = None
+    relation_rejections: dict[int, Pair] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
-        return not (self.spans or self.links or self.rejections or self.status)
+        return not (self.spans or self.links or self.rejections or self.relation_rejections or self.status)
 
 
 def _tuple(value: list[str] | None) -> tuple[str, ...] | None:
     return tuple(value) if value is not None else None
+
+
+Row = TypeVar("Row", RejectionRow, RelationRejectionRow)
+# Each kind of rejection: the table that holds it, and what the audit log calls restoring one
+# (taking it back away is "un" + that, as the core ops write it).
+DECISIONS: dict[type[Any], tuple[Table, str]] = {
+    RejectionRow: (cast(Table, Rejection.__table__), "rejected"),
+    RelationRejectionRow: (cast(Table, RelationRejection.__table__), "rejected_relation"),
+}
+
+
+def _what(table: Table) -> list[str]:
+    """The columns that say what a rejection rejects in its document (its unique key)."""
+    unique = next(c for c in table.constraints if isinstance(c, UniqueConstraint))
+    return [c.name for c in unique.columns if c.name != "document_id"]
+
+
+def _decisions(session: Session, document_id: int, row: type[Row]) -> dict[int, Row]:
+    """The document's rejections of one kind, as plain values."""
+    table = DECISIONS[row][0]
+    names = [f.name for f in fields(row)]
+    query = select(*(table.c[n] for n in names)).where(table.c.document_id == document_id)
+    return {values[0]: row(*values) for values in session.execute(query)}
 
 
 def capture(session: Session, document_id: int) -> GoldState:
@@ -146,11 +194,14 @@ def capture(session: Session, document_id: int) -> GoldState:
             select(Relation).where(Relation.document_id == document_id, Relation.annotator_id.in_(gold_ids))
         ).scalars()
     }
-    rejections = {
-        r.id: RejectionRow(r.id, r.label_id, r.start, r.end, r.reviewer_id, r.created_at)
-        for r in session.execute(select(Rejection).where(Rejection.document_id == document_id)).scalars()
-    }
-    return GoldState(document_id, spans, links, rejections, doc[1])
+    return GoldState(
+        document_id,
+        spans,
+        links,
+        _decisions(session, document_id, RejectionRow),
+        doc[1],
+        _decisions(session, document_id, RelationRejectionRow),
+    )
 
 
 def _pairs(before: dict[int, Any], after: dict[int, Any], same: Any) -> dict[int, Pair]:
@@ -172,6 +223,9 @@ def diff(before: GoldState, after: GoldState) -> GoldChange:
         status=(before.review_status, after.review_status)
         if before.review_status != after.review_status
         else None,
+        relation_rejections=_pairs(
+            before.relation_rejections, after.relation_rejections, lambda a, b: a == b
+        ),
     )
 
 
@@ -293,7 +347,8 @@ def apply_change(tx: Tx, change: GoldChange, *, undo: bool) -> None:
             ],
         )
         tx.record("relation", "created", [r.id for r in links], (doc,), note)
-    _apply_rejections(tx, change, side, note)
+    _apply_decisions(tx, doc, RejectionRow, change.rejections, side, note)
+    _apply_decisions(tx, doc, RelationRejectionRow, change.relation_rejections, side, note)
     if change.status is not None:
         tx.session.execute(
             update(Document).where(Document.id == doc).values(review_status=change.status[side])
@@ -302,42 +357,23 @@ def apply_change(tx: Tx, change: GoldChange, *, undo: bool) -> None:
     tx.session.expire_all()
 
 
-def _apply_rejections(tx: Tx, change: GoldChange, side: int, note: dict[str, bool]) -> None:
-    doc = change.document_id
-    drop = [k for k, p in change.rejections.items() if p[side] is None]
+def _apply_decisions(
+    tx: Tx, doc: int, row: type[Row], pairs: dict[int, Pair], side: int, note: dict[str, bool]
+) -> None:
+    """Put one kind of rejection to ``side``: drop those it lacks, restore those it has."""
+    table, rejected = DECISIONS[row]
+    unrejected = f"un{rejected}"
+    drop = [k for k, p in pairs.items() if p[side] is None]
     if drop:
-        tx.session.execute(delete(Rejection).where(Rejection.id.in_(drop)))
-        tx.record("document", "updated", (doc,), (doc,), {"unrejected": drop, **note})
-    put = [p[side] for p in change.rejections.values() if p[side] is not None]
-    for row in put:  # the same decision taken again meanwhile gives way to the one restored
-        tx.session.execute(
-            delete(Rejection).where(
-                (Rejection.id == row.id)
-                | (
-                    (Rejection.document_id == doc)
-                    & (Rejection.label_id == row.label_id)
-                    & (Rejection.start == row.start)
-                    & (Rejection.end == row.end)
-                )
-            )
-        )
+        tx.session.execute(delete(table).where(table.c.id.in_(drop)))
+        tx.record("document", "updated", (doc,), (doc,), {unrejected: drop, **note})
+    put: list[Row] = [p[side] for p in pairs.values() if p[side] is not None]
+    for r in put:  # the same decision taken again meanwhile gives way to the one restored
+        same = and_(table.c.document_id == doc, *(table.c[c] == getattr(r, c) for c in _what(table)))
+        tx.session.execute(delete(table).where((table.c.id == r.id) | same))
     if put:
-        tx.session.execute(
-            insert(Rejection),
-            [
-                {
-                    "id": r.id,
-                    "document_id": doc,
-                    "label_id": r.label_id,
-                    "start": r.start,
-                    "end": r.end,
-                    "reviewer_id": r.reviewer_id,
-                    "created_at": r.created_at,
-                }
-                for r in put
-            ],
-        )
-        tx.record("document", "updated", (doc,), (doc,), {"rejected": [r.id for r in put], **note})
+        tx.session.execute(insert(table), [{**asdict(r), "document_id": doc} for r in put])
+        tx.record("document", "updated", (doc,), (doc,), {rejected: [r.id for r in put], **note})
 
 
 def create_gold_span(tx: Tx, document_id: int, start: int, end: int, label_id: int) -> int:

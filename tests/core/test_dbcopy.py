@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any, cast
+from unittest.mock import ANY
 
 import pytest
 from sqlalchemy import select
@@ -11,8 +13,22 @@ from sqlalchemy import select
 from annotator.cli import main
 from annotator.dbcopy import copy_projects
 from annotator.errors import AnnotatorError
-from annotator.model import Annotation, Annotator, Document, Label, Relation, RelationType
-from annotator.store import Store, open_store
+from annotator.model import (
+    Annotation,
+    Annotator,
+    Document,
+    Label,
+    Rejection,
+    Relation,
+    RelationRejection,
+    RelationType,
+    Role,
+)
+from annotator.ops.importer import import_records
+from annotator.ops.projects import create_project, ensure_annotator
+from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.review.gold import accept_relations, accept_spans, reject, reject_relation
+from annotator.store import Actor, Store, open_store
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "migrations" / "schema-0001.db"
 
@@ -21,7 +37,8 @@ def snapshot(store: Store) -> dict[str, object]:
     """Everything a project holds, by value (ids replaced by what they name)."""
     with store.session() as s:
         labels = {lab.id: lab.name for lab in s.scalars(select(Label))}
-        people = {a.id: a.name for a in s.scalars(select(Annotator))}
+        people: dict[int | None, str | None] = {a.id: a.name for a in s.scalars(select(Annotator))}
+        people[None] = None
         docs = {d.id: d.content_hash for d in s.scalars(select(Document))}
         spans = {
             a.id: (docs[a.document_id], a.start, a.end, labels[a.label_id], people[a.annotator_id])
@@ -43,7 +60,15 @@ def snapshot(store: Store) -> dict[str, object]:
                 for d in s.scalars(select(Document))
             ),
             "spans": sorted(
-                (*spans[a.id], a.text, a.created_at, a.updated_at, a.version)
+                (
+                    *spans[a.id],
+                    a.text,
+                    a.created_at,
+                    a.updated_at,
+                    a.version,
+                    str(a.sources),
+                    people[a.adjudicator_id],
+                )
                 for a in s.scalars(select(Annotation))
             ),
             "relations": sorted(
@@ -53,8 +78,25 @@ def snapshot(store: Store) -> dict[str, object]:
                     types[r.type_id],
                     people[r.annotator_id],
                     r.created_at,
+                    str(r.sources),
+                    people[r.adjudicator_id],
                 )
                 for r in s.scalars(select(Relation))
+            ),
+            "rejections": sorted(
+                (docs[r.document_id], r.start, r.end, labels[r.label_id], people[r.reviewer_id], r.created_at)
+                for r in s.scalars(select(Rejection))
+            ),
+            "relation_rejections": sorted(
+                (
+                    docs[r.document_id],
+                    types[r.type_id],
+                    (r.source_start, r.source_end, labels[r.source_label_id]),
+                    (r.target_start, r.target_end, labels[r.target_label_id]),
+                    people[r.reviewer_id],
+                    r.created_at,
+                )
+                for r in s.scalars(select(RelationRejection))
             ),
         }
 
@@ -72,6 +114,83 @@ def test_copy_there_and_back_is_lossless(tmp_path: Path, backend_url: str) -> No
     assert snapshot(back) == snapshot(src)
     with pytest.raises(AnnotatorError, match="already has a project named 'Legacy'"):
         copy_projects(src, back)
+    for store in (src, middle, back):
+        store.close()
+
+
+TEXT = 'Mayor Ana Ruiz said: "The bridge opens in May." Critics disagree.'
+
+
+def _reviewed_project(store: Store) -> None:
+    """A project a reviewer adjudicated: gold spans and a gold relation, a rejected span and a
+    rejected relation."""
+
+    def span(sub: str, label: str, who: str, key: str) -> SpanRecord:
+        start = TEXT.index(sub)
+        return SpanRecord(start, start + len(sub), label, who, sub, key)
+
+    record = DocRecord(
+        TEXT,
+        spans=[
+            span("Ana Ruiz", "ACTOR", "alice", "1"),
+            span('"The bridge opens in May."', "QUOTE", "alice", "2"),
+            span("Ana Ruiz", "ACTOR", "bob", "3"),
+            span("The bridge opens in May", "QUOTE", "bob", "4"),
+        ],
+        relations=[RelationRecord("2", "1", "speaker", "alice"), RelationRecord("4", "3", "speaker", "bob")],
+    )
+    with store.transaction() as tx:
+        project = create_project(tx, "Reviewed")
+        alice, bob = (ensure_annotator(tx, project.id, name).id for name in ("alice", "bob"))
+        riley = ensure_annotator(tx, project.id, "riley", Role.REVIEWER).id
+        doc = import_records(tx, project.id, [record]).document_ids[0]
+    with store.transaction(actor=Actor("riley", riley, Role.REVIEWER.value)) as tx:
+        bobs = {
+            a.text: a for a in tx.session.scalars(select(Annotation).where(Annotation.annotator_id == bob))
+        }
+        ruiz, quote = bobs["Ana Ruiz"], bobs["The bridge opens in May"]
+        accept_spans(tx, [ruiz.id])
+        reject(tx, doc, quote.label_id, quote.start, quote.end)
+        speaker = tx.session.scalars(select(Relation.type_id)).first()
+        assert speaker is not None
+        key = (quote.start, quote.end, quote.label_id), (ruiz.start, ruiz.end, ruiz.label_id)
+        reject_relation(tx, doc, speaker, *key)
+        accept_relations(
+            tx, list(tx.session.scalars(select(Relation.id).where(Relation.annotator_id == alice)))
+        )
+
+
+def test_copy_keeps_review_decisions(tmp_path: Path, backend_url: str) -> None:
+    src = open_store(f"sqlite:///{tmp_path / 'src.db'}")
+    _reviewed_project(src)
+    middle = open_store(backend_url)
+    with middle.transaction() as tx:  # rows already there, so copied ids differ from the source's
+        other = create_project(tx, "Other")
+        for name in ("x", "y", "z"):
+            ensure_annotator(tx, other.id, name)
+    back = open_store(f"sqlite:///{tmp_path / 'back.db'}")
+    report = copy_projects(src, middle, ["Reviewed"])
+    assert report.rows["rejection"] == 1 and report.rows["relation_rejection"] == 1
+    copy_projects(middle, back, ["Reviewed"])
+    expected = snapshot(src)
+    start, ruiz = TEXT.index("The bridge"), TEXT.index("Ana Ruiz")
+    assert expected["rejections"] == [(ANY, start, start + 23, "QUOTE", "riley", ANY)]
+    assert expected["relation_rejections"] == [
+        (ANY, "speaker", (start, start + 23, "QUOTE"), (ruiz, ruiz + 8, "ACTOR"), "riley", ANY)
+    ]
+    spans, relations = cast(list[tuple[Any, ...]], expected["spans"]), cast(list[Any], expected["relations"])
+    assert [s[4] for s in spans if s[-1] == "riley"] == ["gold", "gold"]  # adjudicated, into gold
+    assert sorted(str(r[-1]) for r in relations) == ["None", "None", "riley"]
+    assert snapshot(back) == expected
+    with middle.session() as s:
+        riley = s.scalars(select(Annotator.id).where(Annotator.name == "riley")).one()
+        assert s.scalars(select(Rejection.reviewer_id)).all() == [riley]
+        assert s.scalars(select(RelationRejection.reviewer_id)).all() == [riley]
+        assert set(s.scalars(select(Annotation.adjudicator_id))) == {None, riley}
+        assert set(s.scalars(select(Relation.adjudicator_id))) == {None, riley}
+    others = snapshot(middle)
+    for key in ("rejections", "relation_rejections", "spans", "relations"):
+        assert others[key] == expected[key]
     for store in (src, middle, back):
         store.close()
 

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from annotator.store import SCHEMA_HEAD, open_store
 
@@ -49,6 +49,17 @@ def test_old_database_upgrades_without_loss(fixture: Path, tmp_path: Path) -> No
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
         assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        schema = inspect(conn)  # 0005: relation rejections
+        assert {c["name"] for c in schema.get_columns("relation_rejection")} >= {
+            "document_id",
+            "type_id",
+            "source_start",
+            "target_label_id",
+            "reviewer_id",
+        }
+        assert [u["name"] for u in schema.get_unique_constraints("relation_rejection")] == [
+            "uq_relation_rejection_relation"
+        ]
     store.close()
     assert _rows(copy) == before
     for span in before["annotation"]:

@@ -13,7 +13,7 @@ from annotator.model import Project, Role
 from annotator.ops.annotations import create_span
 from annotator.ops.importer import import_records
 from annotator.ops.projects import ensure_annotator
-from annotator.records import DocRecord, SpanRecord
+from annotator.records import DocRecord, RelationRecord, SpanRecord
 from annotator.review.curation import Curation, annotator_rows, load_curation
 from annotator.review.gold import accept_spans
 from annotator.store import Store, open_store
@@ -26,14 +26,14 @@ TEXT = "Mayor Ana Ruiz said the bridge opens in May. Critics disagree with the p
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
-def _span(sub: str, label: str, who: str) -> SpanRecord:
+def _span(sub: str, label: str, who: str, key: str | None = None) -> SpanRecord:
     start = TEXT.index(sub)
-    return SpanRecord(start, start + len(sub), label, who)
+    return SpanRecord(start, start + len(sub), label, who, key=key)
 
 
-def make_review_doc(store: Store, project_id: int) -> int:
+def make_review_doc(store: Store, project_id: int, record: DocRecord | None = None) -> int:
     """One agreed span (Ana Ruiz), then boundaries, label and only-some disagreements."""
-    record = DocRecord(
+    record = record or DocRecord(
         TEXT,
         title="Bridge",
         spans=[
@@ -72,8 +72,8 @@ def reviewing(
 ) -> Reviewing:
     """Factory: the main window in review mode on the review document, as ``who``."""
 
-    def make(who: str = "riley") -> tuple[MainWindow, ReviewView, int]:
-        doc = make_review_doc(store, project.id)
+    def make(who: str = "riley", record: DocRecord | None = None) -> tuple[MainWindow, ReviewView, int]:
+        doc = make_review_doc(store, project.id, record)
         window = open_window(annotator=who)
         window.open_document(doc)
         qtbot.keyClick(window.pane.view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
@@ -289,3 +289,51 @@ def test_a_teammates_change_refreshes_the_review_view(
     # alice and bob now agree on "the plan": one disagreement fewer, one more agreed span.
     assert [u.kind.value for u in view.list.model().units] == ["boundaries differ", "label differs"]
     assert "(2)" in view.header.agreed.text()
+
+
+def test_x_and_the_reject_button_reject_a_relation_and_undo_brings_it_back(
+    reviewing: Reviewing, store: Store, project: Project, qtbot: QtBot
+) -> None:
+    """Both annotators agree on the spans; only alice links the claim to Ana Ruiz."""
+    record = DocRecord(
+        TEXT,
+        spans=[
+            _span("Ana Ruiz", "ACTOR", "alice", "a1"),
+            _span("the bridge opens in May", "CLAIM", "alice", "a2"),
+            _span("Ana Ruiz", "ACTOR", "bob"),
+            _span("the bridge opens in May", "CLAIM", "bob"),
+        ],
+        relations=[RelationRecord("a2", "a1", "claimant", "alice")],
+    )
+    _window, view, doc = reviewing(record=record)
+    assert [u.kind.value for u in view.list.model().units] == ["relation differs"]
+    assert view.current is not None and view.current.links
+    panel = view.unit_panel
+    assert panel.reject.isVisible() and panel.reject.text() == "Reject relation"
+
+    def shown() -> tuple[str, str]:
+        return view.list.model().data(view.list.model().index(0, 0)), view.summary.text()
+
+    def state() -> tuple[str, int]:
+        cur = curation(store, project.id, doc)
+        return cur.unit_state(cur.disagreements()[0]).value, len(cur.relation_rejections)
+
+    assert state() == ("open", 0) and shown() == ("○", "<b>1 disagreement(s)</b> · 1 open")
+    qtbot.keyClick(view.list, "x")
+    assert state() == ("rejected", 1) and shown() == ("✗", "<b>1 disagreement(s)</b> · 0 open")
+    assert "rejected" in panel.title.text()
+    qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert state() == ("open", 0) and shown()[0] == "○"
+    assert curation(store, project.id, doc).review_status == "unreviewed"
+    # The button does the same; F8 still walks onto the resolved relation (the only disagreement).
+    qtbot.mouseClick(panel.reject, Qt.MouseButton.LeftButton)
+    assert state() == ("rejected", 1) and shown()[0] == "✗"
+    qtbot.keyClick(view.list, Qt.Key.Key_F8)
+    assert view.current is not None and view.current.links
+    # Accepting it instead takes the rejection away; undo puts the rejection back.
+    qtbot.keyClick(view.list, Qt.Key.Key_Return)
+    assert state() == ("accepted", 0)
+    qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert state() == ("rejected", 1)
+    qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert state() == ("open", 0) and shown()[0] == "○"

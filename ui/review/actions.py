@@ -1,7 +1,7 @@
 """What the reviewer can do in the review view, each as one undoable command (``ui.review.commands``).
 
-Accept one annotator's version, accept several (ticked), reject, accept all agreed spans, set the
-review status, and edit gold spans (draw, relabel, resize, delete). Only reviewers adjudicate:
+Accept one annotator's version, accept several (ticked), reject (spans or a relation), accept all
+agreed spans, set the review status, and edit gold spans (draw, relabel, resize, delete). Only reviewers adjudicate:
 the view says so and does nothing for others, and the core refuses anyway.
 """
 
@@ -13,7 +13,14 @@ from annotator.ops.annotations import delete_spans, update_span
 from annotator.queries import SpanTuple
 from annotator.review.compare import Unit
 from annotator.review.curation import Curation, State, Version
-from annotator.review.gold import accept_agreed, accept_relations, accept_spans, reject, set_review_status
+from annotator.review.gold import (
+    accept_agreed,
+    accept_relations,
+    accept_spans,
+    reject,
+    reject_relation,
+    set_review_status,
+)
 from annotator.review.state import create_gold_span
 from annotator.store import Tx
 from ui.article.index import END, ID, LABEL, START, VERSION
@@ -172,17 +179,21 @@ class ReviewActions:
         self._do(f"Accept {name}'s version: {self._describe(mine)}", action)
 
     def reject_current(self) -> None:
-        """X: the ticked versions, else the selected span's, else every version of the unit."""
-        unit = self.current
-        if self._context() is None or self.doc is None or self.curation is None:
+        """X: the ticked versions, else the selected span's, else every version of the unit; on a
+        relation disagreement, the relation."""
+        unit, cur = self.current, self.curation
+        if self._context() is None or self.doc is None or cur is None:
             return
-        if unit is None or unit.links:
-            self.message.emit(
-                "Choose a span disagreement first (F8); relations stay out of gold unless accepted"
-            )
+        if unit is None:
+            self.message.emit("Choose a disagreement first (F8)")
             return
-        versions = self._chosen_versions() or self.curation.versions(unit)
         doc = self.doc.id
+        if unit.links:
+            source, target, kind = cur.link_key(unit.links[0])
+            type_id = cur.type_ids[kind]
+            self._do(f"Reject relation {kind}", lambda tx: reject_relation(tx, doc, type_id, source, target))
+            return
+        versions = self._chosen_versions() or cur.versions(unit)
 
         def action(tx: Tx) -> object:
             return [reject(tx, doc, v.label_id, v.start, v.end) for v in versions]

@@ -28,7 +28,11 @@ REVIEW_KEYS: list[tuple[str, str]] = [
         "Review: accept annotator 1–9's version of the current disagreement (replaces other versions in gold)",
     ),
     ("Enter", "Review: accept the ticked versions, or the span selected in an annotator's pane"),
-    ("X", "Review: reject the ticked versions (or the selected span's, or all of the disagreement)"),
+    (
+        "X",
+        "Review: reject the ticked versions (or the selected span's, or all of the disagreement), "
+        "or the current relation",
+    ),
     ("Ctrl+Shift+Return", "Review: accept every span all chosen annotators agree on"),
     (
         "Letter / 1–9 in gold",

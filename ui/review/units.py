@@ -183,8 +183,9 @@ class UnitPanel(QFrame):
         self.ticks = []
         self.unit = unit
         self.versions = curation.versions(unit) if unit is not None and curation is not None else []
-        self.accept.setText("Accept relation" if unit is not None and unit.links else "Accept ticked")
-        self.reject.setVisible(unit is None or not unit.links)
+        relation = unit is not None and bool(unit.links)
+        self.accept.setText("Accept relation" if relation else "Accept ticked")
+        self.reject.setText("Reject relation" if relation else "Reject ticked")
         if unit is None or curation is None:
             self.title.setText("No disagreement selected — F8 walks to the next one")
             return
