@@ -13,6 +13,7 @@ from annotator.ops.importer import import_records
 from annotator.ops.projects import create_project
 from annotator.review.agree import project_agreement
 from annotator.store import open_store
+from benchmarks.bench_core import fresh_database
 from benchmarks.corpus import corpus
 
 
@@ -75,8 +76,8 @@ def postgres_case(docs: int, runs: int, url: str) -> Any:
         ok=lambda ours, floor: floor is not None and ours <= 3 * floor,
         note="floor column: the same on SQLite",
     )
-    with tempfile.TemporaryDirectory() as name:
-        pg, pg_project = _load(url, docs, Path(name))
+    with tempfile.TemporaryDirectory() as name, fresh_database(url) as fresh:
+        pg, pg_project = _load(fresh, docs, Path(name))
         lite, lite_project = _load(f"sqlite:///{Path(name) / 'agree.db'}", docs, Path(name))
         for _ in range(runs):
             case.ours.append(_time(pg, pg_project))
