@@ -9,17 +9,15 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, text
 
 from annotator.model import Annotation, Project
 from annotator.store import SCHEMA_HEAD, Store, open_store
-from tests.conftest import PG_URL
+from tests.conftest import pg_database
 from tests.core.helpers import add_doc, label_id
 
 ROOT = Path(__file__).parents[2]
@@ -107,15 +105,8 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'new.db'}"
         return
     request.getfixturevalue("pg_template")  # skips, or fails under CI, without PostgreSQL
-    assert PG_URL is not None
-    name = f"e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    with pg_database() as url:
+        yield url
 
 
 @pytest.mark.slow
