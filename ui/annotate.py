@@ -90,6 +90,7 @@ class AnnotationController(QObject):
         self.snap = True
         self.relation_source: int | None = None
         view.keys = self
+        self.session.spansChanged.connect(self._spans_changed)
 
     # --- keys and clicks (the view asks) --------------------------------------------------------
 
@@ -311,6 +312,12 @@ class AnnotationController(QObject):
         self.view.viewport().update()
         self.message.emit("Now click the actor to link to (Esc cancels)")
         return True
+
+    def _spans_changed(self, _delta: object) -> None:
+        """A teammate deleted the span being linked: end the gesture and say why."""
+        if self.relation_source is not None and self.relation_source not in self.session.index.spans:
+            self.cancel_relation()
+            self.message.emit("Linking cancelled: the span was deleted meanwhile")
 
     def cancel_relation(self) -> None:
         self.relation_source = None

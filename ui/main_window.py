@@ -43,6 +43,8 @@ from ui.qt import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QMoveEvent,
+    QResizeEvent,
     QSettings,
     Qt,
     QThreadPool,
@@ -105,11 +107,17 @@ class MainWindow(QMainWindow):
         self.actions_by_name = menus.build(self)
         self._build_status_bar()
         self._wire()
-        self._restore_settings(restore)
-        self._progress_timer = QTimer(self)
+        self._progress_timer = QTimer(self)  # before restoring: showing a document starts it
         self._progress_timer.setSingleShot(True)
         self._progress_timer.setInterval(300)
         self._progress_timer.timeout.connect(self._show_progress)
+        self._geometry_timer = QTimer(self)  # geometry is saved as it changes, not only on a clean close
+        self._geometry_timer.setSingleShot(True)
+        self._geometry_timer.setInterval(500)
+        self._geometry_timer.timeout.connect(
+            lambda: self._store_setting("window/geometry", self.saveGeometry())
+        )
+        self._restore_settings(restore)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._poll_store)
@@ -169,6 +177,16 @@ class MainWindow(QMainWindow):
         """Remember a preference, except in a throwaway window (the --screenshot one)."""
         if self.persist:
             QSettings().setValue(key, value)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.isVisible():
+            self._geometry_timer.start()
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        if self.isVisible():
+            self._geometry_timer.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for dialog in self.jobs:  # stop background work before the store closes under it

@@ -3,8 +3,9 @@
 One instance lives as long as the window; the article view, highlighter, span and relation lists
 and the undo commands all read this one structure, so a change is applied once and every view
 updates from the same signals. Changes this session made itself carry it as ``origin`` and are
-skipped when they come back over the store's bus; changes from elsewhere (an import, a label edit)
-reload the document.
+skipped when they come back over the store's bus; changes from elsewhere (a teammate, an import, a
+label edit) are refreshed in place: only the spans and relations that differ are replaced, so the
+reader keeps their scroll position, text selection, selected span, link gesture and find bar.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from annotator.queries import (
     SpanDetail,
     SpanTuple,
     document_view,
+    documents_by_id,
+    names,
     relations_of,
     span_detail,
     span_table,
@@ -28,7 +31,7 @@ from annotator.queries import (
 )
 from annotator.store import Store, Tx
 from annotator.text import OffsetMap
-from ui.article.index import END, ID, START, SpanIndex, display_text
+from ui.article.index import ANNOTATOR, END, ID, START, SpanIndex, display_text
 from ui.project import ProjectContext
 from ui.qt import QObject, QRunnable, QThreadPool, Signal
 
@@ -126,6 +129,7 @@ class DocumentSession(QObject):
     relationsChanged = Signal()
     selectionChanged = Signal(object)  # span id or None
     statusChanged = Signal(str)
+    peopleChanged = Signal()  # annotator names were re-read (someone joined the project)
 
     def __init__(self, project: ProjectContext | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -216,18 +220,66 @@ class DocumentSession(QObject):
         self.relationsChanged.emit()
 
     def reload(self) -> None:
-        """Re-read the current document, keeping the selection when the span still exists."""
-        selected = self.selected
-        self.load(self.doc_id)
-        if selected in self.index.spans:
-            self.select(selected)
+        """Re-read the current document's spans (after the filter or the annotator changed).
+
+        The text never changes, so this is the in-place refresh: the view keeps its place.
+        """
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Bring spans, relations and status up to date with the database, changing only what differs.
+
+        A teammate's label arrives as one inserted row and one re-highlighted paragraph, not as a
+        new document: the scroll position, the text selection, the selected span (unless it was
+        deleted), a pending link and the find bar all stay.
+        """
+        if self.doc is None or self.project is None:
+            return
+        self.ensure_complete()
+        doc_id = self.doc.id
+        with self.project.store.session() as session:
+            rows = documents_by_id(session, [doc_id])
+            spans = span_table(session, doc_id, self._annotator_filter()) if rows else []
+            relations = relations_of(session, doc_id) if rows else []
+        if not rows:  # deleted meanwhile
+            self.load(None)
+            return
+        if any(span[ANNOTATOR] not in self.project.people for span in spans):
+            self.reload_people()
+        current, fresh = self.index.spans, {span[ID]: span for span in spans}
+        removed = [i for i, span in current.items() if fresh.get(i) != span]
+        added = [span for i, span in fresh.items() if current.get(i) != span]
+        if removed or added:
+            self.apply(removed, added)
+        shown = self.index.spans
+        links = {r.id: r for r in relations if r.source_id in shown and r.target_id in shown}
+        old = self.relations.by_id
+        gone = [i for i, rel in old.items() if links.get(i) != rel]
+        new = [rel for i, rel in links.items() if old.get(i) != rel]
+        if gone or new:
+            self.apply_relations(gone, new)
+        self.set_status(rows[0].status)
+
+    def reload_people(self) -> None:
+        """Re-read annotator names, so spans of teammates who joined later are not shown as "?"."""
+        if self.project is None:
+            return
+        with self.project.store.session() as session:
+            _labels, _types, people = names(session, self.project.id)
+        if people != self.project.people:
+            self.project.people = people
+            self.peopleChanged.emit()
 
     def on_store_changed(self, changeset: ChangeSet) -> None:
         """Follow changes made elsewhere; our own are already applied."""
-        if changeset.origin is self or self.doc is None:
+        if changeset.origin is self or self.project is None:
+            return
+        if changeset.touches("annotator"):
+            self.reload_people()
+        if self.doc is None:
             return
         if self.doc.id in changeset.document_ids() or changeset.touches("label"):
-            self.reload()
+            self.refresh()
 
     # --- reading ------------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ class SpanListModel(QAbstractTableModel):
         session.spanInserted.connect(lambda _row: self.endInsertRows())
         session.spanUpdated.connect(self._updated)
         session.relationsChanged.connect(self._links_changed)
+        session.peopleChanged.connect(self._people_changed)
 
     def _updated(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -53,6 +54,11 @@ class SpanListModel(QAbstractTableModel):
     def _links_changed(self) -> None:
         if self.rowCount():
             self.dataChanged.emit(self.index(0, 2), self.index(self.rowCount() - 1, 2))
+
+    def _people_changed(self) -> None:
+        if self.rowCount():
+            last = self.rowCount() - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(last, len(COLUMNS) - 1))
 
     def span_at(self, row: int) -> SpanTuple | None:
         order = self.session.index.order
