@@ -221,6 +221,7 @@ def _parser() -> argparse.ArgumentParser:
     from annotator.cli_export import add_export_arguments
     from annotator.cli_labels import add_label_commands
     from annotator.cli_review import add_review_commands
+    from annotator.cli_settings import add_settings_commands
 
     parser = argparse.ArgumentParser(
         prog="annotator", description="Tag claims, quotes and actors in news articles."
@@ -276,6 +277,7 @@ def _parser() -> argparse.ArgumentParser:
     add_label_commands(command)
     add_db_commands(command)
     add_review_commands(command)
+    add_settings_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

@@ -22,6 +22,7 @@ from annotator.model import (
     Document,
     Label,
     Project,
+    ProjectSetting,
     Rejection,
     Relation,
     RelationRejection,
@@ -50,6 +51,7 @@ PLAN: list[tuple[type[Base], dict[str, str]]] = [
     (Label, {"project_id": "project"}),
     (RelationType, {"project_id": "project", "from_label_id": "label", "to_label_id": "label"}),
     (Annotator, {"project_id": "project"}),
+    (ProjectSetting, {"project_id": "project"}),
     (Document, {"project_id": "project"}),
     (
         Annotation,

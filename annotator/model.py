@@ -259,3 +259,20 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     # Which open database connection (one per running app) wrote it: others refresh from it.
     client: Mapped[str | None] = mapped_column(String(36))
+
+
+class ProjectSetting(Base):
+    """One project-wide preference, shared by the whole team (see ``annotator.settings_project``).
+
+    A key/value table rather than columns, so a new setting needs no migration: the known keys,
+    their types and defaults are declared in code, and a key missing here has its default.
+    """
+
+    __tablename__ = "project_setting"
+    __table_args__ = (UniqueConstraint("project_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

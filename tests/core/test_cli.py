@@ -25,6 +25,7 @@ COMMANDS = [
     "demo",
     "status",
     "backup",
+    "settings",
 ]
 
 

@@ -60,6 +60,13 @@ def test_old_database_upgrades_without_loss(fixture: Path, tmp_path: Path) -> No
         assert [u["name"] for u in schema.get_unique_constraints("relation_rejection")] == [
             "uq_relation_rejection_relation"
         ]
+        assert {c["name"] for c in schema.get_columns("project_setting")} == {  # 0007
+            "id",
+            "project_id",
+            "key",
+            "value",
+            "updated_at",
+        }
     store.close()
     assert _rows(copy) == before
     for span in before["annotation"]:

@@ -1,0 +1,152 @@
+"""Project settings: preferences the whole team shares, stored in the project's database.
+
+A team must label the same way, so choices such as "do quotes include their quotation marks" are
+the project's, not each user's. Every setting is declared here once (key, type, default, allowed
+values, help); the CLI (``annotator settings``), the app's settings dialog and the code that
+applies them all read this list. The table is key/value (JSON), so adding a setting needs no
+migration, and a key that is not stored has its default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, cast
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from annotator.errors import ValidationError
+from annotator.model import ProjectSetting, utcnow
+from annotator.snapping import QuoteMarks
+from annotator.store import Tx
+
+CrossParagraph = Literal["ask", "allow", "refuse"]
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """One known setting: a choice among ``choices``, or (``choices`` empty) a list of names."""
+
+    key: str
+    default: str | tuple[str, ...]
+    help: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def is_list(self) -> bool:
+        return not self.choices
+
+    def parse(self, text: str) -> str | tuple[str, ...]:
+        """The value a user typed (CLI, dialog); ValidationError naming the key and what it takes."""
+        text = text.strip()
+        if self.is_list:
+            names = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+            if not names:
+                raise ValidationError(f"setting {self.key} needs one or more comma-separated names")
+            return names
+        if text not in self.choices:
+            raise ValidationError(f"setting {self.key} takes {' or '.join(self.choices)}, not {text!r}")
+        return text
+
+    def check(self, value: object) -> str | tuple[str, ...]:
+        """A stored (JSON) value as this setting's type; the default when it is not one."""
+        if self.is_list:
+            if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+                return tuple(value)
+            return self.default
+        return value if isinstance(value, str) and value in self.choices else self.default
+
+    def show(self, value: str | tuple[str, ...]) -> str:
+        return ",".join(value) if isinstance(value, tuple) else value
+
+
+KNOWN: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec(
+            "quote-marks",
+            "include",
+            'whether quote spans include their quotation marks (“…”, «…», "…"); snapping applies it',
+            ("include", "exclude"),
+        ),
+        SettingSpec("quote-labels", ("QUOTE",), "the labels whose spans are quotations (comma-separated)"),
+        SettingSpec(
+            "cross-paragraph",
+            "ask",
+            "what labelling a selection that runs across paragraphs does: ask first, allow or refuse",
+            ("ask", "allow", "refuse"),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSettings:
+    """All settings of a project, typed: what the code that applies them reads."""
+
+    quote_marks: QuoteMarks = "include"
+    quote_labels: tuple[str, ...] = ("QUOTE",)
+    cross_paragraph: CrossParagraph = "ask"
+
+    def is_quote_label(self, name: str) -> bool:
+        return name.casefold() in {n.casefold() for n in self.quote_labels}
+
+
+def spec(key: str) -> SettingSpec:
+    found = KNOWN.get(key)
+    if found is None:
+        raise ValidationError(f"no setting {key!r} (settings: {', '.join(KNOWN)})")
+    return found
+
+
+def _stored(session: Session, project_id: int) -> dict[str, Any]:
+    rows = session.execute(
+        select(ProjectSetting.key, ProjectSetting.value).where(ProjectSetting.project_id == project_id)
+    )
+    return {key: value for key, value in rows}
+
+
+def all_settings(session: Session, project_id: int) -> dict[str, str | tuple[str, ...]]:
+    """Every known setting's value (stored or default), in declaration order."""
+    stored = _stored(session, project_id)
+    return {key: s.check(stored[key]) if key in stored else s.default for key, s in KNOWN.items()}
+
+
+def get_setting(session: Session, project_id: int, key: str) -> str | tuple[str, ...]:
+    return all_settings(session, project_id)[spec(key).key]
+
+
+def load_settings(session: Session, project_id: int) -> ProjectSettings:
+    values = all_settings(session, project_id)
+    return ProjectSettings(
+        quote_marks=cast(QuoteMarks, values["quote-marks"]),
+        quote_labels=cast(tuple[str, ...], values["quote-labels"]),
+        cross_paragraph=cast(CrossParagraph, values["cross-paragraph"]),
+    )
+
+
+def set_setting(tx: Tx, project_id: int, key: str, value: str | tuple[str, ...] | list[str]) -> bool:
+    """Store a setting (validated; text is parsed as a user typed it). False when nothing changed.
+
+    Audited as an update of the project, so other apps see it on their next refresh.
+    """
+    s = spec(key)
+    new = s.parse(value) if isinstance(value, str) else s.check(list(value))
+    if not isinstance(value, str) and new != tuple(value):
+        raise ValidationError(f"setting {key} does not take {list(value)!r}")
+    row = tx.session.scalar(
+        select(ProjectSetting).where(ProjectSetting.project_id == project_id, ProjectSetting.key == key)
+    )
+    before = s.check(row.value) if row is not None else s.default
+    if row is not None and before == new:
+        return False
+    stored = list(new) if isinstance(new, tuple) else new
+    if row is None:
+        tx.session.add(ProjectSetting(project_id=project_id, key=key, value=stored, updated_at=utcnow()))
+    else:
+        row.value = stored
+        row.updated_at = utcnow()
+    tx.session.flush()
+    detail = {"setting": key, "before": s.show(before), "after": s.show(new)}
+    tx.record("project", "updated", (project_id,), detail=detail)
+    return True
