@@ -13,11 +13,12 @@ from collections.abc import Callable
 from annotator.errors import AnnotatorError
 from annotator.model import DocStatus
 from annotator.ops.documents import set_status
-from annotator.text import snap_to_words, tokenize
+from annotator.snapping import QuoteMarks, snap_span
+from annotator.text import tokenize
 from ui.article.index import END, ID, LABEL, START
 from ui.article.view import ArticleView
 from ui.commands import CreateRelation, CreateSpans, DeleteSpans, EditContext, UpdateSpan, execute
-from ui.qt import QInputDialog, QKeyEvent, QObject, Qt, QUndoStack, Signal
+from ui.qt import QInputDialog, QKeyEvent, QMessageBox, QObject, Qt, QUndoStack, Signal
 
 WINDOW = 300  # characters looked at around a span edge when stepping by words
 
@@ -198,9 +199,13 @@ class AnnotationController(QObject):
                     ),
                 )
             return
-        start, end = snap_to_words(self.session.text, *selection) if self.snap else selection
+        start, end = snap_span(
+            self.session.text, *selection, words=self.snap, quote=self._quote_rule(label_id)
+        )
         if start >= end:
             self.message.emit("Nothing to label there: the selection holds only spaces or punctuation")
+            return
+        if not self._across_paragraphs_ok(start, end, label_id):
             return
         existing = self._existing(start, end, label_id)
         if existing is not None:
@@ -220,9 +225,10 @@ class AnnotationController(QObject):
         if ctx is None:
             return 0
         wanted: list[tuple[int, int]] = []
+        quote = self._quote_rule(label_id)
         for start, end in ranges:
             if self.snap:
-                start, end = snap_to_words(self.session.text, start, end)
+                start, end = snap_span(self.session.text, start, end, quote=quote)
             if start < end and (start, end) not in wanted and self._existing(start, end, label_id) is None:
                 wanted.append((start, end))
         if not wanted:
@@ -373,6 +379,41 @@ class AnnotationController(QObject):
             return
         self.session.set_status(status.value)
         self.message.emit(f"Marked {status.value}")
+
+    # --- project rules ------------------------------------------------------------------------
+
+    def _quote_rule(self, label_id: int) -> QuoteMarks | None:
+        """The project's quotation-mark rule when ``label_id`` labels quotes and snapping is on."""
+        settings = self.session.settings
+        label = self.session.project.label(label_id) if self.session.project else None
+        if not self.snap or label is None or not settings.is_quote_label(label.name):
+            return None
+        return settings.quote_marks
+
+    def _across_paragraphs_ok(self, start: int, end: int, label_id: int) -> bool:
+        """A span over several paragraphs is usually a slip of the mouse: the project's rule says
+        whether to ask first, allow it or refuse it."""
+        paragraphs = sum(1 for part in self.session.text[start:end].splitlines() if part.strip())
+        rule = self.session.settings.cross_paragraph
+        if paragraphs < 2 or rule == "allow":
+            return True
+        if rule == "refuse":
+            self.message.emit(
+                f"The selection runs across {paragraphs} paragraphs; this project labels within one "
+                "paragraph (File ▸ Project settings…)"
+            )
+            return False
+        Button = QMessageBox.StandardButton
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Label across paragraphs?",
+            f"The selection runs across {paragraphs} paragraphs. Label it as one "
+            f"{self._label_name(label_id)} span?",
+            Button.Yes | Button.No,
+            self.view,
+        )
+        box.setDefaultButton(Button.No)
+        return box.exec() == Button.Yes
 
     # --- helpers ------------------------------------------------------------------------------
 

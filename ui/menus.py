@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ui.qt import QAction, QKeySequence, QMenu, Qt
+from ui.settings_dialog import edit_project_settings
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -56,6 +57,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     acts["merge"] = _action(file, "&Merge teammate's work…", window.review.merge)
     file.addSeparator()
     _action(file, "Annotator &name…", window.change_annotator)
+    acts["project_settings"] = _action(
+        file, "Project &settings…", lambda: edit_project_settings(window, window.project, window.report)
+    )
     file.addSeparator()
     _action(file, "&Quit", window.close, QKeySequence.StandardKey.Quit)
 

@@ -29,6 +29,7 @@ from annotator.queries import (
     span_table,
     span_tuples,
 )
+from annotator.settings_project import ProjectSettings, load_settings
 from annotator.store import Store, Tx
 from annotator.text import OffsetMap
 from ui.article.index import ANNOTATOR, END, ID, START, SpanIndex, display_text
@@ -146,6 +147,7 @@ class DocumentSession(QObject):
         self._generation = 0  # tells a background read for an older document from the current one
         self._sink = _Sink(self)
         self._sink.arrived.connect(self._on_fetched)
+        self._settings: tuple[ProjectContext, ProjectSettings] | None = None
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -270,8 +272,20 @@ class DocumentSession(QObject):
             self.project.people = people
             self.peopleChanged.emit()
 
+    @property
+    def settings(self) -> ProjectSettings:
+        """The project's shared settings (how quotes are bounded, ...), read once per change."""
+        if self.project is None:
+            return ProjectSettings()
+        if self._settings is None or self._settings[0] is not self.project:
+            with self.project.store.session() as session:
+                self._settings = (self.project, load_settings(session, self.project.id))
+        return self._settings[1]
+
     def on_store_changed(self, changeset: ChangeSet) -> None:
         """Follow changes made elsewhere; our own are already applied."""
+        if changeset.touches("project"):
+            self._settings = None
         if changeset.origin is self or self.project is None:
             return
         if changeset.touches("annotator"):

@@ -300,7 +300,7 @@ def test_reopening_the_project_shows_the_same_spans(qtbot: QtBot, open_window: O
     assert again.session.index.order == before
     assert again.spans.model().rowCount() == 3
     shown = [again.spans.model().data(again.spans.model().index(row, 1)) for row in range(3)]
-    assert shown == ["the minister", "we will act", "Mayor Ruiz"]
+    assert shown == ["the minister", "\u201cwe will act\u201d", "Mayor Ruiz"]
 
 
 def test_undo_in_another_document_brings_that_document_back(
