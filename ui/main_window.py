@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
         self.documents.model.set_project(project)
         if project is None:
             return
+        project.store.poll()  # others' changes from now on reach the window, even before the first tick
         self.signals = StoreSignals(project.store, self)
         self.signals.changed.connect(self.session.on_store_changed)
         self.signals.changed.connect(self.documents.model.on_store_changed)

@@ -133,6 +133,14 @@ def test_deleting_the_span_being_linked_ends_the_gesture(
     assert window.pane.controller.relation_source is None and view.pending_source is None
 
 
+def test_a_change_made_while_the_window_opens_still_arrives(
+    qtbot: QtBot, open_window: Open, project: Project, teammate: Store
+) -> None:
+    window, _view, doc = _everyone(open_window, PARAGRAPH)
+    theirs = _write_as(teammate, project, "bob", doc, 0, len("Councillor"), "ACTOR")  # before any tick
+    _arrives(qtbot, window, theirs)
+
+
 def test_teammates_who_join_later_are_named_not_question_marks(
     qtbot: QtBot, open_window: Open, project: Project, teammate: Store
 ) -> None:
