@@ -106,3 +106,22 @@ def test_an_export_over_a_file_keeps_its_mode_and_owner(tmp_path: Path) -> None:
     assert stat.S_IMODE((folder / "dev.jsonl").stat().st_mode) == 0o600
     assert stat.S_IMODE((folder / "train.jsonl").stat().st_mode) == 0o666 & ~_umask()
     assert (folder / MANIFEST).is_file()
+
+
+def test_parts_of_earlier_versions_go_once_nobody_has_written_them_for_an_hour(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    corpus_project(db)
+    out = tmp_path / "out"
+    out.mkdir()
+    old_file, old_folder = out / ".corpus.jsonl.k3x_9q2a.part", out / ".brat.0123456789ab.part"
+    fresh = out / ".corpus.jsonl.zz9_8yy7.part"
+    old_file.write_text("half")
+    (old_folder / "doc1.txt").parent.mkdir()
+    (old_folder / "doc1.txt").write_text("half")
+    fresh.write_text("maybe an older version exporting right now")
+    hours_ago = os.stat(fresh).st_mtime - 2 * 3600
+    for path in (old_file, old_folder):
+        os.utime(path, (hours_ago, hours_ago))
+    assert main(["--db", db, "export", "-o", str(out / "corpus.jsonl")]) == 0
+    assert main(["--db", db, "export", "--format", "brat", "-o", str(out / "brat")]) == 0
+    assert _parts(out) == [fresh.name]
