@@ -19,7 +19,11 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
         "classification), doccano, doccano-relations, prodigy, brat, labelstudio, w3c, whosaid (CSV)",
     )
     p.add_argument(
-        "-o", "--output", required=True, help="output file, or folder with --split (written atomically)"
+        "-o",
+        "--output",
+        required=True,
+        help="output file, or folder with --split, brat or --docs-per-file (new, empty, or one an "
+        "earlier export wrote: its files are replaced, other files kept); written atomically",
     )
     p.add_argument(
         "--layer",

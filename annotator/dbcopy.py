@@ -1,7 +1,8 @@
 """Copy whole projects between databases (SQLite ↔ PostgreSQL) without losing anything.
 
 Rows get new ids in the destination (it may hold other projects); every reference, timestamp,
-version and audit entry is carried over and re-pointed. One transaction: all or nothing.
+version and audit entry is carried over and re-pointed (also the entries about rows deleted
+before the copy, see ``_copy_audit``). One transaction: all or nothing.
 """
 
 from __future__ import annotations
@@ -38,10 +39,19 @@ Progress = Callable[[int], None]
 class CopyReport:
     projects: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    # Audit entries about rows deleted before the copy that name no document of any project
+    # (a deleted label, say): left out when only some projects are copied.
+    unattributed: int = 0
 
     def summary(self) -> str:
         counts = ", ".join(f"{n} {table}" for table, n in self.rows.items())
-        return f"copied {', '.join(self.projects)}: {counts}"
+        text = f"copied {', '.join(self.projects)}: {counts}"
+        if self.unattributed:
+            text += (
+                f"\nleft out {self.unattributed} audit entries about rows deleted earlier that name no "
+                "project (copy every project, without --name, to keep them)"
+            )
+        return text
 
 
 # Table, in an order where every referenced table comes first, and its references → referenced
@@ -154,29 +164,64 @@ def copy_projects(
                 report.rows[table.name] = report.rows.get(table.name, 0) + len(chunk)
                 if progress:
                     progress(len(chunk))
-        report.rows["audit"] = _copy_audit(source, tx.session, ids)
+        everything = set(ids["project"]) == set(source.scalars(select(Project.id)))
+        report.rows["audit"], report.unattributed = _copy_audit(source, tx.session, ids, everything)
     return report
 
 
-def _copy_audit(source: Session, target: Session, ids: dict[str, dict[int, int]]) -> int:
-    """Audit entries about the copied rows, re-pointed at their new ids."""
+def _existing(source: Session, entity: str, wanted: set[int]) -> set[int]:
+    """Which of these ids still name a row of ``entity`` in the source."""
+    table = Base.metadata.tables.get(entity)
+    if table is None or not wanted:
+        return set()
+    return set(source.scalars(select(table.c.id).where(table.c.id.in_(sorted(wanted)))))
+
+
+def _copy_audit(
+    source: Session, target: Session, ids: dict[str, dict[int, int]], everything: bool
+) -> tuple[int, int]:
+    """Audit entries about the copied projects, re-pointed at their new ids; returns how many were
+    copied, and how many could not be tied to any project (copying some projects only).
+
+    Entries about rows deleted since (a span, a relation, a label) are history too and are copied:
+    their ``entity_id`` becomes NULL, since that id may name another row in the destination, and
+    the source's id goes into ``detail["former_id"]`` (documents gone likewise into
+    ``former_documents``), so the entries about one deleted row still go together. When some
+    projects only are copied, such an entry belongs to them if the documents it lists do.
+    """
     audit: Table = AuditEntry.__table__  # type: ignore[assignment]
     documents = ids.get("document", {})
-    copied = 0
+    copied = unknown = 0
     for chunk in _rows(source, audit, audit.c.id > 0):
+        gone: set[tuple[str, int]] = set()
+        if not everything:  # rows not copied: another project's, or deleted (then whose is unknown)
+            asked: dict[str, set[int]] = {}
+            for row in chunk:
+                entity_id = row["entity_id"]
+                if entity_id is not None and entity_id not in ids.get(row["entity"], {}):
+                    asked.setdefault(row["entity"], set()).add(entity_id)
+            for entity, wanted in asked.items():
+                gone.update((entity, i) for i in wanted - _existing(source, entity, wanted))
         keep = []
         for row in chunk:
             row.pop("id")
             mapping = ids.get(row["entity"], {})
-            if row["entity_id"] is not None:
-                if row["entity_id"] not in mapping:
-                    continue
-                row["entity_id"] = mapping[row["entity_id"]]
-            elif not any(d in documents for d in row["documents"] or []):
+            entity_id, listed = row["entity_id"], row["documents"] or []
+            ours = entity_id in mapping or any(d in documents for d in listed)
+            if not everything and not ours:
+                unknown += (row["entity"], entity_id) in gone
                 continue
-            row["documents"] = [documents[d] for d in row["documents"] or [] if d in documents]
+            detail = dict(row["detail"] or {})
+            if entity_id is not None:
+                row["entity_id"] = mapping.get(entity_id)
+                if row["entity_id"] is None:
+                    detail["former_id"] = entity_id
+            if any(d not in documents for d in listed):
+                detail["former_documents"] = [d for d in listed if d not in documents]
+            row["detail"] = detail or None
+            row["documents"] = [documents[d] for d in listed if d in documents]
             keep.append(row)
         if keep:
             target.execute(insert(audit), keep)
             copied += len(keep)
-    return copied
+    return copied, unknown

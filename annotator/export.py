@@ -6,23 +6,23 @@ on any project size. A split export makes one pass over the project per split (e
 split is a hash of its text, see ``annotator.dataset.split``), writing ``OUT/train.EXT``,
 ``OUT/dev.EXT`` and ``OUT/test.EXT``. Every export that writes a folder (a split, brat, spaCy
 parts) writes into a hidden folder beside ``OUT`` and moves the files into it only when all of
-them are complete (``atomic.atomic_folder``); one that writes a file writes it atomically.
+them are complete, replacing exactly the files of an earlier export there and no other file
+(``annotator.export_folder``); one that writes a file writes it atomically.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotator.atomic import atomic_folder
 from annotator.bulk import gc_paused
 from annotator.dataset import LabelMap, Layer, Split, select_layer, split_sentences
 from annotator.errors import AnnotatorError, NotFoundError, ValidationError
+from annotator.export_folder import FolderResult, export_folder
 from annotator.formats import iob, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
@@ -98,6 +98,7 @@ class DatasetReport(ExportReport):
 
     parts: dict[str, ExportReport] = field(default_factory=dict)
     sentences: bool = False
+    folder: FolderResult | None = None  # a folder export: what replacing an earlier one did
 
     def add(self, name: str, part: ExportReport) -> None:
         self.parts[name] = part
@@ -115,6 +116,10 @@ class DatasetReport(ExportReport):
             text += f"\n  {name}: {part.documents} example(s), {part.spans} span(s) in {part.path}"
             if not part.documents:
                 text += " (empty: too few documents for these ratios, or try another --seed)"
+        if self.folder is not None and self.folder.replaced_export:
+            text += f"\nreplaced the earlier export in {self.path}"
+            if self.folder.removed:
+                text += f" (removed {self.folder.removed} of its files that this export did not write)"
         return text
 
 
@@ -253,15 +258,6 @@ def writes_folder(fmt: str, *, split: bool = False, docs_per_file: int | None = 
     return split or peers.writes_folder(fmt) or (fmt == "spacy" and bool(docs_per_file))
 
 
-@contextmanager
-def _folder(out: Path) -> Iterator[Path]:
-    try:
-        with atomic_folder(out) as stage:
-            yield stage
-    except FileExistsError as exc:
-        raise AnnotatorError(f"{exc} (train, dev, test or parts)") from None
-
-
 def _export(
     session: Session,
     project_id: int,
@@ -280,10 +276,12 @@ def _export(
         if not writes_folder(fmt, docs_per_file=options.docs_per_file):
             writer(records(session, project_id, options, progress, report=report), out, report)
             return report
-        with _folder(out) as stage:
+        report.folder = FolderResult()
+        with export_folder(out, report.folder) as stage:
             writer(records(session, project_id, options, progress, report=report), stage, report)
         return report
-    with _folder(out) as stage:
+    report.folder = FolderResult()
+    with export_folder(out, report.folder) as stage:
         writer = _writer(fmt, options, the_plan, stage / "labels.json")
         for name in the_plan.split.names:
             file_name = name + EXTENSIONS.get(fmt, "")

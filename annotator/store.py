@@ -222,19 +222,34 @@ class Store:
         return changeset
 
     def backup(self, dest: Path) -> Path:
-        """Copy a SQLite database with the online backup API (safe while others write)."""
+        """Copy a SQLite database with the online backup API (safe while others write).
+
+        The copy is written beside ``dest`` and renamed to it when complete: a full disk or a
+        kill never leaves a truncated file under its name (a killed one is removed next time).
+        """
+        from annotator.atomic import part_path, remove_stale_parts
+
         if not self.is_sqlite:
             raise AnnotatorError("backup copies SQLite databases; use pg_dump for PostgreSQL")
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(dest)
+        part = part_path(dest)
         raw = self.engine.raw_connection()
         try:
-            target = sqlite3.connect(dest)
-            with target:
+            target = sqlite3.connect(part)
+            try:
                 raw.driver_connection.backup(target)  # type: ignore[union-attr]
-            target.close()
+            finally:
+                target.close()
+            os.replace(part, dest)
+        except (sqlite3.Error, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise AnnotatorError(f"could not write the backup {dest}: {reason}") from None
         finally:
             raw.close()
+            for leftover in (part, part.with_name(part.name + "-journal")):
+                leftover.unlink(missing_ok=True)
         return dest
 
     def close(self) -> None:
@@ -299,19 +314,68 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
         event.listen(engine, "begin", _sqlite_begin)
     store = Store(engine)
     if migrate:
-        revision = _current_revision(engine)
-        if revision != SCHEMA_HEAD:
-            if revision is None and _has_tables(engine):
-                raise AnnotatorError(f"{store.url}: has tables but is not an annotator database")
-            if revision is not None and revision > SCHEMA_HEAD:  # revisions are zero-padded numbers
-                raise AnnotatorError(
-                    f"{store.url}: written by a newer version of annotator (schema {revision}, this version "
-                    f"knows up to {SCHEMA_HEAD}); update annotator to open it"
-                )
-            if revision is not None and store.is_sqlite and parsed.database not in (None, "", ":memory:"):
-                store.backup(Path(f"{parsed.database}.before-{SCHEMA_HEAD}.bak"))
-            upgrade(engine)
+        try:
+            _migrate(store, parsed.database if store.is_sqlite else None)
+        except BaseException:
+            store.close()  # nothing of the database stays open (or, on SQLite, locked)
+            raise
     return store
+
+
+def _known(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
+    try:
+        return ScriptDirectory(str(Path(__file__).parent / "migrations")).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def _migrate(store: Store, sqlite_file: str | None) -> None:
+    """Bring the schema to head; a SQLite file is copied aside first. What cannot be upgraded is a
+    clear error that changed nothing: a newer or unknown schema, a backup that cannot be written
+    (a full disk), a migration that fails (its transaction is rolled back)."""
+    revision = _current_revision(store.engine)
+    if revision == SCHEMA_HEAD:
+        return
+    if revision is None and _has_tables(store.engine):
+        raise AnnotatorError(f"{store.url}: has tables but is not an annotator database")
+    if revision is not None and not _known(revision):
+        if revision > SCHEMA_HEAD:  # revisions are zero-padded numbers
+            raise AnnotatorError(
+                f"{store.url}: written by a newer version of annotator (schema {revision}, this version "
+                f"knows up to {SCHEMA_HEAD}); update annotator to open it"
+            )
+        raise AnnotatorError(
+            f"{store.url}: its schema {revision!r} is not one this version of annotator knows (it knows "
+            f"0001 to {SCHEMA_HEAD}); it was not changed. Open it with the annotator that wrote it, or "
+            "restore a backup"
+        )
+    backup = None
+    if revision is not None and sqlite_file not in (None, "", ":memory:"):
+        backup = Path(f"{sqlite_file}.before-{SCHEMA_HEAD}.bak")
+        try:
+            store.backup(backup)
+        except AnnotatorError as exc:
+            raise AnnotatorError(
+                f"{store.url}: could not back up the database before upgrading its schema to "
+                f"{SCHEMA_HEAD}, so nothing was changed ({exc}); free some space and open it again"
+            ) from None
+    try:
+        upgrade(store.engine)
+    except Exception as exc:
+        from alembic.util.exc import CommandError
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(exc, SQLAlchemyError | sqlite3.Error | CommandError | OSError):
+            raise
+        reason = exc.orig if isinstance(exc, SQLAlchemyError) and hasattr(exc, "orig") else exc
+        kept = f"; a copy made before is {backup}" if backup else ""
+        raise AnnotatorError(
+            f"{store.url}: upgrading the schema from {revision or 'nothing'} to {SCHEMA_HEAD} failed, "
+            f"and was rolled back ({reason}){kept}"
+        ) from None
 
 
 def _check_sqlite_file(path: Path) -> None:

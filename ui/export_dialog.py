@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import Any
 
 from annotator.export import DatasetReport
+from annotator.export_folder import refusal
 from ui.export_form import ExportForm
 from ui.export_formats import BY_KEY, check, check_with_project, for_people
 from ui.export_report import ReportDialog, export_work, status_line
@@ -80,6 +81,10 @@ class ExportDialog(QDialog):
         checked = check(choices, self.form.label_names)
         if checked.options is None or checked.out is None:
             self._show(checked.errors)
+            return
+        taken = refusal(checked.out) if self.form.folder_output() else None
+        if taken:  # a folder of other files: the export would not replace only its own
+            self._show({"output": taken})
             return
         problem = check_with_project(self.project, checked.options)
         self._show({"general": problem} if problem else {})

@@ -233,6 +233,10 @@ class ExportForm(QWidget):
 
     # --- reacting ----------------------------------------------------------------------------
 
+    def folder_output(self) -> bool:
+        """Whether the chosen export writes a folder (new, empty, or an earlier export's)."""
+        return self._folder()
+
     def _folder(self) -> bool:
         parts = (
             1 if "docs_per_file" in BY_KEY[self.fmt].options and self.docs_per_file.text().strip() else None

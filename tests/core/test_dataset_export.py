@@ -12,6 +12,7 @@ import annotator.export as export_module
 from annotator.cli import main
 from annotator.errors import NotFoundError, ValidationError
 from annotator.export import NOT_ADJUDICATED, ExportOptions, export, records
+from annotator.export_folder import MANIFEST
 from annotator.formats import iob, native, spacy_docbin
 from annotator.formats.base import ExportReport
 from annotator.model import Annotation, Annotator, Document, Project, ReviewStatus
@@ -83,7 +84,7 @@ def test_split_export_writes_disjoint_parts_atomically(store: Store, corpus: Pro
     with store.session() as s:
         report = export(s, corpus.id, "jsonl", out, options=options)
         export(s, corpus.id, "jsonl", tmp_path / "again", options=options)
-    assert sorted(p.name for p in out.iterdir()) == ["dev.jsonl", "test.jsonl", "train.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "dev.jsonl", "test.jsonl", "train.jsonl"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging left
     ids = {name: {r.text for r in native.read(out / f"{name}.jsonl")} for name in ("train", "dev", "test")}
     assert all(ids[name] for name in ids)
@@ -108,7 +109,12 @@ def test_hf_split_has_one_label_file_in_project_order(store: Store, corpus: Proj
     options = ExportOptions(split=(0.5, 0.5, 0.0), sentences=True, labels=["QUOTE", "ACTOR"])
     with store.session() as s:
         report = export(s, corpus.id, "hf-jsonl", tmp_path / "hf", options=options)
-    assert sorted(p.name for p in (tmp_path / "hf").iterdir()) == ["dev.jsonl", "labels.json", "train.jsonl"]
+    assert sorted(p.name for p in (tmp_path / "hf").iterdir()) == [
+        MANIFEST,
+        "dev.jsonl",
+        "labels.json",
+        "train.jsonl",
+    ]
     labels = json.loads((tmp_path / "hf" / "labels.json").read_text())
     assert labels["label_names"] == ["O", "B-QUOTE", "I-QUOTE", "B-ACTOR", "I-ACTOR"]
     assert report.left_out == {
@@ -173,8 +179,10 @@ def test_an_interrupted_folder_export_leaves_the_old_folder_as_it_was(
     options: ExportOptions,
 ) -> None:
     out = tmp_path / "exports" / "out"
-    out.mkdir(parents=True)
+    with store.session() as s:  # an earlier export, and a file of the user's beside it
+        export(s, corpus.id, fmt, out, options=options)
     (out / "keep.txt").write_text("old")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     real = export_module.to_record
     calls = []
 
@@ -188,12 +196,12 @@ def test_an_interrupted_folder_export_leaves_the_old_folder_as_it_was(
     with store.session() as s, pytest.raises(OSError, match="disk full"):
         export(s, corpus.id, fmt, out, options=options)
     assert [p.name for p in out.parent.iterdir()] == ["out"]  # no staging folder left
-    assert [p.name for p in out.iterdir()] == ["keep.txt"]  # nothing written half-way
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing written half-way
     monkeypatch.setattr(export_module, "to_record", real)
     with store.session() as s:
         report = export(s, corpus.id, fmt, out, options=options)
-    assert report.documents == len(CORPUS) and (out / "keep.txt").exists()
-    assert len(list(out.iterdir())) > 1
+    assert report.documents == len(CORPUS) and (out / "keep.txt").read_text() == "old"
+    assert len(list(out.iterdir())) > 2
     with store.session() as s:  # into a new folder: moved in whole, with an ordinary folder's mode
         export(s, corpus.id, fmt, tmp_path / "exports" / "new", options=options)
     (tmp_path / "plain").mkdir()

@@ -8,7 +8,7 @@ from typing import Any, cast
 from unittest.mock import ANY
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from annotator.cli import main
 from annotator.dbcopy import copy_projects
@@ -16,6 +16,7 @@ from annotator.errors import AnnotatorError
 from annotator.model import (
     Annotation,
     Annotator,
+    AuditEntry,
     Document,
     Label,
     Rejection,
@@ -203,3 +204,82 @@ def test_db_copy_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "copied Legacy" in capsys.readouterr().out
     assert main(["db", "copy", f"sqlite:///{legacy}", target, "--name", "Nope"]) == 1
     assert "no project named 'Nope'" in capsys.readouterr().err
+
+
+def _history_with_deletions(store: Store) -> None:
+    """Spans, a relation and a label created and deleted again: 15 audit rows, 6 about rows gone."""
+    from annotator.ops.annotations import create_span, delete_spans
+    from annotator.ops.labels import add_label, remove_label
+    from annotator.ops.relations import create_relation, delete_relation
+
+    with store.transaction() as tx:
+        project = create_project(tx, "Audited")
+        alice = ensure_annotator(tx, project.id, "alice").id
+        doc = import_records(tx, project.id, [DocRecord(TEXT)]).document_ids[0]
+    with store.session() as s:
+        labels = {lab.name: lab.id for lab in s.scalars(select(Label).where(Label.project_id == project.id))}
+        speaker = s.scalars(select(RelationType.id).where(RelationType.project_id == project.id)).first()
+    assert speaker is not None
+    with store.transaction() as tx:
+        actor = create_span(tx, doc, 6, 14, labels["ACTOR"], alice)
+        quote = create_span(tx, doc, 21, 46, labels["QUOTE"], alice)
+        link = create_relation(tx, quote.id, actor.id, speaker, alice)
+    with store.transaction() as tx:
+        delete_relation(tx, link.id)
+    with store.transaction() as tx:
+        delete_spans(tx, [actor.id])
+    with store.transaction() as tx:
+        extra = add_label(tx, project.id, "PLACE")
+    with store.transaction() as tx:
+        remove_label(tx, tx.session.get_one(Label, extra.id))
+
+
+def _audit(store: Store) -> list[tuple[str, str, str, bool]]:
+    with store.session() as s:
+        return sorted(
+            (e.actor, e.entity, e.action, e.entity_id is None) for e in s.scalars(select(AuditEntry))
+        )
+
+
+def test_copy_keeps_every_audit_entry_also_about_deleted_rows(tmp_path: Path, backend_url: str) -> None:
+    src = open_store(f"sqlite:///{tmp_path / 'src.db'}")
+    _history_with_deletions(src)
+    with src.session() as s:
+        total = s.scalar(select(func.count()).select_from(AuditEntry))
+    assert total == 15
+    middle = open_store(backend_url)
+    report = copy_projects(src, middle)
+    assert report.rows["audit"] == 15
+    back = open_store(f"sqlite:///{tmp_path / 'back.db'}")
+    copy_projects(middle, back)
+    for store in (middle, back):
+        with store.session() as s:
+            assert s.scalar(select(func.count()).select_from(AuditEntry)) == 15
+            entries = list(s.scalars(select(AuditEntry)))
+        # About rows that are gone: no id (it could name another row here), the source's id kept.
+        dangling = [e for e in entries if e.entity_id is None and e.detail and "former_id" in e.detail]
+        assert sorted((e.entity, e.action) for e in dangling) == [
+            ("annotation", "created"), ("annotation", "deleted"), ("label", "created"),
+            ("label", "deleted"), ("relation", "created"), ("relation", "deleted"),
+        ]  # fmt: skip
+    assert [a[1:3] for a in _audit(back)] == [a[1:3] for a in _audit(src)]
+    for store in (src, middle, back):
+        store.close()
+
+
+def test_copying_one_project_keeps_its_history_and_says_what_names_no_project(tmp_path: Path) -> None:
+    src = open_store(f"sqlite:///{tmp_path / 'src.db'}")
+    with src.transaction() as tx:
+        other = create_project(tx, "Other")
+        import_records(tx, other.id, [DocRecord("Another text entirely.")])
+    with src.session() as s:
+        others = s.scalar(select(func.count()).select_from(AuditEntry))
+    _history_with_deletions(src)
+    dst = open_store(f"sqlite:///{tmp_path / 'dst.db'}")
+    report = copy_projects(src, dst, ["Audited"])
+    # All 15 of the project's entries but the deleted label's two, which name no document.
+    assert report.rows["audit"] == 13 and report.unattributed == 2
+    assert "left out 2 audit entries about rows deleted earlier" in report.summary()
+    assert others and ("annotation", "deleted", True) in [a[1:] for a in _audit(dst)]
+    src.close()
+    dst.close()

@@ -335,3 +335,25 @@ def test_the_path_follows_the_format_but_keeps_the_users_name() -> None:
     assert follow("/data/run1.spacy", "spacy", True) == "/data/run1"  # a split writes a folder
     assert follow("/data/run1", "iob", False) == "/data/run1.iob"
     assert follow("/data/v1.2", "brat", True) == "/data/v1.2"  # not an export ending: left alone
+
+
+def test_a_folder_of_other_files_is_refused_next_to_the_path(
+    qtbot: QtBot, demo: ProjectContext, out: Path
+) -> None:
+    """A folder export into a folder no export wrote would mix with (or lose) the user's files."""
+    mine = out / "mine"
+    (mine / "dev").mkdir(parents=True)
+    (mine / "dev" / "notes.txt").write_text("my notes", encoding="utf-8")
+    dialog = open_dialog(qtbot, demo)
+    choose_format(qtbot, dialog, "brat")
+    type_path(qtbot, dialog, mine)
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.job is None
+    error = dialog.form.output_error
+    assert error.isVisible() and "is not empty and no annotator export wrote it" in error.text()
+    assert focused() is dialog.form.path
+    assert sorted(str(p.relative_to(mine)) for p in mine.rglob("*")) == ["dev", "dev/notes.txt"]
+    (out / "standoff").mkdir()  # an empty folder is fine
+    type_path(qtbot, dialog, out / "standoff")
+    assert str(out / "standoff") in press_enter_and_wait(qtbot, dialog)
+    assert (out / "standoff" / ".annotator-export.jsonl").is_file()
