@@ -176,7 +176,8 @@ def reject(tx: Tx, document_id: int, label_id: int, start: int, end: int) -> int
     if in_gold:
         from annotator.ops.annotations import delete_spans
 
-        delete_spans(tx, list(in_gold))
+        with tx.reviewing():
+            delete_spans(tx, list(in_gold))
     existing = tx.session.scalar(
         select(Rejection.id).where(
             Rejection.document_id == document_id,
@@ -312,8 +313,9 @@ def reject_relation(tx: Tx, document_id: int, type_id: int, source: SpanKey, tar
             and_(dst.start == target[0], dst.end == target[1], dst.label_id == target[2]),
         )
     ).all()
-    for relation_id in in_gold:
-        delete_relation(tx, relation_id)
+    with tx.reviewing():
+        for relation_id in in_gold:
+            delete_relation(tx, relation_id)
     existing = tx.session.scalar(
         select(RelationRejection.id).where(relation_rejection_is(document_id, type_id, source, target))
     )
