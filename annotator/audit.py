@@ -28,7 +28,8 @@ def write_audit(tx: Tx) -> None:
     """Add one audit row per changed row (bulk changes without ids: one row) to the transaction."""
     if not tx.changes:
         return
-    actor = tx.actor.name if tx.actor else default_actor_name(tx.account)
+    # A teammate's PostgreSQL login is a person, never "the system", even in a script.
+    actor = tx.actor.name if tx.actor else (tx.login or default_actor_name(tx.account))
     now = utcnow()
     rows: list[dict[str, Any]] = []
     for index, change in enumerate(tx.changes):

@@ -159,18 +159,25 @@ class Tx:
         system (no actor: scripts) may enter it; ordinary span and relation operations outside it
         refuse the gold layer whoever asks.
         """
-        actor = self.actor
-        if actor is not None:
-            role: str | None = actor.role
-            if actor.id is not None:
-                role = self.session.scalar(select(Annotator.role).where(Annotator.id == actor.id))
-            if role != Role.REVIEWER.value:
-                raise ValidationError(f"{actor.name} is not a reviewer; only reviewers adjudicate")
+        self.require_reviewer()
         before, self.review = self.review, True
         try:
             yield self
         finally:
             self.review = before
+
+    def require_reviewer(self) -> int | None:
+        """Refuse unless a reviewer (by the database, not the actor's say) or the system acts;
+        returns the reviewer's annotator id (None for the system and named scripts)."""
+        actor = self.actor
+        if actor is None:
+            return None
+        role: str | None = actor.role
+        if actor.id is not None:
+            role = self.session.scalar(select(Annotator.role).where(Annotator.id == actor.id))
+        if role != Role.REVIEWER.value:
+            raise ValidationError(f"{actor.name} is not a reviewer; only reviewers adjudicate")
+        return actor.id
 
     def check_owner(self, annotator_id: int, what: str) -> None:
         """Refuse changing another annotator's work, and the gold layer outside a review operation.

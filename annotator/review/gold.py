@@ -53,12 +53,9 @@ def gold_annotator(tx: Tx, project_id: int) -> Annotator:
 
 
 def _require_reviewer(tx: Tx) -> int | None:
-    """Adjudication is for reviewers (scripts without an actor act as the system)."""
-    if tx.actor is None:
-        return None
-    if tx.actor.role != Role.REVIEWER.value:
-        raise ValidationError(f"{tx.actor.name} is not a reviewer; only reviewers adjudicate")
-    return tx.actor.id
+    """Adjudication is for reviewers (scripts without an actor act as the system); the role is
+    read from the database, not taken from the actor."""
+    return tx.require_reviewer()
 
 
 def _project_of(tx: Tx, document_id: int) -> int:
