@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Annotation, Label, Relation, RelationType
-from annotator.ops.annotations import relation_data, relation_records, span_data, span_records
+from annotator.ops.annotations import relation_data, relation_records, span_records, spans_with_label
 from annotator.resources import PALETTE
 from annotator.store import Tx
 
@@ -141,9 +141,7 @@ def remove_label(tx: Tx, label: Label, *, delete_annotations: bool = False) -> i
             rtype.from_label_id = None
         if rtype.to_label_id == label.id:
             rtype.to_label_id = None
-    spans = [
-        span_data(a) for a in tx.session.scalars(select(Annotation).where(Annotation.label_id == label.id))
-    ]
+    spans = spans_with_label(tx, label.id)
     span_ids = [s.id for s in spans]
     if span_ids:
         touching = or_(Relation.source_id.in_(span_ids), Relation.target_id.in_(span_ids))

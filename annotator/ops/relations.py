@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Annotation, Label, Relation, RelationType, utcnow
-from annotator.ops.annotations import RelationData, relation_data, relation_records
+from annotator.ops.annotations import RelationData, check_deleted, relation_data, relation_records
 from annotator.store import Tx
 
 
@@ -77,8 +77,9 @@ def delete_relation(tx: Tx, relation_id: int, by: int | None = None) -> Relation
     tx.check_owner(relation.annotator_id, f"relation {relation_id}")
     data = relation_data(relation)
     [detail] = relation_records(tx, [data])
-    tx.session.delete(relation)
-    tx.session.flush()
+    gone = tx.session.execute(delete(Relation).where(Relation.id == relation_id))
+    check_deleted(gone, 1, "relations")
+    tx.session.expunge(relation)
     tx.record("relation", "deleted", (relation_id,), (data.document_id,), detail)
     return data
 
