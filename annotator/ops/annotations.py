@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -62,17 +62,8 @@ def _names(
 
 def spans_with_label(tx: Tx, label_id: int) -> list[SpanData]:
     """Every span of a label as plain values (read in one query, without ORM objects)."""
-    query = select(
-        Annotation.id,
-        Annotation.document_id,
-        Annotation.start,
-        Annotation.end,
-        Annotation.label_id,
-        Annotation.annotator_id,
-        Annotation.text,
-        Annotation.created_at,
-        Annotation.updated_at,
-    ).where(Annotation.label_id == label_id)
+    columns = [getattr(Annotation, f.name) for f in fields(SpanData)]
+    query = select(*columns).where(Annotation.label_id == label_id)
     return [SpanData(*row) for row in tx.session.execute(query)]
 
 
