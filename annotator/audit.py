@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     from annotator.store import Tx
 
 
-def default_actor_name() -> str:
+def default_actor_name(account: str | None = None) -> str:
     """Who a change is attributed to when no annotator started it (scripts, the CLI)."""
+    if account:
+        return f"system:{account}"
     try:
         return f"system:{getpass.getuser()}"
     except (KeyError, OSError):
@@ -26,10 +28,11 @@ def write_audit(tx: Tx) -> None:
     """Add one audit row per changed row (bulk changes without ids: one row) to the transaction."""
     if not tx.changes:
         return
-    actor = tx.actor.name if tx.actor else default_actor_name()
+    # A teammate's PostgreSQL login is a person, never "the system", even in a script.
+    actor = tx.actor.name if tx.actor else (tx.login or default_actor_name(tx.account))
     now = utcnow()
     rows: list[dict[str, Any]] = []
-    for change in tx.changes:
+    for index, change in enumerate(tx.changes):
         base = {
             "at": now,
             "actor": actor,
@@ -38,11 +41,19 @@ def write_audit(tx: Tx) -> None:
             "documents": list(change.document_ids),
             "detail": change.detail,
             "client": tx.client,
+            "login": tx.account,
         }
         if change.ids:
             if len(change.document_ids) > 1:  # one row per id; the list would repeat in each
                 base["documents"] = []
-            rows.extend({**base, "entity_id": i} for i in change.ids)
+            details = tx.row_details.get(index)
+            if details is None:
+                rows.extend({**base, "entity_id": i} for i in change.ids)
+            else:
+                rows.extend(
+                    {**base, "entity_id": i, "detail": {**(change.detail or {}), **d}}
+                    for i, d in zip(change.ids, details, strict=True)
+                )
         else:
             rows.append({**base, "entity_id": None})
     tx.session.connection().execute(insert(AuditEntry), rows)

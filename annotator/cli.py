@@ -178,15 +178,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
+    from annotator.cli_common import open_project
     from annotator.ops.annotations import create_span
     from annotator.ops.labels import get_label
-    from annotator.ops.projects import ensure_annotator
+    from annotator.ops.projects import identify
 
-    store = _store(args)
-    project_id = _project_id(store, args)
+    store, project_id = open_project(args)
     with store.transaction() as tx:
         label = get_label(tx, project_id, args.label)
-        annotator = ensure_annotator(tx, project_id, args.annotator)
+        annotator = identify(tx, project_id, args.annotator)
         span = create_span(tx, args.doc_id, args.start, args.end, label.id, annotator.id)
     print(span.id)
     return 0

@@ -14,13 +14,21 @@ Action = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 
 def open_project(args: argparse.Namespace) -> tuple[Store, int]:
-    """The database of ``--db`` and the id of ``--project`` (or its only project)."""
-    from annotator.ops.projects import find_project
+    """The database of ``--db`` and the id of ``--project`` (or its only project).
+
+    On PostgreSQL a teammate's login acts as their annotator in every command (so the core's
+    rules apply, and the server's); elsewhere, and for the admin, commands act as the system.
+    """
+    from annotator.ops.projects import actor_of, find_project, identify
     from annotator.store import open_store
 
     store = open_store(args.db)
     with store.session() as session:
-        return store, find_project(session, args.project).id
+        project_id = find_project(session, args.project).id
+    if store.login is not None:
+        with store.transaction() as tx:
+            store.actor = actor_of(identify(tx, project_id, None))
+    return store, project_id
 
 
 def actions(group: argparse.ArgumentParser, dest: str) -> Action:

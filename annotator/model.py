@@ -116,12 +116,18 @@ class RelationType(Base):
 
 class Annotator(Base):
     __tablename__ = "annotator"
-    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "name"),
+        Index("ix_annotator_project_id_login", "project_id", "login", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), default=Role.ANNOTATOR.value)
+    # PostgreSQL: the database login that is this person (row-level security trusts it); NULL for
+    # the gold layer, names only declared (SQLite) and imported names.
+    login: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class Document(Base):
@@ -259,6 +265,9 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     # Which open database connection (one per running app) wrote it: others refresh from it.
     client: Mapped[str | None] = mapped_column(String(36))
+    # The account that made the change, beside the annotator's name: the database login on
+    # PostgreSQL (the server checks it), the OS user on SQLite (where names are only declared).
+    login: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class ProjectSetting(Base):

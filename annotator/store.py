@@ -7,24 +7,25 @@ import sqlite3
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.audit import write_audit
 from annotator.errors import AnnotatorError, ValidationError
 from annotator.events import Action, Change, ChangeBus, ChangeSet, Entity
+from annotator.identity import database_login, os_user
 from annotator.model import Annotator, Role
 
 # The newest migration; a test checks it equals Alembic's head so opening an up-to-date
 # database can skip loading Alembic altogether (it costs ~0.2 s of start-up).
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 
 
 def default_url() -> str:
@@ -124,6 +125,14 @@ class Tx:
     client: str | None = None
     # The store's small cache of document texts (texts never change once stored), see ops.
     texts: TextCache | None = None
+    # The account behind the action: the database login on PostgreSQL, the OS user on SQLite.
+    account: str | None = None
+    # A teammate's PostgreSQL login, who is the annotator of that login (see Store.login).
+    login: str | None = None
+    # True inside a review operation (see ``reviewing``): only then may the gold layer change.
+    review: bool = False
+    # Per-row audit details of a change, by its index in ``changes`` (see ``record``).
+    row_details: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
     def record(
         self,
@@ -132,21 +141,60 @@ class Tx:
         ids: tuple[int, ...] | list[int],
         documents: tuple[int, ...] = (),
         detail: dict[str, Any] | None = None,
+        details: Sequence[dict[str, Any]] | None = None,
     ) -> None:
+        """Report a change; ``details`` (one per id) go to each row's audit entry, so that a
+        delete records what each deleted row was."""
+        if details is not None:
+            if len(details) != len(ids):
+                raise ValueError("one audit detail per id")
+            self.row_details[len(self.changes)] = list(details)
         self.changes.append(Change(entity, action, tuple(ids), tuple(documents), detail))
 
-    def check_owner(self, annotator_id: int, what: str) -> None:
-        """Refuse changing another annotator's work when an annotator started this action.
+    @contextmanager
+    def reviewing(self) -> Iterator[Tx]:
+        """The capability the review operations (accept, reject, adjudicate) hold to write gold.
 
-        Reviewers may change the gold layer (the spans of the project's gold annotator).
+        Only a reviewer (their role read from the database, not trusted from the actor) or the
+        system (no actor: scripts) may enter it; ordinary span and relation operations outside it
+        refuse the gold layer whoever asks.
         """
+        self.require_reviewer()
+        before, self.review = self.review, True
+        try:
+            yield self
+        finally:
+            self.review = before
+
+    def require_reviewer(self) -> int | None:
+        """Refuse unless a reviewer (by the database, not the actor's say) or the system acts;
+        returns the reviewer's annotator id (None for the system and named scripts)."""
+        actor = self.actor
+        if actor is None:
+            return None
+        role: str | None = actor.role
+        if actor.id is not None:
+            role = self.session.scalar(select(Annotator.role).where(Annotator.id == actor.id))
+        if role != Role.REVIEWER.value:
+            raise ValidationError(f"{actor.name} is not a reviewer; only reviewers adjudicate")
+        return actor.id
+
+    def check_owner(self, annotator_id: int, what: str) -> None:
+        """Refuse changing another annotator's work, and the gold layer outside a review operation.
+
+        The gold layer (the spans of the project's gold annotator) is written only through
+        ``reviewing``; annotators started by a person change only their own work.
+        """
+        owner = self.session.get(Annotator, annotator_id)
+        if owner is not None and owner.role == Role.GOLD.value:
+            if not self.review:
+                raise ValidationError(
+                    f"{what} is in the gold layer, which only review (accept, reject, adjudicate) changes"
+                )
+            return
         actor = self.actor
         if actor is None or actor.id is None or actor.id == annotator_id:
             return
-        if actor.role == Role.REVIEWER.value:
-            owner = self.session.get(Annotator, annotator_id)
-            if owner is not None and owner.role == Role.GOLD.value:
-                return
         raise ValidationError(f"{what} belongs to another annotator; {actor.name} may change only their own")
 
 
@@ -161,6 +209,9 @@ class Store:
         self.client = uuid.uuid4().hex
         self._seen = -1
         self.texts = TextCache()
+        # Who acts when a transaction names nobody (the CLI sets the login's annotator here).
+        self.actor: Actor | None = None
+        self._login: tuple[str | None, str | None] | None = None
 
     @property
     def url(self) -> str:
@@ -170,20 +221,59 @@ class Store:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    def _identity(self) -> tuple[str | None, str | None]:
+        if self._login is None:
+            if self.is_sqlite:
+                self._login = (None, os_user())
+            else:
+                with self.engine.connect() as conn:
+                    login = database_login(conn)
+                    account = conn.execute(text("SELECT current_user")).scalar()
+                self._login = (login, account)
+        return self._login
+
+    @property
+    def login(self) -> str | None:
+        """The PostgreSQL login of a teammate, who is the annotator of that name; None on SQLite
+        and for the database's owner or a superuser (they act as the system)."""
+        return self._identity()[0]
+
+    @property
+    def account(self) -> str | None:
+        """Recorded in the audit log beside each change: the database login, or the OS user."""
+        return self._identity()[1]
+
     def session(self) -> Session:
         return self._sessions()
 
     @contextmanager
-    def transaction(self, origin: object | None = None, actor: Actor | None = None) -> Iterator[Tx]:
+    def transaction(
+        self, origin: object | None = None, actor: Actor | None = None, *, review: bool = False
+    ) -> Iterator[Tx]:
         """One user action: commit with its audit entries, then publish what changed.
 
-        Everything is rolled back on error, so an action happens wholly or not at all.
+        Everything is rolled back on error, so an action happens wholly or not at all. ``review``
+        runs the whole action as a review operation (see ``Tx.reviewing``).
         """
+        actor = actor if actor is not None else self.actor
+        account = self.account
         with self._sessions() as session:
             session.connection(execution_options={WRITE: True})
-            tx = Tx(session, origin, actor, client=self.client, texts=self.texts)
+            tx = Tx(
+                session,
+                origin,
+                actor,
+                client=self.client,
+                texts=self.texts,
+                account=account,
+                login=self.login,
+            )
             try:
-                yield tx
+                if review:
+                    with tx.reviewing():
+                        yield tx
+                else:
+                    yield tx
                 write_audit(tx)
                 session.commit()
             except BaseException:

@@ -443,7 +443,9 @@ class MainWindow(QMainWindow):
         self.pane.view.set_point_size(DEFAULT_POINT_SIZE)
 
     def _show_annotator(self) -> None:
-        self.who.setText(f"Annotator: {self.annotator_name}")
+        # On PostgreSQL the project's annotator is the database login, whatever name was typed.
+        name = self.project.actor.name if self.project is not None else self.annotator_name
+        self.who.setText(f"Annotator: {name}")
 
     def change_annotator(self) -> None:
         name, ok = QInputDialog.getText(
@@ -452,14 +454,15 @@ class MainWindow(QMainWindow):
         name = name.strip()
         if not ok or not name or name == self.annotator_name:
             return
-        self.annotator_name = name
-        QSettings().setValue("annotator/name", name)
         if self.project is not None:
-            try:
+            try:  # a refused name (gold's, or not one's login) is not kept either
                 self.project.set_annotator(name)
             except AnnotatorError as exc:
                 QMessageBox.warning(self, "Annotator", str(exc))
                 return
+        self.annotator_name = name
+        QSettings().setValue("annotator/name", name)
+        if self.project is not None:
             self.stack.clear()
             self.session.reload()
             self.review.role_changed()

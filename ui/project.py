@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from annotator.model import Role
-from annotator.ops.projects import create_project, ensure_annotator
+from annotator.ops.projects import actor_of, create_project, identify
 from annotator.queries import (
     LabelRow,
     ProjectRow,
@@ -78,10 +77,12 @@ class ProjectContext:
         return None
 
     def set_annotator(self, name: str) -> None:
-        """Switch who is annotating; the annotator is added to the project on first use."""
+        """Switch who is annotating; the annotator is added to the project on first use.
+
+        On a shared PostgreSQL database a teammate is their login: another name is refused.
+        """
         with self.store.transaction() as tx:
-            person = ensure_annotator(tx, self.id, name)
-            self.actor = Actor(person.name, person.id, person.role)
+            self.actor = actor_of(identify(tx, self.id, name))
         self.reload_schema()
 
     def close(self) -> None:
@@ -89,7 +90,9 @@ class ProjectContext:
 
 
 def open_project(url: str | None, project: str | None, annotator: str) -> ProjectContext:
-    """Open the database at ``url`` and the project called ``project`` (or its only project).
+    """Open the database at ``url`` and the project called ``project`` (or its only project)
+    as ``annotator``; on PostgreSQL as the database login instead (the name typed is the
+    SQLite one, so it does not count there).
 
     Raises ProjectChoice when there is no single obvious project.
     """
@@ -102,8 +105,7 @@ def open_project(url: str | None, project: str | None, annotator: str) -> Projec
             raise ProjectChoice(rows)
         row = chosen[0]
         with store.transaction() as tx:
-            person = ensure_annotator(tx, row.id, annotator)
-            actor = Actor(person.name, person.id, person.role or Role.ANNOTATOR.value)
+            actor = actor_of(identify(tx, row.id, None if store.login else annotator))
     except BaseException:
         store.close()
         raise

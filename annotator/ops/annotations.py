@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
 
 from annotator.errors import ConflictError, NotFoundError, ValidationError
-from annotator.model import Annotation, Document, Label, Relation, utcnow
+from annotator.model import Annotation, Annotator, Document, Label, Relation, RelationType, utcnow
 from annotator.store import Tx
 
 
@@ -50,6 +50,78 @@ def relation_data(r: Relation) -> RelationData:
     return RelationData(
         r.id, r.document_id, r.source_id, r.target_id, r.type_id, r.annotator_id, r.created_at
     )
+
+
+def _names(
+    tx: Tx, model: type[Label] | type[Annotator] | type[RelationType], ids: set[int]
+) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(tx.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
+
+
+def spans_with_label(tx: Tx, label_id: int) -> list[SpanData]:
+    """Every span of a label as plain values (read in one query, without ORM objects)."""
+    columns = [getattr(Annotation, f.name) for f in fields(SpanData)]
+    query = select(*columns).where(Annotation.label_id == label_id)
+    return [SpanData(*row) for row in tx.session.execute(query)]
+
+
+def span_records(tx: Tx, spans: Sequence[SpanData]) -> list[dict[str, Any]]:
+    """What each span is, for the audit log: offsets, label, text and owner, by name too, so the
+    log alone tells what a deleted span was even after its label or annotator is gone."""
+    labels = _names(tx, Label, {s.label_id for s in spans})
+    people = _names(tx, Annotator, {s.annotator_id for s in spans})
+    return [
+        {
+            "document": s.document_id,
+            "start": s.start,
+            "end": s.end,
+            "label_id": s.label_id,
+            "label": labels.get(s.label_id),
+            "text": s.text,
+            "annotator": people.get(s.annotator_id),
+        }
+        for s in spans
+    ]
+
+
+def relation_records(tx: Tx, relations: Sequence[RelationData]) -> list[dict[str, Any]]:
+    """What each relation is, for the audit log: its type, both ends (offsets, label, text) and
+    owner. Read before the relations' spans go."""
+    end_ids = {i for r in relations for i in (r.source_id, r.target_id)}
+    ends = (
+        {a.id: a for a in tx.session.scalars(select(Annotation).where(Annotation.id.in_(end_ids)))}
+        if end_ids
+        else {}
+    )
+    labels = _names(tx, Label, {a.label_id for a in ends.values()})
+    types = _names(tx, RelationType, {r.type_id for r in relations})
+    people = _names(tx, Annotator, {r.annotator_id for r in relations})
+
+    def end(span_id: int) -> dict[str, Any]:
+        a = ends.get(span_id)
+        if a is None:
+            return {"id": span_id}
+        return {
+            "id": span_id,
+            "start": a.start,
+            "end": a.end,
+            "label": labels.get(a.label_id),
+            "text": a.text,
+        }
+
+    return [
+        {
+            "document": r.document_id,
+            "type_id": r.type_id,
+            "type": types.get(r.type_id),
+            "source": end(r.source_id),
+            "target": end(r.target_id),
+            "annotator": people.get(r.annotator_id),
+        }
+        for r in relations
+    ]
 
 
 def check_bounds(text: str, start: int, end: int, where: str = "") -> None:
@@ -114,8 +186,16 @@ def _get(tx: Tx, annotation_id: int, by: int | None) -> Annotation:
     return annotation
 
 
-def _values(a: Annotation) -> dict[str, int]:
-    return {"start": a.start, "end": a.end, "label_id": a.label_id}
+def _values(tx: Tx, a: Annotation) -> dict[str, Any]:
+    """A span's state in the audit log: offsets, label (id and name) and text."""
+    label = tx.session.get(Label, a.label_id)
+    return {
+        "start": a.start,
+        "end": a.end,
+        "label_id": a.label_id,
+        "label": label.name if label is not None else None,
+        "text": a.text,
+    }
 
 
 def create_span(
@@ -140,7 +220,9 @@ def create_span(
     )
     tx.session.add(annotation)
     tx.session.flush()
-    tx.record("annotation", "created", (annotation.id,), (document_id,), _values(annotation))
+    owner = tx.session.get(Annotator, annotator_id)
+    detail = {**_values(tx, annotation), "annotator": owner.name if owner is not None else None}
+    tx.record("annotation", "created", (annotation.id,), (document_id,), detail)
     return annotation
 
 
@@ -165,7 +247,7 @@ def update_span(
             f"annotation {annotation_id} was changed by someone else meanwhile "
             f"(version {annotation.version}, you edited version {expected_version}); reload and try again"
         )
-    before = _values(annotation)
+    before = _values(tx, annotation)
     document_id = annotation.document_id
     project_id, text = _document(tx, document_id)
     new_start = annotation.start if start is None else start
@@ -188,7 +270,7 @@ def update_span(
         "updated",
         (annotation.id,),
         (document_id,),
-        {"before": before, "after": _values(annotation)},
+        {"before": before, "after": _values(tx, annotation)},
     )
     return annotation
 
@@ -197,6 +279,7 @@ def delete_spans(
     tx: Tx, annotation_ids: Sequence[int], by: int | None = None
 ) -> tuple[list[SpanData], list[RelationData]]:
     """Delete spans and the relations that touch them; returns both for undo."""
+    annotation_ids = list(dict.fromkeys(annotation_ids))
     if not annotation_ids:
         return [], []
     annotations = [_get(tx, i, by) for i in annotation_ids]
@@ -210,16 +293,47 @@ def delete_spans(
     spans = [span_data(a) for a in annotations]
     links = [relation_data(r) for r in relations]
     if links:
-        tx.session.execute(delete(Relation).where(Relation.id.in_([r.id for r in links])))
-        tx.record("relation", "deleted", [r.id for r in links], tuple({r.document_id for r in links}))
-    tx.session.execute(delete(Annotation).where(Annotation.id.in_(annotation_ids)))
+        records = relation_records(tx, links)
+        gone = tx.session.execute(delete(Relation).where(Relation.id.in_([r.id for r in links])))
+        check_deleted(gone, len(links), "relations")
+        tx.record(
+            "relation",
+            "deleted",
+            [r.id for r in links],
+            tuple({r.document_id for r in links}),
+            details=records,
+        )
+    gone = tx.session.execute(delete(Annotation).where(Annotation.id.in_([s.id for s in spans])))
+    check_deleted(gone, len(spans), "spans")
     tx.session.expire_all()
-    tx.record("annotation", "deleted", list(annotation_ids), tuple({s.document_id for s in spans}))
+    tx.record(
+        "annotation",
+        "deleted",
+        [s.id for s in spans],
+        tuple({s.document_id for s in spans}),
+        details=span_records(tx, spans),
+    )
     return spans, links
 
 
+def check_deleted(result: Any, expected: int, what: str) -> None:
+    """A delete the database filtered (PostgreSQL row-level security hides rows that are not
+    the login's instead of failing) is refused, not reported as done."""
+    if result.rowcount != expected:
+        raise ValidationError(
+            f"the database refused to delete {expected - result.rowcount} of these {what}: they are not yours"
+        )
+
+
 def restore(tx: Tx, spans: Iterable[SpanData], relations: Iterable[RelationData] = ()) -> None:
-    """Put deleted spans and relations back with their old ids (undo of a delete)."""
+    """Put deleted spans and relations back with their old ids (undo of a delete).
+
+    The same owners may do this as may create them: their annotators, and the gold layer only in
+    a review operation.
+    """
+    spans, relations = list(spans), list(relations)
+    for owner in sorted({s.annotator_id for s in spans} | {r.annotator_id for r in relations}):
+        tx.check_owner(owner, "a span or relation to restore")
     span_rows: list[dict[str, Any]] = [
         {
             "id": s.id,
@@ -250,8 +364,16 @@ def restore(tx: Tx, spans: Iterable[SpanData], relations: Iterable[RelationData]
     if span_rows:
         tx.session.execute(insert(Annotation), span_rows)
         docs = tuple({row["document_id"] for row in span_rows})
-        tx.record("annotation", "created", [row["id"] for row in span_rows], docs)
+        tx.record(
+            "annotation", "created", [row["id"] for row in span_rows], docs, details=span_records(tx, spans)
+        )
     if relation_rows:
         tx.session.execute(insert(Relation), relation_rows)
         docs = tuple({row["document_id"] for row in relation_rows})
-        tx.record("relation", "created", [row["id"] for row in relation_rows], docs)
+        tx.record(
+            "relation",
+            "created",
+            [row["id"] for row in relation_rows],
+            docs,
+            details=relation_records(tx, relations),
+        )

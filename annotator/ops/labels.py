@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Annotation, Label, Relation, RelationType
+from annotator.ops.annotations import relation_data, relation_records, span_records, spans_with_label
 from annotator.resources import PALETTE
 from annotator.store import Tx
 
@@ -78,7 +79,11 @@ def update_label(
     hotkey: str | None = None,
     description: str | None = None,
 ) -> Label:
-    """Rename, recolour, rebind or re-describe a label; spans keep it (they refer to its id)."""
+    """Rename, recolour, rebind or re-describe a label; spans keep it (they refer to its id).
+
+    The audit entry records each changed field's value before and after (a rename: both names).
+    """
+    before = _label_fields(label)
     if name is not None and name.strip() != label.name:
         name = name.strip()
         if not name:
@@ -94,8 +99,20 @@ def update_label(
     if description is not None:
         label.description = description
     tx.session.flush()
-    tx.record("label", "updated", (label.id,))
+    after = _label_fields(label)
+    changed = [k for k in after if after[k] != before[k]]
+    detail = {"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}}
+    tx.record("label", "updated", (label.id,), detail={"name": label.name, **detail})
     return label
+
+
+def _label_fields(label: Label) -> dict[str, str | None]:
+    return {
+        "name": label.name,
+        "color": label.color,
+        "hotkey": label.hotkey,
+        "description": label.description,
+    }
 
 
 def remove_label(tx: Tx, label: Label, *, delete_annotations: bool = False) -> int:
@@ -124,13 +141,18 @@ def remove_label(tx: Tx, label: Label, *, delete_annotations: bool = False) -> i
             rtype.from_label_id = None
         if rtype.to_label_id == label.id:
             rtype.to_label_id = None
-    span_ids = list(tx.session.scalars(select(Annotation.id).where(Annotation.label_id == label.id)))
+    spans = spans_with_label(tx, label.id)
+    span_ids = [s.id for s in spans]
     if span_ids:
-        tx.session.execute(
-            delete(Relation).where(or_(Relation.source_id.in_(span_ids), Relation.target_id.in_(span_ids)))
-        )
+        touching = or_(Relation.source_id.in_(span_ids), Relation.target_id.in_(span_ids))
+        links = [relation_data(r) for r in tx.session.scalars(select(Relation).where(touching))]
+        if links:
+            records = relation_records(tx, links)
+            tx.session.execute(delete(Relation).where(touching))
+            tx.record("relation", "deleted", [r.id for r in links], details=records)
+        records = span_records(tx, spans)
         tx.session.execute(delete(Annotation).where(Annotation.label_id == label.id))
-        tx.record("annotation", "deleted", span_ids)
+        tx.record("annotation", "deleted", span_ids, details=records)
     tx.session.delete(label)
     tx.session.flush()
     tx.session.execute(
@@ -138,7 +160,7 @@ def remove_label(tx: Tx, label: Label, *, delete_annotations: bool = False) -> i
         .where(Label.project_id == label.project_id, Label.position > label.position)
         .values(position=Label.position - 1)
     )
-    tx.record("label", "deleted", (label.id,))
+    tx.record("label", "deleted", (label.id,), detail=_label_fields(label))
     return len(span_ids)
 
 
@@ -175,13 +197,16 @@ def add_relation_type(
 
 
 def remove_relation_type(tx: Tx, rtype: RelationType, *, delete_relations: bool = False) -> int:
-    used = list(tx.session.scalars(select(Relation.id).where(Relation.type_id == rtype.id)))
+    used = [
+        relation_data(r) for r in tx.session.scalars(select(Relation).where(Relation.type_id == rtype.id))
+    ]
     if used and not delete_relations:
         raise ValidationError(f"relation type {rtype.name!r} is used by {len(used)} relation(s)")
     if used:
+        records = relation_records(tx, used)
         tx.session.execute(delete(Relation).where(Relation.type_id == rtype.id))
-        tx.record("relation", "deleted", used)
+        tx.record("relation", "deleted", [r.id for r in used], details=records)
     tx.session.delete(rtype)
     tx.session.flush()
-    tx.record("relation_type", "deleted", (rtype.id,))
+    tx.record("relation_type", "deleted", (rtype.id,), detail={"name": rtype.name})
     return len(used)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.errors import NotFoundError, ValidationError
+from annotator.identity import GOLD_NAME, name_key
 from annotator.model import Annotator, Project, Role
 from annotator.ops.labels import add_label, add_relation_type
 from annotator.resources import default_schema
@@ -72,11 +73,14 @@ def find_project(session: Session, name: str | None = None) -> Project:
 def ensure_annotator(tx: Tx, project_id: int, name: str, role: Role | None = None) -> Annotator:
     """The annotator called ``name`` in the project, created on first use (as an annotator).
 
-    A ``role`` that differs from theirs is set with ``set_role``, so its rule applies.
+    The gold layer's name is nobody's: however it is spelt, it is refused (only the review
+    operations write gold). A ``role`` that differs from theirs is set with ``set_role``, so its
+    rule applies.
     """
     name = name.strip()
     if not name:
         raise ValidationError("an annotator needs a name")
+    check_not_gold(tx.session, project_id, name)
     annotator = tx.session.scalar(
         select(Annotator).where(Annotator.project_id == project_id, Annotator.name == name)
     )
@@ -84,10 +88,68 @@ def ensure_annotator(tx: Tx, project_id: int, name: str, role: Role | None = Non
         annotator = Annotator(project_id=project_id, name=name, role=Role.ANNOTATOR.value)
         tx.session.add(annotator)
         tx.session.flush()
-        tx.record("annotator", "created", (annotator.id,))
+        tx.record("annotator", "created", (annotator.id,), detail={"name": name})
     if role is not None and annotator.role != role.value:
         set_role(tx, project_id, annotator.id, role)
     return annotator
+
+
+def check_not_gold(session: Session, project_id: int, name: str) -> None:
+    """Refuse ``name`` when it is, or looks like, the name of the project's gold layer."""
+    gold_names = session.scalars(
+        select(Annotator.name).where(Annotator.project_id == project_id, Annotator.role == Role.GOLD.value)
+    )
+    key = name_key(name)
+    if key in {name_key(GOLD_NAME), *(name_key(n) for n in gold_names)}:
+        raise ValidationError(
+            f"{name!r} is the gold layer's name: gold is written only by reviewers' review actions "
+            "(accept, reject, adjudicate), never as an annotator; choose another name"
+        )
+
+
+def identify(tx: Tx, project_id: int, declared: str | None) -> Annotator:
+    """The annotator at the keyboard: on PostgreSQL the one of the database login, else ``declared``.
+
+    On a shared PostgreSQL database a teammate is their login (``current_user``): a declared name
+    must be theirs (their login, or the name the admin gave their login), and is refused
+    otherwise. A name of the login's that exists without a login (made before logins, or by an
+    import) is claimed once by that login. Elsewhere names can only be declared.
+    """
+    login = tx.login
+    if login is None:
+        if declared is None:
+            raise ValidationError("say who you are: an annotator name is needed")
+        return ensure_annotator(tx, project_id, declared)
+    query = select(Annotator).where(Annotator.project_id == project_id)
+    me = tx.session.scalar(query.where(Annotator.login == login))
+    if me is None:
+        check_not_gold(tx.session, project_id, login)
+        me = tx.session.scalar(query.where(Annotator.name == login))
+        if me is None:
+            me = Annotator(project_id=project_id, name=login, login=login, role=Role.ANNOTATOR.value)
+            tx.session.add(me)
+            tx.session.flush()
+            tx.record("annotator", "created", (me.id,), detail={"name": login, "login": login})
+        elif me.login is None and me.role == Role.ANNOTATOR.value:
+            me.login = login
+            tx.session.flush()
+            detail = {"name": me.name, "before": {"login": None}, "after": {"login": login}}
+            tx.record("annotator", "updated", (me.id,), detail=detail)
+        else:
+            raise ValidationError(
+                f"the annotator {login!r} of this project is not linked to your database login; ask the "
+                f"database's admin to link it: UPDATE annotator SET login = '{login}' WHERE id = {me.id}"
+            )
+    if declared is not None and declared.strip() not in (me.name, login):
+        raise ValidationError(
+            f"you are logged in to the database as {login!r}, so you annotate as {me.name!r}, not "
+            f"{declared.strip()!r}: on a shared PostgreSQL database each person is their login"
+        )
+    return me
+
+
+def actor_of(person: Annotator) -> Actor:
+    return Actor(person.name, person.id, person.role)
 
 
 # --- roles ---------------------------------------------------------------------------------------
@@ -157,7 +219,10 @@ def set_roles(tx: Tx, project_id: int, changes: Sequence[tuple[str | int, Role |
         refusal = role_change_refusal(tx.session, project_id, tx.actor)
         if refusal is not None:
             raise ValidationError(refusal)
-    for person, role in wanted:
+    # Promotions first: on PostgreSQL the server checks each row as it is written, and a reviewer
+    # handing the role on must still be one when the new reviewer is made.
+    order = sorted(wanted, key=lambda item: item[1] != Role.REVIEWER) if tx.login else wanted
+    for person, role in order:
         if person.role == role.value:
             continue
         before, person.role = person.role, role.value

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Annotation, Label, Relation, RelationType, utcnow
-from annotator.ops.annotations import RelationData, relation_data
+from annotator.ops.annotations import RelationData, check_deleted, relation_data, relation_records
 from annotator.store import Tx
 
 
@@ -63,7 +63,8 @@ def create_relation(tx: Tx, source_id: int, target_id: int, type_id: int, annota
     )
     tx.session.add(relation)
     tx.session.flush()
-    tx.record("relation", "created", (relation.id,), (relation.document_id,))
+    [detail] = relation_records(tx, [relation_data(relation)])
+    tx.record("relation", "created", (relation.id,), (relation.document_id,), detail)
     return relation
 
 
@@ -75,9 +76,11 @@ def delete_relation(tx: Tx, relation_id: int, by: int | None = None) -> Relation
         raise ValidationError(f"relation {relation_id} belongs to another annotator")
     tx.check_owner(relation.annotator_id, f"relation {relation_id}")
     data = relation_data(relation)
-    tx.session.delete(relation)
-    tx.session.flush()
-    tx.record("relation", "deleted", (relation_id,), (data.document_id,))
+    [detail] = relation_records(tx, [data])
+    gone = tx.session.execute(delete(Relation).where(Relation.id == relation_id))
+    check_deleted(gone, 1, "relations")
+    tx.session.expunge(relation)
+    tx.record("relation", "deleted", (relation_id,), (data.document_id,), detail)
     return data
 
 

@@ -53,12 +53,9 @@ def gold_annotator(tx: Tx, project_id: int) -> Annotator:
 
 
 def _require_reviewer(tx: Tx) -> int | None:
-    """Adjudication is for reviewers (scripts without an actor act as the system)."""
-    if tx.actor is None:
-        return None
-    if tx.actor.role != Role.REVIEWER.value:
-        raise ValidationError(f"{tx.actor.name} is not a reviewer; only reviewers adjudicate")
-    return tx.actor.id
+    """Adjudication is for reviewers (scripts without an actor act as the system); the role is
+    read from the database, not taken from the actor."""
+    return tx.require_reviewer()
 
 
 def _project_of(tx: Tx, document_id: int) -> int:
@@ -176,7 +173,8 @@ def reject(tx: Tx, document_id: int, label_id: int, start: int, end: int) -> int
     if in_gold:
         from annotator.ops.annotations import delete_spans
 
-        delete_spans(tx, list(in_gold))
+        with tx.reviewing():
+            delete_spans(tx, list(in_gold))
     existing = tx.session.scalar(
         select(Rejection.id).where(
             Rejection.document_id == document_id,
@@ -312,8 +310,9 @@ def reject_relation(tx: Tx, document_id: int, type_id: int, source: SpanKey, tar
             and_(dst.start == target[0], dst.end == target[1], dst.label_id == target[2]),
         )
     ).all()
-    for relation_id in in_gold:
-        delete_relation(tx, relation_id)
+    with tx.reviewing():
+        for relation_id in in_gold:
+            delete_relation(tx, relation_id)
     existing = tx.session.scalar(
         select(RelationRejection.id).where(relation_rejection_is(document_id, type_id, source, target))
     )

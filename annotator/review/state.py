@@ -386,7 +386,8 @@ def create_gold_span(tx: Tx, document_id: int, start: int, end: int, label_id: i
     gold = gold_annotator(tx, document.project_id)
     from annotator.ops.annotations import create_span
 
-    span = create_span(tx, document_id, start, end, label_id, gold.id)
+    with tx.reviewing():
+        span = create_span(tx, document_id, start, end, label_id, gold.id)
     span.sources = []
     span.adjudicator_id = tx.actor.id if tx.actor is not None else None
     tx.session.flush()

@@ -85,8 +85,8 @@ def test_every_change_is_audited_with_who_and_what(store: Store, project: Projec
         ("deleted", "alice"),
     ]
     assert rows[1].detail == {
-        "before": {"start": 6, "end": 14, "label_id": actor},
-        "after": {"start": 6, "end": 14, "label_id": claim},
+        "before": {"start": 6, "end": 14, "label_id": actor, "label": "ACTOR", "text": "Ana Ruiz"},
+        "after": {"start": 6, "end": 14, "label_id": claim, "label": "CLAIM", "text": "Ana Ruiz"},
     }
     assert rows[0].documents == [doc]
     assert [(e.action, e.actor.startswith("system")) for e in imports] == [("created", True)]

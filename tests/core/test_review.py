@@ -106,13 +106,19 @@ def test_adjudication_into_gold_records_sources_and_reviewer(store: Store, proje
         assert sorted(g.text for g in gold_spans) == ['"The bridge opens in May."', "Ana Ruiz"]
         assert s.scalars(select(Rejection)).one().reviewer_id == riley.id
         assert s.get_one(Document, doc).review_status == "adjudicated"
-    # Reviewers may edit gold, annotators may not.
+    # Reviewers may edit gold in a review operation; annotators may not, nor anyone outside review.
+    for who in (alice_actor, riley, None):
+        with (
+            pytest.raises(ValidationError, match="gold layer"),
+            store.transaction(actor=who) as tx,
+        ):
+            delete_spans(tx, [gold_spans[0].id])
     with (
-        pytest.raises(ValidationError, match="belongs to another annotator"),
-        store.transaction(actor=alice_actor) as tx,
+        pytest.raises(ValidationError, match="alice is not a reviewer"),
+        store.transaction(actor=alice_actor, review=True) as tx,
     ):
         delete_spans(tx, [gold_spans[0].id])
-    with store.transaction(actor=riley) as tx:
+    with store.transaction(actor=riley, review=True) as tx:
         delete_spans(tx, [gold_spans[0].id])
     with store.transaction(actor=riley) as tx:
         ruiz = tx.session.scalars(

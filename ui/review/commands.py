@@ -35,7 +35,8 @@ class ReviewContext:
     show_document: Callable[[int], None]
 
     def transaction(self) -> AbstractContextManager[Tx]:
-        return self.project.store.transaction(origin=self.origin, actor=self.project.actor)
+        # Review actions are the review operations that may write the gold layer.
+        return self.project.store.transaction(origin=self.origin, actor=self.project.actor, review=True)
 
 
 class ReviewCommand(StepCommand):
