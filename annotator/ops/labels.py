@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Annotation, Label, Relation, RelationType
+from annotator.names import check_name
 from annotator.resources import PALETTE
 from annotator.store import Tx
 
@@ -49,7 +50,7 @@ def add_label(
     hotkey: str | None = None,
     description: str = "",
 ) -> Label:
-    name = name.strip()
+    name = check_name(name.strip(), "label")
     if not name:
         raise ValidationError("a label needs a name")
     if tx.session.scalar(select(Label.id).where(Label.project_id == project_id, Label.name == name)):
@@ -80,7 +81,7 @@ def update_label(
 ) -> Label:
     """Rename, recolour, rebind or re-describe a label; spans keep it (they refer to its id)."""
     if name is not None and name.strip() != label.name:
-        name = name.strip()
+        name = check_name(name.strip(), "label")
         if not name:
             raise ValidationError("a label needs a name")
         taken = select(Label.id).where(Label.project_id == label.project_id, Label.name == name)
@@ -153,7 +154,7 @@ def add_relation_type(
     hotkey: str | None = None,
     description: str = "",
 ) -> RelationType:
-    name = name.strip()
+    name = check_name(name.strip(), "relation type")
     if not name:
         raise ValidationError("a relation type needs a name")
     exists = select(RelationType.id).where(RelationType.project_id == project_id, RelationType.name == name)
