@@ -11,15 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from annotator.cli import main
 from annotator.model import Document
 from annotator.store import open_store
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.core.cli_run import new_project, run
 
 
 def refused(capsys: pytest.CaptureFixture[str], db: str, path: Path, *options: str) -> str:
@@ -46,9 +40,7 @@ SPAN = {"id": 1, "start": 0, "end": 3, "label": "ACTOR", "annotator": "alice"}
 
 @pytest.fixture
 def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    url = f"sqlite:///{tmp_path / 'h.db'}"
-    assert run(capsys, "--db", url, "init")[0] == 0
-    return url
+    return new_project(capsys, tmp_path, "h.db")
 
 
 def documents(url: str) -> list[Document]:

