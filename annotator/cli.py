@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from annotator import __version__
+from annotator import __version__, termsafe
 from annotator.errors import AnnotatorError
 from annotator.formats.sources import FORMATS
 
@@ -43,7 +43,9 @@ def _progress(total: int | None, unit: str, what: str) -> Any:
 
 
 def _print_table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
-    table = [list(map(str, header))] + [[("" if v is None else str(v)) for v in row] for row in rows]
+    table = [list(map(str, header))] + [
+        [("" if v is None else termsafe.cell(v)) for v in row] for row in rows
+    ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
@@ -301,9 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args))
+        with termsafe.escaped_stdout():  # data never drives the terminal (annotator.termsafe)
+            return int(args.handler(args))
     except AnnotatorError as exc:
-        print(f"annotator: error: {exc}", file=sys.stderr)
+        print(f"annotator: error: {termsafe.escape(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("annotator: interrupted; nothing was written by the unfinished step", file=sys.stderr)
@@ -312,10 +315,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            print(f"annotator: database error: {exc.__class__.__name__}: {exc.args[0]}", file=sys.stderr)
+            print(
+                f"annotator: database error: {exc.__class__.__name__}: {termsafe.escape(str(exc.args[0]))}",
+                file=sys.stderr,
+            )
             return 1
         if isinstance(exc, OSError):
-            print(f"annotator: error: {exc}", file=sys.stderr)
+            print(f"annotator: error: {termsafe.escape(str(exc))}", file=sys.stderr)
             return 1
         raise
 

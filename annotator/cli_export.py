@@ -11,6 +11,12 @@ if TYPE_CHECKING:
     from annotator.export import ExportOptions
 
 
+RAW_CSV_HELP = (
+    "CSV: write text cells starting with = + - @ verbatim (default: prefixed with ' so that "
+    "a spreadsheet shows them as text, not formulas)"
+)
+
+
 def add_export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
@@ -56,6 +62,7 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="spacy: write a folder of .spacy parts of N documents instead of one file",
     )
+    p.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
 
 
 def _rename(pairs: list[str]) -> dict[str, str]:
@@ -89,4 +96,5 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         span_key=args.span_key,
         docstart=args.docstart,
         docs_per_file=args.docs_per_file,
+        raw_csv=args.raw_csv,
     )

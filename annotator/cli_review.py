@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.cli_common import actions, open_project
+from annotator.cli_export import RAW_CSV_HELP
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -111,7 +112,7 @@ def cmd_agree(args: argparse.Namespace) -> int:
     print(report.table())
     if args.csv:
         with atomic_write(args.csv) as fh:
-            report.write_csv(fh)
+            report.write_csv(fh, raw=args.raw_csv)
         print(f"wrote {args.csv}", file=sys.stderr)
     if args.json:
         with atomic_write(args.json) as fh:
@@ -129,4 +130,5 @@ def add_agree_command(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--labels", help="comma-separated labels (default: all)")
     p.add_argument("--no-tokens", action="store_true", help="skip token-level κ and α (faster)")
     p.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
+    p.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
     p.add_argument("--json", metavar="FILE", help="also write the table as JSON")

@@ -15,6 +15,8 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from annotator.errors import AnnotatorError
+from annotator.formats.guards import clean_text
+from annotator.hashing import content_hash
 from annotator.model import (
     Annotation,
     Annotator,
@@ -42,6 +44,8 @@ class CopyReport:
     # Audit entries about rows deleted before the copy that name no document of any project
     # (a deleted label, say): left out when only some projects are copied.
     unattributed: int = 0
+    # "table.column" → NUL characters replaced by U+FFFD there (see _clean_row).
+    replaced: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         counts = ", ".join(f"{n} {table}" for table, n in self.rows.items())
@@ -51,7 +55,38 @@ class CopyReport:
                 f"\nleft out {self.unattributed} audit entries about rows deleted earlier that name no "
                 "project (copy every project, without --name, to keep them)"
             )
+        for where, n in sorted(self.replaced.items()):
+            text += f"\nreplaced {n} NUL character(s) by U+FFFD in {where} (offsets unchanged)"
         return text
+
+
+def _clean_row(table: str, row: dict[str, Any], report: CopyReport) -> None:
+    """The import rule for NUL (``formats.guards``) applied to rows stored before it existed:
+    PostgreSQL cannot hold NUL in text, so it becomes U+FFFD (one code point for one, so offsets
+    hold) and the document's hash follows its text."""
+    for column, value in row.items():
+        cleaned, count = _clean_value(value)
+        if count:
+            row[column] = cleaned
+            report.replaced[f"{table}.{column}"] = report.replaced.get(f"{table}.{column}", 0) + count
+            if table == "document" and column == "text":
+                row["content_hash"] = content_hash(cleaned)
+
+
+def _clean_value(value: Any) -> tuple[Any, int]:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        out: Any = {} if isinstance(value, dict) else [None] * len(value)
+        total = 0
+        for key, item in items:
+            new_key, n = _clean_value(key)
+            new_item, m = _clean_value(item)
+            out[new_key] = new_item
+            total += n + m
+        return (out, total) if total else (value, 0)
+    return value, 0
 
 
 # Table, in an order where every referenced table comes first, and its references → referenced
@@ -138,10 +173,13 @@ def copy_projects(
             raise AnnotatorError(f"{dst.url} already has a project named {clash[0]!r}")
         ids: dict[str, dict[int, int]] = {"project": {}}
         for project in projects:
-            new_id = tx.session.execute(
-                insert(Project).returning(Project.id),
-                [{"name": project.name, "language": project.language, "created_at": project.created_at}],
-            ).scalar_one()
+            values: dict[str, Any] = {
+                "name": project.name,
+                "language": project.language,
+                "created_at": project.created_at,
+            }
+            _clean_row("project", values, report)
+            new_id = tx.session.execute(insert(Project).returning(Project.id), [values]).scalar_one()
             ids["project"][project.id] = new_id
             report.projects.append(project.name)
         for model, refs in PLAN:
@@ -150,6 +188,7 @@ def copy_projects(
             for chunk in _rows(source, table, _scope(model, ids)):
                 old_ids = [row.pop("id") for row in chunk]
                 for row in chunk:
+                    _clean_row(table.name, row, report)
                     for column, target in refs.items():
                         if row[column] is None:
                             continue

@@ -78,6 +78,7 @@ class ExportOptions:
     span_key: str = "sc"
     docstart: bool = False
     docs_per_file: int | None = None
+    raw_csv: bool = False  # whosaid: write formula-like text cells verbatim (annotator.csvsafe)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,7 @@ def _factories() -> dict[str, Callable[[ExportOptions, Plan, Path | None], Write
         "iob": lambda o, _p, _labels: iob.iob_writer(o.docstart),
         "conll": lambda o, _p, _labels: iob.iob_writer(o.docstart),
         "hf-jsonl": lambda _o, p, labels: iob.hf_writer(p.output_labels, labels),
+        "whosaid": lambda o, _p, _labels: peers.writer("whosaid", raw=o.raw_csv),
     }
 
 

@@ -7,7 +7,6 @@ or all annotators together) and one label (``OVERALL`` = all labels). NaN (undef
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,6 +14,7 @@ from dataclasses import asdict, dataclass, fields
 from itertools import combinations
 from typing import IO, Literal
 
+from annotator import csvsafe
 from annotator.agreement.data import OVERALL, Annotated, DocLengths, Match, Rel, Span, SpanTable
 from annotator.agreement.spans import PairwiseF1, _pairwise_relations, _relations, pairwise_span_f1
 from annotator.agreement.tokens import Coefficient, TokenGrid, Tokens
@@ -90,6 +90,13 @@ def unitizing_rows(result: UnitizingAlpha) -> Iterator[Row]:
         yield Row("unitizing_alpha", "all", names, label, value, n=result.length)
 
 
+def _csv_value(value: object) -> object:
+    """A CSV cell: text as is (the writer neutralises it), a number as a number, NaN/None empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return value
+
+
 def _cell(value: object, text: bool) -> str:
     if value is None:
         return ""
@@ -123,10 +130,13 @@ class AgreementReport:
         """Rows keyed by ``FIELDS`` with full-precision numbers, ready for ``csv.DictWriter``."""
         return [{f: _cell(getattr(r, f), False) for f in FIELDS} for r in self.rows]
 
-    def write_csv(self, stream: IO[str]) -> None:
-        writer = csv.DictWriter(stream, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.csv_rows())
+    def write_csv(self, stream: IO[str], *, raw: bool = False) -> None:
+        """The rows as CSV: names and labels neutralised against formulas (unless ``raw``),
+        figures written as numbers (a negative κ stays a number)."""
+        writer = csvsafe.writer(stream, raw=raw)
+        writer.writerow(FIELDS)
+        for r in self.rows:
+            writer.writerow([_csv_value(getattr(r, f)) for f in FIELDS])
 
     def as_dicts(self) -> list[dict[str, object]]:
         """JSON-ready rows: NaN becomes None."""

@@ -193,6 +193,8 @@ def _document(ann: Path, annotator: str | None, report: ReadReport) -> DocRecord
         if not line.strip():
             continue
         head = line.split("\t", 1)[0]
+        if head in kinds and head != "*":  # a relation would attach to the last one: refuse
+            raise InputError(str(ann), f"{head} is defined twice in this file", number)
         kinds[head] = head[:1]
         if head.startswith("T"):
             _text_bound(line, number, ann, record, annotator, report)

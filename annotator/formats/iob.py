@@ -290,9 +290,7 @@ def read_hf(path: Path, labels_path: Path | None = None) -> Iterator[DocRecord]:
     """Read HF JSONL; tag names from the label file beside it, or from ``label_names`` in a line."""
     path = Path(path)
     side = labels_path or (sidecar(path) if sidecar(path).exists() else path.with_name("labels.json"))
-    names: list[str] | None = None
-    if side.exists():
-        names = list(json.loads(side.read_text(encoding="utf-8"))["label_names"])
+    names = _label_file(side) if side.exists() else None
     data = path.read_bytes()
     if not data:
         return
@@ -302,21 +300,24 @@ def read_hf(path: Path, labels_path: Path | None = None) -> Iterator[DocRecord]:
             continue
         try:
             obj = json.loads(raw)
+        except RecursionError:
+            raise InputError(str(path), "JSON nested too deeply", number) from None
         except json.JSONDecodeError as exc:
             raise InputError(str(path), f"malformed JSON: {exc.msg}", number) from None
+        if not isinstance(obj, dict):
+            raise InputError(str(path), "expected a JSON object per line", number)
         line_names = obj.get("label_names") or names
         tokens, ids = obj.get("tokens"), obj.get("ner_tags")
         if not isinstance(tokens, list) or not isinstance(ids, list) or len(tokens) != len(ids):
             raise InputError(str(path), "needs 'tokens' and 'ner_tags' lists of the same length", number)
+        if not all(isinstance(t, str) for t in tokens):
+            raise InputError(str(path), "'tokens' must be strings", number)
         if line_names is None:
             raise InputError(str(path), f"no label list: {side.name} is missing", number)
-        try:
-            tags = [t if isinstance(t, str) else line_names[t] for t in ids]
-        except (IndexError, TypeError):
-            raise InputError(str(path), "a tag id is not in the label list", number) from None
+        tags = [_tag(t, line_names, path, number) for t in ids]
         if isinstance(obj.get("text"), str) and isinstance(obj.get("offsets"), list):
             doc_text = obj["text"]
-            positions = [(int(a), int(b)) for a, b in obj["offsets"]]
+            positions = _offsets(obj["offsets"], path, number)
             if [doc_text[a:b] for a, b in positions] != tokens:
                 raise InputError(str(path), "'offsets' do not match 'tokens' in 'text'", number)
         else:
@@ -326,3 +327,40 @@ def read_hf(path: Path, labels_path: Path | None = None) -> Iterator[DocRecord]:
                 offset += len(tok) + 1
         spans = spans_from_tags(positions, tags, str(path), [number] * len(tags))
         yield DocRecord(text=doc_text, spans=spans, line=number, meta={"id": obj.get("id")})
+
+
+def _label_file(side: Path) -> list[str]:
+    """The ``label_names`` of an HF label file, or InputError naming it."""
+    try:
+        names = json.loads(side.read_text(encoding="utf-8"))["label_names"]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        raise InputError(str(side), "not a label file: expected JSON with a 'label_names' list") from None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise InputError(str(side), "'label_names' must be a list of strings")
+    return names
+
+
+def _tag(tag: Any, names: Any, path: Path, line: int) -> str:
+    """A tag name from a ``ner_tags`` entry: a name, or a non-negative index into ``names``
+    (Python's negative indexing would read -1 as the last label)."""
+    if isinstance(tag, str):
+        return tag
+    count = len(names) if isinstance(names, list) else 0
+    if type(tag) is not int or not 0 <= tag < count:
+        raise InputError(str(path), f"tag id {tag!r} is not in the label list (0–{count - 1})", line)
+    name = names[tag]
+    if not isinstance(name, str):
+        raise InputError(str(path), "'label_names' must be strings", line)
+    return name
+
+
+def _offsets(offsets: list[Any], path: Path, line: int) -> list[tuple[int, int]]:
+    """``[[start, end], ...]`` of whole numbers, or InputError (1.5 is not silently cut to 1)."""
+    positions = []
+    for item in offsets:
+        if not (isinstance(item, list) and len(item) == 2 and all(type(x) is int for x in item)):
+            raise InputError(
+                str(path), f"'offsets' must be [start, end] pairs of whole numbers, not {item!r}", line
+            )
+        positions.append((item[0], item[1]))
+    return positions

@@ -197,6 +197,7 @@ def _annotation(
     report: ReadReport,
 ) -> None:
     regions: dict[str, list[str]] = {}
+    places: dict[str, tuple[int, int]] = {}
     relations: list[tuple[dict[str, Any], int]] = []
     results = ann.get("result") or []
     for i, res in enumerate(results if isinstance(results, list) else []):
@@ -231,7 +232,9 @@ def _annotation(
             if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
                 raise InputError(str(path), f"{what}: 'labels' must be a list of strings", where)
             rid = str(res.get("id", f"#{i}"))
-            for k, label in enumerate(labels):
+            if places.setdefault(rid, found[:2]) != found[:2]:  # relations would join both places
+                raise InputError(str(path), f"{what}: region id {rid!r} is used for two places", where)
+            for k, label in enumerate(labels, len(regions.get(rid, ()))):
                 key = f"{n}:{rid}:{k}" if k else f"{n}:{rid}"
                 record.spans.append(SpanRecord(found[0], found[1], label, who, key=key))
                 regions.setdefault(rid, []).append(key)

@@ -13,8 +13,10 @@ from typing import Any
 
 from annotator.atomic import atomic_write
 from annotator.errors import InputError
+from annotator.formats import guards
 from annotator.formats.base import ExportReport
 from annotator.formats.encoding import decode
+from annotator.formats.peerkit import ReadReport
 from annotator.hashing import content_hash
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 
@@ -156,9 +158,16 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
     return record
 
 
-def read(path: Path) -> Iterator[DocRecord]:
-    """Read native JSONL; malformed JSON, a truncated last line or a bad field names its line."""
+def read(path: Path, report: ReadReport | None = None) -> Iterator[DocRecord]:
+    """Read native JSONL; malformed JSON, a truncated last line or a bad field names its line.
+
+    Records pass ``guards`` (names, nesting, duplicate span ids, NUL); replacements go to ``report``.
+    """
     path = Path(path)
+    return guards.checked(_read(path), path, report)
+
+
+def _read(path: Path) -> Iterator[DocRecord]:
     text, _encoding = decode(path, path.read_bytes())
     lines = text.split("\n")
     for number, raw in enumerate(lines, start=1):

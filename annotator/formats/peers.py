@@ -47,7 +47,7 @@ WRITER_OPTIONS: dict[str, frozenset[str]] = {
     "doccano": frozenset({"by_annotator"}),
     "doccano-relations": frozenset({"by_annotator"}),
     "brat": frozenset({"by_annotator"}),
-    "whosaid": frozenset({"labels", "relation_types"}),
+    "whosaid": frozenset({"labels", "relation_types", "raw"}),
 }
 READER_OPTIONS: dict[str, frozenset[str]] = {
     "doccano": frozenset({"by_annotator"}),

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.formats import html, markdown, peers, plaintext, tabular
+from annotator.formats import guards, html, markdown, peers, plaintext, tabular
 from annotator.formats.encoding import decode
 from annotator.formats.peerkit import ReadReport
+from annotator.names import check_name
 from annotator.records import DocRecord
 
 EXTENSIONS: dict[str, str] = {
@@ -66,13 +67,15 @@ def read_path(
     if fmt not in FORMATS:
         raise InputError(str(path), f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
     dataset = fmt if fmt in DATASET_FORMATS else (_sniff_dataset(path) if fmt == "auto" else None)
+    if annotator is not None:
+        check_name(annotator, "annotator")
     if dataset is not None:
-        return _read_dataset(path, dataset)
+        return _read_dataset(path, dataset, reports)
     sniffed = (
         _sniff_jsonl(path) if fmt == "auto" and path.suffix.lower() == ".jsonl" and path.is_file() else None
     )
     if sniffed == "native":
-        return _read_file(path, "native", text_field)
+        return _read_file(path, "native", text_field, reports)
     peer = (
         fmt
         if fmt in PEER_FORMATS
@@ -94,7 +97,7 @@ def read_path(
         raise InputError(str(path), "no such file or folder")
     if not path.is_file():
         raise InputError(str(path), "not a regular file")
-    return _read_file(path, fmt, text_field)
+    return _read_file(path, fmt, text_field, reports)
 
 
 def _folder_files(root: Path, fmt: str) -> list[Path]:
@@ -111,7 +114,9 @@ def _folder_files(root: Path, fmt: str) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).parts)
 
 
-def _read_file(path: Path, fmt: str, text_field: str) -> list[DocRecord]:
+def _read_file(
+    path: Path, fmt: str, text_field: str, reports: list[ReadReport] | None = None
+) -> list[DocRecord]:
     kind = fmt if fmt != "auto" else EXTENSIONS.get(path.suffix.lower())
     if kind is None:
         raise InputError(
@@ -120,7 +125,9 @@ def _read_file(path: Path, fmt: str, text_field: str) -> list[DocRecord]:
             f"supported: {', '.join(EXTENSIONS)} (or choose a format explicitly)",
         )
     try:
-        records = _read_native(path) if kind == "native" else _READERS[kind](path, text_field)
+        if kind == "native":
+            return _with_source(_read_native(path, reports), path)  # native.read runs the guards
+        records = guards.check_all(_READERS[kind](path, text_field), path, reports)
     except OSError as exc:
         raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
     return _with_source(records, path)
@@ -149,11 +156,11 @@ def _sniff_dataset(path: Path) -> str | None:
     return None
 
 
-def _read_dataset(path: Path, fmt: str) -> list[DocRecord]:
+def _read_dataset(path: Path, fmt: str, reports: list[ReadReport] | None) -> list[DocRecord]:
     from annotator.formats import iob, spacy_docbin
 
     readers = {"spacy": spacy_docbin.read, "iob": iob.read_iob, "hf-jsonl": iob.read_hf}
-    return _with_source(list(readers[fmt](path)), path)
+    return _with_source(guards.check_all(list(readers[fmt](path)), path, reports), path)
 
 
 def _read_peer(
@@ -161,7 +168,9 @@ def _read_peer(
 ) -> list[DocRecord]:
     report = ReadReport(path)
     try:
-        records = list(peers.reader(fmt, annotator=annotator, report=report)(path))
+        records = list(
+            guards.checked(peers.reader(fmt, annotator=annotator, report=report)(path), path, report)
+        )
     except OSError as exc:
         raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
     if reports is not None:
@@ -204,7 +213,8 @@ def _sniff_jsonl(path: Path) -> str | None:
     return None
 
 
-def _read_native(path: Path) -> list[DocRecord]:
+def _read_native(path: Path, reports: list[ReadReport] | None) -> list[DocRecord]:
     from annotator.formats import native
 
-    return list(native.read(path))
+    report = ReadReport(path)
+    return guards.keep_report(list(native.read(path, report)), report, reports)

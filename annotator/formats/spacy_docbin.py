@@ -24,6 +24,7 @@ which ``spacy train`` reads as one corpus.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 USER_DATA = "annotator"
 FIELDS = ("title", "author", "published", "source_url", "source_file", "status")
 FRESH_VOCAB_EVERY = 2000  # documents between fresh tokenizers
+INFLATE_FLOOR = 64 << 20  # a .spacy file may always inflate to this many bytes…
+INFLATE_RATIO = 200  # …plus this many times its size on disk (see inflate_limit)
+INFLATE_PIECE = 1 << 20
 NOT_IN_ENTS = " (left out of doc.ents only; all are in doc.spans)"
 
 
@@ -189,6 +193,37 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def inflate_limit(size: int) -> int:
+    """How many bytes a DocBin of ``size`` compressed bytes may inflate to.
+
+    Real DocBins inflate about 10 times (150 times for very repetitive text); a zlib bomb about
+    1,000 times, so a 2 MB file could ask for gigabytes before spaCy looks at a document.
+    """
+    return INFLATE_FLOOR + INFLATE_RATIO * size
+
+
+def check_inflated_size(path: Path, data: bytes) -> None:
+    """Refuse ``data`` if it inflates past ``inflate_limit``: measured piece by piece, each piece
+    thrown away, so memory stays bounded whatever the file claims."""
+    limit = inflate_limit(len(data))
+    inflater = zlib.decompressobj()
+    total, pending = 0, data
+    try:
+        while pending:
+            total += len(inflater.decompress(pending, INFLATE_PIECE))
+            if total > limit:
+                raise InputError(
+                    str(path),
+                    f"refused: inflates to more than {limit:,} bytes ({len(data):,} on disk); "
+                    "a real DocBin inflates about 10 times (a decompression bomb?)",
+                )
+            pending = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+    except zlib.error as exc:
+        raise InputError(str(path), f"not a spaCy DocBin: {exc}") from None
+
+
 def read(path: Path, span_key: str = "sc") -> Iterator[DocRecord]:
     """Read a ``.spacy`` file (or a folder of them, in name order) as records."""
     from spacy.tokens import DocBin
@@ -198,8 +233,10 @@ def read(path: Path, span_key: str = "sc") -> Iterator[DocRecord]:
     files = sorted(path.rglob("*.spacy")) if path.is_dir() else [path]
     vocab: Vocab = Vocab()
     for file in files:
+        data = file.read_bytes()
+        check_inflated_size(file, data)
         try:
-            docbin = DocBin().from_disk(file)
+            docbin = DocBin().from_bytes(data)
         except Exception as exc:  # spaCy raises ValueError, zlib.error or msgpack errors alike
             raise InputError(str(file), f"not a spaCy DocBin: {exc}") from None
         for doc in docbin.get_docs(vocab):

@@ -163,6 +163,8 @@ def read(path: Path, annotator: str | None = None, report: ReadReport | None = N
             report.skip("annotations without a tagging body (comments, highlights)")
             continue
         who = _person(anno.get("creator"), annotator)
+        if anno.get("id") is not None and str(anno.get("id")) in spans:  # links would pick one
+            raise InputError(str(path), f"annotation id {anno.get('id')!r} is used twice", line)
         keys = spans.setdefault(str(anno.get("id")), (record, []))[1]
         for k, tag in enumerate(tags):
             keys.append(f"{n}:{anno.get('id')}" + (f"#{k}" if k else ""))

@@ -4,15 +4,17 @@ One row per QUOTE or CLAIM span, in document order: the document's id, title, da
 the label, the span's text, the text of the actor(s) it is linked to by a ``speaker`` or
 ``claimant`` relation (several joined with " | "; empty when none is linked), the annotator, and
 the span's start and end (code points, end exclusive). UTF-8 without a byte-order mark, comma
-separated, quoted where needed (span texts may contain commas, quotes and line breaks).
+separated, quoted where needed (span texts may contain commas, quotes and line breaks). A text
+cell that a spreadsheet would run as a formula gets a leading ``'`` (``annotator.csvsafe``;
+``raw=True`` / ``--raw-csv`` turns that off).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 
+from annotator import csvsafe
 from annotator.atomic import atomic_write
 from annotator.formats.base import ExportReport
 from annotator.formats.peerkit import span_keys
@@ -78,11 +80,13 @@ def write(
     *,
     labels: Iterable[str] = ("QUOTE", "CLAIM"),
     relation_types: Iterable[str] = ("speaker", "claimant"),
+    raw: bool = False,
 ) -> None:
-    """Stream the rows of every document into ``out``, atomically."""
+    """Stream the rows of every document into ``out``, atomically; text cells that a spreadsheet
+    would run as formulas are neutralised unless ``raw`` (see ``annotator.csvsafe``)."""
     labels, relation_types = tuple(labels), tuple(relation_types)
     with atomic_write(out) as fh:
-        writer = csv.writer(fh, lineterminator="\n")
+        writer = csvsafe.writer(fh, raw=raw)
         writer.writerow(COLUMNS)
         for record in records:
             report.count(record)

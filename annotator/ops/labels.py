@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Annotation, Label, Relation, RelationType
+from annotator.names import check_name
 from annotator.ops.annotations import relation_data, relation_records, span_records, spans_with_label
 from annotator.resources import PALETTE
 from annotator.store import Tx
@@ -50,7 +51,7 @@ def add_label(
     hotkey: str | None = None,
     description: str = "",
 ) -> Label:
-    name = name.strip()
+    name = check_name(name.strip(), "label")
     if not name:
         raise ValidationError("a label needs a name")
     if tx.session.scalar(select(Label.id).where(Label.project_id == project_id, Label.name == name)):
@@ -85,7 +86,7 @@ def update_label(
     """
     before = _label_fields(label)
     if name is not None and name.strip() != label.name:
-        name = name.strip()
+        name = check_name(name.strip(), "label")
         if not name:
             raise ValidationError("a label needs a name")
         taken = select(Label.id).where(Label.project_id == label.project_id, Label.name == name)
@@ -175,7 +176,7 @@ def add_relation_type(
     hotkey: str | None = None,
     description: str = "",
 ) -> RelationType:
-    name = name.strip()
+    name = check_name(name.strip(), "relation type")
     if not name:
         raise ValidationError("a relation type needs a name")
     exists = select(RelationType.id).where(RelationType.project_id == project_id, RelationType.name == name)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from annotator.errors import NotFoundError, ValidationError
 from annotator.identity import GOLD_NAME, name_key
 from annotator.model import Annotator, Project, Role
+from annotator.names import check_name
 from annotator.ops.labels import add_label, add_relation_type
 from annotator.resources import default_schema
 from annotator.store import Actor, Tx
@@ -20,7 +21,7 @@ def create_project(
     tx: Tx, name: str, *, language: str | None = None, schema: dict[str, Any] | None = None
 ) -> Project:
     """Create a project with ``schema`` (default: CLAIM, QUOTE, ACTOR; speaker, claimant)."""
-    name = name.strip()
+    name = check_name(name.strip(), "project")
     if not name:
         raise ValidationError("a project needs a name")
     if tx.session.scalar(select(Project.id).where(Project.name == name)) is not None:
@@ -77,7 +78,7 @@ def ensure_annotator(tx: Tx, project_id: int, name: str, role: Role | None = Non
     operations write gold). A ``role`` that differs from theirs is set with ``set_role``, so its
     rule applies.
     """
-    name = name.strip()
+    name = check_name(name.strip(), "annotator")
     if not name:
         raise ValidationError("an annotator needs a name")
     check_not_gold(tx.session, project_id, name)

@@ -289,7 +289,7 @@ def test_native_jsonl_goes_to_the_native_reader(tmp_path: Path, monkeypatch: pyt
 
     calls: list[Path] = []
 
-    def fake_read(path: Path) -> list[DocRecord]:
+    def fake_read(path: Path, report: object = None) -> list[DocRecord]:
         calls.append(path)
         return [DocRecord(text="from native")]
 

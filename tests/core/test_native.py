@@ -23,6 +23,8 @@ from annotator.store import Store, open_store
 
 ALPHABET = st.sampled_from([*"abc xyz.,\"'\n", "😀", "👍🏽", "e\u0301", "終", "わ", "ش", "ע", "\u200d", "Ω"])
 LABEL_TYPES = {"QUOTE": "speaker", "CLAIM": "claimant"}
+# NUL is replaced on import (see annotator.formats.guards): not part of an exact round trip.
+STRINGS = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=10)
 
 
 @st.composite
@@ -54,10 +56,10 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
                     "annotator": s["annotator"],
                 }
             )
-    meta = draw(st.dictionaries(st.sampled_from(["section", "lang", "n"]), st.text(max_size=5), max_size=2))
+    meta = draw(st.dictionaries(st.sampled_from(["section", "lang", "n"]), STRINGS, max_size=2))
     return {
         "text": text,
-        "title": draw(st.none() | st.text(max_size=10)),
+        "title": draw(st.none() | STRINGS),
         "meta": meta,
         "spans": spans,
         "relations": relations,
