@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from annotator import sqlite_guard
 from annotator.audit import write_audit
 from annotator.errors import AnnotatorError, ValidationError
 from annotator.events import Action, Change, ChangeBus, ChangeSet, Entity
@@ -161,6 +162,10 @@ class Store:
         self.client = uuid.uuid4().hex
         self._seen = -1
         self.texts = TextCache()
+        # Checks before every write that SQLite still holds its locks (see annotator.sqlite_guard).
+        self.guard = sqlite_guard.guard_for(engine)
+        if self.guard is not None:
+            sqlite_guard.register(self.guard.path)
 
     @property
     def url(self) -> str:
@@ -180,11 +185,16 @@ class Store:
         Everything is rolled back on error, so an action happens wholly or not at all.
         """
         with self._sessions() as session:
-            session.connection(execution_options={WRITE: True})
+            if self.guard is None:
+                session.connection(execution_options={WRITE: True})
+            else:
+                self.guard.begin(session, {WRITE: True})
             tx = Tx(session, origin, actor, client=self.client, texts=self.texts)
             try:
                 yield tx
                 write_audit(tx)
+                if self.guard is not None:
+                    self.guard.before_commit(session)
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -200,6 +210,8 @@ class Store:
         from annotator.audit import entries_since, latest_id
 
         with self.session() as session:
+            if self.guard is not None:
+                self.guard.check_idle(session)
             if self._seen < 0:
                 self._seen = latest_id(session)
                 return None
@@ -238,7 +250,12 @@ class Store:
         return dest
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self.guard is None:
+            self.engine.dispose()
+            return
+        self.guard.close()
+        sqlite_guard.unregister(self.guard.path)
+        self.guard = None
 
 
 MIGRATION_LOCK = 0x616E6E6F  # "anno": the advisory lock key migrations take on PostgreSQL
@@ -290,7 +307,7 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
         if database and database != ":memory:" and not database.startswith("file:"):
             path = Path(database)
             if path.exists() and path.is_file():
-                _check_sqlite_file(path)
+                sqlite_guard.check_header(path)
             path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
     engine = create_engine(url, **kwargs)
@@ -312,10 +329,3 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
                 store.backup(Path(f"{parsed.database}.before-{SCHEMA_HEAD}.bak"))
             upgrade(engine)
     return store
-
-
-def _check_sqlite_file(path: Path) -> None:
-    with path.open("rb") as fh:
-        header = fh.read(16)
-    if header and header != b"SQLite format 3\x00":
-        raise AnnotatorError(f"{path}: not a SQLite database (its first bytes are not the SQLite header)")
