@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from annotator import sqlite_guard
 from annotator.audit import write_audit
 from annotator.errors import AnnotatorError, ValidationError
 from annotator.events import Action, Change, ChangeBus, ChangeSet, Entity
@@ -212,6 +213,10 @@ class Store:
         # Who acts when a transaction names nobody (the CLI sets the login's annotator here).
         self.actor: Actor | None = None
         self._login: tuple[str | None, str | None] | None = None
+        # Checks before every write that SQLite still holds its locks (see annotator.sqlite_guard).
+        self.guard = sqlite_guard.guard_for(engine)
+        if self.guard is not None:
+            sqlite_guard.register(self.guard.path)
 
     @property
     def url(self) -> str:
@@ -258,7 +263,10 @@ class Store:
         actor = actor if actor is not None else self.actor
         account = self.account
         with self._sessions() as session:
-            session.connection(execution_options={WRITE: True})
+            if self.guard is None:
+                session.connection(execution_options={WRITE: True})
+            else:
+                self.guard.begin(session, {WRITE: True})
             tx = Tx(
                 session,
                 origin,
@@ -275,6 +283,8 @@ class Store:
                 else:
                     yield tx
                 write_audit(tx)
+                if self.guard is not None:
+                    self.guard.before_commit(session)
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -290,6 +300,8 @@ class Store:
         from annotator.audit import entries_since, latest_id
 
         with self.session() as session:
+            if self.guard is not None:
+                self.guard.check_idle(session)
             if self._seen < 0:
                 self._seen = latest_id(session)
                 return None
@@ -343,7 +355,12 @@ class Store:
         return dest
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self.guard is None:
+            self.engine.dispose()
+            return
+        self.guard.close()
+        sqlite_guard.unregister(self.guard.path)
+        self.guard = None
 
 
 MIGRATION_LOCK = 0x616E6E6F  # "anno": the advisory lock key migrations take on PostgreSQL
@@ -395,7 +412,7 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
         if database and database != ":memory:" and not database.startswith("file:"):
             path = Path(database)
             if path.exists() and path.is_file():
-                _check_sqlite_file(path)
+                sqlite_guard.check_header(path)
             path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
     engine = create_engine(url, **kwargs)
@@ -467,9 +484,3 @@ def _migrate(store: Store, sqlite_file: str | None) -> None:
             f"and was rolled back ({reason}){kept}"
         ) from None
 
-
-def _check_sqlite_file(path: Path) -> None:
-    with path.open("rb") as fh:
-        header = fh.read(16)
-    if header and header != b"SQLite format 3\x00":
-        raise AnnotatorError(f"{path}: not a SQLite database (its first bytes are not the SQLite header)")

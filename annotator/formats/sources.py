@@ -18,6 +18,7 @@ from annotator.formats.encoding import decode
 from annotator.formats.peerkit import ReadReport
 from annotator.names import check_name
 from annotator.records import DocRecord
+from annotator.sqlite_guard import is_database_file, refuse_database_file
 
 EXTENSIONS: dict[str, str] = {
     ".txt": "txt",
@@ -64,6 +65,7 @@ def read_path(
     that repeated imports give the same document order.
     """
     path = Path(path)
+    refuse_database_file(path)  # reading it would drop the locks SQLite holds on it in this process
     if fmt not in FORMATS:
         raise InputError(str(path), f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
     dataset = fmt if fmt in DATASET_FORMATS else (_sniff_dataset(path) if fmt == "auto" else None)
@@ -107,7 +109,7 @@ def _folder_files(root: Path, fmt: str) -> list[Path]:
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
             file = Path(folder) / name
-            if name.startswith(".") or not file.is_file():
+            if name.startswith(".") or not file.is_file() or is_database_file(file):
                 continue
             if fmt != "auto" or file.suffix.lower() in EXTENSIONS:
                 found.append(file)

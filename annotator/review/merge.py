@@ -22,6 +22,7 @@ from annotator.ops.annotations import delete_spans
 from annotator.ops.importer import import_records
 from annotator.ops.relations import delete_relation
 from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.sqlite_guard import refuse_database_file
 from annotator.store import Actor, Store, Tx, open_store
 
 Key = tuple[int, int, str]  # start, end, label
@@ -50,6 +51,7 @@ class MergeSummary:
 def read_source(path: Path) -> list[DocRecord]:
     """Records of a teammate's native JSONL export or project database (SQLite file)."""
     path = Path(path)
+    refuse_database_file(path)  # the open project itself: reading it here would drop SQLite's locks
     with path.open("rb") as fh:
         header = fh.read(16)
     if header == b"SQLite format 3\x00":
