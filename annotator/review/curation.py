@@ -28,6 +28,7 @@ from annotator.model import (
     Role,
 )
 from annotator.review.compare import Kind, Link, Mark, Unit, compare
+from annotator.review.readings import GoldIndex
 
 SpanKey = tuple[int, int, int]  # start, end, label id
 LinkKey = tuple[SpanKey, SpanKey, str]  # source, target, relation type name
@@ -78,6 +79,8 @@ class Curation:
     rejections: dict[SpanKey, int] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
     gold_links: set[LinkKey] = field(default_factory=set)
+    # Gold relations as (source gold span id, target gold span id, type name).
+    gold_relations: set[tuple[int, int, str]] = field(default_factory=set)
     relation_rejections: dict[LinkKey, int] = field(default_factory=dict)
     types: dict[int, str] = field(default_factory=dict)
 
@@ -98,6 +101,17 @@ class Curation:
             link.type,
         )
 
+    def gold_index(self) -> GoldIndex:
+        return GoldIndex((g[0], g[1], g[2], g[3]) for g in self.gold)
+
+    def link_in_gold(self, link: Link, index: GoldIndex | None = None) -> bool:
+        """Gold holds this relation: one of its type between the gold spans that stand for its ends
+        (the reviewer may have taken other boundaries for them)."""
+        source, target, kind = self.link_key(link)
+        index = index or self.gold_index()
+        ends = index.representative(source), index.representative(target)
+        return None not in ends and (ends[0], ends[1], kind) in self.gold_relations
+
     def gold_keys(self) -> set[SpanKey]:
         return {(g[0], g[1], g[3]) for g in self.gold}
 
@@ -106,12 +120,13 @@ class Curation:
 
     def agreed_open(self) -> int:
         """Agreed units not in gold yet: what "accept all agreed" would bring in."""
-        gold = self.gold_keys()
-        ids = self.label_ids
+        index, ids = self.gold_index(), self.label_ids
         return sum(
             1
             for u in self.units
-            if u.kind == Kind.AGREED and u.marks and (u.start, u.end, ids[u.marks[0].label]) not in gold
+            if u.kind == Kind.AGREED
+            and u.marks
+            and index.representative((u.start, u.end, ids[u.marks[0].label])) is None
         )
 
     def versions(self, unit: Unit) -> list[Version]:
@@ -142,7 +157,7 @@ class Curation:
     def unit_state(self, unit: Unit) -> State:
         if unit.links:
             key = self.link_key(unit.links[0])
-            if key in self.gold_links:
+            if self.link_in_gold(unit.links[0]):
                 return State.ACCEPTED
             if key in self.relation_rejections:
                 return State.REJECTED
@@ -267,6 +282,7 @@ def load_curation(session: Session, document_id: int, annotator_ids: Sequence[in
             continue
         if who == gold_id:
             result.gold_links.add(((a[0], a[1], a[3]), (b[0], b[1], b[3]), types[kind]))
+            result.gold_relations.add((src, dst, types[kind]))
         else:
             links.append(
                 Link(rel_id, names[who], (a[0], a[1], labels[a[3]]), (b[0], b[1], labels[b[3]]), types[kind])

@@ -8,12 +8,12 @@ offsets and labels), so the review view can show them.
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, delete, select, update
-from sqlalchemy.orm import aliased
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import (
@@ -28,6 +28,8 @@ from annotator.model import (
     utcnow,
 )
 from annotator.ops.relations import delete_relation, fitting_types
+from annotator.review.readings import GoldIndex
+from annotator.review.supersede import absorb, move
 from annotator.store import Tx
 
 GOLD_NAME = "gold"
@@ -65,10 +67,39 @@ def _project_of(tx: Tx, document_id: int) -> int:
     return project_id
 
 
-def accept_spans(tx: Tx, annotation_ids: Sequence[int]) -> list[int]:
-    """Copy spans into gold, one gold span per distinct (offsets, label); returns the gold ids.
+class Overlap(enum.StrEnum):
+    """What accepting a reading does to a gold span of the same label that it overlaps."""
 
-    Accepting a span that gold already holds adds the new annotators to its sources.
+    REPLACE = "replace"  # the new reading takes that span's place (its relations stay attached)
+    KEEP = "keep"  # both stay: the reviewer ticked several readings on purpose
+    SKIP = "skip"  # gold has a reading there already; leave it (accept all agreed)
+
+
+def gold_index(tx: Tx, document_id: int, gold_id: int) -> GoldIndex:
+    rows = tx.session.execute(
+        select(Annotation.start, Annotation.end, Annotation.id, Annotation.label_id).where(
+            Annotation.document_id == document_id, Annotation.annotator_id == gold_id
+        )
+    ).all()
+    return GoldIndex((r[0], r[1], r[2], r[3]) for r in rows)
+
+
+def accept_spans(
+    tx: Tx,
+    annotation_ids: Sequence[int],
+    *,
+    overlap: Overlap = Overlap.REPLACE,
+    instead_of: Sequence[int] = (),
+) -> list[int]:
+    """Put annotators' readings into gold, one gold span per distinct (offsets, label); returns
+    the gold ids (those left alone by ``Overlap.SKIP`` excepted).
+
+    A reading gold already holds exactly gains the new annotators as sources. Otherwise, with
+    ``Overlap.REPLACE``, the gold span of the same label that stands for it (``readings``) is
+    moved onto it: the same gold span, so relations accepted on it stay attached, and never a
+    second overlapping copy. ``instead_of`` names gold spans the reviewer chose against (other
+    readings of the same unit, e.g. another label): the first takes the new reading when nothing
+    else does, the others give way (their relations move to the accepted span where they fit).
     """
     reviewer = _require_reviewer(tx)
     spans = list(tx.session.scalars(select(Annotation).where(Annotation.id.in_(annotation_ids))))
@@ -87,19 +118,35 @@ def accept_spans(tx: Tx, annotation_ids: Sequence[int]) -> list[int]:
         if span.annotator_id == gold.id:
             raise ValidationError("that span is already in the gold layer")
         groups[(span.start, span.end, span.label_id)].add(names[span.annotator_id])
+    index = gold_index(tx, document_id, gold.id)
+    spare = [i for i in instead_of if index.key_of(i) is not None]
+    bad = set(instead_of) - set(spare)
+    if bad:
+        raise NotFoundError(f"no gold span with id {min(bad)} in this document")
     accepted: list[int] = []
     now = utcnow()
-    for (start, end, label_id), sources in sorted(groups.items()):
-        existing = tx.session.scalar(
-            select(Annotation).where(
-                Annotation.document_id == document_id,
-                Annotation.annotator_id == gold.id,
-                Annotation.label_id == label_id,
-                Annotation.start == start,
-                Annotation.end == end,
+    for key, sources in sorted(groups.items()):
+        start, end, label_id = key
+        exact = index.exact(key)
+        stand_in = index.representative(key) if overlap != Overlap.KEEP else None
+        if stand_in in accepted:  # two readings accepted together both stay
+            stand_in = None
+        if exact is not None:
+            existing = tx.session.get_one(Annotation, exact)
+            existing.sources = sorted(set(existing.sources or []) | sources)
+            existing.adjudicator_id = reviewer
+            existing.version += 1
+            tx.session.flush()
+            tx.record(
+                "annotation", "updated", (existing.id,), (document_id,), {"accepted_from": sorted(sources)}
             )
-        )
-        if existing is None:
+        elif stand_in is not None and overlap == Overlap.SKIP:
+            continue
+        elif stand_in is not None or spare:
+            taken = stand_in if stand_in is not None else spare[0]
+            existing = tx.session.get_one(Annotation, taken)
+            move(tx, existing, key, sorted(sources), reviewer, index)
+        else:
             text = tx.session.get_one(Document, document_id).text[start:end]
             existing = Annotation(
                 document_id=document_id,
@@ -115,17 +162,12 @@ def accept_spans(tx: Tx, annotation_ids: Sequence[int]) -> list[int]:
             )
             tx.session.add(existing)
             tx.session.flush()
+            index.add(start, end, existing.id, label_id)
             tx.record(
                 "annotation", "created", (existing.id,), (document_id,), {"accepted_from": sorted(sources)}
             )
-        else:
-            existing.sources = sorted(set(existing.sources or []) | sources)
-            existing.adjudicator_id = reviewer
-            existing.version += 1
-            tx.session.flush()
-            tx.record(
-                "annotation", "updated", (existing.id,), (document_id,), {"accepted_from": sorted(sources)}
-            )
+        if existing.id in spare:
+            spare.remove(existing.id)
         tx.session.execute(
             delete(Rejection).where(
                 Rejection.document_id == document_id,
@@ -135,12 +177,19 @@ def accept_spans(tx: Tx, annotation_ids: Sequence[int]) -> list[int]:
             )
         )
         accepted.append(existing.id)
+    if accepted:
+        keepers = [tx.session.get_one(Annotation, i) for i in accepted]
+        for old_id in spare:
+            old = tx.session.get_one(Annotation, old_id)
+            keep = next((k for k in keepers if k.label_id == old.label_id), keepers[0])
+            absorb(tx, keep, old, index)
     _mark_in_review(tx, document_id)
     return accepted
 
 
 def accept_agreed(tx: Tx, document_id: int, annotator_ids: Sequence[int]) -> list[int]:
-    """Accept in one step every span on which all of ``annotator_ids`` agree exactly."""
+    """Accept in one step every span on which all of ``annotator_ids`` agree exactly, where gold
+    has no reading of it yet (a reviewer's decision there stands)."""
     if len(annotator_ids) < 2:
         raise ValidationError("choose at least two annotators whose agreement to accept")
     rows = tx.session.execute(
@@ -154,7 +203,7 @@ def accept_agreed(tx: Tx, document_id: int, annotator_ids: Sequence[int]) -> lis
     agreed = [
         span for people in by_key.values() if set(people) >= set(annotator_ids) for span in people.values()
     ]
-    return accept_spans(tx, agreed) if agreed else []
+    return accept_spans(tx, agreed, overlap=Overlap.SKIP) if agreed else []
 
 
 def reject(tx: Tx, document_id: int, label_id: int, start: int, end: int) -> int:
@@ -216,15 +265,41 @@ def _unreject(tx: Tx, model: type[Decision], rejection_id: int, note: str) -> No
     tx.record("document", "updated", (document_id,), (document_id,), {note: rejection_id})
 
 
+def _gold_end(tx: Tx, span: Annotation, index: GoldIndex) -> int:
+    """The gold span a relation's end stands on: the reading gold holds for it (a reviewer's
+    choice of boundaries stands), else the annotator's span, accepted now."""
+    key = _key(span)
+    found = index.representative(key)
+    if found is not None and found != index.exact(key):
+        return found
+    gold_id = accept_spans(tx, [span.id], overlap=Overlap.KEEP)[0]
+    if index.key_of(gold_id) is None:
+        index.add(*key[:2], gold_id, key[2])
+    return gold_id
+
+
 def accept_relations(tx: Tx, relation_ids: Sequence[int]) -> list[int]:
-    """Copy relations into gold (accepting their endpoint spans too); returns gold relation ids."""
+    """Copy relations into gold; returns gold relation ids.
+
+    Each end lands on the gold span that stands for it (``readings``): a quote whose boundaries
+    the reviewer took from bob gets alice's speaker link, not a second copy of alice's quote.
+    Ends gold has no reading of are accepted with the relation.
+    """
     reviewer = _require_reviewer(tx)
     accepted: list[int] = []
     names = dict(tx.session.execute(select(Annotator.id, Annotator.name)).all())
     for relation in tx.session.scalars(select(Relation).where(Relation.id.in_(relation_ids))):
-        source_gold = accept_spans(tx, [relation.source_id])[0]
-        target_gold = accept_spans(tx, [relation.target_id])[0]
         gold_id = gold_annotator(tx, _project_of(tx, relation.document_id)).id
+        ends = (
+            tx.session.get_one(Annotation, relation.source_id),
+            tx.session.get_one(Annotation, relation.target_id),
+        )
+        if ends[0].annotator_id == gold_id:
+            raise ValidationError("that relation is already in the gold layer")
+        index = gold_index(tx, relation.document_id, gold_id)
+        source_gold, target_gold = _gold_end(tx, ends[0], index), _gold_end(tx, ends[1], index)
+        if source_gold == target_gold:
+            raise ValidationError("both ends of that relation stand on the same gold span")
         existing = tx.session.scalar(
             select(Relation).where(
                 Relation.source_id == source_gold,
@@ -238,11 +313,12 @@ def accept_relations(tx: Tx, relation_ids: Sequence[int]) -> list[int]:
             tx.session.get_one(Annotation, source_gold),
             tx.session.get_one(Annotation, target_gold),
         )
-        tx.session.execute(
-            delete(RelationRejection).where(
-                relation_rejection_is(relation.document_id, relation.type_id, _key(source), _key(target))
+        for key in {(_key(ends[0]), _key(ends[1])), (_key(source), _key(target))}:
+            tx.session.execute(
+                delete(RelationRejection).where(
+                    relation_rejection_is(relation.document_id, relation.type_id, *key)
+                )
             )
-        )
         if existing is None:
             if relation.type_id not in {t.id for t in fitting_types(tx, source, target)}:
                 raise ValidationError("the relation's type does not fit its gold spans")
@@ -297,19 +373,21 @@ def reject_relation(tx: Tx, document_id: int, type_id: int, source: SpanKey, tar
     relation there (its spans stay). Returns the rejection's id."""
     reviewer = _require_reviewer(tx)
     gold = gold_annotator(tx, _project_of(tx, document_id))
-    src, dst = aliased(Annotation), aliased(Annotation)
-    in_gold = tx.session.scalars(
-        select(Relation.id)
-        .join(src, Relation.source_id == src.id)
-        .join(dst, Relation.target_id == dst.id)
-        .where(
-            Relation.document_id == document_id,
-            Relation.annotator_id == gold.id,
-            Relation.type_id == type_id,
-            and_(src.start == source[0], src.end == source[1], src.label_id == source[2]),
-            and_(dst.start == target[0], dst.end == target[1], dst.label_id == target[2]),
-        )
-    ).all()
+    index = gold_index(tx, document_id, gold.id)
+    ends = index.representative(source), index.representative(target)
+    in_gold = (
+        tx.session.scalars(
+            select(Relation.id).where(
+                Relation.document_id == document_id,
+                Relation.annotator_id == gold.id,
+                Relation.type_id == type_id,
+                Relation.source_id == ends[0],
+                Relation.target_id == ends[1],
+            )
+        ).all()
+        if None not in ends
+        else []
+    )
     with tx.reviewing():
         for relation_id in in_gold:
             delete_relation(tx, relation_id)

@@ -37,15 +37,16 @@ def _span(sub: str, label: str, who: str, key: str) -> SpanRecord:
     return SpanRecord(start, start + len(sub), label, who, sub, key)
 
 
-def _doc(store: Store, project: Project) -> int:
-    """alice and bob agree on both spans; only alice links the quote to its speaker."""
+def _doc(store: Store, project: Project, bob_quote: str = QUOTE) -> int:
+    """alice and bob agree on Ana Ruiz (and by default on the quote); only alice links the quote
+    to its speaker."""
     record = DocRecord(
         TEXT,
         spans=[
             _span(RUIZ, "ACTOR", "alice", "1"),
             _span(QUOTE, "QUOTE", "alice", "2"),
             _span(RUIZ, "ACTOR", "bob", "3"),
-            _span(QUOTE, "QUOTE", "bob", "4"),
+            _span(bob_quote, "QUOTE", "bob", "4"),
         ],
         relations=[RelationRecord("2", "1", "speaker", "alice")],
     )

@@ -14,6 +14,7 @@ from annotator.queries import SpanTuple
 from annotator.review.compare import Unit
 from annotator.review.curation import Curation, State, Version
 from annotator.review.gold import (
+    Overlap,
     accept_agreed,
     accept_relations,
     accept_spans,
@@ -139,7 +140,9 @@ class ReviewActions:
             self.message.emit("Tick the versions to accept, or press 1–9 for one annotator's version")
             return
         ids = [i for v in versions for i in v.span_ids]
-        self._do(f"Accept {self._describe(versions)}", lambda tx: accept_spans(tx, ids))
+        # Several ticked readings all go in; one reading takes the place of gold's reading there.
+        overlap = Overlap.KEEP if len(versions) > 1 else Overlap.REPLACE
+        self._do(f"Accept {self._describe(versions)}", lambda tx: accept_spans(tx, ids, overlap=overlap))
 
     def accept_annotator(self, n: int) -> None:
         """1–9: the n-th pane's annotator's version of the current unit, instead of the others."""
@@ -171,12 +174,10 @@ class ReviewActions:
             if (g[START], g[END], g[LABEL]) == (v.start, v.end, v.label_id)
         ]
 
-        def action(tx: Tx) -> object:
-            if gold_ids:
-                delete_spans(tx, gold_ids)
-            return accept_spans(tx, ids)
-
-        self._do(f"Accept {name}'s version: {self._describe(mine)}", action)
+        self._do(
+            f"Accept {name}'s version: {self._describe(mine)}",
+            lambda tx: accept_spans(tx, ids, instead_of=gold_ids),
+        )
 
     def reject_current(self) -> None:
         """X: the ticked versions, else the selected span's, else every version of the unit; on a
