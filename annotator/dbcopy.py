@@ -19,7 +19,9 @@ from annotator.model import (
     Annotator,
     AuditEntry,
     Base,
+    DeletedDocument,
     Document,
+    ImportBatch,
     Label,
     Project,
     Rejection,
@@ -50,7 +52,9 @@ PLAN: list[tuple[type[Base], dict[str, str]]] = [
     (Label, {"project_id": "project"}),
     (RelationType, {"project_id": "project", "from_label_id": "label", "to_label_id": "label"}),
     (Annotator, {"project_id": "project"}),
-    (Document, {"project_id": "project"}),
+    (ImportBatch, {"project_id": "project"}),
+    (DeletedDocument, {"project_id": "project"}),
+    (Document, {"project_id": "project", "batch_id": "import_batch"}),
     (
         Annotation,
         {
