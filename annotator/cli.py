@@ -83,7 +83,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from annotator.bulk import gc_paused
     from annotator.formats.peerkit import ReadReport
     from annotator.importing import read_all
-    from annotator.ops.importer import import_records
+    from annotator.ops.documents import import_as_batch
 
     store = _store(args)
     project_id = _project_id(store, args)
@@ -99,15 +99,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         for report in reports:
             print(report.summary())
         with _progress(len(records), "doc", "importing") as tick, store.transaction() as tx:
-            result = import_records(
+            batch, result = import_as_batch(
                 tx,
                 project_id,
                 records,
+                " ".join(args.paths),
                 annotator=args.annotator,
                 create_labels=args.create_labels,
                 progress=tick,
+                restore_deleted=args.restore_deleted,
             )
     print(result.summary())
+    added = f"undo: annotator rm --batch {batch}" if result.documents_added else "it added no documents"
+    print(f"import batch {batch} ({added})")
     return 0
 
 
@@ -220,6 +224,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     from annotator.cli_db import add_db_commands
+    from annotator.cli_documents import add_document_commands
     from annotator.cli_export import add_export_arguments
     from annotator.cli_labels import add_label_commands
     from annotator.cli_review import add_review_commands
@@ -262,6 +267,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--create-labels", action="store_true", help="add labels the files use but the project lacks"
     )
+    p.add_argument("--restore-deleted", action="store_true", help="import texts of deleted documents again")
 
     p = command("export", cmd_export, "export the project, or a training dataset from it")
     add_export_arguments(p)
@@ -280,6 +286,7 @@ def _parser() -> argparse.ArgumentParser:
     add_db_commands(command)
     add_review_commands(command)
     add_settings_commands(command)
+    add_document_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

@@ -20,6 +20,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         read_source(Path(args.source)),
         annotators=args.annotators or None,
         exclude=args.exclude or (),
+        restore_deleted=args.restore_deleted,
     )
     print(summary.summary())
     return 0
@@ -78,6 +79,11 @@ def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None
     p.add_argument("--annotator", dest="annotators", action="append", metavar="NAME", help="merge only these")
     p.add_argument(
         "--exclude", action="append", metavar="NAME", help="leave these annotators alone (e.g. you)"
+    )
+    p.add_argument(
+        "--restore-deleted",
+        action="store_true",
+        help="bring back documents deleted here (default: skip them)",
     )
 
     review = command("review", lambda _args: 2, "adjudicate into the gold layer")

@@ -22,7 +22,9 @@ from annotator.model import (
     Annotator,
     AuditEntry,
     Base,
+    DeletedDocument,
     Document,
+    ImportBatch,
     Label,
     Project,
     ProjectSetting,
@@ -97,7 +99,9 @@ PLAN: list[tuple[type[Base], dict[str, str]]] = [
     (RelationType, {"project_id": "project", "from_label_id": "label", "to_label_id": "label"}),
     (Annotator, {"project_id": "project"}),
     (ProjectSetting, {"project_id": "project"}),
-    (Document, {"project_id": "project"}),
+    (ImportBatch, {"project_id": "project"}),
+    (DeletedDocument, {"project_id": "project"}),
+    (Document, {"project_id": "project", "batch_id": "import_batch"}),
     (
         Annotation,
         {

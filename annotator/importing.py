@@ -8,7 +8,8 @@ from pathlib import Path
 from annotator.bulk import gc_paused
 from annotator.formats.peerkit import ReadReport
 from annotator.formats.sources import read_path
-from annotator.ops.importer import ImportResult, import_records
+from annotator.ops.documents import import_as_batch
+from annotator.ops.importer import ImportResult
 from annotator.records import DocRecord
 from annotator.store import Store
 
@@ -45,6 +46,13 @@ def import_paths(
     with gc_paused():
         records = read_all(paths, fmt, text_field, annotator=annotator)
         with store.transaction(origin) as tx:
-            return import_records(
-                tx, project_id, records, annotator=annotator, create_labels=create_labels, progress=progress
+            _batch, result = import_as_batch(
+                tx,
+                project_id,
+                records,
+                " ".join(str(p) for p in paths),
+                annotator=annotator,
+                create_labels=create_labels,
+                progress=progress,
             )
+            return result

@@ -61,8 +61,14 @@ class ReviewStatus(enum.StrEnum):
     ADJUDICATED = "adjudicated"
 
 
+# Ids that the audit log, undo and scripts refer to are never handed out twice (AUTOINCREMENT on
+# SQLite; PostgreSQL's sequences never go back): a new row must not inherit a deleted row's history.
+NEVER_REUSED: dict[str, bool] = {"sqlite_autoincrement": True}
+
+
 class Project(Base):
     __tablename__ = "project"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -81,7 +87,7 @@ class Label(Base):
     """A span label; its hotkey and description (the guideline) are shown in the palette."""
 
     __tablename__ = "label"
-    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    __table_args__ = (UniqueConstraint("project_id", "name"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
@@ -98,7 +104,7 @@ class RelationType(Base):
     """A relation type; ``from_label``/``to_label`` restrict its ends (None: any label)."""
 
     __tablename__ = "relation_type"
-    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    __table_args__ = (UniqueConstraint("project_id", "name"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
@@ -119,6 +125,7 @@ class Annotator(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "name"),
         Index("ix_annotator_project_id_login", "project_id", "login", unique=True),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,7 +141,7 @@ class Document(Base):
     """An article; ``text`` is exactly what span offsets refer to and never changes."""
 
     __tablename__ = "document"
-    __table_args__ = (UniqueConstraint("project_id", "content_hash"),)
+    __table_args__ = (UniqueConstraint("project_id", "content_hash"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
@@ -151,6 +158,41 @@ class Document(Base):
         String(20), default=ReviewStatus.UNREVIEWED.value, server_default=ReviewStatus.UNREVIEWED.value
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The import that added it (None: added before batches were recorded, by a merge or the demo).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
+
+
+class ImportBatch(Base):
+    """One import run: the documents it added name it, so ``rm --batch N`` can take them out again."""
+
+    __tablename__ = "import_batch"
+    __table_args__ = NEVER_REUSED
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    # What was imported (file names), for the list of batches.
+    source: Mapped[str] = mapped_column(Text, default="")
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DeletedDocument(Base):
+    """A tombstone: the hash of a deleted document's text, so a merge or import of that text does
+    not silently bring the document back (see ``annotator.ops.documents``)."""
+
+    __tablename__ = "deleted_document"
+    __table_args__ = (UniqueConstraint("project_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # The id and title it had, and how many spans it held, for reports.
+    document_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    spans: Mapped[int] = mapped_column(Integer, default=0)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    deleted_by: Mapped[str] = mapped_column(String(200))
 
 
 class Annotation(Base):
@@ -161,6 +203,7 @@ class Annotation(Base):
         UniqueConstraint("document_id", "annotator_id", "label_id", "start", "end"),
         CheckConstraint('"end" > start AND start >= 0', name="span_bounds"),
         Index("ix_annotation_document_start", "document_id", "start"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,7 +228,7 @@ class Relation(Base):
     """A typed link between two spans of the same document (e.g. QUOTE --speaker--> ACTOR)."""
 
     __tablename__ = "relation"
-    __table_args__ = (UniqueConstraint("source_id", "target_id", "type_id", "annotator_id"),)
+    __table_args__ = (UniqueConstraint("source_id", "target_id", "type_id", "annotator_id"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)

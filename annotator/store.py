@@ -392,11 +392,31 @@ def upgrade(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect().execution_options(**{WRITE: True}) as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Rebuilding a table drops it, which with foreign keys on would cascade into the rows
+            # referring to it; the pragma cannot change inside a transaction, so it is set before.
+            _foreign_keys(conn, on=False)
+        try:
+            with conn.begin():
+                if not sqlite:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise AnnotatorError(
+                        f"{engine.url}: the migration broke a reference; nothing was changed"
+                    )
+        finally:
+            if sqlite:
+                _foreign_keys(conn, on=True)
+
+
+def _foreign_keys(conn: Connection, *, on: bool) -> None:
+    """Switch SQLite's foreign key enforcement outside any transaction (on the driver's connection)."""
+    raw: Any = conn.connection.driver_connection
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:

@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, insert, select
 
 from annotator.bulk import bulk_insert, bulk_insert_dicts, stamp
 from annotator.errors import InputError
 from annotator.hashing import content_hash
+from annotator.ids import next_sqlite_id
 from annotator.model import Annotation, Annotator, DocStatus, Document, Label, Relation, RelationType, utcnow
+from annotator.ops.documents import deleted_hashes, forget_restored
 from annotator.ops.labels import add_label, add_relation_type
 from annotator.records import DocRecord
 from annotator.store import Tx
@@ -55,12 +57,19 @@ class ImportResult:
     relations_added: int = 0
     relations_existing: int = 0
     document_ids: list[int] = field(default_factory=list)
+    # Documents not imported because someone deleted them (see ``restore_deleted``).
+    documents_deleted: int = 0
 
     def summary(self) -> str:
         return (
             f"{self.documents_added} document(s) added, {self.documents_existing} already present; "
             f"{self.spans_added} span(s) added, {self.spans_existing} already present; "
             f"{self.relations_added} relation(s) added, {self.relations_existing} already present"
+        ) + (
+            f"; {self.documents_deleted} document(s) skipped: deleted from the project earlier "
+            "(--restore-deleted imports them again)"
+            if self.documents_deleted
+            else ""
         )
 
 
@@ -71,8 +80,11 @@ def _fail(record: DocRecord, reason: str) -> InputError:
 class Importer:
     """One import: the project's names and ids, the rows of the current batch, the result."""
 
-    def __init__(self, tx: Tx, project_id: int, annotator: str | None, create_labels: bool) -> None:
+    def __init__(
+        self, tx: Tx, project_id: int, annotator: str | None, create_labels: bool, batch_id: int | None = None
+    ) -> None:
         self.tx, self.project_id, self.default, self.create = tx, project_id, annotator, create_labels
+        self.batch_id = batch_id
         session = tx.session
         self.labels = dict(
             session.execute(select(Label.name, Label.id).where(Label.project_id == project_id)).all()
@@ -90,7 +102,7 @@ class Importer:
         # SQLite: this transaction holds the write lock, so ids can be handed out here.
         self.next_span: int | None = None
         if session.connection().dialect.name == "sqlite":
-            self.next_span = (session.scalar(select(func.max(Annotation.id))) or 0) + 1
+            self.next_span = next_sqlite_id(session.connection(), ANNOTATION)
 
     def label(self, name: str, record: DocRecord) -> int:
         found = self.labels.get(name)
@@ -189,6 +201,7 @@ class Importer:
                 "meta": record.meta or {},
                 "status": record.status or DocStatus.NEW.value,
                 "created_at": now,
+                "batch_id": self.batch_id,
             }
         if new_rows:
             # Plain executemany, then one indexed read of the new ids: much faster than RETURNING rows.
@@ -326,16 +339,23 @@ def import_records(
     annotator: str | None = None,
     create_labels: bool = False,
     progress: Progress | None = None,
+    batch_id: int | None = None,
+    restore_deleted: bool = False,
 ) -> ImportResult:
     """Add documents with their spans and relations in the caller's transaction.
 
     Every record is checked before anything is written for it, and an error aborts the caller's
     transaction, so a bad file imports nothing. A document whose text is already in the project is
-    not added again; its spans and relations are merged in (exact duplicates skipped).
+    not added again; its spans and relations are merged in (exact duplicates skipped). The text
+    of a document deleted from the project is skipped (counted) unless ``restore_deleted``.
     """
-    importer = Importer(tx, project_id, annotator, create_labels)
+    importer = Importer(tx, project_id, annotator, create_labels, batch_id)
+    deleted = set() if restore_deleted else deleted_hashes(tx.session, project_id)
     batch: list[DocRecord] = []
     for record in records:
+        if deleted and content_hash(record.text) in deleted:
+            importer.result.documents_deleted += 1
+            continue
         importer.check(record)
         batch.append(record)
         if len(batch) >= CHUNK:
@@ -350,4 +370,6 @@ def import_records(
     result = importer.result
     if result.document_ids:
         tx.record("document", "created", result.document_ids, tuple(result.document_ids))
+        if restore_deleted:
+            forget_restored(tx, project_id)
     return result

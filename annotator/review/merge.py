@@ -19,6 +19,7 @@ from annotator.formats import native
 from annotator.hashing import content_hash
 from annotator.model import Annotation, Annotator, Document, Label, Relation, RelationType
 from annotator.ops.annotations import delete_spans
+from annotator.ops.documents import deleted_hashes
 from annotator.ops.importer import import_records
 from annotator.ops.relations import delete_relation
 from annotator.records import DocRecord, RelationRecord, SpanRecord
@@ -38,6 +39,7 @@ class MergeSummary:
     relations_added: int = 0
     relations_removed: int = 0
     relations_kept: int = 0
+    documents_deleted: int = 0  # in the source, but deleted here: skipped
 
     def summary(self) -> str:
         who = ", ".join(self.annotators) or "nobody"
@@ -45,6 +47,11 @@ class MergeSummary:
             f"merged {who}: {self.documents_added} new document(s); spans +{self.spans_added} "
             f"-{self.spans_removed} ({self.spans_kept} unchanged); relations +{self.relations_added} "
             f"-{self.relations_removed} ({self.relations_kept} unchanged); other annotators untouched"
+        ) + (
+            f"; {self.documents_deleted} document(s) skipped: deleted from this project "
+            "(--restore-deleted brings them back)"
+            if self.documents_deleted
+            else ""
         )
 
 
@@ -84,6 +91,7 @@ def merge(
     exclude: Sequence[str] = (),
     origin: object | None = None,
     by: str | None = None,
+    restore_deleted: bool = False,
 ) -> MergeSummary:
     """Make each merged annotator's work in the source's documents equal to the source's.
 
@@ -93,8 +101,13 @@ def merge(
     chosen = [a for a in (annotators or present) if a not in exclude and a != "gold"]
     summary = MergeSummary(annotators=chosen)
     with store.transaction(origin, Actor(f"{by} (merge)") if by else None) as tx:
+        deleted = set() if restore_deleted else deleted_hashes(tx.session, project_id)
+        if deleted:  # documents deleted here stay deleted unless asked
+            kept = [r for r in source if content_hash(r.text) not in deleted]
+            summary.documents_deleted = len(source) - len(kept)
+            source = kept
         # Documents the project lacks come in first, bare: their spans are merged below.
-        added = import_records(tx, project_id, [_bare(r) for r in source])
+        added = import_records(tx, project_id, [_bare(r) for r in source], restore_deleted=restore_deleted)
         summary.documents_added = added.documents_added
         hashes = {content_hash(r.text): r for r in source}
         doc_ids = dict(
