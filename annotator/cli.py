@@ -104,6 +104,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 annotator=args.annotator,
                 create_labels=args.create_labels,
                 progress=tick,
+                keep_annotators=args.keep_annotators,
+                anonymous_ok=False,
             )
     print(result.summary())
     return 0
@@ -254,7 +256,12 @@ def _parser() -> argparse.ArgumentParser:
     p = command("import", cmd_import, "import documents (one transaction: a bad file imports nothing)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     p.add_argument("--format", default="auto", choices=FORMATS, help="default: recognised from each file")
-    p.add_argument("--annotator", help="annotator of imported spans that name none")
+    p.add_argument("--annotator", help="who you are: imported spans and relations become yours")
+    p.add_argument(
+        "--keep-annotators",
+        action="store_true",
+        help="keep the annotators (and gold layer) the files name; reviewers only, audited",
+    )
     p.add_argument("--text-field", default="text", help="JSONL/CSV field holding the text (default: text)")
     p.add_argument(
         "--create-labels", action="store_true", help="add labels the files use but the project lacks"

@@ -41,10 +41,17 @@ def import_paths(
     create_labels: bool = False,
     progress: Progress | None = None,
     origin: object | None = None,
+    keep_annotators: bool | None = None,
 ) -> ImportResult:
     with gc_paused():
         records = read_all(paths, fmt, text_field, annotator=annotator)
         with store.transaction(origin) as tx:
             return import_records(
-                tx, project_id, records, annotator=annotator, create_labels=create_labels, progress=progress
+                tx,
+                project_id,
+                records,
+                annotator=annotator,
+                create_labels=create_labels,
+                progress=progress,
+                keep_annotators=keep_annotators,
             )
