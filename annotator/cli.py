@@ -108,6 +108,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 create_labels=args.create_labels,
                 progress=tick,
                 restore_deleted=args.restore_deleted,
+                keep_annotators=args.keep_annotators,
+                anonymous_ok=False,
             )
     print(result.summary())
     added = f"undo: annotator rm --batch {batch}" if result.documents_added else "it added no documents"
@@ -262,7 +264,12 @@ def _parser() -> argparse.ArgumentParser:
     p = command("import", cmd_import, "import documents (one transaction: a bad file imports nothing)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     p.add_argument("--format", default="auto", choices=FORMATS, help="default: recognised from each file")
-    p.add_argument("--annotator", help="annotator of imported spans that name none")
+    p.add_argument("--annotator", help="who you are: imported spans and relations become yours")
+    p.add_argument(
+        "--keep-annotators",
+        action="store_true",
+        help="keep the annotators (and gold layer) the files name; reviewers only, audited",
+    )
     p.add_argument("--text-field", default="text", help="JSONL/CSV field holding the text (default: text)")
     p.add_argument(
         "--create-labels", action="store_true", help="add labels the files use but the project lacks"

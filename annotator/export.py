@@ -255,6 +255,15 @@ def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path 
     return writer
 
 
+def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Writer:
+    """Native JSONL carries the gold layer's provenance and the review's decisions too."""
+    if fmt not in ("jsonl", "native"):
+        return writer
+    from annotator.review.carry import with_review
+
+    return with_review(writer, session, project_id)
+
+
 def writes_folder(fmt: str, *, split: bool = False, docs_per_file: int | None = None) -> bool:
     """Whether this export produces a folder: brat always, a split always, DocBin parts too."""
     return split or peers.writes_folder(fmt) or (fmt == "spacy" and bool(docs_per_file))
@@ -274,7 +283,7 @@ def _export(
     the_plan = plan(session, project_id, options)
     report = DatasetReport(out, sentences=options.sentences)
     if the_plan.split is None:
-        writer = _writer(fmt, options, the_plan, None)
+        writer = _carry(fmt, _writer(fmt, options, the_plan, None), session, project_id)
         if not writes_folder(fmt, docs_per_file=options.docs_per_file):
             writer(records(session, project_id, options, progress, report=report), out, report)
             return report
@@ -284,7 +293,7 @@ def _export(
         return report
     report.folder = FolderResult()
     with export_folder(out, report.folder) as stage:
-        writer = _writer(fmt, options, the_plan, stage / "labels.json")
+        writer = _carry(fmt, _writer(fmt, options, the_plan, stage / "labels.json"), session, project_id)
         for name in the_plan.split.names:
             file_name = name + EXTENSIONS.get(fmt, "")
             part = ExportReport(out / file_name)

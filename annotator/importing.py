@@ -42,6 +42,7 @@ def import_paths(
     create_labels: bool = False,
     progress: Progress | None = None,
     origin: object | None = None,
+    keep_annotators: bool | None = None,
 ) -> ImportResult:
     with gc_paused():
         records = read_all(paths, fmt, text_field, annotator=annotator)
@@ -54,5 +55,6 @@ def import_paths(
                 annotator=annotator,
                 create_labels=create_labels,
                 progress=progress,
+                keep_annotators=keep_annotators,
             )
             return result

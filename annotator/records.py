@@ -18,6 +18,11 @@ class SpanRecord:
     text: str | None = None
     # An id local to the file (native JSONL span id, brat T-number, ...); relations refer to it.
     key: str | None = None
+    # Native JSONL only: when the span last changed (ISO 8601, UTC), and for gold spans whose
+    # spans it was accepted from and who adjudicated it (see annotator.review.carry).
+    updated_at: str | None = None
+    sources: list[str] | None = None
+    adjudicator: str | None = None
 
 
 @dataclass(slots=True)
@@ -26,6 +31,8 @@ class RelationRecord:
     target: str  # SpanRecord.key of the to-span
     type: str
     annotator: str | None = None
+    sources: list[str] | None = None  # gold relations only, as for SpanRecord
+    adjudicator: str | None = None
 
 
 @dataclass(slots=True)
@@ -44,3 +51,34 @@ class DocRecord:
     doc_id: int | None = None
     # Where in the source file this document starts (1-based line), for error messages.
     line: int | None = None
+    # Native JSONL only: the review's decisions on the document, and when its labels were read
+    # out of their project (ISO 8601, UTC; a merge replaces labels only with newer ones).
+    review: ReviewRecord | None = None
+    as_of: str | None = None
+
+
+@dataclass(slots=True)
+class RejectionRecord:
+    """A reviewer's decision that a span (offsets, label) stays out of gold."""
+
+    start: int
+    end: int
+    label: str
+    reviewer: str | None = None
+
+
+@dataclass(slots=True)
+class RelationRejectionRecord:
+    """A reviewer's decision that a relation (type, both ends' offsets and labels) stays out of gold."""
+
+    type: str
+    source: tuple[int, int, str]
+    target: tuple[int, int, str]
+    reviewer: str | None = None
+
+
+@dataclass(slots=True)
+class ReviewRecord:
+    status: str | None = None
+    rejections: list[RejectionRecord] = field(default_factory=list)
+    relation_rejections: list[RelationRejectionRecord] = field(default_factory=list)

@@ -89,6 +89,12 @@ class ImportDialog(QDialog):
             self.format.addItem(FORMAT_NAMES.get(fmt, fmt), fmt)
         self.text_field = QLineEdit("text", self)
         self.create_labels = QCheckBox("Add labels the files use but the project lacks", self)
+        self.keep_annotators = QCheckBox(
+            "Keep the annotators and gold layer the files name (reviewers only; audited)", self
+        )
+        self.keep_annotators.setToolTip(
+            "Unticked, every imported label becomes yours, whatever name the file gives it."
+        )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -105,6 +111,7 @@ class ImportDialog(QDialog):
         layout.addLayout(row)
         layout.addLayout(form)
         layout.addWidget(self.create_labels)
+        layout.addWidget(self.keep_annotators)
         layout.addWidget(buttons)
         add_files.clicked.connect(self._add_files)
         add_folder.clicked.connect(self._add_folder)
@@ -130,11 +137,18 @@ class ImportDialog(QDialog):
 
 
 def import_work(
-    project: ProjectContext, paths: list[Path], fmt: str, text_field: str, create_labels: bool, origin: object
+    project: ProjectContext,
+    paths: list[Path],
+    fmt: str,
+    text_field: str,
+    create_labels: bool,
+    origin: object,
+    keep_annotators: bool = False,
 ) -> Any:
     """Read every file, then write everything in one transaction (a bad file imports nothing).
 
-    Spans the files do not attribute to anyone are the user's. Returns an ``ImportOutcome``.
+    Every imported label is the user's, unless a reviewer keeps the names the files give
+    (``keep_annotators``, see ``annotator.ops.owners``). Returns an ``ImportOutcome``.
     """
 
     def work(progress: Progress) -> ImportOutcome:
@@ -158,6 +172,7 @@ def import_work(
                     annotator=project.actor.name,
                     create_labels=create_labels,
                     progress=progress,
+                    keep_annotators=keep_annotators,
                 )
             return ImportOutcome(result, reports)
 
@@ -175,6 +190,7 @@ def run_import(parent: QWidget, project: ProjectContext, origin: object, report:
         dialog.text_field.text().strip() or "text",
         dialog.create_labels.isChecked(),
         origin,
+        dialog.keep_annotators.isChecked(),
     )
 
     def done(outcome: ImportOutcome) -> None:

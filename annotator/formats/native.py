@@ -18,7 +18,14 @@ from annotator.formats.base import ExportReport
 from annotator.formats.encoding import decode
 from annotator.formats.peerkit import ReadReport
 from annotator.hashing import content_hash
-from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.records import (
+    DocRecord,
+    RejectionRecord,
+    RelationRecord,
+    RelationRejectionRecord,
+    ReviewRecord,
+    SpanRecord,
+)
 
 FIELDS = ("title", "author", "published", "source_url", "source_file", "status")
 
@@ -33,22 +40,66 @@ def to_json(record: DocRecord) -> dict[str, Any]:
             line[name] = value
     line["meta"] = record.meta
     line["hash"] = content_hash(record.text)
-    line["spans"] = [
-        {
-            "id": _id(s.key),
-            "start": s.start,
-            "end": s.end,
-            "label": s.label,
-            "text": record.text[s.start : s.end],
-            "annotator": s.annotator,
-        }
-        for s in record.spans
-    ]
-    line["relations"] = [
-        {"from": _id(r.source), "to": _id(r.target), "type": r.type, "annotator": r.annotator}
-        for r in record.relations
-    ]
+    line["spans"] = [_span_json(record.text, s) for s in record.spans]
+    line["relations"] = [_relation_json(r) for r in record.relations]
+    if record.review is not None:
+        line.update(_review_json(record.review))
+    if record.as_of is not None:
+        line["as_of"] = record.as_of
     return line
+
+
+def _span_json(text: str, s: SpanRecord) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": _id(s.key),
+        "start": s.start,
+        "end": s.end,
+        "label": s.label,
+        "text": text[s.start : s.end],
+        "annotator": s.annotator,
+    }
+    for name in ("updated_at", "sources", "adjudicator"):
+        value = getattr(s, name)
+        if value is not None:
+            item[name] = value
+    return item
+
+
+def _relation_json(r: RelationRecord) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "from": _id(r.source),
+        "to": _id(r.target),
+        "type": r.type,
+        "annotator": r.annotator,
+    }
+    if r.sources is not None:
+        item["sources"] = r.sources
+    if r.adjudicator is not None:
+        item["adjudicator"] = r.adjudicator
+    return item
+
+
+def _review_json(review: ReviewRecord) -> dict[str, Any]:
+    """The review's decisions on a document (gold spans and relations carry their own provenance)."""
+    out: dict[str, Any] = {}
+    if review.status is not None:
+        out["review_status"] = review.status
+    if review.rejections:
+        out["rejections"] = [
+            {"start": r.start, "end": r.end, "label": r.label, "reviewer": r.reviewer}
+            for r in review.rejections
+        ]
+    if review.relation_rejections:
+        out["relation_rejections"] = [
+            {
+                "type": r.type,
+                "from": dict(zip(("start", "end", "label"), r.source, strict=True)),
+                "to": dict(zip(("start", "end", "label"), r.target, strict=True)),
+                "reviewer": r.reviewer,
+            }
+            for r in review.relation_rejections
+        ]
+    return out
 
 
 def _id(key: str | None) -> int | str | None:
@@ -139,10 +190,13 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
                         None if key is None else str(key),
                     )
                 )
+                if "updated_at" in span or "sources" in span or "adjudicator" in span:
+                    _gold_fields(record.spans[-1], span, path, line, f"span {i + 1}")
                 continue
         except (KeyError, TypeError):
             pass
         append(_span(span, path, line, f"span {i + 1}"))
+        _gold_fields(record.spans[-1], span, path, line, f"span {i + 1}")
     relations = obj.get("relations") or []
     if not isinstance(relations, list):
         raise InputError(str(path), "'relations' must be a list", line)
@@ -151,11 +205,77 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
             source, target, kind = rel["from"], rel["to"], rel["type"]
             if type(source) in _IDS and type(target) in _IDS and type(kind) is str:
                 record.relations.append(RelationRecord(str(source), str(target), kind, rel.get("annotator")))
+                if "sources" in rel or "adjudicator" in rel:
+                    _gold_fields(record.relations[-1], rel, path, line, f"relation {i + 1}")
                 continue
         except (KeyError, TypeError):
             pass
         record.relations.append(_relation(rel, path, line, f"relation {i + 1}"))
+        _gold_fields(record.relations[-1], rel, path, line, f"relation {i + 1}")
+    _review(record, obj, path, line)
     return record
+
+
+def _gold_fields(
+    item: SpanRecord | RelationRecord, obj: dict[str, Any], path: Path, line: int, what: str
+) -> None:
+    """A span's ``updated_at``, and a gold span's or relation's ``sources`` and ``adjudicator``."""
+    if isinstance(item, SpanRecord) and obj.get("updated_at") is not None:
+        item.updated_at = _need(obj, "updated_at", str, path, line, what)
+    sources = obj.get("sources")
+    if sources is not None:
+        if not isinstance(sources, list) or not all(isinstance(n, str) for n in sources):
+            raise InputError(str(path), f"{what}: 'sources' must be a list of annotator names", line)
+        item.sources = sources
+    if obj.get("adjudicator") is not None:
+        item.adjudicator = _need(obj, "adjudicator", str, path, line, what)
+
+
+def _offsets(obj: Any, path: Path, line: int, what: str) -> tuple[int, int, str]:
+    if not isinstance(obj, dict):
+        raise InputError(str(path), f"{what} must be an object", line)
+    return (
+        _need(obj, "start", int, path, line, what),
+        _need(obj, "end", int, path, line, what),
+        _need(obj, "label", str, path, line, what),
+    )
+
+
+def _reviewer(obj: dict[str, Any], path: Path, line: int, what: str) -> str | None:
+    return None if obj.get("reviewer") is None else _need(obj, "reviewer", str, path, line, what)
+
+
+def _review(record: DocRecord, obj: dict[str, Any], path: Path, line: int) -> None:
+    """The review's decisions and the ``as_of`` time, when the line carries them."""
+    if obj.get("as_of") is not None:
+        record.as_of = _need(obj, "as_of", str, path, line, "document")
+    status = obj.get("review_status")
+    rejections = obj.get("rejections") or []
+    relation_rejections = obj.get("relation_rejections") or []
+    if status is None and not rejections and not relation_rejections:
+        return
+    if status is not None and status not in ("unreviewed", "in review", "adjudicated"):
+        raise InputError(str(path), f"unknown review_status {status!r}", line)
+    review = ReviewRecord(status=status)
+    if not isinstance(rejections, list) or not isinstance(relation_rejections, list):
+        raise InputError(str(path), "'rejections' and 'relation_rejections' must be lists", line)
+    for i, rej in enumerate(rejections):
+        what = f"rejection {i + 1}"
+        start, end, label = _offsets(rej, path, line, what)
+        review.rejections.append(RejectionRecord(start, end, label, _reviewer(rej, path, line, what)))
+    for i, rej in enumerate(relation_rejections):
+        what = f"relation rejection {i + 1}"
+        if not isinstance(rej, dict):
+            raise InputError(str(path), f"{what} must be an object", line)
+        review.relation_rejections.append(
+            RelationRejectionRecord(
+                _need(rej, "type", str, path, line, what),
+                _offsets(rej.get("from"), path, line, f"{what} 'from'"),
+                _offsets(rej.get("to"), path, line, f"{what} 'to'"),
+                _reviewer(rej, path, line, what),
+            )
+        )
+    record.review = review
 
 
 def read(path: Path, report: ReadReport | None = None) -> Iterator[DocRecord]:

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 
 from annotator.bulk import bulk_insert, bulk_insert_dicts, stamp
 from annotator.errors import InputError
 from annotator.hashing import content_hash
 from annotator.ids import next_sqlite_id
-from annotator.model import Annotation, Annotator, DocStatus, Document, Label, Relation, RelationType, utcnow
+from annotator.model import Annotation, DocStatus, Document, Label, Relation, RelationType, utcnow
 from annotator.ops.documents import deleted_hashes, forget_restored
 from annotator.ops.labels import add_label, add_relation_type
-from annotator.records import DocRecord
+from annotator.ops.owners import Owners
+from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.review.carry import provenance, relation_provenance, restore_review
 from annotator.store import Tx
 
 CHUNK = 2000
@@ -59,6 +62,10 @@ class ImportResult:
     document_ids: list[int] = field(default_factory=list)
     # Documents not imported because someone deleted them (see ``restore_deleted``).
     documents_deleted: int = 0
+    # Labels the file gives to someone else that were imported as the runner's, by name.
+    reassigned: dict[str, int] = field(default_factory=dict)
+    owners_note: str = ""
+
 
     def summary(self) -> str:
         return (
@@ -70,6 +77,8 @@ class ImportResult:
             "(--restore-deleted imports them again)"
             if self.documents_deleted
             else ""
+        ) + (
+            self.owners_note
         )
 
 
@@ -77,13 +86,32 @@ def _fail(record: DocRecord, reason: str) -> InputError:
     return InputError(record.source_file or "<input>", reason, record.line)
 
 
+def _when(conn: Any, value: str, record: DocRecord) -> datetime | str:
+    """A span's ``updated_at`` from the file, ready for ``bulk_insert`` (naive UTC)."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise _fail(record, f"'updated_at' {value!r} is not an ISO 8601 time") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return stamp(conn, parsed)
+
+
 class Importer:
     """One import: the project's names and ids, the rows of the current batch, the result."""
 
     def __init__(
-        self, tx: Tx, project_id: int, annotator: str | None, create_labels: bool, batch_id: int | None = None
+        self,
+        tx: Tx,
+        project_id: int,
+        annotator: str | None,
+        create_labels: bool,
+        keep_annotators: bool | None = None,
+        anonymous_ok: bool = True,
+        batch_id: int | None = None,
     ) -> None:
-        self.tx, self.project_id, self.default, self.create = tx, project_id, annotator, create_labels
+        self.tx, self.project_id, self.create = tx, project_id, create_labels
+        self.owners = Owners(tx, project_id, annotator, keep_annotators, anonymous_ok=anonymous_ok)
         self.batch_id = batch_id
         session = tx.session
         self.labels = dict(
@@ -93,12 +121,8 @@ class Importer:
             t.name: t
             for t in session.scalars(select(RelationType).where(RelationType.project_id == project_id))
         }
-        self.people = dict(
-            session.execute(
-                select(Annotator.name, Annotator.id).where(Annotator.project_id == project_id)
-            ).all()
-        )
         self.result = ImportResult()
+        self.reviewed: list[tuple[int, DocRecord]] = []  # documents whose review decisions come too
         # SQLite: this transaction holds the write lock, so ids can be handed out here.
         self.next_span: int | None = None
         if session.connection().dialect.name == "sqlite":
@@ -127,17 +151,6 @@ class Importer:
             self.types[name] = add_relation_type(self.tx, self.project_id, name)
         return self.types[name]
 
-    def person(self, name: str) -> int:
-        found = self.people.get(name)
-        if found is None:
-            found = self.tx.session.execute(
-                insert(Annotator).returning(Annotator.id),
-                [{"project_id": self.project_id, "name": name, "role": "annotator"}],
-            ).scalar_one()
-            self.people[name] = found
-            self.tx.record("annotator", "created", (found,))
-        return found
-
     def check(self, record: DocRecord) -> None:
         """Refuse a record before anything of it is written; errors name file, line and reason."""
         text = record.text
@@ -160,17 +173,21 @@ class Importer:
                     record,
                     f"span {start}–{end}: its text {span.text!r} does not match the document ({text[start:end]!r})",
                 )
-            if span.annotator is None and self.default is None:
-                raise _fail(record, f"span {start}–{end} names no annotator; pass --annotator NAME")
+            refusal = self.owners.missing(span.annotator)
+            if refusal is not None:
+                raise _fail(record, f"span {start}–{end} {refusal}")
             if span.key is not None:
                 keys.add(span.key)
         for rel in record.relations:
+            if rel.annotator is not None and (refusal := self.owners.missing(rel.annotator)) is not None:
+                raise _fail(record, f"relation {rel.type!r} {refusal}")
             for end_key in (rel.source, rel.target):
                 if end_key not in keys:
                     raise _fail(record, f"relation {rel.type!r} refers to a missing span {end_key!r}")
 
     def batch(self, batch: Sequence[DocRecord]) -> None:
         doc_ids, merged = self._documents(batch)
+        self.reviewed.extend((d, r) for d, r in zip(doc_ids, batch, strict=True) if r.review is not None)
         self._spans_and_relations(batch, doc_ids, merged)
 
     def _documents(self, batch: Sequence[DocRecord]) -> tuple[list[int], set[int]]:
@@ -235,17 +252,17 @@ class Importer:
         session = self.tx.session
         now = stamp(session.connection(), utcnow())
         stored: dict[SpanKey, int] = self._stored_spans(merged) if merged else {}
-        labels, people, default = self.labels, self.people, self.default
+        labels, owner = self.labels, self.owners.owner
         next_id = self.next_span
         rows: list[tuple[Any, ...]] = []
         links: list[tuple[DocRecord, dict[str, SpanKey]]] = []
+        gold: list[tuple[SpanKey, SpanRecord]] = []
+        conn = session.connection()
         for record, doc_id in zip(batch, doc_ids, strict=True):
             text = record.text
             key_of: dict[str, SpanKey] = {}
             for span in record.spans:
-                name = span.annotator or default
-                assert name is not None  # checked by check()
-                who = people.get(name) or self.person(name)
+                who = owner(span.annotator)
                 label = labels.get(span.label) or self.label(span.label, record)
                 ident = (doc_id, who, label, span.start, span.end)
                 if span.key is not None:
@@ -254,6 +271,7 @@ class Importer:
                     self.result.spans_existing += 1
                     continue
                 stored[ident] = next_id or -1
+                when = now if span.updated_at is None else _when(conn, span.updated_at, record)
                 rows.append(
                     (
                         next_id,
@@ -263,11 +281,13 @@ class Importer:
                         span.start,
                         span.end,
                         text[span.start : span.end],
-                        now,
-                        now,
+                        when,
+                        when,
                         1,
                     )
                 )
+                if span.sources is not None or span.adjudicator is not None:
+                    gold.append((ident, span))
                 if next_id is not None:
                     next_id += 1
             if record.relations:
@@ -278,10 +298,14 @@ class Importer:
             data = rows if next_id is not None else [row[1:] for row in rows]
             bulk_insert(session.connection(), ANNOTATION, columns, data)
             self.result.spans_added += len(rows)
-            self.tx.record("annotation", "created", (), tuple({r[1] for r in rows}))
-        if links and next_id is None:
+            detail = self.owners.audit_detail()
+            self.tx.record("annotation", "created", (), tuple({r[1] for r in rows}), detail)
+        if (links or gold) and next_id is None:
             # Without ids handed out here (PostgreSQL), read the new spans' ids back by natural key.
-            stored.update(self._stored_spans({key[0] for _r, keys in links for key in keys.values()}))
+            touched = {key[0] for _r, keys in links for key in keys.values()} | {g[0][0] for g in gold}
+            stored.update(self._stored_spans(touched))
+        if gold:
+            provenance(self.tx, self.owners, [(stored[ident], span) for ident, span in gold])
         self._relations(links, stored, merged, now)
 
     def _relations(
@@ -292,6 +316,7 @@ class Importer:
         now: Any,
     ) -> None:
         wanted: list[tuple[Any, ...]] = []
+        gold: list[tuple[tuple[int, int, int, int], RelationRecord]] = []
         ends: dict[str, tuple[int, int | None, int | None]] = {}  # type → id and allowed labels
         for record, key_of in links:
             for rel in record.relations:
@@ -302,9 +327,10 @@ class Importer:
                     kind = ends[rel.type] = (rtype.id, rtype.from_label_id, rtype.to_label_id)
                 if kind[1] not in (None, src[2]) or kind[2] not in (None, dst[2]):
                     raise _fail(record, f"relation type {rel.type!r} does not fit the labels of its spans")
-                name = rel.annotator or self.default or "import"
-                who = self.people.get(name) or self.person(name)
+                who = self.owners.owner(rel.annotator)
                 wanted.append((src[0], stored[src], stored[dst], kind[0], who, now))
+                if rel.sources is not None or rel.adjudicator is not None:
+                    gold.append(((stored[src], stored[dst], kind[0], who), rel))
         if not wanted:
             return
         present: set[tuple[Any, ...]] = set()
@@ -328,7 +354,10 @@ class Importer:
         if fresh:
             bulk_insert(self.tx.session.connection(), RELATION, RELATION_COLUMNS, fresh)
             self.result.relations_added += len(fresh)
-            self.tx.record("relation", "created", (), tuple({r[0] for r in fresh}))
+            detail = self.owners.audit_detail()
+            self.tx.record("relation", "created", (), tuple({r[0] for r in fresh}), detail)
+        if gold:
+            relation_provenance(self.tx, self.owners, gold)
 
 
 def import_records(
@@ -341,6 +370,8 @@ def import_records(
     progress: Progress | None = None,
     batch_id: int | None = None,
     restore_deleted: bool = False,
+    keep_annotators: bool | None = None,
+    anonymous_ok: bool = True,
 ) -> ImportResult:
     """Add documents with their spans and relations in the caller's transaction.
 
@@ -348,8 +379,13 @@ def import_records(
     transaction, so a bad file imports nothing. A document whose text is already in the project is
     not added again; its spans and relations are merged in (exact duplicates skipped). The text
     of a document deleted from the project is skipped (counted) unless ``restore_deleted``.
+
+    Whose labels they become: see ``annotator.ops.owners``. The runner is ``tx.actor`` or the
+    declared ``annotator``; ``keep_annotators`` (None: only for the system, which has no runner)
+    keeps the file's names, gold included, and needs a reviewer; ``anonymous_ok=False`` refuses
+    keeping names for a runner who gave none (the command line).
     """
-    importer = Importer(tx, project_id, annotator, create_labels, batch_id)
+    importer = Importer(tx, project_id, annotator, create_labels, keep_annotators, anonymous_ok, batch_id)
     deleted = set() if restore_deleted else deleted_hashes(tx.session, project_id)
     batch: list[DocRecord] = []
     for record in records:
@@ -368,6 +404,10 @@ def import_records(
         if progress:
             progress(len(batch))
     result = importer.result
+    result.reassigned = dict(importer.owners.reassigned)
+    result.owners_note = importer.owners.summary()
+    if importer.owners.keep:
+        restore_review(tx, project_id, importer.owners, importer.reviewed)
     if result.document_ids:
         tx.record("document", "created", result.document_ids, tuple(result.document_ids))
         if restore_deleted:
