@@ -202,12 +202,12 @@ class AnnotationController(QObject):
         if start >= end:
             self.message.emit("Nothing to label there: the selection holds only spaces or punctuation")
             return
-        if not self._across_paragraphs_ok(start, end, label_id):
-            return
         existing = self._existing(start, end, label_id)
         if existing is not None:
             self.session.select(existing)
             self.message.emit("That span is labelled already")
+            return
+        if not self._across_paragraphs_ok(start, end, label_id):
             return
         command = CreateSpans(
             ctx, self.session.doc_id or 0, [(start, end)], label_id, f"Label {self._label_name(label_id)}"
