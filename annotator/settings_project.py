@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from annotator.errors import ValidationError
 from annotator.model import ProjectSetting, utcnow
-from annotator.snapping import QuoteMarks
+from annotator.snapping import QuoteMarks, snap_span
 from annotator.store import Tx
 
 CrossParagraph = Literal["ask", "allow", "refuse"]
@@ -90,6 +90,12 @@ class ProjectSettings:
 
     def is_quote_label(self, name: str) -> bool:
         return name.casefold() in {n.casefold() for n in self.quote_labels}
+
+    def snap(self, text: str, start: int, end: int, label: str, *, words: bool = True) -> tuple[int, int]:
+        """The span a selection becomes when labelled ``label``: whole words (with ``words``), and
+        for quote labels the project's quotation-mark rule. Every view that labels calls this."""
+        quote = self.quote_marks if words and self.is_quote_label(label) else None
+        return snap_span(text, start, end, words=words, quote=quote)
 
 
 def spec(key: str) -> SettingSpec:

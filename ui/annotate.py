@@ -13,7 +13,6 @@ from collections.abc import Callable
 from annotator.errors import AnnotatorError
 from annotator.model import DocStatus
 from annotator.ops.documents import set_status
-from annotator.snapping import QuoteMarks, snap_span
 from annotator.text import tokenize
 from ui.article.index import END, ID, LABEL, START
 from ui.article.view import ArticleView
@@ -199,18 +198,16 @@ class AnnotationController(QObject):
                     ),
                 )
             return
-        start, end = snap_span(
-            self.session.text, *selection, words=self.snap, quote=self._quote_rule(label_id)
-        )
+        start, end = self._snap(*selection, label_id)
         if start >= end:
             self.message.emit("Nothing to label there: the selection holds only spaces or punctuation")
-            return
-        if not self._across_paragraphs_ok(start, end, label_id):
             return
         existing = self._existing(start, end, label_id)
         if existing is not None:
             self.session.select(existing)
             self.message.emit("That span is labelled already")
+            return
+        if not self._across_paragraphs_ok(start, end, label_id):
             return
         command = CreateSpans(
             ctx, self.session.doc_id or 0, [(start, end)], label_id, f"Label {self._label_name(label_id)}"
@@ -225,10 +222,8 @@ class AnnotationController(QObject):
         if ctx is None:
             return 0
         wanted: list[tuple[int, int]] = []
-        quote = self._quote_rule(label_id)
-        for start, end in ranges:
-            if self.snap:
-                start, end = snap_span(self.session.text, start, end, quote=quote)
+        for found in ranges:
+            start, end = self._snap(*found, label_id)
             if start < end and (start, end) not in wanted and self._existing(start, end, label_id) is None:
                 wanted.append((start, end))
         if not wanted:
@@ -382,13 +377,11 @@ class AnnotationController(QObject):
 
     # --- project rules ------------------------------------------------------------------------
 
-    def _quote_rule(self, label_id: int) -> QuoteMarks | None:
-        """The project's quotation-mark rule when ``label_id`` labels quotes and snapping is on."""
-        settings = self.session.settings
-        label = self.session.project.label(label_id) if self.session.project else None
-        if not self.snap or label is None or not settings.is_quote_label(label.name):
-            return None
-        return settings.quote_marks
+    def _snap(self, start: int, end: int, label_id: int) -> tuple[int, int]:
+        """Whole words (unless snapping is off) and, for quotes, the project's quotation-mark rule."""
+        return self.session.settings.snap(
+            self.session.text, start, end, self._label_name(label_id), words=self.snap
+        )
 
     def _across_paragraphs_ok(self, start: int, end: int, label_id: int) -> bool:
         """A span over several paragraphs is usually a slip of the mouse: the project's rule says

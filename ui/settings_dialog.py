@@ -30,6 +30,7 @@ class ProjectSettingsDialog(QDialog):
         super().__init__(parent)
         self.project = project
         self.setWindowTitle(f"Project settings — {project.name}")
+        self.setMinimumWidth(480)
         with project.store.session() as session:
             values = all_settings(session, project.id)
         form = QFormLayout()

@@ -105,3 +105,13 @@ def test_cli_settings_list_and_set(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "takes include or exclude" in refused.stderr
     shown = json.loads(annotator("settings", "list", "--json").stdout)
     assert shown == {"quote-marks": "exclude", "quote-labels": ["QUOTE"], "cross-paragraph": "ask"}
+
+
+def test_snap_applies_the_quote_rule_to_quote_labels_only() -> None:
+    text = "She said \u201cwe will act,\u201d and left."
+    first, last = text.index("we"), text.index("act") + 3
+    include, exclude = ProjectSettings(), ProjectSettings(quote_marks="exclude", quote_labels=("Zitat",))
+    assert text[slice(*include.snap(text, first, last, "QUOTE"))] == "\u201cwe will act,\u201d"
+    assert text[slice(*exclude.snap(text, first - 1, last + 2, "zitat"))] == "we will act"
+    assert text[slice(*include.snap(text, first, last, "CLAIM"))] == "we will act"
+    assert include.snap(text, first + 1, last, "QUOTE", words=False) == (first + 1, last)  # snapping off

@@ -6,6 +6,8 @@ in through the window's own poll timer, exactly as on a shared database.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -78,6 +80,28 @@ def test_teammate_label_keeps_scroll_selection_and_the_next_label_key_works(
     mine = [s for s in stored_spans(store, doc) if s[2] != theirs]
     assert [(s[0], s[1]) for s in mine] == [selection]
     assert "Select some text first" not in window.statusBar().currentMessage()
+
+
+def test_a_label_from_another_process_arrives_without_moving_the_reader(
+    qtbot: QtBot, open_window: Open, backend_url: str
+) -> None:
+    window, view, doc = _everyone(open_window, ARTICLE)
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 2000)
+    bar.setValue(bar.maximum() // 3)
+    start = ARTICLE.index(
+        "Residents", view.session.offsets.to_cp(view.cursorForPosition(QPoint(40, 60)).position())
+    )
+    select_with_keys(qtbot, view, start, len("Residents"))
+    scrolled, selection = bar.value(), view.selection_cp()
+    far = ARTICLE.index("spring", start)
+    command = [sys.executable, "-m", "annotator.cli", "--db", backend_url, "annotate", str(doc)]
+    done = subprocess.run(
+        [*command, str(far), str(far + 6), "CLAIM", "--annotator", "bob"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    _arrives(qtbot, window, int(done.stdout.strip()))
+    assert (bar.value(), view.selection_cp()) == (scrolled, selection)
 
 
 def test_teammate_change_keeps_selected_span_link_gesture_and_find_bar(
