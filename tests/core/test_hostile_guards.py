@@ -359,3 +359,26 @@ def test_a_real_docbin_is_still_read(tmp_path: Path) -> None:
     spacy_docbin.write([DocRecord(text, spans=[SpanRecord(0, 3, "ACTOR", "alice")])], out, ExportReport(out))
     (record,) = spacy_docbin.read(out)
     assert record.text == text and [(s.start, s.end) for s in record.spans] == [(0, 3)]
+
+
+@pytest.mark.parametrize("head", [-1, 5, "0"])
+def test_spacy_relation_to_a_span_that_is_not_there_is_refused(
+    head: object, db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spacy.tokens import DocBin
+
+    from annotator.formats import spacy_docbin
+    from annotator.formats.base import ExportReport
+    from annotator.records import DocRecord, RelationRecord, SpanRecord
+
+    spans = [SpanRecord(0, 3, "ACTOR", "ann", key="1"), SpanRecord(10, 13, "QUOTE", "ann", key="2")]
+    record = DocRecord("Ann said: yes.", spans=spans, relations=[RelationRecord("2", "1", "speaker", "ann")])
+    path = tmp_path / "crafted.spacy"
+    doc = spacy_docbin.to_doc(spacy_docbin.blank("en"), record, "sc", ExportReport(path))
+    doc.user_data[spacy_docbin.USER_DATA]["relations"][0]["child"] = head  # -1 once read the last span
+    docbin = DocBin(store_user_data=True)
+    docbin.add(doc)
+    path.write_bytes(docbin.to_bytes())
+    err = refused(capsys, db, path)
+    assert err.startswith(f"annotator: error: {path}: document 1: malformed spaCy data")
+    assert "a relation refers to span" in err
