@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from annotator.errors import ValidationError
+from annotator.names import check_name
 
 if TYPE_CHECKING:
     from annotator.export import ExportOptions
@@ -71,7 +72,7 @@ def _rename(pairs: list[str]) -> dict[str, str]:
         old, sep, new = pair.partition("=")
         if not sep or not old.strip() or not new.strip():
             raise ValidationError(f"--rename takes OLD=NEW, not {pair!r}")
-        rename[old.strip()] = new.strip()
+        rename[old.strip()] = check_name(new.strip(), "label")  # it lands in IOB and CSV files
     return rename
 
 

@@ -16,6 +16,7 @@ Errors name the file and the document's line, like every import error.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -30,14 +31,24 @@ MAX_DEPTH = 100
 REPLACEMENT = "\ufffd"
 UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
 REPLACED = "NUL characters or unpaired surrogates replaced by U+FFFD (offsets unchanged)"
+_FLAT = frozenset({str, int, float, bool, type(None)})
 _FIELDS = ("title", "author", "published", "source_url", "source_file", "status")
 
 
 def clean_text(value: str) -> tuple[str, int]:
     """``value`` with NUL and unpaired surrogates replaced by U+FFFD, and how many there were."""
-    if UNSAFE_TEXT.search(value) is None:
-        return value, 0
+    if _clean(value):
+        return value, 0  # the common case, far faster than the regular expression
     return UNSAFE_TEXT.subn(REPLACEMENT, value)
+
+
+def _encodable(value: str) -> bool:
+    """Whether ``value`` has no unpaired surrogate (UTF-8 cannot encode one)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class Guard:
@@ -47,7 +58,7 @@ class Guard:
         self.path = str(path)
         self.report = report
         self.replaced = 0
-        self._names: set[str] = set()
+        self._names: set[str | None] = {None}
 
     def fail(self, record: DocRecord, reason: str) -> InputError:
         return InputError(self.path, reason, record.line)
@@ -63,21 +74,16 @@ class Guard:
             raise self.fail(record, f"{what} {value!r} {problem}")
         self._names.add(value)
 
-    def meta(self, record: DocRecord, value: Any, depth: int) -> Any:
-        """``value`` with its strings cleaned; refused if nested deeper than MAX_DEPTH."""
+    def meta(self, record: DocRecord, value: Any, depth: int) -> int:
+        """How many strings in ``value`` need cleaning; refused if nested deeper than MAX_DEPTH."""
         if isinstance(value, str):
-            cleaned, count = clean_text(value)
-            self.replaced += count
-            return cleaned
+            return clean_text(value)[1]
         if isinstance(value, dict | list | tuple):
             if depth >= MAX_DEPTH:
                 raise self.fail(record, f"metadata nested more than {MAX_DEPTH} levels deep")
-            if isinstance(value, dict):
-                return {
-                    self.meta(record, k, depth + 1): self.meta(record, v, depth + 1) for k, v in value.items()
-                }
-            return [self.meta(record, v, depth + 1) for v in value]
-        return value
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            return sum(self.meta(record, v, depth + 1) for v in items)
+        return 0
 
     def check(self, record: DocRecord) -> DocRecord:
         """Refuse or clean one record (in place); returns it."""
@@ -91,27 +97,74 @@ class Guard:
                 cleaned, n = clean_text(value)
                 setattr(record, field, cleaned)
                 self.replaced += n
-        if record.meta:
-            record.meta = self.meta(record, record.meta, 0)
-        keys: set[str] = set()
-        for i, span in enumerate(record.spans, 1):
-            self.name(record, span.label, f"span {i}: label")
-            self.name(record, span.annotator, f"span {i}: annotator")
-            if count and isinstance(span.text, str):
-                span.text = clean_text(span.text)[0]
-            if span.key is not None:
-                if span.key in keys:
-                    raise self.fail(record, f"span id {span.key!r} is used twice in this document")
-                keys.add(span.key)
-        for i, rel in enumerate(record.relations, 1):
-            self.name(record, rel.type, f"relation {i}: type")
-            self.name(record, rel.annotator, f"relation {i}: annotator")
+        if record.meta and _suspect(record.meta):
+            dirty = self.meta(record, record.meta, 0)
+            if dirty:
+                record.meta = _cleaned(record.meta)
+                self.replaced += dirty
+        spans, relations = record.spans, record.relations
+        try:  # the common case: every name already seen, checked set-wise
+            names = {s.label for s in spans} | {s.annotator for s in spans}
+            names |= {r.type for r in relations} | {r.annotator for r in relations}
+            seen = names <= self._names
+        except TypeError:  # an unhashable name: the loop below says which
+            seen = False
+        if not seen:
+            for i, span in enumerate(spans, 1):
+                self.name(record, span.label, f"span {i}: label")
+                self.name(record, span.annotator, f"span {i}: annotator")
+            for i, rel in enumerate(relations, 1):
+                self.name(record, rel.type, f"relation {i}: type")
+                self.name(record, rel.annotator, f"relation {i}: annotator")
+        if count:
+            for span in spans:
+                if isinstance(span.text, str):
+                    span.text = clean_text(span.text)[0]
+        keys = [s.key for s in spans if s.key is not None]
+        if len(set(keys)) != len(keys):
+            twice = next(k for i, k in enumerate(keys) if k in keys[:i])
+            raise self.fail(record, f"span id {twice!r} is used twice in this document")
         return record
 
     def note(self) -> None:
         if self.report is not None and self.replaced:
             self.report.note(REPLACED, self.replaced)
             self.replaced = 0
+
+
+def _suspect(meta: Any) -> bool:
+    """Whether ``meta`` may be nested too deeply or hold NUL or a lone surrogate; False is certain.
+
+    A flat dict (the usual metadata) is checked as one string; anything nested by one C-speed
+    serialisation instead of a Python walk (nesting deeper than MAX_DEPTH takes 2 × MAX_DEPTH
+    brackets).
+    """
+    if type(meta) is dict and all(type(v) in _FLAT for v in meta.values()):
+        text = "".join(meta) + "".join(v for v in meta.values() if type(v) is str)
+    else:
+        try:
+            text = json.dumps(meta, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):
+            return True
+        if len(text) >= 2 * MAX_DEPTH or "\\u0000" in text:
+            return True
+    return not _clean(text)
+
+
+def _clean(text: str) -> bool:
+    """Whether ``text`` has no NUL and no lone surrogate (the fast test of ``clean_text``)."""
+    return "\x00" not in text and (text.isascii() or _encodable(text))
+
+
+def _cleaned(value: Any) -> Any:
+    """A copy of JSON-like ``value`` with every string cleaned (``clean_text``)."""
+    if isinstance(value, str):
+        return clean_text(value)[0]
+    if isinstance(value, dict):
+        return {_cleaned(k): _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 def checked(

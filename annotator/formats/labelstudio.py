@@ -157,6 +157,10 @@ def _text_of(data: Any, path: Path, line: int) -> str:
     raise InputError(str(path), f"cannot tell which of the task's data fields {strings} is the text", line)
 
 
+def _length(value: Any) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
 def read(path: Path, annotator: str | None = None, report: ReadReport | None = None) -> Iterator[DocRecord]:
     """Read a Label Studio JSON export (a list of tasks, or one task)."""
     path = Path(path)
@@ -172,7 +176,8 @@ def read(path: Path, annotator: str | None = None, report: ReadReport | None = N
                 setattr(record, name, task["data"][name])
         if isinstance(task.get("meta"), dict):
             record.meta = dict(task["meta"])
-        report.skip("predictions (model output, not annotations)", len(task.get("predictions") or []))
+        predictions = task.get("predictions")
+        report.skip("predictions (model output, not annotations)", _length(predictions))
         omap = OffsetMap(text)
         annotations = task.get("annotations") or task.get("completions") or []
         for n, ann in enumerate(annotations if isinstance(annotations, list) else []):
@@ -248,6 +253,8 @@ def _annotation(
         if res.get("direction") == "left":
             ends.reverse()
         labels = res.get("labels") or []
+        if not isinstance(labels, list):
+            raise InputError(str(path), "relation: 'labels' must be a list", where)
         if not labels:
             report.skip("relations without a label")
         for label in labels:

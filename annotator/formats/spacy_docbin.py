@@ -178,6 +178,9 @@ def from_doc(doc: Doc, span_key: str = "sc") -> DocRecord:
     if aligned:
         for rel in data.get("relations") or []:
             rel = dict(rel)
+            for end in (rel["head"], rel["child"]):  # -1 would read the last span
+                if type(end) is not int or not 0 <= end < len(record.spans):
+                    raise ValueError(f"a relation refers to span {end!r} of {len(record.spans)}")
             source, target = record.spans[rel["head"]].key, record.spans[rel["child"]].key
             if source is not None and target is not None:
                 record.relations.append(RelationRecord(source, target, rel["label"], rel.get("annotator")))
@@ -239,5 +242,14 @@ def read(path: Path, span_key: str = "sc") -> Iterator[DocRecord]:
             docbin = DocBin().from_bytes(data)
         except Exception as exc:  # spaCy raises ValueError, zlib.error or msgpack errors alike
             raise InputError(str(file), f"not a spaCy DocBin: {exc}") from None
-        for doc in docbin.get_docs(vocab):
-            yield from_doc(doc, span_key)
+        yield from _records(docbin.get_docs(vocab), file, span_key)
+
+
+def _records(docs: Iterator[Doc], file: Path, span_key: str) -> Iterator[DocRecord]:
+    """``from_doc`` of each document; a malformed one (crafted spans, user data) is an InputError."""
+    for number, doc in enumerate(docs, 1):
+        try:
+            record = from_doc(doc, span_key)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            raise InputError(str(file), f"document {number}: malformed spaCy data ({exc!r})") from None
+        yield record

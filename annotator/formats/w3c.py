@@ -170,7 +170,8 @@ def read(path: Path, annotator: str | None = None, report: ReadReport | None = N
             keys.append(f"{n}:{anno.get('id')}" + (f"#{k}" if k else ""))
             record.spans.append(SpanRecord(start, end, tag, who, key=keys[-1]))
     for anno, line in links:
-        ends = [str(t.get("id") if isinstance(t, dict) else t) for t in anno.get("target") or []]
+        targets: list[Any] = anno["target"] if isinstance(anno.get("target"), list) else []
+        ends = [str(t.get("id") if isinstance(t, dict) else t) for t in targets]
         if len(ends) != 2 or not all(e in spans for e in ends):
             report.skip("links that do not join two tagged annotations")
             continue
@@ -200,7 +201,10 @@ def _collect(
         return
     if not isinstance(value, dict):
         raise InputError(str(path), "expected annotations (JSON objects)", line)
-    for src in value.get("annotator:sources") or []:
+    embedded = value.get("annotator:sources") or []
+    if not isinstance(embedded, list):
+        raise InputError(str(path), "'annotator:sources' must be a list", line)
+    for src in embedded:
         where = line_of(src, line) or line
         if not isinstance(src, dict) or not isinstance(src.get("annotator:text"), str):
             raise InputError(str(path), "a source in annotator:sources has no annotator:text", where)
@@ -250,7 +254,7 @@ def _locate(
     """Code point offsets of a target: its position checked against its quote, or the quote found."""
     selectors = target.get("selector") or []
     selectors = selectors if isinstance(selectors, list) else [selectors]
-    by_type = {s.get("type"): s for s in selectors if isinstance(s, dict)}
+    by_type = {s.get("type"): s for s in selectors if isinstance(s, dict) and isinstance(s.get("type"), str)}
     quote, position = by_type.get("TextQuoteSelector"), by_type.get("TextPositionSelector")
     exact = quote.get("exact") if quote and isinstance(quote.get("exact"), str) else None
     text = record.text

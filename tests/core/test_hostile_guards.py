@@ -3,6 +3,7 @@ nothing), or imported with a documented, reported replacement, never a traceback
 
 from __future__ import annotations
 
+import contextlib
 import json
 import zlib
 from pathlib import Path
@@ -359,3 +360,80 @@ def test_a_real_docbin_is_still_read(tmp_path: Path) -> None:
     spacy_docbin.write([DocRecord(text, spans=[SpanRecord(0, 3, "ACTOR", "alice")])], out, ExportReport(out))
     (record,) = spacy_docbin.read(out)
     assert record.text == text and [(s.start, s.end) for s in record.spans] == [(0, 3)]
+
+
+@pytest.mark.parametrize("head", [-1, 5, "0"])
+def test_spacy_relation_to_a_span_that_is_not_there_is_refused(
+    head: object, db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spacy.tokens import DocBin
+
+    from annotator.formats import spacy_docbin
+    from annotator.formats.base import ExportReport
+    from annotator.records import DocRecord, RelationRecord, SpanRecord
+
+    spans = [SpanRecord(0, 3, "ACTOR", "ann", key="1"), SpanRecord(10, 13, "QUOTE", "ann", key="2")]
+    record = DocRecord("Ann said: yes.", spans=spans, relations=[RelationRecord("2", "1", "speaker", "ann")])
+    path = tmp_path / "crafted.spacy"
+    doc = spacy_docbin.to_doc(spacy_docbin.blank("en"), record, "sc", ExportReport(path))
+    doc.user_data[spacy_docbin.USER_DATA]["relations"][0]["child"] = head  # -1 once read the last span
+    docbin = DocBin(store_user_data=True)
+    docbin.add(doc)
+    path.write_bytes(docbin.to_bytes())
+    err = refused(capsys, db, path)
+    assert err.startswith(f"annotator: error: {path}: document 1: malformed spaCy data")
+    assert "a relation refers to span" in err
+
+
+def _labelstudio(task: dict[str, Any]) -> None:
+    task["annotations"][0]["result"][-1]["labels"] = 1.5  # the relation's labels
+
+
+def _w3c_sources(doc: dict[str, Any]) -> None:
+    doc["annotator:sources"] = 1.5
+
+
+def _w3c_selector(doc: dict[str, Any]) -> None:
+    for item in doc["first"]["items"]:
+        selectors = item["target"].get("selector") if isinstance(item["target"], dict) else None
+        if isinstance(selectors, list):
+            selectors[0]["type"] = {"an": "object"}
+
+
+def _w3c_link(doc: dict[str, Any]) -> None:
+    for item in doc["first"]["items"]:
+        if isinstance(item["target"], list):
+            item["target"] = True
+
+
+MUTATIONS = {
+    "labelstudio predictions not a list": ("labelstudio", lambda task: task.update(predictions=True)),
+    "labelstudio relation labels a number": ("labelstudio", _labelstudio),
+    "w3c sources a number": ("w3c", _w3c_sources),
+    "w3c selector type an object": ("w3c", _w3c_selector),
+    "w3c link target not a list": ("w3c", _w3c_link),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MUTATIONS))
+def test_odd_values_in_peer_files_never_raise_a_traceback(case: str, tmp_path: Path) -> None:
+    """Found by mutating exports at random: each once raised TypeError from the reader."""
+    from annotator.errors import AnnotatorError
+    from annotator.formats import peers
+    from annotator.formats.base import ExportReport
+    from annotator.formats.sources import read_path
+    from annotator.records import DocRecord, RelationRecord, SpanRecord
+
+    fmt, mutate = MUTATIONS[case]
+    record = DocRecord(
+        "Ann said: no way.",
+        spans=[SpanRecord(0, 3, "ACTOR", "ann", key="1"), SpanRecord(10, 16, "QUOTE", "ann", key="2")],
+        relations=[RelationRecord("2", "1", "speaker", "ann")],
+    )
+    path = tmp_path / f"file.{'json' if fmt == 'labelstudio' else 'jsonld'}"
+    peers.writer(fmt)([record], path, ExportReport(path))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    mutate(data[0] if isinstance(data, list) else data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with contextlib.suppress(AnnotatorError):  # a clear error is fine; a TypeError was not
+        read_path(path, fmt, annotator="ann")

@@ -135,3 +135,14 @@ def test_a_real_terminal_process_gets_no_escape_sequences(
     )
     out = done.stdout.decode("utf-8")
     assert "\\u001b]0;pwned" in out and not any(c in out for c in RAW)
+
+
+def test_export_rename_to_a_name_with_a_newline_is_refused(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.iob"
+    code, _, err = run(
+        capsys, "--db", db, "export", "--format", "iob", "--rename", "ACTOR=A\nB-X", "-o", str(out)
+    )
+    assert code == 1 and "label name 'A\\nB-X' contains a control character" in err
+    assert not out.exists()
