@@ -259,7 +259,7 @@ def test_nul_and_lone_surrogates_are_replaced_and_reported(
     }
     path = tmp_path / "nul.jsonl"
     path.write_text(native(line), encoding="utf-8", errors="surrogatepass")
-    code, out, err = run(capsys, "--db", db, "import", str(path))
+    code, out, err = run(capsys, "--db", db, "import", str(path), "--keep-annotators")
     assert code == 0, err
     assert "note (7): NUL characters or unpaired surrogates replaced by U+FFFD (offsets unchanged)" in out
     (doc,) = documents(db)

@@ -33,7 +33,7 @@ def test_nul_in_a_file_imports_on_every_backend(
     }
     path.write_text(json.dumps(line) + "\n", encoding="utf-8")
     assert main(["--db", backend_url, "init"]) == 0
-    assert main(["--db", backend_url, "import", str(path)]) == 0
+    assert main(["--db", backend_url, "import", str(path), "--keep-annotators"]) == 0
     out = capsys.readouterr().out
     assert "note (3): NUL characters or unpaired surrogates replaced by U+FFFD" in out
     store = open_store(backend_url)

@@ -33,7 +33,7 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     }
     source = tmp_path / "hostile.jsonl"
     source.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    code, _, err = run(capsys, "--db", db, "import", str(source))
+    code, _, err = run(capsys, "--db", db, "import", str(source), "--keep-annotators")
     assert code == 0, err
     return db
 

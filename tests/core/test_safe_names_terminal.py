@@ -83,7 +83,7 @@ def _hostile_project(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     }
     path = tmp_path / "t.jsonl"
     path.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    assert run(capsys, "--db", db, "import", str(path))[0] == 0
+    assert run(capsys, "--db", db, "import", str(path), "--keep-annotators")[0] == 0
     store = open_store(db)
     try:
         with store.transaction() as tx:
