@@ -7,11 +7,14 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from annotator.model import Project
+from annotator.ops.labels import add_relation_type
 from annotator.queries import relations_of
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 from annotator.store import Store
+from tests.ui.helpers import click
+from tests.ui.test_export_dialog import activate
 from tests.ui.test_review import CTRL_SHIFT, Reviewing, curation, reviewing  # noqa: F401
-from ui.qt import Qt
+from ui.qt import QApplication, Qt, QTimer
 
 TEXT = 'Mayor Ana Ruiz said: "The bridge opens in May." Critics disagree.'
 INNER, OUTER, RUIZ = "The bridge opens in May", '"The bridge opens in May."', "Ana Ruiz"
@@ -79,3 +82,63 @@ def test_taking_bobs_boundaries_keeps_one_quote_and_its_speaker(
     for _ in range(3):
         qtbot.keyClick(view.list, Qt.Key.Key_Z, CTRL_SHIFT)
     assert gold_state(store, project, doc) == after
+
+
+def test_in_the_gold_pane_r_then_click_links_and_relations_are_retyped_and_deleted_with_undo(
+    reviewing: Reviewing,  # noqa: F811 - the fixture
+    store: Store,
+    project: Project,
+    qtbot: QtBot,
+) -> None:
+    """Both agree on a claim and its actor; nobody linked them. The reviewer does, in gold."""
+    claim = "The bridge opens in May"
+    record = DocRecord(
+        TEXT,
+        spans=[_span(RUIZ, "ACTOR", who) for who in ("alice", "bob")]
+        + [_span(claim, "CLAIM", who) for who in ("alice", "bob")],
+    )
+    with store.transaction() as tx:  # a second type that fits a claim and its actor
+        add_relation_type(tx, project.id, "cites", from_label="CLAIM", to_label="ACTOR")
+    window, view, doc = reviewing(record=record)
+    qtbot.keyClick(view.list, Qt.Key.Key_Return, CTRL_SHIFT)
+    g = view.gold.view
+    click(qtbot, g, TEXT.index(claim) + 2)
+    assert g.session.selected is not None
+    assert "R then a click" in view.gold_links.title.text()
+    qtbot.keyClick(g, "r")
+    assert "click the gold span to link to" in window.statusBar().currentMessage()
+    asked: list[str] = []
+
+    def answer() -> None:  # two types fit: the app asks; Enter takes the first (claimant)
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        asked.append(dialog.windowTitle())
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, answer)
+    click(qtbot, g, TEXT.index(RUIZ) + 1)
+    assert asked == ["Relation type"]
+    activate(qtbot, window)  # offscreen, the window does not get activation back by itself
+    assert gold_state(store, project, doc)[1] == [(claim, "claimant", RUIZ)]
+    # Retype it with the type box beside the pane (keys), then undo.
+    qtbot.waitUntil(lambda: len(view.gold_links.types) == 1)
+    (box,) = view.gold_links.types.values()
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert gold_state(store, project, doc)[1] == [(claim, "cites", RUIZ)]
+    qtbot.keyClick(g, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold_state(store, project, doc)[1] == [(claim, "claimant", RUIZ)]
+    # The selected claim's relation is listed beside the pane: delete it, undo, retype it.
+    qtbot.waitUntil(lambda: len(view.gold_links.deletes) == 1)
+    (rel,) = view.gold_links.deletes
+    qtbot.mouseClick(view.gold_links.deletes[rel], Qt.MouseButton.LeftButton)
+    assert gold_state(store, project, doc)[1] == []
+    qtbot.keyClick(g, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold_state(store, project, doc)[1] == [(claim, "claimant", RUIZ)]
+    # Esc cancels a pending link: nothing is drawn.
+    click(qtbot, g, TEXT.index(claim) + 2)
+    qtbot.keyClick(g, "r")
+    qtbot.keyClick(g, Qt.Key.Key_Escape)
+    click(qtbot, g, TEXT.index(RUIZ) + 1)
+    assert gold_state(store, project, doc)[1] == [(claim, "claimant", RUIZ)]
+    assert (window.stack.count(), window.stack.index()) == (3, 2)  # the cancelled link added nothing

@@ -41,6 +41,7 @@ from ui.qt import (
 from ui.review.actions import ReviewActions
 from ui.review.header import ReviewHeader
 from ui.review.keys import GoldKeys, PaneKeys
+from ui.review.links import GoldLinks
 from ui.review.panes import ReviewPane, ReviewPaneView, ScrollSync
 from ui.review.units import DisagreementList, UnitPanel
 
@@ -94,6 +95,10 @@ class ReviewView(QWidget, ReviewActions):
         side.addWidget(self.summary)
         side.addWidget(self.list, 3)
         side.addWidget(self.unit_panel, 2)
+        self.gold_links = GoldLinks(
+            self.gold.session, self.retype_gold_relation, self.delete_gold_relation, self.gold.view, right
+        )
+        side.addWidget(self.gold_links)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.pane_split)
         split.addWidget(right)
