@@ -213,6 +213,21 @@ class ReviewActions:
         doc = self.doc.id
         self._do("Accept all agreed spans", lambda tx: accept_agreed(tx, doc, people))
 
+    def finish_document(self) -> None:
+        """Nothing open: accept what everyone agreed on (where gold has nothing) and mark the
+        document adjudicated, as one undo step."""
+        cur = self.curation
+        if self._context() is None or cur is None or self.doc is None:
+            return
+        doc, people = self.doc.id, [a.id for a in cur.annotators]
+
+        def action(tx: Tx) -> object:
+            if len(people) > 1:
+                accept_agreed(tx, doc, people)
+            return set_review_status(tx, [doc], "adjudicated")
+
+        self._do("Mark document adjudicated", action)
+
     def set_status(self, status: str) -> None:
         if self._context() is None or self.doc is None:
             self.refresh(self.doc.id if self.doc else 0)  # put the status box back

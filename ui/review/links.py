@@ -12,7 +12,7 @@ from collections.abc import Callable
 from annotator.queries import RelationRow
 from ui.qt import QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
 from ui.review.panes import PaneSession
-from ui.review.units import clip
+from ui.review.units import clear_layout, clip
 
 
 class GoldLinks(QFrame):
@@ -63,12 +63,7 @@ class GoldLinks(QFrame):
             (again or self.home).setFocus()
 
     def _rebuild(self) -> None:
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.rows)
         self.types, self.deletes = {}, {}
         span = self.session.selected
         relations = self.session.relations_of_span(span) if span is not None else []

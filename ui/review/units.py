@@ -49,6 +49,16 @@ def clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def clear_layout(layout: QVBoxLayout) -> None:
+    """Take every row widget out of ``layout`` (rebuilt on each refresh)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+
+
 def keys_of(version: Version, curation: Curation) -> str:
     """The number keys that accept this reading: key n is pane n's annotator (1/3 for two)."""
     keys = [str(n) for n, a in enumerate(curation.annotators, start=1) if a.name in version.annotators]
@@ -180,12 +190,7 @@ class UnitPanel(QFrame):
             and self.unit is not None
             and (unit.start, unit.kind) == (self.unit.start, self.unit.kind)
         )
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.rows)
         self.ticks = []
         self.unit = unit
         self.versions = curation.versions(unit) if unit is not None and curation is not None else []
