@@ -118,7 +118,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from annotator.cli_export import options_from_args
+    from annotator.cli_export import options_from_args, warn_before_export
     from annotator.export import export
     from annotator.queries import document_count
 
@@ -126,6 +126,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args)
     project_id = _project_id(store, args)
     with store.session() as session:
+        warn_before_export(session, project_id, args)
         total = document_count(session, project_id)
         with _progress(total, "doc", "exporting") as tick:
             report = export(session, project_id, args.format, Path(args.output), tick, options)

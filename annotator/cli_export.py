@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from annotator.errors import ValidationError
 from annotator.names import check_name
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from annotator.export import ExportOptions
 
 
@@ -46,6 +49,11 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
         metavar="OLD=NEW",
         help="rename a label on the way out; two labels renamed to one are merged (repeatable)",
     )
+    p.add_argument(
+        "--require-adjudicated",
+        action="store_true",
+        help="with --layer gold: refuse (write nothing) while any document is not adjudicated",
+    )
     p.add_argument("--only-done", action="store_true", help="only documents marked done or adjudicated")
     p.add_argument(
         "--split",
@@ -64,6 +72,19 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
         help="spacy: write a folder of .spacy parts of N documents instead of one file",
     )
     p.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
+
+
+def warn_before_export(session: Session, project_id: int, args: argparse.Namespace) -> None:
+    """Before writing: a gold export leaves out documents not adjudicated; say so on stderr (or
+    refuse with --require-adjudicated). Never a prompt: scripts must not hang."""
+    from annotator.review.readiness import gold_export_warning
+
+    warning = gold_export_warning(session, project_id, args.layer)
+    if warning is None:
+        return
+    if getattr(args, "require_adjudicated", False):
+        raise ValidationError(f"--require-adjudicated: {warning}")
+    print(f"annotator: warning: {warning}", file=sys.stderr, flush=True)
 
 
 def _rename(pairs: list[str]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from annotator.export import DatasetReport
 from annotator.export_folder import refusal
+from annotator.review.readiness import gold_export_warning
 from ui.export_form import ExportForm
 from ui.export_formats import BY_KEY, check, check_with_project, for_people
 from ui.export_report import ReportDialog, export_work, status_line
@@ -21,6 +22,8 @@ from ui.export_widgets import ERROR_COLOR, message, remember, remembered
 from ui.jobs import JobDialog, start
 from ui.project import ProjectContext
 from ui.qt import QDialog, QDialogButtonBox, Qt, QVBoxLayout, QWidget, Signal
+
+WARNING_COLOR = "#8A5300"  # amber, readable on light and dark backgrounds
 
 
 class ExportDialog(QDialog):
@@ -39,6 +42,9 @@ class ExportDialog(QDialog):
         annotators = sorted(set(project.people.values()), key=str.casefold)
         self.form = ExportForm([lab.name for lab in project.labels], annotators, self)
         self.general_error = message(self)
+        # Gold takes only adjudicated documents: said as soon as gold is chosen, before writing.
+        self.gold_note = message(self)
+        self.gold_note.setStyleSheet(f"color: {WARNING_COLOR};")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -48,6 +54,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(self.form, 1)
+        layout.addWidget(self.gold_note)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
@@ -56,7 +63,16 @@ class ExportDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.form.set_choices(remembered(project))
+        self.form.layer.currentIndexChanged.connect(self._warn_gold)
+        self._warn_gold()
         self.form.formats.setFocus()
+
+    def _warn_gold(self, *_: object) -> None:
+        with self.project.store.session() as session:
+            warning = gold_export_warning(session, self.project.id, str(self.form.layer.currentData()))
+        self.gold_note.setText(f"Before you export: {warning}" if warning else "")
+        self.gold_note.setVisible(warning is not None)
+        self._fit()
 
     def _show(self, errors: dict[str, str]) -> None:
         self.form.show_errors(errors)
@@ -90,6 +106,7 @@ class ExportDialog(QDialog):
         self._show({"general": problem} if problem else {})
         if problem:
             return
+        self._warn_gold()  # the statuses may have changed since the dialog opened
         remember(self.project, choices)
         self._title = BY_KEY[choices.fmt].title
         self._cancelled = threading.Event()

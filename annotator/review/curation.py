@@ -78,7 +78,6 @@ class Curation:
     sources: dict[int, tuple[str, ...]] = field(default_factory=dict)
     rejections: dict[SpanKey, int] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
-    gold_links: set[LinkKey] = field(default_factory=set)
     # Gold relations as (source gold span id, target gold span id, type name).
     gold_relations: set[tuple[int, int, str]] = field(default_factory=set)
     relation_rejections: dict[LinkKey, int] = field(default_factory=dict)
@@ -281,7 +280,6 @@ def load_curation(session: Session, document_id: int, annotator_ids: Sequence[in
         if a is None or b is None:
             continue
         if who == gold_id:
-            result.gold_links.add(((a[0], a[1], a[3]), (b[0], b[1], b[3]), types[kind]))
             result.gold_relations.add((src, dst, types[kind]))
         else:
             links.append(

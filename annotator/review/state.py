@@ -7,6 +7,13 @@ only what differs, and puts either side back on undo and redo. So undo restores 
 same sources) and redo exactly what the action made, without re-running the action (whose result
 might differ by then). Nobody else's work is touched: only the rows the action changed, and only
 while they still look as the action left them (else ``ConflictError``).
+
+"Exactly" means every field of the document's gold spans (id, offsets, label, text, sources,
+adjudicator, creation time), gold relations (id, ends, type, sources, adjudicator, creation
+time), span and relation rejections (ids included) and the review status. Only a span's
+``version`` and ``updated_at`` move forward: they count changes, and a version never goes back,
+so an editor still holding an older version of the span is refused rather than overwriting it.
+The Hypothesis state machine in tests/core/test_review_state_machine.py checks this.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from annotator.ops.annotations import delete_spans, update_span
+from annotator.ops.annotations import delete_spans
 from annotator.queries import SpanTuple
 from annotator.review.compare import Unit
 from annotator.review.curation import Curation, State, Version
@@ -22,6 +22,7 @@ from annotator.review.gold import (
     reject_relation,
     set_review_status,
 )
+from annotator.review.gold_edit import edit_gold_span, link_gold, retype_gold, unlink_gold
 from annotator.review.state import create_gold_span
 from annotator.store import Tx
 from ui.article.index import END, ID, LABEL, START, VERSION
@@ -212,6 +213,21 @@ class ReviewActions:
         doc = self.doc.id
         self._do("Accept all agreed spans", lambda tx: accept_agreed(tx, doc, people))
 
+    def finish_document(self) -> None:
+        """Nothing open: accept what everyone agreed on (where gold has nothing) and mark the
+        document adjudicated, as one undo step."""
+        cur = self.curation
+        if self._context() is None or cur is None or self.doc is None:
+            return
+        doc, people = self.doc.id, [a.id for a in cur.annotators]
+
+        def action(tx: Tx) -> object:
+            if len(people) > 1:
+                accept_agreed(tx, doc, people)
+            return set_review_status(tx, [doc], "adjudicated")
+
+        self._do("Mark document adjudicated", action)
+
     def set_status(self, status: str) -> None:
         if self._context() is None or self.doc is None:
             self.refresh(self.doc.id if self.doc else 0)  # put the status box back
@@ -234,15 +250,27 @@ class ReviewActions:
         version = span[VERSION]
         self._do(
             "Relabel gold span",
-            lambda tx: update_span(tx, span[ID], label_id=label_id, expected_version=version),
+            lambda tx: edit_gold_span(tx, span[ID], label_id=label_id, expected_version=version),
         )
 
     def resize_gold(self, span: SpanTuple, start: int, end: int) -> None:
         version = span[VERSION]
         self._do(
             "Resize gold span",
-            lambda tx: update_span(tx, span[ID], start=start, end=end, expected_version=version),
+            lambda tx: edit_gold_span(tx, span[ID], start=start, end=end, expected_version=version),
         )
 
     def delete_gold(self, span: SpanTuple) -> None:
         self._do("Delete gold span", lambda tx: delete_spans(tx, [span[ID]]))
+
+    # --- gold relations --------------------------------------------------------------------------
+
+    def link_gold_spans(self, source: int, target: int, type_id: int, name: str) -> None:
+        if self._do(f"Link gold spans ({name})", lambda tx: link_gold(tx, source, target, type_id)):
+            self.select_gold(source)
+
+    def retype_gold_relation(self, relation_id: int, type_id: int) -> None:
+        self._do("Change gold relation type", lambda tx: retype_gold(tx, relation_id, type_id))
+
+    def delete_gold_relation(self, relation_id: int) -> None:
+        self._do("Delete gold relation", lambda tx: unlink_gold(tx, relation_id))

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 from annotator.text import snap_to_words
 from ui.annotate import step_edge
 from ui.article.index import ANNOTATOR, END, ID, LABEL, START
-from ui.qt import QKeyEvent, Qt
+from ui.qt import QInputDialog, QKeyEvent, Qt, QWidget
 from ui.review.panes import ReviewPaneView
 
 if TYPE_CHECKING:
+    from ui.project import ProjectContext
     from ui.review.view import ReviewView
 
 REVIEW_KEYS: list[tuple[str, str]] = [
@@ -39,9 +40,23 @@ REVIEW_KEYS: list[tuple[str, str]] = [
         "Review: label the selected text as a gold span, or relabel the selected gold span",
     ),
     ("Delete, Shift+arrows in gold", "Review: delete / resize the selected gold span, as in the article"),
+    ("R, then click, in gold", "Review: link the selected gold span to the gold span you click"),
     ("Ctrl+H", "History of the selected span: who changed it, when, and how"),
     ("Ctrl+1 / Ctrl+2", "Switch to annotating / to reviewing"),
 ]
+
+
+def choose_type(parent: QWidget, project: ProjectContext | None, types: list[int]) -> tuple[int, str] | None:
+    """The relation type to draw: the only one that fits, else the user's choice."""
+    names = [(t, kind.name if (kind := project.relation_type(t)) else "?") for t in types] if project else []
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        return None
+    choice, ok = QInputDialog.getItem(
+        parent, "Relation type", "Several relation types fit:", [n for _t, n in names], 0, False
+    )
+    return next((pair for pair in names if pair[1] == choice), None) if ok else None
 
 
 def _plain(event: QKeyEvent) -> bool:
@@ -111,7 +126,40 @@ class PaneKeys:
 
 
 class GoldKeys(PaneKeys):
-    """The gold pane: label keys, Delete, Shift+arrows and Tab as in the main window's article."""
+    """The gold pane: label keys, Delete, Shift+arrows, Tab, and R then a click to link, as in
+    the main window's article."""
+
+    def __init__(self, review: ReviewView, view: ReviewPaneView | None) -> None:
+        super().__init__(review, view)
+        self.link_from: int | None = None  # R pressed on this gold span: the next click links it
+
+    def _linking(self, source: int | None) -> None:
+        assert self.view is not None
+        self.link_from = source
+        self.view.pending_source = source
+        shape = Qt.CursorShape.CrossCursor if source is not None else Qt.CursorShape.IBeamCursor
+        self.view.viewport().setCursor(shape)
+        self.view.viewport().update()
+
+    def handle_click(self, cp: int | None) -> bool:
+        source = self.link_from
+        if source is None:
+            return super().handle_click(cp)
+        assert self.view is not None
+        self._linking(None)
+        session, review = self.view.session, self.review
+        for target in session.index.at(cp) if cp is not None else []:
+            if target[ID] == source:
+                continue
+            for a, b in ((source, target[ID]), (target[ID], source)):
+                types = session.fitting_types(a, b)
+                if types:
+                    kind = choose_type(self.view, session.project, types)
+                    if kind is not None:
+                        review.link_gold_spans(a, b, *kind)
+                    return True
+        review.message.emit("No relation type fits these two gold spans (e.g. QUOTE → ACTOR: speaker)")
+        return True
 
     def handle_key(self, event: QKeyEvent) -> bool:
         assert self.view is not None
@@ -122,6 +170,10 @@ class GoldKeys(PaneKeys):
         shift = Qt.KeyboardModifier.ShiftModifier
         selected = session.span(session.selected)
         if key == Qt.Key.Key_Escape and mods == Qt.KeyboardModifier.NoModifier:
+            if self.link_from is not None:
+                self._linking(None)
+                review.message.emit("Linking cancelled")
+                return True
             if selected is not None:
                 session.select(None)
                 return True
@@ -146,6 +198,13 @@ class GoldKeys(PaneKeys):
                 review.resize_gold(selected, start, end)
             return True
         text = event.text()
+        if text.lower() == "r" and mods == Qt.KeyboardModifier.NoModifier and view.selection_cp() is None:
+            if selected is None:
+                review.message.emit("Select a gold span first (click it or Tab to it), then press R")
+            else:
+                self._linking(selected[ID])
+                review.message.emit("Now click the gold span to link to (Esc cancels)")
+            return True
         if _plain(event) and len(text) == 1 and text.isalnum():
             project = session.project
             label = project.label_for_key(text) if project else None

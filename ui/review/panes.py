@@ -284,6 +284,24 @@ class ScrollSync:
         if not self._busy:
             self.set_all(value, source)
 
+    def reveal(self, start: int, end: int) -> None:
+        """Bring ``start``–``end`` into view in every pane (they share one scroll value): left
+        alone when every pane shows it already, else put a quarter down the shortest pane."""
+        views = [v for v in self.views if v.viewport().height() > 0]
+        if not views:
+            return
+        lead = views[0]
+        rects = lead.range_rects(start, end)
+        if not rects:
+            lead.scroll_to(start, end)
+            return
+        top, bottom = rects[0].top(), rects[-1].bottom()
+        shortest = min(v.viewport().height() for v in views)
+        if top >= 0 and bottom <= shortest:
+            return
+        bar = lead.verticalScrollBar()
+        self.set_all(int(bar.value() + top - shortest / 4))
+
     def set_all(self, value: int, source: ReviewPaneView | None = None) -> None:
         self._busy = True
         try:

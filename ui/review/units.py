@@ -49,6 +49,22 @@ def clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def clear_layout(layout: QVBoxLayout) -> None:
+    """Take every row widget out of ``layout`` (rebuilt on each refresh)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+
+
+def keys_of(version: Version, curation: Curation) -> str:
+    """The number keys that accept this reading: key n is pane n's annotator (1/3 for two)."""
+    keys = [str(n) for n, a in enumerate(curation.annotators, start=1) if a.name in version.annotators]
+    return "/".join(keys) or "–"
+
+
 class DisagreementModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -174,12 +190,7 @@ class UnitPanel(QFrame):
             and self.unit is not None
             and (unit.start, unit.kind) == (self.unit.start, self.unit.kind)
         )
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.rows)
         self.ticks = []
         self.unit = unit
         self.versions = curation.versions(unit) if unit is not None and curation is not None else []
@@ -203,13 +214,13 @@ class UnitPanel(QFrame):
             label.setWordWrap(True)
             self.rows.addWidget(label)
             return
-        for n, version in enumerate(self.versions, start=1):
+        for version in self.versions:
             box = QCheckBox(self)
             box.setChecked(same and (version.start, version.end, version.label_id) in kept)
             glyph = STATE_GLYPHS[version.state]
             box.setText(
-                f"{n}. {version.label}  “{clip(text[version.start : version.end], 46)}”  — "
-                f"{', '.join(version.annotators)}  {glyph}"
+                f"{keys_of(version, curation)}. {version.label}  “{clip(text[version.start : version.end], 46)}”"
+                f"  — {', '.join(version.annotators)}  {glyph}"
             )
             box.setToolTip(
                 f"{version.label}, characters {version.start}–{version.end}: {version.state.value}"

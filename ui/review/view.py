@@ -39,8 +39,10 @@ from ui.qt import (
     Signal,
 )
 from ui.review.actions import ReviewActions
+from ui.review.finish import FinishBar
 from ui.review.header import ReviewHeader
 from ui.review.keys import GoldKeys, PaneKeys
+from ui.review.links import GoldLinks
 from ui.review.panes import ReviewPane, ReviewPaneView, ScrollSync
 from ui.review.units import DisagreementList, UnitPanel
 
@@ -92,8 +94,14 @@ class ReviewView(QWidget, ReviewActions):
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(0)
         side.addWidget(self.summary)
+        self.finish = FinishBar(right)
+        side.addWidget(self.finish)
         side.addWidget(self.list, 3)
         side.addWidget(self.unit_panel, 2)
+        self.gold_links = GoldLinks(
+            self.gold.session, self.retype_gold_relation, self.delete_gold_relation, self.gold.view, right
+        )
+        side.addWidget(self.gold_links)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.pane_split)
         split.addWidget(right)
@@ -112,6 +120,7 @@ class ReviewView(QWidget, ReviewActions):
         self.header.annotatorsChanged.connect(self._choose)
         self.header.statusChosen.connect(self.set_status)
         self.header.acceptAgreed.connect(self.accept_agreed)
+        self.finish.done.clicked.connect(self.finish_document)
         self.unit_panel.accept.clicked.connect(self.accept_current)
         self.unit_panel.reject.clicked.connect(self.reject_current)
         self.list.selectionModel().currentRowChanged.connect(self._row_chosen)
@@ -254,7 +263,7 @@ class ReviewView(QWidget, ReviewActions):
         cur, doc = self.curation, self.doc
         self._ensure_panes(people)
         self.header.title.setText((doc.title or f"Document {doc.id}") if doc else "No document")
-        scroll = self.gold.view.verticalScrollBar().value()
+        scroll, fresh = self.gold.view.verticalScrollBar().value(), False
         gold_ids = {g[2] for g in cur.gold} if cur else set()
         gold_id = cur.gold_id if cur else None
         everyone = {a.name for a in people}
@@ -265,7 +274,7 @@ class ReviewView(QWidget, ReviewActions):
         if self.gold.session.show(
             doc, list(cur.gold) if cur else [], [r for r in relations if r.annotator_id == gold_id]
         ):
-            scroll = 0  # another document: from its top
+            scroll, fresh = 0, True  # another document: from its top
         self.gold.set_caption("<b>Gold</b>", f"{len(gold_ids)} span(s) · {cur.review_status}" if cur else "")
         states = cur.span_states() if cur else {}
         open_by: dict[str, int] = {}
@@ -295,6 +304,8 @@ class ReviewView(QWidget, ReviewActions):
             current = self.list.model().units[0]
         self.current = None
         self.set_current(current, scroll=False)
+        if current is not None and not fresh:  # a re-read of this document: keep it in view
+            self.scroll.reveal(current.start, current.end)
 
     def _update_summary(self) -> None:
         model = self.list.model()
@@ -303,6 +314,9 @@ class ReviewView(QWidget, ReviewActions):
         self.summary.setText(
             f"<b>{total} disagreement(s)</b> · {left} open" if total else "<b>No disagreements</b>"
         )
+        cur = self.curation
+        ready = cur is not None and left == 0 and cur.review_status != "adjudicated" and self.can_adjudicate
+        self.finish.offer(ready, cur.agreed_open() if cur is not None and len(cur.annotators) > 1 else 0)
 
     def _same_unit(self, unit: Unit | None) -> Unit | None:
         if unit is None or self.curation is None:
@@ -345,7 +359,7 @@ class ReviewView(QWidget, ReviewActions):
                 pane.session.select(None)
         self.unit_panel.show_unit(unit, self.curation, self.doc.text if self.doc else "")
         if scroll and unit is not None:
-            self.gold.view.scroll_to(unit.start, unit.end)
+            self.scroll.reveal(unit.start, unit.end)
 
     def _show_links(self, unit: Unit) -> None:
         """A relation disagreement: select each annotator's source span, so its arrows show."""
@@ -381,8 +395,15 @@ class ReviewView(QWidget, ReviewActions):
             self.message.emit("No disagreements in this document")
             return
         row = self.list.model().row_of(self.current)
-        target = (0 if step > 0 else len(units) - 1) if row is None else (row + step) % len(units)
-        self.set_current(units[target])
+        first = (0 if step > 0 else len(units) - 1) if row is None else (row + step) % len(units)
+        order = [(first + i * step) % len(units) for i in range(len(units))]
+        if self.finish.skip_resolved.isChecked():
+            states = self.list.model().states
+            order = [i for i in order if states[i].value == "open"]
+            if not order:
+                self.message.emit("No open disagreements left in this document")
+                return
+        self.set_current(units[order[0]])
         self.list.setFocus()
 
     def span_clicked(self, view: ReviewPaneView, span_id: int) -> None:
