@@ -23,7 +23,7 @@ import shutil
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from annotator.atomic import atomic_write, keep_permissions, part_path, remove_stale_parts
@@ -49,6 +49,18 @@ class FolderResult:
 
     replaced_export: bool = False  # the folder held an earlier export
     removed: int = 0  # files of the earlier export that this one did not write again
+    removed_names: list[str] = field(default_factory=list)  # the first few of them
+
+    def removed_text(self) -> str:
+        """``removed 2 files of the earlier export: test.jsonl, …``, or ""."""
+        if not self.removed:
+            return ""
+        more = f" and {self.removed - SHOWN} more" if self.removed > SHOWN else ""
+        return (
+            f"removed {self.removed} file(s) of the earlier export that this one did not write: "
+            + ", ".join(self.removed_names)
+            + more
+        )
 
 
 def _files(root: Path, prefix: str = "") -> Iterator[str]:
@@ -161,16 +173,17 @@ def _move_in(source: Path, target: Path, top: bool) -> None:
             os.replace(entry.path, place)
 
 
-def _remove_stale(out: Path, old: SpillSet, new: SpillSet) -> int:
+def _remove_stale(out: Path, new: SpillSet, result: FolderResult) -> None:
     """Remove the earlier export's files this one did not write, then the folders left empty."""
-    removed = 0
     folders: set[str] = set()
     for rel in _entries(out):
         if rel in new:
             continue
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):
             _target(out, rel).unlink()
-            removed += 1
+            result.removed += 1
+            if len(result.removed_names) < SHOWN:
+                result.removed_names.append(rel)
         parent = PurePosixPath(rel).parent
         while str(parent) != ".":
             folders.add(str(parent))
@@ -178,7 +191,6 @@ def _remove_stale(out: Path, old: SpillSet, new: SpillSet) -> int:
     for folder in sorted(folders, key=lambda f: -f.count("/")):  # deepest first
         with contextlib.suppress(OSError):  # only if empty: a user's file keeps its folder
             _target(out, folder).rmdir()
-    return removed
 
 
 def _commit(stage: Path, out: Path, result: FolderResult) -> None:
@@ -211,7 +223,7 @@ def _commit(stage: Path, out: Path, result: FolderResult) -> None:
         # From here on a kill leaves no file of either export unlisted: list both, then move.
         _write_manifest(out / MANIFEST, _files(stage), _entries(out))
         _move_in(stage, out, True)
-        result.removed = _remove_stale(out, old, new)
+        _remove_stale(out, new, result)
     os.replace(stage / MANIFEST, out / MANIFEST)
 
 
