@@ -136,22 +136,26 @@ def _write_manifest(path: Path, *lists: Iterator[str]) -> None:
                 fh.write(json.dumps(rel, ensure_ascii=False) + "\n")
 
 
-def _clashes(stage: Path, out: Path, old: SpillSet) -> list[str]:
-    """New files whose place in ``out`` is taken by something the earlier export did not write."""
-    found: list[str] = []
+def _clashes(stage: Path, out: Path, old: SpillSet) -> tuple[int, list[str]]:
+    """How many new files have their place in ``out`` taken by something the earlier export did
+    not write, and the first few of them."""
+    count, names = 0, list[str]()
     folders: set[str] = set()
     for rel in _files(stage):
+        taken: list[str] = []
         target = _target(out, rel)
         if os.path.lexists(target) and (rel not in old or target.is_dir()):
-            found.append(rel)
+            taken.append(rel)
         parent = PurePosixPath(rel).parent
         while str(parent) != "." and str(parent) not in folders:  # each folder looked at once
             folders.add(str(parent))
             place = _target(out, str(parent))
             if os.path.lexists(place) and not place.is_dir() and str(parent) not in old:
-                found.append(str(parent))
+                taken.append(str(parent))
             parent = parent.parent
-    return found
+        count += len(taken)
+        names.extend(taken[: SHOWN - len(names)])
+    return count, names
 
 
 def _move_in(source: Path, target: Path, top: bool) -> None:
@@ -211,13 +215,11 @@ def _commit(stage: Path, out: Path, result: FolderResult) -> None:
             old.add(rel)
         for rel in _files(stage):
             new.add(rel)
-        clashes = _clashes(stage, out, old)
-        if clashes:
-            shown = ", ".join(clashes[:SHOWN]) + (
-                f" and {len(clashes) - SHOWN} more" if len(clashes) > SHOWN else ""
-            )
+        count, names = _clashes(stage, out, old)
+        if count:
+            shown = ", ".join(names) + (f" and {count - SHOWN} more" if count > SHOWN else "")
             raise FolderRefused(
-                f"{out}: this export would overwrite {len(clashes)} file(s) no annotator export wrote "
+                f"{out}: this export would overwrite {count} file(s) no annotator export wrote "
                 f"there ({shown}); move them away or choose another folder (nothing was written)"
             )
         # From here on a kill leaves no file of either export unlisted: list both, then move.
