@@ -120,7 +120,7 @@ class DatasetReport(ExportReport):
         if self.folder is not None and self.folder.replaced_export:
             text += f"\nreplaced the earlier export in {self.path}"
             if self.folder.removed:
-                text += f" (removed {self.folder.removed} of its files that this export did not write)"
+                text += f" ({self.folder.removed_text()})"
         return text
 
 

@@ -23,7 +23,7 @@ import shutil
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from annotator.atomic import atomic_write, keep_permissions, part_path, remove_stale_parts
@@ -49,6 +49,18 @@ class FolderResult:
 
     replaced_export: bool = False  # the folder held an earlier export
     removed: int = 0  # files of the earlier export that this one did not write again
+    removed_names: list[str] = field(default_factory=list)  # the first few of them
+
+    def removed_text(self) -> str:
+        """``removed 2 files of the earlier export: test.jsonl, …``, or ""."""
+        if not self.removed:
+            return ""
+        more = f" and {self.removed - SHOWN} more" if self.removed > SHOWN else ""
+        return (
+            f"removed {self.removed} file(s) of the earlier export that this one did not write: "
+            + ", ".join(self.removed_names)
+            + more
+        )
 
 
 def _files(root: Path, prefix: str = "") -> Iterator[str]:
@@ -124,22 +136,26 @@ def _write_manifest(path: Path, *lists: Iterator[str]) -> None:
                 fh.write(json.dumps(rel, ensure_ascii=False) + "\n")
 
 
-def _clashes(stage: Path, out: Path, old: SpillSet) -> list[str]:
-    """New files whose place in ``out`` is taken by something the earlier export did not write."""
-    found: list[str] = []
+def _clashes(stage: Path, out: Path, old: SpillSet) -> tuple[int, list[str]]:
+    """How many new files have their place in ``out`` taken by something the earlier export did
+    not write, and the first few of them."""
+    count, names = 0, list[str]()
     folders: set[str] = set()
     for rel in _files(stage):
+        taken: list[str] = []
         target = _target(out, rel)
         if os.path.lexists(target) and (rel not in old or target.is_dir()):
-            found.append(rel)
+            taken.append(rel)
         parent = PurePosixPath(rel).parent
         while str(parent) != "." and str(parent) not in folders:  # each folder looked at once
             folders.add(str(parent))
             place = _target(out, str(parent))
             if os.path.lexists(place) and not place.is_dir() and str(parent) not in old:
-                found.append(str(parent))
+                taken.append(str(parent))
             parent = parent.parent
-    return found
+        count += len(taken)
+        names.extend(taken[: SHOWN - len(names)])
+    return count, names
 
 
 def _move_in(source: Path, target: Path, top: bool) -> None:
@@ -161,16 +177,17 @@ def _move_in(source: Path, target: Path, top: bool) -> None:
             os.replace(entry.path, place)
 
 
-def _remove_stale(out: Path, old: SpillSet, new: SpillSet) -> int:
+def _remove_stale(out: Path, new: SpillSet, result: FolderResult) -> None:
     """Remove the earlier export's files this one did not write, then the folders left empty."""
-    removed = 0
     folders: set[str] = set()
     for rel in _entries(out):
         if rel in new:
             continue
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):
             _target(out, rel).unlink()
-            removed += 1
+            result.removed += 1
+            if len(result.removed_names) < SHOWN:
+                result.removed_names.append(rel)
         parent = PurePosixPath(rel).parent
         while str(parent) != ".":
             folders.add(str(parent))
@@ -178,7 +195,6 @@ def _remove_stale(out: Path, old: SpillSet, new: SpillSet) -> int:
     for folder in sorted(folders, key=lambda f: -f.count("/")):  # deepest first
         with contextlib.suppress(OSError):  # only if empty: a user's file keeps its folder
             _target(out, folder).rmdir()
-    return removed
 
 
 def _commit(stage: Path, out: Path, result: FolderResult) -> None:
@@ -199,19 +215,17 @@ def _commit(stage: Path, out: Path, result: FolderResult) -> None:
             old.add(rel)
         for rel in _files(stage):
             new.add(rel)
-        clashes = _clashes(stage, out, old)
-        if clashes:
-            shown = ", ".join(clashes[:SHOWN]) + (
-                f" and {len(clashes) - SHOWN} more" if len(clashes) > SHOWN else ""
-            )
+        count, names = _clashes(stage, out, old)
+        if count:
+            shown = ", ".join(names) + (f" and {count - SHOWN} more" if count > SHOWN else "")
             raise FolderRefused(
-                f"{out}: this export would overwrite {len(clashes)} file(s) no annotator export wrote "
+                f"{out}: this export would overwrite {count} file(s) no annotator export wrote "
                 f"there ({shown}); move them away or choose another folder (nothing was written)"
             )
         # From here on a kill leaves no file of either export unlisted: list both, then move.
         _write_manifest(out / MANIFEST, _files(stage), _entries(out))
         _move_in(stage, out, True)
-        result.removed = _remove_stale(out, old, new)
+        _remove_stale(out, new, result)
     os.replace(stage / MANIFEST, out / MANIFEST)
 
 

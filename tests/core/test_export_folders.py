@@ -4,6 +4,7 @@ file that no export wrote: a user's notes stay, a folder of other files is refus
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,10 @@ def test_an_only_done_brat_export_replaces_the_earlier_export(
     code, printed = export(capsys, db, "--format", "brat", "--only-done", "-o", str(out))
     assert code == 0
     assert texts(out) == {text for text, *_ in CORPUS[3:]}  # not the three documents no longer done
-    assert f"replaced the earlier export in {out} (removed 6 of its files" in printed
+    assert f"replaced the earlier export in {out} (removed 6 file(s) of the earlier export" in printed
+    assert re.search(
+        r"did not write: doc\d\.(ann|txt), doc\d\.(ann|txt), doc\d\.(ann|txt) and 3 more", printed
+    )
 
 
 def test_a_new_split_leaves_no_part_of_the_old_one(
@@ -54,7 +58,8 @@ def test_a_new_split_leaves_no_part_of_the_old_one(
     out = tmp_path / "data"
     assert export(capsys, db, "--split", "0.34,0.33,0.33", "-o", str(out))[0] == 0
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "dev.jsonl", "test.jsonl", "train.jsonl"]
-    assert export(capsys, db, "--split", "0.5,0.5", "-o", str(out))[0] == 0
+    code, printed = export(capsys, db, "--split", "0.5,0.5", "-o", str(out))
+    assert code == 0 and "that this one did not write: test.jsonl)" in printed
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "dev.jsonl", "train.jsonl"]
     parts = [{r.text for r in native.read(out / f"{name}.jsonl")} for name in ("train", "dev")]
     assert parts[0].isdisjoint(parts[1]) and len(parts[0] | parts[1]) == len(CORPUS)

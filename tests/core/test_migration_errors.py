@@ -102,3 +102,20 @@ def test_an_unknown_older_schema_is_a_clear_error_and_changes_nothing(
     assert f"schema {revision!r}" in err and "not one this version of annotator knows" in err
     assert _state(db) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["odd.db"]  # no backup made for nothing
+
+
+def test_an_unknown_schema_is_refused_on_either_backend(backend_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from annotator.errors import AnnotatorError
+    from annotator.store import open_store
+
+    open_store(backend_url).close()
+    engine = create_engine(backend_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0003b'"))
+    with pytest.raises(AnnotatorError, match="its schema '0003b' is not one this version of annotator knows"):
+        open_store(backend_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003b"
+    engine.dispose()
