@@ -12,13 +12,18 @@ from annotator.cli_common import actions, open_project
 def cmd_merge(args: argparse.Namespace) -> int:
     from annotator.review.merge import merge, read_source
 
+    source = read_source(Path(args.source))
     store, project_id = open_project(args)
+    # Who runs it: the login's person (PostgreSQL), else --by; without either, the merge only adds.
     summary = merge(
         store,
         project_id,
-        read_source(Path(args.source)),
+        source,
         annotators=args.annotators or None,
         exclude=args.exclude or (),
+        by=args.by,
+        actor=getattr(store, "actor", None),
+        system=False,
     )
     print(summary.summary())
     return 0
@@ -77,6 +82,12 @@ def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None
     p.add_argument("--annotator", dest="annotators", action="append", metavar="NAME", help="merge only these")
     p.add_argument(
         "--exclude", action="append", metavar="NAME", help="leave these annotators alone (e.g. you)"
+    )
+    p.add_argument(
+        "--by",
+        metavar="NAME",
+        help="who runs the merge: a teammate's labels the file lacks are removed only when you are "
+        "that teammate or a reviewer, and the file is newer; otherwise the merge only adds",
     )
 
     review = command("review", lambda _args: 2, "adjudicate into the gold layer")

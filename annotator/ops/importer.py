@@ -97,9 +97,12 @@ class Importer:
         create_labels: bool,
         keep_annotators: bool | None = None,
         anonymous_ok: bool = True,
+        names_checked: bool = False,
     ) -> None:
         self.tx, self.project_id, self.create = tx, project_id, create_labels
-        self.owners = Owners(tx, project_id, annotator, keep_annotators, anonymous_ok=anonymous_ok)
+        self.owners = Owners(
+            tx, project_id, annotator, keep_annotators, anonymous_ok=anonymous_ok, checked=names_checked
+        )
         session = tx.session
         self.labels = dict(
             session.execute(select(Label.name, Label.id).where(Label.project_id == project_id)).all()
@@ -356,6 +359,7 @@ def import_records(
     progress: Progress | None = None,
     keep_annotators: bool | None = None,
     anonymous_ok: bool = True,
+    names_checked: bool = False,
 ) -> ImportResult:
     """Add documents with their spans and relations in the caller's transaction.
 
@@ -366,9 +370,12 @@ def import_records(
     Whose labels they become: see ``annotator.ops.owners``. The runner is ``tx.actor`` or the
     declared ``annotator``; ``keep_annotators`` (None: only for the system, which has no runner)
     keeps the file's names, gold included, and needs a reviewer; ``anonymous_ok=False`` refuses
-    keeping names for a runner who gave none (the command line).
+    keeping names for a runner who gave none (the command line). ``names_checked``: the caller
+    (a merge) has already decided whose names come in.
     """
-    importer = Importer(tx, project_id, annotator, create_labels, keep_annotators, anonymous_ok)
+    importer = Importer(
+        tx, project_id, annotator, create_labels, keep_annotators, anonymous_ok, names_checked
+    )
     batch: list[DocRecord] = []
     for record in records:
         importer.check(record)

@@ -341,3 +341,4 @@ def test_without_keeping_names_gold_in_a_file_is_not_gold(
     assert main(["--db", fresh, "import", str(tmp_path / "all.jsonl"), "--annotator", "dan"]) == 0
     state = _review_state(fresh)
     assert state["gold"] == [] and state["rejections"] == [] and state["status"] == ["unreviewed"]
+    assert {who for who, _role, _text in _owners(fresh)} == {"dan"}

@@ -42,8 +42,9 @@ class ChooseAnnotators(QDialog):
             layout.addWidget(box)
             self.boxes.append(box)
         note = QLabel(
-            "Each ticked annotator's labels in the file's documents become exactly what the file holds; "
-            "nobody else's labels are touched.",
+            "Each ticked annotator's labels in the file's documents come in; labels the file lacks are "
+            "removed only when the file is newer and you are that annotator or a reviewer. "
+            "Nobody else's labels are touched.",
             self,
         )
         note.setWordWrap(True)
@@ -111,7 +112,7 @@ def run_merge(
         def work(progress: Progress) -> MergeSummary:
             progress.stage(f"Merging {', '.join(chosen)}…", 0)
             return merge(
-                project.store, project.id, records, annotators=chosen, origin=parent, by=project.actor.name
+                project.store, project.id, records, annotators=chosen, origin=parent, actor=project.actor
             )
 
         jobs.append(start(parent, "Merging", work, merged, lambda m: _failed(parent, m)))
