@@ -225,8 +225,9 @@ class Importer:
         self.result.documents_existing += len(batch) - len(new_rows)
         return [existing[h] for h in hashes], merged
 
-    def _stored_spans(self, documents: set[int]) -> dict[SpanKey, int]:
-        """Stored spans of ``documents`` by (document, annotator, label, start, end)."""
+    def _stored_spans(self, documents: set[int], people: set[int] | None = None) -> dict[SpanKey, int]:
+        """Stored spans of ``documents`` (of ``people`` only, when given) by (document, annotator,
+        label, start, end): others' spans cannot be duplicates of the ones coming in."""
         query = select(
             Annotation.document_id,
             Annotation.annotator_id,
@@ -235,23 +236,26 @@ class Importer:
             Annotation.end,
             Annotation.id,
         ).where(Annotation.document_id.in_(documents))
+        if people is not None:
+            query = query.where(Annotation.annotator_id.in_(people))
         return {(r[0], r[1], r[2], r[3], r[4]): r[5] for r in self.tx.session.execute(query)}
 
     def _spans_and_relations(self, batch: Sequence[DocRecord], doc_ids: list[int], merged: set[int]) -> None:
         session = self.tx.session
         now = stamp(session.connection(), utcnow())
-        stored: dict[SpanKey, int] = self._stored_spans(merged) if merged else {}
-        labels, owner = self.labels, self.owners.owner
+        owners = [[self.owners.owner(span.annotator) for span in record.spans] for record in batch]
+        people = {who for whos in owners for who in whos}
+        stored: dict[SpanKey, int] = self._stored_spans(merged, people) if merged and people else {}
+        labels = self.labels
         next_id = self.next_span
         rows: list[tuple[Any, ...]] = []
         links: list[tuple[DocRecord, dict[str, SpanKey]]] = []
         gold: list[tuple[SpanKey, SpanRecord]] = []
         conn = session.connection()
-        for record, doc_id in zip(batch, doc_ids, strict=True):
+        for record, doc_id, whos in zip(batch, doc_ids, owners, strict=True):
             text = record.text
             key_of: dict[str, SpanKey] = {}
-            for span in record.spans:
-                who = owner(span.annotator)
+            for span, who in zip(record.spans, whos, strict=True):
                 label = labels.get(span.label) or self.label(span.label, record)
                 ident = (doc_id, who, label, span.start, span.end)
                 if span.key is not None:
