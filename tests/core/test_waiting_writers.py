@@ -140,28 +140,10 @@ def test_a_merge_lets_others_write_while_it_plans(tmp_path: Path, capsys: pytest
         time.sleep(0.05)
     # The merge has read, matched and checked everything: a write from another process goes through
     # now, and finishes while the merge has not.
-    writer = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "annotator.cli",
-            "--db",
-            db,
-            "annotate",
-            "1",
-            "0",
-            "5",
-            "ACTOR",
-            "--annotator",
-            "bob",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert writer.returncode == 0, writer.stderr
-    assert "waiting for the database" not in writer.stderr
+    writer = _cli("--db", db, "annotate", "1", "0", "5", "ACTOR", "--annotator", "bob")
+    _out, writer_err = writer.communicate(timeout=120)
+    assert writer.returncode == 0, writer_err
+    assert "waiting for the database" not in writer_err
     assert merge.poll() is None
     (pause / "go").touch()
     out, err = merge.communicate(timeout=120)
