@@ -111,7 +111,8 @@ def _records_of_database(path: Path) -> Iterator[DocRecord]:
         try:
             store = open_store(f"sqlite:///{copy}")
         except AnnotatorError as exc:
-            raise InputError(str(path), str(exc).replace(str(copy), "the file")) from None
+            reason = str(exc).replace(f"sqlite:///{copy}: ", "").replace(str(copy), str(path))
+            raise InputError(str(path), reason) from None
         try:
             with store.session() as session:
                 try:

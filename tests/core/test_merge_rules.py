@@ -175,5 +175,12 @@ def test_a_file_that_is_not_a_project_is_refused_clearly(
     before = _digest(other)
     assert main(["--db", db, "merge", str(other)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"annotator: error: {other}: ") and "not an annotator database" in err
+    assert err == f"annotator: error: {other}: has tables but is not an annotator database\n"
     assert _digest(other) == before
+    newer = tmp_path / "newer.db"
+    shutil.copy(FIXTURES / "schema-0003.db", newer)
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    assert main(["--db", db, "merge", str(newer)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"annotator: error: {newer}: written by a newer version of annotator (schema 9999")
