@@ -20,16 +20,9 @@ from sqlalchemy import select
 from annotator.cli import main
 from annotator.model import Annotation, Annotator
 from annotator.store import open_store
+from tests.core.lock_holder import hold, release
 
 ROOT = Path(__file__).resolve().parents[2]
-HOLD = """
-import sqlite3, sys
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-sys.stdin.readline()
-conn.execute("COMMIT")
-"""
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -72,11 +65,7 @@ def test_a_writer_behind_the_lock_keeps_waiting_says_so_and_writes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path, db = _project(tmp_path, capsys)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdin is not None
-    assert holder.stdout.readline().strip() == "locked"
+    holder = hold(path)
     # A short busy timeout: SQLite gives up many times before the lock is free; the writer does not.
     writer = _cli(
         "--db",
@@ -94,9 +83,7 @@ def test_a_writer_behind_the_lock_keeps_waiting_says_so_and_writes(
     said = writer.stderr.readline()
     assert "annotator: waiting for the database (another process is writing)…" in said, said
     assert writer.poll() is None  # still waiting, past many busy timeouts
-    holder.stdin.write("\n")
-    holder.stdin.flush()
-    assert holder.wait(timeout=60) == 0
+    release(holder)
     out, err = writer.communicate(timeout=60)
     assert writer.returncode == 0, err
     assert out.strip().isdigit() and "the database is free again" in err

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -60,3 +61,29 @@ def test_the_apps_import_makes_every_label_the_users_unless_a_reviewer_keeps_nam
             s.scalars(select(Annotator.name).join(Annotation, Annotation.annotator_id == Annotator.id))
         )
     assert owners == {"alice"}
+
+
+def test_a_merge_waiting_for_another_process_says_so_in_the_status_bar(
+    qtbot: QtBot, open_window: Open, store: Store, tmp_path: Path, backend_url: str
+) -> None:
+    from tests.core.lock_holder import hold, release
+    from ui.review.merge import run_merge
+
+    if not backend_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    window = open_window("Existing article.")
+    path = tmp_path / "carol.jsonl"
+    span = {"id": 1, "start": 6, "end": 14, "label": "ACTOR", "annotator": "carol"}
+    path.write_text(json.dumps({"text": TEXT, "spans": [span]}) + "\n", encoding="utf-8")
+    holder = hold(backend_url.removeprefix("sqlite:///"))
+    done: list[object] = []
+    assert window.project is not None
+    run_merge(window, window.project, path, window.report, choose=lambda names: names, on_done=done.append)
+    bar = window.statusBar()
+    qtbot.waitUntil(
+        lambda: "Waiting for the database (another process is writing)" in bar.currentMessage(), timeout=30000
+    )
+    assert not done
+    release(holder)
+    qtbot.waitUntil(lambda: bool(done), timeout=30000)
+    assert "merged carol" in done[0].summary()  # type: ignore[attr-defined]
