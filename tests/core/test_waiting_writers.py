@@ -140,3 +140,23 @@ def test_a_merge_lets_others_write_while_it_plans(tmp_path: Path, capsys: pytest
     # bob's label, made during the merge, is there, and so is all of carol's work.
     assert ("bob", 1, 0) in spans and ("carol", 1, 6) in spans
     assert sum(1 for who, _d, _s in spans if who == "carol") == 201
+
+
+def test_a_merge_killed_before_it_writes_changes_nothing_and_can_run_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _path, db = _project(tmp_path, capsys)
+    pause = tmp_path / "pause"
+    pause.mkdir()
+    source = _teammate_file(tmp_path, 50)
+    merge = _cli("--db", db, "merge", str(source), env={"ANNOTATOR_TEST_MERGE_PAUSE": str(pause)})
+    while not (pause / "planned").exists():
+        assert merge.poll() is None, merge.communicate()
+        time.sleep(0.05)
+    merge.kill()
+    merge.communicate(timeout=60)
+    assert _spans(db) == []
+    again = _cli("--db", db, "merge", str(source))
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    assert "merged carol: 50 new document(s); spans +51" in out
