@@ -315,8 +315,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from annotator import waiting
+
     parser = _parser()
     args = parser.parse_args(argv)
+    stop = waiting.listen(_say_waiting)
     try:
         with termsafe.escaped_stdout():  # data never drives the terminal (annotator.termsafe)
             return int(args.handler(args))
@@ -339,6 +342,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"annotator: error: {termsafe.escape(str(exc))}", file=sys.stderr)
             return 1
         raise
+    finally:
+        stop()
+
+
+def _say_waiting(message: str) -> None:
+    """A writer waits for another process's write lock: say so on stderr (and when it ends)."""
+    print(f"annotator: {message or 'the database is free again; writing'}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -13,14 +13,19 @@ from annotator.cli_export import RAW_CSV_HELP
 def cmd_merge(args: argparse.Namespace) -> int:
     from annotator.review.merge import merge, read_source
 
+    source = read_source(Path(args.source))
     store, project_id = open_project(args)
+    # Who runs it: the login's person (PostgreSQL), else --by; without either, the merge only adds.
     summary = merge(
         store,
         project_id,
-        read_source(Path(args.source)),
+        source,
         annotators=args.annotators or None,
         exclude=args.exclude or (),
         restore_deleted=args.restore_deleted,
+        by=args.by,
+        actor=getattr(store, "actor", None),
+        system=False,
     )
     print(summary.summary())
     return 0
@@ -84,6 +89,12 @@ def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None
         "--restore-deleted",
         action="store_true",
         help="bring back documents deleted here (default: skip them)",
+    )
+    p.add_argument(
+        "--by",
+        metavar="NAME",
+        help="who runs the merge: a teammate's labels the file lacks are removed only when you are "
+        "that teammate or a reviewer, and the file is newer; otherwise the merge only adds",
     )
 
     review = command("review", lambda _args: 2, "adjudicate into the gold layer")

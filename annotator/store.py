@@ -23,6 +23,7 @@ from annotator.errors import AnnotatorError, ValidationError
 from annotator.events import Action, Change, ChangeBus, ChangeSet, Entity
 from annotator.identity import database_login, os_user
 from annotator.model import Annotator, Role
+from annotator.waiting import busy_timeout_ms, until_unlocked
 
 # The newest migration; a test checks it equals Alembic's head so opening an up-to-date
 # database can skip loading Alembic altogether (it costs ~0.2 s of start-up).
@@ -46,7 +47,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     _wal(cur)
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
@@ -82,7 +83,11 @@ def _sqlite_begin(conn: Connection) -> None:
     A deferred transaction that reads first and writes later fails at once with "database is
     locked" when another process wrote in between; an immediate one waits its turn instead.
     """
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+    if not conn.get_execution_options().get(WRITE):
+        conn.exec_driver_sql("BEGIN")
+        return
+    # Past the busy timeout, keep waiting (and say so): see annotator.waiting.
+    until_unlocked(lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"), lambda exc: "locked" in str(exc))
 
 
 class TextCache:
@@ -434,7 +439,7 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
             if path.exists() and path.is_file():
                 sqlite_guard.check_header(path)
             path.parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": busy_timeout_ms() / 1000}
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -35,6 +35,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from ui.waiting import WaitNotice
 
 # What the Format box shows for each reader of ``annotator.formats.sources`` (a test checks that
 # every format has a name).
@@ -193,12 +194,19 @@ def run_import(parent: QWidget, project: ProjectContext, origin: object, report:
         dialog.keep_annotators.isChecked(),
     )
 
+    notice = WaitNotice(report, parent)  # waiting for another process's write: the status bar says so
+
     def done(outcome: ImportOutcome) -> None:
+        notice.stop()
         report(outcome.result.summary())
         if outcome.needs_attention:  # what the files held that the project cannot: say so
             QMessageBox.information(parent, "Import finished", outcome.summary())
 
-    return start(parent, "Importing documents", work, done, lambda message: _warn(parent, "Import", message))
+    def failed(message: str) -> None:
+        notice.stop()
+        _warn(parent, "Import", message)
+
+    return start(parent, "Importing documents", work, done, failed)
 
 
 __all__ = [

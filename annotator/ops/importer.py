@@ -109,9 +109,12 @@ class Importer:
         keep_annotators: bool | None = None,
         anonymous_ok: bool = True,
         batch_id: int | None = None,
+        names_checked: bool = False,
     ) -> None:
         self.tx, self.project_id, self.create = tx, project_id, create_labels
-        self.owners = Owners(tx, project_id, annotator, keep_annotators, anonymous_ok=anonymous_ok)
+        self.owners = Owners(
+            tx, project_id, annotator, keep_annotators, anonymous_ok=anonymous_ok, checked=names_checked
+        )
         self.batch_id = batch_id
         session = tx.session
         self.labels = dict(
@@ -236,8 +239,9 @@ class Importer:
         self.result.documents_existing += len(batch) - len(new_rows)
         return [existing[h] for h in hashes], merged
 
-    def _stored_spans(self, documents: set[int]) -> dict[SpanKey, int]:
-        """Stored spans of ``documents`` by (document, annotator, label, start, end)."""
+    def _stored_spans(self, documents: set[int], people: set[int] | None = None) -> dict[SpanKey, int]:
+        """Stored spans of ``documents`` (of ``people`` only, when given) by (document, annotator,
+        label, start, end): others' spans cannot be duplicates of the ones coming in."""
         query = select(
             Annotation.document_id,
             Annotation.annotator_id,
@@ -246,23 +250,26 @@ class Importer:
             Annotation.end,
             Annotation.id,
         ).where(Annotation.document_id.in_(documents))
+        if people is not None:
+            query = query.where(Annotation.annotator_id.in_(people))
         return {(r[0], r[1], r[2], r[3], r[4]): r[5] for r in self.tx.session.execute(query)}
 
     def _spans_and_relations(self, batch: Sequence[DocRecord], doc_ids: list[int], merged: set[int]) -> None:
         session = self.tx.session
         now = stamp(session.connection(), utcnow())
-        stored: dict[SpanKey, int] = self._stored_spans(merged) if merged else {}
-        labels, owner = self.labels, self.owners.owner
+        owners = [[self.owners.owner(span.annotator) for span in record.spans] for record in batch]
+        people = {who for whos in owners for who in whos}
+        stored: dict[SpanKey, int] = self._stored_spans(merged, people) if merged and people else {}
+        labels = self.labels
         next_id = self.next_span
         rows: list[tuple[Any, ...]] = []
         links: list[tuple[DocRecord, dict[str, SpanKey]]] = []
         gold: list[tuple[SpanKey, SpanRecord]] = []
         conn = session.connection()
-        for record, doc_id in zip(batch, doc_ids, strict=True):
+        for record, doc_id, whos in zip(batch, doc_ids, owners, strict=True):
             text = record.text
             key_of: dict[str, SpanKey] = {}
-            for span in record.spans:
-                who = owner(span.annotator)
+            for span, who in zip(record.spans, whos, strict=True):
                 label = labels.get(span.label) or self.label(span.label, record)
                 ident = (doc_id, who, label, span.start, span.end)
                 if span.key is not None:
@@ -372,6 +379,7 @@ def import_records(
     restore_deleted: bool = False,
     keep_annotators: bool | None = None,
     anonymous_ok: bool = True,
+    names_checked: bool = False,
 ) -> ImportResult:
     """Add documents with their spans and relations in the caller's transaction.
 
@@ -383,9 +391,12 @@ def import_records(
     Whose labels they become: see ``annotator.ops.owners``. The runner is ``tx.actor`` or the
     declared ``annotator``; ``keep_annotators`` (None: only for the system, which has no runner)
     keeps the file's names, gold included, and needs a reviewer; ``anonymous_ok=False`` refuses
-    keeping names for a runner who gave none (the command line).
+    keeping names for a runner who gave none (the command line). ``names_checked``: the caller
+    (a merge) has already decided whose names come in.
     """
-    importer = Importer(tx, project_id, annotator, create_labels, keep_annotators, anonymous_ok, batch_id)
+    importer = Importer(
+        tx, project_id, annotator, create_labels, keep_annotators, anonymous_ok, batch_id, names_checked
+    )
     deleted = set() if restore_deleted else deleted_hashes(tx.session, project_id)
     batch: list[DocRecord] = []
     for record in records:

@@ -77,13 +77,20 @@ class Owners:
     """Resolves the annotator of each imported span and relation, and counts what it changed."""
 
     def __init__(
-        self, tx: Tx, project_id: int, declared: str | None, keep: bool | None, *, anonymous_ok: bool = True
+        self,
+        tx: Tx,
+        project_id: int,
+        declared: str | None,
+        keep: bool | None,
+        *,
+        anonymous_ok: bool = True,
+        checked: bool = False,
     ) -> None:
         self.tx, self.project_id = tx, project_id
         self.runner = runner_of(tx.actor, declared)
         # Unless told, the system (no runner) keeps names as it always did; a person does not.
         self.keep = keep if keep is not None else self.runner is None
-        if self.keep:
+        if self.keep and not checked:
             refusal = keep_refusal(tx.session, project_id, tx.actor, declared)
             if refusal is None and self.runner is None and not anonymous_ok:
                 refusal = keep_refusal(tx.session, project_id, Actor("an unnamed user"), None)

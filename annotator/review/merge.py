@@ -1,32 +1,38 @@
 """Bring a teammate's work in from their project database or their native JSONL export.
 
-Documents are matched by content hash, never by id. For each merged annotator, their spans and
-relations in the documents the source covers become exactly what the source holds: additions
-come in, what they deleted goes, and nobody else's labels are touched. Merging the same source
-twice changes nothing.
+Documents are matched by content hash, never by id. For each merged annotator, what the source
+holds in its documents comes in (nobody else's labels are touched, and merging the same source
+twice changes nothing). What the source lacks is removed only when the source's labels are that
+teammate's own newer ones: the merge is run by that teammate or a reviewer, and the source's
+``as_of`` (the time of its last change) is later than every one of the teammate's labels in the
+document here. Otherwise the merge only adds, and its report says what it did not replace.
+
+Reading, matching and checking happen before the write transaction (``plan``); the write
+transaction only re-checks that nothing changed meanwhile (else it plans again inside) and writes,
+so on SQLite other writers wait for seconds, not for the whole merge.
 """
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+import tempfile
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
-from annotator.errors import InputError
+from annotator.errors import AnnotatorError, InputError
 from annotator.formats import native
 from annotator.hashing import content_hash
-from annotator.model import Annotation, Annotator, Document, Label, Relation, RelationType
-from annotator.ops.annotations import delete_spans
 from annotator.ops.documents import deleted_hashes
-from annotator.ops.importer import import_records
-from annotator.ops.relations import delete_relation
-from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.records import DocRecord
+from annotator.review.merge_plan import Plan, plan_merge
 from annotator.sqlite_guard import refuse_database_file
-from annotator.store import Actor, Store, Tx, open_store
+from annotator.store import Actor, Store, open_store
 
-Key = tuple[int, int, str]  # start, end, label
+NO_RUNNER = "a merge that names nobody (--by)"
 
 
 @dataclass(slots=True)
@@ -39,47 +45,97 @@ class MergeSummary:
     relations_added: int = 0
     relations_removed: int = 0
     relations_kept: int = 0
+    # Per annotator: documents whose labels were replaced, and labels left in place (not replaced).
+    replaced: Counter[str] = field(default_factory=Counter)
+    not_replaced: Counter[str] = field(default_factory=Counter)
+    reasons: dict[str, str] = field(default_factory=dict)
     documents_deleted: int = 0  # in the source, but deleted here: skipped
 
     def summary(self) -> str:
         who = ", ".join(self.annotators) or "nobody"
-        return (
+        text = (
             f"merged {who}: {self.documents_added} new document(s); spans +{self.spans_added} "
             f"-{self.spans_removed} ({self.spans_kept} unchanged); relations +{self.relations_added} "
             f"-{self.relations_removed} ({self.relations_kept} unchanged); other annotators untouched"
-        ) + (
-            f"; {self.documents_deleted} document(s) skipped: deleted from this project "
-            "(--restore-deleted brings them back)"
-            if self.documents_deleted
-            else ""
         )
+        if self.replaced:
+            text += "; replaced " + ", ".join(
+                f"{n}'s labels in {c} document(s)" for n, c in sorted(self.replaced.items())
+            )
+        if self.not_replaced:
+            text += "; not replaced (only added): " + "; ".join(
+                f"{c} label(s) of {n} the file lacks ({self.reasons[n]})"
+                for n, c in sorted(self.not_replaced.items())
+            )
+        if self.documents_deleted:
+            text += (
+                f"; {self.documents_deleted} document(s) skipped: deleted from this project "
+                "(--restore-deleted brings them back)"
+            )
+        return text
 
 
 def read_source(path: Path) -> list[DocRecord]:
-    """Records of a teammate's native JSONL export or project database (SQLite file)."""
+    """Records of a teammate's native JSONL export or project database (SQLite file).
+
+    A database is read from a private copy: the teammate's file is never changed, not even
+    upgraded to this version's schema.
+    """
     path = Path(path)
     refuse_database_file(path)  # the open project itself: reading it here would drop SQLite's locks
-    with path.open("rb") as fh:
-        header = fh.read(16)
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise AnnotatorError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     if header == b"SQLite format 3\x00":
         return list(_records_of_database(path))
     return list(native.read(path))
 
 
+def _copy_database(path: Path, folder: Path) -> Path:
+    """An online copy of the SQLite file at ``path``, opened read-only (its WAL included)."""
+    copy = folder / "source.db"
+    try:
+        source = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        try:
+            target = sqlite3.connect(copy)
+            with target:
+                source.backup(target)
+            target.close()
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        raise InputError(str(path), f"cannot read this database: {exc}") from None
+    return copy
+
+
 def _records_of_database(path: Path) -> Iterator[DocRecord]:
     from annotator.export import records
     from annotator.ops.projects import find_project
+    from annotator.review.carry import enrich
 
-    store = open_store(f"sqlite:///{path.resolve()}")
+    folder = Path(tempfile.mkdtemp(prefix="annotator-merge-"))
     try:
-        with store.session() as session:
-            try:
-                project_id = find_project(session).id
-            except Exception as exc:
-                raise InputError(str(path), str(exc)) from None
-            yield from records(session, project_id)
+        copy = _copy_database(path, folder)
+        try:
+            store = open_store(f"sqlite:///{copy}")
+        except AnnotatorError as exc:
+            reason = str(exc).replace(f"sqlite:///{copy}: ", "").replace(str(copy), str(path))
+            raise InputError(str(path), reason) from None
+        try:
+            with store.session() as session:
+                try:
+                    project_id = find_project(session).id
+                except Exception as exc:
+                    raise InputError(str(path), str(exc)) from None
+                for record in enrich(session, project_id, records(session, project_id)):
+                    record.source_file = str(path)
+                    yield record
+        finally:
+            store.close()
     finally:
-        store.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def merge(
@@ -91,138 +147,87 @@ def merge(
     exclude: Sequence[str] = (),
     origin: object | None = None,
     by: str | None = None,
+    actor: Actor | None = None,
+    planned: list[float] | None = None,
+    system: bool = True,
     restore_deleted: bool = False,
 ) -> MergeSummary:
-    """Make each merged annotator's work in the source's documents equal to the source's.
+    """Bring each chosen annotator's work in the source's documents into the project.
 
-    ``by`` names who merged, for the audit log (the merge itself changes others' spans by design).
+    ``actor`` (the app's person) or ``by`` (a declared name) runs the merge: replacing a
+    teammate's labels needs that teammate or a reviewer (no runner: the system, which may).
+    Without either, ``system`` says whether the caller is the system (in-process scripts), which
+    may; the command line is not: without ``--by`` its merge only adds.
+    ``planned`` receives the time planning ended (tests and benchmarks).
     """
+    from annotator.ops.owners import is_gold_name
+
     present = sorted({s.annotator for r in source for s in r.spans if s.annotator})
-    chosen = [a for a in (annotators or present) if a not in exclude and a != "gold"]
-    summary = MergeSummary(annotators=chosen)
-    with store.transaction(origin, Actor(f"{by} (merge)") if by else None) as tx:
-        deleted = set() if restore_deleted else deleted_hashes(tx.session, project_id)
+    chosen = [a for a in (annotators or present) if a not in exclude and not is_gold_name(a)]
+    runner = actor if actor is not None else (Actor(by) if by else None)
+    planner = runner if runner is not None or system else Actor(NO_RUNNER)
+    skipped = 0
+    with store.session() as session:
+        deleted = set() if restore_deleted else deleted_hashes(session, project_id)
         if deleted:  # documents deleted here stay deleted unless asked
             kept = [r for r in source if content_hash(r.text) not in deleted]
-            summary.documents_deleted = len(source) - len(kept)
-            source = kept
-        # Documents the project lacks come in first, bare: their spans are merged below.
-        added = import_records(tx, project_id, [_bare(r) for r in source], restore_deleted=restore_deleted)
-        summary.documents_added = added.documents_added
-        hashes = {content_hash(r.text): r for r in source}
-        doc_ids = dict(
-            tx.session.execute(
-                select(Document.content_hash, Document.id).where(
-                    Document.project_id == project_id, Document.content_hash.in_(list(hashes))
-                )
-            ).all()
-        )
-        for name in chosen:
-            _merge_annotator(tx, project_id, name, hashes, doc_ids, summary)
+            skipped, source = len(source) - len(kept), kept
+        the_plan = plan_merge(session, project_id, source, chosen, planner)
+    if planned is not None:
+        planned.append(datetime.now().timestamp())
+    _pause_for_tests()
+    audit_actor = Actor(f"{runner.name} (merge)", None, runner.role) if runner else None
+    with store.transaction(origin, audit_actor) as tx:
+        if the_plan.stale(tx.session):  # someone wrote meanwhile: plan again, holding the lock
+            the_plan = plan_merge(tx.session, project_id, source, chosen, planner)
+        summary = _apply(tx, project_id, the_plan, chosen, restore_deleted)
+    summary.documents_deleted = skipped
     return summary
 
 
-def _bare(record: DocRecord) -> DocRecord:
-    return DocRecord(
-        text=record.text,
-        title=record.title,
-        author=record.author,
-        published=record.published,
-        source_url=record.source_url,
-        source_file=record.source_file,
-        meta=record.meta,
-        line=record.line,
-    )
+def _apply(tx: object, project_id: int, the_plan: Plan, chosen: list[str], restore_deleted: bool) -> MergeSummary:
+    from annotator.ops.annotations import delete_spans
+    from annotator.ops.importer import import_records
+    from annotator.ops.relations import delete_relation
+    from annotator.store import Tx
 
-
-def _merge_annotator(
-    tx: Tx,
-    project_id: int,
-    name: str,
-    records: dict[str, DocRecord],
-    doc_ids: dict[str, int],
-    summary: MergeSummary,
-) -> None:
-    session = tx.session
-    labels = dict(session.execute(select(Label.name, Label.id).where(Label.project_id == project_id)).all())
-    types = dict(
-        session.execute(
-            select(RelationType.name, RelationType.id).where(RelationType.project_id == project_id)
-        ).all()
-    )
-    person = session.scalar(
-        select(Annotator).where(Annotator.project_id == project_id, Annotator.name == name)
-    )
-    for digest, record in records.items():
-        doc_id = doc_ids[digest]
-        wanted: dict[Key, SpanRecord] = {
-            (s.start, s.end, s.label): s for s in record.spans if s.annotator == name
-        }
-        local: dict[Key, int] = {}
-        if person is not None:
-            for span_id, start, end, label_id in session.execute(
-                select(Annotation.id, Annotation.start, Annotation.end, Annotation.label_id).where(
-                    Annotation.document_id == doc_id, Annotation.annotator_id == person.id
-                )
-            ).all():
-                label = next((n for n, i in labels.items() if i == label_id), None)
-                local[(start, end, label or f"#{label_id}")] = span_id
-        gone = [span_id for key, span_id in local.items() if key not in wanted]
-        if gone:
-            delete_spans(tx, gone)
-            summary.spans_removed += len(gone)
-        fresh = [s for key, s in wanted.items() if key not in local]
-        summary.spans_kept += len(wanted) - len(fresh)
-        mine = _annotators_relations(record, name)
-        new_record = DocRecord(
-            text=record.text, spans=list(wanted.values()), relations=mine, line=record.line
-        )
-        new_record.source_file = record.source_file
-        result = import_records(tx, project_id, [new_record])
-        summary.spans_added += result.spans_added
-        summary.relations_added += result.relations_added
-        summary.relations_kept += result.relations_existing
-        if person is None:
-            person = session.scalar(
-                select(Annotator).where(Annotator.project_id == project_id, Annotator.name == name)
-            )
-        if person is not None:
-            summary.relations_removed += _drop_relations(tx, doc_id, person.id, record, name, labels, types)
-
-
-def _annotators_relations(record: DocRecord, name: str) -> list[RelationRecord]:
-    """The annotator's relations whose two ends are the annotator's own spans."""
-    own = {s.key for s in record.spans if s.annotator == name and s.key is not None}
-    return [
-        r for r in record.relations if (r.annotator or "") == name and r.source in own and r.target in own
-    ]
-
-
-def _drop_relations(
-    tx: Tx,
-    doc_id: int,
-    person_id: int,
-    record: DocRecord,
-    name: str,
-    labels: dict[str, int],
-    types: dict[str, int],
-) -> int:
-    """Delete this annotator's relations in the document that the source no longer has."""
-    spans = {s.key: (s.start, s.end, labels.get(s.label)) for s in record.spans if s.key is not None}
-    wanted = {
-        (spans.get(r.source), spans.get(r.target), types.get(r.type))
-        for r in record.relations
-        if (r.annotator or "") == name
-    }
-    removed = 0
-    for rel_id, source, target, type_id in tx.session.execute(
-        select(Relation.id, Relation.source_id, Relation.target_id, Relation.type_id).where(
-            Relation.document_id == doc_id, Relation.annotator_id == person_id
-        )
-    ).all():
-        s = tx.session.get_one(Annotation, source)
-        t = tx.session.get_one(Annotation, target)
-        if ((s.start, s.end, s.label_id), (t.start, t.end, t.label_id), type_id) not in wanted:
+    assert isinstance(tx, Tx)
+    summary = MergeSummary(annotators=chosen)
+    if the_plan.relations_removed:
+        for rel_id in the_plan.relations_removed:
             delete_relation(tx, rel_id)
-            removed += 1
-    return removed
+    if the_plan.spans_removed:
+        _spans, relations = delete_spans(tx, the_plan.spans_removed)
+        summary.relations_removed += len(relations)
+    summary.relations_removed += len(the_plan.relations_removed)
+    summary.spans_removed = len(the_plan.spans_removed)
+    result = import_records(
+        tx,
+        project_id,
+        the_plan.additions,
+        keep_annotators=True,
+        names_checked=True,
+        restore_deleted=restore_deleted,
+    )
+    summary.documents_added = result.documents_added
+    summary.spans_added = result.spans_added
+    summary.spans_kept = the_plan.spans_wanted - result.spans_added
+    summary.relations_added = result.relations_added
+    summary.relations_kept = the_plan.relations_wanted - result.relations_added
+    summary.replaced, summary.not_replaced = the_plan.replaced, the_plan.not_replaced
+    summary.reasons = the_plan.reasons
+    return summary
+
+
+def _pause_for_tests() -> None:
+    """With ANNOTATOR_TEST_MERGE_PAUSE=DIR, say "planned" in DIR and wait for "go" there: lets a
+    test prove that the merge holds no lock while it plans."""
+    import os
+    import time
+
+    folder = os.environ.get("ANNOTATOR_TEST_MERGE_PAUSE")
+    if not folder:
+        return
+    (Path(folder) / "planned").touch()
+    while not (Path(folder) / "go").exists():
+        time.sleep(0.05)

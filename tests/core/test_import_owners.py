@@ -18,11 +18,12 @@ from annotator.model import (
     Annotator,
     AuditEntry,
     Document,
+    Project,
     Rejection,
     Relation,
     RelationRejection,
 )
-from annotator.store import open_store
+from annotator.store import Store, open_store
 
 TEXT = 'Mayor Ana Ruiz said: "The bridge opens in May." Critics disagree.'
 
@@ -341,3 +342,81 @@ def test_without_keeping_names_gold_in_a_file_is_not_gold(
     assert main(["--db", fresh, "import", str(tmp_path / "all.jsonl"), "--annotator", "dan"]) == 0
     state = _review_state(fresh)
     assert state["gold"] == [] and state["rejections"] == [] and state["status"] == ["unreviewed"]
+    assert {who for who, _role, _text in _owners(fresh)} == {"dan"}
+
+
+def test_gold_and_decisions_round_trip_on_every_backend(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
+    """The same round trip through the core, on SQLite and PostgreSQL (ids read back there)."""
+    from annotator.export import export
+    from annotator.formats import native
+    from annotator.model import Role
+    from annotator.ops.importer import import_records
+    from annotator.ops.projects import create_project, ensure_annotator
+    from annotator.records import DocRecord, RelationRecord, SpanRecord
+    from annotator.review.gold import accept_relations, accept_spans, reject, set_review_status
+    from annotator.store import Actor
+
+    quote, actor = TEXT.index('"The'), TEXT.index("Ana")
+    spans = [
+        SpanRecord(actor, actor + 8, "ACTOR", "alice", None, "1"),
+        SpanRecord(quote, quote + 26, "QUOTE", "alice", None, "2"),
+        SpanRecord(quote + 1, quote + 24, "QUOTE", "bob", None, "3"),
+    ]
+    with store.transaction() as tx:
+        riley = ensure_annotator(tx, project.id, "riley", Role.REVIEWER).id
+        doc = import_records(
+            tx,
+            project.id,
+            [DocRecord(TEXT, spans=spans, relations=[RelationRecord("2", "1", "speaker", "alice")])],
+        ).document_ids[0]
+    with store.transaction(actor=Actor("riley", riley, Role.REVIEWER.value)) as tx:
+        alice_spans = tx.session.scalars(
+            select(Annotation.id).where(Annotation.text != TEXT[quote + 1 : quote + 24])
+        ).all()
+        accept_spans(tx, list(alice_spans))
+        accept_relations(tx, list(tx.session.scalars(select(Relation.id))))
+        bob_quote = tx.session.scalars(select(Annotation).where(Annotation.start == quote + 1)).one()
+        reject(tx, doc, bob_quote.label_id, quote + 1, quote + 24)
+        set_review_status(tx, [doc], "adjudicated")
+    path = tmp_path / "all.jsonl"
+    with store.session() as s:
+        export(s, project.id, "jsonl", path)
+    with store.transaction() as tx:
+        fresh = create_project(tx, "Fresh").id
+        import_records(tx, fresh, native.read(path), keep_annotators=True)
+
+    def state(project_id: int) -> tuple[object, ...]:
+        with store.session() as s:
+            people = dict(
+                s.execute(
+                    select(Annotator.id, Annotator.name).where(Annotator.project_id == project_id)
+                ).all()
+            )
+            roles = dict(
+                s.execute(
+                    select(Annotator.name, Annotator.role).where(Annotator.project_id == project_id)
+                ).all()
+            )
+            gold = sorted(
+                (a.start, a.end, tuple(a.sources or ()), people.get(a.adjudicator_id or 0))
+                for a in s.scalars(select(Annotation).where(Annotation.annotator_id.in_(people)))
+                if roles[people[a.annotator_id]] == "gold"
+            )
+            links = sorted(
+                (tuple(r.sources or ()), people.get(r.adjudicator_id or 0))
+                for r in s.scalars(select(Relation).where(Relation.annotator_id.in_(people)))
+                if roles[people[r.annotator_id]] == "gold"
+            )
+            docs = select(Document.id).where(Document.project_id == project_id)
+            rejected = sorted(
+                (r.start, r.end, people.get(r.reviewer_id or 0))
+                for r in s.scalars(select(Rejection).where(Rejection.document_id.in_(docs)))
+            )
+            status = list(s.scalars(select(Document.review_status).where(Document.project_id == project_id)))
+        return gold, links, rejected, status
+
+    before = state(project.id)
+    assert before[0] and before[1] and before[2] and before[3] == ["adjudicated"]
+    assert state(fresh) == before

@@ -185,7 +185,9 @@ def test_merging_a_teammate_export_adds_removes_and_is_idempotent(
         )
     mate.close()
     second = merge(store, project.id, read_source(tmp_path / "mate.db"))
-    assert (second.spans_added, second.spans_removed, second.relations_removed) == (1, 1, 0)
+    # Her quote's speaker link goes with the quote.
+    assert (second.spans_added, second.spans_removed, second.relations_removed) == (1, 1, 1)
+    assert "replaced carol's labels in 1 document(s)" in second.summary()
     with store.session() as s:
         people = dict(s.execute(select(Annotator.id, Annotator.name)).all())
         spans = sorted((people[a.annotator_id], a.text) for a in s.scalars(select(Annotation)))

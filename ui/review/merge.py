@@ -24,6 +24,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from ui.waiting import WaitNotice
 
 Chooser = Callable[[list[str]], list[str] | None]
 
@@ -42,8 +43,9 @@ class ChooseAnnotators(QDialog):
             layout.addWidget(box)
             self.boxes.append(box)
         note = QLabel(
-            "Each ticked annotator's labels in the file's documents become exactly what the file holds; "
-            "nobody else's labels are touched.",
+            "Each ticked annotator's labels in the file's documents come in; labels the file lacks are "
+            "removed only when the file is newer and you are that annotator or a reviewer. "
+            "Nobody else's labels are touched.",
             self,
         )
         note.setWordWrap(True)
@@ -89,7 +91,10 @@ def run_merge(
         progress.stage(f"Reading {path.name}…", 0)
         return read_source(path)
 
+    notice = WaitNotice(report, parent)  # waiting for another process's write: the status bar says so
+
     def merged(summary: MergeSummary) -> None:
+        notice.stop()
         report(summary.summary())
         if on_done is not None:
             on_done(summary)
@@ -99,24 +104,30 @@ def run_merge(
     def have_records(records: Sequence[DocRecord]) -> None:
         names = sorted({s.annotator for r in records for s in r.spans if s.annotator} - {"gold"})
         if not names:
+            notice.stop()
             QMessageBox.information(
                 parent, "Merge teammate's work", f"{path.name} holds no annotator's spans."
             )
             return
         chosen = choose(names) if choose is not None else _ask(parent, names, project.actor.name)
         if not chosen:
+            notice.stop()
             report("Merge cancelled: nothing was changed")
             return
 
         def work(progress: Progress) -> MergeSummary:
             progress.stage(f"Merging {', '.join(chosen)}…", 0)
             return merge(
-                project.store, project.id, records, annotators=chosen, origin=parent, by=project.actor.name
+                project.store, project.id, records, annotators=chosen, origin=parent, actor=project.actor
             )
 
-        jobs.append(start(parent, "Merging", work, merged, lambda m: _failed(parent, m)))
+        jobs.append(start(parent, "Merging", work, merged, failed))
 
-    dialog = start(parent, "Reading", read, have_records, lambda m: _failed(parent, m))
+    def failed(message: str) -> None:
+        notice.stop()
+        _failed(parent, message)
+
+    dialog = start(parent, "Reading", read, have_records, failed)
     jobs.append(dialog)
     return dialog
 

@@ -1,0 +1,221 @@
+"""What a merge will change, worked out by reading only (no write lock held; see ``merge``).
+
+For each chosen annotator and source document: the spans and relations to add (as records for
+the importer), and the ones to remove, which are removed only when the source's labels are that
+teammate's own newer ones (see ``annotator.review.merge``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from annotator.hashing import content_hash
+from annotator.model import Annotation, Annotator, AuditEntry, Document, Label, Relation, RelationType, Role
+from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.store import Actor
+
+Key = tuple[int, int, str]  # start, end, label
+RelKey = tuple[Key, Key, str]  # source, target, type
+CHUNK = 1000
+
+
+@dataclass(slots=True)
+class Plan:
+    watermark: int  # the newest audit entry when planned: anything newer means a change meanwhile
+    additions: list[DocRecord] = field(default_factory=list)
+    spans_removed: list[int] = field(default_factory=list)
+    relations_removed: list[int] = field(default_factory=list)
+    spans_wanted: int = 0
+    relations_wanted: int = 0
+    replaced: Counter[str] = field(default_factory=Counter)
+    not_replaced: Counter[str] = field(default_factory=Counter)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def stale(self, session: Session) -> bool:
+        return _watermark(session) != self.watermark
+
+
+def _watermark(session: Session) -> int:
+    return session.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+def _time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
+class _Local:
+    """The chosen annotators' spans and relations in the project's matching documents."""
+
+    def __init__(self, session: Session, doc_ids: list[int], people: list[int]) -> None:
+        labels = dict(session.execute(select(Label.id, Label.name)).all())
+        types = dict(session.execute(select(RelationType.id, RelationType.name)).all())
+        self.spans: dict[tuple[int, int], dict[Key, tuple[int, datetime | None]]] = defaultdict(dict)
+        self.relations: dict[tuple[int, int], dict[RelKey, int]] = defaultdict(dict)
+        keys: dict[int, Key] = {}
+        if not people:
+            return
+        for i in range(0, len(doc_ids), CHUNK):
+            chunk = doc_ids[i : i + CHUNK]
+            for doc, who, span_id, start, end, label_id, updated in session.execute(
+                select(
+                    Annotation.document_id,
+                    Annotation.annotator_id,
+                    Annotation.id,
+                    Annotation.start,
+                    Annotation.end,
+                    Annotation.label_id,
+                    Annotation.updated_at,
+                ).where(Annotation.document_id.in_(chunk), Annotation.annotator_id.in_(people))
+            ):
+                key = (start, end, labels.get(label_id, f"#{label_id}"))
+                keys[span_id] = key
+                self.spans[(doc, who)][key] = (span_id, updated)
+            for rel_id, doc, who, src, dst, type_id in session.execute(
+                select(
+                    Relation.id,
+                    Relation.document_id,
+                    Relation.annotator_id,
+                    Relation.source_id,
+                    Relation.target_id,
+                    Relation.type_id,
+                ).where(Relation.document_id.in_(chunk), Relation.annotator_id.in_(people))
+            ):
+                if src in keys and dst in keys:  # links onto others' spans are left alone
+                    self.relations[(doc, who)][(keys[src], keys[dst], types.get(type_id, ""))] = rel_id
+
+
+def plan_merge(
+    session: Session,
+    project_id: int,
+    source: Sequence[DocRecord],
+    chosen: Sequence[str],
+    runner: Actor | None,
+) -> Plan:
+    """Read the project and work out the merge of ``chosen`` annotators' work from ``source``."""
+    the_plan = Plan(_watermark(session))
+    people = {
+        name: (pid, role)
+        for name, pid, role in session.execute(
+            select(Annotator.name, Annotator.id, Annotator.role).where(Annotator.project_id == project_id)
+        )
+    }
+    hashes = [content_hash(r.text) for r in source]
+    existing: dict[str, int] = {}
+    unique = list(set(hashes))
+    for i in range(0, len(unique), CHUNK):
+        existing.update(
+            session.execute(
+                select(Document.content_hash, Document.id).where(
+                    Document.project_id == project_id, Document.content_hash.in_(unique[i : i + CHUNK])
+                )
+            ).all()
+        )
+    ids = {name: people[name][0] for name in chosen if name in people}
+    local = _Local(session, sorted(set(existing.values())), list(ids.values()))
+    refusals = {name: _refusal(session, runner, name, people) for name in chosen}
+    for record, digest in zip(source, hashes, strict=True):
+        doc_id = existing.get(digest)
+        out = _bare(record)
+        for name in chosen:
+            who = ids.get(name)
+            mine = local.spans.get((doc_id, who), {}) if doc_id is not None and who is not None else {}
+            theirs = local.relations.get((doc_id, who), {}) if doc_id is not None and who is not None else {}
+            _one(the_plan, record, out, name, mine, theirs, refusals[name])
+        if doc_id is None or out.spans:
+            the_plan.additions.append(out)
+    return the_plan
+
+
+def _one(
+    the_plan: Plan,
+    record: DocRecord,
+    out: DocRecord,
+    name: str,
+    mine: dict[Key, tuple[int, datetime | None]],
+    theirs: dict[RelKey, int],
+    refusal: str | None,
+) -> None:
+    """Plan one annotator's work in one document."""
+    wanted: dict[Key, SpanRecord] = {
+        (s.start, s.end, s.label): s for s in record.spans if s.annotator == name
+    }
+    keys = {s.key: k for k, s in wanted.items() if s.key is not None}
+    own: dict[RelKey, RelationRecord] = {}
+    for r in record.relations:
+        if (r.annotator or "") == name and r.source in keys and r.target in keys:
+            own[(keys[r.source], keys[r.target], r.type)] = r
+    the_plan.spans_wanted += len(wanted)
+    the_plan.relations_wanted += len(own)
+    gone = [span_id for key, (span_id, _t) in mine.items() if key not in wanted]
+    gone_set = set(gone)
+    gone_links = [
+        rel_id
+        for key, rel_id in theirs.items()
+        if key not in own and not ({mine[key[0]][0], mine[key[1]][0]} & gone_set)
+    ]
+    if gone or gone_links:
+        reason = refusal or _not_newer(record, mine)
+        if reason is None:
+            the_plan.spans_removed.extend(gone)
+            the_plan.relations_removed.extend(gone_links)
+            the_plan.replaced[name] += 1
+        else:
+            the_plan.not_replaced[name] += len(gone) + len(gone_links)
+            the_plan.reasons[name] = reason
+    adds = any(key not in mine for key in wanted) or any(key not in theirs for key in own)
+    if adds:
+        out.spans.extend(wanted.values())
+        out.relations.extend(own.values())
+
+
+def _not_newer(record: DocRecord, mine: dict[Key, tuple[int, datetime | None]]) -> str | None:
+    """Why the source's labels do not count as newer than the project's; None when they do."""
+    as_of = _time(record.as_of)
+    if as_of is None:
+        return "the file does not say when its labels were made: export it again"
+    latest = max((t for _i, t in mine.values() if t is not None), default=None)
+    if latest is not None and latest >= as_of:
+        return f"labels here changed at {latest:%Y-%m-%d %H:%M}, after the file's {as_of:%Y-%m-%d %H:%M}"
+    return None
+
+
+def _refusal(
+    session: Session, runner: Actor | None, name: str, people: dict[str, tuple[int, str]]
+) -> str | None:
+    """Why ``runner`` may not replace ``name``'s labels (only that teammate or a reviewer may)."""
+    if runner is None:
+        return None  # the system (in-process scripts)
+    if runner.id is not None:
+        role = session.scalar(select(Annotator.role).where(Annotator.id == runner.id))
+        me = runner.id == people.get(name, (None, ""))[0]
+    else:
+        role = people.get(runner.name, (0, runner.role))[1]
+        me = runner.name == name
+    if me or role == Role.REVIEWER.value:
+        return None
+    return f"{runner.name} is neither {name} nor a reviewer"
+
+
+def _bare(record: DocRecord) -> DocRecord:
+    return DocRecord(
+        text=record.text,
+        title=record.title,
+        author=record.author,
+        published=record.published,
+        source_url=record.source_url,
+        source_file=record.source_file,
+        meta=record.meta,
+        line=record.line,
+    )
