@@ -11,10 +11,23 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from annotator.errors import AnnotatorError, Cancelled
-from ui.qt import QObject, QProgressDialog, QRunnable, Qt, QThreadPool, QWidget, Signal
+from ui.qt import (
+    QApplication,
+    QCursor,
+    QEventLoop,
+    QMessageBox,
+    QObject,
+    QProgressDialog,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QWidget,
+    Signal,
+)
 
 
 class Progress:
@@ -48,6 +61,8 @@ class Job(QObject):
     succeeded = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
+    # Emitted last, whatever the outcome: the work has let go of the database and its files.
+    ended = Signal()
 
     def __init__(self, work: Work, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -59,20 +74,23 @@ class Job(QObject):
         self.cancel_requested.set()
 
     def run(self) -> None:
-        """Runs on the worker thread."""
+        """Runs on the worker thread. The outcome is emitted last: its handlers delete the job."""
+        outcome: Callable[[], None]
         try:
             result = self.work(Progress(self))
         except Cancelled:
-            self.cancelled.emit()
+            outcome = self.cancelled.emit
         except AnnotatorError as exc:
-            self.failed.emit(str(exc))
+            outcome = partial(self.failed.emit, str(exc))
         except Exception as exc:  # a bug must reach the user, not vanish with the thread
             traceback.print_exc()
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            outcome = partial(self.failed.emit, f"{type(exc).__name__}: {exc}")
         else:
-            self.succeeded.emit(result)
+            outcome = partial(self.succeeded.emit, result)
         finally:
             self.finished.set()
+            self.ended.emit()
+        outcome()
 
 
 class _Runner(QRunnable):
@@ -110,6 +128,11 @@ class JobDialog(QProgressDialog):
         job.succeeded.connect(self._succeeded)
         job.failed.connect(self._failed)
         job.cancelled.connect(self._cancelled)
+
+    def silence(self) -> None:
+        """Drop the outcome handlers: the window is closing, nobody is left to tell."""
+        self._on_success = lambda _result: None
+        self._on_failure = lambda _message: None
 
     def _progress(self, done: int) -> None:
         if self.maximum():
@@ -149,3 +172,52 @@ def start(
     job.setParent(dialog)
     QThreadPool.globalInstance().start(_Runner(job))
     return dialog
+
+
+def running(dialogs: list[JobDialog]) -> list[JobDialog]:
+    """The jobs of ``dialogs`` still at work (finished ones' dialogs may already be deleted)."""
+    alive = []
+    for dialog in dialogs:
+        try:
+            if not dialog.job.finished.is_set():
+                alive.append(dialog)
+        except RuntimeError:  # the dialog was deleted: its job is over
+            continue
+    return alive
+
+
+def stop_before_closing(parent: QWidget, dialogs: list[JobDialog]) -> bool:
+    """Ask whether to cancel running imports/exports; on yes cancel them and wait until each has
+    rolled back (or removed its partial output). False: the user keeps the window open.
+
+    Waiting runs an event loop, so the window keeps repainting while a large import rolls back.
+    """
+    active = running(dialogs)
+    if not active:
+        return True
+    titles = ", ".join(d.windowTitle().lower() for d in active)
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Work in progress")
+    box.setText(f"Still {titles}. Cancel and close?")
+    box.setInformativeText("Cancelling stores nothing of an unfinished import and leaves no partial export.")
+    stop = box.addButton("&Cancel it and close", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep working", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    if box.clickedButton() is not stop:
+        return False
+    loop = QEventLoop()
+    for dialog in active:
+        dialog.silence()
+        dialog.job.ended.connect(loop.quit)
+        dialog.job.cancel()
+    QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+    try:
+        while running(active):
+            loop.exec()
+    finally:
+        QApplication.restoreOverrideCursor()
+    QThreadPool.globalInstance().waitForDone()  # the runnables return right after ``ended``
+    return True

@@ -14,7 +14,8 @@ from typing import Any
 from annotator.bulk import gc_paused
 from annotator.formats.peerkit import ReadReport
 from annotator.formats.sources import FORMATS, read_path
-from annotator.ops.importer import ImportResult, import_records
+from annotator.ops.documents import import_as_batch
+from annotator.ops.importer import ImportResult
 from annotator.records import DocRecord
 from ui.export_dialog import ExportDialog, run_export
 from ui.export_report import export_work
@@ -151,10 +152,11 @@ def import_work(
                 progress(1)
             progress.stage(f"Storing {len(records):,} document(s)…", len(records))
             with project.store.transaction(origin=origin, actor=project.actor) as tx:
-                result = import_records(
+                _batch, result = import_as_batch(
                     tx,
                     project.id,
                     records,
+                    " ".join(p.name for p in paths),
                     annotator=project.actor.name,
                     create_labels=create_labels,
                     progress=progress,
