@@ -3,6 +3,8 @@ an export runs: it asks, and cancelling waits until the work has rolled back."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -185,3 +187,22 @@ def test_closing_without_running_work_asks_nothing(qtbot: QtBot, open_window: Op
     window = open_window("Article.")
     window.close()
     assert not window.isVisible()
+
+
+def test_a_document_deleted_by_another_process_closes_in_the_app(
+    qtbot: QtBot, open_window: Open, backend_url: str
+) -> None:
+    """`annotator rm` from a shell while the app shows that document: the app moves on."""
+    window = open_window("Shown first.", "Shown next.")
+    shown = window.session.doc_id
+    assert shown is not None and window.project is not None
+    window.project.store.poll()  # the starting point of "what others changed"
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator.cli", "--db", backend_url, "rm", str(shown)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: window.documents.model.rowCount() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: window.session.doc_id not in (None, shown), timeout=5000)
