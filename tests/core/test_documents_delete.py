@@ -211,3 +211,23 @@ def test_merge_does_not_resurrect_a_deleted_document(store: Store, project: Any)
         assert s.scalars(select(Document.title)).all() == ["Kept text "]
     summary = merge(store, project.id, teammate, restore_deleted=True)
     assert summary.documents_added == 1 and summary.spans_added == 1
+
+
+def test_db_copy_carries_batches_and_tombstones(store: Store, project: Any, tmp_path: Any) -> None:
+    from annotator.dbcopy import copy_projects
+    from annotator.store import open_store
+
+    with store.transaction() as tx:
+        _batch, result = import_as_batch(tx, project.id, [_doc(TEXT), _doc("Second text.")], "two.jsonl")
+    with store.transaction() as tx:
+        delete_documents(tx, [result.document_ids[0]])
+    copy = open_store(f"sqlite:///{tmp_path / 'copy.db'}")
+    try:
+        copy_projects(store, copy)
+        with copy.session() as s:
+            copied = s.scalars(select(Document.project_id)).one()
+            (row,) = batches(s, copied)
+            assert (row.source, row.added, row.remaining) == ("two.jsonl", 2, 1)
+            assert len(deleted_hashes(s, copied)) == 1
+    finally:
+        copy.close()
