@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from annotator.errors import NotFoundError, ValidationError
+from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import AuditEntry, Base, DeletedDocument, Document
 from annotator.ops.annotations import create_span, delete_spans
 from annotator.ops.documents import (
@@ -231,3 +231,19 @@ def test_db_copy_carries_batches_and_tombstones(store: Store, project: Any, tmp_
             assert len(deleted_hashes(s, copied)) == 1
     finally:
         copy.close()
+
+
+def test_undo_after_the_label_went_is_refused_cleanly(store: Store, project: Any) -> None:
+    alice = annotator_id(store, project.id, "alice")
+    doc = add_doc(store, project.id, TEXT)
+    with store.transaction() as tx:
+        place = add_label(tx, project.id, "PLACE").id
+        create_span(tx, doc, 0, 5, place, alice)
+    with store.transaction() as tx:
+        deleted = delete_documents(tx, [doc])
+    with store.transaction() as tx:
+        remove_label(tx, get_label(tx, project.id, "PLACE"))
+    with pytest.raises(ConflictError, match="cannot come back"), store.transaction() as tx:
+        restore_documents(tx, deleted)
+    with store.session() as s:
+        assert s.get(Document, doc) is None and deleted_hashes(s, project.id)
