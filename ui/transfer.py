@@ -90,6 +90,8 @@ class ImportDialog(QDialog):
             self.format.addItem(FORMAT_NAMES.get(fmt, fmt), fmt)
         self.text_field = QLineEdit("text", self)
         self.create_labels = QCheckBox("Add labels the files use but the project lacks", self)
+        self.restore_deleted = QCheckBox("Bring back documents that were deleted from the project", self)
+        self.restore_deleted.setToolTip("Otherwise their texts are skipped, and the report says how many")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -106,6 +108,7 @@ class ImportDialog(QDialog):
         layout.addLayout(row)
         layout.addLayout(form)
         layout.addWidget(self.create_labels)
+        layout.addWidget(self.restore_deleted)
         layout.addWidget(buttons)
         add_files.clicked.connect(self._add_files)
         add_folder.clicked.connect(self._add_folder)
@@ -131,7 +134,13 @@ class ImportDialog(QDialog):
 
 
 def import_work(
-    project: ProjectContext, paths: list[Path], fmt: str, text_field: str, create_labels: bool, origin: object
+    project: ProjectContext,
+    paths: list[Path],
+    fmt: str,
+    text_field: str,
+    create_labels: bool,
+    origin: object,
+    restore_deleted: bool = False,
 ) -> Any:
     """Read every file, then write everything in one transaction (a bad file imports nothing).
 
@@ -160,6 +169,7 @@ def import_work(
                     annotator=project.actor.name,
                     create_labels=create_labels,
                     progress=progress,
+                    restore_deleted=restore_deleted,
                 )
             return ImportOutcome(result, reports)
 
@@ -177,6 +187,7 @@ def run_import(parent: QWidget, project: ProjectContext, origin: object, report:
         dialog.text_field.text().strip() or "text",
         dialog.create_labels.isChecked(),
         origin,
+        dialog.restore_deleted.isChecked(),
     )
 
     def done(outcome: ImportOutcome) -> None:

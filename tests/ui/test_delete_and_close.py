@@ -14,12 +14,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from annotator.model import Annotation, Document, Project
+from annotator.ops.documents import delete_documents
 from annotator.store import Store
 from tests.ui.helpers import select_with_keys
-from ui.jobs import Progress, start
+from ui.jobs import Job, Progress, start
 from ui.main_window import MainWindow
 from ui.qt import QApplication, QMessageBox, Qt, QTimer
-from ui.transfer import export_work, import_work
+from ui.transfer import ImportDialog, export_work, import_work
 
 Open = Callable[..., MainWindow]
 
@@ -206,3 +207,28 @@ def test_a_document_deleted_by_another_process_closes_in_the_app(
     assert done.returncode == 0, done.stderr
     qtbot.waitUntil(lambda: window.documents.model.rowCount() == 1, timeout=10000)
     qtbot.waitUntil(lambda: window.session.doc_id not in (None, shown), timeout=5000)
+
+
+def test_the_import_dialog_skips_deleted_documents_unless_asked(
+    qtbot: QtBot, open_window: Open, store: Store, tmp_path: Path
+) -> None:
+    window = open_window("Kept article.")
+    path = tmp_path / "gone.txt"
+    path.write_text("Gone article\nIts body.", encoding="utf-8")
+    first = import_work(window.project, [path], "auto", "text", False, window)  # type: ignore[arg-type]
+    outcome = run_work(first)
+    with store.transaction() as tx:
+        delete_documents(tx, outcome.result.document_ids)
+    again = run_work(import_work(window.project, [path], "auto", "text", False, window))  # type: ignore[arg-type]
+    assert again.result.documents_added == 0 and again.result.documents_deleted == 1
+    back = run_work(import_work(window.project, [path], "auto", "text", False, window, True))  # type: ignore[arg-type]
+    assert back.result.documents_added == 1
+    dialog = ImportDialog(window)
+    qtbot.addWidget(dialog)
+    assert not dialog.restore_deleted.isChecked()
+
+
+def run_work(work: Any) -> Any:
+    """Run a job's work function on this thread with a progress that never cancels."""
+    job = Job(work)
+    return work(Progress(job))
