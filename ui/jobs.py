@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from annotator.errors import AnnotatorError, Cancelled
@@ -25,6 +24,7 @@ from ui.qt import (
     QRunnable,
     Qt,
     QThreadPool,
+    QTimer,
     QWidget,
     Signal,
 )
@@ -61,8 +61,6 @@ class Job(QObject):
     succeeded = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
-    # Emitted last, whatever the outcome: the work has let go of the database and its files.
-    ended = Signal()
 
     def __init__(self, work: Work, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -74,23 +72,21 @@ class Job(QObject):
         self.cancel_requested.set()
 
     def run(self) -> None:
-        """Runs on the worker thread. The outcome is emitted last: its handlers delete the job."""
-        outcome: Callable[[], None]
+        """Runs on the worker thread; ``finished`` is set last (the outcome's handlers may delete
+        the job, so nothing touches it after that)."""
         try:
             result = self.work(Progress(self))
         except Cancelled:
-            outcome = self.cancelled.emit
+            self.cancelled.emit()
         except AnnotatorError as exc:
-            outcome = partial(self.failed.emit, str(exc))
+            self.failed.emit(str(exc))
         except Exception as exc:  # a bug must reach the user, not vanish with the thread
             traceback.print_exc()
-            outcome = partial(self.failed.emit, f"{type(exc).__name__}: {exc}")
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
         else:
-            outcome = partial(self.succeeded.emit, result)
+            self.succeeded.emit(result)
         finally:
             self.finished.set()
-            self.ended.emit()
-        outcome()
 
 
 class _Runner(QRunnable):
@@ -211,13 +207,18 @@ def stop_before_closing(parent: QWidget, dialogs: list[JobDialog]) -> bool:
     loop = QEventLoop()
     for dialog in active:
         dialog.silence()
-        dialog.job.ended.connect(loop.quit)
         dialog.job.cancel()
+    # ``finished`` is a plain flag set from the worker thread: look at it often, and keep the
+    # window painting meanwhile.
+    check = QTimer()
+    check.setInterval(20)
+    check.timeout.connect(lambda: None if running(active) else loop.quit())
+    check.start()
     QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
     try:
-        while running(active):
+        if running(active):
             loop.exec()
     finally:
+        check.stop()
         QApplication.restoreOverrideCursor()
-    QThreadPool.globalInstance().waitForDone()  # the runnables return right after ``ended``
-    return True
+    return True  # every job has let go of the database and its files: the store may close
