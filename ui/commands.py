@@ -16,7 +16,7 @@ from typing import Protocol
 from annotator.errors import AnnotatorError
 from annotator.model import Annotation, DocStatus, Relation
 from annotator.ops.annotations import RelationData, SpanData, create_span, delete_spans, restore, update_span
-from annotator.ops.documents import set_status
+from annotator.ops.documents import DeletedDocuments, delete_documents, restore_documents, set_status
 from annotator.ops.relations import create_relation, delete_relation
 from annotator.queries import RelationRow, SpanTuple
 from annotator.store import Tx
@@ -284,3 +284,37 @@ class DeleteRelation(Command):
             restore(tx, [], [self.data])
         if self.live:
             self.ctx.session.apply_relations(added=[relation_row(self.data)])
+
+
+class DeleteDocuments(Command):
+    """Delete documents with everything on them; undo puts them back with the same ids.
+
+    ``after`` is the document to show when the open one goes (its neighbour in the list).
+    """
+
+    def __init__(self, ctx: EditContext, ids: Sequence[int], after: int | None) -> None:
+        n = len(ids)
+        super().__init__(ctx, ids[0], "Delete document" if n == 1 else f"Delete {n} documents")
+        self.ids = list(ids)
+        self.after = after
+        self.deleted: DeletedDocuments | None = None
+
+    def reveal(self) -> None:
+        """Nothing to show before the step (the documents may be gone)."""
+
+    def forward(self) -> None:
+        with self.ctx.transaction() as tx:
+            self.deleted = delete_documents(tx, self.ids)
+        if self.ctx.session.doc_id in self.ids:
+            if self.after is None:
+                self.ctx.session.load(None)
+            else:
+                self.ctx.show_document(self.after)
+        self.ctx.report(f"{self.deleted.summary().capitalize()}; Ctrl+Z brings them back.")
+
+    def backward(self) -> None:
+        assert self.deleted is not None
+        with self.ctx.transaction() as tx:
+            restore_documents(tx, self.deleted)
+        self.ctx.show_document(self.ids[0])
+        self.ctx.report(f"Restored {len(self.ids)} document(s).")

@@ -15,9 +15,12 @@ from ui.project import ProjectContext
 from ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
+    QAction,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QKeySequence,
     QLineEdit,
     QModelIndex,
     QObject,
@@ -33,6 +36,7 @@ from ui.qt import (
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
 COLUMNS = ("Title", "Spans", "Status")
+SELECTING = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
 STATUS_MARK = {"new": "○ new", "in progress": "◐ in progress", "done": "● done"}
 
 
@@ -158,9 +162,11 @@ class DocumentListModel(QAbstractTableModel):
 
 
 class DocumentPanel(QWidget):
-    """Filter box, status choice and the list; choosing a row opens that document."""
+    """Filter box, status choice and the list; choosing a row opens that document, Delete
+    deletes the selected ones (the window turns that into an undoable command)."""
 
     documentChosen = Signal(int)
+    deleteRequested = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -178,6 +184,14 @@ class DocumentPanel(QWidget):
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.delete_action = QAction("Delete documents", self.view)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        # Only while the list has focus: elsewhere Delete deletes the selected span.
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_action.triggered.connect(lambda: self.deleteRequested.emit(self.selected_ids()))
+        self.view.addAction(self.delete_action)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.view.header()
         header.setStretchLastSection(False)
@@ -207,6 +221,8 @@ class DocumentPanel(QWidget):
         self.show_current(self._current)
 
     def _chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if QApplication.keyboardModifiers() & SELECTING:
+            return  # Shift/Ctrl extend the selection (to delete several): the focus stays here
         row = self.model.doc_at(current.row())
         if row is not None and not self._syncing and row.id != self._current:
             self._current = row.id
@@ -225,6 +241,24 @@ class DocumentPanel(QWidget):
                 self.view.scrollTo(self.model.index(row, 0))
         finally:
             self._syncing = False
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        return [doc.id for row in rows if (doc := self.model.doc_at(row)) is not None]
+
+    def survivor(self, ids: list[int]) -> int | None:
+        """The document to show once ``ids`` are gone: the next one below them, else above."""
+        gone = set(ids)
+        rows = [row for i in ids if (row := self.model.row_of(i)) is not None]
+        if not rows:
+            return None
+        below = self.neighbour(self.model.doc_at(max(rows)).id, 1)  # type: ignore[union-attr]
+        while below is not None and below in gone:
+            below = self.neighbour(below, 1)
+        if below is not None:
+            return below
+        above = [doc.id for row in range(min(rows)) if (doc := self.model.doc_at(row)) and doc.id not in gone]
+        return above[-1] if above else None
 
     def neighbour(self, doc_id: int | None, step: int) -> int | None:
         """The document after (1) or before (-1) ``doc_id`` in the list, fetching pages as needed."""

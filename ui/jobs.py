@@ -14,7 +14,20 @@ from collections.abc import Callable
 from typing import Any
 
 from annotator.errors import AnnotatorError, Cancelled
-from ui.qt import QObject, QProgressDialog, QRunnable, Qt, QThreadPool, QWidget, Signal
+from ui.qt import (
+    QApplication,
+    QCursor,
+    QEventLoop,
+    QMessageBox,
+    QObject,
+    QProgressDialog,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    QWidget,
+    Signal,
+)
 
 
 class Progress:
@@ -59,7 +72,8 @@ class Job(QObject):
         self.cancel_requested.set()
 
     def run(self) -> None:
-        """Runs on the worker thread."""
+        """Runs on the worker thread; ``finished`` is set last (the outcome's handlers may delete
+        the job, so nothing touches it after that)."""
         try:
             result = self.work(Progress(self))
         except Cancelled:
@@ -111,6 +125,11 @@ class JobDialog(QProgressDialog):
         job.failed.connect(self._failed)
         job.cancelled.connect(self._cancelled)
 
+    def silence(self) -> None:
+        """Drop the outcome handlers: the window is closing, nobody is left to tell."""
+        self._on_success = lambda _result: None
+        self._on_failure = lambda _message: None
+
     def _progress(self, done: int) -> None:
         if self.maximum():
             self.setValue(min(done, self.maximum()))
@@ -149,3 +168,57 @@ def start(
     job.setParent(dialog)
     QThreadPool.globalInstance().start(_Runner(job))
     return dialog
+
+
+def running(dialogs: list[JobDialog]) -> list[JobDialog]:
+    """The jobs of ``dialogs`` still at work (finished ones' dialogs may already be deleted)."""
+    alive = []
+    for dialog in dialogs:
+        try:
+            if not dialog.job.finished.is_set():
+                alive.append(dialog)
+        except RuntimeError:  # the dialog was deleted: its job is over
+            continue
+    return alive
+
+
+def stop_before_closing(parent: QWidget, dialogs: list[JobDialog]) -> bool:
+    """Ask whether to cancel running imports/exports; on yes cancel them and wait until each has
+    rolled back (or removed its partial output). False: the user keeps the window open.
+
+    Waiting runs an event loop, so the window keeps repainting while a large import rolls back.
+    """
+    active = running(dialogs)
+    if not active:
+        return True
+    titles = ", ".join(d.windowTitle().lower() for d in active)
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Work in progress")
+    box.setText(f"Still {titles}. Cancel and close?")
+    box.setInformativeText("Cancelling stores nothing of an unfinished import and leaves no partial export.")
+    stop = box.addButton("&Cancel it and close", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep working", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    if box.clickedButton() is not stop:
+        return False
+    loop = QEventLoop()
+    for dialog in active:
+        dialog.silence()
+        dialog.job.cancel()
+    # ``finished`` is a plain flag set from the worker thread: look at it often, and keep the
+    # window painting meanwhile.
+    check = QTimer()
+    check.setInterval(20)
+    check.timeout.connect(lambda: None if running(active) else loop.quit())
+    check.start()
+    QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+    try:
+        if running(active):
+            loop.exec()
+    finally:
+        check.stop()
+        QApplication.restoreOverrideCursor()
+    return True  # every job has let go of the database and its files: the store may close

@@ -7,7 +7,6 @@ QSettings.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html
 
@@ -18,10 +17,10 @@ from annotator.queries import count_documents
 from ui import menus
 from ui.article.pane import ArticlePane
 from ui.article.view import DEFAULT_POINT_SIZE
-from ui.commands import DeleteRelation, EditContext, execute
+from ui.commands import DeleteDocuments, DeleteRelation, EditContext, execute
 from ui.documents import DocumentPanel
 from ui.help import KeysDialog
-from ui.jobs import JobDialog
+from ui.jobs import JobDialog, stop_before_closing
 from ui.palette import LabelPalette
 from ui.project import ProjectChoice, ProjectContext, new_project, open_project
 from ui.projects_ui import (
@@ -146,6 +145,7 @@ class MainWindow(QMainWindow):
         self.relations.delete_requested.connect(self._delete_relation)
         self.palette_panel.labelClicked.connect(self._palette_clicked)
         self.documents.documentChosen.connect(self.open_document)
+        self.documents.deleteRequested.connect(self.delete_documents)
         self.session.reset.connect(self._document_shown)
         self.session.spansChanged.connect(lambda _d: self._update_counts())
         self.session.completed.connect(self._update_counts)
@@ -189,10 +189,12 @@ class MainWindow(QMainWindow):
             self._geometry_timer.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for dialog in self.jobs:  # stop background work before the store closes under it
-            with contextlib.suppress(RuntimeError):
-                dialog.job.cancel()
-        QThreadPool.globalInstance().waitForDone(5000)
+        # Running imports/exports: ask; cancelling waits until they have rolled back.
+        if not stop_before_closing(self, self.jobs):
+            event.ignore()
+            return
+        self.jobs.clear()
+        QThreadPool.globalInstance().waitForDone(5000)  # other background reads
         self.review.set_active(False)  # the saved layout is the annotating one (docks shown)
         self._store_setting("window/geometry", self.saveGeometry())
         self._store_setting("window/state", self.saveState())
@@ -425,6 +427,11 @@ class MainWindow(QMainWindow):
             execute(self.stack, DeleteRelation(ctx, self.session.doc_id, relation_id))
 
     # --- settings and people ------------------------------------------------------------------
+
+    def delete_documents(self, ids: list[int]) -> None:
+        ctx = self.edit_context()
+        if ctx is not None and ids:
+            execute(self.stack, DeleteDocuments(ctx, ids, self.documents.survivor(ids)))
 
     def report(self, message: str) -> None:
         self.statusBar().showMessage(message, 6000)

@@ -292,6 +292,12 @@ class DocumentSession(QObject):
             self.reload_people()
         if self.doc is None:
             return
+        if any(
+            c.entity == "document" and c.action == "deleted" and self.doc.id in c.ids
+            for c in changeset.changes
+        ):
+            self.load(None)  # deleted elsewhere (another app, `annotator rm`): nothing left to show
+            return
         if self.doc.id in changeset.document_ids() or changeset.touches("label"):
             self.refresh()
 

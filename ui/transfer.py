@@ -14,7 +14,8 @@ from typing import Any
 from annotator.bulk import gc_paused
 from annotator.formats.peerkit import ReadReport
 from annotator.formats.sources import FORMATS, read_path
-from annotator.ops.importer import ImportResult, import_records
+from annotator.ops.documents import import_as_batch
+from annotator.ops.importer import ImportResult
 from annotator.records import DocRecord
 from ui.export_dialog import ExportDialog, run_export
 from ui.export_report import export_work
@@ -96,6 +97,8 @@ class ImportDialog(QDialog):
         self.keep_annotators.setToolTip(
             "Unticked, every imported label becomes yours, whatever name the file gives it."
         )
+        self.restore_deleted = QCheckBox("Bring back documents that were deleted from the project", self)
+        self.restore_deleted.setToolTip("Otherwise their texts are skipped, and the report says how many")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -113,6 +116,7 @@ class ImportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.create_labels)
         layout.addWidget(self.keep_annotators)
+        layout.addWidget(self.restore_deleted)
         layout.addWidget(buttons)
         add_files.clicked.connect(self._add_files)
         add_folder.clicked.connect(self._add_folder)
@@ -145,6 +149,7 @@ def import_work(
     create_labels: bool,
     origin: object,
     keep_annotators: bool = False,
+    restore_deleted: bool = False,
 ) -> Any:
     """Read every file, then write everything in one transaction (a bad file imports nothing).
 
@@ -166,14 +171,16 @@ def import_work(
                 progress(1)
             progress.stage(f"Storing {len(records):,} document(s)…", len(records))
             with project.store.transaction(origin=origin, actor=project.actor) as tx:
-                result = import_records(
+                _batch, result = import_as_batch(
                     tx,
                     project.id,
                     records,
+                    " ".join(p.name for p in paths),
                     annotator=project.actor.name,
                     create_labels=create_labels,
                     progress=progress,
                     keep_annotators=keep_annotators,
+                    restore_deleted=restore_deleted,
                 )
             return ImportOutcome(result, reports)
 
@@ -192,6 +199,7 @@ def run_import(parent: QWidget, project: ProjectContext, origin: object, report:
         dialog.create_labels.isChecked(),
         origin,
         dialog.keep_annotators.isChecked(),
+        dialog.restore_deleted.isChecked(),
     )
 
     notice = WaitNotice(report, parent)  # waiting for another process's write: the status bar says so

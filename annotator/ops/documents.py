@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, Table, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.audit import default_actor_name
@@ -198,9 +199,15 @@ def restore_documents(tx: Tx, deleted: DeletedDocuments) -> None:
         )
         if again is not None:
             raise ConflictError(f"the text of a deleted document is in the project again (document {again})")
-    for name, rows in deleted.rows:
-        if rows:
-            session.execute(insert(Base.metadata.tables[name]), list(rows))
+    try:
+        for name, rows in deleted.rows:
+            if rows:
+                session.execute(insert(Base.metadata.tables[name]), list(rows))
+    except IntegrityError as exc:  # the caller's transaction rolls back: nothing half restored
+        raise ConflictError(
+            "the deleted documents cannot come back: a label, relation type or annotator "
+            "their spans use was removed since"
+        ) from exc
     _forget(session, hashes)
     for row in documents:
         detail = {"title": row["title"], "content_hash": row["content_hash"], "restored": True}

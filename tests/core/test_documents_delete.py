@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from annotator.errors import NotFoundError, ValidationError
+from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import AuditEntry, Base, DeletedDocument, Document
 from annotator.ops.annotations import create_span, delete_spans
 from annotator.ops.documents import (
@@ -211,3 +211,39 @@ def test_merge_does_not_resurrect_a_deleted_document(store: Store, project: Any)
         assert s.scalars(select(Document.title)).all() == ["Kept text "]
     summary = merge(store, project.id, teammate, restore_deleted=True)
     assert summary.documents_added == 1 and summary.spans_added == 1
+
+
+def test_db_copy_carries_batches_and_tombstones(store: Store, project: Any, tmp_path: Any) -> None:
+    from annotator.dbcopy import copy_projects
+    from annotator.store import open_store
+
+    with store.transaction() as tx:
+        _batch, result = import_as_batch(tx, project.id, [_doc(TEXT), _doc("Second text.")], "two.jsonl")
+    with store.transaction() as tx:
+        delete_documents(tx, [result.document_ids[0]])
+    copy = open_store(f"sqlite:///{tmp_path / 'copy.db'}")
+    try:
+        copy_projects(store, copy)
+        with copy.session() as s:
+            copied = s.scalars(select(Document.project_id)).one()
+            (row,) = batches(s, copied)
+            assert (row.source, row.added, row.remaining) == ("two.jsonl", 2, 1)
+            assert len(deleted_hashes(s, copied)) == 1
+    finally:
+        copy.close()
+
+
+def test_undo_after_the_label_went_is_refused_cleanly(store: Store, project: Any) -> None:
+    alice = annotator_id(store, project.id, "alice")
+    doc = add_doc(store, project.id, TEXT)
+    with store.transaction() as tx:
+        place = add_label(tx, project.id, "PLACE").id
+        create_span(tx, doc, 0, 5, place, alice)
+    with store.transaction() as tx:
+        deleted = delete_documents(tx, [doc])
+    with store.transaction() as tx:
+        remove_label(tx, get_label(tx, project.id, "PLACE"))
+    with pytest.raises(ConflictError, match="cannot come back"), store.transaction() as tx:
+        restore_documents(tx, deleted)
+    with store.session() as s:
+        assert s.get(Document, doc) is None and deleted_hashes(s, project.id)

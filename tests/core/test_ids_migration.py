@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, select, text
 
+import annotator.store
 from annotator.model import Annotation, Base
 from annotator.ops.annotations import create_span
 from annotator.store import open_store
+from tests.conftest import pg_database
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "migrations"
 
@@ -84,3 +90,45 @@ def test_an_old_database_keeps_its_constraints_and_never_reuses_a_deleted_id(tmp
     ):
         assert clause in annotation
     assert "REFERENCES annotation (id) ON DELETE CASCADE" in new_schema["relation"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    request.getfixturevalue("pg_template")
+    with pg_database() as url:
+        yield url
+
+
+def test_counters_start_above_ids_the_audit_log_has_seen(empty_url: str) -> None:
+    """A database at 0005 whose highest span (id 50) was deleted: 0006 never hands out 50 again."""
+    engine = create_engine(empty_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(annotator.store.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+        for sql in (
+            "INSERT INTO project (id, name, language, created_at) VALUES (1, 'P', 'en', '2026-11-30')",
+            "INSERT INTO label (id, project_id, name, color, description, position) "
+            "VALUES (1, 1, 'CLAIM', '#000000', '', 0)",
+            "INSERT INTO annotator (id, project_id, name, role) VALUES (1, 1, 'ana', 'annotator')",
+            "INSERT INTO document (id, project_id, text, content_hash, meta, status, created_at) "
+            "VALUES (1, 1, 'Some text here.', 'h', '{}', 'new', '2026-11-30')",
+            'INSERT INTO annotation (id, document_id, label_id, annotator_id, start, "end", text, '
+            "created_at, updated_at, version) VALUES (7, 1, 1, 1, 0, 4, 'Some', '2026-11-30', '2026-11-30', 1)",
+            "INSERT INTO audit (at, actor, entity, action, entity_id, documents) "
+            "VALUES ('2026-11-30', 'ana', 'annotation', 'deleted', 50, '[]')",
+        ):
+            conn.execute(text(sql))
+    engine.dispose()
+    store = open_store(empty_url)
+    try:
+        with store.transaction() as tx:
+            assert create_span(tx, 1, 5, 9, 1, 1).id > 50
+            assert tx.session.scalars(select(Annotation.id).order_by(Annotation.id)).first() == 7
+    finally:
+        store.close()
