@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QElapsedTimer,
     QEvent,
+    QFileInfo,
     QItemSelectionModel,
     QLineF,
     QMargins,
@@ -38,6 +39,7 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import (
+    QAbstractFileIconProvider,
     QAction,
     QActionGroup,
     QBrush,
@@ -86,6 +88,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QFileDialog,
+    QFileIconProvider,
+    QFileSystemModel,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -123,6 +127,7 @@ from annotator.events import ChangeSet
 from annotator.store import Store
 
 __all__ = [
+    "QAbstractFileIconProvider",
     "QAbstractItemModel",
     "QAbstractItemView",
     "QAbstractScrollArea",
@@ -145,6 +150,9 @@ __all__ = [
     "QElapsedTimer",
     "QEvent",
     "QFileDialog",
+    "QFileIconProvider",
+    "QFileInfo",
+    "QFileSystemModel",
     "QFont",
     "QFontDatabase",
     "QFontMetricsF",

@@ -18,6 +18,7 @@ from annotator.ops.importer import ImportResult, import_records
 from annotator.records import DocRecord
 from ui.export_dialog import ExportDialog, run_export
 from ui.export_report import export_work
+from ui.file_dialogs import get_existing_directory, get_open_file_names
 from ui.jobs import JobDialog, Progress, start
 from ui.project import ProjectContext
 from ui.qt import (
@@ -25,7 +26,6 @@ from ui.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -112,7 +112,7 @@ class ImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
     def _add_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths, _ = get_open_file_names(
             self,
             "Documents",
             "",
@@ -121,7 +121,7 @@ class ImportDialog(QDialog):
         self.files.addItems(paths)
 
     def _add_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Folder of documents")
+        path = get_existing_directory(self, "Folder of documents")
         if path:
             self.files.addItem(path)
 
