@@ -41,7 +41,9 @@ SHARED_FIRST, SHARED_SIZE = 0x40000002, 510
 # Told (message) whenever a guard found lost locks and reopened its database; the GUI shows it.
 listeners: list[Callable[[str], None]] = []
 
-_open: dict[Path, int] = {}  # database files this process has open through a Store, and how often
+# The guards of every database file this process has open through a Store (several stores may
+# share a file: SQLite shares their file descriptors and locks, so they are reopened together).
+_open: dict[Path, list[Guard]] = {}
 _mutex = threading.Lock()
 
 
@@ -49,18 +51,23 @@ class LockLost(AnnotatorError):
     """The database lost its locks mid-change: the change was not written (it was rolled back)."""
 
 
-def register(path: Path) -> None:
+def register(guard: Guard) -> None:
     with _mutex:
-        _open[path] = _open.get(path, 0) + 1
+        _open.setdefault(guard.path, []).append(guard)
 
 
-def unregister(path: Path) -> None:
+def unregister(guard: Guard) -> None:
     with _mutex:
-        left = _open.get(path, 0) - 1
-        if left > 0:
-            _open[path] = left
+        left = [g for g in _open.get(guard.path, []) if g is not guard]
+        if left:
+            _open[guard.path] = left
         else:
-            _open.pop(path, None)
+            _open.pop(guard.path, None)
+
+
+def _sharing(path: Path) -> list[Guard]:
+    with _mutex:
+        return list(_open.get(path, []))
 
 
 def _identity(path: Path | str) -> tuple[int, int] | None:
@@ -227,7 +234,7 @@ class Guard:
     def _reopen_or_raise(self, session: Session, why: str, saved: bool) -> None:
         session.rollback()
         session.close()
-        if self._checked_out() > 0:  # a background job holds a connection: it must finish first
+        if any(g._checked_out() > 0 for g in _sharing(self.path)):  # a job's connection: it must finish
             raise LockLost(f"{self.path}: {why}; wait for the running job to finish, then try again")
         self.reopen(why, saved)
 
@@ -251,7 +258,8 @@ class Guard:
         another program may own the current WAL, and a checkpoint from a stale one corrupts."""
         fence = _fence(self.path)
         try:
-            self._dispose()
+            for guard in {id(g): g for g in [self, *_sharing(self.path)]}.values():
+                guard._dispose()
         finally:
             if fence is not None:
                 os.close(fence)  # no connection of this process is left on the file: no lock to drop

@@ -165,7 +165,7 @@ class Store:
         # Checks before every write that SQLite still holds its locks (see annotator.sqlite_guard).
         self.guard = sqlite_guard.guard_for(engine)
         if self.guard is not None:
-            sqlite_guard.register(self.guard.path)
+            sqlite_guard.register(self.guard)
 
     @property
     def url(self) -> str:
@@ -254,7 +254,7 @@ class Store:
             self.engine.dispose()
             return
         self.guard.close()
-        sqlite_guard.unregister(self.guard.path)
+        sqlite_guard.unregister(self.guard)
         self.guard = None
 
 
