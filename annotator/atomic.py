@@ -12,10 +12,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from annotator.sqlite_guard import refuse_database_file
+
 
 @contextmanager
 def _replace_on_success(path: Path | str, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
     target = Path(path)
+    refuse_database_file(target)  # an export "over" the open project's database would replace it
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:

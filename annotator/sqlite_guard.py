@@ -22,6 +22,7 @@ import sqlite3
 import struct
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,8 @@ listeners: list[Callable[[str], None]] = []
 
 # The guards of every database file this process has open through a Store (several stores may
 # share a file: SQLite shares their file descriptors and locks, so they are reopened together).
-_open: dict[Path, list[Guard]] = {}
+# Weak: a store dropped without close() takes its connections, and its entry, with it.
+_open: dict[Path, weakref.WeakSet[Guard]] = {}
 _mutex = threading.Lock()
 
 
@@ -53,21 +55,22 @@ class LockLost(AnnotatorError):
 
 def register(guard: Guard) -> None:
     with _mutex:
-        _open.setdefault(guard.path, []).append(guard)
+        _open.setdefault(guard.path, weakref.WeakSet()).add(guard)
 
 
 def unregister(guard: Guard) -> None:
     with _mutex:
-        left = [g for g in _open.get(guard.path, []) if g is not guard]
-        if left:
-            _open[guard.path] = left
-        else:
-            _open.pop(guard.path, None)
+        _open.get(guard.path, weakref.WeakSet()).discard(guard)
 
 
 def _sharing(path: Path) -> list[Guard]:
     with _mutex:
-        return list(_open.get(path, []))
+        return list(_open.get(path, ()))
+
+
+def _open_paths() -> list[Path]:
+    with _mutex:
+        return [path for path, guards in _open.items() if len(guards)]
 
 
 def _identity(path: Path | str) -> tuple[int, int] | None:
@@ -84,18 +87,17 @@ def is_database_file(path: Path | str) -> bool:
     ident = _identity(path)
     if ident is None:
         return False
-    with _mutex:
-        opened = list(_open)
+    opened = _open_paths()
     return any(_identity(f"{db}{suffix}") == ident for db in opened for suffix in ("", *SIDECARS))
 
 
 def refuse_database_file(path: Path | str) -> None:
-    """Raise a clear error instead of reading a file SQLite holds open in this process."""
+    """Raise a clear error instead of reading (or replacing) a file SQLite holds open in this process."""
     if is_database_file(path):
         raise InputError(
             str(path),
-            "this is the open project's database (or its -wal/-shm/-journal file); "
-            "it cannot be read as a document or a teammate's file while the project is open",
+            "this is the open project's database (or its -wal/-shm/-journal file); annotator reads and "
+            "writes it only through SQLite: choose another file",
         )
 
 

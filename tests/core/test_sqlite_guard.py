@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from annotator import sqlite_guard
+from annotator.atomic import atomic_write
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.sources import read_path
 from annotator.model import Annotation
@@ -142,6 +143,8 @@ def test_the_open_database_files_are_never_read_as_documents(
         read_path(Path(f"{db}-wal"), fmt="txt")
     with pytest.raises(InputError, match="open project's database"):
         read_source(db)  # File ▸ Merge teammate's work… pointed at the project itself
+    with pytest.raises(InputError, match="open project's database"), atomic_write(db) as out:
+        out.write("an export saved over the project by a slip of the mouse")
     # A forced format reads every file of a folder: but never the project's own database files.
     records = read_path(db.parent, fmt="txt")
     assert [Path(r.source_file or "").name for r in records] == ["article.txt"]
