@@ -187,6 +187,13 @@ class Guard:
         self._dispose = dispose
         self._checked_out = checked_out
         self._check_locks = _locks_visible(path.parent)
+        self._wal: bool | None = None  # the locks watched here are those of WAL mode
+
+    def _watching(self, session: Session) -> bool:
+        if self._wal is None:
+            mode = session.execute(text("PRAGMA journal_mode")).scalar()
+            self._wal = str(mode).lower() == "wal"
+        return self._wal
 
     def problem(self) -> str | None:
         """Why writing now would be unsafe, or None. Call while holding a connection (WAL mode).
@@ -209,7 +216,7 @@ class Guard:
     def begin(self, session: Session, options: dict[str, Any]) -> None:
         """Start a write; if the locks were lost, reopen first (nothing was written yet)."""
         session.connection(execution_options=options)
-        problem = self.problem()
+        problem = self.problem() if self._watching(session) else None
         if problem is None:
             return
         self._reopen_or_raise(session, problem, saved=True)
@@ -221,7 +228,7 @@ class Guard:
 
     def before_commit(self, session: Session) -> None:
         """Refuse to commit into files nobody else sees: roll back, reopen, raise ``LockLost``."""
-        problem = self.problem()
+        problem = self.problem() if self._wal else None
         if problem is not None:
             self._reopen_or_raise(session, problem, saved=False)
             raise LockLost(f"{self.path}: {problem}; the change was not saved, please make it again")
@@ -229,7 +236,7 @@ class Guard:
     def check_idle(self, session: Session) -> None:
         """Between actions (the app's poll): reopen at once rather than at the next change."""
         session.execute(text("SELECT 1"))
-        problem = self.problem()
+        problem = self.problem() if self._watching(session) else None
         if problem is not None:
             self._reopen_or_raise(session, problem, saved=True)
 

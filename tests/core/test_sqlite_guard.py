@@ -151,3 +151,40 @@ def test_the_open_database_files_are_never_read_as_documents(
     assert _holds_locks(store, db)
     store.close()
     assert not sqlite_guard.is_database_file(db)
+
+
+WRITE_AND_HANG = """
+import sys, time
+from annotator.ops.annotations import create_span
+from annotator.store import open_store
+store = open_store(sys.argv[1])
+with store.transaction() as tx:
+    create_span(tx, int(sys.argv[2]), 8, 12, int(sys.argv[3]), int(sys.argv[4]))
+print("committed", flush=True)
+time.sleep(600)
+"""
+
+
+def test_reopening_never_deletes_a_wal_that_holds_others_commits(
+    opened: tuple[Store, Path, int, int, int],
+) -> None:
+    """After the lost locks, another process commits into a new WAL and is killed before it could
+    checkpoint: that WAL alone holds its span. Closing this process's stale connections the plain
+    way lets SQLite believe it is the last user: it "checkpoints" and deletes the WAL by name."""
+    store, db, doc, label, me = opened
+    _span(store, doc, label, me, 0)
+    _read_outside_sqlite(db)
+    _other_process_writes(store.url, doc, label)  # checkpoints and deletes the WAL this one uses
+    killed = subprocess.Popen(
+        [sys.executable, "-c", WRITE_AND_HANG, store.url, str(doc), str(label), str(me)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert killed.stdout is not None and killed.stdout.readline().strip() == "committed"
+    killed.kill()
+    killed.wait()
+    assert Path(f"{db}-wal").stat().st_size > 0  # its span is only there
+    _span(store, doc, label, me, 16)
+    store.close()
+    assert _spans_on_disk(db) == 4
