@@ -39,8 +39,9 @@ SIDECARS = ("-wal", "-shm", "-journal")
 SHM_DMS = 128
 SHARED_FIRST, SHARED_SIZE = 0x40000002, 510
 
-# Told (message) whenever a guard found lost locks and reopened its database; the GUI shows it.
-listeners: list[Callable[[str], None]] = []
+# Told (database file, message) whenever a guard found lost locks and reopened its database; the
+# GUI shows it in the window that has that database open.
+listeners: list[Callable[[Path, str], None]] = []
 
 # The guards of every database file this process has open through a Store (several stores may
 # share a file: SQLite shares their file descriptors and locks, so they are reopened together).
@@ -253,7 +254,7 @@ class Guard:
         outcome = "nothing was lost" if saved else "your last change was NOT saved: please make it again"
         message = f"The project database was reopened: {why}; {outcome}."
         for listener in list(listeners):
-            listener(message)
+            listener(self.path, message)
 
     def close(self) -> None:
         """Close the engine; after lost locks, without letting SQLite checkpoint or delete."""

@@ -86,14 +86,19 @@ def _span(store: Store, doc: int, label: int, me: int, start: int) -> None:
 def test_write_after_lost_locks_reaches_the_file(opened: tuple[Store, Path, int, int, int]) -> None:
     store, db, doc, label, me = opened
     messages: list[str] = []
-    sqlite_guard.listeners.append(messages.append)
+
+    def heard(path: Path, message: str) -> None:
+        assert path == db
+        messages.append(message)
+
+    sqlite_guard.listeners.append(heard)
     try:
         _span(store, doc, label, me, 0)
         _read_outside_sqlite(db)
         _other_process_writes(store.url, doc, label)
         _span(store, doc, label, me, 4)  # before the guard: committed into the deleted WAL
     finally:
-        sqlite_guard.listeners.remove(messages.append)
+        sqlite_guard.listeners.remove(heard)
     assert _spans_on_disk(db) == 3
     assert messages and "nothing was lost" in messages[0]
     with store.session() as s:  # and this process sees the other's span again
