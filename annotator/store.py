@@ -238,6 +238,7 @@ class Store:
         if not self.is_sqlite:
             raise AnnotatorError("backup copies SQLite databases; use pg_dump for PostgreSQL")
         dest = Path(dest)
+        sqlite_guard.refuse_database_file(dest)  # a backup "into" the open database or its WAL
         dest.parent.mkdir(parents=True, exist_ok=True)
         raw = self.engine.raw_connection()
         try:

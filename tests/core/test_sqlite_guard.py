@@ -150,6 +150,8 @@ def test_the_open_database_files_are_never_read_as_documents(
         read_source(db)  # File ▸ Merge teammate's work… pointed at the project itself
     with pytest.raises(InputError, match="open project's database"), atomic_write(db) as out:
         out.write("an export saved over the project by a slip of the mouse")
+    with pytest.raises(InputError, match="open project's database"):
+        store.backup(Path(f"{db}-wal"))
     # A forced format reads every file of a folder: but never the project's own database files.
     records = read_path(db.parent, fmt="txt")
     assert [Path(r.source_file or "").name for r in records] == ["article.txt"]
