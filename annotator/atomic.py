@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from annotator.sqlite_guard import refuse_database_file
+
 # Which machine wrote a part: a pid means something only on the machine that ran it.
 HOST = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
 _PART = re.compile(r"(?P<host>[0-9a-f]{6})-(?P<pid>\d+)-[0-9a-f]{8}\.part(-journal)?")
@@ -97,6 +99,7 @@ def keep_permissions(target: Path, dest: int | str) -> None:
 @contextmanager
 def _replace_on_success(path: Path | str, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
     target = Path(path)
+    refuse_database_file(target)  # an export "over" the open project's database would replace it
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_parts(target)
     tmp = part_path(target)

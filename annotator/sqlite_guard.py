@@ -22,6 +22,7 @@ import sqlite3
 import struct
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,10 +39,14 @@ SIDECARS = ("-wal", "-shm", "-journal")
 SHM_DMS = 128
 SHARED_FIRST, SHARED_SIZE = 0x40000002, 510
 
-# Told (message) whenever a guard found lost locks and reopened its database; the GUI shows it.
-listeners: list[Callable[[str], None]] = []
+# Told (database file, message) whenever a guard found lost locks and reopened its database; the
+# GUI shows it in the window that has that database open.
+listeners: list[Callable[[Path, str], None]] = []
 
-_open: dict[Path, int] = {}  # database files this process has open through a Store, and how often
+# The guards of every database file this process has open through a Store (several stores may
+# share a file: SQLite shares their file descriptors and locks, so they are reopened together).
+# Weak: a store dropped without close() takes its connections, and its entry, with it.
+_open: dict[Path, weakref.WeakSet[Guard]] = {}
 _mutex = threading.Lock()
 
 
@@ -49,18 +54,24 @@ class LockLost(AnnotatorError):
     """The database lost its locks mid-change: the change was not written (it was rolled back)."""
 
 
-def register(path: Path) -> None:
+def register(guard: Guard) -> None:
     with _mutex:
-        _open[path] = _open.get(path, 0) + 1
+        _open.setdefault(guard.path, weakref.WeakSet()).add(guard)
 
 
-def unregister(path: Path) -> None:
+def unregister(guard: Guard) -> None:
     with _mutex:
-        left = _open.get(path, 0) - 1
-        if left > 0:
-            _open[path] = left
-        else:
-            _open.pop(path, None)
+        _open.get(guard.path, weakref.WeakSet()).discard(guard)
+
+
+def _sharing(path: Path) -> list[Guard]:
+    with _mutex:
+        return list(_open.get(path, ()))
+
+
+def _open_paths() -> list[Path]:
+    with _mutex:
+        return [path for path, guards in _open.items() if len(guards)]
 
 
 def _identity(path: Path | str) -> tuple[int, int] | None:
@@ -77,18 +88,17 @@ def is_database_file(path: Path | str) -> bool:
     ident = _identity(path)
     if ident is None:
         return False
-    with _mutex:
-        opened = list(_open)
+    opened = _open_paths()
     return any(_identity(f"{db}{suffix}") == ident for db in opened for suffix in ("", *SIDECARS))
 
 
 def refuse_database_file(path: Path | str) -> None:
-    """Raise a clear error instead of reading a file SQLite holds open in this process."""
+    """Raise a clear error instead of reading (or replacing) a file SQLite holds open in this process."""
     if is_database_file(path):
         raise InputError(
             str(path),
-            "this is the open project's database (or its -wal/-shm/-journal file); "
-            "it cannot be read as a document or a teammate's file while the project is open",
+            "this is the open project's database (or its -wal/-shm/-journal file); annotator reads and "
+            "writes it only through SQLite: choose another file",
         )
 
 
@@ -178,6 +188,13 @@ class Guard:
         self._dispose = dispose
         self._checked_out = checked_out
         self._check_locks = _locks_visible(path.parent)
+        self._wal: bool | None = None  # the locks watched here are those of WAL mode
+
+    def _watching(self, session: Session) -> bool:
+        if self._wal is None:
+            mode = session.execute(text("PRAGMA journal_mode")).scalar()
+            self._wal = str(mode).lower() == "wal"
+        return self._wal
 
     def problem(self) -> str | None:
         """Why writing now would be unsafe, or None. Call while holding a connection (WAL mode).
@@ -200,7 +217,7 @@ class Guard:
     def begin(self, session: Session, options: dict[str, Any]) -> None:
         """Start a write; if the locks were lost, reopen first (nothing was written yet)."""
         session.connection(execution_options=options)
-        problem = self.problem()
+        problem = self.problem() if self._watching(session) else None
         if problem is None:
             return
         self._reopen_or_raise(session, problem, saved=True)
@@ -212,7 +229,7 @@ class Guard:
 
     def before_commit(self, session: Session) -> None:
         """Refuse to commit into files nobody else sees: roll back, reopen, raise ``LockLost``."""
-        problem = self.problem()
+        problem = self.problem() if self._wal else None
         if problem is not None:
             self._reopen_or_raise(session, problem, saved=False)
             raise LockLost(f"{self.path}: {problem}; the change was not saved, please make it again")
@@ -220,14 +237,14 @@ class Guard:
     def check_idle(self, session: Session) -> None:
         """Between actions (the app's poll): reopen at once rather than at the next change."""
         session.execute(text("SELECT 1"))
-        problem = self.problem()
+        problem = self.problem() if self._watching(session) else None
         if problem is not None:
             self._reopen_or_raise(session, problem, saved=True)
 
     def _reopen_or_raise(self, session: Session, why: str, saved: bool) -> None:
         session.rollback()
         session.close()
-        if self._checked_out() > 0:  # a background job holds a connection: it must finish first
+        if any(g._checked_out() > 0 for g in _sharing(self.path)):  # a job's connection: it must finish
             raise LockLost(f"{self.path}: {why}; wait for the running job to finish, then try again")
         self.reopen(why, saved)
 
@@ -237,7 +254,7 @@ class Guard:
         outcome = "nothing was lost" if saved else "your last change was NOT saved: please make it again"
         message = f"The project database was reopened: {why}; {outcome}."
         for listener in list(listeners):
-            listener(message)
+            listener(self.path, message)
 
     def close(self) -> None:
         """Close the engine; after lost locks, without letting SQLite checkpoint or delete."""
@@ -251,7 +268,8 @@ class Guard:
         another program may own the current WAL, and a checkpoint from a stale one corrupts."""
         fence = _fence(self.path)
         try:
-            self._dispose()
+            for guard in {id(g): g for g in [self, *_sharing(self.path)]}.values():
+                guard._dispose()
         finally:
             if fence is not None:
                 os.close(fence)  # no connection of this process is left on the file: no lock to drop

@@ -221,7 +221,7 @@ class Store:
         # Checks before every write that SQLite still holds its locks (see annotator.sqlite_guard).
         self.guard = sqlite_guard.guard_for(engine)
         if self.guard is not None:
-            sqlite_guard.register(self.guard.path)
+            sqlite_guard.register(self.guard)
 
     @property
     def url(self) -> str:
@@ -339,6 +339,7 @@ class Store:
         if not self.is_sqlite:
             raise AnnotatorError("backup copies SQLite databases; use pg_dump for PostgreSQL")
         dest = Path(dest)
+        sqlite_guard.refuse_database_file(dest)  # a backup "into" the open database or its WAL
         dest.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_parts(dest)
         part = part_path(dest)
@@ -364,7 +365,7 @@ class Store:
             self.engine.dispose()
             return
         self.guard.close()
-        sqlite_guard.unregister(self.guard.path)
+        sqlite_guard.unregister(self.guard)
         self.guard = None
 
 

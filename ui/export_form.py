@@ -10,10 +10,10 @@ from pathlib import Path
 
 from ui.export_formats import BY_KEY, FORMATS, LAYERS, Choices, follow, output_note, writes_folder
 from ui.export_widgets import DESCRIPTION, FOLDER_KEY, FormatDelegate, heading, message, note
+from ui.file_dialogs import get_existing_directory, get_save_file_name
 from ui.qt import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -275,11 +275,11 @@ class ExportForm(QWidget):
     def _browse(self) -> None:
         start_at = self.path.text().strip() or str(QSettings().value(FOLDER_KEY, str(Path.home())))
         if self._folder():
-            chosen = QFileDialog.getExistingDirectory(self, "Export into folder", start_at)
+            chosen = get_existing_directory(self, "Export into folder", start_at)
         else:
             info, suffix = BY_KEY[self.fmt], Path(follow("x", self.fmt, False)).suffix
             pattern = f"{info.title} (*{suffix});;All files (*)"
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", start_at, pattern)
+            chosen, _ = get_save_file_name(self, "Export to", start_at, pattern)
         if chosen:
             self.path.setText(follow(chosen, self.fmt, self._folder()))
 

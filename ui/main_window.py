@@ -21,6 +21,7 @@ from ui.commands import DeleteDocuments, DeleteRelation, EditContext, execute
 from ui.documents import DocumentPanel
 from ui.help import KeysDialog
 from ui.jobs import JobDialog, stop_before_closing
+from ui.lock_notice import watch_database_locks
 from ui.palette import LabelPalette
 from ui.project import ProjectChoice, ProjectContext, new_project, open_project
 from ui.projects_ui import (
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._poll_store)
         self._poll.start()
+        self.lock_notice = watch_database_locks(self)  # says when the database had to be reopened
 
     # --- construction -------------------------------------------------------------------------
 

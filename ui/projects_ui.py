@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ui.file_dialogs import get_open_file_name, get_save_file_name
 from ui.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -62,7 +62,7 @@ def remember(location: Location) -> None:
 
 
 def ask_open_file(parent: QWidget | None) -> Location | None:
-    path, _ = QFileDialog.getOpenFileName(parent, "Open project", "", SQLITE_FILTER)
+    path, _ = get_open_file_name(parent, "Open project", "", SQLITE_FILTER)
     return Location(sqlite_url(path)) if path else None
 
 
@@ -119,7 +119,7 @@ class NewProjectDialog(QDialog):
         self.path.setPlaceholderText("postgresql://…" if kind == "url" else "projects/newsroom.db")
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project file", "", SQLITE_FILTER)
+        path, _ = get_save_file_name(self, "New project file", "", SQLITE_FILTER)
         if path:
             self.where.setCurrentIndex(self.where.findData("file"))
             self.path.setText(path)

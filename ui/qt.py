@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QElapsedTimer,
     QEvent,
     QEventLoop,
+    QFileInfo,
     QItemSelectionModel,
     QLineF,
     QMargins,
@@ -39,6 +40,7 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import (
+    QAbstractFileIconProvider,
     QAction,
     QActionGroup,
     QBrush,
@@ -88,6 +90,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QFileDialog,
+    QFileIconProvider,
+    QFileSystemModel,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -125,6 +129,7 @@ from annotator.events import ChangeSet
 from annotator.store import Store
 
 __all__ = [
+    "QAbstractFileIconProvider",
     "QAbstractItemModel",
     "QAbstractItemView",
     "QAbstractScrollArea",
@@ -148,6 +153,9 @@ __all__ = [
     "QEvent",
     "QEventLoop",
     "QFileDialog",
+    "QFileIconProvider",
+    "QFileInfo",
+    "QFileSystemModel",
     "QFont",
     "QFontDatabase",
     "QFontMetricsF",

@@ -19,6 +19,7 @@ from annotator.ops.importer import ImportResult
 from annotator.records import DocRecord
 from ui.export_dialog import ExportDialog, run_export
 from ui.export_report import export_work
+from ui.file_dialogs import get_existing_directory, get_open_file_names
 from ui.jobs import JobDialog, Progress, start
 from ui.project import ProjectContext
 from ui.qt import (
@@ -26,7 +27,6 @@ from ui.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -124,7 +124,7 @@ class ImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
     def _add_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths, _ = get_open_file_names(
             self,
             "Documents",
             "",
@@ -133,7 +133,7 @@ class ImportDialog(QDialog):
         self.files.addItems(paths)
 
     def _add_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Folder of documents")
+        path = get_existing_directory(self, "Folder of documents")
         if path:
             self.files.addItem(path)
 

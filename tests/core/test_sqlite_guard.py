@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from annotator import sqlite_guard
+from annotator.atomic import atomic_write
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.sources import read_path
 from annotator.model import Annotation
@@ -85,14 +86,19 @@ def _span(store: Store, doc: int, label: int, me: int, start: int) -> None:
 def test_write_after_lost_locks_reaches_the_file(opened: tuple[Store, Path, int, int, int]) -> None:
     store, db, doc, label, me = opened
     messages: list[str] = []
-    sqlite_guard.listeners.append(messages.append)
+
+    def heard(path: Path, message: str) -> None:
+        assert path == db
+        messages.append(message)
+
+    sqlite_guard.listeners.append(heard)
     try:
         _span(store, doc, label, me, 0)
         _read_outside_sqlite(db)
         _other_process_writes(store.url, doc, label)
         _span(store, doc, label, me, 4)  # before the guard: committed into the deleted WAL
     finally:
-        sqlite_guard.listeners.remove(messages.append)
+        sqlite_guard.listeners.remove(heard)
     assert _spans_on_disk(db) == 3
     assert messages and "nothing was lost" in messages[0]
     with store.session() as s:  # and this process sees the other's span again
@@ -142,9 +148,50 @@ def test_the_open_database_files_are_never_read_as_documents(
         read_path(Path(f"{db}-wal"), fmt="txt")
     with pytest.raises(InputError, match="open project's database"):
         read_source(db)  # File ▸ Merge teammate's work… pointed at the project itself
+    with pytest.raises(InputError, match="open project's database"), atomic_write(db) as out:
+        out.write("an export saved over the project by a slip of the mouse")
+    with pytest.raises(InputError, match="open project's database"):
+        store.backup(Path(f"{db}-wal"))
     # A forced format reads every file of a folder: but never the project's own database files.
     records = read_path(db.parent, fmt="txt")
     assert [Path(r.source_file or "").name for r in records] == ["article.txt"]
     assert _holds_locks(store, db)
     store.close()
     assert not sqlite_guard.is_database_file(db)
+
+
+WRITE_AND_HANG = """
+import sys, time
+from annotator.ops.annotations import create_span
+from annotator.store import open_store
+store = open_store(sys.argv[1])
+with store.transaction() as tx:
+    create_span(tx, int(sys.argv[2]), 8, 12, int(sys.argv[3]), int(sys.argv[4]))
+print("committed", flush=True)
+time.sleep(600)
+"""
+
+
+def test_reopening_never_deletes_a_wal_that_holds_others_commits(
+    opened: tuple[Store, Path, int, int, int],
+) -> None:
+    """After the lost locks, another process commits into a new WAL and is killed before it could
+    checkpoint: that WAL alone holds its span. Closing this process's stale connections the plain
+    way lets SQLite believe it is the last user: it "checkpoints" and deletes the WAL by name."""
+    store, db, doc, label, me = opened
+    _span(store, doc, label, me, 0)
+    _read_outside_sqlite(db)
+    _other_process_writes(store.url, doc, label)  # checkpoints and deletes the WAL this one uses
+    killed = subprocess.Popen(
+        [sys.executable, "-c", WRITE_AND_HANG, store.url, str(doc), str(label), str(me)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert killed.stdout is not None and killed.stdout.readline().strip() == "committed"
+    killed.kill()
+    killed.wait()
+    assert Path(f"{db}-wal").stat().st_size > 0  # its span is only there
+    _span(store, doc, label, me, 16)
+    store.close()
+    assert _spans_on_disk(db) == 4

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from annotator.records import DocRecord
 from annotator.review.merge import MergeSummary, merge, read_source
+from ui.file_dialogs import get_open_file_name
 from ui.jobs import JobDialog, Progress, start
 from ui.project import ProjectContext
 from ui.qt import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -63,7 +63,7 @@ class ChooseAnnotators(QDialog):
 
 
 def ask_source(parent: QWidget) -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(
+    path, _ = get_open_file_name(
         parent,
         "Merge teammate's work",
         "",
