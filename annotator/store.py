@@ -139,6 +139,8 @@ class Tx:
     review: bool = False
     # Per-row audit details of a change, by its index in ``changes`` (see ``record``).
     row_details: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # Names (of labels, annotators, relation types) read during this action, for audit details.
+    names: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def record(
         self,
@@ -189,8 +191,13 @@ class Tx:
         """Refuse changing another annotator's work, and the gold layer outside a review operation.
 
         The gold layer (the spans of the project's gold annotator) is written only through
-        ``reviewing``; annotators started by a person change only their own work.
+        ``reviewing``; annotators started by a person change only their own work. An actor
+        changing their own work skips the lookup: actors are made from annotators that are not
+        gold (``ops.projects.identify`` refuses gold), and this is every keystroke's path.
         """
+        actor = self.actor
+        if actor is not None and actor.id == annotator_id and actor.role != Role.GOLD.value:
+            return
         owner = self.session.get(Annotator, annotator_id)
         if owner is not None and owner.role == Role.GOLD.value:
             if not self.review:
@@ -198,7 +205,6 @@ class Tx:
                     f"{what} is in the gold layer, which only review (accept, reject, adjudicate) changes"
                 )
             return
-        actor = self.actor
         if actor is None or actor.id is None or actor.id == annotator_id:
             return
         raise ValidationError(f"{what} belongs to another annotator; {actor.name} may change only their own")

@@ -55,9 +55,15 @@ def relation_data(r: Relation) -> RelationData:
 def _names(
     tx: Tx, model: type[Label] | type[Annotator] | type[RelationType], ids: set[int]
 ) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(tx.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
+    """Names by id, each read once per action (the actor's own name is known)."""
+    kind = model.__name__
+    if model is Annotator and tx.actor is not None and tx.actor.id is not None:
+        tx.names[(kind, tx.actor.id)] = tx.actor.name
+    missing = {i for i in ids if (kind, i) not in tx.names}
+    if missing:
+        rows = tx.session.execute(select(model.id, model.name).where(model.id.in_(missing)))
+        tx.names.update({(kind, i): name for i, name in rows})
+    return {i: tx.names[(kind, i)] for i in ids if (kind, i) in tx.names}
 
 
 def spans_with_label(tx: Tx, label_id: int) -> list[SpanData]:
@@ -138,10 +144,11 @@ def check_range(length: int, start: int, end: int, where: str = "") -> None:
 
 
 def _check_label(tx: Tx, document_id: int, document_project: int, label_id: int) -> None:
-    project_id = tx.session.scalar(select(Label.project_id).where(Label.id == label_id))
-    if project_id is None:
+    label = tx.session.get(Label, label_id)
+    if label is None:
         raise NotFoundError(f"no label with id {label_id}")
-    if project_id != document_project:
+    tx.names[("Label", label_id)] = label.name  # the audit detail names it
+    if label.project_id != document_project:
         raise ValidationError(f"label {label_id} belongs to another project than document {document_id}")
 
 
@@ -188,14 +195,8 @@ def _get(tx: Tx, annotation_id: int, by: int | None) -> Annotation:
 
 def _values(tx: Tx, a: Annotation) -> dict[str, Any]:
     """A span's state in the audit log: offsets, label (id and name) and text."""
-    label = tx.session.get(Label, a.label_id)
-    return {
-        "start": a.start,
-        "end": a.end,
-        "label_id": a.label_id,
-        "label": label.name if label is not None else None,
-        "text": a.text,
-    }
+    label = _names(tx, Label, {a.label_id}).get(a.label_id)
+    return {"start": a.start, "end": a.end, "label_id": a.label_id, "label": label, "text": a.text}
 
 
 def create_span(
@@ -220,8 +221,7 @@ def create_span(
     )
     tx.session.add(annotation)
     tx.session.flush()
-    owner = tx.session.get(Annotator, annotator_id)
-    detail = {**_values(tx, annotation), "annotator": owner.name if owner is not None else None}
+    detail = {**_values(tx, annotation), "annotator": _names(tx, Annotator, {annotator_id}).get(annotator_id)}
     tx.record("annotation", "created", (annotation.id,), (document_id,), detail)
     return annotation
 

@@ -86,6 +86,7 @@ def ensure_annotator(tx: Tx, project_id: int, name: str, role: Role | None = Non
         select(Annotator).where(Annotator.project_id == project_id, Annotator.name == name)
     )
     if annotator is None:
+        _check_not_lookalike(tx.session, project_id, name)
         annotator = Annotator(project_id=project_id, name=name, role=Role.ANNOTATOR.value)
         tx.session.add(annotator)
         tx.session.flush()
@@ -108,6 +109,16 @@ def check_not_gold(session: Session, project_id: int, name: str) -> None:
         )
 
 
+def _check_not_lookalike(session: Session, project_id: int, name: str) -> None:
+    """Refuse a new name that reads as a teammate's (another case, spacing or look-alike letters):
+    in the audit log and the review panes it would pass for them."""
+    key = name_key(name)
+    names = session.scalars(select(Annotator.name).where(Annotator.project_id == project_id))
+    twin = next((n for n in names if name_key(n) == key), None)
+    if twin is not None:
+        raise ValidationError(f"{name!r} looks like the annotator {twin!r}; use that name, or a distinct one")
+
+
 def identify(tx: Tx, project_id: int, declared: str | None) -> Annotator:
     """The annotator at the keyboard: on PostgreSQL the one of the database login, else ``declared``.
 
@@ -127,6 +138,7 @@ def identify(tx: Tx, project_id: int, declared: str | None) -> Annotator:
         check_not_gold(tx.session, project_id, login)
         me = tx.session.scalar(query.where(Annotator.name == login))
         if me is None:
+            _check_not_lookalike(tx.session, project_id, login)
             me = Annotator(project_id=project_id, name=login, login=login, role=Role.ANNOTATOR.value)
             tx.session.add(me)
             tx.session.flush()

@@ -63,6 +63,16 @@ def test_the_gold_layers_name_is_reserved_however_spelt(store: Store, project: P
     assert sorted(people) == ["alice", "bob", "gold", "riley"]
 
 
+@pytest.mark.parametrize("name", ["Riley", "r\u0456ley", "ri ley", "RILEY\u200d"])
+def test_a_new_name_may_not_pass_for_a_teammates(store: Store, project: Project, name: str) -> None:
+    with store.transaction() as tx:
+        ensure_annotator(tx, project.id, "riley", Role.REVIEWER)
+    with pytest.raises(ValidationError, match="looks like the annotator 'riley'"), store.transaction() as tx:
+        identify(tx, project.id, name)
+    with store.transaction() as tx:
+        assert identify(tx, project.id, " riley ").role == Role.REVIEWER.value  # the name itself is fine
+
+
 def test_ordinary_operations_refuse_the_gold_layer_whoever_asks(store: Store, project: Project) -> None:
     doc, reviewer, gold, gold_link = _gold_layer(store, project)
     actor_label = label_id(store, project.id, "ACTOR")
