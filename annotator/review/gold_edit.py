@@ -109,7 +109,8 @@ def unlink_gold(tx: Tx, relation_id: int) -> None:
     """Remove a gold relation (its spans stay)."""
     _reviewer(tx)
     _gold_relation(tx, relation_id)
-    delete_relation(tx, relation_id)
+    with tx.reviewing():
+        delete_relation(tx, relation_id)
 
 
 def edit_gold_span(
@@ -126,7 +127,8 @@ def edit_gold_span(
     did not make it."""
     reviewer = _reviewer(tx)
     span = _gold_span(tx, span_id)
-    update_span(tx, span_id, label_id=label_id, start=start, end=end, expected_version=expected_version)
+    with tx.reviewing():
+        update_span(tx, span_id, label_id=label_id, start=start, end=end, expected_version=expected_version)
     who = tx.session.scalars(
         select(Annotator.name)
         .join(Annotation, Annotation.annotator_id == Annotator.id)
