@@ -515,4 +515,3 @@ def _migrate(store: Store, sqlite_file: str | None) -> None:
             f"{store.url}: upgrading the schema from {revision or 'nothing'} to {SCHEMA_HEAD} failed, "
             f"and was rolled back ({reason}){kept}"
         ) from None
-

@@ -66,19 +66,20 @@ class ImportResult:
     reassigned: dict[str, int] = field(default_factory=dict)
     owners_note: str = ""
 
-
     def summary(self) -> str:
         return (
-            f"{self.documents_added} document(s) added, {self.documents_existing} already present; "
-            f"{self.spans_added} span(s) added, {self.spans_existing} already present; "
-            f"{self.relations_added} relation(s) added, {self.relations_existing} already present"
-        ) + (
-            f"; {self.documents_deleted} document(s) skipped: deleted from the project earlier "
-            "(--restore-deleted imports them again)"
-            if self.documents_deleted
-            else ""
-        ) + (
-            self.owners_note
+            (
+                f"{self.documents_added} document(s) added, {self.documents_existing} already present; "
+                f"{self.spans_added} span(s) added, {self.spans_existing} already present; "
+                f"{self.relations_added} relation(s) added, {self.relations_existing} already present"
+            )
+            + (
+                f"; {self.documents_deleted} document(s) skipped: deleted from the project earlier "
+                "(--restore-deleted imports them again)"
+                if self.documents_deleted
+                else ""
+            )
+            + (self.owners_note)
         )
 
 

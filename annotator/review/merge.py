@@ -185,7 +185,9 @@ def merge(
     return summary
 
 
-def _apply(tx: object, project_id: int, the_plan: Plan, chosen: list[str], restore_deleted: bool) -> MergeSummary:
+def _apply(
+    tx: object, project_id: int, the_plan: Plan, chosen: list[str], restore_deleted: bool
+) -> MergeSummary:
     from annotator.ops.annotations import delete_spans
     from annotator.ops.importer import import_records
     from annotator.ops.relations import delete_relation
