@@ -135,6 +135,9 @@ class Annotator(Base):
     # PostgreSQL: the database login that is this person (row-level security trusts it); NULL for
     # the gold layer, names only declared (SQLite) and imported names.
     login: Mapped[str | None] = mapped_column(String(200), default=None)
+    # SQLite: the OS account that first used this person's reviewer rights; only it may use them
+    # again (names there are only declared: see Tx.require_reviewer).
+    os_account: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class Document(Base):

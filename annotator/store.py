@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, select, text, update
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -183,7 +183,30 @@ class Tx:
             role = self.session.scalar(select(Annotator.role).where(Annotator.id == actor.id))
         if role != Role.REVIEWER.value:
             raise ValidationError(f"{actor.name} is not a reviewer; only reviewers adjudicate")
+        if actor.id is not None:
+            self.check_reviewer_account(actor.id, actor.name)
         return actor.id
+
+    def check_reviewer_account(self, annotator_id: int, name: str) -> None:
+        """On SQLite, where a name is only declared, a reviewer's rights stay with the OS account
+        that first used them: typing a reviewer's name from another account grants nothing.
+
+        PostgreSQL needs no such rule: there the person is the database login, checked by the server.
+        """
+        if self.login is not None or self.account is None:
+            return
+        if self.session.get_bind().dialect.name != "sqlite":
+            return
+        bound = self.session.scalar(select(Annotator.os_account).where(Annotator.id == annotator_id))
+        if bound is None:
+            self.session.execute(
+                update(Annotator).where(Annotator.id == annotator_id).values(os_account=self.account)
+            )
+        elif bound != self.account:
+            raise ValidationError(
+                f"{name}'s reviewer rights belong to the OS account {bound!r}, not {self.account!r}: "
+                "a name typed under another account is not that reviewer"
+            )
 
     def check_owner(self, annotator_id: int, what: str) -> None:
         """Refuse changing another annotator's work, and the gold layer outside a review operation.

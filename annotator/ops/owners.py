@@ -96,6 +96,7 @@ class Owners:
                 refusal = keep_refusal(tx.session, project_id, Actor("an unnamed user"), None)
             if refusal is not None:
                 raise ValidationError(refusal)
+            self._check_account(declared)
         self.people: dict[str, int] = dict(
             tx.session.execute(
                 select(Annotator.name, Annotator.id).where(Annotator.project_id == project_id)
@@ -106,6 +107,24 @@ class Owners:
         )
         self.reassigned: Counter[str] = Counter()  # names in the file whose labels became the runner's
         self.kept: set[str] = set()  # names kept as the file gives them
+
+    def _check_account(self, declared: str | None) -> None:
+        """A reviewer who keeps names uses reviewer rights: on SQLite those stay with their OS account."""
+        actor = self.tx.actor
+        person: tuple[int, str] | None = None
+        if actor is not None and actor.id is not None:
+            person = (actor.id, actor.name)
+        elif declared:
+            found = self.tx.session.scalar(
+                select(Annotator.id).where(
+                    Annotator.project_id == self.project_id,
+                    Annotator.name == declared,
+                    Annotator.role == Role.REVIEWER.value,
+                )
+            )
+            person = (found, declared) if found is not None else None
+        if person is not None:
+            self.tx.check_reviewer_account(*person)
 
     def missing(self, named: str | None) -> str | None:
         """Why a label that names ``named`` (None: nobody) cannot be imported; None when it can."""

@@ -232,6 +232,11 @@ def set_roles(tx: Tx, project_id: int, changes: Sequence[tuple[str | int, Role |
         refusal = role_change_refusal(tx.session, project_id, tx.actor)
         if refusal is not None:
             raise ValidationError(refusal)
+        actor = tx.actor
+        if actor is not None and actor.id is not None:
+            actor_role = tx.session.scalar(select(Annotator.role).where(Annotator.id == actor.id))
+            if actor_role == Role.REVIEWER.value:
+                tx.check_reviewer_account(actor.id, actor.name)
     # Promotions first: on PostgreSQL the server checks each row as it is written, and a reviewer
     # handing the role on must still be one when the new reviewer is made.
     order = sorted(wanted, key=lambda item: item[1] != Role.REVIEWER) if tx.login else wanted

@@ -105,6 +105,7 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
 def upgrade() -> None:
     with op.batch_alter_table("annotator", schema=None) as batch_op:
         batch_op.add_column(sa.Column("login", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("os_account", sa.String(length=200), nullable=True))
         batch_op.create_index("ix_annotator_project_id_login", ["project_id", "login"], unique=True)
     with op.batch_alter_table("audit", schema=None) as batch_op:
         batch_op.add_column(sa.Column("login", sa.String(length=200), nullable=True))
@@ -142,4 +143,5 @@ def downgrade() -> None:
         batch_op.drop_column("login")
     with op.batch_alter_table("annotator", schema=None) as batch_op:
         batch_op.drop_index("ix_annotator_project_id_login")
+        batch_op.drop_column("os_account")
         batch_op.drop_column("login")
