@@ -139,20 +139,27 @@ class JobDialog(QProgressDialog):
         self.setRange(0, max(total, 0))
         self.setValue(0)
 
+    def _end(self) -> None:
+        """Leave the parent, then go: the callbacks (often the parent's own methods) may hold the
+        last reference to a parent that Python owns, which is then destroyed with this dialog's
+        wrapper; were this dialog still its child, the parent would delete it a second time."""
+        self.setParent(None)
+        self.deleteLater()
+
     def _succeeded(self, result: object) -> None:
         self.close()
         self._on_success(result)
-        self.deleteLater()
+        self._end()
 
     def _failed(self, message: str) -> None:
         self.close()
         self._on_failure(message)
-        self.deleteLater()
+        self._end()
 
     def _cancelled(self) -> None:
         self.close()
         self._on_failure("Cancelled: nothing was changed.")
-        self.deleteLater()
+        self._end()
 
 
 def start(
