@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator import __version__, termsafe
+from annotator.cli_common import print_table
 from annotator.errors import AnnotatorError
 from annotator.formats.sources import FORMATS
 
@@ -40,15 +41,6 @@ def _progress(total: int | None, unit: str, what: str) -> Any:
         yield bar.update
     finally:
         bar.close()
-
-
-def _print_table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
-    table = [list(map(str, header))] + [
-        [("" if v is None else termsafe.cell(v)) for v in row] for row in rows
-    ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for row in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -83,7 +75,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from annotator.bulk import gc_paused
     from annotator.formats.peerkit import ReadReport
     from annotator.importing import read_all
-    from annotator.ops.documents import import_as_batch
+    from annotator.ops.importer import import_as_batch
 
     store = _store(args)
     project_id = _project_id(store, args)
@@ -146,7 +138,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
             json.dumps([{"id": r.id, "title": r.title, "status": r.status, "spans": r.spans} for r in rows])
         )
     else:
-        _print_table(
+        print_table(
             [(r.id, r.status, r.spans, r.title or "") for r in rows], ["id", "status", "spans", "title"]
         )
     return 0

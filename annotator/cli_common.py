@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from annotator import termsafe
 
 if TYPE_CHECKING:
     from annotator.store import Store
@@ -46,3 +48,13 @@ def actions(group: argparse.ArgumentParser, dest: str) -> Action:
         return parser
 
     return action
+
+
+def print_table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
+    """Rows as aligned columns; cells are escaped (data never drives the terminal)."""
+    table = [list(map(str, header))] + [
+        [("" if v is None else termsafe.cell(v)) for v in row] for row in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -43,7 +43,7 @@ def cmd_rm(args: argparse.Namespace) -> int:
 
 
 def cmd_batches(args: argparse.Namespace) -> int:
-    from annotator.cli import _print_table
+    from annotator.cli_common import print_table
     from annotator.ops.documents import batches
 
     store, project_id = open_project(args)
@@ -68,7 +68,7 @@ def cmd_batches(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    _print_table(
+    print_table(
         [
             (r.id, r.created_at.strftime("%Y-%m-%d %H:%M"), r.actor, r.added, r.remaining, r.source)
             for r in rows

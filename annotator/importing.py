@@ -8,8 +8,7 @@ from pathlib import Path
 from annotator.bulk import gc_paused
 from annotator.formats.peerkit import ReadReport
 from annotator.formats.sources import read_path
-from annotator.ops.documents import import_as_batch
-from annotator.ops.importer import ImportResult
+from annotator.ops.importer import ImportResult, import_as_batch
 from annotator.records import DocRecord
 from annotator.store import Store
 

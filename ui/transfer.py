@@ -14,8 +14,7 @@ from typing import Any
 from annotator.bulk import gc_paused
 from annotator.formats.peerkit import ReadReport
 from annotator.formats.sources import FORMATS, read_path
-from annotator.ops.documents import import_as_batch
-from annotator.ops.importer import ImportResult
+from annotator.ops.importer import ImportResult, import_as_batch
 from annotator.records import DocRecord
 from ui.export_dialog import ExportDialog, run_export
 from ui.export_report import export_work

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, Table, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,10 +31,6 @@ from annotator.model import (
     utcnow,
 )
 from annotator.store import Tx
-
-if TYPE_CHECKING:
-    from annotator.ops.importer import ImportResult
-    from annotator.records import DocRecord
 
 CHUNK = 500  # documents per statement: SQLite allows a limited number of bound parameters
 DOCUMENT: Table = Document.__table__  # type: ignore[assignment]
@@ -273,25 +269,6 @@ class BatchRow:
     source: str
     added: int
     remaining: int
-
-
-def import_as_batch(
-    tx: Tx, project_id: int, records: Iterable[DocRecord], source: str, **options: Any
-) -> tuple[int, ImportResult]:
-    """``import_records`` as one numbered batch: the documents it adds name it, so
-    ``delete_batch`` can take them all out again. Returns the batch number and the result."""
-    from annotator.ops.importer import import_records
-
-    who = tx.actor.name if tx.actor else default_actor_name()
-    batch = tx.session.execute(
-        insert(ImportBatch).returning(ImportBatch.id),
-        [{"project_id": project_id, "actor": who, "source": source, "documents": 0, "created_at": utcnow()}],
-    ).scalar_one()
-    result = import_records(tx, project_id, records, batch_id=batch, **options)
-    tx.session.execute(
-        update(ImportBatch).where(ImportBatch.id == batch).values(documents=result.documents_added)
-    )
-    return batch, result
 
 
 def batches(session: Session, project_id: int) -> list[BatchRow]:

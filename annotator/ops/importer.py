@@ -14,13 +14,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, insert, select, update
 
+from annotator.audit import default_actor_name
 from annotator.bulk import bulk_insert, bulk_insert_dicts, stamp
 from annotator.errors import InputError
 from annotator.hashing import content_hash
 from annotator.ids import next_sqlite_id
-from annotator.model import Annotation, DocStatus, Document, Label, Relation, RelationType, utcnow
+from annotator.model import (
+    Annotation,
+    DocStatus,
+    Document,
+    ImportBatch,
+    Label,
+    Relation,
+    RelationType,
+    utcnow,
+)
 from annotator.ops.documents import deleted_hashes, forget_restored
 from annotator.ops.labels import add_label, add_relation_type
 from annotator.ops.owners import Owners
@@ -425,3 +435,20 @@ def import_records(
         if restore_deleted:
             forget_restored(tx, project_id)
     return result
+
+
+def import_as_batch(
+    tx: Tx, project_id: int, records: Iterable[DocRecord], source: str, **options: Any
+) -> tuple[int, ImportResult]:
+    """``import_records`` as one numbered batch: the documents it adds name it, so
+    ``delete_batch`` can take them all out again. Returns the batch number and the result."""
+    who = tx.actor.name if tx.actor else default_actor_name()
+    batch = tx.session.execute(
+        insert(ImportBatch).returning(ImportBatch.id),
+        [{"project_id": project_id, "actor": who, "source": source, "documents": 0, "created_at": utcnow()}],
+    ).scalar_one()
+    result = import_records(tx, project_id, records, batch_id=batch, **options)
+    tx.session.execute(
+        update(ImportBatch).where(ImportBatch.id == batch).values(documents=result.documents_added)
+    )
+    return batch, result

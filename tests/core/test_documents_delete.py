@@ -16,11 +16,10 @@ from annotator.ops.documents import (
     batches,
     delete_documents,
     deleted_hashes,
-    import_as_batch,
     restore_documents,
     set_status,
 )
-from annotator.ops.importer import import_records
+from annotator.ops.importer import import_as_batch, import_records
 from annotator.ops.labels import add_label, get_label, remove_label
 from annotator.ops.relations import create_relation, delete_relation
 from annotator.records import DocRecord, RelationRecord, SpanRecord
