@@ -11,7 +11,7 @@ from annotator.model import Project
 from annotator.ops.importer import import_records
 from annotator.records import DocRecord
 from annotator.store import Store
-from ui.qt import QApplication, QCoreApplication, QSettings, QStandardPaths
+from ui.qt import QApplication, QCoreApplication, QDialog, QSettings, QStandardPaths
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -25,6 +25,16 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
     QCoreApplication.setOrganizationName("annotator-tests")
     QCoreApplication.setApplicationName("annotator-tests")
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_dialog_outlives_its_test(qapp: object) -> Iterator[None]:
+    """A dialog a test left open (an export's report, parentless in tests) is closed after it, so
+    the next test's checks of the modal widget see only what that test opened."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.close()
 
 
 @pytest.fixture(autouse=True)
