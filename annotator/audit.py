@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from annotator.model import AuditEntry, utcnow
 
 if TYPE_CHECKING:
-    from annotator.store import Tx
+    from annotator.tx import Tx
 
 
 def default_actor_name(account: str | None = None) -> str:

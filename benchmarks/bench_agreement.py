@@ -49,7 +49,7 @@ def _time(store: Any, project_id: int) -> float:
 
 
 def cases(docs: int, runs: int) -> list[Any]:
-    from benchmarks.run import Case
+    from benchmarks.report import Case
 
     case = Case(
         f"agreement over {docs:,} documents × 3 annotators",
@@ -67,7 +67,7 @@ def cases(docs: int, runs: int) -> list[Any]:
 
 
 def postgres_case(docs: int, runs: int, url: str) -> Any:
-    from benchmarks.run import Case
+    from benchmarks.report import Case
 
     case = Case(
         f"PostgreSQL: agreement {docs:,} × 3",

@@ -187,7 +187,7 @@ def _measure(docs: int, spans: int, url: str | None, tmp: Path, formats: tuple[s
 
 
 def cases(docs: int, runs: int) -> list[Any]:
-    from benchmarks.run import Case
+    from benchmarks.report import Case
 
     formats = ("jsonl", "spacy", "hf-jsonl")
     imp = Case(
@@ -226,7 +226,7 @@ def cases(docs: int, runs: int) -> list[Any]:
 
 def postgres_cases(docs: int, runs: int, url: str, agreement: Any) -> list[Any]:
     """Import, export and agreement on PostgreSQL beside the same on SQLite (target: within 3×)."""
-    from benchmarks.run import Case
+    from benchmarks.report import Case
 
     result = []
     with tempfile.TemporaryDirectory() as name:

@@ -31,7 +31,7 @@ from benchmarks.corpus import LABELS, corpus, long_document
 from benchmarks.gui_common import ANNOTATOR
 
 if TYPE_CHECKING:
-    from benchmarks.run import Case
+    from benchmarks.report import Case
 
 ROOT = Path(__file__).parents[1]
 VERB = re.compile(r"\b(?:said|argued|claimed|told reporters|insisted)\b")
@@ -171,7 +171,7 @@ class GuiCases:
 
     @classmethod
     def make(cls, size: Sizes) -> GuiCases:
-        from benchmarks.run import Case
+        from benchmarks.report import Case
 
         return cls(
             size,
@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     """Only the GUI cases (``python -m benchmarks.bench_gui [--quick] [--runs N]``): the table on stdout."""
     import argparse
 
-    from benchmarks.run import report
+    from benchmarks.report import report
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--quick", action="store_true")

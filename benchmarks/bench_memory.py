@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from benchmarks.run import Case
+    from benchmarks.report import Case
 
 ROOT = Path(__file__).parents[1]
 # Every writer of `annotator export`, plus the dataset paths that write folders.
@@ -76,7 +76,7 @@ def run_child(url: str, fmt: str, out: Path, extra: tuple[str, ...]) -> dict[str
 
 def cases(quick: bool, runs: int) -> list[Case]:
     from benchmarks.bench_gui import build_many
-    from benchmarks.run import Case
+    from benchmarks.report import Case
 
     small, large = (300, 3_000) if quick else (10_000, 100_000)
     rows: list[Case] = []
