@@ -11,12 +11,12 @@ import itertools
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
+from ui.article.canvas import Canvas, LineCache
 from ui.article.index import END, ID, LABEL, START
 from ui.qt import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPointF, QRectF, Qt
 
 if TYPE_CHECKING:
     from annotator.queries import SpanTuple
-    from ui.article.view import ArticleView, LineCache
 
 ROW_GAP = 3.5
 
@@ -39,7 +39,7 @@ def layers(spans: list[SpanTuple], bs: int, be: int) -> list[tuple[int, int, lis
     return out
 
 
-def paint(view: ArticleView, painter: QPainter, clip: QRectF) -> None:
+def paint(view: Canvas, painter: QPainter, clip: QRectF) -> None:
     session = view.session
     index = session.index
     blocks = view.visible_blocks(clip.adjusted(0, -40, 0, 40))
@@ -60,7 +60,7 @@ def paint(view: ArticleView, painter: QPainter, clip: QRectF) -> None:
         _arrows(view, painter, selected[ID], cache)
 
 
-def _underlines(view: ArticleView, painter: QPainter, blocks: range, cache: LineCache) -> None:
+def _underlines(view: Canvas, painter: QPainter, blocks: range, cache: LineCache) -> None:
     index = view.session.index
     starts = index.block_starts
     text_len = len(view.session.text)
@@ -81,7 +81,7 @@ def _underlines(view: ArticleView, painter: QPainter, blocks: range, cache: Line
 
 
 def _outline(
-    view: ArticleView, painter: QPainter, span: SpanTuple, cache: LineCache, dashed: bool = False
+    view: Canvas, painter: QPainter, span: SpanTuple, cache: LineCache, dashed: bool = False
 ) -> None:
     pen = QPen(view.stroke_color(span[LABEL]), 2.0)
     if dashed:
@@ -92,7 +92,7 @@ def _outline(
         painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
 
 
-def _relation_markers(view: ArticleView, painter: QPainter, blocks: range, cache: LineCache) -> None:
+def _relation_markers(view: Canvas, painter: QPainter, blocks: range, cache: LineCache) -> None:
     """A small dot after each span that is linked, in the colour of its relation type."""
     session = view.session
     painter.setPen(Qt.PenStyle.NoPen)
@@ -112,7 +112,7 @@ def _relation_markers(view: ArticleView, painter: QPainter, blocks: range, cache
                 painter.drawEllipse(QPointF(r.right() + 1, r.top() + 1), 3.0, 3.0)
 
 
-def _find_hits(view: ArticleView, painter: QPainter, first_cp: int, last_cp: int, cache: LineCache) -> None:
+def _find_hits(view: Canvas, painter: QPainter, first_cp: int, last_cp: int, cache: LineCache) -> None:
     matches = view.find_matches
     if not matches:
         return
@@ -126,7 +126,7 @@ def _find_hits(view: ArticleView, painter: QPainter, first_cp: int, last_cp: int
         i += 1
 
 
-def _arrows(view: ArticleView, painter: QPainter, span_id: int, cache: LineCache) -> None:
+def _arrows(view: Canvas, painter: QPainter, span_id: int, cache: LineCache) -> None:
     """Curves from the selected span to the spans it is linked with, named by relation type."""
     session = view.session
     small = QFont(view.font())

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from annotator.queries import LabelRow, RelationTypeRow
 from ui.article import overlay
+from ui.article.canvas import LineCache
 from ui.article.colors import stroke, tint
 from ui.article.highlighter import SpanHighlighter
 from ui.qt import (
@@ -60,9 +61,6 @@ MIN_SIDE = 28
 LINE_HEIGHT_PERCENT = 155
 DEFAULT_POINT_SIZE = 12.5
 FIRST_SCREEN_CHARS = 4000  # highlighted before the first paint; more than a screenful
-
-
-LineCache = dict[int, tuple[float, float, list[tuple[QTextLine, int, int, float, float]]]]
 
 
 class KeyHandler(Protocol):

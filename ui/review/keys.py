@@ -17,7 +17,7 @@ from ui.review.panes import ReviewPaneView
 
 if TYPE_CHECKING:
     from ui.project import ProjectContext
-    from ui.review.view import ReviewView
+    from ui.review.target import ReviewTarget
 
 REVIEW_KEYS: list[tuple[str, str]] = [
     (
@@ -67,7 +67,7 @@ def _plain(event: QKeyEvent) -> bool:
 class PaneKeys:
     """The annotators' panes and the list: walk and decide, never edit text."""
 
-    def __init__(self, review: ReviewView, view: ReviewPaneView | None) -> None:
+    def __init__(self, review: ReviewTarget, view: ReviewPaneView | None) -> None:
         self.review = review
         self.view = view
 
@@ -129,7 +129,7 @@ class GoldKeys(PaneKeys):
     """The gold pane: label keys, Delete, Shift+arrows, Tab, and R then a click to link, as in
     the main window's article."""
 
-    def __init__(self, review: ReviewView, view: ReviewPaneView | None) -> None:
+    def __init__(self, review: ReviewTarget, view: ReviewPaneView | None) -> None:
         super().__init__(review, view)
         self.link_from: int | None = None  # R pressed on this gold span: the next click links it
 
