@@ -20,6 +20,7 @@ from annotator.audit import write_audit
 from annotator.errors import AnnotatorError
 from annotator.events import Action, Change, ChangeBus, ChangeSet, Entity
 from annotator.identity import database_login, os_user
+from annotator.live import ChangeListener, announce
 from annotator.schema import SCHEMA_HEAD, WRITE, migrate_store
 from annotator.tx import Actor, TextCache, Tx
 from annotator.waiting import busy_timeout_ms, until_unlocked
@@ -170,6 +171,8 @@ class Store:
                 else:
                     yield tx
                 write_audit(tx)
+                if tx.changes and not self.is_sqlite:
+                    announce(session, self.client)  # teammates' windows wake at once (annotator.live)
                 if self.guard is not None:
                     self.guard.before_commit(session)
                 session.commit()
@@ -209,6 +212,13 @@ class Store:
         changeset = ChangeSet(changes, REMOTE, entries[-1].actor)
         self.bus.publish(changeset)
         return changeset
+
+    def listener(self) -> ChangeListener | None:
+        """A connection woken by other clients' writes (PostgreSQL); None on SQLite, where
+        polling is the only way. Raises ``OSError``/driver errors when it cannot connect."""
+        if self.is_sqlite:
+            return None
+        return ChangeListener(self.engine.url.render_as_string(hide_password=False), self.client)
 
     def backup(self, dest: Path) -> Path:
         """Copy a SQLite database with the online backup API (safe while others write).

@@ -19,7 +19,7 @@ __all__ = ["Case", "machine", "report", "run_cases", "subprocess_seconds"]
 
 
 def run_cases(quick: bool, runs: int, pg_url: str | None) -> list[Case]:
-    from benchmarks import bench_agreement, bench_core, bench_gui, bench_memory
+    from benchmarks import bench_agreement, bench_core, bench_gui, bench_live, bench_memory
 
     docs = 300 if quick else 10_000
     cases: list[Case] = []
@@ -29,6 +29,7 @@ def run_cases(quick: bool, runs: int, pg_url: str | None) -> list[Case]:
         cases += bench_core.postgres_cases(docs, runs, pg_url, bench_agreement)
     cases += bench_gui.cases(quick, runs)
     cases += bench_memory.cases(quick, runs)
+    cases += bench_live.cases(quick, runs, pg_url)
     return cases
 
 

@@ -21,6 +21,7 @@ from ui.commands import DeleteDocuments, DeleteRelation, EditContext, execute
 from ui.documents import DocumentPanel
 from ui.help import KeysDialog
 from ui.jobs import JobDialog, stop_before_closing
+from ui.live import LiveUpdates
 from ui.lock_notice import watch_database_locks
 from ui.palette import LabelPalette
 from ui.project import ProjectChoice, ProjectContext, new_project, open_project
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._poll_store)
         self._poll.start()
+        self.live = LiveUpdates(self._poll_store, self)  # PostgreSQL: others' changes at once
         self.lock_notice = watch_database_locks(self)  # says when the database had to be reopened
 
     # --- construction -------------------------------------------------------------------------
@@ -221,6 +223,7 @@ class MainWindow(QMainWindow):
         self.session.project = project
         self.session.load(None)
         self.review.set_project(project)
+        self.live.watch(project.store if project is not None else None)
         if old is not None:
             old.close()
         self.documents.model.set_project(project)
@@ -270,6 +273,8 @@ class MainWindow(QMainWindow):
             self.project.store.poll()
         except Exception as exc:  # a dropped connection must not take the window down
             self.report(f"Could not check for others' changes: {exc}")
+            return
+        self.live.poll_succeeded()
 
     def open_location(self, location: Location) -> bool:
         """Open a project, asking which one when the database holds several. True on success."""
