@@ -20,6 +20,7 @@ from ui.qt import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QItemSelectionModel,
     QKeySequence,
     QLineEdit,
     QModelIndex,
@@ -237,8 +238,12 @@ class DocumentPanel(QWidget):
             if row is None:
                 self.view.clearSelection()
             else:
-                self.view.setCurrentIndex(self.model.index(row, 0))
-                self.view.scrollTo(self.model.index(row, 0))
+                # Replace the highlight explicitly: setCurrentIndex would read the keyboard's
+                # modifiers, and Ctrl (held for Ctrl+PgDn) toggles rows into the selection.
+                flags = QItemSelectionModel.SelectionFlag
+                index = self.model.index(row, 0)
+                self.view.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+                self.view.scrollTo(index)
         finally:
             self._syncing = False
 
