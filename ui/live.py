@@ -41,9 +41,9 @@ class LiveUpdates(QObject):
 
     def poll_succeeded(self) -> None:
         """The database answers again: reopen a listening connection that broke."""
-        if self._listener is None and self._failed_at is not None:
-            if time.monotonic() - self._failed_at >= RETRY_SECONDS:
-                self._open()
+        failed = self._failed_at
+        if self._listener is None and failed is not None and time.monotonic() - failed >= RETRY_SECONDS:
+            self._open()
 
     def stop(self) -> None:
         if self._notifier is not None:

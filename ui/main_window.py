@@ -450,6 +450,7 @@ class MainWindow(QMainWindow):
     def set_show_all(self, on: bool) -> None:
         self.session.show_all = bool(on)
         self.spans.setColumnHidden(3, not on)
+        self.spans.side_columns.fit()
         self._store_setting("view/showAll", bool(on))
         self.session.reload()
 

@@ -21,7 +21,7 @@ from ui.qt import (
     Signal,
 )
 from ui.session import DocumentSession
-from ui.tables import configure_table
+from ui.tables import SideColumns, configure_table
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Type", "From", "To")
@@ -106,7 +106,7 @@ class RelationList(QTableView):
         header = self.horizontalHeader()
         # Fixed widths: sizing to contents would read every row of a 50,000-span list.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 96)
+        self.side_columns = SideColumns(self, {0: (96, 0.22)})
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.on_select: Callable[[int], None] | None = None

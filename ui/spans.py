@@ -27,7 +27,7 @@ from ui.qt import (
     Signal,
 )
 from ui.session import DocumentSession
-from ui.tables import configure_table
+from ui.tables import SideColumns, configure_table
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Label", "Text", "Links", "By")  # "By" shows only with everyone's spans
@@ -125,13 +125,13 @@ class SpanList(QTableView):
         header.setStretchLastSection(False)
         # Fixed widths: sizing to contents would read every row of a 50,000-span list.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 96)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(2, 44)
+        header.resizeSection(2, 40)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 70)
         self.setColumnHidden(3, True)
+        # Label and "By" give way in a narrow dock, so the text column never collapses.
+        self.side_columns = SideColumns(self, {0: (96, 0.22), 3: (70, 0.16)})
         self._syncing = False
         self.selectionModel().currentRowChanged.connect(self._row_changed)
         session.selectionChanged.connect(self._follow)

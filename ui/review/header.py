@@ -8,6 +8,7 @@ import html
 from annotator.model import ReviewStatus
 from annotator.queries import LabelRow
 from annotator.review.curation import AnnotatorRow
+from ui.flow import FlowLayout
 from ui.qt import (
     QCheckBox,
     QComboBox,
@@ -38,8 +39,11 @@ class ReviewHeader(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.title.setFont(font)
-        self.people = QHBoxLayout()
+        compare = QWidget(self)  # each group wraps as a whole (see the FlowLayout below)
+        self.people = QHBoxLayout(compare)
+        self.people.setContentsMargins(0, 0, 0, 0)
         self.people.setSpacing(10)
+        self.people.addWidget(QLabel("Compare:", compare))
         self.status = QComboBox(self)
         for status in ReviewStatus:
             self.status.addItem(status.value.capitalize(), status.value)
@@ -60,15 +64,17 @@ class ReviewHeader(QWidget):
         self.legend = StateLegend(self)
         self.labels = QLabel(self)
         self.labels.setTextFormat(Qt.TextFormat.RichText)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Compare:", self))
-        row.addLayout(self.people)
-        row.addStretch(1)
+        decide = QWidget(self)
+        decide_row = QHBoxLayout(decide)
+        decide_row.setContentsMargins(0, 0, 0, 0)
+        decide_row.addWidget(QLabel("Status:", decide))
+        decide_row.addWidget(self.status)
+        decide_row.addWidget(self.agreed)
+        # A narrow window (800 px) wraps the groups onto more lines instead of overlapping them.
+        row = FlowLayout(spacing=16)
+        row.addWidget(compare)
         row.addWidget(self.legend)
-        row.addSpacing(16)
-        row.addWidget(QLabel("Status:", self))
-        row.addWidget(self.status)
-        row.addWidget(self.agreed)
+        row.addWidget(decide)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 8)
         layout.setSpacing(6)
