@@ -206,6 +206,7 @@ class Store:
                 cast(Action, e.action),
                 () if e.entity_id is None else (e.entity_id,),
                 tuple(e.documents or ()),
+                e.detail,  # e.g. whose link a deletion took (annotator.linked)
             )
             for e in entries
         ]

@@ -89,7 +89,9 @@ class AnnotationController(QObject):
         self._context = context
         self.snap = True
         self.relation_source: int | None = None
+        self._confirm_delete: int | None = None  # span whose deletion takes a teammate's link
         view.keys = self
+        self.session.selectionChanged.connect(self._forget_delete)
         self.session.spansChanged.connect(self._spans_changed)
 
     # --- keys and clicks (the view asks) --------------------------------------------------------
@@ -170,6 +172,9 @@ class AnnotationController(QObject):
 
     # --- intents ------------------------------------------------------------------------------
 
+    def _forget_delete(self, _span: object = None) -> None:
+        self._confirm_delete = None
+
     def _ctx(self) -> EditContext | None:
         self.session.ensure_complete()
         ctx = self._context()
@@ -240,6 +245,17 @@ class AnnotationController(QObject):
         span = self.session.span(self.session.selected)
         if ctx is None or span is None:
             return False
+        if self._confirm_delete != span[ID]:
+            others = ctx.project.others_links([span[ID]])
+            if others:  # a teammate's link would go with it: ask first (a second Delete)
+                self._confirm_delete = span[ID]
+                ctx.report(
+                    f"This {self._label_name(span[LABEL])} carries "
+                    + "; ".join(o.describe() for o in others)
+                    + ". Press Delete again to delete it with their link (Esc keeps both)."
+                )
+                return True
+        self._confirm_delete = None
         execute(
             self.stack,
             DeleteSpans(ctx, self.session.doc_id or 0, [span[ID]], f"Delete {self._label_name(span[LABEL])}"),

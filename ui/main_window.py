@@ -13,7 +13,9 @@ import html
 from annotator import __version__
 from annotator.errors import AnnotatorError
 from annotator.events import ChangeSet
+from annotator.linked import links_taken_from
 from annotator.queries import count_documents
+from annotator.store import REMOTE
 from ui import menus
 from ui.article.pane import ArticlePane
 from ui.article.view import DEFAULT_POINT_SIZE
@@ -258,6 +260,9 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _store_changed(self, changeset: ChangeSet) -> None:
+        if self.project is not None and changeset.origin == REMOTE:
+            for line in links_taken_from(changeset, self.project.actor.name):
+                self.report(line)  # a teammate's deletion took one of my links: say so
         if self.project is not None and (changeset.touches("label") or changeset.touches("relation_type")):
             self.project.reload_schema()
             self._apply_schema()

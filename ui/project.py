@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from annotator.linked import OthersLink, others_links
 from annotator.ops.projects import actor_of, create_project, identify
 from annotator.queries import (
     LabelRow,
@@ -75,6 +76,11 @@ class ProjectContext:
         if key.isdigit() and key != "0" and int(key) <= len(self.labels):
             return self.labels[int(key) - 1]
         return None
+
+    def others_links(self, span_ids: list[int]) -> list[OthersLink]:
+        """Teammates' links on these spans: deleting the spans would take them too."""
+        with self.store.session() as session:
+            return others_links(session, span_ids, self.actor.id)
 
     def set_annotator(self, name: str) -> None:
         """Switch who is annotating; the annotator is added to the project on first use.
