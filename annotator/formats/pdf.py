@@ -84,7 +84,9 @@ def _extract(path: Path) -> tuple[list[list[_PdfLine]], dict[str, Any]]:
             document = PDFDocument(PDFParser(fh), password="")
             info = document.info[0] if document.info else {}
             manager = PDFResourceManager()
-            device = PDFPageAggregator(manager, laparams=LAParams())
+            # Words up to 3 characters apart stay one line: pdfminer's default (2) cuts a
+            # justified line's wide word gaps into fragments that then land in separate boxes.
+            device = PDFPageAggregator(manager, laparams=LAParams(char_margin=3.0))
             interpreter = PDFPageInterpreter(manager, device)
             pages: list[list[_PdfLine]] = []
             for number, page in enumerate(PDFPage.create_pages(document), 1):
@@ -178,7 +180,13 @@ def _lines(pages: list[list[_PdfLine]]) -> list[Line]:
     for page in pages:
         boxes: dict[int, list[_PdfLine]] = {}
         for line in page:
-            boxes.setdefault(line.box, []).append(line)
+            box_lines = boxes.setdefault(line.box, [])
+            last = box_lines[-1] if box_lines else None
+            if last is not None and abs(line.top - last.top) < 1 and line.x0 >= last.x1:
+                # Justified text: a wide word gap split one line in two.
+                last.text, last.x1 = f"{last.text} {line.text}", line.x1
+            else:
+                box_lines.append(line)
         for box in boxes.values():
             left = min(ln.x0 for ln in box)
             right = max(ln.x1 for ln in box)

@@ -265,3 +265,21 @@ def write_rtf(path: Path, paragraphs: list[str]) -> Path:
     )
     path.write_text(header + body + "}", encoding="ascii")
     return path
+
+
+def write_columns_pdf(path: Path, title: str, left: str, right: str) -> Path:
+    """One page: a title over two justified columns (wide word gaps, as newspapers set them)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 18)
+    pdf.set_xy(50, 50)
+    pdf.cell(0, 20, title)
+    pdf.set_font("helvetica", "", 10)
+    for x, text in ((50, left), (310, right)):
+        pdf.set_xy(x, 90)
+        pdf.multi_cell(230, 13, text, align="J")
+    pdf.output(str(path))
+    return path

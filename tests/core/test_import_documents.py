@@ -23,6 +23,7 @@ from tests.core.document_files import (
     factiva_export,
     nexis_export,
     paged,
+    write_columns_pdf,
     write_docx,
     write_image_pdf,
     write_odt,
@@ -86,6 +87,18 @@ def test_pdf_paragraphs_over_many_pages(tmp_path: Path) -> None:
     [doc] = read_path(path)
     assert doc.meta["pages"] > 2
     assert doc.text.split("\n\n") == paragraphs
+
+
+def test_pdf_columns_are_read_one_after_the_other(tmp_path: Path) -> None:
+    left = " ".join(
+        f"The left column, sentence {n}, is about the committee and its long meeting." for n in range(6)
+    )
+    right = " ".join(
+        f"The right column, sentence {n}, covers the engineers and their gates." for n in range(6)
+    )
+    path = write_columns_pdf(tmp_path / "columns.pdf", "Two columns of council news", left, right)
+    [doc] = read_path(path)
+    assert doc.text == f"Two columns of council news\n\n{left}\n\n{right}"
 
 
 def test_news_database_pdf_is_split_into_its_articles(tmp_path: Path) -> None:
