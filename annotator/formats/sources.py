@@ -36,8 +36,9 @@ DATASET_FORMATS = ("spacy", "iob", "hf-jsonl")
 DATASET_EXTENSIONS = {".spacy": "spacy", ".iob": "iob", ".conll": "iob"}
 # "native" forces the project's own JSONL (with spans); "auto" recognises it and the peers' formats
 # by their content.
-FORMATS = ("auto", "txt", "md", "html", "jsonl", "csv", "native", *PEER_FORMATS, *DATASET_FORMATS)
-FORMATS += documents.KINDS  # PDF, DOCX, ODT, RTF: one document per file or per article
+# documents.KINDS: PDF, DOCX, ODT, RTF, one document per file or per news-database article.
+_TEXTS = ("auto", "txt", "md", "html", "jsonl", "csv", *documents.KINDS)
+FORMATS = (*_TEXTS, "native", *PEER_FORMATS, *DATASET_FORMATS)
 
 _READERS: dict[str, Callable[[Path, str], list[DocRecord]]] = {
     "txt": lambda path, _field: plaintext.read(path),
