@@ -131,7 +131,7 @@ class ImportDialog(QDialog):
             self,
             "Documents",
             "",
-            "Articles and labeled data (*.txt *.md *.html *.htm *.pdf *.docx *.odt *.rtf *.jsonl *.csv *.json *.jsonld *.ann *.tsv *.spacy *.iob *.conll);;All files (*)",
+            "Articles and labeled data (*.txt *.md *.markdown *.html *.htm *.pdf *.docx *.odt *.rtf *.jsonl *.csv *.json *.jsonld *.ann *.tsv *.spacy *.iob *.conll);;All files (*)",
         )
         self.files.addItems(paths)
 
