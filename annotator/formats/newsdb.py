@@ -86,15 +86,29 @@ def split(lines: Sequence[Line], report: ReadReport | None = None) -> list[DocRe
     ends = [i for i, t in enumerate(texts) if _FACTIVA_END.fullmatch(t)]
     if ends and any(_WORDS.fullmatch(t) for t in texts[: ends[0]]):
         return _articles(lines, texts, ends, _factiva, report)
+    starts = [i for i, t in enumerate(texts) if _ACADEMIC_START.fullmatch(t)]
+    if starts and any(_ACADEMIC_FIELD.fullmatch(t) for t in texts[starts[0] :]):
+        return _articles(
+            lines, texts, [*(i - 1 for i in starts[1:]), len(texts) - 1], _academic, report, starts[0]
+        )
+    codes = [_code(line) for line in lines]
+    ends = [i for i, c in enumerate(codes) if c is not None and c[0] == "AN"]
+    if ends and any(c is not None and c[0] == "HD" for c in codes[: ends[0]]):
+        return _articles(lines, texts, ends, _factiva_coded, report)
     return None
 
 
 def _articles(
-    lines: Sequence[Line], texts: list[str], ends: list[int], parse: Any, report: ReadReport | None
+    lines: Sequence[Line],
+    texts: list[str],
+    ends: list[int],
+    parse: Any,
+    report: ReadReport | None,
+    start: int = 0,
 ) -> list[DocRecord]:
+    """Records of the articles ending at each of ``ends`` (the first starting at ``start``)."""
     known = compounds(lines)
     records: list[DocRecord] = []
-    start = 0
     for number, end in enumerate(ends, 1):
         record = parse(lines[start : end + 1], texts[start : end + 1], known)
         page = lines[start].page
@@ -198,3 +212,94 @@ def _factiva(lines: Sequence[Line], texts: list[str], known: set[str]) -> DocRec
             meta[key] = find_date(text) if key == "published" else text
             at += 1
     return _record(lines[at:-1], title, known, meta)
+
+
+# LexisNexis Academic (before Nexis Uni): "1 of 3 DOCUMENTS", outlet, date, edition, title, then
+# upper-case fields (BYLINE:, SECTION:, LENGTH:), the text, LOAD-DATE:, LANGUAGE: …, copyright.
+_ACADEMIC_START = re.compile(r"\d+ of \d+ documents?", re.I)
+_ACADEMIC_FIELD = re.compile(r"(?P<key>[A-Z][A-Z-]{1,30}):\s*(?P<value>.*)")
+_ACADEMIC_HEADER = {"BYLINE", "SECTION", "LENGTH", "DATELINE", "HIGHLIGHT", "HEADLINE", "EDITION", "SOURCE"}
+_ACADEMIC_TAIL = {
+    "LOAD-DATE", "LANGUAGE", "PUBLICATION-TYPE", "GRAPHIC", "URL", "SUBJECT", "JOURNAL-CODE", "NOTES",
+    "ORGANIZATION", "PERSON", "GEOGRAPHIC", "CORRECTION-DATE", "DOCUMENT-TYPE", "TYPE", "INDUSTRY",
+    "COMPANY", "TICKER", "COUNTRY", "CITY", "STATE", "DISTRIBUTION",
+}  # fmt: skip
+
+
+def _academic(lines: Sequence[Line], texts: list[str], known: set[str]) -> DocRecord | None:
+    meta: dict[str, Any] = {"database": "LexisNexis"}
+    filled = [i for i, t in enumerate(texts) if t and i > 0]
+    fields = [(i, m) for i in filled if (m := _ACADEMIC_FIELD.fullmatch(texts[i]))]
+    header = [(i, m) for i, m in fields if m.group("key") in _ACADEMIC_HEADER]
+    if not filled or not header:
+        return None
+    first_field = header[0][0]
+    top = [i for i in filled if i < first_field]
+    if top:
+        meta["outlet"] = texts[top[0]]
+    dated = next((i for i in top[1:] if find_date(texts[i])), None)
+    if dated is not None:
+        meta["published"] = find_date(texts[dated])
+    rest = [i for i in top[1:] if dated is None or i > dated]
+    title = _title_before(lines, texts, rest[-1], rest[0]) if rest else None
+    if len(rest) > 1 and title != texts[rest[0]]:
+        meta["edition"] = texts[rest[0]]
+    for _i, m in header:
+        key = m.group("key").casefold()
+        meta["author" if key == "byline" else key] = m.group("value").strip()
+    title = meta.pop("headline", None) or title
+    body_from = max(i for i, _m in header) + 1
+    tail = [i for i, m in fields if i >= body_from and m.group("key") in _ACADEMIC_TAIL]
+    body_to = tail[0] if tail else len(texts)
+    for i in tail:
+        m = _ACADEMIC_FIELD.fullmatch(texts[i])
+        if m and m.group("value").strip():
+            meta.setdefault(m.group("key").casefold().replace("-", "_"), m.group("value").strip())
+    after = [texts[i] for i in filled if i > (tail[-1] if tail else body_to)]
+    if after and _COPYRIGHT.match(after[0]):
+        meta["copyright"] = " ".join(after)
+    return _record(lines[body_from:body_to], title, known, meta)
+
+
+# Factiva's "full article with indexing": a two- or three-letter code, a tab, the field.
+_CODES = {
+    "HD": "title", "BY": "author", "WC": "length", "PD": "published", "ET": "time", "SN": "outlet",
+    "SC": "source_code", "ED": "edition", "PG": "page_in_print", "LA": "language", "CY": "copyright",
+    "SE": "section", "LP": "", "TD": "", "CT": "contact", "RF": "reference", "CO": "companies",
+    "IN": "industries", "NS": "subjects", "RE": "regions", "IPC": "codes", "IPD": "descriptors",
+    "PUB": "publisher", "AN": "document_id", "CR": "credit", "ART": "art", "CLM": "column",
+}  # fmt: skip
+_CODE = re.compile(r"(?P<code>[A-Z]{2,3})(?:\t(?P<value>.*))?", re.S)
+
+
+def _code(line: Line) -> tuple[str, str] | None:
+    """(code, value) of a Factiva field line: a tab after the code, or the code alone on its line."""
+    m = _CODE.fullmatch(line.text.strip(" \r\n"))
+    if m is None or m.group("code") not in _CODES:
+        return None
+    return m.group("code"), clean(m.group("value") or "")
+
+
+def _factiva_coded(lines: Sequence[Line], texts: list[str], known: set[str]) -> DocRecord | None:
+    meta: dict[str, Any] = {"database": "Factiva"}
+    body: list[Line] = []
+    code = ""
+    for line in lines:
+        found = _code(line)
+        if found is not None:
+            code, value = found
+            line = Line(value, par=True)
+        if code in ("LP", "TD"):
+            body.append(line)
+        elif code and clean(line.text):
+            key = _CODES[code]
+            meta[key] = (
+                f"{meta[key]} {clean(line.text)}" if key in meta and found is None else clean(line.text)
+            )
+    if (who := _BYLINE.fullmatch(meta.get("author", ""))) is not None:
+        meta["author"] = who.group("who").strip()
+    if published := meta.get("published"):
+        meta["published"] = find_date(published)
+    if (doc_id := _FACTIVA_END.fullmatch(meta.get("document_id", ""))) is not None:
+        meta["document_id"] = doc_id.group("id")
+    return _record(body, meta.pop("title", None), known, meta)

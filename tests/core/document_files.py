@@ -129,6 +129,38 @@ def factiva_export() -> list[str]:
     ]
 
 
+def academic_export() -> list[str]:
+    """LexisNexis Academic's older layout: "N of M DOCUMENTS" opens each article."""
+    out: list[str] = []
+    for n, a in enumerate(ARTICLES, 1):
+        out += [f"{n} of {len(ARTICLES)} DOCUMENTS", "", a.outlet, "", a.date_line, "Final Edition", ""]
+        out += [
+            a.title,
+            "",
+            f"BYLINE: {a.author}",
+            "",
+            "SECTION: NEWS; Pg. 3",
+            "",
+            f"LENGTH: {a.words} words",
+            "",
+        ]
+        out += [*a.paragraphs, "", "LOAD-DATE: March 7, 2026", "", "LANGUAGE: ENGLISH", ""]
+        out += [f"Copyright 2026 {a.outlet} Ltd.", "All Rights Reserved", ""]
+    return out
+
+
+def factiva_coded_export() -> list[str]:
+    """Factiva's "full article with indexing": a code and a tab before each field."""
+    out: list[str] = []
+    for a in ARTICLES:
+        day, month, year = int(a.iso[8:]), a.date_line.split()[0], a.iso[:4]
+        out += [f"HD\t{a.title}", f"BY\tBy {a.author}", f"WC\t{a.words} words", f"PD\t{day} {month} {year}"]
+        out += [f"SN\t{a.outlet}", f"SC\t{a.code[:6]}", "LA\tEnglish", f"CY\tCopyright 2026 {a.outlet}."]
+        out += [f"LP\t{a.paragraphs[0]}", f"TD\t{a.paragraphs[1]}", "NS\tgpol : Domestic Politics"]
+        out += ["RE\tuk : United Kingdom", f"AN\tDocument {a.code}", ""]
+    return out
+
+
 # -- PDF ------------------------------------------------------------------------------------------
 
 
@@ -244,11 +276,13 @@ def write_odt(path: Path, paragraphs: list[str]) -> Path:
 
 
 def rtf_escape(text: str) -> str:
-    """RTF spelling of text: braces and backslashes escaped, non-ASCII as \\uN? escapes."""
+    """RTF spelling of text: braces and backslashes escaped, tabs as \\tab, non-ASCII as \\uN?."""
     out = []
     for ch in text:
         if ch in "\\{}":
             out.append("\\" + ch)
+        elif ch == "\t":
+            out.append("\\tab ")
         elif ord(ch) < 128:
             out.append(ch)
         else:

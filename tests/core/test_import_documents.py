@@ -19,7 +19,9 @@ from tests.core.cli_run import new_project, run
 from tests.core.document_files import (
     ARTICLES,
     HEADER,
+    academic_export,
     encrypt_pdf,
+    factiva_coded_export,
     factiva_export,
     nexis_export,
     paged,
@@ -155,6 +157,32 @@ def test_factiva_export_is_split_into_its_articles(tmp_path: Path, writer: objec
         "copyright": "Copyright 2026 The Coastal Courier. All rights reserved.",
         "article": 3,
     }
+
+
+@pytest.mark.parametrize("writer", [write_rtf, write_docx], ids=["rtf", "docx"])
+def test_older_lexisnexis_and_coded_factiva_exports(tmp_path: Path, writer: object) -> None:
+    suffix = ".rtf" if writer is write_rtf else ".docx"
+    academic = read_path(writer(tmp_path / f"academic{suffix}", academic_export()))  # type: ignore[operator]
+    coded = read_path(writer(tmp_path / f"coded{suffix}", factiva_coded_export()))  # type: ignore[operator]
+    for docs in (academic, coded):
+        assert [(d.title, d.author, d.published) for d in docs] == [
+            (a.title, a.author, a.iso) for a in ARTICLES
+        ]
+        assert [d.text for d in docs] == ["\n\n".join(a.paragraphs) for a in ARTICLES]
+        assert [d.meta["outlet"] for d in docs] == [a.outlet for a in ARTICLES]
+    assert academic[1].meta == {
+        "database": "LexisNexis",
+        "outlet": "Northern Ledger",
+        "edition": "Final Edition",
+        "section": "NEWS; Pg. 3",
+        "length": "305 words",
+        "load_date": "March 7, 2026",
+        "language": "ENGLISH",
+        "copyright": "Copyright 2026 Northern Ledger Ltd. All Rights Reserved",
+        "article": 2,
+    }
+    assert coded[0].meta["document_id"] == "COASTC0020260304em3400001"
+    assert coded[0].meta["subjects"] == "gpol : Domestic Politics"
 
 
 def test_docx_paragraphs_line_breaks_and_title(tmp_path: Path) -> None:
