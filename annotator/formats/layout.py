@@ -15,6 +15,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _COMPOUND = re.compile(r"\w+-\w+")
 _HYPHENATED = re.compile(r"(\w+)-$")
 _FIRST_WORD = re.compile(r"\w+")
+_URL_END = re.compile(r"(?:https?://|www\.)\S*$")
 
 
 @dataclass(slots=True)
@@ -49,6 +50,8 @@ def join_wrapped(left: str, right: str, known: set[str]) -> str:
     """Join two wrapped lines: a space, or a hyphenated word mended ("gov-" + "ernment")."""
     if left.endswith("\u00ad"):
         return left[:-1] + right  # a soft hyphen marks exactly such a break
+    if _URL_END.search(left):
+        return left + right  # a web address broken over two lines: no space, hyphens are its own
     m = _HYPHENATED.search(left)
     if m and right[:1].isalpha() and not m.group(1).isdigit():
         word = _FIRST_WORD.match(right)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ _PAGE_NUMBER = re.compile(
 _ROMAN = re.compile(r"(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 _EDGE_LINES = 2  # how many lines at the top and bottom of a page may be a header or footer
 _SAME_HEIGHT = 4.0  # points: a running header sits at the same height on every page
+# Typographic ligatures (ﬁ, ﬂ, ﬀ, …) as the letters they join, so "ﬁve" is found as "five".
+_LIGATURES = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFB00, 0xFB07)}
 _CID = re.compile(r"\(cid:\d+\)")
 _SENTENCE_END = tuple('.!?:;"”’»)')
 _FILE_TITLE = re.compile(r"(?i)microsoft word|\.(?:docx?|pdf|rtf|odt|indd|qxd)\b|^untitled")
@@ -96,7 +99,9 @@ def _extract(path: Path) -> tuple[list[list[_PdfLine]], dict[str, Any]]:
                 boxes = [obj for obj in layout if isinstance(obj, LTTextBox)]
                 for box_no, box in enumerate(boxes):
                     for line in box:
-                        if isinstance(line, LTTextLine) and (text := clean(line.get_text())):
+                        visible = 0 <= (line.y0 + line.y1) / 2 <= layout.height  # clipped text is not
+                        text = clean(line.get_text().translate(_LIGATURES))
+                        if isinstance(line, LTTextLine) and visible and text:
                             top = layout.height - line.y1
                             found.append(_PdfLine(text, line.x0, line.x1, top, line.height, box_no, number))
                 pages.append(found)
@@ -177,6 +182,7 @@ def _shape(text: str) -> str:
 def _lines(pages: list[list[_PdfLine]]) -> list[Line]:
     """Lines with paragraph starts: a new box, an indented first line, or a wide vertical gap."""
     out: list[Line] = []
+    full = False  # whether the last line filled its box's width (so was wrapped, not a paragraph's end)
     for page in pages:
         boxes: dict[int, list[_PdfLine]] = {}
         for line in page:
@@ -195,21 +201,25 @@ def _lines(pages: list[list[_PdfLine]]) -> list[Line]:
             step = statistics.median(gaps) if gaps else size
             for i, line in enumerate(box):
                 if i == 0:
-                    out.append(Line(line.text, par=not _continues(out, line.text), soft=True, page=line.page))
-                    continue
-                prev = box[i - 1]
-                indented = line.x0 - left > size * 0.8 and prev.x0 - left <= size * 0.8
-                short = prev.x1 < right - size * 4 and prev.text.endswith(_SENTENCE_END)
-                gap = line.top - prev.top > step * 1.4
-                out.append(Line(line.text, par=indented or short or gap, soft=True, page=line.page))
+                    par = not _continues(out, line, full)
+                    out.append(Line(line.text, par=par, soft=True, page=line.page))
+                else:
+                    prev = box[i - 1]
+                    indented = line.x0 - left > size * 0.8 and prev.x0 - left <= size * 0.8
+                    short = prev.x1 < right - size * 4 and prev.text.endswith(_SENTENCE_END)
+                    gap = line.top - prev.top > step * 1.4
+                    out.append(Line(line.text, par=indented or short or gap, soft=True, page=line.page))
+                full = len(box) > 1 and line.x1 >= right - size * 4
     return out
 
 
-def _continues(out: list[Line], text: str) -> bool:
-    """Whether a box's first line continues the previous box's sentence (a page or column break)."""
-    if not out or not text[:1].islower():
+def _continues(out: list[Line], line: _PdfLine, full: bool) -> bool:
+    """Whether a box's first line continues the previous box's sentence (a page or column break):
+    the previous line ends mid-sentence, and this one starts in lower case or, on a new page, the
+    previous line was wrapped (it filled its column)."""
+    if not out or out[-1].text.rstrip().endswith(_SENTENCE_END):
         return False
-    return not out[-1].text.rstrip().endswith(_SENTENCE_END)
+    return line.text[:1].islower() or (line.page != out[-1].page and full)
 
 
 def _meta_title(info: dict[str, Any]) -> str | None:

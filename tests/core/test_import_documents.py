@@ -76,6 +76,44 @@ def test_pdf_reads_as_prose_without_running_header_and_page_numbers(tmp_path: Pa
     assert report == []
 
 
+def test_pdf_sentence_over_a_page_break_a_web_address_and_clipped_text(tmp_path: Path) -> None:
+    page_1 = [
+        "Harbour talks",
+        "",
+        "The minister left an afternoon session before the visiting foreign minister",
+        "of the northern republic and his deputy and adviser, the diplomat Karin",
+    ]
+    page_2 = [
+        "Lindqvist addressed the delegates by video from the capital on Friday.",
+        "",
+        "The full statement is at https://news.example.org/2026/03/harbour-talks-",
+        "statement-in-full and on the ministry's site.",
+    ]
+    path = write_pdf(tmp_path / "talks.pdf", [page_1, page_2], header=None)
+    [doc] = read_path(path)
+    assert doc.text == (
+        "Harbour talks\n\n"
+        "The minister left an afternoon session before the visiting foreign minister of the northern "
+        "republic and his deputy and adviser, the diplomat Karin Lindqvist addressed the delegates by video from the capital on Friday.\n\n"
+        "The full statement is at https://news.example.org/2026/03/harbour-talks-statement-in-full "
+        "and on the ministry's site."
+    )
+
+
+def test_pdf_text_outside_the_page_is_not_imported(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    pdf.set_font("helvetica", "", 11)
+    pdf.text(56, -20, "A line cut off above the page")  # as Qt prints a line split by a page break
+    pdf.set_xy(56, 100)
+    pdf.cell(0, 14, "The visible text.")
+    pdf.output(str(tmp_path / "clipped.pdf"))
+    [doc] = read_path(tmp_path / "clipped.pdf")
+    assert doc.text == "The visible text."
+
+
 def test_pdf_paragraphs_over_many_pages(tmp_path: Path) -> None:
     """A longer article: every paragraph comes back whole, none split at a page break."""
     who = ["A skipper", "The mayor", "An engineer", "Two residents", "The treasurer", "A teacher"]
