@@ -34,7 +34,9 @@ _NEXIS_HEADER_KEYS = {"section", "length", "byline", "dateline", "highlight", "e
 _NEXIS_TAIL = re.compile(r"classification|load-date\s*:.*|graphic\s*:?.*|notes\s*:.*", re.I)
 _FACTIVA_END = re.compile(r"document\s+(?P<id>[A-Za-z0-9]{12,40})", re.I)
 _WORDS = re.compile(r"(?P<n>\d[\d,.]*)\s+words", re.I)
-_TIME = re.compile(r"\d{1,2}[:.]\d{2}(?:\s*(?:[ap]\.?m\.?|[A-Z]{2,4}))?", re.I)
+_TIME = re.compile(
+    r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*(?:[A-Z]{2,5}|GMT[+-]\d{1,2}))?", re.I
+)
 _WEEKDAY = re.compile(r",?\s*\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b,?", re.I)
 _COPYRIGHT = re.compile(r"(?:copyright|\(c\)|©)", re.I)
 _BYLINE = re.compile(r"by\s+(?P<who>.+)", re.I)

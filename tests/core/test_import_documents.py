@@ -243,6 +243,42 @@ def test_docx_paragraphs_line_breaks_and_title(tmp_path: Path) -> None:
     assert "NEVER IMPORTED" not in doc.text  # page header and footer
 
 
+WORD_BODY = """
+<w:p><w:r><w:t>Quay report</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">Read the </w:t></w:r><w:hyperlink r:id="rId9"><w:r><w:t>full plan</w:t></w:r></w:hyperlink>
+<w:r><w:t xml:space="preserve"> online</w:t></w:r><w:del w:id="1" w:author="ed"><w:r><w:delText> (draft)</w:delText></w:r></w:del>
+<w:ins w:id="2" w:author="ed"><w:r><w:t xml:space="preserve"> today</w:t></w:r></w:ins><w:r><w:t>.</w:t></w:r></w:p>
+<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>
+<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>Cost:</w:t></w:r><w:r><w:tab/><w:t>high</w:t></w:r></w:p>
+<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent>
+<w:p><w:r><w:t>Boxed note</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>
+<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>Boxed note</w:t></w:r></w:p></w:txbxContent></w:pict>
+</mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>After the box.</w:t></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Cell one</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Cell two</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+"""
+
+
+def test_docx_as_word_writes_it(tmp_path: Path) -> None:
+    """Hyperlinks, insertions and tab stops read; deletions, field codes and a text box's fallback
+    copy not; a text box and table cells become paragraphs of their own."""
+    template = write_docx(tmp_path / "template.docx", ["placeholder"])
+    path = tmp_path / "quay.docx"
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                head, rest = data.split(b"<w:body>")
+                ns = b' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+                head = head if b"xmlns:mc=" in head else head.replace(b"<w:document", b"<w:document" + ns, 1)
+                data = head + b"<w:body>" + WORD_BODY.encode() + rest[rest.index(b"<w:sectPr") :]
+            target.writestr(item, data)
+    [doc] = read_path(path)
+    assert doc.text == (
+        "Quay report\n\nRead the full plan online today.\n\nCost: high\n\nAfter the box.\n\n"
+        "Boxed note\n\nCell one\n\nCell two"
+    )
+
+
 def test_rtf_and_odt_single_documents(tmp_path: Path) -> None:
     paragraphs = ["Harbour notes", "Émilie Durand said: “It works.”", "Braces {kept} and a \\ backslash."]
     [rtf] = read_path(write_rtf(tmp_path / "notes.rtf", paragraphs))
