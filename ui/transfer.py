@@ -44,6 +44,10 @@ FORMAT_NAMES = {
     "txt": "Plain text (.txt)",
     "md": "News article saved as Markdown (.md)",
     "html": "Saved web page (.html)",
+    "pdf": "PDF with a text layer (.pdf; news-database exports split by article)",
+    "docx": "Word document (.docx; news-database exports split by article)",
+    "odt": "OpenDocument text (.odt)",
+    "rtf": "Rich Text (.rtf; news-database exports split by article)",
     "jsonl": "JSON Lines, a document a line (.jsonl)",
     "csv": "CSV, a document a row (.csv)",
     "native": "annotator JSONL with spans (.jsonl)",
@@ -127,7 +131,7 @@ class ImportDialog(QDialog):
             self,
             "Documents",
             "",
-            "Articles and labeled data (*.txt *.md *.html *.htm *.jsonl *.csv *.json *.jsonld *.ann *.tsv *.spacy *.iob *.conll);;All files (*)",
+            "Articles and labeled data (*.txt *.md *.markdown *.html *.htm *.pdf *.docx *.odt *.rtf *.jsonl *.csv *.json *.jsonld *.ann *.tsv *.spacy *.iob *.conll);;All files (*)",
         )
         self.files.addItems(paths)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.formats import guards, html, markdown, peers, plaintext, tabular
+from annotator.formats import documents, guards, html, markdown, peers, plaintext, tabular
 from annotator.formats.encoding import decode
 from annotator.formats.peerkit import ReadReport
 from annotator.names import check_name
@@ -28,6 +28,7 @@ EXTENSIONS: dict[str, str] = {
     ".htm": "html",
     ".jsonl": "jsonl",
     ".csv": "csv",
+    **documents.EXTENSIONS,
 }
 PEER_FORMATS = ("doccano", "prodigy", "brat", "labelstudio", "w3c", "webanno")
 # Training-data formats read back (offsets rebuilt from their tokens).
@@ -35,7 +36,9 @@ DATASET_FORMATS = ("spacy", "iob", "hf-jsonl")
 DATASET_EXTENSIONS = {".spacy": "spacy", ".iob": "iob", ".conll": "iob"}
 # "native" forces the project's own JSONL (with spans); "auto" recognises it and the peers' formats
 # by their content.
-FORMATS = ("auto", "txt", "md", "html", "jsonl", "csv", "native", *PEER_FORMATS, *DATASET_FORMATS)
+# documents.KINDS: PDF, DOCX, ODT, RTF, one document per file or per news-database article.
+_TEXTS = ("auto", "txt", "md", "html", "jsonl", "csv", *documents.KINDS)
+FORMATS = (*_TEXTS, "native", *PEER_FORMATS, *DATASET_FORMATS)
 
 _READERS: dict[str, Callable[[Path, str], list[DocRecord]]] = {
     "txt": lambda path, _field: plaintext.read(path),
@@ -129,6 +132,8 @@ def _read_file(
     try:
         if kind == "native":
             return _with_source(_read_native(path, reports), path)  # native.read runs the guards
+        if kind in documents.KINDS:
+            return _with_source(documents.read(path, kind, reports), path)
         records = guards.check_all(_READERS[kind](path, text_field), path, reports)
     except OSError as exc:
         raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None

@@ -233,8 +233,8 @@ def test_folder_is_read_recursively_sorted_skipping_hidden_and_unknown(tmp_path:
 
 
 def test_unknown_extension_named_explicitly_is_an_error(tmp_path: Path) -> None:
-    path = write(tmp_path, "notes.docx", "whatever")
-    with pytest.raises(InputError, match=rf"^{path}: unknown file type '.docx'"):
+    path = write(tmp_path, "notes.pages", "whatever")
+    with pytest.raises(InputError, match=rf"^{path}: unknown file type '.pages'"):
         read_path(path)
 
 
@@ -255,8 +255,8 @@ def test_forced_fmt_on_a_folder_reads_every_visible_file(tmp_path: Path) -> None
 
 def test_unknown_fmt_missing_path_and_empty_folder(tmp_path: Path) -> None:
     path = write(tmp_path, "a.txt", "x")
-    with pytest.raises(InputError, match="unknown format 'docx'"):
-        read_path(path, fmt="docx")
+    with pytest.raises(InputError, match="unknown format 'pages'"):
+        read_path(path, fmt="pages")
     with pytest.raises(InputError, match=r"nope\.txt: no such file or folder"):
         read_path(tmp_path / "nope.txt")
     empty = tmp_path / "empty"
