@@ -71,7 +71,7 @@ class Apart:
     def __init__(self, session: Session, project_id: int) -> None:
         self.session, self.project_id = session, project_id
         self.groups: dict[str, list[_Group]] = {}
-        self.kept: list[str] = []
+        self.kept: dict[str, str] = {}  # salted key → why, until the importer takes it
 
     def digests(self, batch: Sequence[DocRecord], owners: Sequence[Sequence[int]]) -> list[str]:
         """Each record's document key; ``owners``: the owner of each record's spans."""
@@ -102,9 +102,9 @@ class Apart:
                 out.append(match.digest)
                 continue
             here = where(record)
-            salted = content_hash(f"{record.text}\x00{here}")
+            salted = content_hash(f"{record.text}\x00{here}" + ("" if record.line else f"\x00{len(groups)}"))
             record.meta = {**(record.meta or {}), "same_text_as": groups[0].origin}
-            self.kept.append(f"{here}: same text as {groups[0].origin}, other labels")
+            self.kept[salted] = f"{here}: same text as {groups[0].origin}, other labels"
             groups.append(_Group(salted, spans, here))
             out.append(salted)
         return out

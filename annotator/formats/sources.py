@@ -139,19 +139,22 @@ def _read_file(
         )
     try:
         if kind == "native":
-            return _with_source(_read_native(path, reports), path)  # native.read runs the guards
+            return _with_source(
+                _read_native(path, reports), path, carried=True
+            )  # native.read runs the guards
         records = guards.check_all(_READERS[kind](path, text_field), path, reports)
     except OSError as exc:
         raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
     return _with_source(records, path)
 
 
-def _with_source(records: list[DocRecord], path: Path) -> list[DocRecord]:
-    """Every record names the file it was read from (errors name that file, not the document's
-    own ``source_file`` field, which a native export carries from elsewhere)."""
+def _with_source(records: list[DocRecord], path: Path, carried: bool = False) -> list[DocRecord]:
+    """Every record names the file it was read from (errors name that file). Readers set
+    ``source_file`` to the file of a folder they read it from, except where it is ``carried``
+    from elsewhere (a native export's document field)."""
     for record in records:
+        record.read_from = str(path) if carried else record.source_file or str(path)
         record.source_file = record.source_file or str(path)
-        record.read_from = str(path)
     return records
 
 

@@ -205,6 +205,9 @@ class Importer:
                 "created_at": now,
                 "batch_id": self.batch_id,
             }
+        # Kept apart now, not found again from an earlier import of the same files: reported.
+        self.result.kept_apart.extend(why for key, why in self.apart.kept.items() if key in new_rows)
+        self.apart.kept.clear()
         if new_rows:
             # Plain executemany, then one indexed read of the new ids: much faster than RETURNING rows.
             bulk_insert_dicts(session.connection(), DOCUMENT, list(new_rows.values()))
@@ -399,7 +402,6 @@ def import_records(
         if progress:
             progress(len(batch))
     result = importer.result
-    result.kept_apart = importer.apart.kept
     result.reassigned = dict(importer.owners.reassigned)
     result.owners_note = importer.owners.summary()
     if importer.owners.keep:
