@@ -107,29 +107,21 @@ def file_units(path: Path, fmt: str = "auto") -> list[Path]:
 
 
 def read_each(
-    paths: Sequence[Path],
-    fmt: str = "auto",
-    text_field: str = "text",
-    *,
-    annotator: str | None = None,
-    reports: list[ReadReport] | None = None,
-    label_field: str = "label",
+    paths: Sequence[Path], fmt: str = "auto", text_field: str = "text", **options: Any
 ) -> tuple[list[tuple[Path, list[DocRecord]]], list[BadFile]]:
-    """Read every file on its own: the good ones' records, file by file, and the bad ones."""
+    """``read_all``, file by file (``file_units``): the good files' records, and the bad files."""
+    reports: list[ReadReport] | None = options.pop("reports", None)
     good: list[tuple[Path, list[DocRecord]]] = []
     bad: list[BadFile] = []
     for unit in (u for p in paths for u in file_units(Path(p), fmt)):
+        own: list[ReadReport] = []
         try:
-            own: list[ReadReport] = []
-            records = read_path(
-                unit, fmt, text_field, annotator=annotator, reports=own, label_field=label_field
-            )
+            good.append((unit, read_all([unit], fmt, text_field, reports=own, **options)))
         except InputError as exc:
             bad.append(BadFile(exc.path, exc.line, exc.reason))
             continue
         if reports is not None:
             reports.extend(own)
-        good.append((unit, records))
     return good, bad
 
 

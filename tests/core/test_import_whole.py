@@ -7,7 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from annotator.formats.sources import read_path
+from annotator.importing import import_each
+from annotator.model import Annotation, Document, Project
+from annotator.records import DocRecord, SpanRecord
+from annotator.store import Store
 from tests.core.cli_run import new_project, run
 
 # WebAnno TSV 3 as INCEpTION writes it: the same sentence, labelled differently in two files.
@@ -159,3 +165,31 @@ def test_skip_bad_imports_the_good_files_and_lists_the_bad_ones(
     assert f"{folder / 'd.jsonl'}:1: unknown label 'NOPE'" in out
     # nothing half-imported from b.jsonl: its good first document is not in the project
     assert [s[0] for s in _spans(capsys, db, tmp_path)] == ["Alpha went home.", "Gamma left."]
+
+
+def test_skip_bad_rolls_back_a_refused_file_whole_on_every_backend(store: Store, project: Project) -> None:
+    """The savepoint per file: a file refused half-way (its second document) leaves nothing, on
+    SQLite and PostgreSQL; the good files and the audit of them stay."""
+    good = [DocRecord("Alpha went home.", spans=[SpanRecord(0, 5, "ACTOR")])]
+    bad = [
+        DocRecord("Beta stayed.", spans=[SpanRecord(0, 4, "ACTOR")]),
+        DocRecord("Broken.", spans=[SpanRecord(0, 3, "NOPE")], line=2),
+    ]
+    with store.transaction() as tx:
+        _batch, result, refused = import_each(
+            tx, project.id, [(Path("a.jsonl"), good), (Path("b.jsonl"), bad)], "test", annotator="alice"
+        )
+    assert result.documents_added == 1 and result.spans_added == 1
+    assert [(b.path, b.line) for b in refused] == [("b.jsonl", 2)] and "NOPE" in refused[0].reason
+    with store.session() as session:
+        assert session.scalars(select(Document.text)).all() == ["Alpha went home."]
+        assert session.scalar(select(func.count()).select_from(Annotation)) == 1
+
+
+def test_crlf_of_text_files_is_normalised_and_json_texts_keep_theirs(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"Title\r\nBody line.\r\n")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"text": "One\r\nAda", "label": [[5, 8, "ACTOR"]]}) + "\n")
+    [plain] = read_path(tmp_path / "a.txt")
+    [doccano] = read_path(tmp_path / "b.jsonl")
+    assert plain.text == "Title\nBody line.\n"
+    assert doccano.text == "One\r\nAda" and doccano.text[5:8] == "Ada"
