@@ -68,14 +68,16 @@ class _Group:
 class Apart:
     """Decides each record's document key (its text hash, or a salted one) over one import."""
 
-    def __init__(self, session: Session, project_id: int) -> None:
-        self.session, self.project_id = session, project_id
+    def __init__(self, session: Session, project_id: int, enabled: bool = True) -> None:
+        self.session, self.project_id, self.enabled = session, project_id, enabled
         self.groups: dict[str, list[_Group]] = {}
         self.kept: dict[str, str] = {}  # salted key → why, until the importer takes it
 
     def digests(self, batch: Sequence[DocRecord], owners: Sequence[Sequence[int]]) -> list[str]:
         """Each record's document key; ``owners``: the owner of each record's spans."""
         hashes = [content_hash(r.text) for r in batch]
+        if not self.enabled:
+            return hashes
         stored = self._stored({h for h in hashes if h not in self.groups})
         out: list[str] = []
         for record, digest, whos in zip(batch, hashes, owners, strict=True):

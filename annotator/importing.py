@@ -14,6 +14,7 @@ from annotator.errors import InputError
 from annotator.formats import peers, webanno
 from annotator.formats.peerkit import ReadReport
 from annotator.formats.sources import PEER_FORMATS, folder_files, read_path
+from annotator.import_apart import Apart
 from annotator.model import ImportBatch
 from annotator.ops.importer import ImportResult, import_as_batch, import_records
 from annotator.records import DocRecord
@@ -132,11 +133,12 @@ def import_each(
     rolled back whole (nothing half-imported) and listed; the others stay."""
     batch, total = import_as_batch(tx, project_id, [], source, **options)
     bad: list[BadFile] = []
+    apart = Apart(tx.session, project_id)  # identical texts compared across all the files
     for path, records in files:
         changes, details = len(tx.changes), dict(tx.row_details)
         savepoint = tx.session.begin_nested()
         try:
-            result = import_records(tx, project_id, records, batch_id=batch, **options)
+            result = import_records(tx, project_id, records, batch_id=batch, keep_apart=apart, **options)
         except InputError as exc:
             savepoint.rollback()
             del tx.changes[changes:]

@@ -90,6 +90,7 @@ class Importer:
         anonymous_ok: bool = True,
         batch_id: int | None = None,
         names_checked: bool = False,
+        keep_apart: bool | Apart = False,
     ) -> None:
         self.tx, self.project_id, self.create = tx, project_id, create_labels
         self.owners = Owners(
@@ -105,7 +106,7 @@ class Importer:
             for t in session.scalars(select(RelationType).where(RelationType.project_id == project_id))
         }
         self.result = ImportResult()
-        self.apart = Apart(session, project_id)
+        self.apart = keep_apart if isinstance(keep_apart, Apart) else Apart(session, project_id, keep_apart)
         self.reviewed: list[tuple[int, DocRecord]] = []  # documents whose review decisions come too
         # SQLite: this transaction holds the write lock, so ids can be handed out here.
         self.next_span: int | None = None
@@ -366,13 +367,15 @@ def import_records(
     keep_annotators: bool | None = None,
     anonymous_ok: bool = True,
     names_checked: bool = False,
+    keep_apart: bool | Apart = False,
 ) -> ImportResult:
     """Add documents with their spans and relations in the caller's transaction.
 
     Every record is checked before anything is written for it, and an error aborts the caller's
     transaction, so a bad file imports nothing. A document whose text is already in the project is
     not added again; its spans and relations are merged in (exact duplicates skipped), unless its
-    labels conflict with those already there (``annotator.import_apart``). The text
+    labels conflict with those already there and ``keep_apart`` (file imports; a merge matches by
+    text alone; an ``Apart`` carries the decisions over several calls): ``annotator.import_apart``. The text
     of a document deleted from the project is skipped (counted) unless ``restore_deleted``.
 
     Whose labels they become: see ``annotator.ops.owners``. The runner is ``tx.actor`` or the
@@ -382,7 +385,15 @@ def import_records(
     (a merge) has already decided whose names come in.
     """
     importer = Importer(
-        tx, project_id, annotator, create_labels, keep_annotators, anonymous_ok, batch_id, names_checked
+        tx,
+        project_id,
+        annotator,
+        create_labels,
+        keep_annotators,
+        anonymous_ok,
+        batch_id,
+        names_checked,
+        keep_apart,
     )
     deleted = set() if restore_deleted else deleted_hashes(tx.session, project_id)
     batch: list[DocRecord] = []
@@ -417,7 +428,10 @@ def import_as_batch(
     tx: Tx, project_id: int, records: Iterable[DocRecord], source: str, **options: Any
 ) -> tuple[int, ImportResult]:
     """``import_records`` as one numbered batch: the documents it adds name it, so
-    ``delete_batch`` can take them all out again. Returns the batch number and the result."""
+    ``delete_batch`` can take them all out again. Files come in this way, so identical texts with
+    conflicting labels are kept apart unless ``keep_apart=False``. Returns the batch number and
+    the result."""
+    options.setdefault("keep_apart", True)
     who = tx.actor.name if tx.actor else default_actor_name()
     batch = tx.session.execute(
         insert(ImportBatch).returning(ImportBatch.id),
