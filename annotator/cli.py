@@ -6,14 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from annotator import __version__, termsafe
-from annotator.cli_common import print_table
+from annotator.cli_common import print_table, progress_bar
 from annotator.errors import AnnotatorError
-from annotator.formats.sources import FORMATS
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -31,16 +29,7 @@ def _project_id(store: Any, args: argparse.Namespace) -> int:
         return find_project(session, args.project).id
 
 
-@contextmanager
-def _progress(total: int | None, unit: str, what: str) -> Any:
-    """A progress bar on stderr when it is a terminal (tqdm switches itself off otherwise)."""
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, unit=unit, desc=what, file=sys.stderr, disable=None, leave=False)
-    try:
-        yield bar.update
-    finally:
-        bar.close()
+_progress = progress_bar
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -68,61 +57,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise AnnotatorError(f"a project named {DEMO_NAME!r} exists already in {store.url}")
     project, result = create_demo(store)
     print(f"created demo project {project.name!r}: {result.summary()}")
-    return 0
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from annotator.bulk import gc_paused
-    from annotator.formats.peerkit import ReadReport
-    from annotator.importing import read_all
-    from annotator.ops.importer import import_as_batch
-
-    store = _store(args)
-    project_id = _project_id(store, args)
-    reports: list[ReadReport] = []
-    with gc_paused():
-        records = read_all(
-            [Path(p) for p in args.paths],
-            args.format,
-            args.text_field,
-            annotator=args.annotator,
-            reports=reports,
-        )
-        for report in reports:
-            print(report.summary())
-        with _progress(len(records), "doc", "importing") as tick, store.transaction() as tx:
-            batch, result = import_as_batch(
-                tx,
-                project_id,
-                records,
-                " ".join(args.paths),
-                annotator=args.annotator,
-                create_labels=args.create_labels,
-                progress=tick,
-                restore_deleted=args.restore_deleted,
-                keep_annotators=args.keep_annotators,
-                anonymous_ok=False,
-            )
-    print(result.summary())
-    added = f"undo: annotator rm --batch {batch}" if result.documents_added else "it added no documents"
-    print(f"import batch {batch} ({added})")
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from annotator.cli_export import options_from_args, warn_before_export
-    from annotator.export import export
-    from annotator.queries import document_count
-
-    options = options_from_args(args)
-    store = _store(args)
-    project_id = _project_id(store, args)
-    with store.session() as session:
-        warn_before_export(session, project_id, args)
-        total = document_count(session, project_id)
-        with _progress(total, "doc", "exporting") as tick:
-            report = export(session, project_id, args.format, Path(args.output), tick, options)
-    print(report.summary())
     return 0
 
 
@@ -220,7 +154,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     from annotator.cli_db import add_db_commands
     from annotator.cli_documents import add_document_commands
-    from annotator.cli_export import add_export_arguments
+    from annotator.cli_export import add_export_command
+    from annotator.cli_import import add_import_command
     from annotator.cli_labels import add_label_commands
     from annotator.cli_review import add_review_commands
     from annotator.cli_settings import add_settings_commands
@@ -254,23 +189,8 @@ def _parser() -> argparse.ArgumentParser:
     p = command("demo", cmd_demo, "create the built-in demo project")
     p.add_argument("--if-missing", action="store_true", help="do nothing when the demo project exists")
 
-    p = command("import", cmd_import, "import documents (one transaction: a bad file imports nothing)")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
-    p.add_argument("--format", default="auto", choices=FORMATS, help="default: recognised from each file")
-    p.add_argument("--annotator", help="who you are: imported spans and relations become yours")
-    p.add_argument(
-        "--keep-annotators",
-        action="store_true",
-        help="keep the annotators (and gold layer) the files name; reviewers only, audited",
-    )
-    p.add_argument("--text-field", default="text", help="JSONL/CSV field holding the text (default: text)")
-    p.add_argument(
-        "--create-labels", action="store_true", help="add labels the files use but the project lacks"
-    )
-    p.add_argument("--restore-deleted", action="store_true", help="import texts of deleted documents again")
-
-    p = command("export", cmd_export, "export the project, or a training dataset from it")
-    add_export_arguments(p)
+    add_import_command(command)
+    add_export_command(command)
 
     p = command("docs", cmd_docs, "list documents with id, title, status and span count")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")

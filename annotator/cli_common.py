@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from annotator import termsafe
@@ -58,3 +60,25 @@ def print_table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def store_and_project(args: argparse.Namespace) -> tuple[Store, int]:
+    """The database of ``--db`` and the id of ``--project``, acting as whoever runs the command."""
+    from annotator.ops.projects import find_project
+    from annotator.store import open_store
+
+    store = open_store(args.db)
+    with store.session() as session:
+        return store, find_project(session, args.project).id
+
+
+@contextmanager
+def progress_bar(total: int | None, unit: str, what: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr when it is a terminal (tqdm switches itself off otherwise)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit=unit, desc=what, file=sys.stderr, disable=None, leave=False)
+    try:
+        yield bar.update
+    finally:
+        bar.close()

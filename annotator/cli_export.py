@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.errors import ValidationError
@@ -15,25 +20,33 @@ if TYPE_CHECKING:
     from annotator.export import ExportOptions
 
 
+Handler = Callable[[argparse.Namespace], int]
+Command = Callable[[str, Handler, str], argparse.ArgumentParser]
 RAW_CSV_HELP = (
     "CSV: write text cells starting with = + - @ verbatim (default: prefixed with ' so that "
     "a spreadsheet shows them as text, not formulas)"
 )
 
 
+def add_export_command(command: Command) -> None:
+    add_export_arguments(command("export", cmd_export, "export the project, or a training dataset from it"))
+
+
 def add_export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         default="jsonl",
-        help="jsonl (native, default), spacy (DocBin), iob (CoNLL IOB2), hf-jsonl (token "
-        "classification), doccano, doccano-relations, prodigy, brat, labelstudio, w3c, whosaid (CSV)",
+        help="jsonl (native, default; alias native), spacy (DocBin), iob (CoNLL IOB2; alias conll), "
+        "hf-jsonl (token classification), doccano, doccano-relations, prodigy, brat, labelstudio, "
+        "w3c, whosaid (CSV); webanno is import only",
     )
     p.add_argument(
         "-o",
         "--output",
         required=True,
         help="output file, or folder with --split, brat or --docs-per-file (new, empty, or one an "
-        "earlier export wrote: its files are replaced, other files kept); written atomically",
+        "earlier export wrote: its files are replaced, other files kept); written atomically; "
+        "- writes one file to standard output (the report goes to stderr)",
     )
     p.add_argument(
         "--layer",
@@ -72,6 +85,50 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
         help="spacy: write a folder of .spacy parts of N documents instead of one file",
     )
     p.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
+
+
+IMPORT_ONLY = {"webanno": "WebAnno/INCEpTION TSV"}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.cli_common import progress_bar, store_and_project
+    from annotator.export import export
+    from annotator.queries import document_count
+
+    if args.format in IMPORT_ONLY:
+        raise ValidationError(
+            f"{args.format} ({IMPORT_ONLY[args.format]}) is import only: annotator reads it but does not "
+            "write it (choose another --format)"
+        )
+    options = options_from_args(args)
+    store, project_id = store_and_project(args)
+    to_stdout = args.output == "-"
+    with store.session() as session, ExitStack() as stack:
+        warn_before_export(session, project_id, args)
+        out = _stdout_stage(stack, args, options) if to_stdout else Path(args.output)
+        total = document_count(session, project_id)
+        with progress_bar(total, "doc", "exporting") as tick:
+            report = export(session, project_id, args.format, out, tick, options)
+        if to_stdout:
+            with out.open("rb") as fh:
+                shutil.copyfileobj(fh, sys.stdout.buffer)
+            sys.stdout.flush()
+    print(
+        report.summary().replace(f" to {out}", " to standard output"),
+        file=sys.stderr if to_stdout else sys.stdout,
+    )
+    return 0
+
+
+def _stdout_stage(stack: ExitStack, args: argparse.Namespace, options: ExportOptions) -> Path:
+    """``-o -``: the export goes to a private file first (written whole, or not at all), then to
+    standard output; an export that writes a folder cannot."""
+    from annotator.export import EXTENSIONS, writes_folder
+
+    if writes_folder(args.format, split=bool(options.split), docs_per_file=options.docs_per_file):
+        raise ValidationError(f"-o - writes one file; this {args.format} export writes a folder (name one)")
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="annotator-export-")))
+    return folder / ("export" + EXTENSIONS.get(args.format, ".out"))
 
 
 def warn_before_export(session: Session, project_id: int, args: argparse.Namespace) -> None:

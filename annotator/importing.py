@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
 
 from annotator.bulk import gc_paused
+from annotator.errors import InputError
+from annotator.formats import peers, webanno
 from annotator.formats.peerkit import ReadReport
-from annotator.formats.sources import read_path
-from annotator.ops.importer import ImportResult, import_as_batch
+from annotator.formats.sources import PEER_FORMATS, folder_files, read_path
+from annotator.import_apart import Apart
+from annotator.model import ImportBatch
+from annotator.ops.importer import ImportResult, import_as_batch, import_records
 from annotator.records import DocRecord
-from annotator.store import Store
+from annotator.store import Store, Tx
 
 Progress = Callable[[int], None]
 
@@ -22,11 +30,16 @@ def read_all(
     *,
     annotator: str | None = None,
     reports: list[ReadReport] | None = None,
+    label_field: str = "label",
 ) -> list[DocRecord]:
     """Parse every file; the first bad one raises InputError before anything is written."""
     records: list[DocRecord] = []
     for path in paths:
-        records.extend(read_path(Path(path), fmt, text_field, annotator=annotator, reports=reports))
+        records.extend(
+            read_path(
+                Path(path), fmt, text_field, annotator=annotator, reports=reports, label_field=label_field
+            )
+        )
     return records
 
 
@@ -57,3 +70,84 @@ def import_paths(
                 keep_annotators=keep_annotators,
             )
             return result
+
+
+@dataclass(slots=True)
+class BadFile:
+    """A file ``--skip-bad`` left out: where and why (nothing of it was imported)."""
+
+    path: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}:{self.line}: {self.reason}"
+            if self.line is not None
+            else f"{self.path}: {self.reason}"
+        )
+
+
+def file_units(path: Path, fmt: str = "auto") -> list[Path]:
+    """The files of ``path`` that import independently (``--skip-bad`` imports each on its own):
+    one brat document per ``.ann``, one WebAnno TSV, one doccano file, or each importable file of
+    a plain folder; a file is its own unit."""
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    peer = fmt if fmt in PEER_FORMATS else (peers.sniff(path) if fmt == "auto" else None)
+    if peer == "brat":
+        return sorted(path.rglob("*.ann"))
+    if peer == "webanno":
+        return webanno.tsv_files(path)
+    if peer is not None and peer.startswith("doccano"):
+        return sorted(
+            p for p in path.iterdir() if p.suffix in (".jsonl", ".json") and not p.name.startswith(".")
+        )
+    return folder_files(path, fmt)
+
+
+def read_each(
+    paths: Sequence[Path], fmt: str = "auto", text_field: str = "text", **options: Any
+) -> tuple[list[tuple[Path, list[DocRecord]]], list[BadFile]]:
+    """``read_all``, file by file (``file_units``): the good files' records, and the bad files."""
+    reports: list[ReadReport] | None = options.pop("reports", None)
+    good: list[tuple[Path, list[DocRecord]]] = []
+    bad: list[BadFile] = []
+    for unit in (u for p in paths for u in file_units(Path(p), fmt)):
+        own: list[ReadReport] = []
+        try:
+            good.append((unit, read_all([unit], fmt, text_field, reports=own, **options)))
+        except InputError as exc:
+            bad.append(BadFile(exc.path, exc.line, exc.reason))
+            continue
+        if reports is not None:
+            reports.extend(own)
+    return good, bad
+
+
+def import_each(
+    tx: Tx, project_id: int, files: Sequence[tuple[Path, list[DocRecord]]], source: str, **options: Any
+) -> tuple[int, ImportResult, list[BadFile]]:
+    """Import file by file in one batch, each inside a savepoint: a file the import refuses is
+    rolled back whole (nothing half-imported) and listed; the others stay."""
+    batch, total = import_as_batch(tx, project_id, [], source, **options)
+    bad: list[BadFile] = []
+    apart = Apart(tx.session, project_id)  # identical texts compared across all the files
+    for path, records in files:
+        changes, details = len(tx.changes), dict(tx.row_details)
+        savepoint = tx.session.begin_nested()
+        try:
+            result = import_records(tx, project_id, records, batch_id=batch, keep_apart=apart, **options)
+        except InputError as exc:
+            savepoint.rollback()
+            del tx.changes[changes:]
+            tx.row_details = details
+            bad.append(BadFile(str(path), exc.line, exc.reason))
+            continue
+        savepoint.commit()
+        total.add(result)
+    tx.session.execute(
+        update(ImportBatch).where(ImportBatch.id == batch).values(documents=total.documents_added)
+    )
+    return batch, total, bad

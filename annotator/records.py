@@ -51,6 +51,8 @@ class DocRecord:
     doc_id: int | None = None
     # Where in the source file this document starts (1-based line), for error messages.
     line: int | None = None
+    # The file this record was read from (errors name it; ``source_file`` may name another).
+    read_from: str | None = None
     # Native JSONL only: the review's decisions on the document, and when its labels were read
     # out of their project (ISO 8601, UTC; a merge replaces labels only with newer ones).
     review: ReviewRecord | None = None

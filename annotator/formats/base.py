@@ -31,9 +31,16 @@ class ExportReport(Tally):
     # What the format could not hold, by reason: never dropped silently.
     left_out: dict[str, int] = field(default_factory=dict)
 
-    def leave_out(self, reason: str, count: int = 1) -> None:
+    def leave_out(self, reason: str, count: int = 1, dropped: str | None = None) -> None:
+        """Record what the file cannot hold; ``dropped`` ("spans" or "relations") also takes the
+        items out of the counts, which were made as records came in: the counts say what is in
+        the file."""
         if count:
             self.left_out[reason] = self.left_out.get(reason, 0) + count
+            if dropped == "spans":
+                self.spans -= count
+            elif dropped == "relations":
+                self.relations -= count
 
     def summary(self) -> str:
         text = (

@@ -81,7 +81,7 @@ def _ann(record: DocRecord, spans: list[SpanRecord], rels: list[RelationRecord],
     for key, span in zip(span_keys(spans), spans, strict=True):
         frags = fragments(record.text, span.start, span.end)
         if not frags:
-            report.leave_out(ONLY_BREAKS)
+            report.leave_out(ONLY_BREAKS, 1, "spans")
             continue
         if (frags[0][0], frags[-1][1]) != (span.start, span.end):
             report.leave_out(TRIMMED)
@@ -92,7 +92,7 @@ def _ann(record: DocRecord, spans: list[SpanRecord], rels: list[RelationRecord],
     n = 0
     for rel in rels:
         if rel.source not in tids or rel.target not in tids:
-            report.leave_out(DANGLING)
+            report.leave_out(DANGLING, 1, "relations")
             continue
         n += 1
         lines.append(
@@ -120,7 +120,7 @@ def write(
             used.add(stem)
             if by_annotator:
                 parts, homeless = layers(record)
-                leave_out(report, CROSS_LAYER, homeless)
+                report.leave_out(CROSS_LAYER, homeless, "relations")
                 targets = [(out / folders(p.annotator), p) for p in parts or [Layer(None)]]
             else:
                 named = sum(s.annotator is not None for s in record.spans)
@@ -164,6 +164,10 @@ def read(
         pairs = [(ann, annotator) for ann in sorted(path.rglob("*.ann"))]
     if not pairs:
         raise InputError(str(path), "no .ann files in this folder (is it a brat folder?)")
+    lone = [t for t in sorted(path.rglob("*.txt")) if not t.with_suffix(".ann").is_file()]
+    if lone:
+        names = ", ".join(str(t.relative_to(path)) for t in lone[:5]) + (", …" if len(lone) > 5 else "")
+        report.skip(f".txt files without a .ann beside them, not read ({names})", len(lone))
     for ann, who in pairs:
         yield _document(ann, who, report)
 
@@ -185,7 +189,7 @@ def _document(ann: Path, annotator: str | None, report: ReadReport) -> DocRecord
     if not txt.is_file():
         raise InputError(str(ann), f"no text file {txt.name} beside it")
     text = raw_text(txt)
-    record = DocRecord(text=text, source_file=str(txt))
+    record = DocRecord(text=text, source_file=str(txt), title=txt.stem)
     pending: list[tuple[int, str, str, str, str]] = []
     kinds: dict[str, str] = {}
     lines = read_text(ann).split("\n") if ann.is_file() and ann.stat().st_size else []

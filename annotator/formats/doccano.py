@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -105,21 +106,21 @@ def write(
             report.count(record)
             if by_annotator:
                 parts, homeless = layers(record)
-                leave_out(report, CROSS_LAYER, homeless)
+                report.leave_out(CROSS_LAYER, homeless, "relations")
                 for part in parts or [Layer(None)]:
                     file(part.annotator).write(_line(record, part.spans, part.relations, relations) + "\n")
                 if not relations:
-                    leave_out(report, NO_RELATIONS, sum(len(p.relations) for p in parts))
+                    report.leave_out(NO_RELATIONS, sum(len(p.relations) for p in parts), "relations")
                 continue
             named = sum(s.annotator is not None for s in record.spans)
             if relations:
                 named += sum(r.annotator is not None for r in record.relations)
             else:
-                leave_out(report, NO_RELATIONS, len(record.relations))
+                report.leave_out(NO_RELATIONS, len(record.relations), "relations")
             leave_out(report, LOST_ANNOTATORS, named)
             kept = _kept(record)
             if relations:
-                leave_out(report, DANGLING, len(record.relations) - len(kept))
+                report.leave_out(DANGLING, len(record.relations) - len(kept), "relations")
             file(None).write(_line(record, record.spans, kept, relations) + "\n")
         if not by_annotator:
             file(None)  # an empty export is still a (empty) file
@@ -130,15 +131,31 @@ def _kept(record: DocRecord) -> list[RelationRecord]:
     return [r for r in record.relations if r.source in keys and r.target in keys]
 
 
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The columns holding the text and the spans (doccano lets a project name them, as in its
+    own example ``column_data``/``column_label``)."""
+
+    text: str = "text"
+    label: str = "label"
+
+
 def read(
-    path: Path, annotator: str | None = None, report: ReadReport | None = None, *, by_annotator: bool = False
+    path: Path,
+    annotator: str | None = None,
+    report: ReadReport | None = None,
+    *,
+    by_annotator: bool = False,
+    text_field: str = "text",
+    label_field: str = "label",
 ) -> Iterator[DocRecord]:
     """Read a doccano file (every span gets ``annotator``) or a folder of them; with
     ``by_annotator`` each file in the folder is named after its annotator."""
     path = Path(path)
     report = report if report is not None else ReadReport(path)
+    columns = Columns(text_field, label_field)
     if not path.is_dir():
-        yield from _read_file(path, annotator, report)
+        yield from _read_file(path, annotator, report, columns)
         return
     files = sorted(
         p for p in path.iterdir() if p.suffix in (".jsonl", ".json") and not p.name.startswith(".")
@@ -147,12 +164,14 @@ def read(
         raise InputError(str(path), "no .jsonl or .json files in this folder")
     for file in files:
         who = annotator_from_filename(file.stem, annotator) if by_annotator else annotator
-        yield from _read_file(file, who, report)
+        yield from _read_file(file, who, report, columns)
 
 
-def _read_file(path: Path, annotator: str | None, report: ReadReport) -> Iterator[DocRecord]:
+def _read_file(
+    path: Path, annotator: str | None, report: ReadReport, columns: Columns
+) -> Iterator[DocRecord]:
     for obj, line in json_items(path, read_text(path)):
-        record = _record(obj, path, line_of(obj, line) or line, annotator, report)
+        record = _record(obj, path, line_of(obj, line) or line, annotator, report, columns)
         report.count(record)
         yield record
 
@@ -166,33 +185,51 @@ def _offset(omap: OffsetMap, u16: Any, path: Path, line: int, what: str) -> int:
         raise InputError(str(path), f"{what}: {exc} (doccano counts UTF-16 code units)", line) from None
 
 
-def _record(obj: Any, path: Path, line: int, annotator: str | None, report: ReadReport) -> DocRecord:
+def _looks_like_spans(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(x, list) and len(x) == 3 and isinstance(x[2], str) for x in value)
+    )
+
+
+def _record(
+    obj: Any, path: Path, line: int, annotator: str | None, report: ReadReport, columns: Columns
+) -> DocRecord:
     if not isinstance(obj, dict):
         raise InputError(str(path), "expected a JSON object per document", line)
-    if "text" not in obj and "data" not in obj:
+    candidates = [columns.text] if columns.text != "text" else ["text", "data"]
+    key = next((k for k in candidates if k in obj), None)
+    if key is None:
         found = ", ".join(sorted(obj)) or "none"
         raise InputError(
-            str(path), f"document has no 'text' field (fields: {found}; rename the text column)", line
+            str(path),
+            f"document has no {columns.text!r} field (fields: {found}; --text-field names the text column)",
+            line,
         )
-    key = "text" if "text" in obj else "data"
     text = need(obj, key, str, path, line, "document")
     record = DocRecord(text=text, source_file=str(path), line=line)
     meta = obj.get("meta")
     record.meta = dict(meta) if isinstance(meta, dict) else {}
+    known = _KNOWN | {key, columns.label}
     for name, value in obj.items():
         if name in FIELDS and isinstance(value, str):
             setattr(record, name, value)
-        elif name not in _KNOWN:
+        elif name not in known:
             record.meta[name] = value
+            hint = (
+                " (it holds spans: --label-field names the label column)" if _looks_like_spans(value) else ""
+            )
+            report.note(f"column {name!r} is not doccano's: kept in the document's metadata{hint}")
     if obj.get("Comments"):
         report.skip("doccano comments", len(obj["Comments"]))
     omap = OffsetMap(text)
     if "entities" in obj:
         _entities(obj, record, omap, path, line, annotator)
         return record
-    labels = obj.get("label", [])
+    labels = obj.get(columns.label, [])
     if not isinstance(labels, list):
-        raise InputError(str(path), "'label' must be a list of [start, end, label]", line)
+        raise InputError(str(path), f"{columns.label!r} must be a list of [start, end, label]", line)
     for i, item in enumerate(labels):
         what = f"label {i + 1}"
         if isinstance(item, str):

@@ -8,7 +8,10 @@ Who annotated: ``completed_by`` — its email, else first and last name, else ``
 same for a bare user id); annotations without it get the ``annotator`` argument. Predictions,
 cancelled annotations and results that are not text regions (choices, text areas, ...) are
 skipped and reported. A region with several labels becomes one span per label; a relation with
-several labels one relation per label (direction "left" is reversed).
+several labels one relation per label (direction "left" is reversed). A flat task list
+(``[{"text": …}]``, which Label Studio imports) reads like tasks with that ``data``; data fields
+other than the text are kept in the document's metadata under ``data`` (and written back there);
+image, audio and other tasks without text are skipped and reported.
 
 The writer fills ``value.text``, writes one annotation per annotator, and beside ``tasks.json``
 writes ``tasks.label_config.xml``: a labeling config whose names match the results.
@@ -16,6 +19,7 @@ writes ``tasks.label_config.xml``: a labeling config whose names match the resul
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +33,6 @@ from annotator.formats.peerkit import (
     dumps,
     json_items,
     layers,
-    leave_out,
     line_of,
     need,
     read_text,
@@ -58,12 +61,14 @@ def _completed_by(name: str, people: dict[str, int]) -> dict[str, Any]:
 
 
 def _task(record: DocRecord, number: int, people: dict[str, int], report: ExportReport) -> dict[str, Any]:
-    data: dict[str, Any] = {"text": record.text}
+    extra = record.meta.get("data") if record.meta else None
+    data: dict[str, Any] = dict(extra) if isinstance(extra, dict) else {}
+    data["text"] = record.text
     for name in FIELDS:
         if getattr(record, name) is not None:
             data[name] = getattr(record, name)
     parts, homeless = layers(record)
-    leave_out(report, CROSS_LAYER, homeless)
+    report.leave_out(CROSS_LAYER, homeless, "relations")
     annotations = []
     for n, part in enumerate(parts, start=1):
         result: list[dict[str, Any]] = []
@@ -99,8 +104,9 @@ def _task(record: DocRecord, number: int, people: dict[str, int], report: Export
             annotation["completed_by"] = _completed_by(part.annotator, people)
         annotations.append(annotation)
     task: dict[str, Any] = {"id": record.doc_id if record.doc_id is not None else number, "data": data}
-    if record.meta:
-        task["meta"] = record.meta
+    meta = {k: v for k, v in (record.meta or {}).items() if not (k == "data" and isinstance(v, dict))}
+    if meta:
+        task["meta"] = meta
     task["annotations"] = annotations
     task["predictions"] = []
     return task
@@ -145,15 +151,44 @@ def person(completed_by: Any, fallback: str | None) -> str | None:
     return fallback
 
 
-def _text_of(data: Any, path: Path, line: int) -> str:
-    """The task's text: ``data.text``, else the only string field of ``data``."""
+# Data keys of Label Studio's non-text object tags: such tasks are not text documents.
+MEDIA = frozenset({"image", "audio", "video", "pdf", "timeseries", "url", "img", "video_url", "audio_url"})
+_MEDIA_VALUE = re.compile(
+    r"^(?:https?://|s3://|gs://|azure-blob://|/data/)\S*$|\.(?:png|jpe?g|gif|bmp|tiff?|webp|svg|wav|mp3|"
+    r"ogg|flac|m4a|mp4|webm|mov|avi|pdf)$",
+    re.IGNORECASE,
+)
+MEDIA_SKIP = "tasks without text (image, audio, video, … tasks are not text documents)"
+_TASK_KEYS = {"id", "annotations", "completions", "predictions", "meta", "drafts", "created_at", "updated_at"}
+
+
+_MIN_KEYS = {"annotation_id", "annotator", "lead_time"}
+
+
+def task_data(task: dict[str, Any]) -> Any:
+    """A task's data: ``data``, or the task itself in a flat task list (``[{"text": …}]``), which
+    Label Studio imports too. A JSON-MIN export (results flattened in as lists, ``annotator``…)
+    is not one: None, refused by the caller."""
+    if "data" in task or not any(isinstance(v, str) for v in task.values()):
+        return task.get("data")
+    if _MIN_KEYS & task.keys() or any(isinstance(v, list) for v in task.values()):
+        return None
+    return {k: v for k, v in task.items() if k not in _TASK_KEYS}
+
+
+def _text_field(data: Any, path: Path, line: int) -> str | None:
+    """Which data field holds the task's text: ``text``, else the only string field; None for an
+    image/audio/… task (reported and skipped by the caller)."""
     if not isinstance(data, dict):
         raise InputError(str(path), "task has no 'data' object (a JSON-MIN export? export as JSON)", line)
     if isinstance(data.get("text"), str):
-        return str(data["text"])
-    strings = [k for k, v in data.items() if isinstance(v, str)]
+        return "text"
+    strings = [k for k, v in data.items() if isinstance(v, str) and k not in FIELDS]
+    media = [k for k in strings if k.lower() in MEDIA or _MEDIA_VALUE.search(data[k].strip())]
+    if media:
+        return None
     if len(strings) == 1:
-        return str(data[strings[0]])
+        return strings[0]
     raise InputError(str(path), f"cannot tell which of the task's data fields {strings} is the text", line)
 
 
@@ -169,13 +204,21 @@ def read(path: Path, annotator: str | None = None, report: ReadReport | None = N
         line = line_of(task, line0) or line0
         if not isinstance(task, dict):
             raise InputError(str(path), "expected a task object", line)
-        text = _text_of(task.get("data"), path, line)
+        data = task_data(task)
+        key = _text_field(data, path, line)
+        if key is None:
+            report.skip(MEDIA_SKIP)
+            continue
+        text = str(data[key])
         record = DocRecord(text=text, source_file=str(path), line=line)
         for name in FIELDS:
-            if isinstance(task["data"].get(name), str):
-                setattr(record, name, task["data"][name])
+            if isinstance(data.get(name), str):
+                setattr(record, name, data[name])
         if isinstance(task.get("meta"), dict):
             record.meta = dict(task["meta"])
+        unused = {k: v for k, v in data.items() if k != key and not (k in FIELDS and isinstance(v, str))}
+        if unused:  # kept, and written back into ``data`` on export
+            record.meta["data"] = unused
         predictions = task.get("predictions")
         report.skip("predictions (model output, not annotations)", _length(predictions))
         omap = OffsetMap(text)

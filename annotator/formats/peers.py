@@ -50,8 +50,8 @@ WRITER_OPTIONS: dict[str, frozenset[str]] = {
     "whosaid": frozenset({"labels", "relation_types", "raw"}),
 }
 READER_OPTIONS: dict[str, frozenset[str]] = {
-    "doccano": frozenset({"by_annotator"}),
-    "doccano-relations": frozenset({"by_annotator"}),
+    "doccano": frozenset({"by_annotator", "text_field", "label_field"}),
+    "doccano-relations": frozenset({"by_annotator", "text_field", "label_field"}),
     "brat": frozenset({"by_annotator"}),
     "prodigy": frozenset({"dataset"}),
 }
@@ -120,7 +120,10 @@ def sniff(path: Path) -> str | None:
         first = next(json_items(path, read_text(path)), (None, 0))[0]
     except InputError:
         return None
-    return sniff_record(first)
+    found = sniff_record(first)
+    if found is None and path.suffix == ".json" and isinstance(first, dict) and "text" in first:
+        return "labelstudio"  # a flat task list, [{"text": ...}], as Label Studio imports it
+    return found
 
 
 def sniff_record(obj: Any) -> str | None:

@@ -39,6 +39,8 @@ DATASET_EXTENSIONS = {".spacy": "spacy", ".iob": "iob", ".conll": "iob"}
 # documents.KINDS: PDF, DOCX, ODT, RTF, one document per file or per news-database article.
 _TEXTS = ("auto", "txt", "md", "html", "jsonl", "csv", *documents.KINDS)
 FORMATS = (*_TEXTS, "native", *PEER_FORMATS, *DATASET_FORMATS)
+# Other names for formats, as the export knows them.
+ALIASES = {"conll": "iob"}
 
 _READERS: dict[str, Callable[[Path, str], list[DocRecord]]] = {
     "txt": lambda path, _field: plaintext.read(path),
@@ -56,6 +58,7 @@ def read_path(
     *,
     annotator: str | None = None,
     reports: list[ReadReport] | None = None,
+    label_field: str = "label",
 ) -> list[DocRecord]:
     """Records from a file or, recursively, a folder; every record's source_file is set.
 
@@ -65,10 +68,13 @@ def read_path(
 
     In a folder, hidden files/folders and unknown extensions are skipped (with fmt="auto"); a
     forced fmt reads every non-hidden file with that reader. Files are read in sorted order so
-    that repeated imports give the same document order.
+    that repeated imports give the same document order. ``text_field`` and ``label_field`` name
+    the columns of plain JSONL/CSV and doccano files; a ``label_field`` other than ``label`` makes
+    an unrecognised ``.jsonl`` file a doccano one.
     """
     path = Path(path)
     refuse_database_file(path)  # reading it would drop the locks SQLite holds on it in this process
+    fmt = ALIASES.get(fmt, fmt)
     if fmt not in FORMATS:
         raise InputError(str(path), f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
     dataset = fmt if fmt in DATASET_FORMATS else (_sniff_dataset(path) if fmt == "auto" else None)
@@ -81,22 +87,27 @@ def read_path(
     )
     if sniffed == "native":
         return _read_file(path, "native", text_field, reports)
+    if sniffed is None and label_field != "label" and fmt == "auto" and path.suffix.lower() == ".jsonl":
+        sniffed = "doccano"
     peer = (
         fmt
         if fmt in PEER_FORMATS
         else (sniffed or (peers.sniff(path) if fmt == "auto" and path.exists() else None))
     )
     if peer is not None:
-        return _read_peer(path, peer, annotator, reports)
+        columns = {"text_field": text_field, "label_field": label_field} if peer.startswith("doccano") else {}
+        return _read_peer(path, peer, annotator, reports, **columns)
     if path.is_dir():
-        files = _folder_files(path, fmt)
+        files = folder_files(path, fmt)
         if not files:
             wanted = ", ".join(EXTENSIONS) if fmt == "auto" else "non-hidden"
             raise InputError(str(path), f"no importable files in this folder (looked for {wanted} files)")
         return [
             r
             for file in files
-            for r in read_path(file, fmt, text_field, annotator=annotator, reports=reports)
+            for r in read_path(
+                file, fmt, text_field, annotator=annotator, reports=reports, label_field=label_field
+            )
         ]
     if not path.exists():
         raise InputError(str(path), "no such file or folder")
@@ -105,7 +116,7 @@ def read_path(
     return _read_file(path, fmt, text_field, reports)
 
 
-def _folder_files(root: Path, fmt: str) -> list[Path]:
+def folder_files(root: Path, fmt: str) -> list[Path]:
     """Importable files below root, sorted by their path parts; symlinked folders are not followed."""
     found: list[Path] = []
     for folder, dirnames, filenames in os.walk(root):
@@ -131,7 +142,9 @@ def _read_file(
         )
     try:
         if kind == "native":
-            return _with_source(_read_native(path, reports), path)  # native.read runs the guards
+            return _with_source(
+                _read_native(path, reports), path, carried=True
+            )  # native.read runs the guards
         if kind in documents.KINDS:
             return _with_source(documents.read(path, kind, reports), path)
         records = guards.check_all(_READERS[kind](path, text_field), path, reports)
@@ -140,8 +153,12 @@ def _read_file(
     return _with_source(records, path)
 
 
-def _with_source(records: list[DocRecord], path: Path) -> list[DocRecord]:
+def _with_source(records: list[DocRecord], path: Path, carried: bool = False) -> list[DocRecord]:
+    """Every record names the file it was read from (errors name that file). Readers set
+    ``source_file`` to the file of a folder they read it from, except where it is ``carried``
+    from elsewhere (a native export's document field)."""
     for record in records:
+        record.read_from = str(path) if carried else record.source_file or str(path)
         record.source_file = record.source_file or str(path)
     return records
 
@@ -167,17 +184,20 @@ def _read_dataset(path: Path, fmt: str, reports: list[ReadReport] | None) -> lis
     from annotator.formats import iob, spacy_docbin
 
     readers = {"spacy": spacy_docbin.read, "iob": iob.read_iob, "hf-jsonl": iob.read_hf}
-    return _with_source(guards.check_all(list(readers[fmt](path)), path, reports), path)
+    records = guards.check_all(list(readers[fmt](path)), path, reports)
+    if fmt == "iob":  # IOB has no titles: the file name, numbered when it holds several documents
+        for n, record in enumerate(records, start=1):
+            record.title = record.title or (path.stem if len(records) == 1 else f"{path.stem} {n}")
+    return _with_source(records, path)
 
 
 def _read_peer(
-    path: Path, fmt: str, annotator: str | None, reports: list[ReadReport] | None
+    path: Path, fmt: str, annotator: str | None, reports: list[ReadReport] | None, **options: str
 ) -> list[DocRecord]:
     report = ReadReport(path)
     try:
-        records = list(
-            guards.checked(peers.reader(fmt, annotator=annotator, report=report)(path), path, report)
-        )
+        read = peers.reader(fmt, annotator=annotator, report=report, **options)
+        records = list(guards.checked(read(path), path, report))
     except OSError as exc:
         raise InputError(str(path), f"cannot read the file ({exc.strerror or exc})") from None
     if reports is not None:

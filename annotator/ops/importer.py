@@ -10,7 +10,6 @@ reserving ids from the sequence).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +20,8 @@ from annotator.bulk import bulk_insert, bulk_insert_dicts, stamp
 from annotator.errors import InputError
 from annotator.hashing import content_hash
 from annotator.ids import next_sqlite_id
+from annotator.import_apart import Apart
+from annotator.import_result import ImportResult
 from annotator.model import (
     Annotation,
     DocStatus,
@@ -61,40 +62,8 @@ RELATION_COLUMNS = ("document_id", "source_id", "target_id", "type_id", "annotat
 STATUSES = frozenset(s.value for s in DocStatus)
 
 
-@dataclass(slots=True)
-class ImportResult:
-    documents_added: int = 0
-    documents_existing: int = 0
-    spans_added: int = 0
-    spans_existing: int = 0
-    relations_added: int = 0
-    relations_existing: int = 0
-    document_ids: list[int] = field(default_factory=list)
-    # Documents not imported because someone deleted them (see ``restore_deleted``).
-    documents_deleted: int = 0
-    # Labels the file gives to someone else that were imported as the runner's, by name.
-    reassigned: dict[str, int] = field(default_factory=dict)
-    owners_note: str = ""
-
-    def summary(self) -> str:
-        return (
-            (
-                f"{self.documents_added} document(s) added, {self.documents_existing} already present; "
-                f"{self.spans_added} span(s) added, {self.spans_existing} already present; "
-                f"{self.relations_added} relation(s) added, {self.relations_existing} already present"
-            )
-            + (
-                f"; {self.documents_deleted} document(s) skipped: deleted from the project earlier "
-                "(--restore-deleted imports them again)"
-                if self.documents_deleted
-                else ""
-            )
-            + (self.owners_note)
-        )
-
-
 def _fail(record: DocRecord, reason: str) -> InputError:
-    return InputError(record.source_file or "<input>", reason, record.line)
+    return InputError(record.read_from or record.source_file or "<input>", reason, record.line)
 
 
 def _when(conn: Any, value: str, record: DocRecord) -> datetime | str:
@@ -121,6 +90,7 @@ class Importer:
         anonymous_ok: bool = True,
         batch_id: int | None = None,
         names_checked: bool = False,
+        keep_apart: bool | Apart = False,
     ) -> None:
         self.tx, self.project_id, self.create = tx, project_id, create_labels
         self.owners = Owners(
@@ -136,6 +106,7 @@ class Importer:
             for t in session.scalars(select(RelationType).where(RelationType.project_id == project_id))
         }
         self.result = ImportResult()
+        self.apart = keep_apart if isinstance(keep_apart, Apart) else Apart(session, project_id, keep_apart)
         self.reviewed: list[tuple[int, DocRecord]] = []  # documents whose review decisions come too
         # SQLite: this transaction holds the write lock, so ids can be handed out here.
         self.next_span: int | None = None
@@ -200,14 +171,15 @@ class Importer:
                     raise _fail(record, f"relation {rel.type!r} refers to a missing span {end_key!r}")
 
     def batch(self, batch: Sequence[DocRecord]) -> None:
-        doc_ids, merged = self._documents(batch)
+        owners = [[self.owners.owner(span.annotator) for span in record.spans] for record in batch]
+        doc_ids, merged = self._documents(batch, owners)
         self.reviewed.extend((d, r) for d, r in zip(doc_ids, batch, strict=True) if r.review is not None)
-        self._spans_and_relations(batch, doc_ids, merged)
+        self._spans_and_relations(batch, doc_ids, merged, owners)
 
-    def _documents(self, batch: Sequence[DocRecord]) -> tuple[list[int], set[int]]:
+    def _documents(self, batch: Sequence[DocRecord], owners: list[list[int]]) -> tuple[list[int], set[int]]:
         """Insert the batch's new documents; returns each record's document id and the merged ones."""
         session, now = self.tx.session, utcnow()
-        hashes = [content_hash(r.text) for r in batch]
+        hashes = self.apart.digests(batch, owners)
         existing = dict(
             session.execute(
                 select(Document.content_hash, Document.id).where(
@@ -234,6 +206,9 @@ class Importer:
                 "created_at": now,
                 "batch_id": self.batch_id,
             }
+        # Kept apart now, not found again from an earlier import of the same files: reported.
+        self.result.kept_apart.extend(why for key, why in self.apart.kept.items() if key in new_rows)
+        self.apart.kept.clear()
         if new_rows:
             # Plain executemany, then one indexed read of the new ids: much faster than RETURNING rows.
             bulk_insert_dicts(session.connection(), DOCUMENT, list(new_rows.values()))
@@ -265,10 +240,11 @@ class Importer:
             query = query.where(Annotation.annotator_id.in_(people))
         return {(r[0], r[1], r[2], r[3], r[4]): r[5] for r in self.tx.session.execute(query)}
 
-    def _spans_and_relations(self, batch: Sequence[DocRecord], doc_ids: list[int], merged: set[int]) -> None:
+    def _spans_and_relations(
+        self, batch: Sequence[DocRecord], doc_ids: list[int], merged: set[int], owners: list[list[int]]
+    ) -> None:
         session = self.tx.session
         now = stamp(session.connection(), utcnow())
-        owners = [[self.owners.owner(span.annotator) for span in record.spans] for record in batch]
         people = {who for whos in owners for who in whos}
         stored: dict[SpanKey, int] = self._stored_spans(merged, people) if merged and people else {}
         labels = self.labels
@@ -391,12 +367,15 @@ def import_records(
     keep_annotators: bool | None = None,
     anonymous_ok: bool = True,
     names_checked: bool = False,
+    keep_apart: bool | Apart = False,
 ) -> ImportResult:
     """Add documents with their spans and relations in the caller's transaction.
 
     Every record is checked before anything is written for it, and an error aborts the caller's
     transaction, so a bad file imports nothing. A document whose text is already in the project is
-    not added again; its spans and relations are merged in (exact duplicates skipped). The text
+    not added again; its spans and relations are merged in (exact duplicates skipped), unless its
+    labels conflict with those already there and ``keep_apart`` (file imports; a merge matches by
+    text alone; an ``Apart`` carries the decisions over several calls): ``annotator.import_apart``. The text
     of a document deleted from the project is skipped (counted) unless ``restore_deleted``.
 
     Whose labels they become: see ``annotator.ops.owners``. The runner is ``tx.actor`` or the
@@ -406,7 +385,15 @@ def import_records(
     (a merge) has already decided whose names come in.
     """
     importer = Importer(
-        tx, project_id, annotator, create_labels, keep_annotators, anonymous_ok, batch_id, names_checked
+        tx,
+        project_id,
+        annotator,
+        create_labels,
+        keep_annotators,
+        anonymous_ok,
+        batch_id,
+        names_checked,
+        keep_apart,
     )
     deleted = set() if restore_deleted else deleted_hashes(tx.session, project_id)
     batch: list[DocRecord] = []
@@ -441,7 +428,10 @@ def import_as_batch(
     tx: Tx, project_id: int, records: Iterable[DocRecord], source: str, **options: Any
 ) -> tuple[int, ImportResult]:
     """``import_records`` as one numbered batch: the documents it adds name it, so
-    ``delete_batch`` can take them all out again. Returns the batch number and the result."""
+    ``delete_batch`` can take them all out again. Files come in this way, so identical texts with
+    conflicting labels are kept apart unless ``keep_apart=False``. Returns the batch number and
+    the result."""
+    options.setdefault("keep_apart", True)
     who = tx.actor.name if tx.actor else default_actor_name()
     batch = tx.session.execute(
         insert(ImportBatch).returning(ImportBatch.id),

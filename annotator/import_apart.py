@@ -1,0 +1,140 @@
+"""Identical texts with conflicting labels stay apart on import.
+
+An import matches documents by their text, so re-importing the same work adds nothing twice. But
+the same text can come from different places with different labels: INCEpTION's test suite
+(many files, one text each), a corpus repeating a sentence labelled differently (WNUT-17),
+one file per annotator of a project export. Stacking such labels on one document would make
+spans nobody made. So, per annotator: a record whose labels differ from those of an earlier
+record of the same text in this import, or that cross spans stored earlier from another file
+(a label on the same words that the other does not have), becomes a document of its own, noted
+in its metadata (``same_text_as``) and in the import's report. Annotators whose labels do not
+meet (each file names its own) still share one document.
+
+A kept-apart document's text hash is salted with where it came from (file and line), so
+importing the same files again finds it again instead of adding it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from annotator.hashing import content_hash
+from annotator.model import Annotation, Document, Label
+from annotator.records import DocRecord
+
+Signature = dict[int, frozenset[tuple[int, int, str]]]
+
+
+def signature(record: DocRecord, owners: Sequence[int]) -> Signature:
+    """Each annotator's spans of ``record`` as (start, end, label); ``owners``: each span's owner."""
+    found: dict[int, set[tuple[int, int, str]]] = {}
+    for span, who in zip(record.spans, owners, strict=True):
+        found.setdefault(who, set()).add((span.start, span.end, span.label))
+    return {who: frozenset(spans) for who, spans in found.items()}
+
+
+def differs(a: Signature, b: Signature) -> bool:
+    """Two records of one import: some annotator labelled the text differently in each."""
+    return any(a[who] != b[who] for who in a.keys() & b.keys())
+
+
+def crosses(new: Signature, old: Signature) -> bool:
+    """A record against stored labels: a new span lies on words a stored span (one the record
+    does not have) covers. Spans added elsewhere in the text are a re-import's additions."""
+    for who in new.keys() & old.keys():
+        added, kept = new[who] - old[who], old[who] - new[who]
+        if any(x[0] < y[1] and y[0] < x[1] for x in added for y in kept):
+            return True
+    return False
+
+
+def where(record: DocRecord) -> str:
+    name = record.read_from or record.source_file or "<input>"
+    return f"{name}:{record.line}" if record.line is not None else name
+
+
+@dataclass(slots=True)
+class _Group:
+    digest: str
+    spans: Signature
+    origin: str
+    stored: bool = False  # the project's document, compared by ``crosses``
+
+
+class Apart:
+    """Decides each record's document key (its text hash, or a salted one) over one import."""
+
+    def __init__(self, session: Session, project_id: int, enabled: bool = True) -> None:
+        self.session, self.project_id, self.enabled = session, project_id, enabled
+        self.groups: dict[str, list[_Group]] = {}
+        self.kept: dict[str, str] = {}  # salted key → why, until the importer takes it
+
+    def digests(self, batch: Sequence[DocRecord], owners: Sequence[Sequence[int]]) -> list[str]:
+        """Each record's document key; ``owners``: the owner of each record's spans."""
+        hashes = [content_hash(r.text) for r in batch]
+        if not self.enabled:
+            return hashes
+        stored = self._stored({h for h in hashes if h not in self.groups})
+        out: list[str] = []
+        for record, digest, whos in zip(batch, hashes, owners, strict=True):
+            spans = signature(record, whos)
+            groups = self.groups.get(digest)
+            if groups is None:
+                groups = self.groups[digest] = []
+                if digest in stored:
+                    origin, old = stored[digest]
+                    if origin == record.source_file or not crosses(spans, old):
+                        groups.append(_Group(digest, spans, where(record)))
+                        out.append(digest)
+                        continue
+                    groups.append(_Group(digest, old, f"a document imported earlier from {origin}", True))
+                else:
+                    groups.append(_Group(digest, spans, where(record)))
+                    out.append(digest)
+                    continue
+            match = next(
+                (g for g in groups if not (crosses(spans, g.spans) if g.stored else differs(spans, g.spans))),
+                None,
+            )
+            if match is not None:
+                out.append(match.digest)
+                continue
+            here = where(record)
+            salted = content_hash(f"{record.text}\x00{here}" + ("" if record.line else f"\x00{len(groups)}"))
+            record.meta = {**(record.meta or {}), "same_text_as": groups[0].origin}
+            self.kept[salted] = f"{here}: same text as {groups[0].origin}, other labels"
+            groups.append(_Group(salted, spans, here))
+            out.append(salted)
+        return out
+
+    def _stored(self, hashes: set[str]) -> dict[str, tuple[str | None, Signature]]:
+        """The project's documents with these texts: their source file and spans."""
+        if not hashes:
+            return {}
+        docs = dict(
+            self.session.execute(
+                select(Document.id, Document.content_hash).where(
+                    Document.project_id == self.project_id, Document.content_hash.in_(hashes)
+                )
+            ).all()
+        )
+        if not docs:
+            return {}
+        sources = dict(
+            self.session.execute(select(Document.id, Document.source_file).where(Document.id.in_(docs))).all()
+        )
+        spans: dict[int, dict[int, set[tuple[int, int, str]]]] = {d: {} for d in docs}
+        rows = self.session.execute(
+            select(
+                Annotation.document_id, Annotation.annotator_id, Annotation.start, Annotation.end, Label.name
+            )
+            .join(Label, Label.id == Annotation.label_id)
+            .where(Annotation.document_id.in_(docs))
+        )
+        for doc, who, start, end, label in rows:
+            spans[doc].setdefault(who, set()).add((start, end, label))
+        return {docs[d]: (sources[d], {who: frozenset(s) for who, s in spans[d].items()}) for d in docs}

@@ -1,0 +1,62 @@
+"""What an import did, for its report: documents, spans and relations added or already there,
+and what it kept apart or skipped (nothing merges or drops without a line saying so)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+
+@dataclass(slots=True)
+class ImportResult:
+    documents_added: int = 0
+    documents_existing: int = 0
+    spans_added: int = 0
+    spans_existing: int = 0
+    relations_added: int = 0
+    relations_existing: int = 0
+    document_ids: list[int] = field(default_factory=list)
+    # Documents not imported because someone deleted them (see ``restore_deleted``).
+    documents_deleted: int = 0
+    # Labels the file gives to someone else that were imported as the runner's, by name.
+    reassigned: dict[str, int] = field(default_factory=dict)
+    owners_note: str = ""
+    # Records whose text was already there with other labels: imported as documents of their own.
+    kept_apart: list[str] = field(default_factory=list)
+
+    def add(self, other: ImportResult) -> None:
+        """Add up the results of several imports (``--skip-bad`` imports file by file)."""
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, int):
+                setattr(self, f.name, mine + theirs)
+            elif isinstance(mine, list):
+                mine.extend(theirs)
+            elif isinstance(mine, dict):
+                for key, count in theirs.items():
+                    mine[key] = mine.get(key, 0) + count
+            elif theirs and theirs not in mine:
+                setattr(self, f.name, mine + theirs)
+
+    def summary(self) -> str:
+        return (
+            (
+                f"{self.documents_added} document(s) added, {self.documents_existing} already present; "
+                f"{self.spans_added} span(s) added, {self.spans_existing} already present; "
+                f"{self.relations_added} relation(s) added, {self.relations_existing} already present"
+            )
+            + (
+                f"; {self.documents_deleted} document(s) skipped: deleted from the project earlier "
+                "(--restore-deleted imports them again)"
+                if self.documents_deleted
+                else ""
+            )
+            + (self.owners_note)
+            + (
+                f"\n{len(self.kept_apart)} document(s) kept apart: the same text came with other labels, "
+                "so it became a document of its own (metadata 'same_text_as'):\n  "
+                + "\n  ".join(self.kept_apart[:20])
+                + (f"\n  … and {len(self.kept_apart) - 20} more" if len(self.kept_apart) > 20 else "")
+                if self.kept_apart
+                else ""
+            )
+        )
