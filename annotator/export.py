@@ -27,7 +27,7 @@ from annotator.formats import iob, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import ExportDoc, iter_documents, names
-from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.records import DocRecord, RelationRecord, SpanRecord, document_fields
 
 # Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
 # token tags) are built per export by FACTORIES, which take precedence.
@@ -171,12 +171,7 @@ def to_record(
 ) -> DocRecord:
     d = doc.document
     return DocRecord(
-        text=d.text,
-        title=d.title,
-        author=d.author,
-        published=d.published,
-        source_url=d.source_url,
-        source_file=d.source_file,
+        **document_fields(d),
         status=d.status,
         meta=d.meta or {},
         doc_id=d.id,

@@ -55,7 +55,8 @@ def _raw(session: Session, query: ClauseElement) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
-_SPAN_COLUMNS = (
+# The columns of a SpanTuple, in order (reads that need more add columns after these).
+SPAN_COLUMNS = (
     Annotation.start,
     Annotation.end,
     Annotation.id,
@@ -78,7 +79,7 @@ def span_table(
     first screen of a long document can be shown before all its spans are read. Sorting in Python
     is cheaper than SQLite's temporary B-tree for the (start, end, id) order.
     """
-    query = select(*_SPAN_COLUMNS).where(Annotation.document_id == document_id)
+    query = select(*SPAN_COLUMNS).where(Annotation.document_id == document_id)
     if start_before is not None:
         query = query.where(Annotation.start < start_before)
     rows: list[Any] = _raw(session, query)
@@ -96,7 +97,7 @@ def span_tuples(session: Session, ids: Sequence[int]) -> list[SpanTuple]:
     rows: list[Any] = []
     for chunk in range(0, len(ids), 500):
         part = list(ids[chunk : chunk + 500])
-        rows.extend(_raw(session, select(*_SPAN_COLUMNS).where(Annotation.id.in_(part))))
+        rows.extend(_raw(session, select(*SPAN_COLUMNS).where(Annotation.id.in_(part))))
     rows.sort()
     return rows
 
