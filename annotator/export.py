@@ -264,7 +264,8 @@ def writes_folder(fmt: str, *, split: bool = False, docs_per_file: int | None = 
     return split or peers.writes_folder(fmt) or (fmt == "spacy" and bool(docs_per_file))
 
 
-def _export(
+@gc_paused()  # a large corpus makes many small objects and no cycles: see bulk.gc_paused
+def export(
     session: Session,
     project_id: int,
     fmt: str,
@@ -272,7 +273,7 @@ def _export(
     progress: Progress | None = None,
     options: ExportOptions | None = None,
 ) -> DatasetReport:
-    """The export itself; ``export`` runs it with the garbage collector paused."""
+    """Write the project (or its train/dev/test parts into the folder ``out``) in format ``fmt``."""
     options = options or ExportOptions()
     out = Path(out)
     the_plan = plan(session, project_id, options)
@@ -299,16 +300,3 @@ def _export(
             )
             report.add(name, part)
     return report
-
-
-def export(
-    session: Session,
-    project_id: int,
-    fmt: str,
-    out: Path,
-    progress: Progress | None = None,
-    options: ExportOptions | None = None,
-) -> DatasetReport:
-    """Write the project (or its train/dev/test parts into the folder ``out``) in format ``fmt``."""
-    with gc_paused():
-        return _export(session, project_id, fmt, out, progress, options)

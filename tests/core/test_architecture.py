@@ -240,3 +240,19 @@ def test_every_module_the_architecture_names_exists() -> None:
     assert named, "ARCHITECTURE.md names no module"
     missing = {name for name in named if not (ROOT / name).exists() and not name.startswith(tuple(PENDING))}
     assert sorted(missing) == []
+
+
+def test_the_document_fields_records_copy_exist_on_records_and_documents() -> None:
+    """Export and merge copy a document through ``records.document_fields``: one list of names that
+    must stay on both sides (a new column is added there, not in each copy)."""
+    from dataclasses import fields
+
+    from annotator.model import Document
+    from annotator.records import DOCUMENT_FIELDS, DocRecord, document_fields
+
+    assert set(DOCUMENT_FIELDS) <= {f.name for f in fields(DocRecord)}
+    assert set(DOCUMENT_FIELDS) <= set(Document.__table__.columns.keys())
+    record = DocRecord("text", title="t", author="a", published="2026", source_url="u", source_file="f")
+    assert DocRecord(**document_fields(record)) == DocRecord(
+        "text", title="t", author="a", published="2026", source_url="u", source_file="f"
+    )
