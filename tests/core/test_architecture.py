@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
@@ -82,8 +83,10 @@ def _module_files(tops: tuple[str, ...] = SCANNED) -> dict[str, Path]:
     return files
 
 
-def _imported(module: str, path: Path, node: ast.AST) -> list[str]:
-    """The absolute names one import statement brings in (``from a import b`` may mean module a.b)."""
+def _imported(module: str, path: Path, node: ast.AST, modules: Collection[str]) -> list[str]:
+    """The names one import statement brings in: ``from a import b`` is module ``a.b`` if that is
+    a module (as import-linter counts it, so a package re-exporting its submodules is no circle),
+    else a name from ``a``."""
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names]
     if not isinstance(node, ast.ImportFrom):
@@ -94,7 +97,7 @@ def _imported(module: str, path: Path, node: ast.AST) -> list[str]:
         base = ".".join(package + ([node.module] if node.module else []))
     else:
         base = node.module or ""
-    return [base] + [f"{base}.{alias.name}" for alias in node.names]
+    return [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
 
 
 def _graph(module_level_only: bool = False) -> dict[str, set[str]]:
@@ -109,8 +112,8 @@ def _graph(module_level_only: bool = False) -> dict[str, set[str]]:
         for child in ast.iter_child_nodes(node):
             if module_level_only and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
                 continue
-            for name in _imported(module, path, child):
-                while name and name not in files:  # ``from pkg import name``: the nearest module
+            for name in _imported(module, path, child, files):
+                while name and name not in files:  # ``import pkg.mod.Name`` or outside: the nearest module
                     name = name.rpartition(".")[0]
                 if name and name != module:
                     graph[module].add(name)
