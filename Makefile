@@ -24,15 +24,17 @@ run: $(STAMP)
 	$(BIN)/annotator demo --if-missing
 	$(BIN)/annotator gui --project Demo
 
-## Lint, type-check and run the whole suite headless.
+## Lint, type-check, check the import layers (ARCHITECTURE.md) and run the whole suite headless.
 test: $(TEST_STAMP)
 	$(BIN)/ruff check annotator ui tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check annotator ui tests benchmarks
 	$(BIN)/ruff format --check annotator ui tests benchmarks
+	$(BIN)/lint-imports
 
 bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
@@ -43,4 +45,4 @@ screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/screenshot.db" gui --screenshot docs/screenshot.png
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

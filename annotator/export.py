@@ -27,7 +27,7 @@ from annotator.formats import iob, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import ExportDoc, iter_documents, names
-from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.records import DocRecord, RelationRecord, SpanRecord, document_fields
 
 # Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
 # token tags) are built per export by FACTORIES, which take precedence.
@@ -171,12 +171,7 @@ def to_record(
 ) -> DocRecord:
     d = doc.document
     return DocRecord(
-        text=d.text,
-        title=d.title,
-        author=d.author,
-        published=d.published,
-        source_url=d.source_url,
-        source_file=d.source_file,
+        **document_fields(d),
         status=d.status,
         meta=d.meta or {},
         doc_id=d.id,
@@ -269,7 +264,8 @@ def writes_folder(fmt: str, *, split: bool = False, docs_per_file: int | None = 
     return split or peers.writes_folder(fmt) or (fmt == "spacy" and bool(docs_per_file))
 
 
-def _export(
+@gc_paused()  # a large corpus makes many small objects and no cycles: see bulk.gc_paused
+def export(
     session: Session,
     project_id: int,
     fmt: str,
@@ -277,7 +273,7 @@ def _export(
     progress: Progress | None = None,
     options: ExportOptions | None = None,
 ) -> DatasetReport:
-    """The export itself; ``export`` runs it with the garbage collector paused."""
+    """Write the project (or its train/dev/test parts into the folder ``out``) in format ``fmt``."""
     options = options or ExportOptions()
     out = Path(out)
     the_plan = plan(session, project_id, options)
@@ -304,16 +300,3 @@ def _export(
             )
             report.add(name, part)
     return report
-
-
-def export(
-    session: Session,
-    project_id: int,
-    fmt: str,
-    out: Path,
-    progress: Progress | None = None,
-    options: ExportOptions | None = None,
-) -> DatasetReport:
-    """Write the project (or its train/dev/test parts into the folder ``out``) in format ``fmt``."""
-    with gc_paused():
-        return _export(session, project_id, fmt, out, progress, options)

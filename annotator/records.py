@@ -84,3 +84,13 @@ class ReviewRecord:
     status: str | None = None
     rejections: list[RejectionRecord] = field(default_factory=list)
     relation_rejections: list[RelationRejectionRecord] = field(default_factory=list)
+
+
+# The fields a stored document and a DocRecord share under the same names: what it is, not how it
+# is labelled or reviewed. Copying a document into a record (export, merge) goes through these.
+DOCUMENT_FIELDS = ("text", "title", "author", "published", "source_url", "source_file")
+
+
+def document_fields(source: Any) -> dict[str, Any]:
+    """``DOCUMENT_FIELDS`` of ``source`` (a document row or another record), for ``DocRecord(**...)``."""
+    return {name: getattr(source, name) for name in DOCUMENT_FIELDS}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Literal
 
-from annotator.text import _PAIRS, _is_joiner_at, snap_to_words
+from annotator.text.words import _PAIRS, _is_joiner_at, snap_to_words
 
 QuoteMarks = Literal["include", "exclude"]
 

@@ -29,6 +29,7 @@ from annotator.model import (
 )
 from annotator.review.compare import Kind, Link, Mark, Unit, compare
 from annotator.review.readings import GoldIndex
+from annotator.span_reads import SPAN_COLUMNS
 
 SpanKey = tuple[int, int, int]  # start, end, label id
 LinkKey = tuple[SpanKey, SpanKey, str]  # source, target, relation type name
@@ -233,15 +234,9 @@ def load_curation(session: Session, document_id: int, annotator_ids: Sequence[in
     )
     wanted = {a.id for a in chosen} | ({gold_id} if gold_id is not None else set())
     rows = session.execute(
-        select(
-            Annotation.start,
-            Annotation.end,
-            Annotation.id,
-            Annotation.label_id,
-            Annotation.annotator_id,
-            Annotation.version,
-            Annotation.sources,
-        ).where(Annotation.document_id == document_id, Annotation.annotator_id.in_(wanted))
+        select(*SPAN_COLUMNS, Annotation.sources).where(
+            Annotation.document_id == document_id, Annotation.annotator_id.in_(wanted)
+        )
     ).all()
     spans = sorted(tuple(r[:6]) for r in rows if r[4] != gold_id)
     gold = sorted(tuple(r[:6]) for r in rows if r[4] == gold_id)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from annotator.hashing import content_hash
 from annotator.model import Annotation, Annotator, AuditEntry, Document, Label, Relation, RelationType, Role
-from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.records import DocRecord, RelationRecord, SpanRecord, document_fields
 from annotator.store import Actor
 
 Key = tuple[int, int, str]  # start, end, label
@@ -209,13 +209,4 @@ def _refusal(
 
 
 def _bare(record: DocRecord) -> DocRecord:
-    return DocRecord(
-        text=record.text,
-        title=record.title,
-        author=record.author,
-        published=record.published,
-        source_url=record.source_url,
-        source_file=record.source_file,
-        meta=record.meta,
-        line=record.line,
-    )
+    return DocRecord(**document_fields(record), meta=record.meta, line=record.line)
