@@ -28,6 +28,7 @@ from annotator.formats.base import ExportReport, Progress, Writer
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import ExportDoc, iter_documents, names
 from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.tokens import unpack
 
 # Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
 # token tags) are built per export by FACTORIES, which take precedence.
@@ -75,7 +76,7 @@ class ExportOptions:
     seed: int = 0
     sentences: bool = False
     language: str | None = None
-    span_key: str = "sc"
+    span_key: str = ""  # "": each document's own key (spaCy imports keep theirs), else sc
     docstart: bool = False
     docs_per_file: int | None = None
     raw_csv: bool = False  # whosaid: write formula-like text cells verbatim (annotator.csvsafe)
@@ -126,7 +127,7 @@ class DatasetReport(ExportReport):
 
 def _factories() -> dict[str, Callable[[ExportOptions, Plan, Path | None], Writer]]:
     return {
-        "spacy": lambda o, p, _labels: spacy_docbin.writer(p.language, o.span_key, o.docs_per_file),
+        "spacy": lambda o, p, _labels: spacy_docbin.writer(p.language, o.span_key or None, o.docs_per_file),
         "iob": lambda o, _p, _labels: iob.iob_writer(o.docstart),
         "conll": lambda o, _p, _labels: iob.iob_writer(o.docstart),
         "hf-jsonl": lambda _o, p, labels: iob.hf_writer(p.output_labels, labels),
@@ -170,6 +171,7 @@ def to_record(
     doc: ExportDoc, labels: dict[int, str], types: dict[int, str], people: dict[int, str]
 ) -> DocRecord:
     d = doc.document
+    tokens, sentences = unpack(getattr(d, "tokens", None))
     return DocRecord(
         text=d.text,
         title=d.title,
@@ -180,6 +182,8 @@ def to_record(
         status=d.status,
         meta=d.meta or {},
         doc_id=d.id,
+        tokens=tokens,
+        sentences=sentences,
         spans=[
             SpanRecord(s.start, s.end, labels[s.label_id], people[s.annotator_id], s.text, str(s.id))
             for s in doc.spans

@@ -37,6 +37,7 @@ from annotator.ops.owners import Owners
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 from annotator.review.carry import provenance, relation_provenance, restore_review
 from annotator.store import Tx
+from annotator.tokens import of_record as source_tokens
 
 CHUNK = 2000
 Progress = Callable[[int], None]
@@ -233,6 +234,7 @@ class Importer:
                 "status": record.status or DocStatus.NEW.value,
                 "created_at": now,
                 "batch_id": self.batch_id,
+                "tokens": source_tokens(record),
             }
         if new_rows:
             # Plain executemany, then one indexed read of the new ids: much faster than RETURNING rows.
