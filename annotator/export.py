@@ -28,7 +28,7 @@ from annotator.formats.base import ExportReport, Progress, Writer
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import ExportDoc, iter_documents, names
 from annotator.records import DocRecord, RelationRecord, SpanRecord
-from annotator.tokens import unpack
+from annotator.tokens import said_tokens_lost, unpack
 
 # Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
 # token tags) are built per export by FACTORIES, which take precedence.
@@ -252,11 +252,11 @@ def records(
 def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path | None) -> Writer:
     factory = _factories().get(fmt)
     if factory is not None:
-        return factory(options, the_plan, labels_path)
+        return said_tokens_lost(fmt, factory(options, the_plan, labels_path))
     writer = WRITERS.get(fmt)
     if writer is None:
         raise AnnotatorError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
-    return writer
+    return said_tokens_lost(fmt, writer)
 
 
 def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Writer:

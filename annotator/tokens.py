@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from annotator.errors import InputError
-from annotator.formats.base import ExportReport
+from annotator.formats.base import ExportReport, Writer
 from annotator.records import DocRecord
 from annotator.text import tokenize
 
@@ -183,3 +184,26 @@ def to_json(record: DocRecord) -> dict[str, Any]:
     if not record.tokens:
         return {}
     return {TOKENS_KEY: [[a, b] for a, b in record.tokens], "sentence_starts": list(record.sentences or [0])}
+
+
+# Export formats with a place for a document's tokens (IOB without --docstart and Prodigy hold no
+# sentence breaks and say so themselves).
+TOKEN_FORMATS = frozenset({"jsonl", "native", "spacy", "iob", "conll", "hf-jsonl", "prodigy"})
+NO_TOKENS = "documents' source tokens and sentence breaks (the format has no place for them)"
+
+
+def said_tokens_lost(fmt: str, writer: Writer) -> Writer:
+    """``writer``, reporting each document with source tokens when ``fmt`` cannot hold them."""
+    if fmt in TOKEN_FORMATS:
+        return writer
+
+    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        def counted() -> Iterator[DocRecord]:
+            for record in records:
+                if record.tokens:
+                    report.leave_out(NO_TOKENS)
+                yield record
+
+        writer(counted(), out, report)
+
+    return write

@@ -42,7 +42,8 @@ DOCSTART = "-DOCSTART-"
 NO_RELATIONS = "relations (token classification formats cannot hold relations)"
 NO_TOKEN = "documents with no token (whitespace only)"
 WHITESPACE_SPAN = "spans covering no token (whitespace only)"
-NO_BREAKS = "documents' sentence breaks (IOB without --docstart marks documents by blank lines only)"
+NO_BREAKS = "sentence breaks (IOB without --docstart marks documents by blank lines only)"
+BREAK_IN_SPAN = "sentence breaks inside a span (a blank line would cut the span in two)"
 ONE_LABEL = " (IOB holds one label per token)"
 DUPLICATE_REASON = DUPLICATE + ONE_LABEL
 OVERLAP_REASON = OVERLAPPING + ONE_LABEL
@@ -106,11 +107,13 @@ def write_iob(
             if docstart and document != previous:
                 fh.write(f"{DOCSTART}\tO\n\n")
             previous = document
-            # Without -DOCSTART- a blank line is the only document boundary: breaks cannot be held.
+            # Without -DOCSTART- a blank line is the only document boundary: breaks cannot be held;
+            # nor can a break inside a span (the blank line would cut it in two).
             breaks = set(sentence_breaks(record, tokens))
-            if breaks and not docstart:
-                report.leave_out(NO_BREAKS)
-                breaks = set()
+            inside = {i for i in breaks if tags[i].startswith("I-")}
+            report.leave_out(BREAK_IN_SPAN, len(inside) if docstart else 0)
+            report.leave_out(NO_BREAKS, 0 if docstart else len(breaks))
+            breaks = breaks - inside if docstart else set()
             for i, ((start, end), label) in enumerate(zip(tokens, tags, strict=True)):
                 if i in breaks:
                     fh.write("\n")  # the source's sentence break

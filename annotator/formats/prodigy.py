@@ -48,6 +48,7 @@ from annotator.text import tokenize
 from annotator.tokens import Splits, export_tokens
 
 FIELDS = ("title", "author", "published", "source_url")
+NO_SENTENCES = "sentence breaks (a Prodigy task holds none)"
 CROSS_LAYER = "relations whose ends are not both spans of the relation's annotator"
 _TIMESTAMP = re.compile(r"(?:^|-)\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$")
 
@@ -145,6 +146,7 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
             starts = {s.start for s in record.spans}
             ends = {s.end for s in record.spans}
             words = export_tokens(record, starts | ends, splits) if record.tokens else None
+            report.leave_out(NO_SENTENCES, len(record.sentences or [0]) - 1)
             tokens = tokens_for(record.text, starts, ends, words)
             for part in parts or [Layer(None)]:
                 fh.write(dumps(_line(record, part, tokens)) + "\n")
