@@ -76,7 +76,11 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the split (same seed, same split)")
     p.add_argument("--sentences", action="store_true", help="one example per sentence (offsets re-based)")
     p.add_argument("--language", help="spaCy tokenizer language (default: the project's)")
-    p.add_argument("--span-key", default="sc", help="spacy: the doc.spans key (default: sc)")
+    p.add_argument(
+        "--span-key",
+        default="",
+        help="spacy: the doc.spans key (default: the key each document came with, else sc)",
+    )
     p.add_argument("--docstart", action="store_true", help="iob: a -DOCSTART- line before each document")
     p.add_argument(
         "--docs-per-file",

@@ -28,6 +28,7 @@ from annotator.formats.base import ExportReport, Progress, Writer
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import ExportDoc, iter_documents, names
 from annotator.records import DocRecord, RelationRecord, SpanRecord, document_fields
+from annotator.tokens import said_tokens_lost, unpack
 
 # Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
 # token tags) are built per export by FACTORIES, which take precedence.
@@ -75,7 +76,7 @@ class ExportOptions:
     seed: int = 0
     sentences: bool = False
     language: str | None = None
-    span_key: str = "sc"
+    span_key: str = ""  # "": each document's own key (spaCy imports keep theirs), else sc
     docstart: bool = False
     docs_per_file: int | None = None
     raw_csv: bool = False  # whosaid: write formula-like text cells verbatim (annotator.csvsafe)
@@ -126,7 +127,7 @@ class DatasetReport(ExportReport):
 
 def _factories() -> dict[str, Callable[[ExportOptions, Plan, Path | None], Writer]]:
     return {
-        "spacy": lambda o, p, _labels: spacy_docbin.writer(p.language, o.span_key, o.docs_per_file),
+        "spacy": lambda o, p, _labels: spacy_docbin.writer(p.language, o.span_key or None, o.docs_per_file),
         "iob": lambda o, _p, _labels: iob.iob_writer(o.docstart),
         "conll": lambda o, _p, _labels: iob.iob_writer(o.docstart),
         "hf-jsonl": lambda _o, p, labels: iob.hf_writer(p.output_labels, labels),
@@ -170,11 +171,14 @@ def to_record(
     doc: ExportDoc, labels: dict[int, str], types: dict[int, str], people: dict[int, str]
 ) -> DocRecord:
     d = doc.document
+    tokens, sentences = unpack(getattr(d, "tokens", None))
     return DocRecord(
         **document_fields(d),
         status=d.status,
         meta=d.meta or {},
         doc_id=d.id,
+        tokens=tokens,
+        sentences=sentences,
         spans=[
             SpanRecord(s.start, s.end, labels[s.label_id], people[s.annotator_id], s.text, str(s.id))
             for s in doc.spans
@@ -243,11 +247,11 @@ def records(
 def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path | None) -> Writer:
     factory = _factories().get(fmt)
     if factory is not None:
-        return factory(options, the_plan, labels_path)
+        return said_tokens_lost(fmt, factory(options, the_plan, labels_path))
     writer = WRITERS.get(fmt)
     if writer is None:
         raise AnnotatorError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
-    return writer
+    return said_tokens_lost(fmt, writer)
 
 
 def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Writer:

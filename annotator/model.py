@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -163,6 +164,8 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # The import that added it (None: added before batches were recorded, by a merge or the demo).
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
+    # The source's tokens and sentence breaks (annotator.tokens.pack), None: use the tokenizer.
+    tokens: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
 
 
 class ImportBatch(Base):

@@ -57,6 +57,10 @@ class DocRecord:
     # out of their project (ISO 8601, UTC; a merge replaces labels only with newer ones).
     review: ReviewRecord | None = None
     as_of: str | None = None
+    # The source's tokens ``(start, end)`` and the indices of the tokens that open a sentence, when
+    # the document came with them (IOB, HF, Prodigy, spaCy, WebAnno); exports reuse them.
+    tokens: list[tuple[int, int]] | None = None
+    sentences: list[int] | None = None
 
 
 @dataclass(slots=True)

@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from annotator.formats.base import ExportReport
 from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.tokens import sentence_spans, within
 
 CROSSING = "relations between spans in different sentences (sentence examples hold one sentence)"
 
@@ -143,7 +144,7 @@ def sentence_bounds(text: str, spans: Sequence[SpanRecord] = ()) -> list[tuple[i
 
 def split_sentences(record: DocRecord, report: ExportReport) -> Iterator[DocRecord]:
     """One record per sentence; ``meta`` gains ``sentence`` (index) and ``offset`` (in the document)."""
-    bounds = sentence_bounds(record.text, record.spans)
+    bounds = stored_bounds(record) or sentence_bounds(record.text, record.spans)
     where: dict[str, int] = {}
     per_sentence: list[list[SpanRecord]] = [[] for _ in bounds]
     starts = [b[0] for b in bounds]
@@ -166,13 +167,31 @@ def split_sentences(record: DocRecord, report: ExportReport) -> Iterator[DocReco
     if crossing:
         report.leave_out(CROSSING, crossing)
     for index, (start, end) in enumerate(bounds):
+        own_tokens, own_starts = within(record, start, end)
         yield replace(
             record,
+            tokens=own_tokens,
+            sentences=own_starts,
             text=record.text[start:end],
             meta={**record.meta, "sentence": index, "offset": start},
             spans=per_sentence[index],
             relations=relations[index],
         )
+
+
+def stored_bounds(record: DocRecord) -> list[tuple[int, int]] | None:
+    """The source's own sentences (when the document came with them), those a span crosses joined."""
+    stored = sentence_spans(record)
+    if not stored:
+        return None
+    bounds: list[tuple[int, int]] = []
+    edges = sorted((s.start, s.end) for s in record.spans)
+    for start, end in stored:
+        if bounds and any(a < start < b for a, b in edges):
+            bounds[-1] = (bounds[-1][0], end)
+        else:
+            bounds.append((start, end))
+    return bounds
 
 
 def _find(starts: list[int], position: int) -> int:

@@ -31,30 +31,35 @@ from pathlib import Path
 from typing import Any
 
 from annotator.atomic import atomic_write
-from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost, split_at
+from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost
 from annotator.errors import InputError
 from annotator.formats.base import ExportReport, Writer
 from annotator.formats.encoding import decode
 from annotator.records import DocRecord, SpanRecord
-from annotator.text import tokenize
+from annotator.tokens import Splits, export_tokens, sentence_breaks, starts_from_json
 
 DOCSTART = "-DOCSTART-"
 NO_RELATIONS = "relations (token classification formats cannot hold relations)"
 NO_TOKEN = "documents with no token (whitespace only)"
 WHITESPACE_SPAN = "spans covering no token (whitespace only)"
+NO_BREAKS = "sentence breaks (IOB without --docstart marks documents by blank lines only)"
+BREAK_IN_SPAN = "sentence breaks inside a span (a blank line would cut the span in two)"
 ONE_LABEL = " (IOB holds one label per token)"
 DUPLICATE_REASON = DUPLICATE + ONE_LABEL
 OVERLAP_REASON = OVERLAPPING + ONE_LABEL
 
 
-def tag(record: DocRecord, report: ExportReport) -> tuple[list[tuple[int, int]], list[str]]:
-    """Tokens of the record (cut at every span edge) and their IOB2 tags.
+def tag(
+    record: DocRecord, report: ExportReport, splits: Splits | None = None
+) -> tuple[list[tuple[int, int]], list[str]]:
+    """Tokens of the record (its source's, else the tokenizer's; cut at every span edge) and their
+    IOB2 tags.
 
-    What cannot be tagged is reported as left out; what is tagged is counted in the report.
+    What cannot be tagged is reported as left out; what is tagged is counted in the report; source
+    tokens cut at a span edge are counted in ``splits``.
     """
-    text = record.text
     cuts = {edge for s in record.spans for edge in (s.start, s.end)}
-    tokens = split_at(tokenize(text), cuts)
+    tokens = export_tokens(record, cuts, splits)
     tags = ["O"] * len(tokens)
     kept, duplicates, overlapping = outermost(record.spans)
     if duplicates:
@@ -91,9 +96,10 @@ def write_iob(
 ) -> None:
     """Stream records as CoNLL IOB2 (``token<TAB>tag``) into ``out``, atomically."""
     previous: object = object()
+    splits = Splits()
     with atomic_write(out) as fh:
         for record in records:
-            tokens, tags = tag(record, report)
+            tokens, tags = tag(record, report, splits)
             if not tokens:
                 report.leave_out(NO_TOKEN)
                 continue
@@ -101,9 +107,19 @@ def write_iob(
             if docstart and document != previous:
                 fh.write(f"{DOCSTART}\tO\n\n")
             previous = document
-            for (start, end), label in zip(tokens, tags, strict=True):
+            # Without -DOCSTART- a blank line is the only document boundary: breaks cannot be held;
+            # nor can a break inside a span (the blank line would cut it in two).
+            breaks = set(sentence_breaks(record, tokens))
+            inside = {i for i in breaks if tags[i].startswith("I-")}
+            report.leave_out(BREAK_IN_SPAN, len(inside) if docstart else 0)
+            report.leave_out(NO_BREAKS, 0 if docstart else len(breaks))
+            breaks = breaks - inside if docstart else set()
+            for i, ((start, end), label) in enumerate(zip(tokens, tags, strict=True)):
+                if i in breaks:
+                    fh.write("\n")  # the source's sentence break
                 fh.write(f"{record.text[start:end]}\t{label}\n")
             fh.write("\n")
+    splits.report_to(report)
 
 
 def iob_writer(docstart: bool = False) -> Writer:
@@ -145,9 +161,10 @@ def hf_writer(labels: Sequence[str] = (), labels_path: Path | None = None) -> Wr
     def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
         known = list(labels)
         ids = {name: i for i, name in enumerate(label_names(known))}
+        splits = Splits()
         with atomic_write(out) as fh:
             for number, record in enumerate(records):
-                tokens, tags = tag(record, report)
+                tokens, tags = tag(record, report, splits)
                 if not tokens:
                     report.leave_out(NO_TOKEN)
                     continue
@@ -162,7 +179,11 @@ def hf_writer(labels: Sequence[str] = (), labels_path: Path | None = None) -> Wr
                     "text": record.text,
                     "offsets": [[a, b] for a, b in tokens],
                 }
+                breaks = sentence_breaks(record, tokens)
+                if breaks:
+                    line["sentence_starts"] = [0, *breaks]
                 fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+        splits.report_to(report)
         labels_file(labels_path or sidecar(out), known)
 
     return write
@@ -260,6 +281,8 @@ def _documents(blocks: list[_Block], has_docstart: bool, path: Path) -> Iterator
 
     def build() -> DocRecord:
         text, spans, offset = "", [], 0
+        tokens: list[tuple[int, int]] = []
+        sentences: list[int] = []
         for i, part in enumerate(parts):
             if i:
                 text += "\n"
@@ -270,7 +293,9 @@ def _documents(blocks: list[_Block], has_docstart: bool, path: Path) -> Iterator
                 offset += len(tok) + 1
             text += " ".join(part.tokens)
             spans += spans_from_tags(positions, part.tags, str(path), part.lines)
-        return DocRecord(text=text, spans=spans, line=parts[0].lines[0])
+            sentences.append(len(tokens))
+            tokens += positions
+        return DocRecord(text=text, spans=spans, line=parts[0].lines[0], tokens=tokens, sentences=sentences)
 
     for block in blocks:
         if not block.tokens:
@@ -326,7 +351,15 @@ def read_hf(path: Path, labels_path: Path | None = None) -> Iterator[DocRecord]:
                 positions.append((offset, offset + len(tok)))
                 offset += len(tok) + 1
         spans = spans_from_tags(positions, tags, str(path), [number] * len(tags))
-        yield DocRecord(text=doc_text, spans=spans, line=number, meta={"id": obj.get("id")})
+        starts = starts_from_json(obj.get("sentence_starts", [0]), len(positions) or 1, str(path), number)
+        yield DocRecord(
+            text=doc_text,
+            spans=spans,
+            line=number,
+            meta={"id": obj.get("id")},
+            tokens=positions or None,
+            sentences=starts if positions else None,
+        )
 
 
 def _label_file(side: Path) -> list[str]:

@@ -26,6 +26,8 @@ from annotator.records import (
     ReviewRecord,
     SpanRecord,
 )
+from annotator.tokens import from_json as tokens_from_json
+from annotator.tokens import to_json as tokens_json
 
 FIELDS = ("title", "author", "published", "source_url", "source_file", "status")
 
@@ -42,6 +44,7 @@ def to_json(record: DocRecord) -> dict[str, Any]:
     line["hash"] = content_hash(record.text)
     line["spans"] = [_span_json(record.text, s) for s in record.spans]
     line["relations"] = [_relation_json(r) for r in record.relations]
+    line.update(tokens_json(record))
     if record.review is not None:
         line.update(_review_json(record.review))
     if record.as_of is not None:
@@ -213,6 +216,7 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
         record.relations.append(_relation(rel, path, line, f"relation {i + 1}"))
         _gold_fields(record.relations[-1], rel, path, line, f"relation {i + 1}")
     _review(record, obj, path, line)
+    record.tokens, record.sentences = tokens_from_json(obj, str(path), line)
     return record
 
 

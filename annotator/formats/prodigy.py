@@ -13,7 +13,8 @@ lines with neither id. Lines answered ``reject`` or ``ignore`` are skipped (and 
 ``review`` line's ``versions`` are imported as the annotations of the sessions they list (the
 line itself is the reviewer's answer).
 
-The writer tokenises with ``annotator.text.tokenize`` and splits tokens at span edges, so every
+The writer uses the document's source tokens when it came with them (``annotator.tokens``), else
+tokenises with ``annotator.text.tokenize``, and splits tokens at span edges, so every
 span starts and ends on a token; whitespace other than one space after a token is a token of its
 own, so the tokens and their ``ws`` flags rebuild the text exactly (as spaCy's do).
 """
@@ -44,20 +45,25 @@ from annotator.formats.peerkit import (
 )
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 from annotator.text import tokenize
+from annotator.tokens import Splits, export_tokens
 
 FIELDS = ("title", "author", "published", "source_url")
+NO_SENTENCES = "sentence breaks (a Prodigy task holds none)"
 CROSS_LAYER = "relations whose ends are not both spans of the relation's annotator"
 _TIMESTAMP = re.compile(r"(?:^|-)\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$")
 
 Token = tuple[int, int, bool]  # start, end, followed by one space
 
 
-def tokens_for(text: str, starts: set[int], ends: set[int]) -> list[Token]:
-    """Tokens covering ``text`` (whitespace runs included), split at every span start and end."""
+def tokens_for(
+    text: str, starts: set[int], ends: set[int], words: list[tuple[int, int]] | None = None
+) -> list[Token]:
+    """Tokens covering ``text`` (whitespace runs included), split at every span start and end;
+    ``words``: the source's tokens (default: ``annotator.text.tokenize``)."""
     edges = starts | ends
     pieces: list[tuple[int, int]] = []
     at = 0
-    for start, end in tokenize(text):
+    for start, end in tokenize(text) if words is None else words:
         if start > at:
             pieces.append((at, start))
         pieces.append((start, end))
@@ -131,6 +137,7 @@ def _line(record: DocRecord, layer: Layer, tokens: list[Token]) -> dict[str, Any
 
 def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
     """One line per document and annotator (one unannotated line for a document nobody labeled)."""
+    splits = Splits()
     with atomic_write(out) as fh:
         for record in records:
             report.count(record)
@@ -138,9 +145,12 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
             leave_out(report, CROSS_LAYER, homeless)
             starts = {s.start for s in record.spans}
             ends = {s.end for s in record.spans}
-            tokens = tokens_for(record.text, starts, ends)
+            words = export_tokens(record, starts | ends, splits) if record.tokens else None
+            report.leave_out(NO_SENTENCES, len(record.sentences or [0]) - 1)
+            tokens = tokens_for(record.text, starts, ends, words)
             for part in parts or [Layer(None)]:
                 fh.write(dumps(_line(record, part, tokens)) + "\n")
+    splits.report_to(report)
 
 
 def annotator_of(obj: dict[str, Any], dataset: str | None, fallback: str | None) -> str | None:
@@ -178,6 +188,9 @@ def read(
                 record.meta[name] = value
         who = annotator_of(obj, dataset, annotator)
         tokens = _tokens(obj, text, path, line)
+        # The source's words (whitespace tokens are rebuilt on export); Prodigy has no sentences.
+        record.tokens = [(a, b) for a, b in tokens if text[a:b].strip()] or None
+        record.sentences = [0] if record.tokens else None
         _layer(obj, record, tokens, who, "", path, line, report)
         versions = obj.get("versions") or []
         for j, version in enumerate(versions if isinstance(versions, list) else []):

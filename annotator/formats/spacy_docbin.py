@@ -1,6 +1,7 @@
 """spaCy v3 ``DocBin`` (``.spacy``): the training corpus format of ``spacy train``.
 
-Each record becomes one ``Doc`` tokenised by ``spacy.blank(language)``'s tokenizer, with every
+Each record becomes one ``Doc`` on its source's tokens and sentence starts when it came with them
+(``annotator.tokens``), else tokenised by ``spacy.blank(language)``'s tokenizer, with every
 token cut at span edges (``annotator.dataset.tokens.split_at``), so each span is an exact token
 range and no token carries characters from outside a span it belongs to. In the ``Doc``:
 
@@ -34,6 +35,7 @@ from annotator.errors import AnnotatorError, InputError
 from annotator.formats.base import ExportReport, Writer
 from annotator.formats.docbin_stream import StreamingDocBin
 from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.tokens import Splits, export_tokens
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -46,6 +48,8 @@ FRESH_VOCAB_EVERY = 2000  # documents between fresh tokenizers
 INFLATE_FLOOR = 64 << 20  # a .spacy file may always inflate to this many bytes…
 INFLATE_RATIO = 200  # …plus this many times its size on disk (see inflate_limit)
 INFLATE_PIECE = 1 << 20
+DEFAULT_KEY = "sc"
+SPAN_KEY_META = "spacy_span_key"  # meta of a document whose spans came under another key
 NOT_IN_ENTS = " (left out of doc.ents only; all are in doc.spans)"
 
 
@@ -62,30 +66,41 @@ def blank(language: str) -> Language:
         ) from exc
 
 
-def to_doc(nlp: Language, record: DocRecord, span_key: str, report: ExportReport) -> Doc:
-    """One record as a ``Doc`` whose token boundaries include every span edge."""
+def to_doc(
+    nlp: Language, record: DocRecord, span_key: str | None, report: ExportReport, splits: Splits | None = None
+) -> Doc:
+    """One record as a ``Doc`` whose token boundaries include every span edge: the source's tokens
+    and sentence starts when the document came with them, else spaCy's tokenizer."""
     from spacy.tokens import Doc
 
     text = record.text
+    span_key = span_key or record.meta.get(SPAN_KEY_META) or DEFAULT_KEY
     starts = {s.start for s in record.spans}
     ends = {s.end for s in record.spans}
-    pieces = [(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in nlp.make_doc(text)]
+    if record.tokens:
+        pieces = _covering(text, export_tokens(record, starts | ends, splits))
+    else:
+        pieces = [(t.idx, t.idx + len(t), bool(t.whitespace_)) for t in nlp.make_doc(text)]
     cut = split_at([(a, b) for a, b, _ in pieces], starts | ends)
     trailing = {b: space for _a, b, space in pieces}
     words: list[str] = []
     spaces: list[bool] = []
+    firsts = {record.tokens[i][0] for i in record.sentences or []} if record.tokens else set()
+    sent_starts: list[bool | int | None] = []
     for a, b in cut:
         words.append(text[a:b])
         spaces.append(False)
+        sent_starts.append(a in firsts)
         if trailing.get(b):
             # The single space spaCy keeps as ``whitespace_`` becomes a token of its own when a span
             # starts on it or ends after it, so that span is still an exact token range.
             if b in starts or b + 1 in ends:
                 words.append(text[b])
                 spaces.append(False)
+                sent_starts.append(False)
             else:
                 spaces[-1] = True
-    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, sent_starts=sent_starts if firsts else None)
     if doc.text != text:
         raise AnnotatorError(f"internal error: spaCy tokens do not rebuild document {record.doc_id}")
     index = {s.key: i for i, s in enumerate(record.spans) if s.key is not None}
@@ -121,10 +136,31 @@ def to_doc(nlp: Language, record: DocRecord, span_key: str, report: ExportReport
     return doc
 
 
-def writer(language: str = "en", span_key: str = "sc", docs_per_file: int | None = None) -> Writer:
-    """A DocBin writer for the project's language (``docs_per_file``: write a folder of parts)."""
+def _covering(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """``(start, end, followed by one space)`` pieces that rebuild ``text`` from the source's
+    tokens: one space after a token is its ``whitespace_``, other gaps are tokens of their own."""
+    pieces: list[tuple[int, int, bool]] = []
+    at = 0
+    for start, end in tokens:
+        if start == at + 1 and pieces and text[at] == " " and not pieces[-1][2]:
+            pieces[-1] = (pieces[-1][0], pieces[-1][1], True)
+        elif start > at:
+            pieces.append((at, start, False))
+        pieces.append((start, end, False))
+        at = end
+    if at < len(text):
+        pieces.append((at, len(text), False))
+    return pieces
+
+
+def writer(language: str = "en", span_key: str | None = None, docs_per_file: int | None = None) -> Writer:
+    """A DocBin writer for the project's language (``docs_per_file``: write a folder of parts).
+
+    ``span_key``: the ``doc.spans`` key of every document; None: the key each document came with
+    (``meta["spacy_span_key"]``), else ``sc``."""
 
     def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        splits = Splits()
         nlp = blank(language)
         part = 0
         target = out if not docs_per_file else out / f"part-{part:05d}.spacy"
@@ -132,7 +168,7 @@ def writer(language: str = "en", span_key: str = "sc", docs_per_file: int | None
         docbin = StreamingDocBin(spool_dir=target.parent)
         try:
             for i, record in enumerate(records, 1):
-                docbin.add(to_doc(nlp, record, span_key, report))
+                docbin.add(to_doc(nlp, record, span_key, report, splits))
                 report.count(record)
                 if docs_per_file and len(docbin) >= docs_per_file:
                     docbin.write(target)
@@ -143,6 +179,7 @@ def writer(language: str = "en", span_key: str = "sc", docs_per_file: int | None
                     nlp = blank(language)  # spaCy's string store grows with every new word; keep it bounded
             if not docs_per_file or len(docbin) or part == 0:
                 docbin.write(target)
+            splits.report_to(report)
         finally:
             docbin.close()
 
@@ -154,13 +191,25 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
     writer()(records, out, report)
 
 
-def from_doc(doc: Doc, span_key: str = "sc") -> DocRecord:
-    """A ``Doc`` as a record: spans from ``doc.spans[span_key]``, then ents not already there."""
+def from_doc(doc: Doc, span_key: str | None = None) -> DocRecord:
+    """A ``Doc`` as a record: spans from ``doc.spans[span_key]``, then ents not already there.
+
+    ``span_key`` None: the key this tool wrote, else ``sc``, else the document's only span group;
+    a key other than ``sc`` is kept in ``meta["spacy_span_key"]`` so that export writes it back.
+    The Doc's tokens (whitespace ones aside) and sentence starts are the record's source tokens."""
     data: dict[str, Any] = doc.user_data.get(USER_DATA) or {}
     info: dict[str, Any] = dict(data.get("doc") or {})
     record = DocRecord(text=doc.text, meta=_plain(info.get("meta") or {}), doc_id=info.get("id"))
     for name in FIELDS:
         setattr(record, name, info.get(name))
+    span_key = span_key or _key_of(doc, data)
+    if span_key != DEFAULT_KEY:
+        record.meta[SPAN_KEY_META] = span_key
+    words = [t for t in doc if t.text.strip()]
+    record.tokens = [(t.idx, t.idx + len(t.text)) for t in words] or None
+    if record.tokens:
+        has_sentences = doc.has_annotation("SENT_START")
+        record.sentences = [0] + [i for i, t in enumerate(words) if i and has_sentences and t.is_sent_start]
     extra = list(data.get("spans") or [])
     group = list(doc.spans[span_key]) if span_key in doc.spans else []
     aligned = len(extra) == len(group)
@@ -185,6 +234,15 @@ def from_doc(doc: Doc, span_key: str = "sc") -> DocRecord:
             if source is not None and target is not None:
                 record.relations.append(RelationRecord(source, target, rel["label"], rel.get("annotator")))
     return record
+
+
+def _key_of(doc: Doc, data: dict[str, Any]) -> str:
+    """The span group to read when none is asked for (see ``from_doc``)."""
+    written = data.get("span_key")
+    if isinstance(written, str) and written in doc.spans:
+        return written
+    keys = [k for k in doc.spans if len(doc.spans[k])]
+    return DEFAULT_KEY if DEFAULT_KEY in keys or len(keys) != 1 else keys[0]
 
 
 def _plain(value: Any) -> Any:
@@ -227,7 +285,7 @@ def check_inflated_size(path: Path, data: bytes) -> None:
         raise InputError(str(path), f"not a spaCy DocBin: {exc}") from None
 
 
-def read(path: Path, span_key: str = "sc") -> Iterator[DocRecord]:
+def read(path: Path, span_key: str | None = None) -> Iterator[DocRecord]:
     """Read a ``.spacy`` file (or a folder of them, in name order) as records."""
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
@@ -245,7 +303,7 @@ def read(path: Path, span_key: str = "sc") -> Iterator[DocRecord]:
         yield from _records(docbin.get_docs(vocab), file, span_key)
 
 
-def _records(docs: Iterator[Doc], file: Path, span_key: str) -> Iterator[DocRecord]:
+def _records(docs: Iterator[Doc], file: Path, span_key: str | None) -> Iterator[DocRecord]:
     """``from_doc`` of each document; a malformed one (crafted spans, user data) is an InputError."""
     for number, doc in enumerate(docs, 1):
         try:

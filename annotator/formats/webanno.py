@@ -13,6 +13,10 @@ relations from the governor (the last column's unit) to the dependent (the row's
 the base layer's spans there (``[gov_dep]`` ids when a unit holds several). What the project
 cannot hold (chains, slot links, further features, zero-width spans) is reported. TSV names no
 annotator: every span gets ``annotator``.
+
+Any other ``#key=value`` line (GUM's ``#Summary1=…`` after the layer declarations, a sentence's
+``#Sentence.id=…``) is document metadata (``meta[key]``; a key met again collects its values). The
+file's tokens and sentences are kept as the document's source tokens (``annotator.tokens``).
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from annotator.errors import InputError
 from annotator.formats.peerkit import ReadReport, read_text, shown
@@ -28,6 +34,7 @@ from annotator.records import DocRecord, RelationRecord, SpanRecord
 from annotator.text import OffsetMap, utf16_len
 
 MAGIC = "#FORMAT=WebAnno TSV 3"
+_META = re.compile(r"#([^=\s]+)=(.*)", re.S)
 _FORMAT = re.compile(r"#FORMAT=WebAnno TSV 3(?:\.(\d+))?")
 _ADDRESS = re.compile(r"(\d+-\d+)(?:\.(\d+))?")
 _OFFSETS = re.compile(r"(\d+)-(\d+)")
@@ -174,6 +181,7 @@ class _Reader:
         self.by_id: dict[int, _Span] = {}
         self.links: list[_Link] = []
         self.chains: dict[str, set[str]] = {}
+        self.meta: dict[str, Any] = {}
 
     def fail(self, reason: str, line: int | None) -> InputError:
         return InputError(str(self.path), reason, line)
@@ -188,7 +196,7 @@ class _Reader:
         if not text:
             self.report.skip("files without any sentence (no text to import)")
             return None
-        record = DocRecord(text=text, source_file=str(self.path))
+        record = DocRecord(text=text, source_file=str(self.path), meta=self.meta)
         self._records(record)
         for name, elements in self.chains.items():
             self.report.skip(f"{name} chain elements (the project has no coreference chains)", len(elements))
@@ -221,6 +229,10 @@ class _Reader:
         header: list[str] | None = None  # the #Text= lines of a sentence whose rows have not begun
         token: str | None = None  # address of the current token (None outside a sentence's rows)
         for number, line in enumerate(lines[first:], start=first + 1):
+            meta = _META.fullmatch(line)
+            if meta is not None and meta[1] != "Text":
+                self._meta(meta[1], meta[2])  # GUM's #Summary1=… after the header, #Sentence.id=…
+                continue
             if line.startswith("#"):
                 if token is not None or header is None:
                     header, token = [], None
@@ -267,6 +279,15 @@ class _Reader:
             raise self.fail("a sentence without token rows", len(lines))
         text = "".join(pieces)
         return text[:-1] if text.endswith("\n") else text
+
+    def _meta(self, key: str, value: str) -> None:
+        """A ``#key=value`` line as document metadata (a key met again collects its values)."""
+        if key not in self.meta:
+            self.meta[key] = value
+        elif isinstance(self.meta[key], list):
+            self.meta[key].append(value)
+        else:
+            self.meta[key] = [self.meta[key], value]
 
     def _columns(self, layer: _Layer, unit: _Unit, raw: list[str]) -> None:
         """One layer's columns of one row: spans, relations or chain elements."""
@@ -322,6 +343,7 @@ class _Reader:
                 reason = f"token {unit.address} {shown(unit.text)} is not the text at its offsets ({found})"
                 raise self.fail(reason, unit.line)
             cps[unit.begin], cps[unit.end] = start, end
+        self._tokens(record, cps)
         ends = [
             (self._end(link, link.governor, link.ids[0]), self._end(link, link.dependent, link.ids[1]))
             for link in self.links
@@ -343,6 +365,22 @@ class _Reader:
                 continue
             kind = self._label(link.layer, dict(enumerate(link.values)))
             record.relations.append(RelationRecord(governor.key, dependent.key, kind, self.annotator))
+
+    def _tokens(self, record: DocRecord, cps: dict[int, int]) -> None:
+        """The file's tokens (not sub-tokens) and its sentences as the record's source tokens."""
+        sentence = ""
+        tokens: list[tuple[int, int]] = []
+        starts: list[int] = []
+        for unit in self.units.values():
+            address = _ADDRESS.fullmatch(unit.address)
+            if address is None or address[2] is not None or unit.begin == unit.end:
+                continue
+            if address[1].split("-")[0] != sentence:
+                sentence = address[1].split("-")[0]
+                starts.append(len(tokens))
+            tokens.append((cps[unit.begin], cps[unit.end]))
+        if tokens and all(a[1] <= b[0] for a, b in pairwise(tokens)):
+            record.tokens, record.sentences = tokens, starts
 
     def _end(self, link: _Link, address: str, ident: int) -> _Span:
         """The span a relation end names: by its id, else the base layer's span on the unit (made

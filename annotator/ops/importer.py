@@ -38,6 +38,7 @@ from annotator.ops.owners import Owners
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 from annotator.review.carry import provenance, relation_provenance, restore_review
 from annotator.store import Tx
+from annotator.tokens import of_record as source_tokens
 
 CHUNK = 2000
 Progress = Callable[[int], None]
@@ -205,6 +206,7 @@ class Importer:
                 "status": record.status or DocStatus.NEW.value,
                 "created_at": now,
                 "batch_id": self.batch_id,
+                "tokens": source_tokens(record),
             }
         # Kept apart now, not found again from an earlier import of the same files: reported.
         self.result.kept_apart.extend(why for key, why in self.apart.kept.items() if key in new_rows)
