@@ -117,12 +117,15 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     from annotator.ops.annotations import create_span
     from annotator.ops.labels import get_label
     from annotator.ops.projects import identify
+    from annotator.undo import undoable
 
     store, project_id = open_project(args)
     with store.transaction() as tx:
         label = get_label(tx, project_id, args.label)
         annotator = identify(tx, project_id, args.annotator)
-        span = create_span(tx, args.doc_id, args.start, args.end, label.id, annotator.id)
+        title = f"Label {label.name} {args.start}–{args.end}"
+        with undoable(tx, title, [args.doc_id], annotator_id=annotator.id, spans=()):
+            span = create_span(tx, args.doc_id, args.start, args.end, label.id, annotator.id)
     print(span.id)
     return 0
 
@@ -159,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     from annotator.cli_labels import add_label_commands
     from annotator.cli_review import add_review_commands
     from annotator.cli_settings import add_settings_commands
+    from annotator.cli_undo import add_undo_commands
 
     parser = argparse.ArgumentParser(
         prog="annotator", description="Tag claims, quotes and actors in news articles."
@@ -207,6 +211,7 @@ def _parser() -> argparse.ArgumentParser:
     add_review_commands(command)
     add_settings_commands(command)
     add_document_commands(command)
+    add_undo_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

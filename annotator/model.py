@@ -334,3 +334,28 @@ class ProjectSetting(Base):
     key: Mapped[str] = mapped_column(String(100))
     value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class UndoStep(Base):
+    """One undoable user action (see ``annotator.undo``): the rows it changed, before and after.
+
+    Kept in the database so the app, a second app and the CLI share one undo history per person.
+    """
+
+    __tablename__ = "undo_step"
+    __table_args__ = (Index("ix_undo_step_annotator_id_state", "annotator_id", "state"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    # Whose step it is: only they may undo it (and on PostgreSQL only from the same login).
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
+    login: Mapped[str | None] = mapped_column(String(200), default=None)
+    title: Mapped[str] = mapped_column(String(200))
+    # "annotate" (the person's own layer) or "review" (the gold layer: undone as a review operation).
+    kind: Mapped[str] = mapped_column(String(20))
+    # "done" (undo may take it back) or "undone" (redo may put it back).
+    state: Mapped[str] = mapped_column(String(10), default="done")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    documents: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # The changed rows: [{"table", "id", "before", "after"}], images as JSON values.
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -10,13 +10,11 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from annotator.errors import AnnotatorError
 from annotator.model import DocStatus
-from annotator.ops.documents import set_status
 from annotator.text import tokenize
 from ui.article.index import END, ID, LABEL, START
 from ui.article.view import ArticleView
-from ui.commands import CreateRelation, CreateSpans, DeleteSpans, EditContext, UpdateSpan, execute
+from ui.commands import CreateRelation, CreateSpans, DeleteSpans, EditContext, SetStatus, UpdateSpan, execute
 from ui.qt import QInputDialog, QKeyEvent, QMessageBox, QObject, Qt, QUndoStack, Signal
 
 WINDOW = 300  # characters looked at around a span edge when stepping by words
@@ -382,14 +380,8 @@ class AnnotationController(QObject):
         if ctx is None or doc is None:
             return
         status = DocStatus.IN_PROGRESS if doc.status == DocStatus.DONE.value else DocStatus.DONE
-        try:
-            with ctx.transaction() as tx:  # our own change: the session need not reload
-                set_status(tx, [doc.id], status)
-        except AnnotatorError as exc:
-            self.message.emit(str(exc))
-            return
-        self.session.set_status(status.value)
-        self.message.emit(f"Marked {status.value}")
+        if execute(self.stack, SetStatus(ctx, doc.id, status)):  # Ctrl+Z takes it back
+            self.message.emit(f"Marked {status.value}")
 
     # --- project rules ------------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
-"""Undoable edits: each QUndoCommand calls core operations and commits at once.
+"""Undoable edits: the Qt undo stack as a thin adapter over the core undo log (``annotator.undo``).
 
-A command runs its first step before it is pushed (``execute``), so a refused change (a duplicate,
-another annotator's span, a version conflict) never lands on the stack. Undo of a delete restores
-the same ids, so relations and later commands keep pointing at the right spans. A command whose
-undo or redo is refused later (someone else changed the data) reports why and leaves the stack.
+A command runs its operation once, inside ``undoable``, before it is pushed (``execute``), so a
+refused change (a duplicate, another annotator's span, a version conflict) never lands on the
+stack. Undo and redo then move that step in the core log, which restores the same ids (relations
+and later commands keep pointing at the right spans) and refuses a step whose rows someone else
+changed since; the command reports why and leaves the stack. The CLI's ``annotator undo`` works
+on the same log.
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from annotator import undo as undo_log
 from annotator.errors import AnnotatorError
-from annotator.model import Annotation, DocStatus, Relation
-from annotator.ops.annotations import RelationData, SpanData, create_span, delete_spans, restore, update_span
-from annotator.ops.documents import DeletedDocuments, delete_documents, restore_documents, set_status
+from annotator.model import DocStatus
+from annotator.ops.annotations import create_span, delete_spans, update_span
+from annotator.ops.documents import set_status
 from annotator.ops.relations import create_relation, delete_relation
 from annotator.queries import RelationRow, SpanTuple
 from annotator.store import Tx
+from annotator.undo import Step, undoable
+from annotator.undo.documents import delete_step
 from ui.article.index import END, ID, LABEL, START, VERSION
 from ui.project import ProjectContext
 from ui.qt import QUndoCommand, QUndoStack
@@ -39,14 +44,6 @@ class EditContext:
 
     def transaction(self) -> AbstractContextManager[Tx]:
         return self.project.store.transaction(origin=self.session, actor=self.project.actor)
-
-
-def span_tuple(a: Annotation) -> SpanTuple:
-    return (a.start, a.end, a.id, a.label_id, a.annotator_id, a.version)
-
-
-def relation_row(r: Relation | RelationData) -> RelationRow:
-    return RelationRow(r.id, r.source_id, r.target_id, r.type_id, r.annotator_id)
 
 
 class StepContext(Protocol):
@@ -93,11 +90,12 @@ class StepCommand(QUndoCommand):
 
 
 class Command(StepCommand):
-    """Base of the annotating commands."""
+    """Base of the annotating commands: ``perform`` is the core operation, run once."""
 
     def __init__(self, ctx: EditContext, doc_id: int, text: str) -> None:
         super().__init__(doc_id, text)
         self.ctx: EditContext = ctx
+        self.step_id: int | None = None
 
     @property
     def live(self) -> bool:
@@ -108,6 +106,69 @@ class Command(StepCommand):
         if not self.live:
             self.ctx.show_document(self.doc_id)
 
+    def perform(self, tx: Tx) -> None:
+        raise NotImplementedError
+
+    @property
+    def changed(self) -> bool:
+        """Whether the first step changed anything (only then is there something to undo)."""
+        return self.step_id is not None
+
+    def spans_named(self) -> tuple[int, ...]:
+        """The existing spans the operation may change (the core log reads only those)."""
+        return ()
+
+    def relations_named(self) -> tuple[int, ...]:
+        return ()
+
+    def forward(self) -> None:
+        if self.step_id is None:
+            who = self.ctx.project.annotator_id
+            with (
+                self.ctx.transaction() as tx,
+                undoable(tx, self.text(), [self.doc_id], annotator_id=who) as step,
+            ):
+                self.perform(tx)
+            self.step_id = step.id
+        else:
+            with self.ctx.transaction() as tx:
+                step = undo_log.redo(tx, self.ctx.project.annotator_id, self.step_id)
+        self.show(step, undo=False)
+
+    def backward(self) -> None:
+        assert self.step_id is not None
+        with self.ctx.transaction() as tx:
+            step = undo_log.undo(tx, self.ctx.project.annotator_id, self.step_id)
+        self.show(step, undo=True)
+
+    def show(self, step: Step, undo: bool) -> None:
+        """Bring the document on screen up to date with what the step (or its undo) left."""
+        if self.live:
+            show_step(self.ctx.session, step, undo)
+
+
+def show_step(session: DocumentSession, step: Step, undo: bool) -> None:
+    """Apply a core step's rows to the open document: spans, relations and its status."""
+    gone, present = step.rows("annotation", undo)
+    if gone or present:
+        session.apply(removed=gone + present, added=session.fetch(present))
+    links = [c for c in step.changes if c.table == "relation"]
+    if links:
+        session.apply_relations(
+            removed=[c.id for c in links],
+            added=[relation_image(image) for c in links if (image := c.side(undo)) is not None],
+        )
+    for c in step.changes:
+        image = c.side(undo)
+        if c.table == "document" and c.id == session.doc_id and image is not None:
+            session.set_status(image["status"])
+
+
+def relation_image(image: dict[str, Any]) -> RelationRow:
+    return RelationRow(
+        image["id"], image["source_id"], image["target_id"], image["type_id"], image["annotator_id"]
+    )
+
 
 def execute(stack: QUndoStack, command: Command) -> bool:
     """Do the command's first step; push it only when that succeeded."""
@@ -116,12 +177,15 @@ def execute(stack: QUndoStack, command: Command) -> bool:
     except AnnotatorError as exc:
         command.ctx.report(str(exc))
         return False
+    if not command.changed:  # nothing changed: nothing to undo
+        return False
     stack.push(command)
     return True
 
 
 class CreateSpans(Command):
-    """One span from a selection, or many at once ("label all occurrences")."""
+    """One span from a selection, or many at once ("label all occurrences"); the first span on a
+    new document also starts its work (status in progress), in the same step."""
 
     def __init__(
         self, ctx: EditContext, doc_id: int, ranges: Sequence[tuple[int, int]], label_id: int, text: str
@@ -130,59 +194,31 @@ class CreateSpans(Command):
         self.ranges = list(ranges)
         self.label_id = label_id
         self.ids: list[int] = []
-        self._gone: tuple[list[SpanData], list[RelationData]] = ([], [])
 
-    def forward(self) -> None:
-        session = self.ctx.session
-        if not self.ids:
-            start_work = self.live and session.doc is not None and session.doc.status == DocStatus.NEW.value
-            with self.ctx.transaction() as tx:
-                made = [
-                    create_span(tx, self.doc_id, s, e, self.label_id, self.ctx.project.annotator_id)
-                    for s, e in self.ranges
-                ]
-                if start_work:
-                    set_status(tx, [self.doc_id], DocStatus.IN_PROGRESS)
-            self.ids = [a.id for a in made]
-            if start_work:
-                session.set_status(DocStatus.IN_PROGRESS.value)
-            if self.live:
-                session.apply(added=[span_tuple(a) for a in made])
-            return
-        with self.ctx.transaction() as tx:
-            restore(tx, *self._gone)
-        if self.live:
-            session.apply(added=session.fetch(self.ids))
-            session.apply_relations(added=[relation_row(r) for r in self._gone[1]])
-
-    def backward(self) -> None:
-        with self.ctx.transaction() as tx:
-            self._gone = delete_spans(tx, self.ids)
-        if self.live:
-            self.ctx.session.apply(removed=self.ids)
+    def perform(self, tx: Tx) -> None:
+        doc = self.ctx.session.doc
+        who = self.ctx.project.annotator_id
+        made = [create_span(tx, self.doc_id, s, e, self.label_id, who) for s, e in self.ranges]
+        if self.live and doc is not None and doc.status == DocStatus.NEW.value:
+            set_status(tx, [self.doc_id], DocStatus.IN_PROGRESS)
+        self.ids = [a.id for a in made]
 
 
 class DeleteSpans(Command):
     def __init__(self, ctx: EditContext, doc_id: int, ids: Sequence[int], text: str = "Delete span") -> None:
         super().__init__(ctx, doc_id, text)
         self.ids = list(ids)
-        self._gone: tuple[list[SpanData], list[RelationData]] = ([], [])
 
-    def forward(self) -> None:
-        with self.ctx.transaction() as tx:
-            self._gone = delete_spans(tx, self.ids)
-        if self.live:
-            self.ctx.session.apply(removed=self.ids)
+    def spans_named(self) -> tuple[int, ...]:
+        return tuple(self.ids)
 
-    def backward(self) -> None:
-        with self.ctx.transaction() as tx:
-            restore(tx, *self._gone)
-        session = self.ctx.session
-        if self.live:
-            session.apply(added=session.fetch(self.ids))
-            session.apply_relations(added=[relation_row(r) for r in self._gone[1]])
-            if len(self.ids) == 1:
-                session.select(self.ids[0])
+    def perform(self, tx: Tx) -> None:
+        delete_spans(tx, self.ids)
+
+    def show(self, step: Step, undo: bool) -> None:
+        super().show(step, undo)
+        if undo and self.live and len(self.ids) == 1:
+            self.ctx.session.select(self.ids[0])
 
 
 class UpdateSpan(Command):
@@ -201,7 +237,6 @@ class UpdateSpan(Command):
     ) -> None:
         super().__init__(ctx, doc_id, text)
         self.span_id = span[ID]
-        self.before = (span[START], span[END], span[LABEL])
         self.after = (
             span[START] if start is None else start,
             span[END] if end is None else end,
@@ -209,30 +244,32 @@ class UpdateSpan(Command):
         )
         self.resize = label_id is None
 
-    def _set(self, values: tuple[int, int, int]) -> None:
-        session = self.ctx.session
-        current = session.span(self.span_id) if self.live else None
+    def spans_named(self) -> tuple[int, ...]:
+        return (self.span_id,)
+
+    def perform(self, tx: Tx) -> None:
+        current = self.ctx.session.span(self.span_id) if self.live else None
         version = current[VERSION] if current is not None else None
-        with self.ctx.transaction() as tx:
-            changed = update_span(
-                tx, self.span_id, start=values[0], end=values[1], label_id=values[2], expected_version=version
-            )
-            new = span_tuple(changed)
+        start, end, label = self.after
+        update_span(tx, self.span_id, start=start, end=end, label_id=label, expected_version=version)
+
+    def show(self, step: Step, undo: bool) -> None:
+        super().show(step, undo)
         if self.live:
-            session.apply(removed=[self.span_id], added=[new])
-            session.select(self.span_id)
-
-    def forward(self) -> None:
-        self._set(self.after)
-
-    def backward(self) -> None:
-        self._set(self.before)
+            self.ctx.session.select(self.span_id)
 
     def id(self) -> int:
         return RESIZE_ID if self.resize else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, UpdateSpan) or other.span_id != self.span_id or not other.resize:
+            return False
+        if self.step_id is None or other.step_id is None:
+            return False
+        try:
+            with self.ctx.transaction() as tx:
+                undo_log.merge(tx, self.step_id, other.step_id)
+        except AnnotatorError:
             return False
         self.after = other.after
         return True
@@ -243,25 +280,9 @@ class CreateRelation(Command):
         super().__init__(ctx, doc_id, text)
         self.args = (source, target, type_id)
         self.relation_id: int | None = None
-        self.data: RelationData | None = None
 
-    def forward(self) -> None:
-        with self.ctx.transaction() as tx:
-            if self.data is None:
-                row = relation_row(create_relation(tx, *self.args, self.ctx.project.annotator_id))
-            else:
-                restore(tx, [], [self.data])
-                row = relation_row(self.data)
-        self.relation_id = row.id
-        if self.live:
-            self.ctx.session.apply_relations(added=[row])
-
-    def backward(self) -> None:
-        assert self.relation_id is not None
-        with self.ctx.transaction() as tx:
-            self.data = delete_relation(tx, self.relation_id)
-        if self.live:
-            self.ctx.session.apply_relations(removed=[self.relation_id])
+    def perform(self, tx: Tx) -> None:
+        self.relation_id = create_relation(tx, *self.args, self.ctx.project.annotator_id).id
 
 
 class DeleteRelation(Command):
@@ -270,20 +291,23 @@ class DeleteRelation(Command):
     ) -> None:
         super().__init__(ctx, doc_id, text)
         self.relation_id = relation_id
-        self.data: RelationData | None = None
 
-    def forward(self) -> None:
-        with self.ctx.transaction() as tx:
-            self.data = delete_relation(tx, self.relation_id)
-        if self.live:
-            self.ctx.session.apply_relations(removed=[self.relation_id])
+    def relations_named(self) -> tuple[int, ...]:
+        return (self.relation_id,)
 
-    def backward(self) -> None:
-        assert self.data is not None
-        with self.ctx.transaction() as tx:
-            restore(tx, [], [self.data])
-        if self.live:
-            self.ctx.session.apply_relations(added=[relation_row(self.data)])
+    def perform(self, tx: Tx) -> None:
+        delete_relation(tx, self.relation_id)
+
+
+class SetStatus(Command):
+    """Mark the document done (or back in progress): Ctrl+Z takes it back like any edit."""
+
+    def __init__(self, ctx: EditContext, doc_id: int, status: DocStatus) -> None:
+        super().__init__(ctx, doc_id, f"Mark {status.value}")
+        self.status = status
+
+    def perform(self, tx: Tx) -> None:
+        set_status(tx, [self.doc_id], self.status)
 
 
 class DeleteDocuments(Command):
@@ -297,24 +321,29 @@ class DeleteDocuments(Command):
         super().__init__(ctx, ids[0], "Delete document" if n == 1 else f"Delete {n} documents")
         self.ids = list(ids)
         self.after = after
-        self.deleted: DeletedDocuments | None = None
 
     def reveal(self) -> None:
         """Nothing to show before the step (the documents may be gone)."""
 
     def forward(self) -> None:
-        with self.ctx.transaction() as tx:
-            self.deleted = delete_documents(tx, self.ids)
+        if self.step_id is None:
+            with self.ctx.transaction() as tx:
+                deleted, self.step_id = delete_step(tx, self.ids, self.text(), self.ctx.project.annotator_id)
+            summary = deleted.summary()
+        else:
+            with self.ctx.transaction() as tx:
+                undo_log.redo(tx, self.ctx.project.annotator_id, self.step_id)
+            summary = f"deleted {len(self.ids)} document(s)"
         if self.ctx.session.doc_id in self.ids:
             if self.after is None:
                 self.ctx.session.load(None)
             else:
                 self.ctx.show_document(self.after)
-        self.ctx.report(f"{self.deleted.summary().capitalize()}; Ctrl+Z brings them back.")
+        self.ctx.report(f"{summary.capitalize()}; Ctrl+Z brings them back.")
 
     def backward(self) -> None:
-        assert self.deleted is not None
+        assert self.step_id is not None
         with self.ctx.transaction() as tx:
-            restore_documents(tx, self.deleted)
+            undo_log.undo(tx, self.ctx.project.annotator_id, self.step_id)
         self.ctx.show_document(self.ids[0])
         self.ctx.report(f"Restored {len(self.ids)} document(s).")

@@ -1,11 +1,11 @@
-"""Undoable adjudication: one QUndoCommand per review action, persisted at once.
+"""Undoable adjudication: one QUndoCommand per review action, a thin adapter over the core log.
 
-The first step runs the core operation (accept, reject, accept agreed, edit gold, set status) and
-captures the document's gold state before and after it, in the same transaction. Undo and redo
-then put the captured rows back (``annotator.review.state.apply_change``): undo of an accept
-deletes the gold span or restores its previous sources, undo of a reject unrejects (and brings
-back the gold span the reject removed), redo restores the very same rows and ids. A step refused
-later (a teammate changed those rows meanwhile) is reported and leaves the stack.
+The first step runs the core operation (accept, reject, accept agreed, edit gold, set status)
+inside a review step of ``annotator.undo``, which keeps the document's gold rows, rejections and
+review status before and after it. Undo and redo move that step in the core log: undo of an
+accept deletes the gold span or restores its previous sources, undo of a reject unrejects (and
+brings back the gold span the reject removed), redo restores the very same rows and ids. A step
+refused later (a teammate changed those rows meanwhile) is reported and leaves the stack.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
+from annotator import undo as undo_log
 from annotator.errors import AnnotatorError
-from annotator.review.state import GoldChange, apply_change, capture, diff
 from annotator.store import Tx
+from annotator.undo import undoable
 from ui.commands import StepCommand
 from ui.project import ProjectContext
 from ui.qt import QUndoStack
@@ -44,27 +45,29 @@ class ReviewCommand(StepCommand):
         super().__init__(doc_id, text)
         self.ctx: ReviewContext = ctx
         self.action: Action | None = action
-        self.change: GoldChange | None = None
+        self.step_id: int | None = None
         self.result: object = None
 
     def forward(self) -> None:
-        if self.change is None:
-            assert self.action is not None
-            with self.ctx.transaction() as tx:
-                before = capture(tx.session, self.doc_id)
+        who = self.ctx.project.annotator_id
+        if self.action is not None:
+            with (
+                self.ctx.transaction() as tx,
+                undoable(tx, self.text(), [self.doc_id], annotator_id=who, review=True) as step,
+            ):
                 self.result = self.action(tx)
-                tx.session.flush()
-                self.change = diff(before, capture(tx.session, self.doc_id))
-            self.action = None  # what it did is in ``change`` now; never run it twice
+            self.step_id = step.id
+            self.action = None  # what it did is in the core log now; never run it twice
         else:
+            assert self.step_id is not None
             with self.ctx.transaction() as tx:
-                apply_change(tx, self.change, undo=False)
+                undo_log.redo(tx, who, self.step_id)
         self.ctx.refresh(self.doc_id)
 
     def backward(self) -> None:
-        assert self.change is not None
+        assert self.step_id is not None
         with self.ctx.transaction() as tx:
-            apply_change(tx, self.change, undo=True)
+            undo_log.undo(tx, self.ctx.project.annotator_id, self.step_id)
         self.ctx.refresh(self.doc_id)
 
 
@@ -75,7 +78,7 @@ def execute(stack: QUndoStack, command: ReviewCommand) -> bool:
     except AnnotatorError as exc:
         command.ctx.report(str(exc))
         return False
-    if command.change is None or command.change.empty:
+    if command.step_id is None:
         command.ctx.report(f"{command.text()}: nothing to change")
         return False
     stack.push(command)
