@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.events import ChangeSet
-from annotator.queries import DocumentRow, count_documents, documents_by_id, find_documents
+from annotator.queries import DocumentRow
 from ui.project import ProjectContext
 from ui.qt import (
     QAbstractItemView,
@@ -67,11 +67,8 @@ class DocumentListModel(QAbstractTableModel):
         self._rows = []
         self._total = 0
         if self.project is not None:
-            with self.project.store.session() as session:
-                self._total = count_documents(session, self.project.id, text=self.text, status=self.status)
-                self._rows = find_documents(
-                    session, self.project.id, text=self.text, status=self.status, limit=PAGE
-                )
+            self._total = self.project.document_total(text=self.text, status=self.status)
+            self._rows = self.project.documents(text=self.text, status=self.status, limit=PAGE)
         self.endResetModel()
 
     @property
@@ -84,15 +81,7 @@ class DocumentListModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self.project is None:
             return
-        with self.project.store.session() as session:
-            page = find_documents(
-                session,
-                self.project.id,
-                text=self.text,
-                status=self.status,
-                offset=len(self._rows),
-                limit=PAGE,
-            )
+        page = self.project.documents(text=self.text, status=self.status, offset=len(self._rows), limit=PAGE)
         if not page:
             self._total = len(self._rows)
             return
@@ -117,8 +106,7 @@ class DocumentListModel(QAbstractTableModel):
         loaded = {row.id: i for i, row in enumerate(self._rows) if row.id in wanted}
         if not loaded:
             return
-        with self.project.store.session() as session:
-            fresh = documents_by_id(session, sorted(loaded))
+        fresh = self.project.documents_by_id(sorted(loaded))
         for row in fresh:
             i = loaded[row.id]
             self._rows[i] = row
