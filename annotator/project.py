@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from annotator.ops.projects import actor_of, create_project, identify, role_change_refusal
+from annotator.ops.projects import actor_of, create_project, find_project, identify, role_change_refusal
 from annotator.ops.relations import fitting_type_ids
 from annotator.queries import (
     DocumentRow,
@@ -37,6 +37,7 @@ from annotator.queries import (
     span_detail,
     span_table,
     span_tuples,
+    stats,
 )
 from annotator.review.curation import (
     AnnotatorRow,
@@ -161,6 +162,11 @@ class ProjectContext:
         """The list rows of these documents as stored now (deleted ones are left out)."""
         with self.store.session() as session:
             return documents_by_id(session, ids)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of documents, spans and relations, by status, label, annotator and type."""
+        with self.store.session() as session:
+            return stats(session, self.id)
 
     def document_ids(self, status: str | None = None) -> list[int]:
         with self.store.session() as session:
@@ -323,6 +329,29 @@ def open_project(url: str | None, project: str | None, annotator: str) -> Projec
         store.close()
         raise
     context = ProjectContext(store, row.id, row.name, actor)
+    context.reload_schema()
+    return context
+
+
+def open_for_commands(url: str | None, project: str | None, *, as_login: bool = True) -> ProjectContext:
+    """The CLI's way in: ``--project`` (or the only project), refused with the CLI's messages.
+
+    With ``as_login`` on PostgreSQL a teammate's login acts as their annotator (so the core's rules
+    apply, and the server's); elsewhere, and for the admin, commands act as the system. Reading
+    commands pass ``as_login=False``: reading adds nobody to the project.
+    """
+    store = open_store(url)
+    try:
+        with store.session() as session:
+            row = find_project(session, project)
+            project_id, name = row.id, row.name
+        if as_login and store.login is not None:
+            with store.transaction() as tx:
+                store.actor = actor_of(identify(tx, project_id, None))
+    except BaseException:
+        store.close()
+        raise
+    context = ProjectContext(store, project_id, name, store.actor or Actor("system"))
     context.reload_schema()
     return context
 
