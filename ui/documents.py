@@ -14,7 +14,6 @@ from annotator.queries import DocumentRow
 from ui.project import ProjectContext
 from ui.qt import (
     QAbstractItemView,
-    QAbstractTableModel,
     QAction,
     QApplication,
     QComboBox,
@@ -32,6 +31,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
+from ui.tables import TableModel
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -40,7 +40,9 @@ SELECTING = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModif
 STATUS_MARK = {"new": "○ new", "in progress": "◐ in progress", "done": "● done"}
 
 
-class DocumentListModel(QAbstractTableModel):
+class DocumentListModel(TableModel):
+    columns = COLUMNS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project: ProjectContext | None = None
@@ -110,7 +112,7 @@ class DocumentListModel(QAbstractTableModel):
         for row in fresh:
             i = loaded[row.id]
             self._rows[i] = row
-            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+            self.row_changed(i)
 
     def row_of(self, doc_id: int) -> int | None:
         return next((i for i, row in enumerate(self._rows) if row.id == doc_id), None)
@@ -118,18 +120,8 @@ class DocumentListModel(QAbstractTableModel):
     def doc_at(self, row: int) -> DocumentRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.doc_at(index.row())

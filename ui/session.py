@@ -11,6 +11,7 @@ reader keeps their scroll position, text selection, selected span, link gesture 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -160,10 +161,22 @@ class DocumentSession(QObject):
         relations: list[RelationRow] = []
         if doc_id is not None and self.project is not None:
             doc, spans, relations, _whole = self.project.opening(doc_id, self._annotator_filter(), HEAD_CHARS)
+        self.complete = doc is None or len(doc.text) <= HEAD_CHARS
+        self._lay_out(doc, spans, relations)
+        self._generation += 1
+        if not self.complete and self.doc is not None and self.project is not None:
+            fetch = _FetchAll(
+                self.project, self.doc.id, self._annotator_filter(), self._generation, self._sink
+            )
+            QThreadPool.globalInstance().start(fetch)
+
+    def _lay_out(
+        self, doc: DocumentView | None, spans: list[SpanTuple], relations: list[RelationRow]
+    ) -> None:
+        """Show another document (or none) with these spans: every view resets, nothing is selected."""
         self.aboutToReset.emit()
         self.doc = doc
         self.text = doc.text if doc is not None else ""
-        self.complete = len(self.text) <= HEAD_CHARS
         self.display = display_text(self.text)
         self.offsets = OffsetMap(self.text)
         self.index = SpanIndex(self.display, spans)
@@ -171,12 +184,6 @@ class DocumentSession(QObject):
         self.selected = None
         self.reset.emit()
         self.selectionChanged.emit(None)
-        self._generation += 1
-        if not self.complete and self.doc is not None and self.project is not None:
-            fetch = _FetchAll(
-                self.project, self.doc.id, self._annotator_filter(), self._generation, self._sink
-            )
-            QThreadPool.globalInstance().start(fetch)
 
     def _on_fetched(self, generation: int, data: object) -> None:
         if generation != self._generation or self.complete:
@@ -361,10 +368,7 @@ class DocumentSession(QObject):
 
     def set_status(self, status: str) -> None:
         if self.doc is not None and self.doc.status != status:
-            d = self.doc
-            self.doc = DocumentView(
-                d.id, d.project_id, d.text, d.title, d.author, d.published, d.source_url, status, d.meta
-            )
+            self.doc = dataclasses.replace(self.doc, status=status)
             self.statusChanged.emit(status)
 
     def select(self, span_id: int | None) -> None:
