@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator import __version__, termsafe
-from annotator.cli_common import print_table, progress_bar
+from annotator.cli_common import print_table, progress_bar, project_of
 from annotator.errors import AnnotatorError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -61,12 +61,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from annotator.queries import document_rows
-
-    store = _store(args)
-    project_id = _project_id(store, args)
-    with store.session() as session:
-        rows = document_rows(session, project_id)
+    rows = project_of(args, as_login=False).documents()
     if args.json:
         print(
             json.dumps([{"id": r.id, "title": r.title, "status": r.status, "spans": r.spans} for r in rows])
@@ -79,12 +74,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from annotator.queries import stats
-
-    store = _store(args)
-    project_id = _project_id(store, args)
-    with store.session() as session:
-        data = stats(session, project_id)
+    data = project_of(args, as_login=False).stats()
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
         return 0

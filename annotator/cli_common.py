@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from annotator import termsafe
 
 if TYPE_CHECKING:
+    from annotator.project import ProjectContext
     from annotator.store import Store
 
 Handler = Callable[[argparse.Namespace], int]
@@ -23,16 +24,15 @@ def open_project(args: argparse.Namespace) -> tuple[Store, int]:
     On PostgreSQL a teammate's login acts as their annotator in every command (so the core's
     rules apply, and the server's); elsewhere, and for the admin, commands act as the system.
     """
-    from annotator.ops.projects import actor_of, find_project, identify
-    from annotator.store import open_store
+    project = project_of(args)
+    return project.store, project.id
 
-    store = open_store(args.db)
-    with store.session() as session:
-        project_id = find_project(session, args.project).id
-    if store.login is not None:
-        with store.transaction() as tx:
-            store.actor = actor_of(identify(tx, project_id, None))
-    return store, project_id
+
+def project_of(args: argparse.Namespace, *, as_login: bool = True) -> ProjectContext:
+    """The project object of ``--db`` and ``--project``: the same one the GUI opens."""
+    from annotator.project import open_for_commands
+
+    return open_for_commands(args.db, args.project, as_login=as_login)
 
 
 def actions(group: argparse.ArgumentParser, dest: str) -> Action:

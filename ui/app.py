@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 
 from annotator.errors import AnnotatorError
-from annotator.queries import names, project_rows
-from annotator.store import default_url, open_store
-from ui.project import ProjectChoice, open_project
+from annotator.store import default_url
+from ui.project import ProjectChoice, open_project, people_of
 from ui.projects_ui import Location
 from ui.qt import QApplication, QCoreApplication, QGuiApplication, QInputDialog, QSettings, Qt, QTimer
 
@@ -64,15 +63,7 @@ def ask_name_once() -> str | None:
 
 def _screenshot_annotator(url: str, project: str | None) -> str:
     """Someone who has spans in the project, so the picture shows real work."""
-    store = open_store(url)
-    try:
-        with store.session() as session:
-            rows = [p for p in project_rows(session) if project in (None, p.name)]
-            if len(rows) != 1:
-                raise ProjectChoice(rows)
-            _labels, _types, people = names(session, rows[0].id)
-    finally:
-        store.close()
+    people = people_of(url, project)
     return people[min(people)] if people else "screenshot"
 
 

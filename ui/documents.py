@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.events import ChangeSet
-from annotator.queries import DocumentRow, count_documents, documents_by_id, find_documents
+from annotator.queries import DocumentRow
 from ui.project import ProjectContext
 from ui.qt import (
     QAbstractItemView,
-    QAbstractTableModel,
     QAction,
     QApplication,
     QComboBox,
@@ -33,6 +32,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
+from ui.tables import TableModel
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -41,7 +41,9 @@ SELECTING = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModif
 STATUS_MARK = {"new": "○ new", "in progress": "◐ in progress", "done": "● done"}
 
 
-class DocumentListModel(QAbstractTableModel):
+class DocumentListModel(TableModel):
+    columns = COLUMNS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project: ProjectContext | None = None
@@ -68,11 +70,8 @@ class DocumentListModel(QAbstractTableModel):
         self._rows = []
         self._total = 0
         if self.project is not None:
-            with self.project.store.session() as session:
-                self._total = count_documents(session, self.project.id, text=self.text, status=self.status)
-                self._rows = find_documents(
-                    session, self.project.id, text=self.text, status=self.status, limit=PAGE
-                )
+            self._total = self.project.document_total(text=self.text, status=self.status)
+            self._rows = self.project.documents(text=self.text, status=self.status, limit=PAGE)
         self.endResetModel()
 
     @property
@@ -85,15 +84,7 @@ class DocumentListModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self.project is None:
             return
-        with self.project.store.session() as session:
-            page = find_documents(
-                session,
-                self.project.id,
-                text=self.text,
-                status=self.status,
-                offset=len(self._rows),
-                limit=PAGE,
-            )
+        page = self.project.documents(text=self.text, status=self.status, offset=len(self._rows), limit=PAGE)
         if not page:
             self._total = len(self._rows)
             return
@@ -118,12 +109,11 @@ class DocumentListModel(QAbstractTableModel):
         loaded = {row.id: i for i, row in enumerate(self._rows) if row.id in wanted}
         if not loaded:
             return
-        with self.project.store.session() as session:
-            fresh = documents_by_id(session, sorted(loaded))
+        fresh = self.project.documents_by_id(sorted(loaded))
         for row in fresh:
             i = loaded[row.id]
             self._rows[i] = row
-            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+            self.row_changed(i)
 
     def row_of(self, doc_id: int) -> int | None:
         return next((i for i, row in enumerate(self._rows) if row.id == doc_id), None)
@@ -131,18 +121,8 @@ class DocumentListModel(QAbstractTableModel):
     def doc_at(self, row: int) -> DocumentRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.doc_at(index.row())

@@ -14,7 +14,6 @@ from typing import Any
 
 from annotator.export import DatasetReport
 from annotator.export_folder import refusal
-from annotator.review.readiness import gold_export_warning
 from ui.export_form import ExportForm
 from ui.export_formats import BY_KEY, check, check_with_project, for_people
 from ui.export_report import ReportDialog, export_work, status_line
@@ -68,8 +67,7 @@ class ExportDialog(QDialog):
         self.form.formats.setFocus()
 
     def _warn_gold(self, *_: object) -> None:
-        with self.project.store.session() as session:
-            warning = gold_export_warning(session, self.project.id, str(self.form.layer.currentData()))
+        warning = self.project.gold_export_warning(str(self.form.layer.currentData()))
         self.gold_note.setText(f"Before you export: {warning}" if warning else "")
         self.gold_note.setVisible(warning is not None)
         self._fit()

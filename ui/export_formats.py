@@ -16,7 +16,7 @@ from pathlib import Path
 
 from annotator.dataset import Layer, Split
 from annotator.errors import AnnotatorError, ValidationError
-from annotator.export import EXTENSIONS, ExportOptions, plan, writes_folder
+from annotator.export import EXTENSIONS, ExportOptions, writes_folder
 from ui.project import ProjectContext
 
 SPACY_OPTIONS = frozenset({"span_key", "language", "docs_per_file"})
@@ -227,8 +227,7 @@ def check(choices: Choices, label_names: Sequence[str]) -> Checked:
 def check_with_project(project: ProjectContext, options: ExportOptions) -> str | None:
     """What the project itself refuses (no gold layer yet, an unknown annotator), as a message."""
     try:
-        with project.store.session() as session:
-            plan(session, project.id, options)
+        project.check_export(options)
     except AnnotatorError as exc:
         return for_people(str(exc))
     return None

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import Cancelled
-from annotator.export import DatasetReport, ExportOptions, export
+from annotator.export import DatasetReport, ExportOptions
 from annotator.formats.base import ExportReport
-from annotator.queries import document_count
 from ui.export_widgets import note
 from ui.jobs import Progress
 from ui.project import ProjectContext
@@ -65,10 +64,13 @@ def export_work(
     def work(progress: Progress) -> DatasetReport:
         created = _first_missing(out)
         try:
-            with project.store.session() as session:
-                total = document_count(session, project.id)
-                progress.stage(f"Exporting {total:,} document(s)…", total)
-                return export(session, project.id, fmt, out, progress, options)
+            return project.export(
+                fmt,
+                out,
+                progress,
+                options,
+                stage=lambda total: progress.stage(f"Exporting {total:,} document(s)…", total),
+            )
         except BaseException as exc:
             if created is not None and created.is_dir():
                 shutil.rmtree(created, ignore_errors=True)

@@ -14,7 +14,6 @@ from annotator import __version__
 from annotator.errors import AnnotatorError
 from annotator.events import ChangeSet
 from annotator.linked import links_taken_from
-from annotator.queries import count_documents
 from annotator.store import REMOTE
 from ui import menus
 from ui.article.pane import ArticlePane
@@ -413,9 +412,8 @@ class MainWindow(QMainWindow):
         if self.project is None:
             self.progress_label.setText("")
             return
-        with self.project.store.session() as session:
-            total = count_documents(session, self.project.id)
-            done = count_documents(session, self.project.id, status="done")
+        total = self.project.document_total()
+        done = self.project.document_total(status="done")
         self.progress_label.setText(f"{done:,} of {total:,} documents done")
 
     # --- selection helpers --------------------------------------------------------------------

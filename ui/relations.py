@@ -8,7 +8,6 @@ from typing import Any
 from annotator.queries import RelationRow
 from ui.article.index import LABEL
 from ui.qt import (
-    QAbstractTableModel,
     QColor,
     QHeaderView,
     QKeyEvent,
@@ -21,13 +20,15 @@ from ui.qt import (
     Signal,
 )
 from ui.session import DocumentSession
-from ui.tables import SideColumns, configure_table
+from ui.tables import SideColumns, TableModel, configure_table
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Type", "From", "To")
 
 
-class RelationListModel(QAbstractTableModel):
+class RelationListModel(TableModel):
+    columns = COLUMNS
+
     def __init__(self, session: DocumentSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -43,24 +44,13 @@ class RelationListModel(QAbstractTableModel):
         self.endResetModel()
 
     def _spans_changed(self, _delta: object) -> None:
-        if self._rows:  # a relabel or resize changes how the ends read
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 2))
+        self.columns_changed(1, 2)  # a relabel or resize changes how the ends read
 
     def relation_at(self, row: int) -> RelationRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def _end(self, span_id: int) -> str:
         session = self.session

@@ -11,26 +11,13 @@ reader keeps their scroll position, text selection, selected span, link gesture 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from annotator.events import ChangeSet
-from annotator.ops.relations import fitting_type_ids
-from annotator.queries import (
-    DocumentView,
-    RelationRow,
-    SpanDetail,
-    SpanTuple,
-    document_view,
-    documents_by_id,
-    names,
-    relations_of,
-    span_detail,
-    span_table,
-    span_tuples,
-)
-from annotator.settings_project import ProjectSettings, load_settings
-from annotator.store import Store, Tx
+from annotator.queries import DocumentView, RelationRow, SpanDetail, SpanTuple
+from annotator.settings_project import ProjectSettings
 from annotator.text import OffsetMap
 from ui.article.index import ANNOTATOR, END, ID, START, SpanIndex, display_text
 from ui.project import ProjectContext
@@ -97,18 +84,19 @@ class _Sink(QObject):
 class _FetchAll(QRunnable):
     """Reads every span and relation of a long document on a worker thread."""
 
-    def __init__(self, store: Store, doc_id: int, annotators: list[int] | None, generation: int, sink: _Sink):
+    def __init__(
+        self, project: ProjectContext, doc_id: int, annotators: list[int] | None, generation: int, sink: _Sink
+    ):
         super().__init__()
-        self.args = (store, doc_id, annotators)
+        self.args = (project, doc_id, annotators)
         self.generation = generation
         self.sink = sink
 
     def run(self) -> None:
-        store, doc_id, annotators = self.args
+        project, doc_id, annotators = self.args
         data: object = None
         try:
-            with store.session() as session:
-                data = (span_table(session, doc_id, annotators), relations_of(session, doc_id))
+            data = project.spans_and_relations(doc_id, annotators)
         except Exception:  # the project was closed meanwhile: the GUI thread reads again if needed
             data = None
         with contextlib.suppress(RuntimeError):  # the window closed while reading
@@ -172,15 +160,23 @@ class DocumentSession(QObject):
         spans: list[SpanTuple] = []
         relations: list[RelationRow] = []
         if doc_id is not None and self.project is not None:
-            with self.project.store.session() as session:
-                doc = document_view(session, doc_id)
-                head = None if len(doc.text) <= HEAD_CHARS else HEAD_CHARS
-                spans = span_table(session, doc_id, self._annotator_filter(), start_before=head)
-                relations = relations_of(session, doc_id) if head is None else []
+            doc, spans, relations, _whole = self.project.opening(doc_id, self._annotator_filter(), HEAD_CHARS)
+        self.complete = doc is None or len(doc.text) <= HEAD_CHARS
+        self._lay_out(doc, spans, relations)
+        self._generation += 1
+        if not self.complete and self.doc is not None and self.project is not None:
+            fetch = _FetchAll(
+                self.project, self.doc.id, self._annotator_filter(), self._generation, self._sink
+            )
+            QThreadPool.globalInstance().start(fetch)
+
+    def _lay_out(
+        self, doc: DocumentView | None, spans: list[SpanTuple], relations: list[RelationRow]
+    ) -> None:
+        """Show another document (or none) with these spans: every view resets, nothing is selected."""
         self.aboutToReset.emit()
         self.doc = doc
         self.text = doc.text if doc is not None else ""
-        self.complete = len(self.text) <= HEAD_CHARS
         self.display = display_text(self.text)
         self.offsets = OffsetMap(self.text)
         self.index = SpanIndex(self.display, spans)
@@ -188,12 +184,6 @@ class DocumentSession(QObject):
         self.selected = None
         self.reset.emit()
         self.selectionChanged.emit(None)
-        self._generation += 1
-        if not self.complete and self.doc is not None and self.project is not None:
-            fetch = _FetchAll(
-                self.project.store, self.doc.id, self._annotator_filter(), self._generation, self._sink
-            )
-            QThreadPool.globalInstance().start(fetch)
 
     def _on_fetched(self, generation: int, data: object) -> None:
         if generation != self._generation or self.complete:
@@ -208,10 +198,7 @@ class DocumentSession(QObject):
         if self.complete or self.doc is None or self.project is None:
             return
         self._generation += 1
-        with self.project.store.session() as session:
-            spans = span_table(session, self.doc.id, self._annotator_filter())
-            relations = relations_of(session, self.doc.id)
-        self._complete_with(spans, relations)
+        self._complete_with(*self.project.spans_and_relations(self.doc.id, self._annotator_filter()))
 
     def _complete_with(self, spans: list[SpanTuple], relations: list[RelationRow]) -> None:
         self.aboutToReset.emit()
@@ -239,13 +226,11 @@ class DocumentSession(QObject):
             return
         self.ensure_complete()
         doc_id = self.doc.id
-        with self.project.store.session() as session:
-            rows = documents_by_id(session, [doc_id])
-            spans = span_table(session, doc_id, self._annotator_filter()) if rows else []
-            relations = relations_of(session, doc_id) if rows else []
-        if not rows:  # deleted meanwhile
+        state = self.project.document_state(doc_id, self._annotator_filter())
+        if state.row is None:  # deleted meanwhile
             self.load(None)
             return
+        spans, relations = state.spans, state.relations
         if any(span[ANNOTATOR] not in self.project.people for span in spans):
             self.reload_people()
         current, fresh = self.index.spans, {span[ID]: span for span in spans}
@@ -260,14 +245,13 @@ class DocumentSession(QObject):
         new = [rel for i, rel in links.items() if old.get(i) != rel]
         if gone or new:
             self.apply_relations(gone, new)
-        self.set_status(rows[0].status)
+        self.set_status(state.row.status)
 
     def reload_people(self) -> None:
         """Re-read annotator names, so spans of teammates who joined later are not shown as "?"."""
         if self.project is None:
             return
-        with self.project.store.session() as session:
-            _labels, _types, people = names(session, self.project.id)
+        people = self.project.people_names()
         if people != self.project.people:
             self.project.people = people
             self.peopleChanged.emit()
@@ -278,8 +262,7 @@ class DocumentSession(QObject):
         if self.project is None:
             return ProjectSettings()
         if self._settings is None or self._settings[0] is not self.project:
-            with self.project.store.session() as session:
-                self._settings = (self.project, load_settings(session, self.project.id))
+            self._settings = (self.project, self.project.settings())
         return self._settings[1]
 
     def on_store_changed(self, changeset: ChangeSet) -> None:
@@ -311,19 +294,16 @@ class DocumentSession(QObject):
 
     def detail(self, span_id: int) -> SpanDetail | None:
         assert self.project is not None
-        with self.project.store.session() as session:
-            return span_detail(session, span_id)
+        return self.project.span_detail(span_id)
 
     def fitting_types(self, source_id: int, target_id: int) -> list[int]:
         assert self.project is not None
-        with self.project.store.session() as session:
-            return fitting_type_ids(Tx(session), source_id, target_id)
+        return self.project.fitting_types(source_id, target_id)
 
     def fetch(self, ids: list[int]) -> list[SpanTuple]:
         """Spans as stored now (after a restore, whose versions the database decides)."""
         assert self.project is not None
-        with self.project.store.session() as session:
-            return span_tuples(session, ids)
+        return self.project.span_tuples(ids)
 
     def _links(self, relations: Iterable[RelationRow]) -> Links:
         """Relations whose ends are both shown (with others' spans hidden, theirs are too)."""
@@ -388,10 +368,7 @@ class DocumentSession(QObject):
 
     def set_status(self, status: str) -> None:
         if self.doc is not None and self.doc.status != status:
-            d = self.doc
-            self.doc = DocumentView(
-                d.id, d.project_id, d.text, d.title, d.author, d.published, d.source_url, status, d.meta
-            )
+            self.doc = dataclasses.replace(self.doc, status=status)
             self.statusChanged.emit(status)
 
     def select(self, span_id: int | None) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from annotator.errors import AnnotatorError
-from annotator.settings_project import KNOWN, all_settings, set_setting
+from annotator.settings_project import KNOWN, set_setting
 from ui.project import ProjectContext
 from ui.qt import (
     QComboBox,
@@ -31,8 +31,7 @@ class ProjectSettingsDialog(QDialog):
         self.project = project
         self.setWindowTitle(f"Project settings — {project.name}")
         self.setMinimumWidth(480)
-        with project.store.session() as session:
-            values = all_settings(session, project.id)
+        values = project.all_settings()
         form = QFormLayout()
         self.fields: dict[str, QComboBox | QLineEdit] = {}
         for key, spec in KNOWN.items():

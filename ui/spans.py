@@ -13,7 +13,6 @@ from ui.article.index import ANNOTATOR, END, ID, LABEL, START
 from ui.article.view import KeyHandler
 from ui.qt import (
     QAbstractItemView,
-    QAbstractTableModel,
     QColor,
     QHeaderView,
     QItemSelectionModel,
@@ -27,13 +26,15 @@ from ui.qt import (
     Signal,
 )
 from ui.session import DocumentSession
-from ui.tables import SideColumns, configure_table
+from ui.tables import SideColumns, TableModel, configure_table
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Label", "Text", "Links", "By")  # "By" shows only with everyone's spans
 
 
-class SpanListModel(QAbstractTableModel):
+class SpanListModel(TableModel):
+    columns = COLUMNS
+
     def __init__(self, session: DocumentSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -44,21 +45,12 @@ class SpanListModel(QAbstractTableModel):
         session.spanRemoved.connect(lambda _row: self.endRemoveRows())
         session.spanInserting.connect(lambda row: self.beginInsertRows(QModelIndex(), row, row))
         session.spanInserted.connect(lambda _row: self.endInsertRows())
-        session.spanUpdated.connect(self._updated)
+        session.spanUpdated.connect(self.row_changed)
         session.relationsChanged.connect(self._links_changed)
-        session.peopleChanged.connect(self._people_changed)
-
-    def _updated(self, row: int) -> None:
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        session.peopleChanged.connect(self.columns_changed)
 
     def _links_changed(self) -> None:
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0, 2), self.index(self.rowCount() - 1, 2))
-
-    def _people_changed(self) -> None:
-        if self.rowCount():
-            last = self.rowCount() - 1
-            self.dataChanged.emit(self.index(0, 0), self.index(last, len(COLUMNS) - 1))
+        self.columns_changed(2, 2)
 
     def span_at(self, row: int) -> SpanTuple | None:
         order = self.session.index.order
@@ -68,18 +60,8 @@ class SpanListModel(QAbstractTableModel):
         span = self.session.span(span_id)
         return self.session.index.row_of(span) if span is not None else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.session.index.order)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self.session.index.order)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         span = self.span_at(index.row())

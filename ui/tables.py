@@ -1,8 +1,22 @@
-"""Shared set-up of the list views: flat tables that stay fast with 50,000 rows."""
+"""What the list views share: flat tables that stay fast with 50,000 rows, and their model base."""
 
 from __future__ import annotations
 
-from ui.qt import QAbstractItemView, QEvent, QHeaderView, QObject, Qt, QTableView
+from typing import Any
+
+from ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QEvent,
+    QHeaderView,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTableView,
+)
+
+Index = QModelIndex | QPersistentModelIndex
 
 
 def configure_table(view: QTableView) -> None:
@@ -49,3 +63,40 @@ class SideColumns(QObject):
         if event.type() == QEvent.Type.Resize:
             self.fit()
         return False
+
+
+class TableModel(QAbstractTableModel):
+    """A flat list as a table: named columns over rows the subclass holds or reads from the core.
+
+    Qt asks only for the cells it paints, so a subclass answers ``row_total`` and ``data`` from
+    what it already has (a page of documents, the session's span index) and never reads per cell.
+    """
+
+    columns: tuple[str, ...] = ()
+
+    def row_total(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.row_total()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section]
+        return None
+
+    def row_changed(self, row: int) -> None:
+        """Every cell of one row reads anew (a span relabelled, a document's count changed)."""
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
+    def columns_changed(self, first: int = 0, last: int | None = None) -> None:
+        """Every row's cells in columns ``first``..``last`` read anew (names or links re-read)."""
+        rows = self.rowCount()
+        if rows:
+            last = len(self.columns) - 1 if last is None else last
+            self.dataChanged.emit(self.index(0, first), self.index(rows - 1, last))

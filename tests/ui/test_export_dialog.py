@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-import ui.export_report
+import annotator.export
 from annotator.dataset.tokens import OVERLAPPING
 from annotator.demo import create_demo
 from annotator.formats import native
@@ -230,7 +230,7 @@ def test_cancel_leaves_no_output(
 ) -> None:
     """The export waits at its first document until the user has pressed Cancel."""
     gate = threading.Event()
-    real: Callable[..., Any] = ui.export_report.export
+    real: Callable[..., Any] = annotator.export.export
 
     def held(session: Any, project_id: int, fmt: str, out: Path, progress: Any, options: Any) -> Any:
         def step(units: int = 1) -> None:
@@ -239,7 +239,7 @@ def test_cancel_leaves_no_output(
 
         return real(session, project_id, fmt, out, step, options)
 
-    monkeypatch.setattr(ui.export_report, "export", held)
+    monkeypatch.setattr(annotator.export, "export", held)  # what the project object calls
     dialog = open_dialog(qtbot, demo)
     choose_format(qtbot, dialog, "brat")  # a folder, filled file by file
     type_path(qtbot, dialog, out / "new" / "standoff")

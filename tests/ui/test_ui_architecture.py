@@ -38,3 +38,25 @@ def test_files_stay_small() -> None:
         str(p.relative_to(UI)): len(p.read_text(encoding="utf-8").splitlines()) for p in UI.rglob("*.py")
     }
     assert max(sizes.values()) <= 600, sizes
+
+
+def _session_calls(path: Path) -> list[int]:
+    """Lines of ``<anything>.session(...)`` calls: a store's session opened by hand."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "session"
+    ]
+
+
+def test_no_module_of_the_gui_opens_a_session() -> None:
+    """Every read goes through the project object (annotator/project.py), so no widget holds a
+    session, and a worker thread's read is the same method the GUI thread calls."""
+    offenders = {str(p.relative_to(UI)): lines for p in UI.rglob("*.py") if (lines := _session_calls(p))}
+    assert offenders == {}
+
+
+def test_the_session_walk_sees_a_session_opened_by_hand(tmp_path: Path) -> None:
+    sample = tmp_path / "widget.py"
+    sample.write_text("def f(project):\n    with project.store.session() as s:\n        return s\n")
+    assert _session_calls(sample) == [2]

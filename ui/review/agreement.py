@@ -13,8 +13,7 @@ from collections.abc import Callable
 
 from annotator.agreement import NO_SPAN, ConfusionMatrix
 from annotator.model import Role
-from annotator.review.curation import annotator_rows
-from annotator.review.figures import CHART_METRICS, METRIC_NAMES, Figures, agreement_figures
+from annotator.review.figures import CHART_METRICS, METRIC_NAMES, Figures
 from ui.jobs import JobDialog, Progress, start
 from ui.project import ProjectContext
 from ui.qt import (
@@ -119,8 +118,7 @@ class AgreementPanel(QDialog):
         self.documents = documents
         self.figures: Figures | None = None
         self.job: JobDialog | None = None
-        with project.store.session() as session:
-            people = [a for a in annotator_rows(session, project.id) if a.role != Role.GOLD.value]
+        people = [a for a in project.annotators() if a.role != Role.GOLD.value]
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Annotators:", self))
         self.boxes: list[QCheckBox] = []
@@ -201,10 +199,7 @@ class AgreementPanel(QDialog):
         self.status.setText("Computing…")
 
         def work(progress: Progress) -> Figures:
-            with project.store.session() as session:
-                return agreement_figures(
-                    session, project.id, names, docs, stage=lambda text: progress.stage(text + "…", 0)
-                )
+            return project.agreement(names, docs, stage=lambda text: progress.stage(text + "…", 0))
 
         self.job = start(self, "Computing agreement", work, self.show_figures, self._failed)
         return self.job

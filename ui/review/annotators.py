@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from annotator.errors import AnnotatorError
 from annotator.model import Role
-from annotator.ops.projects import ROLES, role_change_refusal, set_roles
-from annotator.review.curation import annotator_rows
+from annotator.ops.projects import ROLES, set_roles
 from annotator.store import Actor
 from ui.project import ProjectContext
 from ui.qt import (
@@ -30,9 +29,7 @@ from ui.qt import (
 
 def refresh_actor(project: ProjectContext) -> None:
     """Re-read the current user's role (it may have changed here or on a teammate's machine)."""
-    with project.store.session() as session:
-        rows = annotator_rows(session, project.id)
-    me = next((a for a in rows if a.id == project.actor.id), None)
+    me = next((a for a in project.annotators() if a.id == project.actor.id), None)
     if me is not None and me.role != project.actor.role:
         project.actor = Actor(me.name, me.id, me.role)
 
@@ -51,9 +48,8 @@ class AnnotatorsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Annotators and roles")
         self.project = project
-        with project.store.session() as session:
-            self.people = [a for a in annotator_rows(session, project.id) if a.role != Role.GOLD.value]
-            editable = role_change_refusal(session, project.id, project.actor) is None
+        self.people = [a for a in project.annotators() if a.role != Role.GOLD.value]
+        editable = project.role_change_refusal() is None
         self.table = QTableWidget(len(self.people), 2, self)
         self.table.setHorizontalHeaderLabels(["Annotator", "Role"])
         self.table.verticalHeader().hide()

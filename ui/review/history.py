@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from annotator.review.history import HistoryRow, span_history
+from annotator.review.history import HistoryRow
 from ui.project import ProjectContext
 from ui.qt import (
     QAbstractItemView,
@@ -69,11 +69,7 @@ def show_history(
     """Open the dialog for ``span_id`` (non-modal, so the article stays usable); None without a span."""
     if project is None or span_id is None:
         return None
-    with project.store.session() as session:
-        rows = span_history(session, span_id)
-        from annotator.queries import span_detail
-
-        detail = span_detail(session, span_id)
+    rows, detail = project.span_history(span_id)
     title = (
         f"<b>{detail.label}</b> by {detail.annotator} · version {detail.version}"
         if detail is not None

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from annotator.queries import DocumentView, RelationRow, SpanTuple
 from annotator.review.curation import State
-from annotator.text import OffsetMap
-from ui.article.index import END, ID, START, SpanIndex, display_text
+from ui.article.index import END, ID, START, SpanIndex
 from ui.article.view import ArticleView
 from ui.project import ProjectContext
 from ui.qt import (
@@ -73,16 +72,7 @@ class PaneSession(DocumentSession):
             self.completed.emit()
             self.relationsChanged.emit()
             return False
-        self.aboutToReset.emit()
-        self.doc = doc
-        self.text = doc.text if doc is not None else ""
-        self.display = display_text(self.text)
-        self.offsets = OffsetMap(self.text)
-        self.index = SpanIndex(self.display, spans)
-        self.relations = self._links(relations)
-        self.selected = None
-        self.reset.emit()
-        self.selectionChanged.emit(None)
+        self._lay_out(doc, spans, relations)
         return True
 
 

@@ -13,7 +13,6 @@ from annotator.review.compare import Kind, Unit
 from annotator.review.curation import Curation, State, Version
 from ui.qt import (
     QAbstractItemView,
-    QAbstractTableModel,
     QCheckBox,
     QColor,
     QFrame,
@@ -31,7 +30,7 @@ from ui.qt import (
     QWidget,
 )
 from ui.review.panes import STATE_COLORS, STATE_GLYPHS
-from ui.tables import configure_table
+from ui.tables import TableModel, configure_table
 
 Index = QModelIndex | QPersistentModelIndex
 KIND_NAMES = {
@@ -65,7 +64,9 @@ def keys_of(version: Version, curation: Curation) -> str:
     return "/".join(keys) or "–"
 
 
-class DisagreementModel(QAbstractTableModel):
+class DisagreementModel(TableModel):
+    columns = COLUMNS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.curation: Curation | None = None
@@ -80,18 +81,8 @@ class DisagreementModel(QAbstractTableModel):
         self.states = [curation.unit_state(u) for u in self.units] if curation is not None else []
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.units)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self.units)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not (0 <= index.row() < len(self.units)):

@@ -14,15 +14,9 @@ from collections.abc import Callable
 from annotator.errors import AnnotatorError
 from annotator.events import ChangeSet
 from annotator.model import Role
-from annotator.queries import DocumentView, RelationRow, document_view, relations_of
+from annotator.queries import DocumentView, RelationRow
 from annotator.review.compare import Unit
-from annotator.review.curation import (
-    AnnotatorRow,
-    Curation,
-    annotator_rows,
-    annotators_in_document,
-    load_curation,
-)
+from annotator.review.curation import AnnotatorRow, Curation
 from ui.project import ProjectContext
 from ui.qt import (
     QItemSelectionModel,
@@ -221,18 +215,8 @@ class ReviewView(QWidget, ReviewActions):
             self._show([], [])
             return
         try:
-            with project.store.session() as session:
-                doc = document_view(session, doc_id)
-                people = [a for a in annotator_rows(session, project.id) if a.role != Role.GOLD.value]
-                chosen = self.chosen
-                if chosen is None:
-                    chosen = annotators_in_document(session, doc_id)
-                    if len([p for p in people if p.id in chosen]) < 2:
-                        chosen = [p.id for p in people if p.role != Role.REVIEWER.value] or [
-                            p.id for p in people
-                        ]
-                curation = load_curation(session, doc_id, [p.id for p in people if p.id in chosen])
-                relations = relations_of(session, doc_id)
+            read = project.review_read(doc_id, self.chosen)
+            doc, people, curation, relations = read.doc, read.people, read.curation, read.relations
         except AnnotatorError as exc:
             self.message.emit(str(exc))
             return

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from annotator.errors import AnnotatorError
 from annotator.model import DocStatus, ReviewStatus
-from annotator.review.curation import document_ids
 from ui.article.index import ID
 from ui.qt import (
     QAbstractItemView,
@@ -178,8 +177,7 @@ class ReviewMode(QObject):
             found = [model.doc_at(index.row()) for index in rows]
             return sorted({row.id for row in found if row is not None})
         if key == "done" and project is not None:
-            with project.store.session() as session:
-                return document_ids(session, project.id, DocStatus.DONE.value)
+            return project.document_ids(DocStatus.DONE.value)
         return None
 
     def show_agreement(self) -> AgreementPanel | None:
