@@ -18,6 +18,7 @@ from annotator.store import default_url, open_store
 from ui.project import ProjectChoice, ProjectContext, open_project
 from ui.projects_ui import Location
 from ui.qt import QApplication, QCoreApplication, QGuiApplication, QInputDialog, QSettings, Qt, QTimer
+from ui.theme import follow_color_scheme
 from ui.welcome import start
 
 ORGANIZATION = "annotator"
@@ -35,6 +36,9 @@ def ensure_app() -> QApplication:
         app = QApplication(sys.argv[:1])
     QGuiApplication.setApplicationDisplayName("annotator")
     assert isinstance(app, QApplication)
+    if not app.property("annotatorFollowsScheme"):  # once: the palette follows light/dark mode
+        app.setProperty("annotatorFollowsScheme", True)
+        follow_color_scheme(app)
     return app
 
 

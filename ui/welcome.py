@@ -18,12 +18,13 @@ from ui.qt import (
     QEvent,
     QFont,
     QFrame,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListWidget,
     QMessageBox,
     QObject,
     QPushButton,
+    QScrollArea,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -50,18 +51,23 @@ def database_projects(url: str) -> list[str]:
         store.close()
 
 
-class Welcome(QFrame):
-    """Covers the central area of the main window while no project is open."""
+class Welcome(QScrollArea):
+    """Covers the central area of the main window while no project is open; one column that
+    scrolls, so that it stays whole in a narrow window or at 200% scaling."""
 
     def __init__(self, window: MainWindow, url: str | None = None) -> None:
         host = window.centralWidget() or window
         super().__init__(host)
         self.setObjectName("welcome")
-        self.setAutoFillBackground(True)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
         self.window_ = window
         self.url = url
         host.installEventFilter(self)
-        title = QLabel("Welcome to annotator", self)
+        inner = QWidget(self)
+        inner.setMaximumWidth(720)
+        title = QLabel("Welcome to annotator", inner)
+        title.setWordWrap(True)
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setWeight(QFont.Weight.DemiBold)
@@ -69,46 +75,46 @@ class Welcome(QFrame):
         intro = QLabel(
             "Read news articles, mark claims, quotes and actors, link each quote to its speaker,"
             " review your team's labels and export datasets. Start with one of these:",
-            self,
+            inner,
         )
         intro.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
-        column = QVBoxLayout()
-        for key, text, slot in (
-            ("new", "New project…", self._new),
-            ("open", "Open project file…", window.open_project_file),
-            ("url", "Open database URL…", window.open_project_url),
-            ("import", "Import documents…", self._import),
-            ("demo", "Open the demo project", self._demo),
+        grid = QGridLayout()
+        for i, (key, text, slot) in enumerate(
+            (
+                ("new", "New project…", self._new),
+                ("open", "Open project file…", window.open_project_file),
+                ("url", "Open database URL…", window.open_project_url),
+                ("import", "Import documents…", self._import),
+                ("demo", "Open the demo project", self._demo),
+            )
         ):
-            button = QPushButton(text, self)
+            button = QPushButton(text, inner)
             button.setMinimumHeight(button.sizeHint().height() + 8)
             button.clicked.connect(lambda _c=False, s=slot: s())
             self.buttons[key] = button
-            column.addWidget(button)
-        column.addStretch(1)
-        self.projects = QListWidget(self)
+            grid.addWidget(button, i // 2, i % 2)
+        self.projects = QListWidget(inner)
         self.projects.setAccessibleName("Projects")
+        self.projects.setMinimumHeight(120)
         self.projects.itemActivated.connect(lambda item: self._open(item.data(LOCATION_ROLE)))
-        right = QVBoxLayout()
-        right.addWidget(QLabel("Projects (double-click or Enter opens)", self))
-        right.addWidget(self.projects, 1)
-        row = QHBoxLayout()
-        row.addLayout(column, 2)
-        row.addSpacing(24)
-        row.addLayout(right, 3)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 40, 48, 40)
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(32, 28, 32, 28)
         layout.addWidget(title)
         layout.addWidget(intro)
-        layout.addSpacing(16)
-        layout.addLayout(row, 1)
+        layout.addSpacing(12)
+        layout.addLayout(grid)
+        layout.addSpacing(12)
+        layout.addWidget(QLabel("Projects (double-click or Enter opens)", inner))
+        layout.addWidget(self.projects, 1)
+        self.setWidget(inner)
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.hide()  # until the window knows it has no project (see show_for)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
-            self.setGeometry(watched.rect())
-        return False
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return super().eventFilter(watched, event)  # the scroll area filters its viewport too
 
     def refresh(self) -> None:
         """List the start database's projects, then the recent ones elsewhere."""

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
 from annotator.store import open_store
+from tests.ui.screenshots import render
 from ui.main_window import MainWindow
 from ui.project import new_project
 from ui.projects_ui import Location
@@ -30,15 +28,7 @@ def test_screenshot_of_an_empty_database_shows_the_welcome(tmp_path: Path) -> No
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     open_store(url).close()
     out = tmp_path / "welcome.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    done = subprocess.run(
-        [sys.executable, "-m", "annotator.cli", "--db", url, "gui", "--screenshot", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    done = render(url, out, tmp_path / "config")
     assert done.returncode == 0, done.stderr
     assert "choose a project" not in done.stderr
     image = QImage(str(out))
