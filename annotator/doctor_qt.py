@@ -146,10 +146,12 @@ def check_libraries(qt: Path, ldd: str | None = None) -> Finding:
     return Finding("fail", f"Qt's X11 platform plugin cannot load: missing {', '.join(missing)}", fix)
 
 
+PROBE_ENV = "ANNOTATOR_QT_PROBE"
+PROBE = "from PySide6.QtWidgets import QApplication; app = QApplication([]); print(app.platformName())"
+
+
 def check_start(timeout: float = 60) -> Finding:
     """Start a QApplication in a subprocess on the platform the app would use."""
-    if getattr(sys, "frozen", False):
-        return Finding("ok", "packaged app: the start is checked by starting it")
     platform = os.environ.get("QT_QPA_PLATFORM")
     if not platform and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return Finding(
@@ -157,10 +159,16 @@ def check_start(timeout: float = 60) -> Finding:
             "no display (DISPLAY and WAYLAND_DISPLAY are unset): the window cannot open here",
             "start it from a desktop session; `annotator gui --screenshot FILE` works without one",
         )
-    code = "from PySide6.QtWidgets import QApplication; app = QApplication([]); print(app.platformName())"
+    frozen = getattr(sys, "frozen", False)  # the packaged app: its own executable is the probe
+    command = [sys.executable] if frozen else [sys.executable, "-c", PROBE]
     try:
         done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, check=False
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env={**os.environ, PROBE_ENV: "1"},
         )
     except subprocess.TimeoutExpired:
         return Finding("warn", f"Qt did not start within {timeout:.0f} s (a hung display server?)")
