@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck bench screenshot clean
+.PHONY: run test lint typecheck bench screenshot bundle bundle-install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,18 @@ screenshot: $(STAMP)
 	rm -f .venv/screenshot.db
 	$(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/screenshot.db" demo
 	QT_QPA_PLATFORM=offscreen $(BIN)/annotator --db "sqlite:///$(CURDIR)/.venv/screenshot.db" gui --screenshot docs/screenshot.png
+
+## The packaged app (no Python needed to run it): dist/annotator/, checked by packaging/smoke-test.
+bundle: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[bundle]'
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/annotator.spec
+
+## Add the packaged app's desktop entry and icon to your Linux menu (after make bundle).
+bundle-install:
+	install -d $(HOME)/.local/share/applications
+	install -Dm644 packaging/annotator.png $(HOME)/.local/share/icons/hicolor/256x256/apps/annotator.png
+	sed 's|^Exec=annotator|Exec=$(CURDIR)/dist/annotator/annotator|' packaging/annotator.desktop \
+	  > $(HOME)/.local/share/applications/annotator.desktop
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

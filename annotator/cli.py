@@ -144,6 +144,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return gui_main(db=args.db, project=args.project, screenshot=args.screenshot)
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from annotator.doctor import run
+    from annotator.store import default_url
+
+    text, status = run(args.db or default_url(), qt=not args.no_qt)
+    print(text)
+    return status
+
+
 def _parser() -> argparse.ArgumentParser:
     from annotator.cli_db import add_db_commands
     from annotator.cli_documents import add_document_commands
@@ -218,6 +227,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("gui", cmd_gui, "open the desktop app")
     p.add_argument("--screenshot", metavar="PNG", help="render the main window to PNG and exit")
+
+    p = command("doctor", cmd_doctor, "check Qt's system libraries and the database; print fixes")
+    p.add_argument("--no-qt", action="store_true", help="check only the database")
     return parser
 
 

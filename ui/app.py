@@ -1,7 +1,8 @@
 """Starting the desktop app: QApplication, names for QSettings, the annotator's name, main().
 
 ``annotator gui`` calls ``main``; with ``screenshot`` it renders the main window off screen on
-the project's first document, saves a PNG and exits, so the README's picture is reproducible.
+the project's first document (or the welcome panel when no project is chosen), saves a PNG and
+exits, so the README's picture is reproducible.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from pathlib import Path
 
 from annotator.errors import AnnotatorError
 from annotator.store import default_url
-from ui.project import ProjectChoice, open_project, people_of
+from ui.project import ProjectChoice, ProjectContext, open_project, people_of
 from ui.projects_ui import Location
 from ui.qt import QApplication, QCoreApplication, QGuiApplication, QInputDialog, QSettings, Qt, QTimer
+from ui.theme import follow_color_scheme
+from ui.welcome import start
 
 ORGANIZATION = "annotator"
 APPLICATION = "annotator"
@@ -32,6 +35,9 @@ def ensure_app() -> QApplication:
         app = QApplication(sys.argv[:1])
     QGuiApplication.setApplicationDisplayName("annotator")
     assert isinstance(app, QApplication)
+    if not app.property("annotatorFollowsScheme"):  # once: the palette follows light/dark mode
+        app.setProperty("annotatorFollowsScheme", True)
+        follow_color_scheme(app)
     return app
 
 
@@ -68,14 +74,22 @@ def _screenshot_annotator(url: str, project: str | None) -> str:
 
 
 def take_screenshot(url: str, project: str | None, out: Path) -> int:
-    """Render the main window on the first document (first linked span selected) into ``out``."""
+    """Render what the app shows into ``out``: the project's first document (first linked span
+    selected), or the welcome panel when the database holds no project or several, none named."""
     from ui.main_window import MainWindow
 
-    name = stored_name() or _screenshot_annotator(url, project)
+    try:
+        name = stored_name() or _screenshot_annotator(url, project)
+        opened: ProjectContext | None = open_project(url, project, name)
+    except ProjectChoice:
+        if project is not None:
+            raise
+        name, opened = stored_name() or "screenshot", None
     window = MainWindow(name, restore=False)
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     window.resize(*SCREENSHOT_SIZE)
-    window.set_project(open_project(url, project, name))
+    window.welcome.url = url
+    window.set_project(opened)
     session = window.session
     linked = sorted(session.relations.values(), key=lambda r: r.id)
     if linked:
@@ -124,5 +138,5 @@ def main(db: str | None = None, project: str | None = None, screenshot: str | No
 
     window = MainWindow(name)
     window.show()
-    window.open_location(Location(url, project))
+    start(window, Location(url, project))
     return app.exec()

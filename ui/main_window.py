@@ -61,6 +61,7 @@ from ui.review.window import ReviewMode
 from ui.session import DocumentSession
 from ui.spans import SpanList
 from ui.transfer import run_export, run_import
+from ui.welcome import Welcome
 
 POLL_MS = 2000
 
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         ]
         self.recent_menu: QMenu | None = None
         self.review = ReviewMode(self)  # the central widget: the article, or the review view
+        self.welcome = Welcome(self)  # over the central widget while no project is open
         self.actions_by_name = menus.build(self)
         self._build_status_bar()
         self._wire()
@@ -228,6 +230,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             old.close()
         self.documents.model.set_project(project)
+        self.welcome.show_for(project is not None)
         if project is None:
             return
         project.store.poll()  # others' changes from now on reach the window, even before the first tick

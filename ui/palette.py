@@ -12,6 +12,7 @@ from ui.qt import (
     QColor,
     QFont,
     QFontMetricsF,
+    QFrame,
     QLabel,
     QPainter,
     QPaintEvent,
@@ -20,6 +21,7 @@ from ui.qt import (
     QPointF,
     QPushButton,
     QRectF,
+    QScrollArea,
     QSize,
     Qt,
     QVBoxLayout,
@@ -172,12 +174,19 @@ class OverlapLegend(QWidget):
         painter.end()
 
 
-class LabelPalette(QWidget):
+class LabelPalette(QScrollArea):
+    """Scrolls rather than growing the window: at 200% scaling the docks must still fit a screen."""
+
     labelClicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._layout = QVBoxLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget(self)
+        self.setWidget(inner)
+        self._layout = QVBoxLayout(inner)
         self._layout.setContentsMargins(6, 6, 6, 6)
         self._layout.setSpacing(2)
         self.buttons: dict[int, LabelButton] = {}
@@ -201,7 +210,7 @@ class LabelPalette(QWidget):
         self.buttons = {}
         self._layout.addWidget(self._heading("LABELS"))
         for number, label in enumerate(labels, start=1):
-            button = LabelButton(label, number, self)
+            button = LabelButton(label, number, self.widget())
             button.clicked.connect(lambda _checked=False, lid=label.id: self.labelClicked.emit(lid))
             self.buttons[label.id] = button
             self._layout.addWidget(button)
@@ -210,9 +219,9 @@ class LabelPalette(QWidget):
             self._layout.addWidget(self._heading("RELATIONS  (R, then click)"))
             for kind in types:
                 ends = f"{names.get(kind.from_label_id or -1, 'any')} → {names.get(kind.to_label_id or -1, 'any')}"
-                self._layout.addWidget(RelationLegend(kind, ends, self))
+                self._layout.addWidget(RelationLegend(kind, ends, self.widget()))
         self._layout.addWidget(self._heading("IN THE TEXT"))
-        self._layout.addWidget(OverlapLegend(labels, self))
+        self._layout.addWidget(OverlapLegend(labels, self.widget()))
         self._layout.addStretch(1)
 
     def set_counts(self, counts: dict[int, int]) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from annotator.demo import create_demo
 from annotator.store import open_store
+from tests.ui.screenshots import render
 from ui.qt import QColor, QImage
 
 
@@ -18,15 +16,7 @@ def test_screenshot_of_the_demo_project(tmp_path: Path) -> None:
     create_demo(store)
     store.close()
     out = tmp_path / "shot.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    done = subprocess.run(
-        [sys.executable, "-m", "annotator.cli", "--db", url, "gui", "--screenshot", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    done = render(url, out, tmp_path / "config")
     assert done.returncode == 0, done.stderr
     image = QImage(str(out))
     assert not image.isNull()

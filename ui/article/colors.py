@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ui.qt import QColor, QPalette
 
-MIN_CONTRAST = 7.0
+MIN_CONTRAST = 7.0  # text over a highlight: beyond WCAG AA (4.5), for long reading
+MIN_GRAPHICS_CONTRAST = 3.0
 
 
 def _channel(c: float) -> float:
@@ -55,13 +56,13 @@ def tint(label: QColor, palette: QPalette, strength: float = 0.34) -> QColor:
 
 
 def stroke(label: QColor, palette: QPalette) -> QColor:
-    """Underlines and outlines: the label colour, pushed away from the base for visibility."""
+    """Underlines and outlines: the label colour, pushed away from the base until it has the 3:1
+    contrast WCAG asks of graphics (mixing towards white or black: lighter() leaves black black)."""
     base = palette.color(QPalette.ColorRole.Base)
+    target = QColor("#ffffff") if is_dark(palette) else QColor("#000000")
     color = QColor(label)
-    if is_dark(palette):
-        while contrast(color, base) < 3.0 and color.lightnessF() < 0.95:
-            color = color.lighter(115)
-    else:
-        while contrast(color, base) < 3.0 and color.lightnessF() > 0.05:
-            color = color.darker(115)
+    for step in range(1, 11):
+        if contrast(color, base) >= MIN_GRAPHICS_CONTRAST:
+            break
+        color = mix(label, target, step / 10)
     return color
