@@ -8,6 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import select_with_keys
+from tests.ui.test_review import Reviewing, reviewing  # noqa: F401 (the fixture)
 from ui import actions
 from ui import settings as prefs
 from ui.actions import BY_ID, KeyConflict, help_rows, keymap
@@ -104,3 +105,14 @@ def test_a_clashing_or_stale_entry_in_the_file_is_ignored() -> None:
     prefs.put(prefs.SHORTCUTS, {"next_span": ["R"], "no_such_action": ["K"], "cycle": ["K"]})
     current = keymap()
     assert current.of("next_span") == ("Tab",) and current.of("cycle") == ("K",)
+
+
+def test_a_remapped_review_key_walks_the_disagreements(reviewing: Reviewing, qtbot: QtBot) -> None:  # noqa: F811
+    window, view, _doc = reviewing()
+    first = view.list.currentIndex().row()
+    window.set_keys("review_next", ("J",))
+    qtbot.keyClick(view.list, "n")
+    assert view.list.currentIndex().row() == first  # N is nobody's key any more
+    qtbot.keyClick(view.list, "j")
+    assert view.list.currentIndex().row() == first + 1
+    assert ("J / P", BY_ID["review_next"].help) in key_rows(window.project)
