@@ -134,15 +134,30 @@ def keymap() -> Keymap:
 
 def remap(action_id: str, keys: tuple[str, ...]) -> Keymap:
     """Give ``action_id`` new keys and keep them; refused with ``KeyConflict`` on a clash."""
+    return remap_many({action_id: keys})
+
+
+def remap_many(changes: dict[str, tuple[str, ...]]) -> Keymap:
+    """Several actions' new keys, checked together (two actions may swap keys) and kept all or none."""
     from ui import settings
 
-    changed = keymap().with_keys(action_id, keys)
+    for action_id, keys in changes.items():
+        if action_id not in BY_ID:
+            raise KeyError(f"no action {action_id!r}")
+        for key in keys:
+            if not normalise(key):
+                raise KeyConflict(f"{key!r} is not a key")
+    changed = Keymap({**keymap().keys, **{a: tuple(k) for a, k in changes.items()}})
+    clashes = changed.conflicts()
+    if clashes:
+        raise KeyConflict("; ".join(clashes))
     current: dict[str, list[str]] = settings.get(settings.SHORTCUTS)
     stored = dict(current)
-    if tuple(keys) == BY_ID[action_id].keys:
-        stored.pop(action_id, None)
-    else:
-        stored[action_id] = list(keys)
+    for action_id, keys in changes.items():
+        if tuple(keys) == BY_ID[action_id].keys:
+            stored.pop(action_id, None)
+        else:
+            stored[action_id] = list(keys)
     settings.put(settings.SHORTCUTS, stored)
     return changed
 

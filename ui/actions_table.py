@@ -151,6 +151,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("default_size", "&Default text size", ("Ctrl+0",), "global", "window.reset_zoom", "View",
         "Default text size"),
     A("keys", "&Keys…", ("F1",), "global", "window.show_keys", "Help", "This list of keys"),
+    A("customise_keys", "&Customise keys…", (), "global", "window.customise_keys", "Help"),
     A("about", "&About", (), "global", "window.show_about", "Help"),
 )
 # fmt: on

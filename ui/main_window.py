@@ -22,6 +22,7 @@ from ui.commands import DeleteDocuments, DeleteRelation, EditContext, execute
 from ui.documents import DocumentPanel
 from ui.help import KeysDialog
 from ui.jobs import JobDialog, stop_before_closing
+from ui.keys_dialog import CustomiseKeysDialog
 from ui.lock_notice import watch_database_locks
 from ui.palette import LabelPalette
 from ui.project import ProjectContext
@@ -406,6 +407,9 @@ class MainWindow(ProjectOpening, QMainWindow):
         """The user's own keys for an action, kept and applied at once; ``KeyConflict`` on a clash."""
         actions.remap(action_id, keys)
         menus.apply_keys(self.actions_by_name)
+
+    def customise_keys(self) -> None:
+        CustomiseKeysDialog(lambda: menus.apply_keys(self.actions_by_name), self).exec()
 
     def show_keys(self) -> None:
         KeysDialog(self.project, self).exec()

@@ -9,12 +9,13 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import select_with_keys
 from tests.ui.test_review import Reviewing, reviewing  # noqa: F401 (the fixture)
-from ui import actions
+from ui import actions, menus
 from ui import settings as prefs
 from ui.actions import BY_ID, KeyConflict, help_rows, keymap
 from ui.help import GESTURES, key_rows
+from ui.keys_dialog import CustomiseKeysDialog
 from ui.main_window import MainWindow
-from ui.qt import QAction, QKeySequence, QMenu, Qt
+from ui.qt import QAction, QApplication, QDialogButtonBox, QKeySequence, QMenu, QMessageBox, Qt
 
 Open = Callable[..., MainWindow]
 
@@ -116,3 +117,49 @@ def test_a_remapped_review_key_walks_the_disagreements(reviewing: Reviewing, qtb
     qtbot.keyClick(view.list, "j")
     assert view.list.currentIndex().row() == first + 1
     assert ("J / P", BY_ID["review_next"].help) in key_rows(window.project)
+
+
+def _edit_keys(qtbot: QtBot, dialog: CustomiseKeysDialog, action_id: str, text: str) -> None:
+    item = dialog.table.item(dialog.row_of(action_id), 2)
+    assert item is not None
+    dialog.table.scrollToItem(item)
+    centre = dialog.table.visualItemRect(item).center()
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_F2)  # edit the keys cell
+    qtbot.waitUntil(lambda: QApplication.focusWidget() not in (None, dialog.table))
+    editor = QApplication.focusWidget()
+    assert editor is not None
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)  # leaves the cell: the edit is committed
+    assert item.text() == text
+
+
+def _ok(qtbot: QtBot, dialog: CustomiseKeysDialog) -> None:
+    button = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_customising_keys_in_the_dialog(
+    qtbot: QtBot, open_window: Open, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_window("An article.")
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text: warnings.append(text)))
+    dialog = CustomiseKeysDialog(lambda: menus.apply_keys(window.actions_by_name), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    _edit_keys(qtbot, dialog, "next_span", "O")  # the article's key for cycling
+    _ok(qtbot, dialog)
+    assert warnings and "Cycle overlapping spans" in warnings[0] and dialog.isVisible()
+    assert prefs.get(prefs.SHORTCUTS) == {}  # refused: nothing kept
+
+    _edit_keys(qtbot, dialog, "next_span", "J")
+    _ok(qtbot, dialog)
+    assert not dialog.isVisible()
+    assert prefs.get(prefs.SHORTCUTS) == {"next_span": ["J"]}
+    assert _portable(window.actions_by_name["next_span"]) == ["J"]

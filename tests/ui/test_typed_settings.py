@@ -56,7 +56,8 @@ def test_a_newer_apps_file_is_read_but_not_rewritten() -> None:
 def test_values_round_trip_in_their_type() -> None:
     prefs.put(prefs.SHORTCUTS, {"walk_next": ["J"]})
     prefs.put(prefs.LAST_DOCUMENT.at("abc"), 7)
-    prefs.put(prefs.EXPORT_CHOICES, {"fmt": "conll"})
+    choices: dict[str, object] = {"fmt": "conll"}
+    prefs.put(prefs.EXPORT_CHOICES, choices)
     QSettings().sync()
     assert prefs.get(prefs.SHORTCUTS) == {"walk_next": ["J"]}
     assert prefs.get(prefs.LAST_DOCUMENT.at("abc")) == 7
