@@ -1,8 +1,8 @@
 """Keyboard-first annotating: what each key and click in the article means.
 
 The controller turns intents (label this, relabel that, grow, walk, link) into undo commands; the
-view only reports keys, clicks and positions. Every key it handles is listed in ``KEYS`` so the
-Help ▸ Keys dialog and the code cannot drift apart.
+view only reports keys, clicks and positions. Every key it handles comes from the action table
+(ui/actions.py), as do the menus and Help ▸ Keys, so they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -12,37 +12,13 @@ from collections.abc import Callable
 
 from annotator.model import DocStatus
 from annotator.text import tokenize
+from ui.actions import keymap
 from ui.article.index import END, ID, LABEL, START
 from ui.article.view import ArticleView
 from ui.commands import CreateRelation, CreateSpans, DeleteSpans, EditContext, SetStatus, UpdateSpan, execute
 from ui.qt import QInputDialog, QKeyEvent, QMessageBox, QObject, Qt, QUndoStack, Signal
 
 WINDOW = 300  # characters looked at around a span edge when stepping by words
-
-KEYS: list[tuple[str, str]] = [
-    (
-        "Letter / 1–9",
-        "Label the selected text (the label's letter, or its place in the palette); "
-        "on a selected span: change its label",
-    ),
-    ("Click a span", "Select it (click again: the next span under the pointer)"),
-    ("Tab / Shift+Tab", "Select the next / previous span"),
-    ("O", "Cycle through the spans overlapping the cursor"),
-    ("Shift+Right / Shift+Left", "Selected span: move its end one word right / left"),
-    (
-        "Alt+Shift+Left / Alt+Shift+Right",
-        "Selected span: move its start one word left / right (Ctrl+Shift+arrows do the same)",
-    ),
-    ("Delete / Backspace", "Delete the selected span (and its relations)"),
-    ("R, then click", "Link the selected quote or claim to the actor you click"),
-    ("Esc", "Cancel linking; deselect the span; clear the selection"),
-    ("Ctrl+Shift+W", "Snap selections to whole words (toggle; off for sub-word spans)"),
-    ("Ctrl+F", "Find in the article; Enter / Shift+Enter: next / previous; label all occurrences"),
-    ("Ctrl+PgDn / Ctrl+PgUp", "Next / previous document"),
-    ("Ctrl+Return", "Mark the document done (again: back to in progress)"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo (also Ctrl+Y)"),
-    ("Ctrl+= / Ctrl+-  / Ctrl+0", "Larger / smaller / default text size (also Ctrl+wheel)"),
-]
 
 
 def _token_edges(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -95,36 +71,20 @@ class AnnotationController(QObject):
     # --- keys and clicks (the view asks) --------------------------------------------------------
 
     def handle_key(self, event: QKeyEvent) -> bool:
+        """A label's key labels (it wins over R and O); other keys are the action table's."""
         if self.session.doc is None:
             return False
         self.session.ensure_complete()
-        key = event.key()
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        shift = Qt.KeyboardModifier.ShiftModifier
-        plain = mods in (Qt.KeyboardModifier.NoModifier, shift)
-        if key == Qt.Key.Key_Escape and mods == Qt.KeyboardModifier.NoModifier:
-            return self.escape()
-        if key == Qt.Key.Key_Tab and mods == Qt.KeyboardModifier.NoModifier:
-            return self.walk(1)
-        if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and mods == shift):
-            return self.walk(-1)
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and mods == Qt.KeyboardModifier.NoModifier:
-            return self.delete_selected()
-        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and mods & shift and self.session.selected is not None:
-            start_edge = bool(mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier))
-            return self.resize("start" if start_edge else "end", 1 if key == Qt.Key.Key_Right else -1)
         text = event.text()
-        if plain and len(text) == 1 and text.isalnum():
+        if mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
             project = self.session.project
-            label = project.label_for_key(text) if project else None
+            label = project.label_for_key(text) if project and len(text) == 1 and text.isalnum() else None
             if label is not None:
                 self.apply_label(label.id)
                 return True
-            if text.lower() == "r":
-                return self.begin_relation()
-            if text.lower() == "o":
-                return self.cycle()
-        return False
+        spec = keymap().find("annotate", event)
+        return spec is not None and bool(getattr(self, spec.method)(*spec.args))
 
     def handle_click(self, cp: int | None) -> bool:
         self.session.ensure_complete()
@@ -259,6 +219,11 @@ class AnnotationController(QObject):
             DeleteSpans(ctx, self.session.doc_id or 0, [span[ID]], f"Delete {self._label_name(span[LABEL])}"),
         )
         return True
+
+    def resize_selected(self, edge: str, direction: int) -> bool:
+        """Shift+arrows: move an edge of the selected span; without one the key extends the text
+        selection as usual (False: not handled)."""
+        return self.session.selected is not None and self.resize(edge, direction)
 
     def resize(self, edge: str, direction: int) -> bool:
         ctx = self._ctx()

@@ -1,4 +1,4 @@
-"""Starting the desktop app: QApplication, names for QSettings, the annotator's name, main().
+"""Starting the desktop app: QApplication, names for the settings, the annotator's name, main().
 
 ``annotator gui`` calls ``main``; with ``screenshot`` it renders the main window off screen on
 the project's first document (or the welcome panel when no project is chosen), saves a PNG and
@@ -14,20 +14,20 @@ from pathlib import Path
 
 from annotator.errors import AnnotatorError
 from annotator.store import default_url
+from ui import settings
 from ui.project import ProjectChoice, ProjectContext, open_project, people_of
 from ui.projects_ui import Location
-from ui.qt import QApplication, QCoreApplication, QGuiApplication, QInputDialog, QSettings, Qt, QTimer
+from ui.qt import QApplication, QCoreApplication, QGuiApplication, QInputDialog, Qt, QTimer
 from ui.theme import follow_color_scheme
 from ui.welcome import start
 
 ORGANIZATION = "annotator"
 APPLICATION = "annotator"
-NAME_KEY = "annotator/name"
 SCREENSHOT_SIZE = (1400, 900)
 
 
 def ensure_app() -> QApplication:
-    """The one QApplication, named so that a plain ``QSettings()`` works everywhere."""
+    """The one QApplication, named so that the typed settings (ui/settings.py) find their file."""
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance()
@@ -42,12 +42,11 @@ def ensure_app() -> QApplication:
 
 
 def stored_name() -> str | None:
-    name = QSettings().value(NAME_KEY)
-    return str(name).strip() or None if name else None
+    return settings.get(settings.NAME)
 
 
 def ask_name_once() -> str | None:
-    """The annotator's name: from QSettings, or asked once on first start and kept there."""
+    """The annotator's name: from the settings, or asked once on first start and kept there."""
     name = stored_name()
     if name:
         return name
@@ -63,7 +62,7 @@ def ask_name_once() -> str | None:
     )
     if not ok or not text.strip():
         return None
-    QSettings().setValue(NAME_KEY, text.strip())
+    settings.put(settings.NAME, text.strip())
     return text.strip()
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ui import settings
 from ui.export_formats import BY_KEY, FORMATS, LAYERS, Choices, follow, output_note, writes_folder
-from ui.export_widgets import DESCRIPTION, FOLDER_KEY, FormatDelegate, heading, message, note
+from ui.export_widgets import DESCRIPTION, FormatDelegate, heading, message, note
 from ui.file_dialogs import get_existing_directory, get_save_file_name
 from ui.qt import (
     QCheckBox,
@@ -20,7 +21,6 @@ from ui.qt import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QSettings,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -273,7 +273,7 @@ class ExportForm(QWidget):
         self.path_note.setText(output_note(self.fmt, folder, ratios))
 
     def _browse(self) -> None:
-        start_at = self.path.text().strip() or str(QSettings().value(FOLDER_KEY, str(Path.home())))
+        start_at = self.path.text().strip() or settings.get(settings.EXPORT_FOLDER)
         if self._folder():
             chosen = get_existing_directory(self, "Export into folder", start_at)
         else:

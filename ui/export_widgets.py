@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
+from ui import settings
 from ui.export_formats import Choices, follow
 from ui.project import ProjectContext
 from ui.qt import (
@@ -17,7 +17,6 @@ from ui.qt import (
     QModelIndex,
     QPainter,
     QPalette,
-    QSettings,
     QSize,
     QStyle,
     QStyledItemDelegate,
@@ -26,8 +25,6 @@ from ui.qt import (
     QWidget,
 )
 
-CHOICES_KEY = "export/choices"
-FOLDER_KEY = "export/folder"
 PER_PROJECT = ("path", "annotator", "labels", "rename")  # the rest carries over to other projects
 ERROR_COLOR = "#c0392b"
 DESCRIPTION = Qt.ItemDataRole.UserRole + 1
@@ -94,23 +91,18 @@ def note(parent: QWidget) -> QLabel:
     return label
 
 
-def _project_key(project: ProjectContext) -> str:
+def _project_key(project: ProjectContext) -> settings.Setting[dict[str, object]]:
     where = f"{project.shareable_url}\n{project.name}"
-    return "export/project/" + hashlib.sha256(where.encode()).hexdigest()[:16]
+    return settings.EXPORT_PROJECT.at(hashlib.sha256(where.encode()).hexdigest()[:16])
 
 
 def remembered(project: ProjectContext) -> Choices:
     """The last export's choices: format and options from any project, path and labels from this one."""
     choices = Choices()
     data: dict[str, Any] = {}
-    settings = QSettings()
-    for key in (CHOICES_KEY, _project_key(project)):
-        try:
-            stored = json.loads(str(settings.value(key, "{}")))
-        except (TypeError, ValueError):
-            continue
-        if isinstance(stored, dict):
-            data.update(stored)
+    for key in (settings.EXPORT_CHOICES, _project_key(project)):
+        stored: dict[str, object] = settings.get(key)
+        data.update(stored)
     for f in fields(Choices):
         value = data.get(f.name)
         if value is None or (type(value) is not type(getattr(choices, f.name)) and f.name != "ratios"):
@@ -119,7 +111,7 @@ def remembered(project: ProjectContext) -> Choices:
     if len(choices.ratios) != 3:
         choices.ratios = Choices().ratios
     if not choices.path:
-        folder = Path(str(settings.value(FOLDER_KEY, str(Path.home()))))
+        folder = Path(settings.get(settings.EXPORT_FOLDER))
         slug = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in project.name).strip("-")
         choices.path = follow(str(folder / (slug or "export")), choices.fmt, False)
     return choices
@@ -127,7 +119,6 @@ def remembered(project: ProjectContext) -> Choices:
 
 def remember(project: ProjectContext, choices: Choices) -> None:
     data = asdict(choices)
-    settings = QSettings()
-    settings.setValue(CHOICES_KEY, json.dumps({k: v for k, v in data.items() if k not in PER_PROJECT}))
-    settings.setValue(_project_key(project), json.dumps({k: data[k] for k in PER_PROJECT}))
-    settings.setValue(FOLDER_KEY, str(Path(choices.path).expanduser().parent))
+    settings.put(settings.EXPORT_CHOICES, {k: v for k, v in data.items() if k not in PER_PROJECT})
+    settings.put(_project_key(project), {k: data[k] for k in PER_PROJECT})
+    settings.put(settings.EXPORT_FOLDER, str(Path(choices.path).expanduser().parent))

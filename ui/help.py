@@ -1,8 +1,9 @@
-"""Help ▸ Keys: every key the article understands, from the same table the controller uses."""
+"""Help ▸ Keys: every key, from the action table that also builds the menus and dispatches keys,
+with the user's own keys; plus the labels' keys and the mouse gestures."""
 
 from __future__ import annotations
 
-from ui.annotate import KEYS
+from ui.actions import help_rows
 from ui.project import ProjectContext
 from ui.qt import (
     QAbstractItemView,
@@ -15,18 +16,30 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from ui.review.keys import REVIEW_KEYS
+
+GESTURES: list[tuple[str, str]] = [  # not keys of the table: the labels' own keys, and the mouse
+    (
+        "Letter / 1–9",
+        "Label the selected text (the label's letter, or its place in the palette); "
+        "on a selected span: change its label",
+    ),
+    ("Click a span", "Select it (click again: the next span under the pointer)"),
+    (
+        "Letter / 1–9 in gold",
+        "Review: label the selected text as a gold span, or relabel the selected gold span",
+    ),
+]
 
 
 def key_rows(project: ProjectContext | None) -> list[tuple[str, str]]:
-    rows = list(KEYS)
+    rows = GESTURES + help_rows()
     if project is not None:
         for number, label in enumerate(project.labels, start=1):
             keys = " or ".join(
                 k for k in ((label.hotkey or "").upper(), str(number) if number <= 9 else "") if k
             )
             rows.insert(number - 1, (keys, f"Label {label.name}"))
-    return rows + REVIEW_KEYS
+    return rows
 
 
 class KeysDialog(QDialog):

@@ -2,41 +2,34 @@
 
 The window owns the open project and the document session; every view reads from those and
 every change goes through a command or a core operation. Layout, sizes and text size persist in
-QSettings.
+the typed settings (ui/settings.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+from typing import TypeVar
 
 from annotator import __version__
 from annotator.errors import AnnotatorError
 from annotator.events import ChangeSet
 from annotator.linked import links_taken_from
 from annotator.store import REMOTE
-from ui import menus
+from ui import actions, menus, settings
 from ui.article.pane import ArticlePane
 from ui.article.view import DEFAULT_POINT_SIZE
 from ui.commands import DeleteDocuments, DeleteRelation, EditContext, execute
 from ui.documents import DocumentPanel
 from ui.help import KeysDialog
 from ui.jobs import JobDialog, stop_before_closing
+from ui.keys_dialog import CustomiseKeysDialog
 from ui.live import LiveUpdates
 from ui.lock_notice import watch_database_locks
 from ui.palette import LabelPalette
-from ui.project import ProjectChoice, ProjectContext, new_project, open_project
-from ui.projects_ui import (
-    Location,
-    NewProjectDialog,
-    ask_open_file,
-    ask_open_url,
-    ask_project,
-    recent,
-    remember,
-)
+from ui.project import ProjectContext
+from ui.projects_ui import Location, remember
 from ui.qt import (
-    QAction,
     QApplication,
     QCloseEvent,
     QDockWidget,
@@ -47,7 +40,6 @@ from ui.qt import (
     QMessageBox,
     QMoveEvent,
     QResizeEvent,
-    QSettings,
     Qt,
     QThreadPool,
     QTimer,
@@ -59,11 +51,13 @@ from ui.qt import (
 from ui.relations import RelationList
 from ui.review.window import ReviewMode
 from ui.session import DocumentSession
+from ui.settings_dialog import edit_project_settings
 from ui.spans import SpanList
-from ui.transfer import run_export, run_import
 from ui.welcome import Welcome
+from ui.window_projects import ProjectOpening
 
 POLL_MS = 2000
+T = TypeVar("T")
 
 
 def _dock(
@@ -81,7 +75,7 @@ def _dock(
     return dock
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ProjectOpening, QMainWindow):
     def __init__(self, annotator_name: str, *, restore: bool = True) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
@@ -106,9 +100,9 @@ class MainWindow(QMainWindow):
             _dock(self, "Relations", "relations", self.relations, right),
         ]
         self.recent_menu: QMenu | None = None
-        self.review = ReviewMode(self)  # the central widget: the article, or the review view
+        self.review = ReviewMode(self, self)  # the central widget: the article, or the review view
         self.welcome = Welcome(self)  # over the central widget while no project is open
-        self.actions_by_name = menus.build(self)
+        self.actions_by_name = menus.build(self, self)
         self._build_status_bar()
         self._wire()
         self._progress_timer = QTimer(self)  # before restoring: showing a document starts it
@@ -118,9 +112,7 @@ class MainWindow(QMainWindow):
         self._geometry_timer = QTimer(self)  # geometry is saved as it changes, not only on a clean close
         self._geometry_timer.setSingleShot(True)
         self._geometry_timer.setInterval(500)
-        self._geometry_timer.timeout.connect(
-            lambda: self._store_setting("window/geometry", self.saveGeometry())
-        )
+        self._geometry_timer.timeout.connect(lambda: self._store(settings.GEOMETRY, self.saveGeometry()))
         self._restore_settings(restore)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
@@ -157,33 +149,31 @@ class MainWindow(QMainWindow):
         self.session.spansChanged.connect(lambda _d: self._update_counts())
         self.session.completed.connect(self._update_counts)
         self.session.statusChanged.connect(self._status_changed)
-        self.pane.view.zoomChanged.connect(lambda size: self._store_setting("article/pointSize", size))
+        self.pane.view.zoomChanged.connect(lambda size: self._store(settings.POINT_SIZE, float(size)))
 
     def _restore_settings(self, layout: bool) -> None:
-        settings = QSettings()
-        geometry = settings.value("window/geometry") if layout else None
+        geometry = settings.get(settings.GEOMETRY) if layout else None
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1400, 900)
-        state = settings.value("window/state") if layout else None
+        state = settings.get(settings.STATE) if layout else None
         if state is not None:
             self.restoreState(state)
         else:
             self.resizeDocks([self.docks[0], self.docks[1]], [310, 330], Qt.Orientation.Horizontal)
             self.resizeDocks(self.docks[1:], [250, 330, 220], Qt.Orientation.Vertical)
         if layout:
-            self.pane.view.set_point_size(float(str(settings.value("article/pointSize", DEFAULT_POINT_SIZE))))
-        if layout and settings.value("view/showAll", False) in (True, "true", "1"):
+            self.pane.view.set_point_size(settings.get(settings.POINT_SIZE) or DEFAULT_POINT_SIZE)
+        if layout and settings.get(settings.SHOW_ALL):
             self.actions_by_name["show_all"].setChecked(True)
-        snap = settings.value("annotate/snap", True)
-        self.actions_by_name["snap"].setChecked(snap not in (False, "false", "0"))
+        self.actions_by_name["snap"].setChecked(settings.get(settings.SNAP))
         self.set_snap(self.actions_by_name["snap"].isChecked())
 
-    def _store_setting(self, key: str, value: object) -> None:
+    def _store(self, setting: settings.Setting[T], value: T) -> None:
         """Remember a preference, except in a throwaway window (the --screenshot one)."""
         if self.persist:
-            QSettings().setValue(key, value)
+            settings.put(setting, value)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -203,8 +193,8 @@ class MainWindow(QMainWindow):
         self.jobs.clear()
         QThreadPool.globalInstance().waitForDone(5000)  # other background reads
         self.review.set_active(False)  # the saved layout is the annotating one (docks shown)
-        self._store_setting("window/geometry", self.saveGeometry())
-        self._store_setting("window/state", self.saveState())
+        self._store(settings.GEOMETRY, self.saveGeometry())
+        self._store(settings.STATE, self.saveState())
         self.set_project(None)
         super().closeEvent(event)
 
@@ -243,8 +233,7 @@ class MainWindow(QMainWindow):
         self._show_annotator()
         if self.persist:
             remember(Location(project.shareable_url, project.name))
-        last = QSettings().value(f"last_document/{self._project_key()}")
-        doc_id = int(last) if last is not None and str(last).isdigit() else None
+        doc_id = settings.get(settings.LAST_DOCUMENT.at(self._project_key()))
         if doc_id is None or self.documents.model.row_of(doc_id) is None:
             doc_id = self.documents.neighbour(None, 1)
         self.open_document(doc_id)
@@ -283,75 +272,6 @@ class MainWindow(QMainWindow):
             return
         self.live.poll_succeeded()
 
-    def open_location(self, location: Location) -> bool:
-        """Open a project, asking which one when the database holds several. True on success."""
-        try:
-            project = open_project(location.url, location.project, self.annotator_name)
-        except ProjectChoice as choice:
-            names = [p.name for p in choice.projects]
-            if not names:
-                answer = QMessageBox.question(
-                    self, "Open project", "This database holds no project yet. Create one in it?"
-                )
-                return answer == QMessageBox.StandardButton.Yes and self.new_project(location.url)
-            name = ask_project(self, names)
-            return name is not None and self.open_location(Location(location.url, name))
-        except (AnnotatorError, OSError) as exc:
-            QMessageBox.warning(self, "Open project", str(exc))
-            return False
-        self.set_project(project)
-        return True
-
-    def open_project_file(self) -> None:
-        location = ask_open_file(self)
-        if location is not None:
-            self.open_location(location)
-
-    def open_project_url(self) -> None:
-        location = ask_open_url(self)
-        if location is not None:
-            self.open_location(location)
-
-    def new_project(self, where: str | None = None) -> bool:
-        """Ask for a name and a place, create the project there and open it."""
-        dialog = NewProjectDialog(where or (self.project.url if self.project else None), self)
-        if not dialog.exec():
-            return False
-        location = dialog.location()
-        if location is None:
-            QMessageBox.warning(self, "New project", "A project needs a name and a place.")
-            return False
-        try:
-            new_project(location.url, location.project or "Project")
-        except (AnnotatorError, OSError) as exc:
-            QMessageBox.warning(self, "New project", str(exc))
-            return False
-        return self.open_location(location)
-
-    def fill_recent_menu(self) -> None:
-        menu = self.recent_menu
-        if menu is None:
-            return
-        menu.clear()
-        for location in recent():
-            action = QAction(location.label, menu)
-            action.triggered.connect(lambda _c=False, loc=location: self.open_location(loc))
-            menu.addAction(action)
-        if menu.isEmpty():
-            menu.addAction("(none yet)").setEnabled(False)
-
-    def import_documents(self) -> None:
-        if self.project is not None:
-            dialog = run_import(self, self.project, self, self.report)
-            if dialog is not None:
-                self.jobs.append(dialog)
-
-    def export_project(self) -> None:
-        if self.project is not None:
-            dialog = run_export(self, self.project, self.report)
-            if dialog is not None:
-                self.jobs.append(dialog)
-
     # --- documents ----------------------------------------------------------------------------
 
     def open_document(self, doc_id: int | None) -> None:
@@ -364,7 +284,7 @@ class MainWindow(QMainWindow):
             self.report(str(exc))
             self.session.load(None)
         if doc_id is not None and self.project is not None:
-            self._store_setting(f"last_document/{self._project_key()}", doc_id)
+            self._store(settings.LAST_DOCUMENT.at(self._project_key()), doc_id)
         self.documents.show_current(self.session.doc_id)
 
     def step_document(self, step: int) -> None:
@@ -451,14 +371,20 @@ class MainWindow(QMainWindow):
 
     def set_snap(self, on: bool) -> None:
         self.pane.controller.snap = bool(on)
-        self._store_setting("annotate/snap", bool(on))
+        self._store(settings.SNAP, bool(on))
 
     def set_show_all(self, on: bool) -> None:
         self.session.show_all = bool(on)
         self.spans.setColumnHidden(3, not on)
         self.spans.side_columns.fit()
-        self._store_setting("view/showAll", bool(on))
+        self._store(settings.SHOW_ALL, bool(on))
         self.session.reload()
+
+    def zoom(self, step: int) -> None:
+        self.pane.view.set_point_size(self.pane.view.point_size + step)
+
+    def edit_project_settings(self) -> None:
+        edit_project_settings(self, self.project, self.report)
 
     def reset_zoom(self) -> None:
         self.pane.view.set_point_size(DEFAULT_POINT_SIZE)
@@ -482,12 +408,20 @@ class MainWindow(QMainWindow):
                 QMessageBox.warning(self, "Annotator", str(exc))
                 return
         self.annotator_name = name
-        QSettings().setValue("annotator/name", name)
+        settings.put(settings.NAME, name)
         if self.project is not None:
             self.stack.clear()
             self.session.reload()
             self.review.role_changed()
         self._show_annotator()
+
+    def set_keys(self, action_id: str, keys: tuple[str, ...]) -> None:
+        """The user's own keys for an action, kept and applied at once; ``KeyConflict`` on a clash."""
+        actions.remap(action_id, keys)
+        menus.apply_keys(self.actions_by_name)
+
+    def customise_keys(self) -> None:
+        CustomiseKeysDialog(lambda: menus.apply_keys(self.actions_by_name), self).exec()
 
     def show_keys(self) -> None:
         KeysDialog(self.project, self).exec()

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ui import settings
 from ui.file_dialogs import get_open_file_name, get_save_file_name
 from ui.qt import (
     QComboBox,
@@ -16,11 +17,9 @@ from ui.qt import (
     QInputDialog,
     QLineEdit,
     QPushButton,
-    QSettings,
     QWidget,
 )
 
-RECENT_KEY = "recent/projects"
 MAX_RECENT = 8
 SQLITE_FILTER = "Annotator projects (*.db *.sqlite *.sqlite3);;All files (*)"
 
@@ -41,8 +40,7 @@ def sqlite_url(path: str | Path) -> str:
 
 
 def recent() -> list[Location]:
-    raw = QSettings().value(RECENT_KEY, [])
-    items = raw if isinstance(raw, list) else [raw]
+    items = settings.get(settings.RECENT)
     found: list[Location] = []
     for item in items:
         try:
@@ -56,8 +54,8 @@ def recent() -> list[Location]:
 def remember(location: Location) -> None:
     items = [loc for loc in recent() if loc != location]
     items.insert(0, location)
-    QSettings().setValue(
-        RECENT_KEY, [json.dumps({"url": loc.url, "project": loc.project}) for loc in items[:MAX_RECENT]]
+    settings.put(
+        settings.RECENT, [json.dumps({"url": loc.url, "project": loc.project}) for loc in items[:MAX_RECENT]]
     )
 
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator.store import Store
 from tests.ui.helpers import click, select_with_keys, stored_relations
-from ui import main_window as main_window_module
+from ui import window_projects
 from ui.help import KeysDialog, key_rows
 from ui.main_window import MainWindow
 from ui.project import new_project
@@ -64,7 +64,7 @@ def test_open_location_asks_which_project(
 ) -> None:
     window = open_window("An article.")
     new_project(backend_url, "Second")
-    monkeypatch.setattr(main_window_module, "ask_project", lambda _parent, names: "Second")
+    monkeypatch.setattr(window_projects, "ask_project", lambda _parent, names: "Second")
     assert window.open_location(Location(backend_url))
     assert window.project is not None and window.project.name == "Second"
     assert window.session.doc is None  # the new project has no documents yet
@@ -96,7 +96,7 @@ def test_new_project_in_a_new_sqlite_file(
             self.path.setText(str(target))
             return 1
 
-    monkeypatch.setattr(main_window_module, "NewProjectDialog", Filled)
+    monkeypatch.setattr(window_projects, "NewProjectDialog", Filled)
     assert window.new_project()
     assert target.exists()
     assert window.project is not None and window.project.name == "Newsroom"

@@ -1,7 +1,8 @@
 """What keys and clicks mean in the review view: in the annotators' panes and the disagreement list
 (walk, accept, reject) and in the gold pane (edit gold with the main window's keys).
 
-Both handlers follow the article view's ``KeyHandler`` protocol; ``REVIEW_KEYS`` feeds Help ▸ Keys.
+Both handlers follow the article view's ``KeyHandler`` protocol; their keys are the action table's
+(contexts ``review`` and ``gold``), which also feeds Help ▸ Keys.
 """
 
 from __future__ import annotations
@@ -10,40 +11,16 @@ import html
 from typing import TYPE_CHECKING
 
 from annotator.text import snap_to_words
+from ui.actions import keymap
 from ui.annotate import step_edge
 from ui.article.index import ANNOTATOR, END, ID, LABEL, START
 from ui.qt import QInputDialog, QKeyEvent, Qt, QWidget
 from ui.review.panes import ReviewPaneView
 
 if TYPE_CHECKING:
+    from annotator.queries import SpanTuple
     from ui.project import ProjectContext
     from ui.review.target import ReviewTarget
-
-REVIEW_KEYS: list[tuple[str, str]] = [
-    (
-        "F8 / Shift+F8",
-        "Review: next / previous disagreement (also N / P in the list and the annotators' panes)",
-    ),
-    (
-        "1–9",
-        "Review: accept annotator 1–9's version of the current disagreement (replaces other versions in gold)",
-    ),
-    ("Enter", "Review: accept the ticked versions, or the span selected in an annotator's pane"),
-    (
-        "X",
-        "Review: reject the ticked versions (or the selected span's, or all of the disagreement), "
-        "or the current relation",
-    ),
-    ("Ctrl+Shift+Return", "Review: accept every span all chosen annotators agree on"),
-    (
-        "Letter / 1–9 in gold",
-        "Review: label the selected text as a gold span, or relabel the selected gold span",
-    ),
-    ("Delete, Shift+arrows in gold", "Review: delete / resize the selected gold span, as in the article"),
-    ("R, then click, in gold", "Review: link the selected gold span to the gold span you click"),
-    ("Ctrl+H", "History of the selected span: who changed it, when, and how"),
-    ("Ctrl+1 / Ctrl+2", "Switch to annotating / to reviewing"),
-]
 
 
 def choose_type(parent: QWidget, project: ProjectContext | None, types: list[int]) -> tuple[int, str] | None:
@@ -72,29 +49,19 @@ class PaneKeys:
         self.view = view
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        key, text = event.key(), event.text().lower()
-        if not _plain(event):
+        spec = keymap().find("review", event)
+        if spec is None:
             return False
-        review = self.review
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            review.accept_current()
+        if spec.root == "target":
+            getattr(self.review, spec.method)(*spec.args)
             return True
-        if key == Qt.Key.Key_Escape and self.view is not None:
-            self.view.session.select(None)
-            return True
-        if text == "n":
-            review.walk(1)
-            return True
-        if text == "p":
-            review.walk(-1)
-            return True
-        if text == "x":
-            review.reject_current()
-            return True
-        if len(text) == 1 and text.isdigit() and text != "0":
-            review.accept_annotator(int(text) - 1)
-            return True
-        return False
+        return bool(getattr(self, spec.method)(*spec.args))
+
+    def deselect(self) -> bool:
+        if self.view is None:
+            return False
+        self.view.session.select(None)
+        return True
 
     def handle_click(self, cp: int | None) -> bool:
         if self.view is None:
@@ -162,63 +129,80 @@ class GoldKeys(PaneKeys):
         return True
 
     def handle_key(self, event: QKeyEvent) -> bool:
+        """The action table's gold keys first (R links unless text is selected), then labels."""
         assert self.view is not None
-        view, review = self.view, self.review
-        session = view.session
-        key = event.key()
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        shift = Qt.KeyboardModifier.ShiftModifier
-        selected = session.span(session.selected)
-        if key == Qt.Key.Key_Escape and mods == Qt.KeyboardModifier.NoModifier:
-            if self.link_from is not None:
-                self._linking(None)
-                review.message.emit("Linking cancelled")
-                return True
-            if selected is not None:
-                session.select(None)
-                return True
-            return False
-        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
-            step = -1 if key == Qt.Key.Key_Backtab or mods & shift else 1
-            nxt = session.index.neighbour(session.selected, view.caret_cp(), step)
-            if nxt is not None:
-                session.select(nxt[ID])
-                view.scroll_to(nxt[START], nxt[END])
-            return True
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and mods == Qt.KeyboardModifier.NoModifier:
-            if selected is not None:
-                review.delete_gold(selected)
-            return True
-        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and mods & shift and selected is not None:
-            start_edge = bool(mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier))
-            edge = "start" if start_edge else "end"
-            step = 1 if key == Qt.Key.Key_Right else -1
-            start, end = step_edge(session.text, selected[START], selected[END], edge, step, True)
-            if (start, end) != (selected[START], selected[END]):
-                review.resize_gold(selected, start, end)
+        spec = keymap().find("gold", event)
+        if spec is not None and getattr(self, spec.method)(*spec.args):
             return True
         text = event.text()
-        if text.lower() == "r" and mods == Qt.KeyboardModifier.NoModifier and view.selection_cp() is None:
-            if selected is None:
-                review.message.emit("Select a gold span first (click it or Tab to it), then press R")
-            else:
-                self._linking(selected[ID])
-                review.message.emit("Now click the gold span to link to (Esc cancels)")
-            return True
         if _plain(event) and len(text) == 1 and text.isalnum():
+            view, session = self.view, self.view.session
             project = session.project
             label = project.label_for_key(text) if project else None
             if label is None:
                 return False
+            selected = session.span(session.selected)
             selection = view.selection_cp()
             if selection is not None:
                 start, end = snap_to_words(session.text, *selection)
                 if start < end:
-                    review.create_gold(start, end, label.id)
+                    self.review.create_gold(start, end, label.id)
             elif selected is not None and selected[LABEL] != label.id:
-                review.relabel_gold(selected, label.id)
+                self.review.relabel_gold(selected, label.id)
             return True
         return False
+
+    def _selected(self) -> SpanTuple | None:
+        assert self.view is not None
+        return self.view.session.span(self.view.session.selected)
+
+    def escape(self) -> bool:
+        if self.link_from is not None:
+            self._linking(None)
+            self.review.message.emit("Linking cancelled")
+            return True
+        if self._selected() is not None:
+            assert self.view is not None
+            self.view.session.select(None)
+            return True
+        return False
+
+    def walk(self, step: int) -> bool:
+        assert self.view is not None
+        view, session = self.view, self.view.session
+        nxt = session.index.neighbour(session.selected, view.caret_cp(), step)
+        if nxt is not None:
+            session.select(nxt[ID])
+            view.scroll_to(nxt[START], nxt[END])
+        return True
+
+    def delete(self) -> bool:
+        selected = self._selected()
+        if selected is not None:
+            self.review.delete_gold(selected)
+        return True
+
+    def resize(self, edge: str, step: int) -> bool:
+        assert self.view is not None
+        selected, text = self._selected(), self.view.session.text
+        if selected is None:
+            return False  # the key extends the text selection instead
+        start, end = step_edge(text, selected[START], selected[END], edge, step, True)
+        if (start, end) != (selected[START], selected[END]):
+            self.review.resize_gold(selected, start, end)
+        return True
+
+    def link(self) -> bool:
+        assert self.view is not None
+        if self.view.selection_cp() is not None:
+            return False  # with text selected, the key is a label's
+        selected = self._selected()
+        if selected is None:
+            self.review.message.emit("Select a gold span first (click it or Tab to it), then press R")
+        else:
+            self._linking(selected[ID])
+            self.review.message.emit("Now click the gold span to link to (Esc cancels)")
+        return True
 
     def tooltip(self, cp: int) -> str:
         assert self.view is not None

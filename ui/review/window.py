@@ -4,19 +4,16 @@ agreement panel. Kept here so the main window only creates this and forwards a f
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from annotator.errors import AnnotatorError
-from annotator.model import DocStatus, ReviewStatus
+from annotator.model import DocStatus
 from ui.article.index import ID
 from ui.qt import (
     QAbstractItemView,
     QAction,
     QDockWidget,
-    QKeySequence,
-    QMenu,
-    QMenuBar,
+    QMainWindow,
     QMessageBox,
     QObject,
     QPoint,
@@ -27,31 +24,24 @@ from ui.review.annotators import AnnotatorsDialog
 from ui.review.history import SpanHistoryDialog, install_history_menu, show_history
 from ui.review.merge import ask_source, run_merge
 from ui.review.view import ReviewView
+from ui.shell import ReviewHost
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
     from ui.review.agreement import AgreementPanel
 
 
-def _add(menu: QMenu, text: str, handler: Callable[[], object], shortcut: str | None = None) -> QAction:
-    action = QAction(text, menu)
-    if shortcut:
-        action.setShortcut(QKeySequence(shortcut))
-    action.triggered.connect(lambda _c=False: handler())
-    menu.addAction(action)
-    return action
-
-
 class ReviewMode(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ReviewHost, frame: QMainWindow) -> None:
+        """``window`` gives the shared parts, ``frame`` is where the review view is shown."""
+        super().__init__(frame)
         self.window = window
-        self.view = ReviewView(window.stack, window.open_document, window)
+        self.frame = frame
+        self.view = ReviewView(window.stack, window.open_document, frame)
         self.view.message.connect(window.report)
-        self.pages = QStackedWidget(window)
+        self.pages = QStackedWidget(frame)
         self.pages.addWidget(window.pane)
         self.pages.addWidget(self.view)
-        window.setCentralWidget(self.pages)
+        frame.setCentralWidget(self.pages)
         self.agreement: AgreementPanel | None = None
         self.history_dialog: SpanHistoryDialog | None = None
         self.review_actions: list[QAction] = []
@@ -104,34 +94,6 @@ class ReviewMode(QObject):
             action.setEnabled(on)
         window.report("Reviewing: F8 walks the disagreements" if on else "Annotating")
 
-    # --- menus ---------------------------------------------------------------------------------
-
-    def build_menu(self, bar: QMenuBar, acts: dict[str, QAction]) -> None:
-        menu = bar.addMenu("&Review")
-        acts["annotate_mode"] = _add(menu, "&Annotate", lambda: self.set_active(False), "Ctrl+1")
-        acts["review_mode"] = _add(menu, "&Review teammates' labels", lambda: self.set_active(True), "Ctrl+2")
-        menu.addSeparator()
-        view = self.view
-        acts["next_disagreement"] = _add(menu, "&Next disagreement", lambda: view.walk(1), "F8")
-        acts["prev_disagreement"] = _add(menu, "&Previous disagreement", lambda: view.walk(-1), "Shift+F8")
-        acts["accept_agreed"] = _add(
-            menu, "Accept all a&greed spans", view.accept_agreed, "Ctrl+Shift+Return"
-        )
-        status = menu.addMenu("Review &status")
-        for value in ReviewStatus:
-            _add(status, value.value.capitalize(), lambda v=value.value: view.set_status(v))
-        self.review_actions = [
-            acts["next_disagreement"],
-            acts["prev_disagreement"],
-            acts["accept_agreed"],
-            status.menuAction(),
-        ]
-        for action in self.review_actions:
-            action.setEnabled(False)
-        menu.addSeparator()
-        acts["agreement"] = _add(menu, "A&greement…", self.show_agreement, "Ctrl+Shift+G")
-        acts["roles"] = _add(menu, "Annotators and &roles…", self.edit_roles)
-
     # --- span history --------------------------------------------------------------------------
 
     def _article_span_at(self, point: QPoint) -> int | None:
@@ -154,7 +116,7 @@ class ReviewMode(QObject):
         if span_id is None:
             self.window.report("Select a span first; Ctrl+H then shows its history")
             return
-        self.history_dialog = show_history(self.window.project, span_id, self.window)
+        self.history_dialog = show_history(self.window.project, span_id, self.frame)
 
     # --- merge, agreement, roles ---------------------------------------------------------------
 
@@ -162,9 +124,9 @@ class ReviewMode(QObject):
         project = self.window.project
         if project is None:
             return
-        source = ask_source(self.window) if path is None else path
+        source = ask_source(self.frame) if path is None else path
         if source is not None:
-            self.window.jobs.append(run_merge(self.window, project, source, self.window.report))  # type: ignore[arg-type]
+            self.window.jobs.append(run_merge(self.frame, project, source, self.window.report))  # type: ignore[arg-type]
 
     def documents_for(self, key: str) -> list[int] | None:
         """The agreement panel's document set: None for all."""
@@ -187,7 +149,7 @@ class ReviewMode(QObject):
         if self.agreement is None:
             from ui.review.agreement import AgreementPanel  # numpy loads only when asked for
 
-            self.agreement = AgreementPanel(project, self.documents_for, self.window)
+            self.agreement = AgreementPanel(project, self.documents_for, self.frame)
         self.agreement.show()
         self.agreement.raise_()
         self.agreement.compute()
@@ -197,11 +159,11 @@ class ReviewMode(QObject):
         project = self.window.project
         if project is None:
             return
-        dialog = AnnotatorsDialog(project, self.window)
+        dialog = AnnotatorsDialog(project, self.frame)
         if dialog.exec():
             error = dialog.apply()
             if error:
-                QMessageBox.warning(self.window, "Annotators and roles", error)
+                QMessageBox.warning(self.frame, "Annotators and roles", error)
             self.view.reload()
 
     def role_changed(self) -> None:
