@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.errors import AnnotatorError
 from annotator.linked import OthersLink, others_links
 from annotator.ops.projects import actor_of, create_project, find_project, identify, role_change_refusal
 from annotator.ops.relations import fitting_type_ids
@@ -378,6 +379,22 @@ def people_of(url: str | None, project: str | None) -> dict[int, str]:
         row = _choose(store, project)
         with store.session() as session:
             return names(session, row.id)[2]
+    finally:
+        store.close()
+
+
+def project_names(url: str) -> list[str]:
+    """Names of the projects in the database at ``url`` (empty when it cannot be read: the
+    welcome panel still shows, and ``annotator doctor`` explains)."""
+    try:
+        store = open_store(url)
+    except (AnnotatorError, OSError):
+        return []
+    try:
+        with store.session() as session:
+            return [row.name for row in project_rows(session)]
+    except Exception:  # a broken database
+        return []
     finally:
         store.close()
 

@@ -7,11 +7,11 @@ shared database never greets anyone with an error or a bare empty window.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from annotator.demo import DEMO_NAME, create_demo
 from annotator.errors import AnnotatorError
-from annotator.queries import project_rows
+from annotator.project import project_names as database_projects
 from annotator.store import default_url, open_store
 from ui.projects_ui import Location, recent
 from ui.qt import (
@@ -30,32 +30,29 @@ from ui.qt import (
     QWidget,
 )
 
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
-
 LOCATION_ROLE = Qt.ItemDataRole.UserRole
 
 
-def database_projects(url: str) -> list[str]:
-    """Names of the projects in the database at ``url`` (empty when it cannot be read)."""
-    try:
-        store = open_store(url)
-    except (AnnotatorError, OSError):
-        return []
-    try:
-        with store.session() as session:
-            return [row.name for row in project_rows(session)]
-    except Exception:  # a broken database: the welcome still shows; `annotator doctor` explains
-        return []
-    finally:
-        store.close()
+class WelcomeHost(Protocol):
+    """The main window as the welcome panel sees it (no import of the window: it imports us)."""
+
+    project: object | None
+    welcome: Welcome
+
+    def centralWidget(self) -> QWidget | None: ...
+
+    def open_location(self, location: Location) -> bool: ...
+
+    def new_project(self, where: str | None = None) -> bool: ...
+
+    def import_documents(self) -> None: ...
 
 
 class Welcome(QScrollArea):
     """Covers the central area of the main window while no project is open; one column that
     scrolls, so that it stays whole in a narrow window or at 200% scaling."""
 
-    def __init__(self, window: MainWindow, url: str | None = None) -> None:
+    def __init__(self, window: WelcomeHost, url: str | None = None) -> None:
         host = window.centralWidget() or window
         super().__init__(host)
         self.setObjectName("welcome")
@@ -171,7 +168,7 @@ class Welcome(QScrollArea):
         self.window_.open_location(Location(url, DEMO_NAME))
 
 
-def start(window: MainWindow, location: Location) -> None:
+def start(window: WelcomeHost, location: Location) -> None:
     """Open the named (or only) project of the start database, otherwise show the welcome."""
     window.welcome.url = location.url
     names = database_projects(location.url)
