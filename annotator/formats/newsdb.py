@@ -11,6 +11,8 @@ the record (title, author, date) and its metadata (outlet, section, length, ...)
   list of titles) may come first.
 - Factiva: optional section, headline, byline, ``N words``, date, optional time, source, source
   code, language, copyright, the text, and ``Document ID`` closing each article.
+- LexisNexis Academic (older): ``1 of 3 DOCUMENTS`` opening each article, upper-case fields.
+- Factiva with indexing codes: ``HD``, ``BY``, ``PD``, ``SN``, ``LP``/``TD`` (the text), ``AN``.
 """
 
 from __future__ import annotations
