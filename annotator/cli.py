@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator import __version__, termsafe
-from annotator.cli_common import print_table, progress_bar, project_of
+from annotator.cli_common import print_table, project_of
 from annotator.errors import AnnotatorError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -27,9 +27,6 @@ def _project_id(store: Any, args: argparse.Namespace) -> int:
 
     with store.session() as session:
         return find_project(session, args.project).id
-
-
-_progress = progress_bar
 
 
 def cmd_init(args: argparse.Namespace) -> int:

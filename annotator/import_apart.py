@@ -5,7 +5,8 @@ the same text can come from different places with different labels: INCEpTION's 
 (many files, one text each), a corpus repeating a sentence labelled differently (WNUT-17),
 one file per annotator of a project export. Stacking such labels on one document would make
 spans nobody made. So, per annotator: a record whose labels differ from those of an earlier
-record of the same text in this import, or that cross spans stored earlier from another file
+record of the same text in this import (or that has labels where it had none, or none where it
+had some), or that cross spans stored earlier from another file
 (a label on the same words that the other does not have), becomes a document of its own, noted
 in its metadata (``same_text_as``) and in the import's report. Annotators whose labels do not
 meet (each file names its own) still share one document.
@@ -38,7 +39,10 @@ def signature(record: DocRecord, owners: Sequence[int]) -> Signature:
 
 
 def differs(a: Signature, b: Signature) -> bool:
-    """Two records of one import: some annotator labelled the text differently in each."""
+    """Two records of one import: some annotator labelled the text differently in each, or one
+    has labels and the other none (a test case, or a corpus sentence tagged O there)."""
+    if not a or not b:
+        return bool(a) != bool(b)
     return any(a[who] != b[who] for who in a.keys() & b.keys())
 
 

@@ -79,13 +79,14 @@ def test_a_sentence_repeated_with_other_labels_in_one_file_is_not_stacked(
         "Where\tO\n'\tO\ns\tO\nKishan\tB-person\n?\tO\n\n"
         "Hello\tO\nthere\tO\n\n"
         "Where\tO\n'\tO\ns\tO\nKishan\tB-location\n?\tO\n\n"
-        "Where\tO\n'\tO\ns\tO\nKishan\tB-person\n?\tO\n",
+        "Where\tO\n'\tO\ns\tO\nKishan\tB-person\n?\tO\n\n"
+        "Where\tO\n'\tO\ns\tO\nKishan\tO\n?\tO\n",
         encoding="utf-8",
     )
     code, out, _ = run(capsys, "--db", db, "import", str(corpus), "--create-labels", "--annotator", "ann")
     assert code == 0
-    assert "3 document(s) added, 1 already present" in out  # the identical repeat is the same work
-    assert "1 document(s) kept apart" in out
+    assert "4 document(s) added, 1 already present" in out  # the identical repeat is the same work
+    assert "2 document(s) kept apart" in out  # other labels, and no labels
     labels = [s[3] for s in _spans(capsys, db, tmp_path) if s[0].startswith("Where")]
     assert sorted(labels) == ["location", "person"]  # one each, never both on one document
     apart = [d for d in _docs(capsys, db) if str(d["title"]).endswith("3")]
