@@ -255,3 +255,25 @@ def test_random_edits_all_undone_give_the_start_and_all_redone_the_end(
     assert state(store) == end_state
     with store.transaction(actor=alice) as tx:  # the next example starts with an empty history
         tx.session.execute(delete(UndoStep))
+
+
+def test_deleting_documents_is_a_step_and_redo_spares_work_added_since(
+    store: Store, project: Project, doc: int
+) -> None:
+    from annotator.undo.documents import delete_step
+
+    alice = actor(store, project, "alice")
+    _span(store, project, alice, doc, "Critics", "ACTOR")
+    before = state(store)
+    with store.transaction(actor=alice) as tx:
+        delete_step(tx, [doc], "Delete document", alice.id or 0)
+    assert state(store)["document"] == {}
+    with store.transaction(actor=alice) as tx:
+        log.undo(tx)
+    assert state(store) == before  # same ids, spans and all
+    with store.transaction() as tx:  # a script adds a span meanwhile (not an undoable step)
+        create_span(tx, doc, 0, 5, label_id(store, project.id, "ACTOR"), alice.id or 0)
+    refused = pytest.raises(ConflictError, match="added to these documents since")
+    with refused, store.transaction(actor=alice) as tx:
+        log.redo(tx)
+    assert len(state(store)["annotation"]) == 2
