@@ -147,11 +147,17 @@ class Command(StepCommand):
             show_step(self.ctx.session, step, undo)
 
 
-def show_step(session: DocumentSession, step: Step, undo: bool) -> None:
-    """Apply a core step's rows to the open document: spans, relations and its status."""
+def show_step(
+    session: DocumentSession, step: Step, undo: bool, known: Sequence[SpanTuple] | None = None
+) -> None:
+    """Apply a core step's rows to the open document: spans, relations and its status.
+
+    ``known`` are the spans as the step left them when the caller has them (no query then).
+    """
     gone, present = step.rows("annotation", undo)
     if gone or present:
-        session.apply(removed=gone + present, added=session.fetch(present))
+        fresh = list(known) if known is not None else session.fetch(present)
+        session.apply(removed=gone + present, added=fresh)
     links = [c for c in step.changes if c.table == "relation"]
     if links:
         session.apply_relations(
@@ -194,6 +200,7 @@ class CreateSpans(Command):
         self.ranges = list(ranges)
         self.label_id = label_id
         self.ids: list[int] = []
+        self.made: list[SpanTuple] | None = None
 
     def perform(self, tx: Tx) -> None:
         doc = self.ctx.session.doc
@@ -202,6 +209,13 @@ class CreateSpans(Command):
         if self.live and doc is not None and doc.status == DocStatus.NEW.value:
             set_status(tx, [self.doc_id], DocStatus.IN_PROGRESS)
         self.ids = [a.id for a in made]
+        self.made = [(a.start, a.end, a.id, a.label_id, a.annotator_id, a.version) for a in made]
+
+    def show(self, step: Step, undo: bool) -> None:
+        """The first time, the spans just made are known: the view takes them without a query."""
+        known, self.made = self.made, None
+        if self.live:
+            show_step(self.ctx.session, step, undo, known)
 
 
 class DeleteSpans(Command):

@@ -99,7 +99,7 @@ def undoable(
     else:  # the named rows and those the edit made, by id: a few rows whatever the article's size
         _check_declared(before, touched)
         made = {t: touched.get(t, {}).get("created", set()) for t in ("annotation", "relation")}
-        after = rows.reread(tx.session, before, made)
+        after = rows.reread(tx.session, before, made, documents="document" in touched)
     step.changes = rows.diff(before, after)
     if not step.empty:
         step.id = save(tx, who, step)

@@ -126,10 +126,14 @@ def capture(session: Session, scope: Scope, also: Snapshot | None = None) -> Sna
     return out
 
 
-def reread(session: Session, before: Snapshot, made: dict[str, set[int]]) -> Snapshot:
-    """The rows of ``before`` and the rows ``made`` since, as they are now (read by id)."""
+def reread(session: Session, before: Snapshot, made: dict[str, set[int]], *, documents: bool) -> Snapshot:
+    """The rows of ``before`` and the rows ``made`` since, as they are now (read by id); the
+    document rows only when the step changed a document (else they are as before)."""
     out: Snapshot = {}
     for table in ORDER:
+        if table == "document" and not documents:
+            out[table] = before.get(table, {})
+            continue
         ids = set(before.get(table, {})) | made.get(table, set())
         out[table] = _read(session, table, TABLES[table].c.id.in_(ids)) if ids else {}
     return out

@@ -3,7 +3,7 @@
 Three annotators mark random spans and relations on one text; the reviewer accepts readings (one
 instead of the others, or several side by side), accepts all agreed, rejects, accepts and rejects
 relations, edits gold spans and relations, undoes and redoes. Every step runs as the review view
-runs it (capture, act, diff in one transaction; undo and redo through ``apply_change``). After
+runs it (one review step of the core undo log, ``annotator.undo``; undo and redo through it). After
 each step:
 
 - no two gold spans have the same label and offsets; every gold relation's ends are gold spans
@@ -38,6 +38,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
+from annotator import undo as undo_log
 from annotator.errors import AnnotatorError
 from annotator.model import Label, Relation, RelationType, Role
 from annotator.ops.annotations import delete_spans
@@ -57,7 +58,7 @@ from annotator.review.gold import (
 )
 from annotator.review.gold_edit import edit_gold_span, link_gold, retype_gold, unlink_gold
 from annotator.review.integrity import gold_problems
-from annotator.review.state import GoldChange, GoldState, apply_change, capture, create_gold_span, diff
+from annotator.review.state import GoldState, capture, create_gold_span
 from annotator.store import Actor, Store, open_store
 
 TEXT = "Ana Ruiz said the new bridge opens in May while Tom Lee and critics said it will not."
@@ -94,8 +95,8 @@ class ReviewMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.doc = 0
-        self.done: list[tuple[GoldChange, tuple[Any, ...], tuple[Any, ...]]] = []
-        self.undone: list[tuple[GoldChange, tuple[Any, ...], tuple[Any, ...]]] = []
+        self.done: list[tuple[int, tuple[Any, ...], tuple[Any, ...]]] = []
+        self.undone: list[tuple[int, tuple[Any, ...], tuple[Any, ...]]] = []
         self.check: Any = None  # the last step's own decision, checked by the invariant
         self.crowd: dict[tuple[int, int, int], int] = {}
 
@@ -140,14 +141,13 @@ class ReviewMachine(RuleBasedStateMachine):
         try:
             with self.store.transaction(actor=self.reviewer) as tx:
                 before = capture(tx.session, self.doc)
-                action(tx)
-                tx.session.flush()
+                with undo_log.undoable(tx, "review", [self.doc], review=True) as step:
+                    action(tx)
                 after = capture(tx.session, self.doc)
         except AnnotatorError:
             return  # refused: nothing changed (the invariants check that too)
-        change = diff(before, after)
-        if not change.empty:
-            self.done.append((change, _exact(before), _exact(after)))
+        if step.id is not None:
+            self.done.append((step.id, _exact(before), _exact(after)))
             self.undone.clear()
         self.check = check
         if check is None:
@@ -266,7 +266,7 @@ class ReviewMachine(RuleBasedStateMachine):
     def undo(self) -> None:
         change, before, _after = self.done.pop()
         with self.store.transaction(actor=self.reviewer) as tx:
-            apply_change(tx, change, undo=True)
+            undo_log.undo(tx, step_id=change)
         assert self.state() == before
         self.undone.append((change, before, _after))
         self.check = None
@@ -276,7 +276,7 @@ class ReviewMachine(RuleBasedStateMachine):
     def redo(self) -> None:
         change, _before, after = self.undone.pop()
         with self.store.transaction(actor=self.reviewer) as tx:
-            apply_change(tx, change, undo=False)
+            undo_log.redo(tx, step_id=change)
         assert self.state() == after
         self.done.append((change, _before, after))
         self.check = None

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
 
 from annotator import undo as log
-from annotator.errors import ConflictError, NotFoundError, ValidationError
+from annotator.errors import AnnotatorError, ConflictError, NotFoundError, ValidationError
 from annotator.model import (
     Annotation,
     AuditEntry,
     Document,
+    Label,
     Project,
     Rejection,
     Relation,
@@ -188,3 +192,88 @@ def test_the_log_is_per_annotator(store: Store, project: Project, doc: int) -> N
     with store.session() as s:
         assert s.scalars(select(Annotation.text)).all() == ["Mayor"]
     assert annotator_id(store, project.id, "bob") == bob.id
+
+
+def _exhaust(store: Store, who: Actor, move: Any) -> None:
+    """Undo (or redo) until there is nothing left to."""
+    while True:
+        try:
+            with store.transaction(actor=who) as tx:
+                move(tx)
+        except NotFoundError:
+            return
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "resize", "relabel", "delete", "link", "unlink", "done"]), st.integers(0, 50)
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+@pytest.mark.parametrize("backend_url", ["sqlite"], indirect=True)
+def test_random_edits_all_undone_give_the_start_and_all_redone_the_end(
+    store: Store, project: Project, ops: list[tuple[str, int]]
+) -> None:
+    doc = add_doc(store, project.id, TEXT + f" {uuid.uuid4().hex}")
+    alice = actor(store, project, "alice")
+    with store.session() as s:
+        labels = list(s.scalars(select(Label.id).where(Label.project_id == project.id)))
+        speaker = s.scalars(select(RelationType.id).where(RelationType.project_id == project.id)).first()
+    start_state = state(store)
+    for kind, n in ops:
+        with store.session() as s:
+            mine = list(s.scalars(select(Annotation.id).where(Annotation.document_id == doc)))
+            links = list(s.scalars(select(Relation.id).where(Relation.document_id == doc)))
+        span = mine[n % len(mine)] if mine else None
+        try:
+            with store.transaction(actor=alice) as tx, log.undoable(tx, kind, [doc]):
+                if kind == "add" or span is None:
+                    create_span(tx, doc, n, n + 1 + n % 7, labels[n % len(labels)], alice.id or 0)
+                elif kind == "resize":
+                    update_span(tx, span, end=min(len(TEXT), n + 9) if n < len(TEXT) - 1 else None)
+                elif kind == "relabel":
+                    update_span(tx, span, label_id=labels[n % len(labels)])
+                elif kind == "delete":
+                    delete_spans(tx, [span])
+                elif kind == "link" and len(mine) > 1 and speaker is not None:
+                    create_relation(tx, span, mine[(n + 1) % len(mine)], speaker, alice.id or 0)
+                elif kind == "unlink" and links:
+                    delete_relation(tx, links[n % len(links)])
+                else:
+                    set_status(tx, [doc], ["new", "in progress", "done"][n % 3])
+        except AnnotatorError:
+            pass  # a refused edit changes nothing and records no step
+    end_state = state(store)
+    _exhaust(store, alice, log.undo)
+    assert state(store) == start_state
+    _exhaust(store, alice, log.redo)
+    assert state(store) == end_state
+    with store.transaction(actor=alice) as tx:  # the next example starts with an empty history
+        tx.session.execute(delete(UndoStep))
+
+
+def test_deleting_documents_is_a_step_and_redo_spares_work_added_since(
+    store: Store, project: Project, doc: int
+) -> None:
+    from annotator.undo.documents import delete_step
+
+    alice = actor(store, project, "alice")
+    _span(store, project, alice, doc, "Critics", "ACTOR")
+    before = state(store)
+    with store.transaction(actor=alice) as tx:
+        delete_step(tx, [doc], "Delete document", alice.id or 0)
+    assert state(store)["document"] == {}
+    with store.transaction(actor=alice) as tx:
+        log.undo(tx)
+    assert state(store) == before  # same ids, spans and all
+    with store.transaction() as tx:  # a script adds a span meanwhile (not an undoable step)
+        create_span(tx, doc, 0, 5, label_id(store, project.id, "ACTOR"), alice.id or 0)
+    refused = pytest.raises(ConflictError, match="added to these documents since")
+    with refused, store.transaction(actor=alice) as tx:
+        log.redo(tx)
+    assert len(state(store)["annotation"]) == 2

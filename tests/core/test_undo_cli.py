@@ -30,13 +30,19 @@ def spans(url: str) -> list[tuple[str, int]]:
         store.close()
 
 
-def test_undo_and_redo_from_the_command_line(tmp_path: Path) -> None:
+def _annotated(tmp_path: Path) -> str:
+    """A new project where ``ann`` labelled "Critics" with ``annotator annotate``; its URL."""
     url = f"sqlite:///{tmp_path / 'p.db'}"
     assert cli(url, "init").returncode == 0
     store = open_store(url)
     doc = add_doc(store, 1, TEXT)
     store.close()
     assert cli(url, "annotate", str(doc), "0", "7", "ACTOR", "--annotator", "ann").returncode == 0
+    return url
+
+
+def test_undo_and_redo_from_the_command_line(tmp_path: Path) -> None:
+    url = _annotated(tmp_path)
     assert [t for t, _ in spans(url)] == ["Critics"]
     done = cli(url, "undo", "--annotator", "ann")
     assert done.returncode == 0, done.stderr
@@ -52,12 +58,7 @@ def test_undo_and_redo_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_undo_from_the_command_line_refuses_a_conflict(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'p.db'}"
-    assert cli(url, "init").returncode == 0
-    store = open_store(url)
-    doc = add_doc(store, 1, TEXT)
-    store.close()
-    assert cli(url, "annotate", str(doc), "0", "7", "ACTOR", "--annotator", "ann").returncode == 0
+    url = _annotated(tmp_path)
     store = open_store(url)
     claim = label_id(store, 1, "CLAIM")
     with store.transaction() as tx, store.session() as s:  # a script relabels the span meanwhile

@@ -29,6 +29,17 @@ def _status(store: Store, doc: int) -> str:
         return s.get_one(Document, doc).status
 
 
+def _labelled(qtbot: QtBot, open_window: Open, store: Store) -> tuple[MainWindow, int]:
+    """A window on TEXT where alice labelled "Mayor Elena Varga" with the A key."""
+    window = open_window(TEXT)
+    doc = window.session.doc_id
+    assert doc is not None
+    select_with_keys(qtbot, window.pane.view, 0, len("Mayor Elena Varga"))
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_A)
+    assert len(stored_spans(store, doc)) == 1
+    return window, doc
+
+
 def test_ctrl_z_undoes_marking_done_and_ctrl_shift_z_redoes_it(
     qtbot: QtBot, open_window: Open, store: Store, project: Project
 ) -> None:
@@ -50,13 +61,8 @@ def test_ctrl_z_undoes_marking_done_and_ctrl_shift_z_redoes_it(
 def test_the_command_line_undoes_what_the_app_did(
     qtbot: QtBot, open_window: Open, store: Store, project: Project, backend_url: str
 ) -> None:
-    window = open_window(TEXT)
+    window, doc = _labelled(qtbot, open_window, store)
     view = window.pane.view
-    doc = window.session.doc_id
-    assert doc is not None
-    select_with_keys(qtbot, view, 0, len("Mayor Elena Varga"))
-    qtbot.keyClick(view, Qt.Key.Key_A)
-    assert len(stored_spans(store, doc)) == 1
     done = subprocess.run(
         [*ANNOTATOR, "--db", backend_url, "undo", "--annotator", "alice"],
         capture_output=True,
@@ -74,12 +80,8 @@ def test_the_command_line_undoes_what_the_app_did(
 def test_ctrl_z_refuses_to_overwrite_a_change_made_since(
     qtbot: QtBot, open_window: Open, store: Store, project: Project
 ) -> None:
-    window = open_window(TEXT)
+    window, doc = _labelled(qtbot, open_window, store)
     view = window.pane.view
-    doc = window.session.doc_id
-    assert doc is not None
-    select_with_keys(qtbot, view, 0, len("Mayor Elena Varga"))
-    qtbot.keyClick(view, Qt.Key.Key_A)
     [span] = stored_spans(store, doc)
     claim = label_id(store, project.id, "CLAIM")
     with store.transaction() as tx:  # another process relabels it
