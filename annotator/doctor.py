@@ -9,25 +9,16 @@ packaged app's smoke test can rely on it; warnings alone leave it 0.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from annotator.findings import Finding
 from annotator.schema import SCHEMA_HEAD
 
-Status = Literal["ok", "warn", "fail"]
 BIG_WAL = 64 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    status: Status
-    what: str
-    fix: str = ""
 
 
 def _schema(revision: str | None, has_tables: bool, where: str) -> Finding:

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from annotator.doctor import Finding
+from annotator.findings import Finding
 
 DISTROS = ("debian", "fedora", "arch")
 INSTALL = {"debian": "sudo apt install", "fedora": "sudo dnf install", "arch": "sudo pacman -S"}

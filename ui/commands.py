@@ -24,7 +24,7 @@ from annotator.ops.relations import create_relation, delete_relation
 from annotator.queries import RelationRow, SpanTuple
 from annotator.store import Tx
 from annotator.undo import Step, undoable
-from annotator.undo.documents import delete_step
+from annotator.undo.log import delete_step
 from ui.article.index import END, ID, LABEL, START, VERSION
 from ui.project import ProjectContext
 from ui.qt import QUndoCommand, QUndoStack

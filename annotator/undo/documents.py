@@ -7,29 +7,16 @@ while the documents still hold exactly those rows (a span a teammate added since
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from annotator.errors import ConflictError
 from annotator.ops.documents import DeletedDocuments, delete_documents, restore_documents
 from annotator.tx import Tx
-from annotator.undo.rows import RowChange, from_json, same, to_json
-
-if TYPE_CHECKING:
-    from annotator.undo.log import Step
+from annotator.undo.rows import RowChange, Step, from_json, same, to_json
 
 
 def changes_of(deleted: DeletedDocuments) -> list[RowChange]:
     return [RowChange(name, row["id"], to_json(row), None) for name, rows in deleted.rows for row in rows]
-
-
-def delete_step(tx: Tx, document_ids: Sequence[int], title: str, who: int) -> tuple[DeletedDocuments, int]:
-    """Delete documents as one step of ``who``; returns what went and the step's id."""
-    from annotator.undo.log import Step, save
-
-    deleted = delete_documents(tx, document_ids)
-    step = Step(title, "documents", documents=deleted.document_ids, changes=changes_of(deleted))
-    return deleted, save(tx, who, step)
 
 
 def apply(tx: Tx, step: Step, *, undo: bool) -> None:

@@ -11,40 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select
 
 from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import Annotator, Document, Role, UndoStep, utcnow
+from annotator.ops.documents import DeletedDocuments, delete_documents
 from annotator.tx import Tx
 from annotator.undo import documents, rows
-from annotator.undo.rows import RowChange, Scope
+from annotator.undo.rows import RowChange, Scope, Step
 
 DONE, UNDONE = "done", "undone"
 # How many steps each person keeps; older ones are forgotten (the audit log keeps everything).
 KEEP = 500
-
-
-@dataclass(slots=True)
-class Step:
-    """What an undoable action changed (its OpChanges): filled when ``undoable`` ends."""
-
-    title: str
-    kind: str
-    id: int | None = None
-    documents: tuple[int, ...] = ()
-    changes: list[RowChange] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not self.changes
-
-    def rows(self, table: str, undo: bool = False) -> tuple[list[int], list[int]]:
-        """Ids of ``table`` that this step (or its undo) (removed, added or changed)."""
-        removed = [c.id for c in self.changes if c.table == table and c.side(undo) is None]
-        present = [c.id for c in self.changes if c.table == table and c.side(undo) is not None]
-        return removed, present
 
 
 def gold_ids(tx: Tx, document_ids: tuple[int, ...]) -> tuple[int, ...]:
@@ -253,3 +232,10 @@ def summary(step: Step, *, undo: bool) -> str:
         parts.append(f"{verb} {what}")
     shown = "; ".join(parts[:10])
     return shown + (f"; and {len(parts) - 10} more" if len(parts) > 10 else "")
+
+
+def delete_step(tx: Tx, document_ids: Sequence[int], title: str, who: int) -> tuple[DeletedDocuments, int]:
+    """Delete documents as one step of ``who``; returns what went and the step's id."""
+    deleted = delete_documents(tx, document_ids)
+    step = Step(title, "documents", documents=deleted.document_ids, changes=documents.changes_of(deleted))
+    return deleted, save(tx, who, step)

@@ -11,7 +11,7 @@ naming the row) instead of overwriting their work.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -292,3 +292,24 @@ def _audit(tx: Tx, table: str, action: str, ids: list[int], changes: list[RowCha
         tx.record(table, action, ids, docs, note)  # type: ignore[arg-type]
     else:  # review decisions are audited as changes of their document
         tx.record("document", "updated", docs, docs, {table: ids, action: True, **note})
+
+
+@dataclass(slots=True)
+class Step:
+    """What an undoable action changed (its OpChanges): filled when ``undoable`` ends."""
+
+    title: str
+    kind: str
+    id: int | None = None
+    documents: tuple[int, ...] = ()
+    changes: list[RowChange] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def rows(self, table: str, undo: bool = False) -> tuple[list[int], list[int]]:
+        """Ids of ``table`` that this step (or its undo) (removed, added or changed)."""
+        removed = [c.id for c in self.changes if c.table == table and c.side(undo) is None]
+        present = [c.id for c in self.changes if c.table == table and c.side(undo) is not None]
+        return removed, present

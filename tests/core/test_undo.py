@@ -260,7 +260,7 @@ def test_random_edits_all_undone_give_the_start_and_all_redone_the_end(
 def test_deleting_documents_is_a_step_and_redo_spares_work_added_since(
     store: Store, project: Project, doc: int
 ) -> None:
-    from annotator.undo.documents import delete_step
+    from annotator.undo.log import delete_step
 
     alice = actor(store, project, "alice")
     _span(store, project, alice, doc, "Critics", "ACTOR")
