@@ -126,7 +126,14 @@ class Command(StepCommand):
             who = self.ctx.project.annotator_id
             with (
                 self.ctx.transaction() as tx,
-                undoable(tx, self.text(), [self.doc_id], annotator_id=who) as step,
+                undoable(
+                    tx,
+                    self.text(),
+                    [self.doc_id],
+                    annotator_id=who,
+                    spans=self.spans_named(),  # a keystroke reads its own rows, not the whole layer
+                    relations=self.relations_named(),
+                ) as step,
             ):
                 self.perform(tx)
             self.step_id = step.id

@@ -23,7 +23,7 @@ from annotator.undo.rows import RowChange, Scope, Step
 
 DONE, UNDONE = "done", "undone"
 # How many steps each person keeps; older ones are forgotten (the audit log keeps everything).
-KEEP = 500
+KEEP = 100_000  # the app's undo stack keeps every step of a session; so does the log
 
 
 def gold_ids(tx: Tx, document_ids: tuple[int, ...]) -> tuple[int, ...]:
