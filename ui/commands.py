@@ -60,6 +60,7 @@ class StepCommand(QUndoCommand):
     def __init__(self, doc_id: int, text: str) -> None:
         super().__init__(text)
         self.doc_id = doc_id
+        self.step_id: int | None = None  # the core log's step, once the first run changed something
         self._first = True
 
     def forward(self) -> None:
@@ -183,16 +184,21 @@ def relation_image(image: dict[str, Any]) -> RelationRow:
     )
 
 
-def execute(stack: QUndoStack, command: Command) -> bool:
-    """Do the command's first step; push it only when that succeeded."""
+def execute(stack: QUndoStack, command: StepCommand, *, say: bool = False) -> bool:
+    """Do the command's first step; push it only when that changed something. ``say`` reports
+    the outcome in the status bar (review actions, whose effect is not under the cursor)."""
     try:
         command.forward()
     except AnnotatorError as exc:
         command.ctx.report(str(exc))
         return False
-    if not command.changed:  # nothing changed: nothing to undo
+    if command.step_id is None:  # nothing changed: nothing to undo
+        if say:
+            command.ctx.report(f"{command.text()}: nothing to change")
         return False
     stack.push(command)
+    if say:
+        command.ctx.report(command.text())
     return True
 
 

@@ -15,10 +15,10 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from annotator import undo as undo_log
-from annotator.errors import AnnotatorError
 from annotator.store import Tx
 from annotator.undo import undoable
 from ui.commands import StepCommand
+from ui.commands import execute as run_step
 from ui.project import ProjectContext
 from ui.qt import QUndoStack
 
@@ -72,15 +72,5 @@ class ReviewCommand(StepCommand):
 
 
 def execute(stack: QUndoStack, command: ReviewCommand) -> bool:
-    """Run the first step; push the command only when it changed something."""
-    try:
-        command.forward()
-    except AnnotatorError as exc:
-        command.ctx.report(str(exc))
-        return False
-    if command.step_id is None:
-        command.ctx.report(f"{command.text()}: nothing to change")
-        return False
-    stack.push(command)
-    command.ctx.report(command.text())
-    return True
+    """Run the first step and say what happened (the one ``execute`` of ui/commands.py)."""
+    return run_step(stack, command, say=True)
