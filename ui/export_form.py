@@ -124,6 +124,7 @@ class ExportForm(QWidget):
         self.options_heading = heading("Format options", self)
         right.addWidget(self.options_heading)
         self.span_key = _sized(QLineEdit(self), 120)
+        self.span_key.setPlaceholderText("as imported, else sc")
         self.language = _sized(QLineEdit(self), 120)
         self.language.setPlaceholderText("the project's")
         self.docs_per_file = _sized(QLineEdit(self), 120)

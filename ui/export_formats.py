@@ -98,7 +98,7 @@ class Choices:
     ratios: tuple[str, str, str] = ("0.8", "0.1", "0.1")
     seed: str = "0"
     sentences: bool = False
-    span_key: str = "sc"
+    span_key: str = ""  # empty: each document's own key, else "sc"
     language: str = ""
     docstart: bool = False
     docs_per_file: str = ""
@@ -199,8 +199,6 @@ def check(choices: Choices, label_names: Sequence[str]) -> Checked:
                 raise ValueError
         except ValueError:
             errors["format"] = "Documents per file must be a whole number of at least 1 (or empty)."
-    if "span_key" in options_of and not choices.span_key.strip():
-        errors["format"] = "The span key cannot be empty (spaCy's default is sc)."
     folder = writes_folder(choices.fmt, split=choices.split, docs_per_file=docs_per_file)
     try:
         result.out = check_output(choices.path, folder)
@@ -217,7 +215,8 @@ def check(choices: Choices, label_names: Sequence[str]) -> Checked:
         seed=seed,
         sentences=choices.sentences and info.tokens,
         language=(choices.language.strip() or None) if "language" in options_of else None,
-        span_key=choices.span_key.strip() if "span_key" in options_of else "sc",
+        # Empty: each document's own span key (as it was imported), else spaCy's "sc".
+        span_key=choices.span_key.strip() if "span_key" in options_of else "",
         docstart=choices.docstart and "docstart" in options_of,
         docs_per_file=docs_per_file,
     )

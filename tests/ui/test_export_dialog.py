@@ -307,7 +307,6 @@ def test_what_the_project_refuses_is_shown_inline(qtbot: QtBot, demo: ProjectCon
         ({"ratios": ("0", "0.5", "0.5")}, "split", "train > 0"),
         ({"seed": "1.5"}, "split", "whole number"),
         ({"fmt": "spacy", "docs_per_file": "0"}, "format", "at least 1"),
-        ({"fmt": "spacy", "span_key": " "}, "format", "span key"),
         ({"layer": "annotator", "annotator": ""}, "layer", "annotator"),
         ({"path": "PLACE/taken"}, "output", "is a file; this export writes a folder"),
         ({"path": "PLACE"}, "output", "is a folder; give a file name"),
@@ -326,6 +325,19 @@ def test_checks_name_the_field_to_fix(changes: dict[str, Any], field: str, words
     result = check(choices, ["CLAIM", "QUOTE", "ACTOR"])
     assert result.options is None and list(result.errors) == [field]
     assert words in result.errors[field]
+
+
+@pytest.mark.parametrize(("typed", "passed"), [("", ""), (" quotes ", "quotes")])
+def test_an_empty_span_key_keeps_each_documents_own(typed: str, passed: str, out: Path) -> None:
+    """Empty means each document's key as it was imported (else sc): the GUI export no longer
+    forces "sc" on a corpus whose spans came under another key (issue 14)."""
+    from ui.export_formats import Choices, check
+
+    choices = Choices(fmt="spacy", path=str(out / "x.spacy"))
+    choices.span_key = typed
+    result = check(choices, ["CLAIM", "QUOTE", "ACTOR"])
+    assert result.errors == {} and result.options is not None
+    assert result.options.span_key == passed
 
 
 def test_the_path_follows_the_format_but_keeps_the_users_name() -> None:
