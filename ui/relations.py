@@ -96,7 +96,7 @@ class RelationList(QTableView):
         header = self.horizontalHeader()
         # Fixed widths: sizing to contents would read every row of a 50,000-span list.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.side_columns = SideColumns(self, {0: (96, 0.22)})
+        self.side_columns = SideColumns(self, {0: (96, 0.3)})
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.on_select: Callable[[int], None] | None = None

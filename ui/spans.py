@@ -113,7 +113,7 @@ class SpanList(QTableView):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         self.setColumnHidden(3, True)
         # Label and "By" give way in a narrow dock, so the text column never collapses.
-        self.side_columns = SideColumns(self, {0: (96, 0.22), 3: (70, 0.16)})
+        self.side_columns = SideColumns(self, {0: (96, 0.3), 3: (70, 0.16)})
         self._syncing = False
         self.selectionModel().currentRowChanged.connect(self._row_changed)
         session.selectionChanged.connect(self._follow)
