@@ -12,6 +12,7 @@ from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Annotation, Annotator, Relation, RelationType, Role, utcnow
 from annotator.ops.annotations import update_span
 from annotator.ops.relations import delete_relation, fitting_types
+from annotator.review.gold import withdraw_rejection
 from annotator.review.supersede import drop_unfitting
 from annotator.store import Tx
 
@@ -124,7 +125,7 @@ def edit_gold_span(
 ) -> None:
     """Relabel or resize a gold span. Its sources then name the annotators who have exactly the
     new reading (none: the reviewer's own), so gold never claims a reading came from someone who
-    did not make it."""
+    did not make it. A rejection of the new reading is withdrawn: the reviewer chose it now."""
     reviewer = _reviewer(tx)
     span = _gold_span(tx, span_id)
     with tx.reviewing():
@@ -142,6 +143,7 @@ def edit_gold_span(
     )
     span.sources = sorted(set(who))
     span.adjudicator_id = reviewer
+    withdraw_rejection(tx, span.document_id, (span.start, span.end, span.label_id))
     tx.session.flush()
     if label_id is not None:
         drop_unfitting(tx, span)

@@ -1,0 +1,87 @@
+"""A reading the reviewer rejected never stands in gold: when the reviewer later puts it into
+gold themselves (drawing a gold span there, or moving or relabelling a gold span onto it), that
+later decision withdraws the rejection, as accepting the reading does; undo brings it back.
+
+Found by the review state machine: reject "it will not" as CLAIM, then draw a CLAIM gold span on
+exactly those words, and gold held a rejected reading."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from annotator.model import Project, Rejection, Role
+from annotator.review.gold import reject
+from annotator.review.gold_edit import edit_gold_span
+from annotator.review.integrity import gold_problems
+from annotator.review.state import apply_change, capture, create_gold_span, diff
+from annotator.store import Actor, Store, Tx
+from tests.core.helpers import annotator_id, label_id
+from tests.core.test_review_relations import TEXT
+from tests.core.test_review_relations import _doc as relations_doc
+
+CRITICS = TEXT.index("Critics disagree")
+WORDS = (CRITICS, CRITICS + len("Critics disagree"))
+
+
+def _setup(store: Store, project: Project) -> tuple[int, Actor, int]:
+    """The document, riley the reviewer, and the CLAIM label; riley has rejected "Critics
+    disagree" as a CLAIM."""
+    doc = relations_doc(store, project)
+    riley = Actor("riley", annotator_id(store, project.id, "riley"), Role.REVIEWER.value)
+    claim = label_id(store, project.id, "CLAIM")
+    with store.transaction(actor=riley) as tx:
+        reject(tx, doc, claim, *WORDS)
+    return doc, riley, claim
+
+
+def _rejected(store: Store, doc: int) -> list[tuple[int, int, int]]:
+    with store.session() as s:
+        rows = s.execute(
+            select(Rejection.start, Rejection.end, Rejection.label_id).where(Rejection.document_id == doc)
+        ).all()
+    return [(start, end, label) for start, end, label in rows]
+
+
+def _step(store: Store, riley: Actor, doc: int, action: Callable[[Tx], object]) -> None:
+    """Run ``action`` as the review view does, check gold, undo it and redo it."""
+    with store.transaction(actor=riley) as tx:
+        before = capture(tx.session, doc)
+        action(tx)
+        tx.session.flush()
+        change = diff(before, capture(tx.session, doc))
+    with store.session() as s:
+        assert gold_problems(s, doc) == []
+    assert _rejected(store, doc) == []
+    with store.transaction(actor=riley) as tx:
+        apply_change(tx, change, undo=True)
+    assert len(_rejected(store, doc)) == 1
+    with store.transaction(actor=riley) as tx:
+        apply_change(tx, change, undo=False)
+    with store.session() as s:
+        assert gold_problems(s, doc) == []
+    assert _rejected(store, doc) == []
+
+
+def test_drawing_gold_on_a_rejected_reading_withdraws_the_rejection(store: Store, project: Project) -> None:
+    doc, riley, claim = _setup(store, project)
+    _step(store, riley, doc, lambda tx: create_gold_span(tx, doc, *WORDS, claim))
+
+
+def test_moving_a_gold_span_onto_a_rejected_reading_withdraws_the_rejection(
+    store: Store, project: Project
+) -> None:
+    doc, riley, claim = _setup(store, project)
+    with store.transaction(actor=riley) as tx:
+        gold = create_gold_span(tx, doc, WORDS[0], WORDS[0] + len("Critics"), claim)
+    _step(store, riley, doc, lambda tx: edit_gold_span(tx, gold, end=WORDS[1]))
+
+
+def test_relabelling_a_gold_span_onto_a_rejected_reading_withdraws_the_rejection(
+    store: Store, project: Project
+) -> None:
+    doc, riley, claim = _setup(store, project)
+    with store.transaction(actor=riley) as tx:
+        gold = create_gold_span(tx, doc, *WORDS, label_id(store, project.id, "QUOTE"))
+    _step(store, riley, doc, lambda tx: edit_gold_span(tx, gold, label_id=claim))
