@@ -9,10 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from annotator.errors import NotFoundError, ValidationError
-from annotator.model import Annotation, Annotator, Relation, RelationType, Role, utcnow
+from annotator.model import Annotation, Annotator, Relation, RelationRejection, RelationType, Role, utcnow
 from annotator.ops.annotations import update_span
 from annotator.ops.relations import delete_relation, fitting_types
-from annotator.review.gold import withdraw_rejection
+from annotator.review.gold import gold_index, withdraw_rejection
 from annotator.review.supersede import drop_unfitting
 from annotator.store import Tx
 
@@ -49,8 +49,29 @@ def _check_type(tx: Tx, source: Annotation, target: Annotation, type_id: int) ->
         raise ValidationError(f"relation type {rtype.name!r} does not fit these two gold spans")
 
 
+def _withdraw_relation_rejections(tx: Tx, relation: Relation) -> None:
+    """The reviewer put this relation into gold themselves: their later decision stands, so no
+    rejection that gold would now hold (its ends' gold spans and type are this relation's, as
+    ``gold_problems`` reads them) stays."""
+    index = gold_index(tx, relation.document_id, relation.annotator_id)
+    rejections = tx.session.scalars(
+        select(RelationRejection).where(
+            RelationRejection.document_id == relation.document_id,
+            RelationRejection.type_id == relation.type_id,
+        )
+    )
+    for r in rejections:
+        ends = (
+            index.representative((r.source_start, r.source_end, r.source_label_id)),
+            index.representative((r.target_start, r.target_end, r.target_label_id)),
+        )
+        if ends == (relation.source_id, relation.target_id):
+            tx.session.delete(r)
+    tx.session.flush()
+
+
 def link_gold(tx: Tx, source_id: int, target_id: int, type_id: int) -> int:
-    """A gold relation the reviewer draws; returns its id."""
+    """A gold relation the reviewer draws (withdrawing a rejection of it); returns its id."""
     reviewer = _reviewer(tx)
     source, target = _gold_span(tx, source_id), _gold_span(tx, target_id)
     if source.id == target.id or source.document_id != target.document_id:
@@ -73,12 +94,13 @@ def link_gold(tx: Tx, source_id: int, target_id: int, type_id: int) -> int:
     )
     tx.session.add(relation)
     tx.session.flush()
+    _withdraw_relation_rejections(tx, relation)
     tx.record("relation", "created", (relation.id,), (relation.document_id,))
     return relation.id
 
 
 def retype_gold(tx: Tx, relation_id: int, type_id: int) -> None:
-    """Give a gold relation another type (same id, same ends)."""
+    """Give a gold relation another type (same id, same ends; a rejection of it is withdrawn)."""
     reviewer = _reviewer(tx)
     relation = _gold_relation(tx, relation_id)
     if relation.type_id == type_id:
@@ -97,6 +119,7 @@ def retype_gold(tx: Tx, relation_id: int, type_id: int) -> None:
     relation.type_id = type_id
     relation.adjudicator_id = reviewer
     tx.session.flush()
+    _withdraw_relation_rejections(tx, relation)
     tx.record(
         "relation",
         "updated",

@@ -11,14 +11,14 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from annotator.model import Project, Rejection, Role
-from annotator.review.gold import reject
-from annotator.review.gold_edit import edit_gold_span
+from annotator.model import Annotation, Project, Rejection, RelationRejection, RelationType, Role
+from annotator.review.gold import accept_spans, reject, reject_relation
+from annotator.review.gold_edit import edit_gold_span, link_gold
 from annotator.review.integrity import gold_problems
 from annotator.review.state import apply_change, capture, create_gold_span, diff
 from annotator.store import Actor, Store, Tx
 from tests.core.helpers import annotator_id, label_id
-from tests.core.test_review_relations import TEXT
+from tests.core.test_review_relations import QUOTE, RUIZ, TEXT
 from tests.core.test_review_relations import _doc as relations_doc
 
 CRITICS = TEXT.index("Critics disagree")
@@ -36,15 +36,18 @@ def _setup(store: Store, project: Project) -> tuple[int, Actor, int]:
     return doc, riley, claim
 
 
-def _rejected(store: Store, doc: int) -> list[tuple[int, int, int]]:
+def _rejected(store: Store, doc: int, model: type[Rejection | RelationRejection] = Rejection) -> list[int]:
     with store.session() as s:
-        rows = s.execute(
-            select(Rejection.start, Rejection.end, Rejection.label_id).where(Rejection.document_id == doc)
-        ).all()
-    return [(start, end, label) for start, end, label in rows]
+        return list(s.scalars(select(model.id).where(model.document_id == doc)))
 
 
-def _step(store: Store, riley: Actor, doc: int, action: Callable[[Tx], object]) -> None:
+def _step(
+    store: Store,
+    riley: Actor,
+    doc: int,
+    action: Callable[[Tx], object],
+    model: type[Rejection | RelationRejection] = Rejection,
+) -> None:
     """Run ``action`` as the review view does, check gold, undo it and redo it."""
     with store.transaction(actor=riley) as tx:
         before = capture(tx.session, doc)
@@ -53,15 +56,15 @@ def _step(store: Store, riley: Actor, doc: int, action: Callable[[Tx], object]) 
         change = diff(before, capture(tx.session, doc))
     with store.session() as s:
         assert gold_problems(s, doc) == []
-    assert _rejected(store, doc) == []
+    assert _rejected(store, doc, model) == []
     with store.transaction(actor=riley) as tx:
         apply_change(tx, change, undo=True)
-    assert len(_rejected(store, doc)) == 1
+    assert len(_rejected(store, doc, model)) == 1
     with store.transaction(actor=riley) as tx:
         apply_change(tx, change, undo=False)
     with store.session() as s:
         assert gold_problems(s, doc) == []
-    assert _rejected(store, doc) == []
+    assert _rejected(store, doc, model) == []
 
 
 def test_drawing_gold_on_a_rejected_reading_withdraws_the_rejection(store: Store, project: Project) -> None:
@@ -85,3 +88,23 @@ def test_relabelling_a_gold_span_onto_a_rejected_reading_withdraws_the_rejection
     with store.transaction(actor=riley) as tx:
         gold = create_gold_span(tx, doc, *WORDS, label_id(store, project.id, "QUOTE"))
     _step(store, riley, doc, lambda tx: edit_gold_span(tx, gold, label_id=claim))
+
+
+def test_linking_gold_spans_as_a_rejected_relation_withdraws_the_rejection(
+    store: Store, project: Project
+) -> None:
+    """riley accepts the quote and Ana Ruiz, rejects the speaker link between them, then draws it."""
+    doc = relations_doc(store, project)
+    riley = Actor("riley", annotator_id(store, project.id, "riley"), Role.REVIEWER.value)
+    with store.session() as s:
+        spans = list(s.scalars(select(Annotation).where(Annotation.document_id == doc)))
+        speaker = s.scalars(select(RelationType.id).where(RelationType.name == "speaker")).one()
+    keys = {a.text: (a.start, a.end, a.label_id) for a in spans}
+    with store.transaction(actor=riley) as tx:
+        gold = accept_spans(tx, [a.id for a in spans])
+        reject_relation(tx, doc, speaker, keys[QUOTE], keys[RUIZ])
+    with store.session() as s:
+        by_text = dict(s.execute(select(Annotation.text, Annotation.id).where(Annotation.id.in_(gold))).all())
+    _step(
+        store, riley, doc, lambda tx: link_gold(tx, by_text[QUOTE], by_text[RUIZ], speaker), RelationRejection
+    )
