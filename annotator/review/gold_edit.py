@@ -49,25 +49,46 @@ def _check_type(tx: Tx, source: Annotation, target: Annotation, type_id: int) ->
         raise ValidationError(f"relation type {rtype.name!r} does not fit these two gold spans")
 
 
+def _rejections_in_gold(tx: Tx, document_id: int, gold_id: int) -> list[tuple[RelationRejection, int]]:
+    """Each relation rejection with the gold relation that holds it, as ``gold_problems`` reads
+    them (its ends' readings stand on that relation's gold spans, same type)."""
+    index = gold_index(tx, document_id, gold_id)
+    links = {
+        (r.source_id, r.target_id, r.type_id): r.id
+        for r in tx.session.scalars(
+            select(Relation).where(Relation.document_id == document_id, Relation.annotator_id == gold_id)
+        )
+    }
+    found = []
+    for r in tx.session.scalars(
+        select(RelationRejection).where(RelationRejection.document_id == document_id)
+    ):
+        source = index.representative((r.source_start, r.source_end, r.source_label_id))
+        target = index.representative((r.target_start, r.target_end, r.target_label_id))
+        if source is None or target is None:
+            continue
+        relation_id = links.get((source, target, r.type_id))
+        if relation_id is not None:
+            found.append((r, relation_id))
+    return found
+
+
 def _withdraw_relation_rejections(tx: Tx, relation: Relation) -> None:
     """The reviewer put this relation into gold themselves: their later decision stands, so no
-    rejection that gold would now hold (its ends' gold spans and type are this relation's, as
-    ``gold_problems`` reads them) stays."""
-    index = gold_index(tx, relation.document_id, relation.annotator_id)
-    rejections = tx.session.scalars(
-        select(RelationRejection).where(
-            RelationRejection.document_id == relation.document_id,
-            RelationRejection.type_id == relation.type_id,
-        )
-    )
-    for r in rejections:
-        ends = (
-            index.representative((r.source_start, r.source_end, r.source_label_id)),
-            index.representative((r.target_start, r.target_end, r.target_label_id)),
-        )
-        if ends == (relation.source_id, relation.target_id):
-            tx.session.delete(r)
+    rejection it holds stays."""
+    for rejection, relation_id in _rejections_in_gold(tx, relation.document_id, relation.annotator_id):
+        if relation_id == relation.id:
+            tx.session.delete(rejection)
     tx.session.flush()
+
+
+def _drop_rejected_relations(tx: Tx, span: Annotation) -> None:
+    """A gold span moved or relabelled may make its relations (or those of the span that now
+    stands for a reading) ones the reviewer rejected: the rejection stands, they leave gold."""
+    held = {i for _r, i in _rejections_in_gold(tx, span.document_id, span.annotator_id)}
+    with tx.reviewing():
+        for relation_id in sorted(held):
+            delete_relation(tx, relation_id)
 
 
 def link_gold(tx: Tx, source_id: int, target_id: int, type_id: int) -> int:
@@ -170,3 +191,4 @@ def edit_gold_span(
     tx.session.flush()
     if label_id is not None:
         drop_unfitting(tx, span)
+    _drop_rejected_relations(tx, span)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from annotator.model import Annotation, Project, Rejection, RelationRejection, RelationType, Role
+from annotator.model import Annotation, Project, Rejection, Relation, RelationRejection, RelationType, Role
 from annotator.review.gold import accept_spans, reject, reject_relation
 from annotator.review.gold_edit import edit_gold_span, link_gold
 from annotator.review.integrity import gold_problems
@@ -90,15 +90,21 @@ def test_relabelling_a_gold_span_onto_a_rejected_reading_withdraws_the_rejection
     _step(store, riley, doc, lambda tx: edit_gold_span(tx, gold, label_id=claim))
 
 
-def test_linking_gold_spans_as_a_rejected_relation_withdraws_the_rejection(
-    store: Store, project: Project
-) -> None:
-    """riley accepts the quote and Ana Ruiz, rejects the speaker link between them, then draws it."""
+def _linked_doc(store: Store, project: Project) -> tuple[int, Actor, list[Annotation], int]:
+    """The quote document, riley, its annotators' spans and the speaker relation type."""
     doc = relations_doc(store, project)
     riley = Actor("riley", annotator_id(store, project.id, "riley"), Role.REVIEWER.value)
     with store.session() as s:
         spans = list(s.scalars(select(Annotation).where(Annotation.document_id == doc)))
         speaker = s.scalars(select(RelationType.id).where(RelationType.name == "speaker")).one()
+    return doc, riley, spans, speaker
+
+
+def test_linking_gold_spans_as_a_rejected_relation_withdraws_the_rejection(
+    store: Store, project: Project
+) -> None:
+    """riley accepts the quote and Ana Ruiz, rejects the speaker link between them, then draws it."""
+    doc, riley, spans, speaker = _linked_doc(store, project)
     keys = {a.text: (a.start, a.end, a.label_id) for a in spans}
     with store.transaction(actor=riley) as tx:
         gold = accept_spans(tx, [a.id for a in spans])
@@ -108,3 +114,31 @@ def test_linking_gold_spans_as_a_rejected_relation_withdraws_the_rejection(
     _step(
         store, riley, doc, lambda tx: link_gold(tx, by_text[QUOTE], by_text[RUIZ], speaker), RelationRejection
     )
+
+
+def test_moving_a_linked_gold_span_onto_a_rejected_relation_drops_the_relation(
+    store: Store, project: Project
+) -> None:
+    """riley draws a quote on "Critics", links it to Ana Ruiz, rejects the speaker link from
+    alice's quote to Ana Ruiz, then moves the drawn quote onto alice's: the rejection stands, the
+    link leaves gold (undo brings it back)."""
+    doc, riley, spans, speaker = _linked_doc(store, project)
+    keys = {a.text: (a.start, a.end, a.label_id) for a in spans}
+    with store.transaction(actor=riley) as tx:
+        ruiz = accept_spans(tx, [a.id for a in spans if a.text == RUIZ])[0]
+        quote = create_gold_span(tx, doc, CRITICS, CRITICS + len("Critics"), keys[QUOTE][2])
+        link_gold(tx, quote, ruiz, speaker)
+        reject_relation(tx, doc, speaker, keys[QUOTE], keys[RUIZ])
+    with store.transaction(actor=riley) as tx:
+        before = capture(tx.session, doc)
+        edit_gold_span(tx, quote, start=keys[QUOTE][0], end=keys[QUOTE][1])
+        tx.session.flush()
+        change = diff(before, capture(tx.session, doc))
+    with store.session() as s:
+        assert gold_problems(s, doc) == []
+        assert s.scalars(select(Relation.id).where(Relation.source_id == quote)).all() == []
+    assert len(_rejected(store, doc, RelationRejection)) == 1
+    with store.transaction(actor=riley) as tx:
+        apply_change(tx, change, undo=True)
+    with store.session() as s:
+        assert capture(s, doc).links == before.links
