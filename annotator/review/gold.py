@@ -168,14 +168,7 @@ def accept_spans(
             )
         if existing.id in spare:
             spare.remove(existing.id)
-        tx.session.execute(
-            delete(Rejection).where(
-                Rejection.document_id == document_id,
-                Rejection.label_id == label_id,
-                Rejection.start == start,
-                Rejection.end == end,
-            )
-        )
+        withdraw_rejection(tx, document_id, key)
         accepted.append(existing.id)
     if accepted:
         keepers = [tx.session.get_one(Annotation, i) for i in accepted]
@@ -185,6 +178,20 @@ def accept_spans(
             absorb(tx, keep, old, index)
     _mark_in_review(tx, document_id)
     return accepted
+
+
+def withdraw_rejection(tx: Tx, document_id: int, key: SpanKey) -> None:
+    """The reviewer put this reading into gold after all: their later decision stands, so no
+    rejection of it stays (gold never holds a rejected reading)."""
+    start, end, label_id = key
+    tx.session.execute(
+        delete(Rejection).where(
+            Rejection.document_id == document_id,
+            Rejection.label_id == label_id,
+            Rejection.start == start,
+            Rejection.end == end,
+        )
+    )
 
 
 def accept_agreed(tx: Tx, document_id: int, annotator_ids: Sequence[int]) -> list[int]:

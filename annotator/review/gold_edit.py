@@ -9,9 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from annotator.errors import NotFoundError, ValidationError
-from annotator.model import Annotation, Annotator, Relation, RelationType, Role, utcnow
+from annotator.model import Annotation, Annotator, Relation, RelationRejection, RelationType, Role, utcnow
 from annotator.ops.annotations import update_span
 from annotator.ops.relations import delete_relation, fitting_types
+from annotator.review.gold import gold_index, withdraw_rejection
 from annotator.review.supersede import drop_unfitting
 from annotator.store import Tx
 
@@ -48,8 +49,50 @@ def _check_type(tx: Tx, source: Annotation, target: Annotation, type_id: int) ->
         raise ValidationError(f"relation type {rtype.name!r} does not fit these two gold spans")
 
 
+def _rejections_in_gold(tx: Tx, document_id: int, gold_id: int) -> list[tuple[RelationRejection, int]]:
+    """Each relation rejection with the gold relation that holds it, as ``gold_problems`` reads
+    them (its ends' readings stand on that relation's gold spans, same type)."""
+    index = gold_index(tx, document_id, gold_id)
+    links = {
+        (r.source_id, r.target_id, r.type_id): r.id
+        for r in tx.session.scalars(
+            select(Relation).where(Relation.document_id == document_id, Relation.annotator_id == gold_id)
+        )
+    }
+    found = []
+    for r in tx.session.scalars(
+        select(RelationRejection).where(RelationRejection.document_id == document_id)
+    ):
+        source = index.representative((r.source_start, r.source_end, r.source_label_id))
+        target = index.representative((r.target_start, r.target_end, r.target_label_id))
+        if source is None or target is None:
+            continue
+        relation_id = links.get((source, target, r.type_id))
+        if relation_id is not None:
+            found.append((r, relation_id))
+    return found
+
+
+def _withdraw_relation_rejections(tx: Tx, relation: Relation) -> None:
+    """The reviewer put this relation into gold themselves: their later decision stands, so no
+    rejection it holds stays."""
+    for rejection, relation_id in _rejections_in_gold(tx, relation.document_id, relation.annotator_id):
+        if relation_id == relation.id:
+            tx.session.delete(rejection)
+    tx.session.flush()
+
+
+def _drop_rejected_relations(tx: Tx, span: Annotation) -> None:
+    """A gold span moved or relabelled may make its relations (or those of the span that now
+    stands for a reading) ones the reviewer rejected: the rejection stands, they leave gold."""
+    held = {i for _r, i in _rejections_in_gold(tx, span.document_id, span.annotator_id)}
+    with tx.reviewing():
+        for relation_id in sorted(held):
+            delete_relation(tx, relation_id)
+
+
 def link_gold(tx: Tx, source_id: int, target_id: int, type_id: int) -> int:
-    """A gold relation the reviewer draws; returns its id."""
+    """A gold relation the reviewer draws (withdrawing a rejection of it); returns its id."""
     reviewer = _reviewer(tx)
     source, target = _gold_span(tx, source_id), _gold_span(tx, target_id)
     if source.id == target.id or source.document_id != target.document_id:
@@ -72,12 +115,13 @@ def link_gold(tx: Tx, source_id: int, target_id: int, type_id: int) -> int:
     )
     tx.session.add(relation)
     tx.session.flush()
+    _withdraw_relation_rejections(tx, relation)
     tx.record("relation", "created", (relation.id,), (relation.document_id,))
     return relation.id
 
 
 def retype_gold(tx: Tx, relation_id: int, type_id: int) -> None:
-    """Give a gold relation another type (same id, same ends)."""
+    """Give a gold relation another type (same id, same ends; a rejection of it is withdrawn)."""
     reviewer = _reviewer(tx)
     relation = _gold_relation(tx, relation_id)
     if relation.type_id == type_id:
@@ -96,6 +140,7 @@ def retype_gold(tx: Tx, relation_id: int, type_id: int) -> None:
     relation.type_id = type_id
     relation.adjudicator_id = reviewer
     tx.session.flush()
+    _withdraw_relation_rejections(tx, relation)
     tx.record(
         "relation",
         "updated",
@@ -124,7 +169,7 @@ def edit_gold_span(
 ) -> None:
     """Relabel or resize a gold span. Its sources then name the annotators who have exactly the
     new reading (none: the reviewer's own), so gold never claims a reading came from someone who
-    did not make it."""
+    did not make it. A rejection of the new reading is withdrawn: the reviewer chose it now."""
     reviewer = _reviewer(tx)
     span = _gold_span(tx, span_id)
     with tx.reviewing():
@@ -142,6 +187,8 @@ def edit_gold_span(
     )
     span.sources = sorted(set(who))
     span.adjudicator_id = reviewer
+    withdraw_rejection(tx, span.document_id, (span.start, span.end, span.label_id))
     tx.session.flush()
     if label_id is not None:
         drop_unfitting(tx, span)
+    _drop_rejected_relations(tx, span)

@@ -37,7 +37,7 @@ from annotator.model import (
     utcnow,
 )
 from annotator.ops.annotations import check_bounds
-from annotator.review.gold import gold_annotator
+from annotator.review.gold import gold_annotator, withdraw_rejection
 from annotator.store import Tx
 
 
@@ -397,5 +397,6 @@ def create_gold_span(tx: Tx, document_id: int, start: int, end: int, label_id: i
         span = create_span(tx, document_id, start, end, label_id, gold.id)
     span.sources = []
     span.adjudicator_id = tx.actor.id if tx.actor is not None else None
+    withdraw_rejection(tx, document_id, (start, end, label_id))
     tx.session.flush()
     return span.id
