@@ -59,6 +59,19 @@ store.close()
 """
 
 
+def bob_labels_in_another_process(url: str, project_id: int, doc: int) -> int:
+    """bob (a separate process, as a teammate's app or the CLI) labels a quote; its span id."""
+    done = subprocess.run(
+        [sys.executable, "-c", WRITER, url, str(project_id), str(doc)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=60,
+    )
+    return int(done.stdout.split()[-1])
+
+
 def test_another_process_write_wakes_the_listener_and_the_poll_brings_it(pg_url: str) -> None:
     store = open_store(pg_url)
     try:
@@ -66,15 +79,7 @@ def test_another_process_write_wakes_the_listener_and_the_poll_brings_it(pg_url:
         listener = store.listener()
         assert listener is not None
         store.poll()  # the starting point
-        done = subprocess.run(
-            [sys.executable, "-c", WRITER, pg_url, str(project.id), str(doc)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            check=True,
-            timeout=60,
-        )
-        span = int(done.stdout.split()[-1])
+        span = bob_labels_in_another_process(pg_url, project.id, doc)
         assert listener.wait(10.0)  # woken by bob's commit, not by a timer
         changes = store.poll()
         assert changes is not None and any(span in c.ids for c in changes.changes)

@@ -3,8 +3,6 @@ without waiting for (or needing) the poll timer (issue 20). The teammate is a re
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from annotator.model import Project
-from tests.core.test_live import WRITER
+from tests.core.test_live import bob_labels_in_another_process
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).parents[2]
@@ -29,15 +27,7 @@ def test_a_teammates_label_is_pushed_to_the_open_window_without_the_poll_timer(
     assert window.live.listening
     doc = window.session.doc_id
     assert doc is not None
-    done = subprocess.run(
-        [sys.executable, "-c", WRITER, backend_url, str(project.id), str(doc)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-        timeout=60,
-    )
-    span = int(done.stdout.split()[-1])
+    span = bob_labels_in_another_process(backend_url, project.id, doc)
     qtbot.waitUntil(lambda: span in window.session.index.spans, timeout=5000)
 
 
