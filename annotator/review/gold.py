@@ -29,6 +29,7 @@ from annotator.model import (
 )
 from annotator.ops.relations import delete_relation, fitting_types
 from annotator.review.readings import GoldIndex
+from annotator.review.rejected import drop_rejected_relations
 from annotator.review.supersede import absorb, move
 from annotator.store import Tx
 
@@ -176,6 +177,7 @@ def accept_spans(
             old = tx.session.get_one(Annotation, old_id)
             keep = next((k for k in keepers if k.label_id == old.label_id), keepers[0])
             absorb(tx, keep, old, index)
+    drop_rejected_relations(tx, document_id, gold.id)  # a moved span may now stand for one
     _mark_in_review(tx, document_id)
     return accepted
 
@@ -231,6 +233,7 @@ def reject(tx: Tx, document_id: int, label_id: int, start: int, end: int) -> int
 
         with tx.reviewing():
             delete_spans(tx, list(in_gold))
+        drop_rejected_relations(tx, document_id, gold.id)
     existing = tx.session.scalar(
         select(Rejection.id).where(
             Rejection.document_id == document_id,

@@ -6,13 +6,16 @@ is one small change the review view wraps in an undo step (``annotator.review.st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from annotator.errors import NotFoundError, ValidationError
-from annotator.model import Annotation, Annotator, Relation, RelationRejection, RelationType, Role, utcnow
-from annotator.ops.annotations import update_span
+from annotator.model import Annotation, Annotator, Relation, RelationType, Role, utcnow
+from annotator.ops.annotations import delete_spans, update_span
 from annotator.ops.relations import delete_relation, fitting_types
-from annotator.review.gold import gold_index, withdraw_rejection
+from annotator.review.gold import withdraw_rejection
+from annotator.review.rejected import drop_rejected_relations, rejections_in_gold
 from annotator.review.supersede import drop_unfitting
 from annotator.store import Tx
 
@@ -49,34 +52,10 @@ def _check_type(tx: Tx, source: Annotation, target: Annotation, type_id: int) ->
         raise ValidationError(f"relation type {rtype.name!r} does not fit these two gold spans")
 
 
-def _rejections_in_gold(tx: Tx, document_id: int, gold_id: int) -> list[tuple[RelationRejection, int]]:
-    """Each relation rejection with the gold relation that holds it, as ``gold_problems`` reads
-    them (its ends' readings stand on that relation's gold spans, same type)."""
-    index = gold_index(tx, document_id, gold_id)
-    links = {
-        (r.source_id, r.target_id, r.type_id): r.id
-        for r in tx.session.scalars(
-            select(Relation).where(Relation.document_id == document_id, Relation.annotator_id == gold_id)
-        )
-    }
-    found = []
-    for r in tx.session.scalars(
-        select(RelationRejection).where(RelationRejection.document_id == document_id)
-    ):
-        source = index.representative((r.source_start, r.source_end, r.source_label_id))
-        target = index.representative((r.target_start, r.target_end, r.target_label_id))
-        if source is None or target is None:
-            continue
-        relation_id = links.get((source, target, r.type_id))
-        if relation_id is not None:
-            found.append((r, relation_id))
-    return found
-
-
 def _withdraw_relation_rejections(tx: Tx, relation: Relation) -> None:
     """The reviewer put this relation into gold themselves: their later decision stands, so no
     rejection it holds stays."""
-    for rejection, relation_id in _rejections_in_gold(tx, relation.document_id, relation.annotator_id):
+    for rejection, relation_id in rejections_in_gold(tx, relation.document_id, relation.annotator_id):
         if relation_id == relation.id:
             tx.session.delete(rejection)
     tx.session.flush()
@@ -85,10 +64,19 @@ def _withdraw_relation_rejections(tx: Tx, relation: Relation) -> None:
 def _drop_rejected_relations(tx: Tx, span: Annotation) -> None:
     """A gold span moved or relabelled may make its relations (or those of the span that now
     stands for a reading) ones the reviewer rejected: the rejection stands, they leave gold."""
-    held = {i for _r, i in _rejections_in_gold(tx, span.document_id, span.annotator_id)}
+    drop_rejected_relations(tx, span.document_id, span.annotator_id)
+
+
+def delete_gold_spans(tx: Tx, span_ids: Sequence[int]) -> None:
+    """The reviewer deletes gold spans: another gold span may now stand for a reading whose
+    relation they rejected, so the sweep follows the delete."""
+    _reviewer(tx)
+    spans = [_gold_span(tx, i) for i in span_ids]
+    ends = sorted({(s.document_id, s.annotator_id) for s in spans})
     with tx.reviewing():
-        for relation_id in sorted(held):
-            delete_relation(tx, relation_id)
+        delete_spans(tx, list(span_ids))
+    for document_id, gold_id in ends:
+        drop_rejected_relations(tx, document_id, gold_id)
 
 
 def link_gold(tx: Tx, source_id: int, target_id: int, type_id: int) -> int:

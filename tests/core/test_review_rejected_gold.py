@@ -90,9 +90,11 @@ def test_relabelling_a_gold_span_onto_a_rejected_reading_withdraws_the_rejection
     _step(store, riley, doc, lambda tx: edit_gold_span(tx, gold, label_id=claim))
 
 
-def _linked_doc(store: Store, project: Project) -> tuple[int, Actor, list[Annotation], int]:
+def _linked_doc(
+    store: Store, project: Project, bob_quote: str = QUOTE
+) -> tuple[int, Actor, list[Annotation], int]:
     """The quote document, riley, its annotators' spans and the speaker relation type."""
-    doc = relations_doc(store, project)
+    doc = relations_doc(store, project, bob_quote)
     riley = Actor("riley", annotator_id(store, project.id, "riley"), Role.REVIEWER.value)
     with store.session() as s:
         spans = list(s.scalars(select(Annotation).where(Annotation.document_id == doc)))

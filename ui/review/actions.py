@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from annotator.ops.annotations import delete_spans
 from annotator.queries import SpanTuple
 from annotator.review.compare import Unit
 from annotator.review.curation import Curation, State, Version
@@ -22,7 +21,7 @@ from annotator.review.gold import (
     reject_relation,
     set_review_status,
 )
-from annotator.review.gold_edit import edit_gold_span, link_gold, retype_gold, unlink_gold
+from annotator.review.gold_edit import delete_gold_spans, edit_gold_span, link_gold, retype_gold, unlink_gold
 from annotator.review.state import create_gold_span
 from annotator.store import Tx
 from ui.article.index import END, ID, LABEL, START, VERSION
@@ -261,7 +260,7 @@ class ReviewActions:
         )
 
     def delete_gold(self, span: SpanTuple) -> None:
-        self._do("Delete gold span", lambda tx: delete_spans(tx, [span[ID]]))
+        self._do("Delete gold span", lambda tx: delete_gold_spans(tx, [span[ID]]))
 
     # --- gold relations --------------------------------------------------------------------------
 
