@@ -1,0 +1,1 @@
+"""Assisted annotation: suggestions from built-in rules (``rules``), never mixed with labels."""
