@@ -6,8 +6,23 @@ suggestions with source ``rules@VERSION``. Offsets are code points, end exclusiv
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from annotator.suggest.cues import (
+    CUES,
+    DETERMINERS,
+    PRONOUNS,
+    TITLES,
+    name_after,
+    name_before,
+    phrase_at,
+    tokenize,
+)
+from annotator.suggest.quotes import Quote, find_quotes
 
 VERSION = "1"
 
@@ -40,16 +55,174 @@ class Suggestions:
 
 @dataclass(frozen=True)
 class RuleConfig:
-    """What the rules emit and look for; projects extend the cue lists in their settings."""
+    """What the rules emit and look for; projects extend the cue lists in their settings.
+
+    Empty cue lists mean the built-in ones of ``language``; ``pronoun_sources`` makes "he" in
+    "he said" the speaker mention (as attribution corpora annotate it) instead of linking the
+    quote to the person the pronoun stands for.
+    """
 
     quote_label: str = "QUOTE"
     actor_label: str = "ACTOR"
     speaker_type: str = "speaker"
+    language: str = "en"
     speech_verbs: tuple[str, ...] = ()
     according_to: tuple[str, ...] = ()
+    pronoun_sources: bool = False
 
 
 def suggest(text: str, gazetteer: Iterable[str] = (), config: RuleConfig | None = None) -> Suggestions:
     """Quotes, actor mentions and speaker links for ``text``; ``gazetteer`` holds names already
     labelled as actors in the project (each found everywhere as an actor mention)."""
-    return Suggestions()
+    return _Run(text, config or RuleConfig()).run(set(gazetteer))
+
+
+Range = tuple[int, int]
+_END = re.compile(r"[.!?][\"'”’»]*\s+|\n\s*\n")
+
+
+class _Run:
+    """One document's pass: cues and their subjects first, then each quote's speaker."""
+
+    def __init__(self, text: str, config: RuleConfig) -> None:
+        self.text, self.config = text, config
+        verbs, phrases = CUES.get(config.language, CUES["en"])
+        self.verbs = {v.lower() for v in (*verbs, *config.speech_verbs)}
+        self.phrases = tuple(p.lower() for p in (*phrases, *config.according_to))
+        self.tokens = tokenize(text)
+        self.quotes = find_quotes(text)
+        self._quote_starts = [q.start for q in self.quotes]
+        self._token_starts = [t.start for t in self.tokens]
+        self.out = Suggestions()
+        self.mentions: dict[Range, int] = {}
+
+    def run(self, gazetteer: set[str]) -> Suggestions:
+        for q in self.quotes:
+            score = 0.9 if len(re.findall(r"\w+", self.text[q.inner_start : q.inner_end])) >= 4 else 0.6
+            self.out.spans.append(SpanSuggestion(q.start, q.end, self.config.quote_label, score))
+        cues = self._cues()
+        named = [(pos, who) for pos, who in cues if self._is_name(who)]
+        speakers: list[tuple[int, float] | None] = []
+        for n, q in enumerate(self.quotes):
+            found = self._speaker(q, cues, named)
+            if found is None and n and speakers[-1] is not None and self._continues(self.quotes[n - 1], q):
+                found = (self._mention_range(speakers[-1][0]), 0.7)
+            if found is None:
+                speakers.append(None)
+                continue
+            who, score = found
+            index = self._mention(who, 0.8 if self._is_name(who) else 0.5)
+            speakers.append((index, score))
+            self.out.relations.append(RelationSuggestion(n, index, self.config.speaker_type, score))
+        self._gazetteer(gazetteer, {self.text[a:b] for _pos, (a, b) in named})
+        return self.out
+
+    def _inside(self, pos: int) -> bool:
+        i = bisect_right(self._quote_starts, pos) - 1
+        return i >= 0 and pos < self.quotes[i].end
+
+    def _cues(self) -> list[tuple[int, Range]]:
+        """Each speech cue outside quotes with the person it names: (the cue's offset, mention)."""
+        found = []
+        tokens = self.tokens
+        for i, token in enumerate(tokens):
+            if self._inside(token.start):
+                continue
+            who: Range | None = None
+            if token.text.lower() in self.verbs and (token.text.islower() or self._headline(token.start)):
+                who = name_before(self.text, tokens, i) or name_after(self.text, tokens, i)
+            elif n := phrase_at(tokens, i, self.phrases):
+                who = name_after(self.text, tokens, i + n - 1)
+            if who is not None and not self._inside(who[0]):
+                found.append((token.start, who))
+        return found
+
+    def _headline(self, pos: int) -> bool:
+        """A capitalised verb is a cue only in a headline ("Minister Says ..."), where every word
+        is capitalised; elsewhere "State" or "Says" starts a name or a sentence."""
+        return self.text[self.text.rfind("\n", 0, pos) + 1 :].startswith("#")
+
+    def _is_name(self, who: Range) -> bool:
+        words = self.text[who[0] : who[1]].split()
+        return words[0] not in PRONOUNS and words[0] not in DETERMINERS
+
+    def _clause_clear(self, a: int, b: int) -> bool:
+        """Nothing between offsets ``a`` and ``b`` ends a sentence or opens another quote."""
+        between = self.text[a:b]
+        if bisect_left(self._quote_starts, a) < bisect_left(self._quote_starts, b):
+            return False
+        return not any(not self._abbreviation(a + m.start()) for m in _END.finditer(between))
+
+    def _abbreviation(self, pos: int) -> bool:
+        """The full stop of "U.S." or "Mr." ends no sentence."""
+        i = bisect_right(self._token_starts, pos) - 1
+        if i < 0 or self.text[pos] != "." or pos > self.tokens[i].end:
+            return False
+        token = self.tokens[i].text
+        return "." in token[:-1] or token.rstrip(".") in TITLES
+
+    def _speaker(
+        self, q: Quote, cues: list[tuple[int, Range]], named: list[tuple[int, Range]]
+    ) -> tuple[Range, float] | None:
+        lo, hi = bisect_left(cues, (q.start - 200,)), bisect_left(cues, (q.end + 41,))
+        near = cues[lo:hi]
+        after = [(p, w) for p, w in near if q.end <= p and self._clause_clear(q.end, p)]
+        before = [(p, w) for p, w in near if p < q.start and self._clause_clear(p, q.start)]
+        cue = after[0] if after else (before[-1] if before else None)
+        if cue is None:
+            return None
+        who = cue[1]
+        if self._is_name(who) or self.config.pronoun_sources:
+            return who, 0.85
+        if self.text[who[0] : who[1]].split()[0] in PRONOUNS:
+            i = bisect_left(named, (q.start,))
+            return (named[i - 1][1], 0.6) if i else None
+        return who, 0.5  # "according to a Western official"
+
+    def _continues(self, previous: Quote, q: Quote) -> bool:
+        """``q`` opens its paragraph with no cue of its own, the paragraph right after the one
+        where ``previous`` (whose speaker is known) stood: the same person goes on speaking."""
+        line_start = self.text.rfind("\n", 0, q.start) + 1
+        if self.text[line_start : q.start].strip():
+            return False
+        return len(re.findall(r"\n\s*\n", self.text[previous.end : q.start])) == 1
+
+    def _mention_range(self, index: int) -> Range:
+        span = self.out.spans[index]
+        return (span.start, span.end)
+
+    def _mention(self, who: Range, score: float) -> int:
+        if who not in self.mentions:
+            self.mentions[who] = len(self.out.spans)
+            self.out.spans.append(SpanSuggestion(who[0], who[1], self.config.actor_label, score))
+        return self.mentions[who]
+
+    def _gazetteer(self, project: set[str], found: set[str]) -> None:
+        """Every occurrence of a name the project labelled, or the rules found as a speaker here
+        (with its surname alone), becomes an actor mention; the longest name wins where they
+        overlap, and a speaker mention already made stays."""
+        local = set(found)
+        for name in found:
+            last = name.split()[-1]
+            if len(name.split()) > 1 and len(last) > 2 and last[0].isupper():
+                local.add(last)
+        taken = sorted(self.mentions)
+        hits = [(m.start(), m.end(), 0.85) for m in _names_pattern(frozenset(project)).finditer(self.text)]
+        hits += [
+            (m.start(), m.end(), 0.7) for m in _names_pattern(frozenset(local - project)).finditer(self.text)
+        ]
+        for start, end, score in sorted(hits, key=lambda h: (h[0], -h[1])):
+            i = bisect_left(taken, (end,))
+            if i and taken[i - 1][1] > start:
+                continue
+            insort(taken, (start, end))
+            self._mention((start, end), score)
+
+
+@lru_cache(maxsize=8)
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for a whole gazetteer, longest names first (compiled once per project)."""
+    alternatives = "|".join(
+        re.escape(n) for n in sorted((n for n in names if n.strip()), key=len, reverse=True)
+    )
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)") if alternatives else re.compile(r"(?!x)x")
