@@ -156,6 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     from annotator.cli_export import add_export_command
     from annotator.cli_import import add_import_command
     from annotator.cli_labels import add_label_commands
+    from annotator.cli_learn import add_learn_commands
     from annotator.cli_review import add_review_commands
     from annotator.cli_settings import add_settings_commands
     from annotator.cli_undo import add_undo_commands
@@ -208,6 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     add_settings_commands(command)
     add_document_commands(command)
     add_undo_commands(command)
+    add_learn_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

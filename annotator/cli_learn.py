@@ -1,0 +1,111 @@
+"""``annotator train`` and ``annotator evaluate``: an extractor trained from the project's labels.
+
+Training holds out part of the documents (by text and ``--seed``) and prints the held-out
+figures; the model folder is written only when training succeeded, and a copy is kept with a
+SQLite project as ``NAME@VERSION``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotator.cli_common import Action, project_of
+
+if TYPE_CHECKING:
+    from annotator.records import DocRecord
+
+
+def _records(args: argparse.Namespace, labels: list[str] | None) -> list[DocRecord]:
+    from annotator.errors import NotFoundError
+    from annotator.export import ExportOptions, records
+
+    project = project_of(args)
+    with project.store.session() as session:
+        found = list(records(session, project.id, ExportOptions(layer=args.layer, labels=labels)))
+    if args.docs:
+        wanted = set(args.docs)
+        found = [r for r in found if r.doc_id in wanted]
+        missing = wanted - {r.doc_id for r in found}
+        if missing:
+            raise NotFoundError(
+                f"no document {min(missing)} in the layer {args.layer} (gold takes adjudicated ones)"
+            )
+    return found
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from annotator.learn import evaluate as scoring
+    from annotator.learn.kept import keep, models_home, next_version
+    from annotator.learn.train import train
+
+    labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels else None
+    project = project_of(args)
+    found = _records(args, labels)
+    home = models_home(project.url, project.id)
+    out = Path(args.output)
+    name = out.name
+    version = next_version(home, name)
+    result = train(
+        found,
+        out,
+        labels=labels,
+        layer=args.layer,
+        seed=args.seed,
+        max_minutes=args.max_minutes,
+        name=name,
+        progress=lambda message: print(message, flush=True),
+    )
+    _set_version(out, version)
+    print(f"trained in {result.seconds:.0f} s on {result.train_docs} documents; held out {result.test_docs}:")
+    print(scoring.table(result.figures))
+    if home is not None:
+        print(f"kept with the project as {keep(out, home, name, version)}")
+    print(f"model written to {out}")
+    return 0
+
+
+def _set_version(folder: Path, version: int) -> None:
+    meta_file = folder / "model.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["version"] = version
+    meta_file.write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from annotator.errors import ValidationError
+    from annotator.learn import evaluate as scoring
+    from annotator.learn.model import load
+
+    model = load(args.model)
+    found = _records(args, None)
+    present = {s.label for r in found for s in r.spans}
+    if present and not present & set(model.labels):
+        raise ValidationError(
+            f"{args.model}: the model was trained for {', '.join(model.labels)}; "
+            f"the layer {args.layer} has {', '.join(sorted(present))}"
+        )
+    figures = scoring.evaluate(model, found)
+    if args.json:
+        print(json.dumps(figures, indent=1))
+    else:
+        print(f"{model.source} on {figures['documents']} documents of the layer {args.layer}:")
+        print(scoring.table(figures))
+    return 0
+
+
+def add_learn_commands(command: Action) -> None:
+    p = command("train", cmd_train, "train an extractor (spans and speaker links) from a layer, on CPU")
+    p.add_argument("--layer", required=True, help="gold, majority, all or annotator:NAME")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="a new folder for the model")
+    p.add_argument("--labels", help="labels to learn, comma-separated (default: all in the layer)")
+    p.add_argument("--docs", type=int, nargs="+", metavar="ID", help="train on these documents only")
+    p.add_argument("--max-minutes", type=float, default=10.0, help="time budget (default 10)")
+    p.add_argument("--seed", type=int, default=0, help="which documents are held out")
+    p = command("evaluate", cmd_evaluate, "score a model against a layer: P/R/F1 per label, speaker accuracy")
+    p.add_argument("--model", required=True, metavar="DIR")
+    p.add_argument("--layer", required=True, help="gold, majority, all or annotator:NAME")
+    p.add_argument("--docs", type=int, nargs="+", metavar="ID")
+    p.add_argument("--json", action="store_true", help="the figures as JSON")

@@ -1,0 +1,111 @@
+"""How good a model is on a layer: P/R/F1 per label, exact and overlapping, and speaker accuracy.
+
+Exact: same offsets and label. Overlap: a predicted span counts as right when it overlaps a
+reference span of its label (and a reference span as found when some prediction overlaps it),
+the measure attribution papers report for long quote contents. Speaker accuracy is asked twice:
+on the reference spans (the link classifier alone, as papers report it) and end to end (the
+predicted quote overlaps the reference quote and its predicted speaker overlaps the reference
+speaker).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from annotator.learn.model import Model
+from annotator.records import DocRecord
+
+Span = tuple[int, int, str]
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a[2] == b[2] and a[0] < b[1] and b[0] < a[1]
+
+
+def evaluate(model: Model, records: Iterable[DocRecord]) -> dict[str, Any]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    speaker = {"gold_spans": [0, 0], "end_to_end": [0, 0]}
+    documents = 0
+    for record in records:
+        documents += 1
+        text = record.text
+        gold = [(s.start, s.end, s.label) for s in record.spans if s.label in model.labels]
+        found = model.predict(text)
+        pred = [(s.start, s.end, s.label) for s in found.spans]
+        gold_set, pred_set = set(gold), set(pred)
+        for label in model.labels:
+            g = [s for s in gold if s[2] == label]
+            p = [s for s in pred if s[2] == label]
+            c = counts[label]
+            c["gold"] += len(g)
+            c["pred"] += len(p)
+            c["exact"] += len(gold_set & pred_set & set(p))
+            c["pred_overlap"] += sum(any(_overlaps(x, y) for y in g) for x in p)
+            c["gold_overlap"] += sum(any(_overlaps(y, x) for x in p) for y in g)
+        _speakers(model, record, pred, found, speaker)
+    labels = {}
+    for label in model.labels:
+        c = counts[label]
+        p_exact = c["exact"] / c["pred"] if c["pred"] else 0.0
+        r_exact = c["exact"] / c["gold"] if c["gold"] else 0.0
+        p_over = c["pred_overlap"] / c["pred"] if c["pred"] else 0.0
+        r_over = c["gold_overlap"] / c["gold"] if c["gold"] else 0.0
+        labels[label] = {
+            "gold": c["gold"],
+            "predicted": c["pred"],
+            "exact": {"p": p_exact, "r": r_exact, "f1": _f1(p_exact, r_exact)},
+            "overlap": {"p": p_over, "r": r_over, "f1": _f1(p_over, r_over)},
+        }
+    return {
+        "documents": documents,
+        "labels": labels,
+        "speaker": {
+            k: {"accuracy": (v[0] / v[1]) if v[1] else None, "quotes": v[1]} for k, v in speaker.items()
+        },
+    }
+
+
+def _speakers(
+    model: Model, record: DocRecord, pred: list[Span], found: Any, tally: dict[str, list[int]]
+) -> None:
+    by_key = {s.key: (s.start, s.end, s.label) for s in record.spans if s.key is not None}
+    predicted_links = [(pred[r.source], pred[r.target], r.type) for r in found.relations]
+    for linker in model.linkers:
+        links: dict[Span, set[Span]] = defaultdict(set)
+        for r in record.relations:
+            if r.type == linker.type and r.source in by_key and r.target in by_key:
+                links[by_key[r.source]].add(by_key[r.target])
+        quotes = [s for s in by_key.values() if s[2] == linker.source_label]
+        actors = [s for s in by_key.values() if s[2] == linker.target_label]
+        for quote, speakers in links.items():
+            tally["gold_spans"][1] += 1
+            got = linker.link(record.text, quote, actors, quotes)
+            tally["gold_spans"][0] += int(got is not None and got[0] in speakers)
+            tally["end_to_end"][1] += 1
+            tally["end_to_end"][0] += int(
+                any(
+                    t == linker.type and _overlaps(q, quote) and any(_overlaps(a, s) for s in speakers)
+                    for q, a, t in predicted_links
+                )
+            )
+
+
+def table(figures: dict[str, Any]) -> str:
+    """The figures as the CLI prints them."""
+    lines = [f"{'label':<12} {'gold':>6} {'pred':>6}  exact P/R/F1        overlap P/R/F1"]
+    for label, f in figures["labels"].items():
+        e, o = f["exact"], f["overlap"]
+        lines.append(
+            f"{label:<12} {f['gold']:>6} {f['predicted']:>6}  "
+            f"{e['p']:.3f} {e['r']:.3f} {e['f1']:.3f}   {o['p']:.3f} {o['r']:.3f} {o['f1']:.3f}"
+        )
+    for kind, s in figures["speaker"].items():
+        acc = "n/a" if s["accuracy"] is None else f"{s['accuracy']:.3f}"
+        lines.append(f"speaker accuracy ({kind.replace('_', ' ')}): {acc} over {s['quotes']} quotes")
+    return "\n".join(lines)

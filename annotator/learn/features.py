@@ -1,0 +1,97 @@
+"""Tokens, sequences and the features a sequence tagger sees for each token.
+
+Attribution is signalled by quotation marks, speech verbs and titles around names, so besides the
+word itself each token carries whether it stands inside a quote (found by the rules' quote
+finder), how far the nearest speech cue is, and its neighbours' words.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from annotator.suggest.cues import CUES, PRONOUNS, TITLES
+from annotator.suggest.quotes import find_quotes
+
+TOKEN = re.compile(r"\w+(?:[.'’\-]\w+)*|[^\w\s]")
+_BREAK = re.compile(r"\n\s*\n")
+QUOTE_MARKS = frozenset("\"'“”„‘’«»‹›‚")
+_ENDS = frozenset(".!?")
+VERBS = frozenset(CUES["en"][0])
+MAX_SEQUENCE = 250
+
+Tok = tuple[int, int]
+
+
+def tokenize(text: str) -> list[Tok]:
+    return [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def sequences(text: str, toks: list[Tok]) -> list[tuple[int, int]]:
+    """Token index ranges the tagger sees one at a time: paragraphs, long ones cut after a
+    sentence end."""
+    breaks = [m.start() for m in _BREAK.finditer(text)]
+    out: list[tuple[int, int]] = []
+    lo = 0
+    for i in range(1, len(toks) + 1):
+        para_end = i == len(toks) or bisect_right(breaks, toks[i - 1][1]) != bisect_right(breaks, toks[i][0])
+        long_end = i - lo >= MAX_SEQUENCE and text[toks[i - 1][0] : toks[i - 1][1]] in _ENDS
+        if para_end or long_end or i - lo >= 2 * MAX_SEQUENCE:
+            out.append((lo, i))
+            lo = i
+    return out
+
+
+def _shape(word: str) -> str:
+    shape = re.sub(r"[A-Z]", "X", word)
+    shape = re.sub(r"[a-z]", "x", shape)
+    shape = re.sub(r"\d", "d", shape)
+    return re.sub(r"(.)\1+", r"\1\1", shape)
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else "4-7" if n < 8 else "8-15" if n < 16 else "16+"
+
+
+def document_features(text: str, toks: list[Tok]) -> list[dict[str, float | str]]:
+    """One feature dict per token of the document (sequences are slices of it)."""
+    words = [text[a:b] for a, b in toks]
+    lower = [w.lower() for w in words]
+    quotes = find_quotes(text)
+    starts = [q.start for q in quotes]
+    cues = [i for i, w in enumerate(lower) if w in VERBS]
+    sentence_start = [
+        i == 0 or words[i - 1] in _ENDS or "\n" in text[toks[i - 1][1] : toks[i][0]] for i in range(len(toks))
+    ]
+    feats: list[dict[str, float | str]] = []
+    for i, (w, lw) in enumerate(zip(words, lower, strict=True)):
+        q = bisect_right(starts, toks[i][0]) - 1
+        inside = q >= 0 and toks[i][1] <= quotes[q].end
+        j = bisect_right(cues, i)
+        left = i - cues[j - 1] if j else 99
+        right = cues[j] - i if j < len(cues) else 99
+        f: dict[str, float | str] = {
+            "w": lw,
+            "shape": _shape(w),
+            "p3": lw[:3],
+            "s3": lw[-3:],
+            "title": float(w[:1].isupper()),
+            "quote_mark": float(w in QUOTE_MARKS),
+            "in_quote": float(inside),
+            "cue": float(lw in VERBS),
+            "pron": float(w in PRONOUNS),
+            "title_word": float(w.rstrip(".") in TITLES),
+            "cue_left": _bucket(left),
+            "cue_right": _bucket(right),
+            "sent_start": float(sentence_start[i]),
+        }
+        for k in (-2, -1, 1, 2):
+            n = i + k
+            if 0 <= n < len(words):
+                f[f"w{k}"] = lower[n]
+                f[f"title{k}"] = float(words[n][:1].isupper())
+                f[f"q{k}"] = float(words[n] in QUOTE_MARKS)
+            else:
+                f[f"w{k}"] = "<s>" if n < 0 else "</s>"
+        feats.append(f)
+    return feats

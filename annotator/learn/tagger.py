@@ -1,0 +1,142 @@
+"""BIO sequence tagging with a linear-chain CRF (python-crfsuite), one CRF per tier of labels.
+
+A CRF tags each token with one tag, so labels whose spans overlap (an ACTOR inside a QUOTE) go
+to different tiers; labels that never overlap share one, which is faster and lets them compete.
+Span scores are the mean marginal probability of their tags: the uncertainty active learning
+reads.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pycrfsuite
+
+from annotator.learn.features import Tok, document_features, sequences, tokenize
+
+Span = tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class Tagged:
+    start: int
+    end: int
+    label: str
+    score: float
+
+
+def tiers(docs: Iterable[Sequence[Span]], labels: Sequence[str], tolerance: float = 0.01) -> list[list[str]]:
+    """Group labels so that no two in a group overlap in more than ``tolerance`` of their spans."""
+    count = dict.fromkeys(labels, 0)
+    clash: dict[frozenset[str], int] = {}
+    for spans in docs:
+        ordered = sorted(s for s in spans if s[2] in count)
+        for i, (_start, end, label) in enumerate(ordered):
+            count[label] += 1
+            for other in ordered[i + 1 :]:
+                if other[0] >= end:
+                    break
+                if other[2] != label:
+                    pair = frozenset((label, other[2]))
+                    clash[pair] = clash.get(pair, 0) + 1
+
+    def fits(label: str, group: list[str]) -> bool:
+        limit = tolerance * min(count[label], *(count[g] for g in group))
+        return all(clash.get(frozenset((label, g)), 0) <= limit for g in group)
+
+    groups: list[list[str]] = []
+    for label in labels:
+        home = next((g for g in groups if fits(label, g)), None)
+        if home is None:
+            groups.append([label])
+        else:
+            home.append(label)
+    return groups
+
+
+def encode(toks: Sequence[Tok], spans: Iterable[Span], labels: Sequence[str]) -> list[str]:
+    """BIO tags of the tokens; a token belongs to the first span (by start) that covers it."""
+    tags = ["O"] * len(toks)
+    starts = [t[0] for t in toks]
+    for start, end, label in sorted(s for s in spans if s[2] in labels):
+        lo = bisect_right(starts, start) - 1
+        if lo < 0 or toks[lo][1] <= start:
+            lo += 1
+        hi = bisect_left(starts, end)
+        if lo >= hi or any(t != "O" for t in tags[lo:hi]):
+            continue
+        tags[lo] = f"B-{label}"
+        for i in range(lo + 1, hi):
+            tags[i] = f"I-{label}"
+    return tags
+
+
+def decode(toks: Sequence[Tok], tags: Sequence[str], marginals: Sequence[float]) -> list[Tagged]:
+    out: list[Tagged] = []
+    i = 0
+    while i < len(tags):
+        if tags[i] == "O":
+            i += 1
+            continue
+        label = tags[i][2:]
+        j = i + 1
+        while j < len(tags) and tags[j] == f"I-{label}":
+            j += 1
+        score = sum(marginals[i:j]) / (j - i)
+        out.append(Tagged(toks[i][0], toks[j - 1][1], label, round(score, 4)))
+        i = j
+    return out
+
+
+def train_tier(
+    docs: Iterable[tuple[str, Sequence[Span]]],
+    labels: Sequence[str],
+    path: Path,
+    *,
+    seconds: float,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Train one tier's CRF into ``path`` within about ``seconds``; returns the iterations run.
+
+    crfsuite cannot stop mid-training, so a 3-iteration probe measures the cost of one iteration
+    and the real run gets as many as the time allows (at most 150)."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for text, spans in docs:
+        toks = tokenize(text)
+        feats = document_features(text, toks)
+        tags = encode(toks, spans, labels)
+        for lo, hi in sequences(text, toks):
+            trainer.append(feats[lo:hi], tags[lo:hi])
+    trainer.set_params({"c1": 0.05, "c2": 0.01, "max_iterations": 3, "feature.possible_transitions": True})
+    began = time.monotonic()
+    trainer.train(str(path))
+    per_iteration = max((time.monotonic() - began) / 3, 1e-3)
+    iterations = int(max(10, min(150, (seconds - (time.monotonic() - began)) / per_iteration)))
+    if progress:
+        progress(f"training {'/'.join(labels)}: {iterations} iterations (~{per_iteration:.2f} s each)")
+    trainer.set_params({"max_iterations": iterations})
+    trainer.train(str(path))
+    return len(trainer.logparser.iterations) or iterations
+
+
+class CrfTier:
+    """A trained tier, ready to tag documents."""
+
+    def __init__(self, path: Path) -> None:
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open(str(path))
+
+    def tag(self, text: str, toks: Sequence[Tok] | None = None) -> list[Tagged]:
+        toks = list(toks) if toks is not None else tokenize(text)
+        feats = document_features(text, toks)
+        out: list[Tagged] = []
+        for lo, hi in sequences(text, toks):
+            self.tagger.set(feats[lo:hi])
+            tags = self.tagger.tag()
+            marginals = [self.tagger.marginal(t, i) for i, t in enumerate(tags)]
+            out.extend(decode(toks[lo:hi], tags, marginals))
+        return out

@@ -1,0 +1,187 @@
+"""Train a model from a layer of the project: hold out documents, train, score, save.
+
+The tiers train in separate processes (both cores; a tier is one CRF), the speaker classifiers
+in this one. Nothing is written to the target folder until everything succeeded: the model is
+built in a sibling temporary folder and renamed into place, so a cancel or an error leaves
+nothing behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from annotator.dataset.split import Split
+from annotator.errors import ValidationError
+from annotator.hashing import content_hash
+from annotator.learn import evaluate as scoring
+from annotator.learn.linker import Linker, candidates
+from annotator.learn.model import load, save
+from annotator.learn.tagger import tiers, train_tier
+from annotator.records import DocRecord
+
+Span = tuple[int, int, str]
+
+
+class Cancelled(Exception):
+    """The person cancelled training; nothing was written."""
+
+
+class Flag(Protocol):
+    def is_set(self) -> bool: ...
+
+
+@dataclass
+class TrainResult:
+    folder: Path
+    figures: dict[str, Any]
+    seconds: float
+    train_docs: int
+    test_docs: int
+
+
+def split(
+    records: Sequence[DocRecord], seed: int, holdout: float = 0.2
+) -> tuple[list[DocRecord], list[DocRecord]]:
+    """Train and held-out documents, by each document's text and the seed (``dataset.split``)."""
+    if len(records) < 2:
+        raise ValidationError(
+            f"training needs at least 2 documents with labels in the layer, not {len(records)}"
+        )
+    cut = Split.of_ratios((1 - holdout, holdout), seed)
+    train = [r for r in records if cut.of_hash(content_hash(r.text)) == "train"]
+    test = [r for r in records if cut.of_hash(content_hash(r.text)) != "train"]
+    if not test or not train:  # a small corpus: the coin tosses all fell one way
+        ordered = sorted(records, key=lambda r: cut.of_hash(content_hash(r.text)) + content_hash(r.text))
+        n = max(1, round(len(records) * holdout))
+        test, train = ordered[:n], ordered[n:]
+    return train, test
+
+
+def _spans(record: DocRecord, labels: Sequence[str]) -> list[Span]:
+    return [(s.start, s.end, s.label) for s in record.spans if s.label in labels]
+
+
+def _tier_job(args: tuple[list[tuple[str, list[Span]]], list[str], str, float]) -> int:
+    docs, labels, path, seconds = args
+    return train_tier(docs, labels, Path(path), seconds=seconds)
+
+
+def fit_linkers(records: Sequence[DocRecord], labels: Sequence[str]) -> list[Linker]:
+    """One pair classifier per relation type whose ends carry trained labels (at least 5 links)."""
+    kinds: dict[tuple[str, str, str], list[tuple[DocRecord, str, str]]] = defaultdict(list)
+    for record in records:
+        by_key = {s.key: s for s in record.spans if s.key is not None}
+        for r in record.relations:
+            a, b = by_key.get(r.source), by_key.get(r.target)
+            if a is not None and b is not None and a.label in labels and b.label in labels:
+                kinds[(r.type, a.label, b.label)].append((record, r.source, r.target))
+    linkers = []
+    for (rtype, source_label, target_label), links in sorted(kinds.items()):
+        if len(links) < 5:
+            continue
+        linker = Linker(rtype, source_label, target_label)
+        pairs: list[tuple[dict[str, float], int]] = []
+        for record in {id(r): r for r, _s, _t in links}.values():
+            ends = {s.key: (s.start, s.end, s.label) for s in record.spans if s.key is not None}
+            gold: dict[Span, set[Span]] = defaultdict(set)
+            for r in record.relations:
+                if r.type == rtype and r.source in ends and r.target in ends:
+                    gold[ends[r.source]].add(ends[r.target])
+            quotes = [s for s in ends.values() if s[2] == source_label]
+            actors = [s for s in ends.values() if s[2] == target_label]
+            for quote, speakers in gold.items():
+                pairs.extend(
+                    (f, int(c in speakers)) for c, f in candidates(record.text, quote, actors, quotes)
+                )
+        linker.fit(pairs)
+        linkers.append(linker)
+    return linkers
+
+
+def train(
+    records: Sequence[DocRecord],
+    out: Path,
+    *,
+    labels: Sequence[str] | None = None,
+    layer: str = "gold",
+    seed: int = 0,
+    max_minutes: float = 10.0,
+    name: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    cancel: Flag | None = None,
+) -> TrainResult:
+    """Train on the records' spans (of ``labels``, default all), evaluate on held-out ones, save."""
+    say = progress or (lambda _m: None)
+    began = time.monotonic()
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ValidationError(f"{out}: already exists and is not an empty folder; choose a new one")
+    chosen = list(labels) if labels else sorted({s.label for r in records for s in r.spans})
+    records = [r for r in records if any(s.label in chosen for s in r.spans)]
+    if not chosen:
+        raise ValidationError("the layer has no labelled spans to learn from")
+    train_docs, test_docs = split(records, seed)
+    groups = tiers((_spans(r, chosen) for r in train_docs), chosen)
+    say(f"{len(train_docs)} training and {len(test_docs)} held-out documents; tiers: {groups}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        budget = max(20.0, max_minutes * 60 * 0.85 - (time.monotonic() - began))
+        docs = [[(r.text, _spans(r, g)) for r in train_docs] for g in groups]
+        jobs = [
+            (d, g, str(work / f"tier-{i}.crfsuite"), budget)
+            for i, (d, g) in enumerate(zip(docs, groups, strict=True))
+        ]
+        iterations = _run_jobs(jobs, cancel, say)
+        say("training the speaker classifier")
+        linkers = fit_linkers(train_docs, chosen)
+        meta = {
+            "name": name or out.name,
+            "version": 1,
+            "tiers": groups,
+            "layer": layer,
+            "seed": seed,
+            "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "train_docs": len(train_docs),
+            "test_docs": len(test_docs),
+            "iterations": iterations,
+        }
+        save(work, meta, linkers)
+        say("scoring the held-out documents")
+        figures = scoring.evaluate(load(work), test_docs)
+        meta["figures"] = figures
+        meta["seconds"] = round(time.monotonic() - began, 1)
+        save(work, meta, linkers)
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("training cancelled; nothing was written")
+        if out.exists():
+            out.rmdir()
+        work.rename(out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return TrainResult(out, figures, time.monotonic() - began, len(train_docs), len(test_docs))
+
+
+def _run_jobs(jobs: list[Any], cancel: Flag | None, say: Callable[[str], None]) -> list[int]:
+    """Train the tiers in worker processes (spawned: safe beside Qt), checking for a cancel."""
+    if len(jobs) == 1 and cancel is None:
+        return [_tier_job(jobs[0])]
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(min(2, len(jobs))) as pool:
+        pending = pool.map_async(_tier_job, jobs)
+        while not pending.ready():
+            if cancel is not None and cancel.is_set():
+                pool.terminate()
+                raise Cancelled("training cancelled; nothing was written")
+            pending.wait(0.2)
+        return list(pending.get())
