@@ -19,7 +19,7 @@ __all__ = ["Case", "machine", "report", "run_cases", "subprocess_seconds"]
 
 
 def run_cases(quick: bool, runs: int, pg_url: str | None) -> list[Case]:
-    from benchmarks import bench_agreement, bench_core, bench_gui, bench_live, bench_memory
+    from benchmarks import bench_agreement, bench_assist, bench_core, bench_gui, bench_live, bench_memory
 
     docs = 300 if quick else 10_000
     cases: list[Case] = []
@@ -30,6 +30,7 @@ def run_cases(quick: bool, runs: int, pg_url: str | None) -> list[Case]:
     cases += bench_gui.cases(quick, runs)
     cases += bench_memory.cases(quick, runs)
     cases += bench_live.cases(quick, runs, pg_url)
+    cases += bench_assist.cases(quick, runs)
     return cases
 
 

@@ -1,6 +1,6 @@
 """Training an extractor in the app: tiers, a model folder, held-out figures, bad input.
 
-Tiny models on a made-up corpus (``learn_corpus``); nothing is downloaded."""
+Tiny models on a made-up corpus (``benchmarks.quotes_corpus``); nothing is downloaded."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from annotator.learn import evaluate as scoring
 from annotator.learn.model import load
 from annotator.learn.tagger import encode, tiers
 from annotator.learn.train import Cancelled, train
-from tests.core.learn_corpus import corpus
+from benchmarks.quotes_corpus import corpus
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,9 @@ def _sentence(rng: random.Random) -> str:
 
 def document(rng: random.Random, n: int) -> DocRecord:
     """A few paragraphs, each a quote with its speaker in one of four common shapes, or none."""
-    text, spans, relations = "", [], []
+    text = ""
+    spans: list[SpanRecord] = []
+    relations: list[RelationRecord] = []
 
     def add(piece: str, label: str | None = None) -> str | None:
         nonlocal text

@@ -1,0 +1,171 @@
+"""Assisted annotation: rules and model suggestions at scale, quality on a real corpus, effort saved.
+
+- Rules and a trained model suggest for N made-up news documents (``quotes_corpus``) on both
+  cores (``annotator.learn.batch``); the floor is reading the texts from the project and
+  tokenising them.
+- Quality: with ``ANNOTATOR_POLNEAR`` pointing at a clone of PolNeAR (not in this repository;
+  ``git clone https://github.com/networkdynamics/PolNeAR``), train on its training split in a
+  project, as ``annotator train`` does, and score its test split.
+- Effort: an annotator who turns suggestions into the reference labels (accept, reject, fix a
+  boundary, add a missing span or link) against one who labels everything by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from annotator.learn import evaluate as scoring
+from annotator.learn.batch import suggest_many
+from annotator.learn.features import tokenize
+from annotator.learn.model import load
+from annotator.learn.train import train
+from annotator.records import DocRecord
+from annotator.suggest.rules import Suggestions, suggest
+from benchmarks.quotes_corpus import corpus
+from benchmarks.report import Case
+
+Span = tuple[int, int, str]
+
+
+def actions(record: DocRecord, found: Suggestions | None) -> int:
+    """What it takes to turn ``found`` into the record's labels. Accepting a link suggestion
+    whose ends are right takes one action for all three; otherwise one action per accept,
+    reject, missing span or missing link, and two for a boundary fix (accept, drag an edge)."""
+    gold = {(s.start, s.end, s.label) for s in record.spans}
+    keys = {s.key: (s.start, s.end, s.label) for s in record.spans}
+    links = {(keys[r.source], keys[r.target]) for r in record.relations}
+    if found is None:
+        return len(gold) + len(links)
+    spans = [(s.start, s.end, s.label) for s in found.spans]
+    count = 0
+    covered: set[Span] = set()
+    done: set[tuple[Span, Span]] = set()
+    placed: dict[int, Span] = {}
+    for r in found.relations:
+        pair = (spans[r.source], spans[r.target])
+        if pair in links and pair not in done:
+            count += 1
+            done.add(pair)
+            covered.update(pair)
+    for i, key in enumerate(spans):
+        if key in covered and key in gold:
+            placed[i] = key
+            continue
+        near = next((g for g in gold - covered if g[2] == key[2] and g[0] < key[1] and key[0] < g[1]), None)
+        if key in gold:
+            count += 1
+            covered.add(key)
+            placed[i] = key
+        elif near is not None:
+            count += 2
+            covered.add(near)
+            placed[i] = near
+        else:
+            count += 1  # reject
+    count += len(gold - covered)
+    linked = {(placed.get(r.source), placed.get(r.target)) for r in found.relations}
+    count += len(links - linked - done)
+    return count
+
+
+def _texts(n: int) -> list[tuple[int, str]]:
+    return [(i, r.text) for i, r in enumerate(corpus(n, seed=11))]
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    began = time.perf_counter()
+    fn()
+    return time.perf_counter() - began
+
+
+def cases(quick: bool, runs: int) -> list[Case]:
+    n = 300 if quick else 10_000
+    docs = _texts(n)
+    rules = Case(
+        f"rules suggestions on {n:,} documents",
+        "wall time, 2 processes",
+        "≤ 2× reading and tokenising them",
+        ok=lambda ours, floor: floor is not None and ours <= 2 * floor,
+    )
+    model = Case(f"model suggestions on {n:,} documents", "wall time, 2 processes", "–")
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name) / "quotes"
+        train(corpus(60, seed=5), folder, labels=["QUOTE", "ACTOR"], max_minutes=0.5, seed=1)
+        for _ in range(runs):
+            rules.floor.append(_timed(lambda: [tokenize(text) for _i, text in docs]))
+            rules.ours.append(_timed(lambda: list(suggest_many(docs, workers=2))))
+            model.ours.append(_timed(lambda: list(suggest_many(docs, model_dir=str(folder), workers=2))))
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        rules.note = model.note = (
+            f"`annotator.learn.batch.suggest_many` over made-up news documents (~{len(docs[0][1])} characters each); "
+            f"peak RSS of a worker process {peak:.0f} MB. Floor: the same texts tokenised in one process."
+        )
+        held_out = corpus(50 if quick else 200, seed=99)
+        trained = load(folder)
+        out = [effort("rules", held_out, lambda t: suggest(t)), effort("model", held_out, trained.predict)]
+    out += polnear(runs) if not quick else []
+    return [rules, model, *out]
+
+
+def effort(source: str, records: Sequence[DocRecord], engine: Callable[[str], Suggestions]) -> Case:
+    by_hand = sum(actions(r, None) for r in records) / len(records)
+    helped = sum(actions(r, engine(r.text)) for r in records) / len(records)
+    case = Case(
+        f"actions per document with {source} suggestions",
+        "simulated annotator",
+        "fewer than by hand",
+        unit="actions",
+        ok=lambda ours, floor: floor is not None and ours < floor,
+    )
+    case.ours, case.floor = [helped], [by_hand]
+    case.note = f"{len(records)} held-out made-up documents; floor column: by hand ({by_hand:.1f} actions)."
+    return case
+
+
+def _at_least(aim: float | None) -> Callable[[float, float | None], bool] | None:
+    return None if aim is None else (lambda ours, _floor: ours >= aim - 0.02)
+
+
+def polnear(runs: int) -> list[Case]:
+    path = os.environ.get("ANNOTATOR_POLNEAR")
+    if not path:
+        return []
+    from benchmarks.polnear import read_split
+
+    root = Path(path)
+    train_docs, test_docs = read_split(root, "train"), read_split(root, "test")
+    with tempfile.TemporaryDirectory() as name:
+        began = time.perf_counter()
+        result = train(
+            train_docs, Path(name) / "polnear", labels=["QUOTE", "ACTOR", "CUE"], max_minutes=14, seed=0
+        )
+        seconds = time.perf_counter() - began
+        figures = scoring.evaluate(load(result.folder), test_docs)
+    labels = figures["labels"]
+    rows = [
+        ("QUOTE (content) overlap F1", labels["QUOTE"]["overlap"]["f1"], 0.83),
+        ("QUOTE (content) exact F1", labels["QUOTE"]["exact"]["f1"], None),
+        ("ACTOR (source) exact F1", labels["ACTOR"]["exact"]["f1"], 0.82),
+        ("speaker accuracy (gold spans)", figures["speaker"]["gold_spans"]["accuracy"], 0.86),
+        ("speaker accuracy (end to end)", figures["speaker"]["end_to_end"]["accuracy"], None),
+    ]
+    out = []
+    for title, value, aim in rows:
+        case = Case(
+            f"PolNeAR test split: {title}",
+            "trained in the app",
+            f"≈ {aim}" if aim else "–",
+            unit="",
+            ok=_at_least(aim),
+        )
+        case.ours = [value]
+        case.note = (
+            f"trained on {len(train_docs)} documents in {seconds / 60:.1f} min on this machine's cores"
+        )
+        out.append(case)
+    return out
