@@ -52,6 +52,7 @@ from ui.relations import RelationList
 from ui.review.window import ReviewMode
 from ui.session import DocumentSession
 from ui.settings_dialog import edit_project_settings
+from ui.train_dialog import train_model
 from ui.spans import SpanList
 from ui.welcome import Welcome
 from ui.window_projects import ProjectOpening
@@ -385,6 +386,9 @@ class MainWindow(ProjectOpening, QMainWindow):
 
     def edit_project_settings(self) -> None:
         edit_project_settings(self, self.project, self.report)
+
+    def train_model(self) -> None:
+        self._train_dialog = train_model(self, self.project, self.report)
 
     def reset_zoom(self) -> None:
         self.pane.view.set_point_size(DEFAULT_POINT_SIZE)

@@ -10,9 +10,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from annotator.learn.train import Flag, TrainResult
+    from annotator.project import ProjectContext
 
 _VERSIONED = re.compile(r"^(?P<name>.+)@(?P<version>\d+)$")
 
@@ -62,3 +68,45 @@ def kept(home: Path | None) -> list[dict[str, object]]:
                 }
             )
     return sorted(out, key=lambda m: str(m["trained_at"]), reverse=True)
+
+
+def train_for_project(
+    project: ProjectContext,
+    *,
+    layer: str,
+    labels: list[str] | None,
+    name: str,
+    max_minutes: float = 10.0,
+    seed: int = 0,
+    out: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    cancel: Flag | None = None,
+) -> TrainResult:
+    """Train from a layer of the project straight into its models home as ``NAME@VERSION`` (or
+    into ``out``, which a PostgreSQL project needs); what the app's training dialog runs."""
+    from annotator.errors import ValidationError
+    from annotator.export import ExportOptions, records
+    from annotator.learn.train import train
+
+    if not re.fullmatch(r"[\w.-]+", name):
+        raise ValidationError(f"a model name is letters, digits, '.', '-' or '_', not {name!r}")
+    home = models_home(project.url, project.id)
+    version = next_version(home, name) if out is None else 1
+    if out is None:
+        if home is None:
+            raise ValidationError("a PostgreSQL project keeps no model files: choose a folder for the model")
+        out = home / f"{name}@{version}"
+    with project.store.session() as session:
+        found = list(records(session, project.id, ExportOptions(layer=layer, labels=labels)))
+    return train(
+        found,
+        out,
+        labels=labels,
+        layer=layer,
+        seed=seed,
+        max_minutes=max_minutes,
+        name=name,
+        version=version,
+        progress=progress,
+        cancel=cancel,
+    )

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from annotator import errors
 from annotator.dataset.split import Split
 from annotator.errors import ValidationError
 from annotator.hashing import content_hash
@@ -31,7 +32,7 @@ from annotator.records import DocRecord
 Span = tuple[int, int, str]
 
 
-class Cancelled(Exception):
+class Cancelled(errors.Cancelled):
     """The person cancelled training; nothing was written."""
 
 
@@ -116,6 +117,7 @@ def train(
     seed: int = 0,
     max_minutes: float = 10.0,
     name: str | None = None,
+    version: int = 1,
     progress: Callable[[str], None] | None = None,
     cancel: Flag | None = None,
 ) -> TrainResult:
@@ -146,7 +148,7 @@ def train(
         linkers = fit_linkers(train_docs, chosen)
         meta = {
             "name": name or out.name,
-            "version": 1,
+            "version": version,
             "tiers": groups,
             "layer": layer,
             "seed": seed,

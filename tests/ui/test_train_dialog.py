@@ -1,0 +1,54 @@
+"""Suggest ▸ Train an extractor…: the dialog trains on the worker thread and shows the figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from annotator.model import Project
+from annotator.ops.importer import import_records
+from annotator.store import Store
+from benchmarks.quotes_corpus import corpus
+from ui import train_dialog
+from ui.main_window import MainWindow
+from ui.qt import QAction, QPoint, Qt
+
+Open = Callable[..., MainWindow]
+
+
+def test_training_from_the_menu_shows_held_out_figures(
+    qtbot: QtBot,
+    open_window: Open,
+    store: Store,
+    project: Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with store.transaction() as tx:
+        import_records(tx, project.id, corpus(16, seed=4), annotator="ana")
+    window = open_window()
+    monkeypatch.setattr(train_dialog, "get_existing_directory", lambda *_a: str(tmp_path))  # PostgreSQL asks
+    action = next(
+        a for a in window.findChildren(QAction) if a.text().replace("&", "") == "Train an extractor…"
+    )
+    action.trigger()
+    dialog = window._train_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitExposed(dialog)
+    dialog.layer.setCurrentText("annotator:ana")
+    for name, box in dialog.labels.items():
+        if name not in ("QUOTE", "ACTOR") and box.isChecked():
+            qtbot.mouseClick(
+                box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2)
+            )  # the box itself
+    assert set(dialog.chosen_labels()) == {"QUOTE", "ACTOR"}
+    dialog.minutes.setValue(0.2)
+    qtbot.mouseClick(dialog.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.outcome is not None or "rror" in dialog.result.text(), timeout=120_000)
+    assert dialog.outcome is not None, dialog.result.text()
+    assert "overlap F1" in dialog.result.text() and dialog.chart.isVisible()
+    assert (dialog.outcome.folder / "model.json").is_file()
+    assert set(dialog.chart.groups) == {"QUOTE", "ACTOR"}

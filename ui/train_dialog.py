@@ -1,0 +1,171 @@
+"""Suggest ▸ Train an extractor…: train from a layer on the worker thread, then show the
+held-out figures as a table and a chart.
+
+The training itself is the core's (``annotator.learn``, as ``annotator train`` runs it); the
+dialog only collects the choices, shows progress with Cancel, and the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from annotator.errors import Cancelled
+from annotator.learn.kept import models_home, train_for_project
+from annotator.learn.train import TrainResult
+from ui import jobs
+from ui.file_dialogs import get_existing_directory
+from ui.project import ProjectContext
+from ui.qt import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from ui.review.chart import BarChart
+
+
+class _Stop:
+    """The core's cancel flag, read from the job's progress (which raises once Cancel was pressed)."""
+
+    def __init__(self, progress: jobs.Progress) -> None:
+        self.progress = progress
+
+    def is_set(self) -> bool:
+        try:
+            self.progress(0)
+        except Cancelled:
+            return True
+        return False
+
+
+class TrainDialog(QDialog):
+    def __init__(self, project: ProjectContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.setWindowTitle("Train an extractor")
+        self.setMinimumWidth(560)
+        form = QFormLayout()
+        self.layer = QComboBox(self)
+        self.layer.addItems(
+            ["gold", "majority", "all", *(f"annotator:{n}" for n in sorted(project.people.values()))]
+        )
+        self.layer.setToolTip("Whose labels to learn from: gold takes adjudicated documents only")
+        form.addRow("&Layer", self.layer)
+        boxes = QHBoxLayout()
+        self.labels: dict[str, QCheckBox] = {}
+        for row in project.labels:
+            box = QCheckBox(row.name, self)
+            box.setChecked(True)
+            self.labels[row.name] = box
+            boxes.addWidget(box)
+        form.addRow("Labels", boxes)
+        self.name = QLineEdit("quotes", self)
+        form.addRow("&Name", self.name)
+        self.minutes = QDoubleSpinBox(self)
+        self.minutes.setRange(0.1, 120)
+        self.minutes.setValue(10)
+        self.minutes.setSuffix(" min")
+        form.addRow("&Time budget", self.minutes)
+        self.seed = QSpinBox(self)
+        self.seed.setRange(0, 1_000_000)
+        form.addRow("Held-out &seed", self.seed)
+        home = models_home(project.url, project.id)
+        self.where = QLabel(f"Kept in {home}" if home else "Kept in the folder you choose", self)
+        self.where.setWordWrap(True)
+        self.result = QLabel("", self)
+        self.result.setObjectName("figures")
+        self.result.setWordWrap(True)
+        self.chart = BarChart(self)
+        self.chart.hide()
+        self.train_button = QPushButton("&Train", self)
+        self.train_button.clicked.connect(lambda: self.start())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.addButton(self.train_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.where)
+        layout.addWidget(self.result)
+        layout.addWidget(self.chart)
+        layout.addWidget(buttons)
+        self.job: jobs.JobDialog | None = None
+        self.outcome: TrainResult | None = None
+
+    def chosen_labels(self) -> list[str]:
+        return [name for name, box in self.labels.items() if box.isChecked()]
+
+    def start(self, out: Path | None = None) -> None:
+        labels, layer, name = self.chosen_labels(), self.layer.currentText(), self.name.text().strip()
+        minutes, seed = self.minutes.value(), self.seed.value()
+        if not labels:
+            self.result.setText("Choose at least one label.")
+            return
+        if out is None and models_home(self.project.url, self.project.id) is None:
+            folder = get_existing_directory(self, "A folder for the model (a shared database keeps no files)")
+            if not folder:
+                return
+            out = Path(folder) / name
+        self.train_button.setEnabled(False)
+        self.result.setText("Training…")
+
+        def work(progress: jobs.Progress) -> TrainResult:
+            return train_for_project(
+                self.project,
+                layer=layer,
+                labels=labels,
+                name=name,
+                max_minutes=minutes,
+                seed=seed,
+                out=out,
+                progress=lambda text: progress.stage(text, 0),
+                cancel=_Stop(progress),
+            )
+
+        self.job = jobs.start(self, "Training…", work, self._done, self._failed)
+
+    def _failed(self, message: str) -> None:
+        self.train_button.setEnabled(True)
+        self.result.setText(message)
+
+    def _done(self, outcome: TrainResult) -> None:
+        self.train_button.setEnabled(True)
+        self.outcome = outcome
+        figures = outcome.figures
+        rows = "".join(
+            f"<tr><td>{label}</td><td>{f['gold']}</td><td>{f['exact']['f1']:.2f}</td><td>{f['overlap']['f1']:.2f}</td></tr>"
+            for label, f in figures["labels"].items()
+        )
+        speaker = figures["speaker"]["gold_spans"]["accuracy"]
+        said = "n/a" if speaker is None else f"{speaker:.2f}"
+        self.result.setText(
+            f"Trained in {outcome.seconds:.0f} s on {outcome.train_docs} documents, scored on "
+            f"{outcome.test_docs} held out. Kept as {outcome.folder}.<br>"
+            f"<table><tr><th>label</th><th>held out</th><th>exact F1</th><th>overlap F1</th></tr>{rows}</table>"
+            f"Speaker accuracy: {said}"
+        )
+        groups = list(figures["labels"])
+        values = {(g, "exact F1"): figures["labels"][g]["exact"]["f1"] for g in groups}
+        values.update({(g, "overlap F1"): figures["labels"][g]["overlap"]["f1"] for g in groups})
+        self.chart.set_data(groups, ["exact F1", "overlap F1"], values)
+        self.chart.show()
+
+
+def train_model(
+    parent: QWidget, project: ProjectContext | None, report: Callable[[str], None]
+) -> TrainDialog | None:
+    if project is None:
+        report("Open a project first")
+        return None
+    dialog = TrainDialog(project, parent)
+    dialog.show()
+    return dialog
