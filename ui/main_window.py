@@ -52,8 +52,8 @@ from ui.relations import RelationList
 from ui.review.window import ReviewMode
 from ui.session import DocumentSession
 from ui.settings_dialog import edit_project_settings
-from ui.train_dialog import train_model
 from ui.spans import SpanList
+from ui.train_dialog import train_model
 from ui.welcome import Welcome
 from ui.window_projects import ProjectOpening
 
