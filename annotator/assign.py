@@ -206,7 +206,7 @@ def _save_step(tx: Tx, title: str, changes: list[RowChange]) -> int | None:
     return save(tx, tx.actor.id, Step(title, "assign", documents=docs, changes=changes))
 
 
-def _insert(tx: Tx, project_id: int, pairs: Sequence[tuple[int, int]]) -> list[RowChange]:
+def insert_pairs(tx: Tx, project_id: int, pairs: Sequence[tuple[int, int]]) -> list[RowChange]:
     """Add (document, annotator) rows, audited; returns them as undo rows."""
     if not pairs:
         return []
@@ -249,7 +249,7 @@ def apply(tx: Tx, project_id: int, request: Request) -> Plan:
     """Plan and write the assignment (as one undoable step); returns the plan it wrote."""
     check_may_assign(tx, project_id)
     made = plan(tx, project_id, request)
-    _save_step(tx, f"Assign {len(made.added)} document(s)", _insert(tx, project_id, made.added))
+    _save_step(tx, f"Assign {len(made.added)} document(s)", insert_pairs(tx, project_id, made.added))
     return made
 
 
@@ -266,7 +266,7 @@ def assign_to(tx: Tx, project_id: int, name: str, documents: Sequence[int]) -> i
     (who,) = team_of(tx, project_id, [name])
     have = {r.document_id for r in _queue(tx, project_id, who, documents)}
     pairs = [(d, who) for d in candidates(tx, project_id, documents) if d not in have]
-    _save_step(tx, f"Assign {len(pairs)} document(s) to {name}", _insert(tx, project_id, pairs))
+    _save_step(tx, f"Assign {len(pairs)} document(s) to {name}", insert_pairs(tx, project_id, pairs))
     return len(pairs)
 
 
@@ -300,6 +300,6 @@ def reassign(tx: Tx, project_id: int, source: str, target: str, documents: Seque
     moving = [r.document_id for r in rows]
     have = {r.document_id for r in _queue(tx, project_id, new, moving)} if moving else set()
     changes = _remove(tx, project_id, rows)
-    changes += _insert(tx, project_id, [(d, new) for d in moving if d not in have])
+    changes += insert_pairs(tx, project_id, [(d, new) for d in moving if d not in have])
     _save_step(tx, f"Reassign {len(moving)} document(s) from {source} to {target}", changes)
     return len(moving)

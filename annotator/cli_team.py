@@ -117,7 +117,9 @@ def add_team_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--overlap", type=float, default=0.0, help="fraction of those coded by --per-doc people (0)"
     )
-    p.add_argument("--per-doc", type=int, help="coders of each overlap document (2, or fewer in a smaller team)")
+    p.add_argument(
+        "--per-doc", type=int, help="coders of each overlap document (2, or fewer in a smaller team)"
+    )
     p.add_argument(
         "--seed", type=int, default=0, help="random seed: the same seed gives the same assignment (0)"
     )
