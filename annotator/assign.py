@@ -51,6 +51,7 @@ class Plan:
     chosen: list[int]  # the documents that get coders, in id order
     coders: dict[int, list[int]]  # document → annotator ids, existing and new
     added: list[tuple[int, int]] = field(default_factory=list)  # (document, annotator) to insert
+    step_id: int | None = None  # once applied: the undo step of whoever assigned
 
     def by_coders(self) -> dict[int, int]:
         """How many documents have 1, 2, … coders of the team."""
@@ -249,7 +250,9 @@ def apply(tx: Tx, project_id: int, request: Request) -> Plan:
     """Plan and write the assignment (as one undoable step); returns the plan it wrote."""
     check_may_assign(tx, project_id)
     made = plan(tx, project_id, request)
-    _save_step(tx, f"Assign {len(made.added)} document(s)", insert_pairs(tx, project_id, made.added))
+    made.step_id = _save_step(
+        tx, f"Assign {len(made.added)} document(s)", insert_pairs(tx, project_id, made.added)
+    )
     return made
 
 
