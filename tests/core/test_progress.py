@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from sqlalchemy import select
 
 from annotator import assign
 from annotator.errors import ValidationError
@@ -10,7 +14,8 @@ from annotator.model import Project
 from annotator.ops.annotations import create_span
 from annotator.ops.documents import set_status
 from annotator.progress import IDLE, ActiveClock, overlap_documents, progress, record_time
-from annotator.store import Store
+from annotator.store import Store, open_store
+from tests.core.cli_run import new_project, run
 from tests.core.helpers import label_id
 from tests.core.test_assign import make_docs, make_team
 
@@ -63,3 +68,36 @@ def test_negative_time_is_refused(store: Store, project: Project) -> None:
     people = make_team(store, project.id)
     with pytest.raises(ValidationError), store.transaction() as tx:
         record_time(tx, docs[0], people["ana"], -1)
+
+
+def test_agree_overlap_only_compares_the_documents_two_people_were_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = new_project(capsys, tmp_path)
+    store = open_store(url)
+    with store.session() as s:
+        project_id = s.scalars(select(Project.id)).one()
+    docs = make_docs(store, project_id, 3)
+    people = make_team(store, project_id, ("ana", "ben"))
+    claim = label_id(store, project_id, "CLAIM")
+    with store.transaction() as tx:
+        for who in ("ana", "ben"):
+            create_span(tx, docs[0], 0, 8, claim, people[who])  # the overlap document: they agree
+        create_span(tx, docs[1], 0, 8, claim, people["ana"])  # ana's document, which ben also
+        create_span(tx, docs[1], 10, 16, claim, people["ben"])  # labelled (not his to code)
+        assign.assign_to(tx, project_id, "ana", docs[:2])
+        assign.assign_to(tx, project_id, "ben", [docs[0], docs[2]])
+    store.close()
+
+    def f1(*extra: str) -> tuple[float, int]:
+        out = tmp_path / "agree.json"
+        code, _out, err = run(capsys, "--db", url, "agree", "--no-tokens", "--json", str(out), *extra)
+        assert code == 0, err
+        rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+        row = next(
+            r for r in rows if r["metric"] == "span_f1_exact" and r["scope"] == "pair" and r["label"] == "*"
+        )
+        return row["value"], row["n"]
+
+    assert f1() == (0.5, 2)
+    assert f1("--overlap-only") == (1.0, 1)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from annotator import assign
 from annotator.model import Assignment, Project, WorkTime
+from annotator.ops.annotations import create_span
 from annotator.ops.projects import ensure_annotator
 from annotator.store import Store
 from tests.ui.conftest import add_docs
@@ -131,3 +132,30 @@ def test_time_spent_is_recorded_when_the_document_changes(
     texts = [view.table.item(0, c).text() for c in range(view.table.columnCount())]
     assert texts[0] == "alice" and texts[5] == "0:40"
     view.close()
+
+
+@SQLITE_ONLY
+def test_agreement_on_the_overlap_set_in_one_click(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    docs = add_docs(store, project.id, "Both coded this one today.", "Only ana had this one today.")
+    people = team(store, project.id, "ana", "ben")
+    with store.transaction() as tx:
+        claim = next(lab.id for lab in tx.session.get(Project, project.id).labels if lab.name == "CLAIM")  # type: ignore[union-attr]
+        for who in ("ana", "ben"):
+            create_span(tx, docs[0], 0, 4, claim, people[who])
+            create_span(tx, docs[1], 0 if who == "ana" else 5, 9, claim, people[who])
+        assign.assign_to(tx, project.id, "ana", docs)
+        assign.assign_to(tx, project.id, "ben", docs[:1])
+    window = open_window(annotator="ana")
+    panel = window.review.show_agreement()
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.figures is not None, timeout=15000)
+    everything = panel.figures
+    assert everything is not None and everything.documents == 2
+    box = panel.overlap_only
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+    qtbot.waitUntil(lambda: panel.figures is not everything and panel.figures is not None, timeout=15000)
+    assert panel.figures is not None and panel.figures.documents == 1
+    assert panel.figures.overall["span_f1_exact"] == 1.0
+    panel.close()
