@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.events import ChangeSet
+from annotator.model import Role
 from annotator.queries import DocumentRow
 from ui import settings
 from ui.project import ProjectContext
@@ -232,6 +233,8 @@ class DocumentPanel(QWidget):
         assigns = project is not None and project.team.has_assignments()
         self.show_all.setVisible(assigns)
         mine = project.actor.id if project is not None and assigns and not self.show_all.isChecked() else None
+        if mine is not None and project is not None and project.actor.role == Role.REVIEWER.value:
+            mine = mine if project.team.queue(mine) else None  # a reviewer who codes nothing sees all
         self.model.queue = mine
         self.model.reload()
         self.show_current(self._current)

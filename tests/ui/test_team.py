@@ -14,7 +14,7 @@ from sqlalchemy import select
 from annotator import assign
 from annotator.model import Assignment, Project, WorkTime
 from annotator.ops.annotations import create_span
-from annotator.ops.projects import ensure_annotator
+from annotator.ops.projects import ensure_annotator, set_role
 from annotator.store import Store
 from tests.ui.conftest import add_docs
 from ui import settings
@@ -159,3 +159,15 @@ def test_agreement_on_the_overlap_set_in_one_click(
     assert panel.figures is not None and panel.figures.documents == 1
     assert panel.figures.overall["span_f1_exact"] == 1.0
     panel.close()
+
+
+def test_a_reviewer_who_codes_nothing_sees_every_document(
+    open_window: Open, store: Store, project: Project
+) -> None:
+    docs = add_docs(store, project.id, "A first report.", "A second report.")
+    people = team(store, project.id, "alice", "riley")
+    with store.transaction() as tx:
+        set_role(tx, project.id, people["riley"], "reviewer")
+        assign.assign_to(tx, project.id, "alice", docs[:1])
+    assert listed(open_window(annotator="riley")) == docs
+    assert listed(open_window(annotator="alice")) == docs[:1]
