@@ -6,7 +6,8 @@ fraction of the coded documents goes to ``per_doc`` people (for agreement), the 
 it as one undoable step of whoever assigns, audited like every change.
 
 What is already there counts: a team member who is assigned a document, or has labelled it, keeps
-it, and a re-run only adds what is missing (the same arguments on a finished run add nothing).
+it; a document marked done that only people outside the team hold stays theirs; and a re-run only
+adds what is missing (the same arguments on a finished run add nothing).
 Loads are balanced greedily, least-loaded first, so on a fresh project every annotator ends
 within one document of the others. The same seed gives the same assignment.
 """
@@ -22,7 +23,7 @@ from typing import cast
 from sqlalchemy import Table, delete, insert, select
 
 from annotator.errors import NotFoundError, ValidationError
-from annotator.model import Annotation, Annotator, Assignment, Document, Role, utcnow
+from annotator.model import Annotation, Annotator, Assignment, DocStatus, Document, Role, utcnow
 from annotator.tx import Tx
 from annotator.undo.log import save
 from annotator.undo.rows import RowChange, Step, to_json
@@ -157,6 +158,29 @@ def _present(
     return out, have
 
 
+def _not_others_done(tx: Tx, project_id: int, docs: list[int], team: dict[int, str]) -> list[int]:
+    """Leave out documents marked done that only people outside the team hold (assigned, or
+    labelled in): they stay theirs."""
+    done = select(Document.id).where(
+        Document.project_id == project_id, Document.status == DocStatus.DONE.value
+    )
+    gold = select(Annotator.id).where(Annotator.project_id == project_id, Annotator.role == Role.GOLD.value)
+    holders: dict[int, set[int]] = {}
+    for chunk in _chunks(docs):
+        for table in (Assignment, Annotation):
+            query = (
+                select(table.document_id, table.annotator_id)
+                .where(
+                    table.document_id.in_(chunk), table.document_id.in_(done), table.annotator_id.not_in(gold)
+                )
+                .distinct()
+            )
+            for doc, who in tx.session.execute(query):
+                holders.setdefault(doc, set()).add(who)
+    theirs = {d for d, who in holders.items() if not who & set(team)}
+    return [d for d in docs if d not in theirs]
+
+
 def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
 
@@ -165,7 +189,7 @@ def plan(tx: Tx, project_id: int, request: Request) -> Plan:
     """Work the assignment out (nothing is written); see the module's docstring for the rules."""
     check_request(request)
     team = team_of(tx, project_id, request.annotators)
-    docs = candidates(tx, project_id, request.documents)
+    docs = _not_others_done(tx, project_id, candidates(tx, project_id, request.documents), team)
     present, have = _present(tx, docs, team)
     rng = random.Random(request.seed)
     order = list(docs)

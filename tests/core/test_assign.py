@@ -11,6 +11,7 @@ from annotator import assign, undo
 from annotator.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.model import Assignment, AuditEntry, Project
 from annotator.ops.annotations import create_span
+from annotator.ops.documents import set_status
 from annotator.ops.importer import import_records
 from annotator.ops.projects import actor_of, ensure_annotator, set_role
 from annotator.records import DocRecord
@@ -176,3 +177,14 @@ def test_unassign_and_reassign_undo_as_one_step(store: Store, project: Project) 
     with store.transaction(actor=me) as tx:
         assert assign.unassign(tx, project.id, "ben", None) == 4
     assert pairs(store) == set()
+
+
+def test_documents_someone_else_finished_stay_theirs(store: Store, project: Project) -> None:
+    docs = make_docs(store, project.id, 4)
+    people = make_team(store, project.id, (*TEAM, "dana"))
+    with store.transaction() as tx:
+        create_span(tx, docs[0], 0, 8, label_id(store, project.id, "CLAIM"), people["dana"])
+        set_status(tx, [docs[0], docs[1]], "done")  # docs[1] is done but nobody holds it
+    made = run(store, project.id, seed=1)
+    assert made.chosen == docs[1:]
+    assert docs[0] not in {d for d, _a in pairs(store)}
