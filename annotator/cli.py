@@ -58,7 +58,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    rows = project_of(args, as_login=False).documents()
+    project = project_of(args, as_login=False)
+    assigned_to = None
+    if args.assigned_to is not None:  # one annotator's queue (annotator assign)
+        person = {name: i for i, name in project.people.items()}.get(args.assigned_to)
+        if person is None:
+            raise AnnotatorError(f"no annotator named {args.assigned_to!r} in project {project.name!r}")
+        assigned_to = person
+    rows = project.documents(assigned_to=assigned_to)
     if args.json:
         print(
             json.dumps([{"id": r.id, "title": r.title, "status": r.status, "spans": r.spans} for r in rows])
@@ -159,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     from annotator.cli_learn import add_learn_commands
     from annotator.cli_review import add_review_commands
     from annotator.cli_settings import add_settings_commands
+    from annotator.cli_team import add_team_commands
     from annotator.cli_undo import add_undo_commands
 
     parser = argparse.ArgumentParser(
@@ -195,6 +203,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("docs", cmd_docs, "list documents with id, title, status and span count")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument(
+        "--assigned-to", metavar="NAME", help="only the documents in NAME's queue (annotator assign)"
+    )
 
     p = command("stats", cmd_stats, "count documents, spans per label and annotator, relations")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -210,6 +221,7 @@ def _parser() -> argparse.ArgumentParser:
     add_document_commands(command)
     add_undo_commands(command)
     add_learn_commands(command)
+    add_team_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

@@ -125,6 +125,11 @@ def cmd_agree(args: argparse.Namespace) -> int:
         tokens=not args.no_tokens,
     )
     with store.session() as session:
+        if args.overlap_only:  # only documents assigned to two or more people (annotator assign)
+            from annotator.progress import overlap_documents
+
+            overlap = overlap_documents(session, project_id)
+            selection.documents = [d for d in overlap if not args.documents or d in args.documents]
         report = project_agreement(session, project_id, selection)
     print(report.table())
     if args.csv:
@@ -146,6 +151,9 @@ def add_agree_command(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--documents", type=int, nargs="+", metavar="DOC_ID", help="only these documents")
     p.add_argument("--labels", help="comma-separated labels (default: all)")
     p.add_argument("--no-tokens", action="store_true", help="skip token-level κ and α (faster)")
+    p.add_argument(
+        "--overlap-only", action="store_true", help="only documents assigned to two or more people"
+    )
     p.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
     p.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
     p.add_argument("--json", metavar="FILE", help="also write the table as JSON")

@@ -20,6 +20,7 @@ from annotator.hashing import content_hash
 from annotator.model import (
     Annotation,
     Annotator,
+    Assignment,
     AuditEntry,
     Base,
     DeletedDocument,
@@ -32,6 +33,7 @@ from annotator.model import (
     Relation,
     RelationRejection,
     RelationType,
+    WorkTime,
 )
 from annotator.store import Store
 
@@ -133,6 +135,8 @@ PLAN: list[tuple[type[Base], dict[str, str]]] = [
             "reviewer_id": "annotator",
         },
     ),
+    (Assignment, {"project_id": "project", "document_id": "document", "annotator_id": "annotator"}),
+    (WorkTime, {"document_id": "document", "annotator_id": "annotator"}),
 ]
 
 

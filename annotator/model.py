@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -359,3 +360,30 @@ class UndoStep(Base):
     documents: Mapped[list[int]] = mapped_column(JSON, default=list)
     # The changed rows: [{"table", "id", "before", "after"}], images as JSON values.
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class Assignment(Base):
+    """A document in an annotator's queue (see ``annotator.assign``): who assigned it and when."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("document_id", "annotator_id"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"), index=True)
+    assigned_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class WorkTime(Base):
+    """Active seconds an annotator spent on a document in the app (idle stretches not counted)."""
+
+    __tablename__ = "work_time"
+    __table_args__ = (UniqueConstraint("document_id", "annotator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -17,6 +17,7 @@ from annotator.errors import AnnotatorError
 from annotator.linked import OthersLink, others_links
 from annotator.ops.projects import actor_of, create_project, find_project, identify, role_change_refusal
 from annotator.ops.relations import fitting_type_ids
+from annotator.progress import TeamReads
 from annotator.queries import (
     DocumentRow,
     DocumentView,
@@ -153,17 +154,38 @@ class ProjectContext:
 
     # --- documents ----------------------------------------------------------------------------
 
-    def document_total(self, *, text: str = "", status: str | None = None) -> int:
+    def document_total(
+        self, *, text: str = "", status: str | None = None, assigned_to: int | None = None
+    ) -> int:
         """How many documents match the list's filter (all of them without one)."""
         with self.store.session() as session:
-            return count_documents(session, self.id, text=text, status=status)
+            return count_documents(session, self.id, text=text, status=status, assigned_to=assigned_to)
 
     def documents(
-        self, *, text: str = "", status: str | None = None, offset: int = 0, limit: int | None = None
+        self,
+        *,
+        text: str = "",
+        status: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+        assigned_to: int | None = None,
     ) -> list[DocumentRow]:
-        """One page of the document list, in id order."""
+        """One page of the document list (of one annotator's queue, with ``assigned_to``), in id order."""
         with self.store.session() as session:
-            return find_documents(session, self.id, text=text, status=status, offset=offset, limit=limit)
+            return find_documents(
+                session,
+                self.id,
+                text=text,
+                status=status,
+                offset=offset,
+                limit=limit,
+                assigned_to=assigned_to,
+            )
+
+    @property
+    def team(self) -> TeamReads:
+        """Assignments, queues, progress and time spent (``annotator.progress``)."""
+        return TeamReads(self.store, self.id)
 
     def documents_by_id(self, ids: Sequence[int]) -> list[DocumentRow]:
         """The list rows of these documents as stored now (deleted ones are left out)."""

@@ -11,7 +11,16 @@ from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from annotator.errors import NotFoundError
-from annotator.model import Annotation, Annotator, Document, Label, Project, Relation, RelationType
+from annotator.model import (
+    Annotation,
+    Annotator,
+    Assignment,
+    Document,
+    Label,
+    Project,
+    Relation,
+    RelationType,
+)
 
 # The span tables live in span_reads; their names stay importable from here for the many callers.
 from annotator.span_reads import SpanDetail as SpanDetail
@@ -313,8 +322,13 @@ def document_view(session: Session, document_id: int) -> DocumentView:
     return DocumentView(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8] or {})
 
 
-def _document_filter(query: Select[Any], project_id: int, text: str, status: str | None) -> Select[Any]:
+def _document_filter(
+    query: Select[Any], project_id: int, text: str, status: str | None, assigned_to: int | None = None
+) -> Select[Any]:
     query = query.where(Document.project_id == project_id)
+    if assigned_to is not None:  # one annotator's queue (annotator.assign)
+        mine = select(Assignment.document_id).where(Assignment.annotator_id == assigned_to)
+        query = query.where(Document.id.in_(mine))
     if status:
         query = query.where(Document.status == status)
     text = text.strip()
@@ -344,21 +358,29 @@ def find_documents(
     status: str | None = None,
     offset: int = 0,
     limit: int | None = None,
+    assigned_to: int | None = None,
 ) -> list[DocumentRow]:
     """A page of the document list, filtered by ``text`` (in title or text) and ``status``.
 
     Span counts come from a correlated subquery per row of the page, so a page costs the same
     however large the project is.
     """
-    query = _document_filter(_document_row_query(), project_id, text, status)
+    query = _document_filter(_document_row_query(), project_id, text, status, assigned_to)
     query = query.order_by(Document.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [DocumentRow(*row) for row in session.execute(query)]
 
 
-def count_documents(session: Session, project_id: int, *, text: str = "", status: str | None = None) -> int:
-    query = _document_filter(select(func.count(Document.id)), project_id, text, status)
+def count_documents(
+    session: Session,
+    project_id: int,
+    *,
+    text: str = "",
+    status: str | None = None,
+    assigned_to: int | None = None,
+) -> int:
+    query = _document_filter(select(func.count(Document.id)), project_id, text, status, assigned_to)
     return session.scalar(query) or 0
 
 

@@ -61,6 +61,9 @@ class DocRecord:
     # the document came with them (IOB, HF, Prodigy, spaCy, WebAnno); exports reuse them.
     tokens: list[tuple[int, int]] | None = None
     sentences: list[int] | None = None
+    # Project databases only: the names of the annotators the document is assigned to (a merge
+    # brings assignments along, see ``annotator.assign_merge``).
+    assigned: list[str] | None = None
 
 
 @dataclass(slots=True)

@@ -75,3 +75,17 @@ def test_team_and_dataset_examples_run(
         code, output = _run(line, capsys)
         assert code == 0, (line, output)
     assert (tmp_path / "data" / "train.spacy").exists() and (tmp_path / "who-said-what.csv").exists()
+
+
+def test_running_a_team_examples_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ANNOTATOR_DB", f"sqlite:///{tmp_path / 'team.db'}")
+    for i in range(6):
+        (tmp_path / f"{i}.txt").write_text(f"Story {i}: the mayor spoke.\n", encoding="utf-8")
+    assert main(["init"]) == 0
+    assert main(["import", *(str(tmp_path / f"{i}.txt") for i in range(6))]) == 0
+    capsys.readouterr()
+    for line in _block("### Running a team"):
+        code, out = _run(line, capsys)
+        assert code == 0, f"{line}: {out}"

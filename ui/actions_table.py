@@ -119,6 +119,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("agreement", "A&greement…", ("Ctrl+Shift+G",), "global", "review.show_agreement", "Review",
         "Agreement between the annotators", separator=True),
     A("roles", "Annotators and &roles…", (), "global", "review.edit_roles", "Review"),
+    A("assign", "Assign &documents…", (), "global", "review.assign_documents", "Review"),
+    A("progress", "Team &progress…", (), "global", "review.show_progress", "Review"),
     A("review_next", "Next disagreement", ("N",), "review", "target.walk", "",
         "Review, in the list and the annotators' panes: next / previous disagreement", "review_walk", (1,)),
     A("review_prev", "Previous disagreement", ("P",), "review", "target.walk", "", "", "review_walk", (-1,)),

@@ -3,6 +3,9 @@
 Filtering happens in the query, not in a proxy model, so a project of 100,000 documents still
 loads one page. Span counts and statuses of changed documents refresh a moment after the change,
 so annotating never waits for a count query.
+
+When the project assigns documents (``annotator assign``), the list is the annotator's queue, and
+so is Next document; "Show all" (a setting kept per person) lists everyone's documents again.
 """
 
 from __future__ import annotations
@@ -10,12 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.events import ChangeSet
+from annotator.model import Role
 from annotator.queries import DocumentRow
+from ui import settings
 from ui.project import ProjectContext
 from ui.qt import (
     QAbstractItemView,
     QAction,
     QApplication,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -43,12 +49,15 @@ STATUS_MARK = {"new": "○ new", "in progress": "◐ in progress", "done": "● 
 
 class DocumentListModel(TableModel):
     columns = COLUMNS
+    queue_changed = Signal()  # assignments changed: the panel decides again whose queue to show
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project: ProjectContext | None = None
         self.text = ""
         self.status: str | None = None
+        # The annotator whose queue the list shows (None: every document).
+        self.queue: int | None = None
         self._rows: list[DocumentRow] = []
         self._total = 0
         self._dirty: set[int] = set()
@@ -70,8 +79,12 @@ class DocumentListModel(TableModel):
         self._rows = []
         self._total = 0
         if self.project is not None:
-            self._total = self.project.document_total(text=self.text, status=self.status)
-            self._rows = self.project.documents(text=self.text, status=self.status, limit=PAGE)
+            self._total = self.project.document_total(
+                text=self.text, status=self.status, assigned_to=self.queue
+            )
+            self._rows = self.project.documents(
+                text=self.text, status=self.status, limit=PAGE, assigned_to=self.queue
+            )
         self.endResetModel()
 
     @property
@@ -84,7 +97,9 @@ class DocumentListModel(TableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self.project is None:
             return
-        page = self.project.documents(text=self.text, status=self.status, offset=len(self._rows), limit=PAGE)
+        page = self.project.documents(
+            text=self.text, status=self.status, offset=len(self._rows), limit=PAGE, assigned_to=self.queue
+        )
         if not page:
             self._total = len(self._rows)
             return
@@ -96,6 +111,9 @@ class DocumentListModel(TableModel):
         """New or removed documents reload the list; changed ones refresh just their rows."""
         if any(c.entity == "document" and c.action in ("created", "deleted") for c in changeset.changes):
             self.reload()
+            return
+        if changeset.touches("assignment"):
+            self.queue_changed.emit()
             return
         ids = changeset.document_ids()
         if ids:
@@ -155,6 +173,12 @@ class DocumentPanel(QWidget):
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter by title or text…")
         self.filter.setClearButtonEnabled(True)
+        self.show_all = QCheckBox("Show all", self)
+        self.show_all.setToolTip("List every document, not only the ones assigned to you")
+        self.show_all.setChecked(settings.get(settings.SHOW_ALL_DOCUMENTS))
+        self.show_all.setVisible(False)  # only while the project assigns documents
+        self.show_all.toggled.connect(self._show_all_toggled)
+        self.model.queue_changed.connect(self.follow_queue)
         self.status = QComboBox(self)
         self.status.addItem("All", None)
         for status in STATUS_MARK:
@@ -182,6 +206,7 @@ class DocumentPanel(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.filter, 1)
+        top.addWidget(self.show_all)
         top.addWidget(self.status)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -196,6 +221,27 @@ class DocumentPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._chosen)
         self._current: int | None = None
         self._syncing = False
+
+    def set_project(self, project: ProjectContext | None) -> None:
+        """Show ``project``'s documents: the annotator's queue when it assigns documents."""
+        self.model.project = project
+        self.follow_queue()
+
+    def follow_queue(self) -> None:
+        """Decide again whose documents to list (after assignments or "Show all" changed)."""
+        project = self.model.project
+        assigns = project is not None and project.team.has_assignments()
+        self.show_all.setVisible(assigns)
+        mine = project.actor.id if project is not None and assigns and not self.show_all.isChecked() else None
+        if mine is not None and project is not None and project.actor.role == Role.REVIEWER.value:
+            mine = mine if project.team.queue(mine) else None  # a reviewer who codes nothing sees all
+        self.model.queue = mine
+        self.model.reload()
+        self.show_current(self._current)
+
+    def _show_all_toggled(self, on: bool) -> None:
+        settings.put(settings.SHOW_ALL_DOCUMENTS, on)
+        self.follow_queue()
 
     def _apply_filter(self) -> None:
         self.model.set_filter(self.filter.text(), self.status.currentData())

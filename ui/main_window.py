@@ -56,6 +56,7 @@ from ui.spans import SpanList
 from ui.train_dialog import train_model
 from ui.welcome import Welcome
 from ui.window_projects import ProjectOpening
+from ui.worktime import WorkClock
 
 POLL_MS = 2000
 T = TypeVar("T")
@@ -106,6 +107,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         self.actions_by_name = menus.build(self, self)
         self._build_status_bar()
         self._wire()
+        self.work_clock = WorkClock(self.session, self.report, self)  # time spent per document
         self._progress_timer = QTimer(self)  # before restoring: showing a document starts it
         self._progress_timer.setSingleShot(True)
         self._progress_timer.setInterval(300)
@@ -220,7 +222,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         self.live.watch(project.store if project is not None else None)
         if old is not None:
             old.close()
-        self.documents.model.set_project(project)
+        self.documents.set_project(project)  # the annotator's queue when the project assigns
         self.welcome.show_for(project is not None)
         if project is None:
             return
@@ -415,6 +417,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         settings.put(settings.NAME, name)
         if self.project is not None:
             self.stack.clear()
+            self.documents.follow_queue()
             self.session.reload()
             self.review.role_changed()
         self._show_annotator()

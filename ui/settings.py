@@ -127,6 +127,9 @@ STATE = Setting[QByteArray | None]("window/state", None, _bytes, doc="docks and 
 POINT_SIZE = Setting[float | None]("article/pointSize", None, _float, doc="article text size")
 SHOW_ALL = Setting[bool]("view/showAll", False, _bool, doc="show other annotators' spans")
 SNAP = Setting[bool]("annotate/snap", True, _bool, doc="snap selections to whole words")
+SHOW_ALL_DOCUMENTS = Setting[bool](
+    "documents/showAll", False, _bool, doc="list every document, not only my queue (assignments)"
+)
 LAST_DOCUMENT = Setting[int | None]("last_document", None, _doc_id, doc="per project: reopened next time")
 RECENT = Setting[list[str]]("recent/projects", [], _strings, doc="recent projects, JSON each")
 EXPORT_FOLDER = Setting[str](
@@ -147,6 +150,7 @@ TYPED: tuple[Setting[Any], ...] = (  # checked by the migration; per-project key
     POINT_SIZE,
     SHOW_ALL,
     SNAP,
+    SHOW_ALL_DOCUMENTS,
     EXPORT_FOLDER,
 )
 

@@ -50,6 +50,7 @@ class MergeSummary:
     not_replaced: Counter[str] = field(default_factory=Counter)
     reasons: dict[str, str] = field(default_factory=dict)
     documents_deleted: int = 0  # in the source, but deleted here: skipped
+    assignments_added: int | str = 0  # or why none were (annotator.assign_merge)
 
     def summary(self) -> str:
         who = ", ".join(self.annotators) or "nobody"
@@ -72,6 +73,9 @@ class MergeSummary:
                 f"; {self.documents_deleted} document(s) skipped: deleted from this project "
                 "(--restore-deleted brings them back)"
             )
+        if self.assignments_added:
+            added = self.assignments_added
+            text += f"; {added} assignment(s) added" if isinstance(added, int) else f"; {added}"
         return text
 
 
@@ -111,6 +115,7 @@ def _copy_database(path: Path, folder: Path) -> Path:
 
 
 def _records_of_database(path: Path) -> Iterator[DocRecord]:
+    from annotator.assign_merge import with_assignments
     from annotator.export import records
     from annotator.ops.projects import find_project
     from annotator.review.carry import enrich
@@ -129,7 +134,8 @@ def _records_of_database(path: Path) -> Iterator[DocRecord]:
                     project_id = find_project(session).id
                 except Exception as exc:
                     raise InputError(str(path), str(exc)) from None
-                for record in enrich(session, project_id, records(session, project_id)):
+                carried = with_assignments(session, project_id, records(session, project_id))
+                for record in enrich(session, project_id, carried):
                     record.source_file = str(path)
                     yield record
         finally:
@@ -160,6 +166,7 @@ def merge(
     may; the command line is not: without ``--by`` its merge only adds.
     ``planned`` receives the time planning ended (tests and benchmarks).
     """
+    from annotator.assign_merge import carry
     from annotator.ops.owners import is_gold_name
 
     present = sorted({s.annotator for r in source for s in r.spans if s.annotator})
@@ -181,6 +188,7 @@ def merge(
         if the_plan.stale(tx.session):  # someone wrote meanwhile: plan again, holding the lock
             the_plan = plan_merge(tx.session, project_id, source, chosen, planner)
         summary = _apply(tx, project_id, the_plan, chosen, restore_deleted)
+        summary.assignments_added = carry(tx, project_id, source, exclude)
     summary.documents_deleted = skipped
     return summary
 

@@ -19,7 +19,16 @@ from sqlalchemy import DateTime, Table, and_, delete, insert, or_, select, updat
 from sqlalchemy.orm import Session
 
 from annotator.errors import ConflictError
-from annotator.model import Annotation, Base, Document, Rejection, Relation, RelationRejection, utcnow
+from annotator.model import (
+    Annotation,
+    Assignment,
+    Base,
+    Document,
+    Rejection,
+    Relation,
+    RelationRejection,
+    utcnow,
+)
 from annotator.tx import Tx
 
 Image = dict[str, Any]
@@ -30,9 +39,12 @@ TABLES: dict[str, Table] = {
     "rejection": cast(Table, Rejection.__table__),
     "relation_rejection": cast(Table, RelationRejection.__table__),
     "document": cast(Table, Document.__table__),
+    "assignment": cast(Table, Assignment.__table__),
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
-ORDER = ("document", "annotation", "relation", "rejection", "relation_rejection")
+ORDER = ("document", "annotation", "relation", "rejection", "relation_rejection", "assignment")
+# Rows whose ``annotator_id`` is whose work they are (an assignment's is whose queue it is).
+OWNED = ("annotation", "relation")
 # What a step may change on a document row (its text and metadata are never edited).
 DOCUMENT_COLUMNS = ("id", "status", "review_status")
 # Bookkeeping that moves forward on every write and is not compared: a span's version never goes
@@ -251,7 +263,7 @@ def apply(tx: Tx, changes: list[RowChange], *, undo: bool) -> None:
     note = {"undo" if undo else "redo": True}
     for c in changes:  # ownership as the core ops check it (the gold layer only in review)
         owner = (c.before or c.after or {}).get("annotator_id")
-        if owner is not None:
+        if owner is not None and c.table in OWNED:
             tx.check_owner(owner, describe(c))
     for table in reversed(ORDER):
         gone = [c.id for c in changes if c.table == table and c.side(undo) is None]
@@ -288,7 +300,7 @@ def _document_of(c: RowChange) -> int:
 def _audit(tx: Tx, table: str, action: str, ids: list[int], changes: list[RowChange], note: Image) -> None:
     """Audit rows as the core ops write them, marked ``undo`` or ``redo``."""
     docs = tuple(sorted({_document_of(c) for c in changes if c.table == table and c.id in ids}))
-    if table in ("annotation", "relation", "document"):
+    if table in ("annotation", "relation", "document", "assignment"):
         tx.record(table, action, ids, docs, note)  # type: ignore[arg-type]
     else:  # review decisions are audited as changes of their document
         tx.record("document", "updated", docs, docs, {table: ids, action: True, **note})

@@ -122,6 +122,7 @@ class AgreementPanel(QDialog):
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Annotators:", self))
         self.boxes: list[QCheckBox] = []
+        self.ids = {person.name: person.id for person in people}
         for person in people:
             box = QCheckBox(person.name, self)
             box.setChecked(person.role != Role.REVIEWER.value or len(people) < 3)
@@ -133,6 +134,10 @@ class AgreementPanel(QDialog):
         for key, text in DOCUMENT_SETS:
             self.doc_set.addItem(text, key)
         filters.addWidget(self.doc_set)
+        self.overlap_only = QCheckBox("Overlap only", self)
+        self.overlap_only.setToolTip("Only documents assigned to two or more of the chosen annotators")
+        self.overlap_only.toggled.connect(lambda _on: self.compute())
+        filters.addWidget(self.overlap_only)
         filters.addStretch(1)
         self.compute_button = QPushButton("Compute", self)
         self.compute_button.setDefault(True)
@@ -191,6 +196,9 @@ class AgreementPanel(QDialog):
             self.status.setText("Choose at least two annotators.")
             return None
         docs = self.documents(str(self.doc_set.currentData()))
+        if self.overlap_only.isChecked():  # the agreement set of an assignment (annotator assign)
+            overlap = self.project.team.overlap_documents([self.ids[n] for n in names])
+            docs = overlap if docs is None else [d for d in docs if d in set(overlap)]
         if docs is not None and not docs:
             self.status.setText("No documents in that set.")
             return None

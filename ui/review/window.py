@@ -12,6 +12,7 @@ from ui.article.index import ID
 from ui.qt import (
     QAbstractItemView,
     QAction,
+    QDialog,
     QDockWidget,
     QMainWindow,
     QMessageBox,
@@ -43,6 +44,8 @@ class ReviewMode(QObject):
         self.pages.addWidget(self.view)
         frame.setCentralWidget(self.pages)
         self.agreement: AgreementPanel | None = None
+        self.assign_dialog: QDialog | None = None
+        self.progress_view: QDialog | None = None
         self.history_dialog: SpanHistoryDialog | None = None
         self.review_actions: list[QAction] = []
         self._hidden: list[QDockWidget] = []
@@ -154,6 +157,27 @@ class ReviewMode(QObject):
         self.agreement.raise_()
         self.agreement.compute()
         return self.agreement
+
+    def assign_documents(self) -> None:
+        """Review ▸ Assign documents…: the dialog's choice runs as one undoable step."""
+        from ui.assign_dialog import AssignCommand, AssignDialog
+        from ui.commands import execute
+
+        project = self.window.project
+        if project is None:
+            return
+        dialog = AssignDialog(project, self.frame)
+        self.assign_dialog = dialog
+        if dialog.exec():
+            execute(self.window.stack, AssignCommand(self.window.report, project, dialog.request()), say=True)
+
+    def show_progress(self) -> None:
+        """Review ▸ Team progress…: queues, done, time per annotator, with a chart."""
+        from ui.progress_view import ProgressView
+
+        if self.window.project is not None:
+            self.progress_view = ProgressView(self.window.project, self.frame)
+            self.progress_view.show()
 
     def edit_roles(self) -> None:
         project = self.window.project
