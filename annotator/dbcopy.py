@@ -22,6 +22,7 @@ from annotator.model import (
     Annotator,
     AuditEntry,
     Base,
+    Comment,
     DeletedDocument,
     Document,
     ImportBatch,
@@ -131,6 +132,16 @@ PLAN: list[tuple[type[Base], dict[str, str]]] = [
             "source_label_id": "label",
             "target_label_id": "label",
             "reviewer_id": "annotator",
+        },
+    ),
+    (
+        Comment,  # replies name their thread by uid, which a copy keeps
+        {
+            "document_id": "document",
+            "author_id": "annotator",
+            "span_id": "annotation?",
+            "relation_id": "relation?",
+            "resolved_by_id": "annotator?",
         },
     ),
 ]

@@ -19,7 +19,16 @@ from sqlalchemy import DateTime, Table, and_, delete, insert, or_, select, updat
 from sqlalchemy.orm import Session
 
 from annotator.errors import ConflictError
-from annotator.model import Annotation, Base, Document, Rejection, Relation, RelationRejection, utcnow
+from annotator.model import (
+    Annotation,
+    Base,
+    Comment,
+    Document,
+    Rejection,
+    Relation,
+    RelationRejection,
+    utcnow,
+)
 from annotator.tx import Tx
 
 Image = dict[str, Any]
@@ -30,9 +39,10 @@ TABLES: dict[str, Table] = {
     "rejection": cast(Table, Rejection.__table__),
     "relation_rejection": cast(Table, RelationRejection.__table__),
     "document": cast(Table, Document.__table__),
+    "comment": cast(Table, Comment.__table__),  # comment steps (annotator.comments)
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
-ORDER = ("document", "annotation", "relation", "rejection", "relation_rejection")
+ORDER = ("document", "annotation", "relation", "rejection", "relation_rejection", "comment")
 # What a step may change on a document row (its text and metadata are never edited).
 DOCUMENT_COLUMNS = ("id", "status", "review_status")
 # Bookkeeping that moves forward on every write and is not compared: a span's version never goes
@@ -288,7 +298,7 @@ def _document_of(c: RowChange) -> int:
 def _audit(tx: Tx, table: str, action: str, ids: list[int], changes: list[RowChange], note: Image) -> None:
     """Audit rows as the core ops write them, marked ``undo`` or ``redo``."""
     docs = tuple(sorted({_document_of(c) for c in changes if c.table == table and c.id in ids}))
-    if table in ("annotation", "relation", "document"):
+    if table in ("annotation", "relation", "document", "comment"):
         tx.record(table, action, ids, docs, note)  # type: ignore[arg-type]
     else:  # review decisions are audited as changes of their document
         tx.record("document", "updated", docs, docs, {table: ids, action: True, **note})
