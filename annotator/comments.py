@@ -219,6 +219,7 @@ def set_state(tx: Tx, by_id: int, comment_id: int, *, resolved: bool) -> Comment
     root.state = state
     root.resolved_by_id = person.id if resolved else None
     root.resolved_at = utcnow() if resolved else None
+    root.updated_at = utcnow()  # a merge takes the later of two resolutions
     tx.session.flush()
     tx.record("comment", "updated", (root.id,), (root.document_id,), {"state": state, "by": person.name})
     return root

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from annotator.comments_carry import merge_comments
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats import native
 from annotator.hashing import content_hash
@@ -50,6 +51,7 @@ class MergeSummary:
     not_replaced: Counter[str] = field(default_factory=Counter)
     reasons: dict[str, str] = field(default_factory=dict)
     documents_deleted: int = 0  # in the source, but deleted here: skipped
+    comments_added: int = 0
 
     def summary(self) -> str:
         who = ", ".join(self.annotators) or "nobody"
@@ -58,6 +60,8 @@ class MergeSummary:
             f"-{self.spans_removed} ({self.spans_kept} unchanged); relations +{self.relations_added} "
             f"-{self.relations_removed} ({self.relations_kept} unchanged); other annotators untouched"
         )
+        if self.comments_added:
+            text += f"; comments +{self.comments_added}"
         if self.replaced:
             text += "; replaced " + ", ".join(
                 f"{n}'s labels in {c} document(s)" for n, c in sorted(self.replaced.items())
@@ -111,6 +115,7 @@ def _copy_database(path: Path, folder: Path) -> Path:
 
 
 def _records_of_database(path: Path) -> Iterator[DocRecord]:
+    from annotator.comments_carry import with_comments
     from annotator.export import records
     from annotator.ops.projects import find_project
     from annotator.review.carry import enrich
@@ -129,7 +134,9 @@ def _records_of_database(path: Path) -> Iterator[DocRecord]:
                     project_id = find_project(session).id
                 except Exception as exc:
                     raise InputError(str(path), str(exc)) from None
-                for record in enrich(session, project_id, records(session, project_id)):
+                for record in with_comments(
+                    enrich(session, project_id, records(session, project_id)), session
+                ):
                     record.source_file = str(path)
                     yield record
         finally:
@@ -181,6 +188,9 @@ def merge(
         if the_plan.stale(tx.session):  # someone wrote meanwhile: plan again, holding the lock
             the_plan = plan_merge(tx.session, project_id, source, chosen, planner)
         summary = _apply(tx, project_id, the_plan, chosen, restore_deleted)
+        summary.comments_added = merge_comments(
+            tx, project_id, source, chosen if annotators else None, exclude
+        )
     summary.documents_deleted = skipped
     return summary
 
