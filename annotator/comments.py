@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -36,22 +37,30 @@ def _image(session: Any, comment_id: int) -> dict[str, Any] | None:
     return to_json({c.name: getattr(row, c.name) for c in Comment.__table__.columns})
 
 
+@dataclass(slots=True)
+class Recorded:
+    """What a comment step made (``made``: new comments' ids) and its id in the undo log."""
+
+    made: list[int] = field(default_factory=list)
+    id: int | None = None
+
+
 @contextmanager
-def comment_step(tx: Tx, title: str, who: int, named: Sequence[int] = ()) -> Iterator[list[int]]:
+def comment_step(tx: Tx, title: str, who: int, named: Sequence[int] = ()) -> Iterator[Recorded]:
     """Run the block as one undoable step of ``who`` over the comments it names and those it
-    adds to the yielded list; undo and redo then go through the one core log."""
-    made: list[int] = []
+    adds to ``made``; undo and redo then go through the one core log (``annotator.undo``)."""
+    out = Recorded()
     before = {i: _image(tx.session, i) for i in named}
-    yield made
+    yield out
     tx.session.flush()
     changes = []
-    for i in [*named, *made]:
+    for i in [*named, *out.made]:
         after = _image(tx.session, i)
         if after != before.get(i):
             changes.append(RowChange("comment", i, before.get(i), after))
     if changes:
         docs = tuple(sorted({int((c.after or c.before or {})["document_id"]) for c in changes}))
-        save(tx, who, Step(title, "annotate", documents=docs, changes=changes))
+        out.id = save(tx, who, Step(title, "annotate", documents=docs, changes=changes))
 
 
 def _text(text: str) -> str:
@@ -254,18 +263,18 @@ def comment_on(
 ) -> int:
     """Add a comment (or a flag) as one undoable step of ``who``; returns its id."""
     title = "Flag for discussion" if kind == "flag" else "Comment"
-    with comment_step(tx, title, who) as made:
+    with comment_step(tx, title, who) as step:
         row = add_comment(
             tx, who, text, document_id=document_id, span_id=span_id, relation_id=relation_id, kind=kind
         )
-        made.append(row.id)
+        step.made.append(row.id)
     return row.id
 
 
 def reply_to(tx: Tx, who: int, comment_id: int, text: str) -> int:
-    with comment_step(tx, f"Reply to comment {comment_id}", who) as made:
+    with comment_step(tx, f"Reply to comment {comment_id}", who) as step:
         row = reply(tx, who, comment_id, text)
-        made.append(row.id)
+        step.made.append(row.id)
     return row.id
 
 
