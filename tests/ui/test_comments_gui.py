@@ -90,3 +90,30 @@ def test_m_comments_on_the_selected_span_and_deleting_it_keeps_the_comment(
         lambda: panel.model.rowCount() == 1 and "document" in panel.model.data(panel.model.index(0, 1))
     )
     assert "was on span" in panel.model.data(panel.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+
+
+def test_open_flags_are_listed_in_review_and_a_click_shows_the_span(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    window = open_window(TEXT)
+    view = window.pane.view
+    start = TEXT.index("Critics")
+    select_with_keys(qtbot, view, start, len("Critics"))
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    span = window.session.selected
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    window.session.select(None)
+    qtbot.keyClick(view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # the review view
+    review = window.review.view
+    flags = review.flags
+    qtbot.waitUntil(lambda: flags.isVisible() and flags.count() == 1)
+    assert flags.item(0).text().startswith("⚑ Flagged for discussion — alice, on span")
+    pane = next(p for p in review.panes if p.session.span(span) is not None)
+    assert pane.session.selected is None
+    rect = flags.visualItemRect(flags.item(0))
+    qtbot.mouseClick(flags.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert pane.session.selected == span
+    with store.session() as s:  # resolved elsewhere (a teammate): the list empties on the next read
+        thread = comment_rows(s, project.id)[0].id
+    window.comments.resolve(thread, True)
+    qtbot.waitUntil(lambda: not flags.isVisible())
