@@ -149,3 +149,12 @@ def test_merging_a_teammates_file_brings_their_comments_and_resolutions_once(
     assert [c["state"] for c in mine if c["kind"] == "flag"] == ["resolved"]
     run(capsys, db, "merge", str(theirs), "--by", "bob")  # again: nothing twice
     assert comments(capsys, db) == mine
+
+
+def test_db_copy_carries_comments_with_their_threads_and_targets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _actor, _said = _team(tmp_path, capsys)
+    copy = f"sqlite:///{tmp_path / 'copy.db'}"
+    run(capsys, db, "db", "copy", db, copy)
+    assert shape(comments(capsys, copy), span_texts(copy)) == shape(comments(capsys, db), span_texts(db))
