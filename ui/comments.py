@@ -33,7 +33,7 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Comment", "On", "By", "When")
 FILTERS = (("Open", "open"), ("Open flags", "flags"), ("All", "all"))
 PAGE = 100
-MARKS = {"flag": "⚑ ", "comment": "💬 "}
+MARKS = {"flag": "⚑ ", "comment": "✎ "}
 NO_PARENT = QModelIndex()
 
 

@@ -1,4 +1,4 @@
-"""The comment marker in the article: a small flag (a flag for discussion) or a dot (a comment)
+"""The comment marker in the article: a small flag (a flag for discussion) or a speech bubble (a comment)
 above the start of each span with an open thread, painted with the overlay (ui/article/overlay.py).
 
 The view carries ``commented`` (span id → kind), set by ``ui.comments_edit`` from the core.
@@ -41,5 +41,10 @@ def paint_marks(view: Canvas, painter: QPainter, blocks: range, cache: LineCache
                 path.closeSubpath()
                 painter.drawPath(path)
             else:
-                painter.setBrush(COMMENT)
-                painter.drawEllipse(at + QPointF(2, -3), 2.5, 2.5)
+                painter.setBrush(COMMENT)  # a small speech bubble: a rounded box with a tail
+                bubble = QPainterPath()
+                bubble.addRoundedRect(at.x(), at.y() - 9, 8, 6, 1.5, 1.5)
+                bubble.moveTo(at + QPointF(1, -4))
+                bubble.lineTo(at + QPointF(1, -1))
+                bubble.lineTo(at + QPointF(4, -4))
+                painter.drawPath(bubble)
