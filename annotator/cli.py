@@ -158,6 +158,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from annotator.cli_comments import add_comment_commands
     from annotator.cli_db import add_db_commands
     from annotator.cli_documents import add_document_commands
     from annotator.cli_export import add_export_command
@@ -222,6 +223,7 @@ def _parser() -> argparse.ArgumentParser:
     add_undo_commands(command)
     add_learn_commands(command)
     add_team_commands(command)
+    add_comment_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

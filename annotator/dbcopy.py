@@ -23,6 +23,7 @@ from annotator.model import (
     Assignment,
     AuditEntry,
     Base,
+    Comment,
     DeletedDocument,
     Document,
     ImportBatch,
@@ -137,6 +138,16 @@ PLAN: list[tuple[type[Base], dict[str, str]]] = [
     ),
     (Assignment, {"project_id": "project", "document_id": "document", "annotator_id": "annotator"}),
     (WorkTime, {"document_id": "document", "annotator_id": "annotator"}),
+    (
+        Comment,  # replies name their thread by uid, which a copy keeps
+        {
+            "document_id": "document",
+            "author_id": "annotator",
+            "span_id": "annotation?",
+            "relation_id": "relation?",
+            "resolved_by_id": "annotator?",
+        },
+    ),
 ]
 
 

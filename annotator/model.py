@@ -387,3 +387,34 @@ class WorkTime(Base):
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+class Comment(Base):
+    """A comment or a flag for discussion on a document, a span or a relation (see ``annotator.comments``).
+
+    ``span_id``/``relation_id`` have no foreign key: ids are never reused, so a comment whose span
+    was deleted stays on its document and still names the span (``anchor`` says what it was).
+    A reply's ``parent_uid`` names its thread's first comment, which holds the thread's state.
+    """
+
+    __tablename__ = "comment"
+    __table_args__ = (UniqueConstraint("uid"), Index("ix_comment_document_id", "document_id"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The same comment in every copy of the project (exports, merges): merging twice adds it once.
+    uid: Mapped[str] = mapped_column(String(36))
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    span_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    relation_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # A reply names its thread's first comment by ``uid``, which every copy of the project shares.
+    parent_uid: Mapped[str | None] = mapped_column(String(36), default=None)
+    # "comment" or "flag" (for discussion: listed in review).
+    kind: Mapped[str] = mapped_column(String(10), default="comment")
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # "open" or "resolved"; a thread's state is its first comment's.
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    resolved_by_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # What the target was when commented on (offsets, label, text; a relation's type and ends).
+    anchor: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)

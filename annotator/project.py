@@ -54,6 +54,7 @@ from annotator.settings_project import ProjectSettings, all_settings, load_setti
 from annotator.store import Actor, Store, Tx, open_store
 
 if TYPE_CHECKING:
+    from annotator.comment_reads import CommentRow
     from annotator.export import DatasetReport, ExportOptions
     from annotator.formats.base import Progress
     from annotator.review.figures import Figures
@@ -256,6 +257,24 @@ class ProjectContext:
 
         with self.store.session() as session:
             return span_history(session, span_id), span_detail(session, span_id)
+
+    # --- comments and flags (annotator.comment_reads) ----------------------------------------
+
+    def comments(
+        self, *, open_only: bool = False, document_ids: Sequence[int] | None = None, kind: str | None = None
+    ) -> list[CommentRow]:
+        """The project's comment threads (replies after their first comment)."""
+        from annotator.comment_reads import comment_rows
+
+        with self.store.session() as session:
+            return comment_rows(session, self.id, open_only=open_only, document_ids=document_ids, kind=kind)
+
+    def commented_spans(self, doc_id: int) -> dict[int, str]:
+        """A document's spans with an open thread, and its kind ("flag" wins over "comment")."""
+        from annotator.comment_reads import commented_spans
+
+        with self.store.session() as session:
+            return commented_spans(session, doc_id)
 
     # --- people and settings ------------------------------------------------------------------
 

@@ -36,6 +36,29 @@ class RelationRecord:
 
 
 @dataclass(slots=True)
+class CommentRecord:
+    """A comment or flag in a file (native JSONL): on the document, a span (its key) or a relation
+    (its ends' keys, type and annotator). ``uid`` is the same in every copy of the project, so
+    importing or merging it twice adds it once; a reply names its thread's first comment's uid."""
+
+    uid: str
+    text: str
+    author: str
+    target: str = "document"  # "document", "span" or "relation"
+    span: str | None = None
+    relation: tuple[str, str, str, str | None] | None = None  # from key, to key, type, annotator
+    reply_to: str | None = None
+    kind: str = "comment"
+    state: str = "open"
+    time: str | None = None  # ISO 8601, UTC
+    updated_at: str | None = None
+    resolved_by: str | None = None
+    resolved_at: str | None = None
+    # What a comment whose span or relation is gone was on (offsets, label, text; type and ends).
+    was_on: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
 class DocRecord:
     text: str
     title: str | None = None
@@ -64,6 +87,8 @@ class DocRecord:
     # Project databases only: the names of the annotators the document is assigned to (a merge
     # brings assignments along, see ``annotator.assign_merge``).
     assigned: list[str] | None = None
+    # Native JSONL only: comments and flags for discussion (annotator.comments_carry).
+    comments: list[CommentRecord] = field(default_factory=list)
 
 
 @dataclass(slots=True)

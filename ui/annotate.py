@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import Any
 
 from annotator.model import DocStatus
 from annotator.text import tokenize
@@ -67,6 +68,15 @@ class AnnotationController(QObject):
         view.keys = self
         self.session.selectionChanged.connect(self._forget_delete)
         self.session.spansChanged.connect(self._spans_changed)
+
+    # The window's comments (ui.comments_edit.Comments): M and F in the article reach it.
+    comments: Any = None
+
+    def comment(self) -> bool:
+        return bool(self.comments is not None and self.comments.comment())
+
+    def flag(self) -> bool:
+        return bool(self.comments is not None and self.comments.flag())
 
     # --- keys and clicks (the view asks) --------------------------------------------------------
 

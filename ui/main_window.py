@@ -20,6 +20,7 @@ from ui import actions, menus, settings
 from ui.article.pane import ArticlePane
 from ui.article.view import DEFAULT_POINT_SIZE
 from ui.commands import DeleteDocuments, DeleteRelation, EditContext, execute
+from ui.comments_edit import Comments
 from ui.documents import DocumentPanel
 from ui.help import KeysDialog
 from ui.jobs import JobDialog, stop_before_closing
@@ -101,6 +102,9 @@ class MainWindow(ProjectOpening, QMainWindow):
             _dock(self, "Annotations", "annotations", self.spans, right),
             _dock(self, "Relations", "relations", self.relations, right),
         ]
+        self.comments = Comments(self, self)  # its panel docks beside the relations (ui.comments_edit)
+        self.comments.dock = _dock(self, "Comments", "comments", self.comments.panel, right)
+        self.tabifyDockWidget(self.docks[3], self.comments.dock)
         self.recent_menu: QMenu | None = None
         self.review = ReviewMode(self, self)  # the central widget: the article, or the review view
         self.welcome = Welcome(self)  # over the central widget while no project is open
@@ -117,6 +121,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         self._geometry_timer.setInterval(500)
         self._geometry_timer.timeout.connect(lambda: self._store(settings.GEOMETRY, self.saveGeometry()))
         self._restore_settings(restore)
+        self.docks.append(self.comments.dock)  # after the default sizes; the review view hides it too
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._poll_store)
@@ -142,6 +147,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         controller = self.pane.controller
         controller.message.connect(self.report)
         self.spans.keys = controller
+        controller.comments = self.comments
         self.spans.activated_span.connect(self._reveal_span)
         self.relations.on_select = self._select_and_reveal
         self.relations.delete_requested.connect(self._delete_relation)
@@ -231,6 +237,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         self.signals.changed.connect(self.session.on_store_changed)
         self.signals.changed.connect(self.documents.model.on_store_changed)
         self.signals.changed.connect(self._store_changed)
+        self.signals.changed.connect(self.comments.on_store_changed)
         self.review.connect(self.signals)
         self._apply_schema()
         self._show_annotator()

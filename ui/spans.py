@@ -11,6 +11,7 @@ from typing import Any
 from annotator.queries import SpanTuple
 from ui.article.index import ANNOTATOR, END, ID, LABEL, START
 from ui.article.view import KeyHandler
+from ui.comments import MARKS
 from ui.qt import (
     QAbstractItemView,
     QColor,
@@ -49,6 +50,12 @@ class SpanListModel(TableModel):
         session.relationsChanged.connect(self._links_changed)
         session.peopleChanged.connect(self.columns_changed)
 
+    commented: dict[int, str] = {}  # noqa: RUF012  # span id → "comment"/"flag": a mark before its text
+
+    def set_commented(self, marks: dict[int, str]) -> None:
+        self.commented = marks
+        self.columns_changed(1, 1)
+
     def _links_changed(self) -> None:
         self.columns_changed(2, 2)
 
@@ -74,7 +81,9 @@ class SpanListModel(TableModel):
             if col == 0:
                 return label.name if label else "?"
             if col == 1:
-                text = " ".join(self.session.span_text(span).split())
+                text = MARKS.get(self.commented.get(span[ID], ""), "") + " ".join(
+                    self.session.span_text(span).split()
+                )
                 return text if len(text) <= 140 else text[:139] + "…"
             if col == 2:
                 links = self.session.relations.count(span[ID])

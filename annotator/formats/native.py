@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.atomic import atomic_write
+from annotator.comments_json import comments_from_json, comments_json
 from annotator.errors import InputError
 from annotator.formats import guards
 from annotator.formats.base import ExportReport
@@ -49,6 +50,7 @@ def to_json(record: DocRecord) -> dict[str, Any]:
         line.update(_review_json(record.review))
     if record.as_of is not None:
         line["as_of"] = record.as_of
+    line.update(comments_json(record))
     return line
 
 
@@ -217,6 +219,7 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
         _gold_fields(record.relations[-1], rel, path, line, f"relation {i + 1}")
     _review(record, obj, path, line)
     record.tokens, record.sentences = tokens_from_json(obj, str(path), line)
+    comments_from_json(obj, record, path, line)
     return record
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from annotator.comments_carry import merge_comments
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats import native
 from annotator.hashing import content_hash
@@ -51,6 +52,7 @@ class MergeSummary:
     reasons: dict[str, str] = field(default_factory=dict)
     documents_deleted: int = 0  # in the source, but deleted here: skipped
     assignments_added: int | str = 0  # or why none were (annotator.assign_merge)
+    comments_added: int = 0
 
     def summary(self) -> str:
         who = ", ".join(self.annotators) or "nobody"
@@ -59,6 +61,8 @@ class MergeSummary:
             f"-{self.spans_removed} ({self.spans_kept} unchanged); relations +{self.relations_added} "
             f"-{self.relations_removed} ({self.relations_kept} unchanged); other annotators untouched"
         )
+        if self.comments_added:
+            text += f"; comments +{self.comments_added}"
         if self.replaced:
             text += "; replaced " + ", ".join(
                 f"{n}'s labels in {c} document(s)" for n, c in sorted(self.replaced.items())
@@ -116,6 +120,7 @@ def _copy_database(path: Path, folder: Path) -> Path:
 
 def _records_of_database(path: Path) -> Iterator[DocRecord]:
     from annotator.assign_merge import with_assignments
+    from annotator.comments_carry import with_comments
     from annotator.export import records
     from annotator.ops.projects import find_project
     from annotator.review.carry import enrich
@@ -135,7 +140,7 @@ def _records_of_database(path: Path) -> Iterator[DocRecord]:
                 except Exception as exc:
                     raise InputError(str(path), str(exc)) from None
                 carried = with_assignments(session, project_id, records(session, project_id))
-                for record in enrich(session, project_id, carried):
+                for record in with_comments(enrich(session, project_id, carried), session):
                     record.source_file = str(path)
                     yield record
         finally:
@@ -189,6 +194,9 @@ def merge(
             the_plan = plan_merge(tx.session, project_id, source, chosen, planner)
         summary = _apply(tx, project_id, the_plan, chosen, restore_deleted)
         summary.assignments_added = carry(tx, project_id, source, exclude)
+        summary.comments_added = merge_comments(
+            tx, project_id, source, chosen if annotators else None, exclude
+        )
     summary.documents_deleted = skipped
     return summary
 

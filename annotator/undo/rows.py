@@ -23,6 +23,7 @@ from annotator.model import (
     Annotation,
     Assignment,
     Base,
+    Comment,
     Document,
     Rejection,
     Relation,
@@ -40,9 +41,10 @@ TABLES: dict[str, Table] = {
     "relation_rejection": cast(Table, RelationRejection.__table__),
     "document": cast(Table, Document.__table__),
     "assignment": cast(Table, Assignment.__table__),
+    "comment": cast(Table, Comment.__table__),  # comment steps (annotator.comments)
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
-ORDER = ("document", "annotation", "relation", "rejection", "relation_rejection", "assignment")
+ORDER = ("document", "annotation", "relation", "rejection", "relation_rejection", "assignment", "comment")
 # Rows whose ``annotator_id`` is whose work they are (an assignment's is whose queue it is).
 OWNED = ("annotation", "relation")
 # What a step may change on a document row (its text and metadata are never edited).
@@ -300,7 +302,7 @@ def _document_of(c: RowChange) -> int:
 def _audit(tx: Tx, table: str, action: str, ids: list[int], changes: list[RowChange], note: Image) -> None:
     """Audit rows as the core ops write them, marked ``undo`` or ``redo``."""
     docs = tuple(sorted({_document_of(c) for c in changes if c.table == table and c.id in ids}))
-    if table in ("annotation", "relation", "document", "assignment"):
+    if table in ("annotation", "relation", "document", "assignment", "comment"):
         tx.record(table, action, ids, docs, note)  # type: ignore[arg-type]
     else:  # review decisions are audited as changes of their document
         tx.record("document", "updated", docs, docs, {table: ids, action: True, **note})

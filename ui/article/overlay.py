@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ui.article.canvas import Canvas, LineCache
 from ui.article.index import END, ID, LABEL, START
+from ui.comments_marks import paint_marks
 from ui.qt import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPointF, QRectF, Qt
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ def paint(view: Canvas, painter: QPainter, clip: QRectF) -> None:
     cache: LineCache = {}
     _underlines(view, painter, blocks, cache)
     _relation_markers(view, painter, blocks, cache)
+    paint_marks(view, painter, blocks, cache)  # comments and flags (ui.comments_marks)
     _find_hits(view, painter, first_cp, last_cp, cache)
     pending = session.span(view.pending_source)
     if pending is not None:

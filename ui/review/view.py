@@ -17,6 +17,7 @@ from annotator.model import Role
 from annotator.queries import DocumentView, RelationRow
 from annotator.review.compare import Unit
 from annotator.review.curation import AnnotatorRow, Curation
+from ui.comments_review import FlagList
 from ui.project import ProjectContext
 from ui.qt import (
     QItemSelectionModel,
@@ -88,6 +89,8 @@ class ReviewView(QWidget, ReviewActions):
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(0)
         side.addWidget(self.summary)
+        self.flags = FlagList(self, right)  # open flags for discussion (ui.comments_review)
+        side.addWidget(self.flags)
         self.finish = FinishBar(right)
         side.addWidget(self.finish)
         side.addWidget(self.list, 3)
@@ -283,6 +286,7 @@ class ReviewView(QWidget, ReviewActions):
         self.unit_panel.accept.setEnabled(self.can_adjudicate)
         self.unit_panel.reject.setEnabled(self.can_adjudicate)
         self._update_summary()
+        self.flags.show_for(self.project, doc.id if doc else None)
         current = self._same_unit(self.current)
         if current is None and self.list.model().units:  # a new document starts at its first one
             current = self.list.model().units[0]
