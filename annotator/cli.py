@@ -151,9 +151,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from annotator.cli_compare import add_compare_command
     from annotator.cli_db import add_db_commands
     from annotator.cli_documents import add_document_commands
     from annotator.cli_export import add_export_command
+    from annotator.cli_guidelines import add_guidelines_commands
     from annotator.cli_import import add_import_command
     from annotator.cli_labels import add_label_commands
     from annotator.cli_review import add_review_commands
@@ -208,6 +210,8 @@ def _parser() -> argparse.ArgumentParser:
     add_settings_commands(command)
     add_document_commands(command)
     add_undo_commands(command)
+    add_guidelines_commands(command)
+    add_compare_command(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")
