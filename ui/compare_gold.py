@@ -126,8 +126,8 @@ class CompareGoldView(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Difference", "Text", "Mine", "Gold"])
-        self.tree.setColumnWidth(0, 190)
-        self.tree.setColumnWidth(1, 220)
+        for column, width in enumerate((140, 200, 110)):
+            self.tree.setColumnWidth(column, width)
         self.mine = LayerPane("Mine", self)
         self.gold = LayerPane("Gold", self)
         colors = {lab.name: QColor(lab.color) for lab in project.labels}
@@ -142,7 +142,7 @@ class CompareGoldView(QDialog):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.tree)
         split.addWidget(panes)
-        split.setSizes([520, 480])
+        split.setSizes([600, 480])
         top = QHBoxLayout()
         top.addWidget(QLabel("Annotator:", self))
         top.addWidget(self.who)
