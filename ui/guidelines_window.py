@@ -44,7 +44,7 @@ class GuidelinesWindow(QDialog):
         self.text, self.editor = self.page.text, self.page.editor
         self.edit_button, self.save_button = self.page.edit_button, self.page.save_button
         self.edit_button.setEnabled(project is not None)
-        self.page.cancel_button.clicked.connect(self._show)
+        self.page.cancel_button.clicked.connect(self.reload)
         self.tabs.addTab(self.page, "&Guidelines")
         keys = QWidget(self)
         keys_layout = QVBoxLayout(keys)
@@ -57,10 +57,11 @@ class GuidelinesWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(close)
-        self._show()
+        self.reload()
         self.resize(760, 620)
 
-    def _show(self) -> None:
+    def reload(self) -> None:
+        """Show the guidelines as stored now (a teammate may have changed them)."""
         source = self.project.guidelines() if self.project is not None else ""
         self.page.show_markdown(document(self.project, source), source)
 
@@ -73,7 +74,7 @@ class GuidelinesWindow(QDialog):
                 set_guidelines(tx, self.project.id, text)
         except AnnotatorError as exc:
             return str(exc)
-        self._show()
+        self.reload()
         return None
 
 
@@ -81,9 +82,12 @@ def show_guidelines(parent: QWidget, project: ProjectContext | None) -> Guidelin
     """Open (or bring forward) the window, on its Guidelines tab; it stays open beside the work."""
     window = parent.findChild(GuidelinesWindow, "guidelines_window")
     if window is None or window.project is not project:
-        if window is not None:
+        if window is not None:  # another project's: replaced
+            window.setObjectName("")
             window.deleteLater()
         window = GuidelinesWindow(project, parent)
+    elif not window.page.is_editing:
+        window.reload()
     window.tabs.setCurrentIndex(0)
     window.show()
     window.raise_()

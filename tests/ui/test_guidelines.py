@@ -116,3 +116,9 @@ def test_f1_opens_the_project_guidelines_then_the_keys(
     with store.session() as s:
         assert get_guidelines(s, project.id) == "Only whole quotes."
     assert "Only whole quotes." in guide.text.toPlainText()
+    guide.close()
+    with store.transaction() as tx:  # a teammate (or the CLI) changes them meanwhile
+        set_guidelines(tx, project.id, "Quotes include their marks.")
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_F1)
+    qtbot.waitUntil(guide.isVisible)
+    assert "Quotes include their marks." in guide.text.toPlainText()
