@@ -159,9 +159,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     from annotator.cli_comments import add_comment_commands
+    from annotator.cli_compare import add_compare_command
     from annotator.cli_db import add_db_commands
     from annotator.cli_documents import add_document_commands
     from annotator.cli_export import add_export_command
+    from annotator.cli_guidelines import add_guidelines_commands
     from annotator.cli_import import add_import_command
     from annotator.cli_labels import add_label_commands
     from annotator.cli_learn import add_learn_commands
@@ -224,6 +226,8 @@ def _parser() -> argparse.ArgumentParser:
     add_learn_commands(command)
     add_team_commands(command)
     add_comment_commands(command)
+    add_guidelines_commands(command)
+    add_compare_command(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from annotator.comment_reads import CommentRow
     from annotator.export import DatasetReport, ExportOptions
     from annotator.formats.base import Progress
+    from annotator.review.compare_gold import GoldComparison
     from annotator.review.figures import Figures
     from annotator.review.history import HistoryRow
 
@@ -300,6 +301,25 @@ class ProjectContext:
     def all_settings(self) -> dict[str, str | tuple[str, ...]]:
         with self.store.session() as session:
             return all_settings(session, self.id)
+
+    # --- guidelines, and my work against gold -------------------------------------------------
+
+    def guidelines(self) -> str:
+        """The project's guidelines document (markdown; empty when none was written)."""
+        from annotator.settings_project import get_guidelines
+
+        with self.store.session() as session:
+            return get_guidelines(session, self.id)
+
+    def compare_with_gold(
+        self, annotator: str | None = None, documents: Sequence[int] | None = None
+    ) -> GoldComparison:
+        """Where ``annotator`` (default: who is at the keyboard) differs from gold, over
+        adjudicated documents only (see ``annotator.review.compare_gold``)."""
+        from annotator.review.compare_gold import compare_with_gold
+
+        with self.store.session() as session:
+            return compare_with_gold(session, self.id, annotator or self.actor.name, documents)
 
     # --- review, agreement, export ------------------------------------------------------------
 

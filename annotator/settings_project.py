@@ -156,3 +156,58 @@ def set_setting(tx: Tx, project_id: int, key: str, value: str | tuple[str, ...] 
     detail = {"setting": key, "before": s.show(before), "after": s.show(new)}
     tx.record("project", "updated", (project_id,), detail=detail)
     return True
+
+
+# --- the project's guidelines document --------------------------------------------------------
+# Markdown text kept in the same table under its own key, outside ``KNOWN``: it is a document the
+# team reads (F1 in the app, ``annotator guidelines show``), not a choice ``settings list`` prints.
+GUIDELINES_KEY = "guidelines"
+GUIDELINES_LIMIT = 1_000_000  # characters; a guidelines document, not a corpus
+
+
+def get_guidelines(session: Session, project_id: int) -> str:
+    """The project's guidelines (markdown); empty when none were written."""
+    value = _stored(session, project_id).get(GUIDELINES_KEY)
+    return value if isinstance(value, str) else ""
+
+
+def check_guidelines(text: str, where: str = "guidelines") -> str:
+    """The text as stored (line ends normalised); ValidationError naming ``where`` and the line."""
+    if len(text) > GUIDELINES_LIMIT:
+        raise ValidationError(
+            f"{where}: {len(text):,} characters; guidelines take at most {GUIDELINES_LIMIT:,}"
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValidationError(f"{where}, line {line}: a NUL character; guidelines are text")
+    return text
+
+
+def set_guidelines(tx: Tx, project_id: int, text: str) -> bool:
+    """Store the project's guidelines (validated); False when nothing changed. Audited like a
+    setting, so teammates' apps pick the new text up on their next refresh."""
+    text = check_guidelines(text)
+    row = tx.session.scalar(
+        select(ProjectSetting).where(
+            ProjectSetting.project_id == project_id, ProjectSetting.key == GUIDELINES_KEY
+        )
+    )
+    before = row.value if row is not None and isinstance(row.value, str) else ""
+    if before == text:
+        return False
+    if row is None:
+        tx.session.add(
+            ProjectSetting(project_id=project_id, key=GUIDELINES_KEY, value=text, updated_at=utcnow())
+        )
+    else:
+        row.value = text
+        row.updated_at = utcnow()
+    tx.session.flush()
+    detail = {
+        "setting": GUIDELINES_KEY,
+        "before": f"{len(before)} characters",
+        "after": f"{len(text)} characters",
+    }
+    tx.record("project", "updated", (project_id,), detail=detail)
+    return True

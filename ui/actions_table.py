@@ -128,6 +128,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("roles", "Annotators and &roles…", (), "global", "review.edit_roles", "Review"),
     A("assign", "Assign &documents…", (), "global", "review.assign_documents", "Review"),
     A("progress", "Team &progress…", (), "global", "review.show_progress", "Review"),
+    A("compare_gold", "Compare my work with &gold…", (), "global", "window.compare_gold", "Review"),
     A("review_next", "Next disagreement", ("N",), "review", "target.walk", "",
         "Review, in the list and the annotators' panes: next / previous disagreement", "review_walk", (1,)),
     A("review_prev", "Previous disagreement", ("P",), "review", "target.walk", "", "", "review_walk", (-1,)),
@@ -160,7 +161,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("smaller", "&Smaller text", ("Ctrl+-",), "global", "window.zoom", "View", ZOOM, "zoom", (-1,)),
     A("default_size", "&Default text size", ("Ctrl+0",), "global", "window.reset_zoom", "View",
         "Default text size"),
-    A("keys", "&Keys…", ("F1",), "global", "window.show_keys", "Help", "This list of keys"),
+    A("keys", "&Guidelines and keys…", ("F1",), "global", "window.show_keys", "Help",
+        "The project's guidelines, then this list of keys"),
     A("customise_keys", "&Customise keys…", (), "global", "window.customise_keys", "Help"),
     A("about", "&About", (), "global", "window.show_about", "Help"),
 )

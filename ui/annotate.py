@@ -17,6 +17,7 @@ from ui.actions import keymap
 from ui.article.index import END, ID, LABEL, START
 from ui.article.view import ArticleView
 from ui.commands import CreateRelation, CreateSpans, DeleteSpans, EditContext, SetStatus, UpdateSpan, execute
+from ui.guidelines_text import tip
 from ui.qt import QInputDialog, QKeyEvent, QMessageBox, QObject, Qt, QUndoStack, Signal
 
 WINDOW = 300  # characters looked at around a span edge when stepping by words
@@ -128,6 +129,7 @@ class AnnotationController(QObject):
                 line += f" · {html.escape(detail.annotator)} · {when:%d %b %Y, %H:%M}"
                 if detail.version > 1:
                     line += f" (edited, v{detail.version})"
+            line += tip(label.description) if label is not None else ""  # the label's guideline, short
             for rel in session.relations_of_span(span[ID]):
                 kind = project.relation_type(rel.type_id)
                 other = session.span(rel.target_id if rel.source_id == span[ID] else rel.source_id)

@@ -1,4 +1,4 @@
-"""Help ▸ Keys: every key, from the action table that also builds the menus and dispatches keys,
+"""The key list (F1 window's Keys tab, Help ▸ Keys): every key, from the action table that also builds the menus and dispatches keys,
 with the user's own keys; plus the labels' keys and the mouse gestures."""
 
 from __future__ import annotations
@@ -42,33 +42,43 @@ def key_rows(project: ProjectContext | None) -> list[tuple[str, str]]:
     return rows
 
 
+def keys_table(project: ProjectContext | None, parent: QWidget) -> QTableWidget:
+    """Every key and what it does, from the action table (Help ▸ Keys and the F1 window's tab)."""
+    rows = key_rows(project)
+    table = QTableWidget(len(rows), 2, parent)
+    table.setObjectName("keys_table")
+    table.setHorizontalHeaderLabels(["Key", "Does"])
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setWordWrap(True)
+    for i, (key, does) in enumerate(rows):
+        table.setItem(i, 0, QTableWidgetItem(key))
+        table.setItem(i, 1, QTableWidgetItem(does))
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    table.resizeRowsToContents()
+    return table
+
+
+def keys_note(parent: QWidget) -> QLabel:
+    note = QLabel(
+        "Keys act on the article. A label's own letter wins over R and O when a schema uses them. "
+        "Everything is stored the moment you do it; there is no Save.",
+        parent,
+    )
+    note.setWordWrap(True)
+    return note
+
+
 class KeysDialog(QDialog):
     def __init__(self, project: ProjectContext | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keys")
-        rows = key_rows(project)
-        table = QTableWidget(len(rows), 2, self)
-        table.setHorizontalHeaderLabels(["Key", "Does"])
-        table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        table.setWordWrap(True)
-        for i, (key, does) in enumerate(rows):
-            table.setItem(i, 0, QTableWidgetItem(key))
-            table.setItem(i, 1, QTableWidgetItem(does))
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        table.resizeRowsToContents()
-        note = QLabel(
-            "Keys act on the article. A label's own letter wins over R and O when a schema uses them. "
-            "Everything is stored the moment you do it; there is no Save.",
-            self,
-        )
-        note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(table)
-        layout.addWidget(note)
+        layout.addWidget(keys_table(project, self))
+        layout.addWidget(keys_note(self))
         layout.addWidget(buttons)
         self.resize(720, 560)

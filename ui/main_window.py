@@ -21,8 +21,10 @@ from ui.article.pane import ArticlePane
 from ui.article.view import DEFAULT_POINT_SIZE
 from ui.commands import DeleteDocuments, DeleteRelation, EditContext, execute
 from ui.comments_edit import Comments
+from ui.compare_gold import show_compare_gold
 from ui.documents import DocumentPanel
-from ui.help import KeysDialog
+from ui.guidelines import GuidelinesPanel
+from ui.guidelines_window import show_guidelines
 from ui.jobs import JobDialog, stop_before_closing
 from ui.keys_dialog import CustomiseKeysDialog
 from ui.live import LiveUpdates
@@ -105,6 +107,10 @@ class MainWindow(ProjectOpening, QMainWindow):
         self.comments = Comments(self, self)  # its panel docks beside the relations (ui.comments_edit)
         self.comments.dock = _dock(self, "Comments", "comments", self.comments.panel, right)
         self.tabifyDockWidget(self.docks[3], self.comments.dock)
+        self.guidelines = GuidelinesPanel(self.session, self, self.show_keys)  # follows the selected span
+        self.docks.append(_dock(self, "Guidelines", "guidelines", self.guidelines, right))
+        self.tabifyDockWidget(self.docks[1], self.docks[-1])
+        self.docks[1].raise_()
         self.recent_menu: QMenu | None = None
         self.review = ReviewMode(self, self)  # the central widget: the article, or the review view
         self.welcome = Welcome(self)  # over the central widget while no project is open
@@ -171,7 +177,7 @@ class MainWindow(ProjectOpening, QMainWindow):
             self.restoreState(state)
         else:
             self.resizeDocks([self.docks[0], self.docks[1]], [310, 330], Qt.Orientation.Horizontal)
-            self.resizeDocks(self.docks[1:], [250, 330, 220], Qt.Orientation.Vertical)
+            self.resizeDocks(self.docks[1:4], [250, 330, 220], Qt.Orientation.Vertical)
         if layout:
             self.pane.view.set_point_size(settings.get(settings.POINT_SIZE) or DEFAULT_POINT_SIZE)
         if layout and settings.get(settings.SHOW_ALL):
@@ -258,6 +264,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         self.pane.view.set_schema(labels, types)
         self.palette_panel.set_schema(labels, types)
         self.pane.find_bar.set_labels(labels)
+        self.guidelines.refresh()
         self._update_counts()
 
     def _store_changed(self, changeset: ChangeSet) -> None:
@@ -438,7 +445,10 @@ class MainWindow(ProjectOpening, QMainWindow):
         CustomiseKeysDialog(lambda: menus.apply_keys(self.actions_by_name), self).exec()
 
     def show_keys(self) -> None:
-        KeysDialog(self.project, self).exec()
+        show_guidelines(self, self.project)  # F1: the project's guidelines, then the keys
+
+    def compare_gold(self) -> None:
+        show_compare_gold(self, self.project)
 
     def show_about(self) -> None:
         QMessageBox.about(

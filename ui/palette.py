@@ -6,8 +6,11 @@ uses, so nobody has to guess what an underline means.
 
 from __future__ import annotations
 
+import html
+
 from annotator.queries import LabelRow, RelationTypeRow
 from ui.article.colors import stroke, tint
+from ui.guidelines_text import tip
 from ui.qt import (
     QColor,
     QFont,
@@ -57,7 +60,7 @@ class LabelButton(QPushButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         keys = " or ".join(k for k in (label.hotkey.upper() if label.hotkey else "", str(number)) if k)
-        self.setToolTip(f"<b>{label.name}</b> — key {keys}<br>{label.description}")
+        self.setToolTip(f"<b>{html.escape(label.name)}</b> — key {keys}{tip(label.description)}")
         self.setAccessibleName(f"Label {label.name}")
 
     def sizeHint(self) -> QSize:
@@ -108,7 +111,7 @@ class RelationLegend(QWidget):
         super().__init__(parent)
         self.kind = kind
         self.ends = ends
-        self.setToolTip(kind.description)
+        self.setToolTip(f"<b>{html.escape(kind.name)}</b>{tip(kind.description)}")
         self.setMinimumHeight(24)
 
     def sizeHint(self) -> QSize:

@@ -211,3 +211,23 @@ def remove_relation_type(tx: Tx, rtype: RelationType, *, delete_relations: bool 
     tx.session.flush()
     tx.record("relation_type", "deleted", (rtype.id,), detail={"name": rtype.name})
     return len(used)
+
+
+def describe(tx: Tx, project_id: int, name: str, text: str, *, relation: bool = False) -> None:
+    """Set a label's (or relation type's) description: its guideline, markdown, shown on hover."""
+    from annotator.settings_project import check_guidelines
+
+    text = check_guidelines(text, f"description of {name}")
+    if not relation:
+        update_label(tx, get_label(tx, project_id, name), description=text)
+        return
+    rtype = tx.session.scalar(
+        select(RelationType).where(RelationType.project_id == project_id, RelationType.name == name)
+    )
+    if rtype is None:
+        raise NotFoundError(f"no relation type {name!r}")
+    if rtype.description != text:
+        detail = {"name": name, "before": {"description": rtype.description}, "after": {"description": text}}
+        rtype.description = text
+        tx.session.flush()
+        tx.record("relation_type", "updated", (rtype.id,), detail=detail)

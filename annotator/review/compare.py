@@ -131,3 +131,30 @@ def next_disagreement(units: Sequence[Unit], position: int, backwards: bool = Fa
         return before[-1] if before else found[-1]
     after = [u for u in found if u.start > position]
     return after[0] if after else found[0]
+
+
+class Against(enum.StrEnum):
+    """How one annotator's work differs from a reference layer (gold), said from their side."""
+
+    MISSING = "missing"  # the reference has a span here, they have none
+    EXTRA = "extra"  # they have a span the reference does not
+    BOUNDARIES = "boundaries differ"
+    LABEL = "label differs"
+    RELATION_MISSING = "relation missing"
+    RELATION_EXTRA = "relation extra"
+
+
+def against(units: Sequence[Unit], reference: str) -> list[tuple[Against, Unit]]:
+    """The disagreements of ``compare(…, [person, reference])``, each named from the person's side
+    (read-only: to show an annotator where gold differs, not to decide anything)."""
+    named: list[tuple[Against, Unit]] = []
+    for unit in disagreements(units):
+        in_reference = reference in unit.annotators
+        if unit.kind == Kind.RELATION:
+            kind = Against.RELATION_MISSING if in_reference else Against.RELATION_EXTRA
+        elif unit.kind == Kind.ONLY_SOME:
+            kind = Against.MISSING if in_reference else Against.EXTRA
+        else:
+            kind = Against.BOUNDARIES if unit.kind == Kind.BOUNDARIES else Against.LABEL
+        named.append((kind, unit))
+    return named
