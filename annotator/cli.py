@@ -151,6 +151,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from annotator.cli_attributes import add_attribute_commands
+    from annotator.cli_codebook import add_codebook_commands
     from annotator.cli_db import add_db_commands
     from annotator.cli_documents import add_document_commands
     from annotator.cli_export import add_export_command
@@ -208,6 +210,8 @@ def _parser() -> argparse.ArgumentParser:
     add_settings_commands(command)
     add_document_commands(command)
     add_undo_commands(command)
+    add_attribute_commands(command)
+    add_codebook_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

@@ -228,6 +228,8 @@ class Annotation(Base):
     sources: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     # No foreign key: adding one would make SQLite copy the whole table on upgrade.
     adjudicator_id: Mapped[int | None] = mapped_column(Integer)
+    # Codebook values by attribute name (see ``annotator.attributes``); None: none set.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class Relation(Base):
@@ -247,6 +249,8 @@ class Relation(Base):
     sources: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     # No foreign key: adding one would make SQLite copy the whole table on upgrade.
     adjudicator_id: Mapped[int | None] = mapped_column(Integer)
+    # Codebook values by attribute name (see ``annotator.attributes``); None: none set.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class Rejection(Base):
@@ -359,3 +363,24 @@ class UndoStep(Base):
     documents: Mapped[list[int]] = mapped_column(JSON, default=list)
     # The changed rows: [{"table", "id", "before", "after"}], images as JSON values.
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class AttributeDef(Base):
+    """A typed attribute of the codebook (QUOTE.type, ACTOR.role): of a label, a relation type or
+    (scope "document") of documents. Values live on the rows they describe, by ``name``."""
+
+    __tablename__ = "attribute"
+    __table_args__ = NEVER_REUSED
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    # "label", "relation" or "document": what its values describe.
+    scope: Mapped[str] = mapped_column(String(20))
+    label_id: Mapped[int | None] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
+    relation_type_id: Mapped[int | None] = mapped_column(ForeignKey("relation_type.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    # choice, multi, bool, number or text (annotator.attributes.KINDS).
+    kind: Mapped[str] = mapped_column(String(20))
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
