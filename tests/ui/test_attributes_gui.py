@@ -1,0 +1,115 @@
+"""Setting a span's attributes from the keyboard, with real key events; checked in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from annotator.attributes import define_attribute, list_attributes
+from annotator.model import Annotation, Project
+from annotator.store import Store
+from tests.ui.helpers import select_with_keys, stored_spans
+from ui.attributes import AttributeEditor
+from ui.main_window import MainWindow
+from ui.qt import QApplication, Qt
+
+Open = Callable[..., MainWindow]
+PLAIN = "Mayor Elena Varga said the bridge is unsafe. Councillor Obi disagreed with her."
+
+
+def _codebook(store: Store, project: Project) -> None:
+    with store.transaction() as tx:
+        define_attribute(tx, project.id, "QUOTE", "type", "choice", ["direct", "indirect", "mixed"])
+        define_attribute(tx, project.id, "QUOTE", "verified", "bool")
+        define_attribute(tx, project.id, "QUOTE", "note", "text")
+
+
+def _values(store: Store, span_id: int) -> Any:
+    with store.session() as s:
+        return s.scalar(select(Annotation.attributes).where(Annotation.id == span_id))
+
+
+def _quote(qtbot: QtBot, window: MainWindow) -> int:
+    view = window.pane.view
+    select_with_keys(qtbot, view, PLAIN.index("the bridge"), len("the bridge is unsafe"))
+    qtbot.keyClick(view, Qt.Key.Key_Q)
+    assert window.session.doc_id is not None
+    return stored_spans(window.project.store, window.session.doc_id)[0][2]  # type: ignore[union-attr]
+
+
+def _editor(qtbot: QtBot) -> AttributeEditor:
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), AttributeEditor))
+    editor = QApplication.activeModalWidget()
+    assert isinstance(editor, AttributeEditor)
+    return editor
+
+
+def test_keyboard_only_editor_sets_values_in_one_undo_step(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    _codebook(store, project)
+    window = open_window(PLAIN)
+    span = _quote(qtbot, window)
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_F2)
+    editor = _editor(qtbot)
+    qtbot.keyClick(editor, Qt.Key.Key_2)  # type = indirect
+    qtbot.keyClick(editor, Qt.Key.Key_Down)
+    qtbot.keyClick(editor, Qt.Key.Key_Y)  # verified = yes
+    qtbot.keyClick(editor, Qt.Key.Key_Down)
+    qtbot.keyClicks(editor.edit, "front page")  # note: typed into the line edit, which has focus
+    qtbot.keyClick(editor.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert _values(store, span) == {"type": "indirect", "verified": True, "note": "front page"}
+    # the span list shows them in its Attributes column
+    spans = window.spans
+    assert not spans.isColumnHidden(4)
+    assert spans.model().index(0, 4).data() == "type=indirect; verified=yes; note=front page"
+    # one step: Ctrl+Z takes all three back
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _values(store, span) is None
+    assert spans.model().index(0, 4).data() == ""
+
+
+def test_letters_choose_escape_changes_nothing_and_a_bad_number_is_said(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    _codebook(store, project)
+    with store.transaction() as tx:
+        define_attribute(tx, project.id, "QUOTE", "words", "number")
+    window = open_window(PLAIN)
+    span = _quote(qtbot, window)
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_F2)
+    editor = _editor(qtbot)
+    qtbot.keyClick(editor, Qt.Key.Key_M)  # first letter: mixed
+    assert editor.values["type"] == "mixed"
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert _values(store, span) is None
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_F2)
+    editor = _editor(qtbot)
+    for _ in range(3):
+        qtbot.keyClick(editor, Qt.Key.Key_Down)
+    assert editor.current.name == "words"
+    qtbot.keyClicks(editor.edit, "many")
+    qtbot.keyClick(editor.edit, Qt.Key.Key_Return)
+    assert editor.isVisible() and "is a number" in editor.hint.text()
+    editor.edit.clear()
+    qtbot.keyClicks(editor.edit, "12")
+    qtbot.keyClick(editor.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert _values(store, span) == {"words": 12}
+
+
+def test_a_label_without_attributes_says_so(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    window = open_window(PLAIN)
+    _quote(qtbot, window)
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_F2)
+    assert QApplication.activeModalWidget() is None
+    assert "QUOTE has no attributes" in window.statusBar().currentMessage()
+    with store.session() as s:
+        assert list_attributes(s, project.id) == []
