@@ -9,6 +9,7 @@ and exported with their row. Definitions are the project's schema, audited like 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -44,6 +45,23 @@ class AttributeInfo:
     def qualified(self) -> str:
         """``QUOTE.type``: how errors and the codebook name it."""
         return f"{self.owner}.{self.name}"
+
+
+def canonical(values: Any) -> str:
+    """A span's values as one comparable text (review compares readings by it); "" for none."""
+    return (
+        json.dumps(values, sort_keys=True, ensure_ascii=False) if isinstance(values, dict) and values else ""
+    )
+
+
+def agreeing(session: Session, document_id: int, groups: Sequence[Sequence[int]]) -> list[int]:
+    """The span ids of the ``groups`` (spans of the document on the same offsets with the same
+    label) whose attribute values are the same too: what review counts as agreed."""
+    query = select(Annotation.id, Annotation.attributes).where(
+        Annotation.document_id == document_id, Annotation.attributes.is_not(None)
+    )
+    values = {i: canonical(v) for i, v in session.execute(query)} if groups else {}
+    return [i for group in groups if len({values.get(j, "") for j in group}) == 1 for i in group]
 
 
 def info(session: Session, attr: AttributeDef) -> AttributeInfo:
