@@ -113,3 +113,34 @@ def test_a_label_without_attributes_says_so(
     assert "QUOTE has no attributes" in window.statusBar().currentMessage()
     with store.session() as s:
         assert list_attributes(s, project.id) == []
+
+
+def test_review_lists_attribute_differs_and_a_number_key_takes_that_annotators_values(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    from annotator.attributes_values import set_value
+    from annotator.model import Role
+    from annotator.ops.importer import import_records
+    from annotator.ops.projects import ensure_annotator
+    from annotator.records import DocRecord, SpanRecord
+
+    start = PLAIN.index("the bridge")
+    end = start + len("the bridge is unsafe")
+    record = DocRecord(PLAIN, spans=[SpanRecord(start, end, "QUOTE", who) for who in ("alice", "bob")])
+    with store.transaction() as tx:
+        ensure_annotator(tx, project.id, "riley", Role.REVIEWER)
+        define_attribute(tx, project.id, "QUOTE", "type", "choice", ["direct", "indirect"])
+        doc = import_records(tx, project.id, [record], keep_annotators=True).document_ids[0]
+        ids = list(tx.session.scalars(select(Annotation.id).order_by(Annotation.annotator_id)))
+        set_value(tx, "span", ids[0], "type", "direct")
+        set_value(tx, "span", ids[1], "type", "indirect")
+    window = open_window(annotator="riley")
+    window.open_document(doc)
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    view = window.review.view
+    qtbot.waitUntil(lambda: view.isVisible() and view.doc is not None)
+    assert [u.kind.value for u in view.list.model().units] == ["attribute differs"]
+    qtbot.keyClick(view.list, "2")  # bob's reading, with bob's values
+    with store.session() as s:
+        gold = s.scalars(select(Annotation).where(Annotation.id.not_in(ids))).one()
+        assert (gold.attributes, gold.sources) == ({"type": "indirect"}, ["bob"])
