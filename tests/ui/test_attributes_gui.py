@@ -144,3 +144,35 @@ def test_review_lists_attribute_differs_and_a_number_key_takes_that_annotators_v
     with store.session() as s:
         gold = s.scalars(select(Annotation).where(Annotation.id.not_in(ids))).one()
         assert (gold.attributes, gold.sources) == ({"type": "indirect"}, ["bob"])
+
+
+def test_agreement_panel_shows_a_table_per_attribute(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    from annotator.attributes_values import set_value
+    from annotator.model import Role
+    from annotator.ops.annotations import create_span
+    from annotator.ops.projects import ensure_annotator
+    from tests.ui.conftest import add_docs
+    from tests.ui.helpers import label_id
+
+    [doc] = add_docs(store, project.id, PLAIN)
+    quote = label_id(store, project.id, "QUOTE")
+    with store.transaction() as tx:
+        ensure_annotator(tx, project.id, "riley", Role.REVIEWER)
+        define_attribute(tx, project.id, "QUOTE", "type", "choice", ["direct", "indirect"])
+        people = {n: ensure_annotator(tx, project.id, n).id for n in ("alice", "bob")}
+        for i, (a, b) in enumerate([("direct", "direct"), ("indirect", "indirect"), ("direct", "indirect")]):
+            for who, value in (("alice", a), ("bob", b)):
+                span = create_span(tx, doc, i * 10, i * 10 + 5, quote, people[who])
+                set_value(tx, "span", span.id, "type", value)
+    window = open_window(annotator="riley")
+    panel = window.review.show_agreement()
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.figures is not None, timeout=15000)
+    table = panel.attributes
+    assert table.isVisible() and table.rowCount() == 1
+    cells = [table.item(0, c).text() for c in range(4)]
+    assert cells[0] == "QUOTE.type" and cells[3] == "3"
+    assert cells[1] == f"{panel.figures.by_attribute['QUOTE.type']['kappa']:.2f}" and cells[1] != "n/a"
+    panel.close()
