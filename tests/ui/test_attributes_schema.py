@@ -24,6 +24,14 @@ def _defs(store: Store, project: Project) -> list[tuple[str, str, str, tuple[str
         return [(a.owner, a.name, a.kind, a.choices) for a in list_attributes(s, project.id)]
 
 
+def _editor(qtbot: QtBot, project: Project, backend_url: str) -> AttributesEditor:
+    editor = AttributesEditor(open_project(backend_url, project.name, "alice"))
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    return editor
+
+
 def _fill_form(qtbot: QtBot, owner: str, name: str, kind: str, values: str) -> Callable[[], None]:
     def fill() -> None:
         form = QApplication.activeModalWidget()
@@ -40,10 +48,7 @@ def _fill_form(qtbot: QtBot, owner: str, name: str, kind: str, values: str) -> C
 def test_add_refuse_reorder_delete_with_keys(
     qtbot: QtBot, store: Store, project: Project, backend_url: str
 ) -> None:
-    editor = AttributesEditor(open_project(backend_url, project.name, "alice"))
-    qtbot.addWidget(editor)
-    editor.show()
-    qtbot.waitExposed(editor)
+    editor = _editor(qtbot, project, backend_url)
     for name, kind, values in (("type", "choice", "direct,indirect"), ("verified", "bool", "")):
         QTimer.singleShot(0, _fill_form(qtbot, "QUOTE", name, kind, values))
         qtbot.keyClick(editor.table, Qt.Key.Key_Insert)
@@ -72,9 +77,7 @@ def test_add_refuse_reorder_delete_with_keys(
 def test_a_bad_definition_is_refused_in_the_status_line(
     qtbot: QtBot, store: Store, project: Project, backend_url: str
 ) -> None:
-    editor = AttributesEditor(open_project(backend_url, project.name, "alice"))
-    qtbot.addWidget(editor)
-    editor.show()
+    editor = _editor(qtbot, project, backend_url)
     QTimer.singleShot(0, _fill_form(qtbot, "QUOTE", "type", "choice", ""))
     qtbot.keyClick(editor.table, Qt.Key.Key_Insert)
     assert "needs its values" in editor.status.text()
