@@ -131,3 +131,38 @@ def test_codebook_import_updates_colours_keys_and_descriptions(db: str, tmp_path
     assert "color" in done.stdout and "description" in done.stdout
     first = json.loads(cli(db, "labels", "list", "--json").stdout)["labels"][0]
     assert (first["color"], first["description"]) == ("#abcdef", "what a claim is")
+
+
+def test_the_readme_examples_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's "Attributes and the codebook" block, line by line, on a project made here."""
+    import re
+    import shlex
+
+    from annotator.cli import main
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Attributes and the codebook") :]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block is not None
+    lines = [
+        line.split(" #")[0].strip() for line in block.group(1).splitlines() if line.startswith("annotator ")
+    ]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ANNOTATOR_DB", f"sqlite:///{tmp_path / 'readme.db'}")
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    for setup in (
+        "init",
+        "import a.txt",
+        "annotate 1 6 14 ACTOR --annotator ana",
+        "annotate 1 20 44 QUOTE --annotator ana",
+    ):
+        assert main(shlex.split(setup)) == 0
+    capsys.readouterr()
+    for line in lines:
+        assert main(shlex.split(line)[1:]) == 0, (line, capsys.readouterr().err)
+    out = capsys.readouterr().out
+    assert "span 2: type = indirect" in out and "added attribute speaker.certain (bool)" in out
+    assert "nothing to change" in out
+    assert json.loads((tmp_path / "codebook.json").read_text(encoding="utf-8"))["codebook"] == 1
