@@ -107,3 +107,25 @@ def test_an_attribute_the_codebook_lacks_is_refused(store: Store, tmp_path: Path
     source.write_text(json.dumps(line) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="no attribute 'role'"), store.transaction() as tx:
         import_records(tx, project, native.read(source), keep_annotators=True)
+
+
+def test_merging_a_teammates_database_carries_their_values(tmp_path: Path) -> None:
+    from annotator.review.merge import merge, read_source
+    from annotator.store import open_store
+
+    mate = open_store(f"sqlite:///{tmp_path / 'mate.db'}")
+    project, rtype = _project(mate, "P")
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(_line(rtype)) + "\n", encoding="utf-8")
+    with mate.transaction() as tx:
+        import_records(tx, project, native.read(source), keep_annotators=True)
+    mate.close()
+    main = open_store(f"sqlite:///{tmp_path / 'main.db'}")
+    mine, _rtype = _project(main, "P")
+    summary = merge(main, mine, read_source(tmp_path / "mate.db"))
+    assert summary is not None
+    with main.session() as s:
+        values = sorted(str(v) for v in s.scalars(select(Annotation.attributes)) if v)
+        assert values == [str({"type": "direct", "topics": ["a", "b"]})]
+        assert s.scalar(select(Relation.attributes)) == {"certain": True}
+    main.close()
