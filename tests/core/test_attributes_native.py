@@ -129,3 +129,18 @@ def test_merging_a_teammates_database_carries_their_values(tmp_path: Path) -> No
         assert values == [str({"type": "direct", "topics": ["a", "b"]})]
         assert s.scalar(select(Relation.attributes)) == {"certain": True}
     main.close()
+
+
+def test_who_said_what_csv_has_the_quote_attributes(store: Store, tmp_path: Path) -> None:
+    import csv
+
+    project, rtype = _project(store, "P")
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(_line(rtype)) + "\n", encoding="utf-8")
+    with store.transaction() as tx:
+        import_records(tx, project, native.read(source), keep_annotators=True)
+    with store.session() as s:
+        export(s, project, "whosaid", tmp_path / "who.csv")
+    with (tmp_path / "who.csv").open(encoding="utf-8", newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert (row["label"], row["attributes"]) == ("QUOTE", "type=direct; topics=a+b")
