@@ -12,19 +12,28 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from annotator.errors import NotFoundError, ValidationError
-from annotator.model import Annotation, AttributeDef, Label, Relation, RelationType
+from annotator.model import (
+    Annotation,
+    AttributeDef,
+    Document,
+    DocumentAttribute,
+    Label,
+    Relation,
+    RelationType,
+)
 from annotator.names import check_name
 from annotator.tx import Tx
 
 KINDS = ("choice", "multi", "bool", "number", "text")
 """choice (one of), multi (several of), bool (yes/no), number, text (short, one line)."""
-SCOPES = ("label", "relation")
+SCOPES = ("label", "relation", "document")
+DOCUMENT = "document"  # how document-level attributes are named: document.genre
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +74,10 @@ def agreeing(session: Session, document_id: int, groups: Sequence[Sequence[int]]
 
 
 def info(session: Session, attr: AttributeDef) -> AttributeInfo:
-    if attr.scope == "relation":
+    owner: str | None = DOCUMENT
+    if attr.scope == DOCUMENT:
+        owner_id = attr.project_id
+    elif attr.scope == "relation":
         owner_id = attr.relation_type_id or 0
         owner = session.scalar(select(RelationType.name).where(RelationType.id == owner_id))
     else:
@@ -93,11 +105,19 @@ def list_attributes(session: Session, project_id: int) -> list[AttributeInfo]:
         .where(AttributeDef.project_id == project_id)
     )
     rows = list(session.execute(query).all())
-    rows.sort(key=lambda r: (r[0].scope != "label", r[1] or 0, r[2] or 0, r[0].position, r[0].id))
+    rows.sort(key=lambda r: (SCOPES.index(r[0].scope), r[1] or 0, r[2] or 0, r[0].position, r[0].id))
     return [info(session, r[0]) for r in rows]
 
 
-def _owner(session: Session, project_id: int, scope: str, owner: str) -> Label | RelationType:
+class _Parent(NamedTuple):
+    id: int
+    name: str
+
+
+def _owner(session: Session, project_id: int, scope: str, owner: str) -> _Parent:
+    """The label or relation type named ``owner``; for document attributes, the project."""
+    if scope == DOCUMENT:
+        return _Parent(project_id, DOCUMENT)
     model: type[Label] | type[RelationType] = Label if scope == "label" else RelationType
     found = cast(
         "Label | RelationType | None",
@@ -107,11 +127,20 @@ def _owner(session: Session, project_id: int, scope: str, owner: str) -> Label |
         what = "label" if scope == "label" else "relation type"
         known = ", ".join(session.scalars(select(model.name).where(model.project_id == project_id)))
         raise NotFoundError(f"no {what} {owner!r} ({what}s: {known or 'none'})")
-    return found
+    return _Parent(found.id, found.name)
 
 
-def _owner_column(scope: str) -> Any:
-    return AttributeDef.label_id if scope == "label" else AttributeDef.relation_type_id
+def siblings(scope: str, owner_id: int) -> Any:
+    """The definitions of one owner (a label, a relation type, or the project's documents)."""
+    if scope == DOCUMENT:
+        return and_(AttributeDef.project_id == owner_id, AttributeDef.scope == DOCUMENT)
+    return (AttributeDef.label_id if scope == "label" else AttributeDef.relation_type_id) == owner_id
+
+
+def _owner_id(attr: AttributeDef) -> int:
+    if attr.scope == DOCUMENT:
+        return attr.project_id
+    return (attr.label_id if attr.scope == "label" else attr.relation_type_id) or 0
 
 
 def get_attribute(
@@ -119,10 +148,9 @@ def get_attribute(
 ) -> AttributeDef:
     """The definition ``owner.name``; NotFoundError lists the owner's attributes."""
     parent = _owner(session, project_id, scope, owner)
-    column = _owner_column(scope)
-    attr = session.scalar(select(AttributeDef).where(column == parent.id, AttributeDef.name == name))
+    attr = session.scalar(select(AttributeDef).where(siblings(scope, parent.id), AttributeDef.name == name))
     if attr is None:
-        known = ", ".join(session.scalars(select(AttributeDef.name).where(column == parent.id)))
+        known = ", ".join(session.scalars(select(AttributeDef.name).where(siblings(scope, parent.id))))
         raise NotFoundError(f"{owner} has no attribute {name!r} (attributes: {known or 'none'})")
     return attr
 
@@ -153,7 +181,7 @@ def _check_new_name(session: Session, scope: str, owner_id: int, name: str, what
     name = check_name(name.strip(), "attribute")
     if not name or "." in name or "=" in name or ";" in name:
         raise ValidationError(f"attribute name {name!r} must be non-empty, without '.', '=' or ';'")
-    taken = select(AttributeDef.id).where(_owner_column(scope) == owner_id, AttributeDef.name == name)
+    taken = select(AttributeDef.id).where(siblings(scope, owner_id), AttributeDef.name == name)
     if session.scalar(taken) is not None:
         raise ValidationError(f"{what} has an attribute {name!r} already")
     return name
@@ -170,14 +198,14 @@ def define_attribute(
     description: str = "",
     scope: str = "label",
 ) -> AttributeDef:
-    """Add ``owner.name`` (owner: a label, or with scope "relation" a relation type), last in order."""
+    """Add ``owner.name`` (owner: a label, with scope "relation" a relation type, with scope
+    "document" nothing: the attribute describes whole documents), last in order."""
     if scope not in SCOPES:
         raise ValidationError(f"scope {scope!r} is not one of {', '.join(SCOPES)}")
     parent = _owner(tx.session, project_id, scope, owner)
     name = _check_new_name(tx.session, scope, parent.id, name, parent.name)
     cleaned = check_choices(kind, choices, f"{parent.name}.{name}")
-    column = _owner_column(scope)
-    count = tx.session.scalar(select(func.count()).where(column == parent.id)) or 0
+    count = tx.session.scalar(select(func.count()).where(siblings(scope, parent.id))) or 0
     attr = AttributeDef(
         project_id=project_id,
         scope=scope,
@@ -196,17 +224,18 @@ def define_attribute(
 
 
 def _values_table(scope: str) -> Any:
-    return Annotation if scope == "label" else Relation
+    return {"label": Annotation, "relation": Relation}.get(scope, DocumentAttribute)
 
 
 def _carriers(session: Session, attr: AttributeDef) -> list[tuple[int, dict[str, Any]]]:
-    """(row id, values) of the spans or relations that hold a value of ``attr``."""
+    """(row id, values) of the spans, relations or documents that hold a value of ``attr``."""
     model = _values_table(attr.scope)
-    owner = model.label_id if attr.scope == "label" else model.type_id
-    query = select(model.id, model.attributes).where(
-        owner == (attr.label_id if attr.scope == "label" else attr.relation_type_id),
-        model.attributes.is_not(None),
-    )
+    if attr.scope == DOCUMENT:
+        docs = select(Document.id).where(Document.project_id == attr.project_id)
+        where = model.document_id.in_(docs)
+    else:
+        where = (model.label_id if attr.scope == "label" else model.type_id) == _owner_id(attr)
+    query = select(model.id, model.attributes).where(where, model.attributes.is_not(None))
     return [(i, v) for i, v in session.execute(query) if isinstance(v, dict) and attr.name in v]
 
 
@@ -265,8 +294,7 @@ def update_attribute(
             )
         attr.choices = cleaned
     if name is not None and name.strip() != attr.name:
-        owner_id = (attr.label_id if attr.scope == "label" else attr.relation_type_id) or 0
-        new = _check_new_name(tx.session, attr.scope, owner_id, name, parent)
+        new = _check_new_name(tx.session, attr.scope, _owner_id(attr), name, parent)
         old = attr.name
 
         def renamed(values: dict[str, Any]) -> dict[str, Any]:
@@ -291,7 +319,7 @@ def delete_attribute(tx: Tx, attr: AttributeDef) -> None:
     what = info(tx.session, attr).qualified
     used = usage(tx.session, attr)
     if used:
-        rows = "span(s)" if attr.scope == "label" else "relation(s)"
+        rows = {"label": "span(s)", "relation": "relation(s)"}.get(attr.scope, "document(s)")
         raise ValidationError(f"{what} is set on {used} {rows}; clear those values first")
     tx.session.delete(attr)
     tx.session.flush()

@@ -17,9 +17,16 @@ from typing import Any, Literal, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotator.attributes import AttributeInfo, info
+from annotator.attributes import AttributeInfo, info, siblings
 from annotator.errors import NotFoundError, ValidationError
-from annotator.model import Annotation, Annotator, AttributeDef, Relation, Role, utcnow
+from annotator.model import (
+    Annotation,
+    Annotator,
+    AttributeDef,
+    Relation,
+    Role,
+    utcnow,
+)
 from annotator.tx import Tx
 from annotator.undo import undoable
 from annotator.undo.rows import Step
@@ -91,9 +98,10 @@ def show_value(value: Any) -> str:
 
 
 def definitions_for(tx: Tx, scope: str, owner_id: int) -> dict[str, AttributeInfo]:
-    """The attributes of one label (or relation type), by name."""
-    column = AttributeDef.label_id if scope == "label" else AttributeDef.relation_type_id
-    rows = tx.session.scalars(select(AttributeDef).where(column == owner_id).order_by(AttributeDef.position))
+    """The attributes of one label (or relation type; scope "document": of a project's documents), by name."""
+    rows = tx.session.scalars(
+        select(AttributeDef).where(siblings(scope, owner_id)).order_by(AttributeDef.position)
+    )
     return {a.name: info(tx.session, a) for a in rows}
 
 

@@ -384,3 +384,16 @@ class AttributeDef(Base):
     choices: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DocumentAttribute(Base):
+    """One annotator's document-level codebook values (genre, topic) for one document."""
+
+    __tablename__ = "document_attribute"
+    __table_args__ = (UniqueConstraint("document_id", "annotator_id"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

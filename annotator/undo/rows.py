@@ -19,7 +19,16 @@ from sqlalchemy import DateTime, Table, and_, delete, insert, or_, select, updat
 from sqlalchemy.orm import Session
 
 from annotator.errors import ConflictError
-from annotator.model import Annotation, Base, Document, Rejection, Relation, RelationRejection, utcnow
+from annotator.model import (
+    Annotation,
+    Base,
+    Document,
+    DocumentAttribute,
+    Rejection,
+    Relation,
+    RelationRejection,
+    utcnow,
+)
 from annotator.tx import Tx
 
 Image = dict[str, Any]
@@ -30,9 +39,10 @@ TABLES: dict[str, Table] = {
     "rejection": cast(Table, Rejection.__table__),
     "relation_rejection": cast(Table, RelationRejection.__table__),
     "document": cast(Table, Document.__table__),
+    "document_attribute": cast(Table, DocumentAttribute.__table__),  # document-level codebook values
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
-ORDER = ("document", "annotation", "relation", "rejection", "relation_rejection")
+ORDER = ("document", "document_attribute", "annotation", "relation", "rejection", "relation_rejection")
 # What a step may change on a document row (its text and metadata are never edited).
 DOCUMENT_COLUMNS = ("id", "status", "review_status")
 # Bookkeeping that moves forward on every write and is not compared: a span's version never goes
@@ -116,6 +126,10 @@ def capture(session: Session, scope: Scope, also: Snapshot | None = None) -> Sna
         ends.append(links.c.annotator_id.in_(owners))
     on = and_(links.c.document_id.in_(docs), or_(*ends)) if ends else None
     out["relation"] = _read(session, "relation", on)
+    if scope.spans is None:  # a whole-layer step: the owners' document-level values too
+        values = TABLES["document_attribute"]
+        on_docs = and_(values.c.document_id.in_(docs), values.c.annotator_id.in_(owners))
+        out["document_attribute"] = _read(session, "document_attribute", on_docs)
     if scope.decisions:
         for name in ("rejection", "relation_rejection"):
             out[name] = _read(session, name, TABLES[name].c.document_id.in_(docs))

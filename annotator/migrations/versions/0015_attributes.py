@@ -9,7 +9,8 @@ description and order) and the values on the rows they describe: ``annotation.at
 ``relation.attributes``, JSON objects by attribute name. Values live on the span's own row so that
 whatever already protects and moves spans protects and moves them too: the row-level security of
 0008 (one person's values are theirs, like their spans), the undo log's row images, review's copy
-of a reading into gold, merges and exports.
+of a reading into gold, merges and exports. Document-level values (scope "document") have their
+own table, one row per document and annotator, under the same row-level security.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ revision: str = "0015"
 down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+OWN_WORK = "annotator_may_write(annotator_id, current_user::text)"  # the function of 0008
+POLICIES = [
+    ("document_attribute_read", "SELECT", "true", None),
+    ("document_attribute_insert", "INSERT", None, OWN_WORK),
+    ("document_attribute_update", "UPDATE", OWN_WORK, OWN_WORK),
+    ("document_attribute_delete", "DELETE", OWN_WORK, None),
+]
 
 
 def upgrade() -> None:
@@ -57,9 +66,47 @@ def upgrade() -> None:
     # Plain ALTER TABLE ADD COLUMN on both backends: no table copy, existing rows read NULL (no values).
     op.add_column("annotation", sa.Column("attributes", sa.JSON(), nullable=True))
     op.add_column("relation", sa.Column("attributes", sa.JSON(), nullable=True))
+    # Document-level values (scope "document"): one row per document and annotator.
+    op.create_table(
+        "document_attribute",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("annotator_id", sa.Integer(), nullable=False),
+        sa.Column("attributes", sa.JSON(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["document_id"],
+            ["document.id"],
+            name=op.f("fk_document_attribute_document_id_document"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["annotator_id"],
+            ["annotator.id"],
+            name=op.f("fk_document_attribute_annotator_id_annotator"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_document_attribute")),
+        sa.UniqueConstraint(
+            "document_id", "annotator_id", name=op.f("uq_document_attribute_document_id_annotator_id")
+        ),
+        sqlite_autoincrement=True,
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        # As spans (0008): everyone reads, a person writes only their own values.
+        op.execute("ALTER TABLE document_attribute ENABLE ROW LEVEL SECURITY")
+        for name, command, using, check in POLICIES:
+            sql = f"CREATE POLICY {name} ON document_attribute FOR {command}"
+            sql += f" USING ({using})" if using else ""
+            sql += f" WITH CHECK ({check})" if check else ""
+            op.execute(sql)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for name, *_rest in POLICIES:
+            op.execute(f"DROP POLICY IF EXISTS {name} ON document_attribute")
+    op.drop_table("document_attribute")
     with op.batch_alter_table("relation", schema=None) as batch_op:
         batch_op.drop_column("attributes")
     with op.batch_alter_table("annotation", schema=None) as batch_op:
