@@ -13,7 +13,36 @@ Command = Callable[..., argparse.ArgumentParser]
 
 
 def _scope(args: argparse.Namespace) -> str:
+    if getattr(args, "document", False):
+        return "document"
     return "relation" if getattr(args, "relation_type", False) else "label"
+
+
+def cmd_add_document(args: argparse.Namespace) -> int:
+    args.owner, args.relation_type, args.document = "document", False, True
+    return cmd_add(args)
+
+
+def _set_document(args: argparse.Namespace, value: str | None) -> int:
+    from annotator.attributes import DOCUMENT
+    from annotator.attributes_documents import set_document_value_step
+    from annotator.attributes_values import definitions_for, parse_value, show_value
+    from annotator.errors import NotFoundError
+    from annotator.ops.projects import identify
+
+    store, project_id = open_project(args)
+    with store.transaction() as tx:
+        person = identify(tx, project_id, args.annotator)
+        known = definitions_for(tx, DOCUMENT, project_id)
+        if args.name not in known:
+            raise NotFoundError(
+                f"documents have no attribute {args.name!r} (attributes: {', '.join(known) or 'none'})"
+            )
+        typed = None if value is None else parse_value(known[args.name], value)
+        set_document_value_step(tx, args.doc_id, person.id, args.name, typed)
+    shown = "cleared" if typed is None else f"= {show_value(typed)}"
+    print(f"document {args.doc_id} ({person.name}): {args.name} {shown}")
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -110,6 +139,14 @@ def cmd_clear(args: argparse.Namespace) -> int:
     return _set(args, None)
 
 
+def cmd_set_document(args: argparse.Namespace) -> int:
+    return _set_document(args, args.value)
+
+
+def cmd_clear_document(args: argparse.Namespace) -> int:
+    return _set_document(args, None)
+
+
 def cmd_rename(args: argparse.Namespace) -> int:
     from annotator.attributes import get_attribute, update_attribute
 
@@ -147,6 +184,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def _owner_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("owner", metavar="LABEL", help="the label (or with --relation-type the relation type)")
     p.add_argument("--relation-type", action="store_true", help="LABEL names a relation type")
+    p.add_argument("--document", action="store_true", help="a document attribute (LABEL: write document)")
 
 
 def add_attribute_commands(command: Command) -> None:
@@ -171,6 +209,21 @@ def add_attribute_commands(command: Command) -> None:
         if name == "set":
             p.add_argument("value", metavar="VALUE")
         p.add_argument("--relation", action="store_true", help="SPAN_ID is a relation's id")
+    p = action("add-document", cmd_add_document, "define a document-level attribute (genre, topic)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--type", required=True, choices=["choice", "multi", "bool", "number", "text"])
+    p.add_argument("--values", help="the choices of a choice or multi attribute, comma separated")
+    p.add_argument("--description", default="", help="the guideline for coders")
+    for name, handler, help_ in (
+        ("set-document", cmd_set_document, "set an annotator's document-level attribute of a document"),
+        ("clear-document", cmd_clear_document, "clear an annotator's document-level attribute of a document"),
+    ):
+        p = action(name, handler, help_)
+        p.add_argument("doc_id", type=int, metavar="DOC_ID")
+        p.add_argument("name", metavar="NAME")
+        if name == "set-document":
+            p.add_argument("value", metavar="VALUE")
+        p.add_argument("--annotator", required=True, help="whose value (on PostgreSQL: your login's name)")
     p = action("rename", cmd_rename, "rename an attribute (its values follow)")
     _owner_args(p)
     p.add_argument("old", metavar="NAME")

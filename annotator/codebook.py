@@ -7,7 +7,8 @@ The file (``annotator codebook export -o FILE``; the schema is in the README)::
                  "attributes": [{"name": "type", "type": "choice",
                                  "values": ["direct", "indirect"], "description": "..."}]}],
      "relation_types": [{"name": "speaker", "from": "QUOTE", "to": "ACTOR", "color": "#555555",
-                         "hotkey": null, "description": "...", "attributes": [...]}]}
+                         "hotkey": null, "description": "...", "attributes": [...]}],
+     "document_attributes": [{"name": "genre", "type": "choice", "values": [...], ...}]}
 
 Importing adds what the project lacks and updates changed colours, keys, descriptions and the
 choices of attributes; it never removes anything. The whole file is checked first: bad input is
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from annotator.atomic import atomic_write
 from annotator.attributes import (
+    DOCUMENT,
     KINDS,
     check_choices,
     define_attribute,
@@ -85,6 +87,7 @@ def export_codebook(session: Session, project_id: int) -> dict[str, Any]:
             }
             for t in types
         ],
+        "document_attributes": _attributes(attrs, DOCUMENT, DOCUMENT),
     }
 
 
@@ -121,11 +124,14 @@ def _check_item(item: Any, where: str) -> None:
     hotkey = _text(item, "hotkey", where)
     if hotkey is not None and hotkey != "" and (len(hotkey) != 1 or not hotkey.isalnum()):
         raise _Bad(f"{where}.hotkey", f"{hotkey!r} must be one letter or digit")
-    attrs = item.get("attributes", [])
+    _check_attributes(item.get("attributes", []), f"{where}.attributes")
+
+
+def _check_attributes(attrs: Any, path: str) -> None:
     if not isinstance(attrs, list):
-        raise _Bad(f"{where}.attributes", "must be a list")
+        raise _Bad(path, "must be a list")
     for j, attr in enumerate(attrs):
-        at = f"{where}.attributes[{j}]"
+        at = f"{path}[{j}]"
         if not isinstance(attr, dict):
             raise _Bad(at, "must be an object")
         _text(attr, "name", at, required=True)
@@ -156,6 +162,7 @@ def check_codebook(data: Any) -> None:
             raise _Bad(key, "must be a list")
         for i, item in enumerate(items):
             _check_item(item, f"{key}[{i}]")
+    _check_attributes(data.get("document_attributes", []), "document_attributes")
 
 
 @dataclass(slots=True)
@@ -166,13 +173,13 @@ class CodebookReport:
 
 
 def _apply_attributes(
-    tx: Tx, project_id: int, owner: str, scope: str, attrs: list[Any], where: str, report: CodebookReport
+    tx: Tx, project_id: int, owner: str, scope: str, attrs: list[Any], path: str, report: CodebookReport
 ) -> None:
     have = {
         a.name: a for a in list_attributes(tx.session, project_id) if a.scope == scope and a.owner == owner
     }
     for j, attr in enumerate(attrs):
-        at, name = f"{where}.attributes[{j}]", attr["name"]
+        at, name = f"{path}[{j}]", attr["name"]
         values, description = attr.get("values", []), attr.get("description")
         try:
             if name not in have:
@@ -249,7 +256,9 @@ def apply_codebook(tx: Tx, project_id: int, data: Any) -> CodebookReport:
             raise
         except AnnotatorError as exc:
             raise _Bad(where, str(exc)) from None
-        _apply_attributes(tx, project_id, label.name, "label", item.get("attributes", []), where, report)
+        _apply_attributes(
+            tx, project_id, label.name, "label", item.get("attributes", []), f"{where}.attributes", report
+        )
     for i, item in enumerate(data.get("relation_types", [])):
         where = f"relation_types[{i}]"
         try:
@@ -284,7 +293,11 @@ def apply_codebook(tx: Tx, project_id: int, data: Any) -> CodebookReport:
                     )
         except AnnotatorError as exc:
             raise _Bad(where, str(exc)) from None
-        _apply_attributes(tx, project_id, rtype.name, "relation", item.get("attributes", []), where, report)
+        _apply_attributes(
+            tx, project_id, rtype.name, "relation", item.get("attributes", []), f"{where}.attributes", report
+        )
+    documents = data.get("document_attributes", [])
+    _apply_attributes(tx, project_id, DOCUMENT, DOCUMENT, documents, "document_attributes", report)
     return report
 
 

@@ -166,3 +166,25 @@ def test_the_readme_examples_run(
     assert "span 2: type = indirect" in out and "added attribute speaker.certain (bool)" in out
     assert "nothing to change" in out
     assert json.loads((tmp_path / "codebook.json").read_text(encoding="utf-8"))["codebook"] == 1
+
+
+def test_document_attributes_from_the_command_line(db: str, tmp_path: Path) -> None:
+    done = cli(db, "attributes", "add-document", "genre", "--type", "choice", "--values", "news,opinion")
+    assert done.returncode == 0, done.stderr
+    done = cli(db, "attributes", "set-document", "1", "genre", "opinion", "--annotator", "alice")
+    assert done.returncode == 0 and "document 1 (alice): genre = opinion" in done.stdout, done.stderr
+    bad = cli(db, "attributes", "set-document", "1", "genre", "satire", "--annotator", "alice")
+    assert bad.returncode == 1 and "'satire' is not one of news, opinion" in bad.stderr
+    refused = cli(db, "attributes", "remove", "document", "genre", "--document")
+    assert refused.returncode == 1 and "set on 1 document" in refused.stderr
+    book = tmp_path / "codebook.json"
+    assert cli(db, "codebook", "export", "-o", str(book)).returncode == 0
+    assert json.loads(book.read_text(encoding="utf-8"))["document_attributes"][0]["values"] == [
+        "news",
+        "opinion",
+    ]
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert cli(other, "init").returncode == 0
+    assert "added attribute document.genre (choice)" in cli(other, "codebook", "import", str(book)).stdout
+    assert cli(db, "attributes", "clear-document", "1", "genre", "--annotator", "alice").returncode == 0
+    assert cli(db, "attributes", "remove", "document", "genre", "--document").returncode == 0
