@@ -158,6 +158,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from annotator.cli_attributes import add_attribute_commands
+    from annotator.cli_codebook import add_codebook_commands
     from annotator.cli_comments import add_comment_commands
     from annotator.cli_compare import add_compare_command
     from annotator.cli_db import add_db_commands
@@ -228,6 +230,8 @@ def _parser() -> argparse.ArgumentParser:
     add_comment_commands(command)
     add_guidelines_commands(command)
     add_compare_command(command)
+    add_attribute_commands(command)
+    add_codebook_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

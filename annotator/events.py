@@ -12,8 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Entity = Literal[
-    "project", "label", "relation_type", "annotator", "document", "annotation", "relation", "assignment",
+    "project",
+    "label",
+    "relation_type",
+    "annotator",
+    "document",
+    "annotation",
+    "relation",
+    "assignment",
     "comment",
+    "attribute",
 ]
 Action = Literal["created", "updated", "deleted"]
 

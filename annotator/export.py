@@ -180,11 +180,25 @@ def to_record(
         tokens=tokens,
         sentences=sentences,
         spans=[
-            SpanRecord(s.start, s.end, labels[s.label_id], people[s.annotator_id], s.text, str(s.id))
+            SpanRecord(
+                s.start,
+                s.end,
+                labels[s.label_id],
+                people[s.annotator_id],
+                s.text,
+                str(s.id),
+                attributes=s.attributes,
+            )
             for s in doc.spans
         ],
         relations=[
-            RelationRecord(str(r.source_id), str(r.target_id), types[r.type_id], people[r.annotator_id])
+            RelationRecord(
+                str(r.source_id),
+                str(r.target_id),
+                types[r.type_id],
+                people[r.annotator_id],
+                attributes=r.attributes,
+            )
             for r in doc.relations
         ],
     )

@@ -229,6 +229,8 @@ class Annotation(Base):
     sources: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     # No foreign key: adding one would make SQLite copy the whole table on upgrade.
     adjudicator_id: Mapped[int | None] = mapped_column(Integer)
+    # Codebook values by attribute name (see ``annotator.attributes``); None: none set.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class Relation(Base):
@@ -248,6 +250,8 @@ class Relation(Base):
     sources: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     # No foreign key: adding one would make SQLite copy the whole table on upgrade.
     adjudicator_id: Mapped[int | None] = mapped_column(Integer)
+    # Codebook values by attribute name (see ``annotator.attributes``); None: none set.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class Rejection(Base):
@@ -387,6 +391,8 @@ class WorkTime(Base):
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Comment(Base):
     """A comment or a flag for discussion on a document, a span or a relation (see ``annotator.comments``).
 
@@ -418,3 +424,37 @@ class Comment(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     # What the target was when commented on (offsets, label, text; a relation's type and ends).
     anchor: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class AttributeDef(Base):
+    """A typed attribute of the codebook (QUOTE.type, ACTOR.role): of a label, a relation type or
+    (scope "document") of documents. Values live on the rows they describe, by ``name``."""
+
+    __tablename__ = "attribute"
+    __table_args__ = NEVER_REUSED
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    # "label", "relation" or "document": what its values describe.
+    scope: Mapped[str] = mapped_column(String(20))
+    label_id: Mapped[int | None] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
+    relation_type_id: Mapped[int | None] = mapped_column(ForeignKey("relation_type.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    # choice, multi, bool, number or text (annotator.attributes.KINDS).
+    kind: Mapped[str] = mapped_column(String(20))
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DocumentAttribute(Base):
+    """One annotator's document-level codebook values (genre, topic) for one document."""
+
+    __tablename__ = "document_attribute"
+    __table_args__ = (UniqueConstraint("document_id", "annotator_id"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.attributes import AttributeInfo, list_attributes
+from annotator.attributes_values import values_of_spans
 from annotator.errors import AnnotatorError
 from annotator.linked import OthersLink, others_links
 from annotator.ops.projects import actor_of, create_project, find_project, identify, role_change_refusal
@@ -276,6 +278,19 @@ class ProjectContext:
 
         with self.store.session() as session:
             return commented_spans(session, doc_id)
+
+    # --- attributes (the codebook) ------------------------------------------------------------
+
+    def attribute_defs(self) -> list[AttributeInfo]:
+        with self.store.session() as session:
+            return list_attributes(session, self.id)
+
+    def span_attributes(
+        self, doc_id: int, span_ids: Sequence[int] | None = None
+    ) -> dict[int, dict[str, Any]]:
+        """Attribute values of a document's spans (those with any, or of ``span_ids``), by span id."""
+        with self.store.session() as session:
+            return values_of_spans(session, doc_id, span_ids)
 
     # --- people and settings ------------------------------------------------------------------
 

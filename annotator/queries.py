@@ -47,6 +47,7 @@ class SpanRow:
     label_id: int
     annotator_id: int
     text: str
+    attributes: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class RelationRow:
     target_id: int
     type_id: int
     annotator_id: int
+    attributes: dict[str, Any] | None = None
 
 
 def document_rows(
@@ -196,13 +198,14 @@ def iter_documents(
                 Annotation.label_id,
                 Annotation.annotator_id,
                 Annotation.text,
+                Annotation.attributes,
             )
             .where(Annotation.document_id.between(ids[0], ids[-1]))
             .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
         ).all():
             bucket = spans.get(row[0])
             if bucket is not None:
-                bucket.append(SpanRow(row[1], row[2], row[3], row[4], row[5], row[6]))
+                bucket.append(SpanRow(row[1], row[2], row[3], row[4], row[5], row[6], row[7]))
         relations: dict[int, list[RelationRow]] = {i: [] for i in ids}
         for rrow in conn.execute(
             select(
@@ -212,13 +215,14 @@ def iter_documents(
                 Relation.target_id,
                 Relation.type_id,
                 Relation.annotator_id,
+                Relation.attributes,
             )
             .where(Relation.document_id.between(ids[0], ids[-1]))
             .order_by(Relation.document_id, Relation.id)
         ).all():
             links = relations.get(rrow[0])
             if links is not None:
-                links.append(RelationRow(rrow[1], rrow[2], rrow[3], rrow[4], rrow[5]))
+                links.append(RelationRow(rrow[1], rrow[2], rrow[3], rrow[4], rrow[5], rrow[6]))
         for doc in docs:
             yield ExportDoc(doc, spans[doc.id], relations[doc.id])
         last = ids[-1]

@@ -23,6 +23,8 @@ class SpanRecord:
     updated_at: str | None = None
     sources: list[str] | None = None
     adjudicator: str | None = None
+    # Codebook values by attribute name (annotator.attributes_values), None: none.
+    attributes: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -33,6 +35,7 @@ class RelationRecord:
     annotator: str | None = None
     sources: list[str] | None = None  # gold relations only, as for SpanRecord
     adjudicator: str | None = None
+    attributes: dict[str, Any] | None = None  # as for SpanRecord
 
 
 @dataclass(slots=True)

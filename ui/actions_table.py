@@ -77,6 +77,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Annotate", "Then click an actor: link the selected quote or claim to it"),
     A("delete", "&Delete selected span", ("Del", "Backspace"), "annotate", "controller.delete_selected",
         "Annotate", "Delete the selected span (and its relations)"),
+    A("attributes", "Set &attributes of selected span…", ("F2",), "annotate", "controller.edit_attributes",
+        "Annotate", "Set the selected span's attributes: ↑/↓ pick, number keys choose, Enter saves"),
     A("cycle", "Cycle &overlapping spans", ("O",), "annotate", "controller.cycle", "Annotate",
         "Cycle through the spans overlapping the cursor"),
     A("comment", "&Comment on selection", ("M",), "annotate", "controller.comment", "Annotate",

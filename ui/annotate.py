@@ -232,6 +232,13 @@ class AnnotationController(QObject):
         )
         return True
 
+    def edit_attributes(self) -> bool:
+        """The selected span's codebook attributes in a keyboard-only editor (ui/attributes.py)."""
+        from ui.attributes import edit_span_attributes
+
+        ctx = self._ctx()
+        return ctx is not None and edit_span_attributes(ctx, self.stack, self.view) is not None
+
     def resize_selected(self, edge: str, direction: int) -> bool:
         """Shift+arrows: move an edge of the selected span; without one the key extends the text
         selection as usual (False: not handled)."""

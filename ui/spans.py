@@ -11,6 +11,7 @@ from typing import Any
 from annotator.queries import SpanTuple
 from ui.article.index import ANNOTATOR, END, ID, LABEL, START
 from ui.article.view import KeyHandler
+from ui.attributes_column import SpanValues
 from ui.comments import MARKS
 from ui.qt import (
     QAbstractItemView,
@@ -30,7 +31,7 @@ from ui.session import DocumentSession
 from ui.tables import SideColumns, TableModel, configure_table
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Label", "Text", "Links", "By")  # "By" shows only with everyone's spans
+COLUMNS = ("Label", "Text", "Links", "By", "Attributes")  # "By": with everyone's spans only
 
 
 class SpanListModel(TableModel):
@@ -39,6 +40,7 @@ class SpanListModel(TableModel):
     def __init__(self, session: DocumentSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.values = SpanValues(session)  # before the resets below: rows read the values
         session.aboutToReset.connect(self.beginResetModel)
         session.reset.connect(self.endResetModel)
         session.completed.connect(self.endResetModel)
@@ -88,6 +90,8 @@ class SpanListModel(TableModel):
             if col == 2:
                 links = self.session.relations.count(span[ID])
                 return str(links) if links else ""
+            if col == 4:
+                return self.values.shown(span[ID])
             return project.people.get(span[ANNOTATOR], "?")
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and label is not None:
             return QColor(label.color)
@@ -121,6 +125,8 @@ class SpanList(QTableView):
         header.resizeSection(2, 40)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         self.setColumnHidden(3, True)
+        self.setColumnHidden(4, True)  # shown while the project's codebook has attributes
+        session.reset.connect(lambda: self.setColumnHidden(4, not self._model.values.defined))
         # Label and "By" give way in a narrow dock, so the text column never collapses.
         self.side_columns = SideColumns(self, {0: (96, 0.3), 3: (70, 0.16)})
         self._syncing = False

@@ -63,7 +63,7 @@ def _span_json(text: str, s: SpanRecord) -> dict[str, Any]:
         "text": text[s.start : s.end],
         "annotator": s.annotator,
     }
-    for name in ("updated_at", "sources", "adjudicator"):
+    for name in ("updated_at", "sources", "adjudicator", "attributes"):
         value = getattr(s, name)
         if value is not None:
             item[name] = value
@@ -81,6 +81,8 @@ def _relation_json(r: RelationRecord) -> dict[str, Any]:
         item["sources"] = r.sources
     if r.adjudicator is not None:
         item["adjudicator"] = r.adjudicator
+    if r.attributes:
+        item["attributes"] = r.attributes
     return item
 
 
@@ -195,7 +197,7 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
                         None if key is None else str(key),
                     )
                 )
-                if "updated_at" in span or "sources" in span or "adjudicator" in span:
+                if "updated_at" in span or "sources" in span or "adjudicator" in span or "attributes" in span:
                     _gold_fields(record.spans[-1], span, path, line, f"span {i + 1}")
                 continue
         except (KeyError, TypeError):
@@ -210,7 +212,7 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
             source, target, kind = rel["from"], rel["to"], rel["type"]
             if type(source) in _IDS and type(target) in _IDS and type(kind) is str:
                 record.relations.append(RelationRecord(str(source), str(target), kind, rel.get("annotator")))
-                if "sources" in rel or "adjudicator" in rel:
+                if "sources" in rel or "adjudicator" in rel or "attributes" in rel:
                     _gold_fields(record.relations[-1], rel, path, line, f"relation {i + 1}")
                 continue
         except (KeyError, TypeError):
@@ -236,6 +238,10 @@ def _gold_fields(
         item.sources = sources
     if obj.get("adjudicator") is not None:
         item.adjudicator = _need(obj, "adjudicator", str, path, line, what)
+    values = obj.get("attributes")  # checked against the codebook on import (annotator.attributes_io)
+    if values is not None and not isinstance(values, dict):
+        raise InputError(str(path), f"{what}: 'attributes' must be an object of name: value", line)
+    item.attributes = values or None
 
 
 def _offsets(obj: Any, path: Path, line: int, what: str) -> tuple[int, int, str]:

@@ -3,7 +3,8 @@
 One row per QUOTE or CLAIM span, in document order: the document's id, title, date and source URL,
 the label, the span's text, the text of the actor(s) it is linked to by a ``speaker`` or
 ``claimant`` relation (several joined with " | "; empty when none is linked), the annotator, and
-the span's start and end (code points, end exclusive). UTF-8 without a byte-order mark, comma
+the span's start and end (code points, end exclusive), and its attribute values
+(``type=direct; stance=pro``). UTF-8 without a byte-order mark, comma
 separated, quoted where needed (span texts may contain commas, quotes and line breaks). A text
 cell that a spreadsheet would run as a formula gets a leading ``'`` (``annotator.csvsafe``;
 ``raw=True`` / ``--raw-csv`` turns that off).
@@ -31,6 +32,7 @@ COLUMNS = (
     "annotator",
     "start",
     "end",
+    "attributes",  # the span's codebook values: "type=direct; stance=pro" (multi values joined by +)
 )
 ACTOR_SEPARATOR = " | "
 
@@ -68,6 +70,10 @@ def rows(
                 span.annotator or "",
                 span.start,
                 span.end,
+                "; ".join(
+                    f"{k}={'+'.join(map(str, v)) if isinstance(v, list) else v}"
+                    for k, v in (span.attributes or {}).items()
+                ),
             ]
         )
     return out

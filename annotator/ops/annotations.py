@@ -10,7 +10,16 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 
 from annotator.errors import ConflictError, NotFoundError, ValidationError
-from annotator.model import Annotation, Annotator, Document, Label, Relation, RelationType, utcnow
+from annotator.model import (
+    Annotation,
+    Annotator,
+    AttributeDef,
+    Document,
+    Label,
+    Relation,
+    RelationType,
+    utcnow,
+)
 from annotator.store import Tx
 
 
@@ -259,6 +268,9 @@ def update_span(
     _check_duplicate(
         tx, document_id, annotation.annotator_id, new_label, new_start, new_end, exclude=annotation.id
     )
+    if new_label != annotation.label_id and annotation.attributes:  # values the new label has stay
+        kept = set(tx.session.scalars(select(AttributeDef.name).where(AttributeDef.label_id == new_label)))
+        annotation.attributes = {k: v for k, v in annotation.attributes.items() if k in kept} or None
     if (new_start, new_end) != (annotation.start, annotation.end):
         annotation.text = text[new_start:new_end]
     annotation.start, annotation.end, annotation.label_id = new_start, new_end, new_label

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Table, insert, select, update
 
+from annotator.attributes_io import store_imported
 from annotator.audit import default_actor_name
 from annotator.bulk import bulk_insert, bulk_insert_dicts, stamp
 from annotator.comments_carry import restore_imported
@@ -178,6 +179,7 @@ class Importer:
         self.reviewed.extend((d, r) for d, r in zip(doc_ids, batch, strict=True) if r.review is not None)
         self._spans_and_relations(batch, doc_ids, merged, owners)
         restore_imported(self.tx, self.project_id, list(zip(doc_ids, batch, strict=True)), self.owners)
+        store_imported(self.tx, self.project_id, batch, doc_ids, owners, self.labels, _fail)
 
     def _documents(self, batch: Sequence[DocRecord], owners: list[list[int]]) -> tuple[list[int], set[int]]:
         """Insert the batch's new documents; returns each record's document id and the merged ones."""

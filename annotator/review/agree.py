@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.agreement import AgreementReport, Rel, Span, compute_agreement
+from annotator.agreement.attributes import attribute_rows
 from annotator.bulk import gc_paused
 from annotator.errors import ValidationError
 from annotator.model import Annotation, Annotator, Document, Label, Relation, RelationType, Role
@@ -26,9 +28,10 @@ class Selection:
 
 
 def load(
-    session: Session, project_id: int, selection: Selection
+    session: Session, project_id: int, selection: Selection, values: dict[Span, Any] | None = None
 ) -> tuple[list[Span], list[Rel], dict[int, str]]:
-    """Spans, relations and texts of the selection, as agreement records."""
+    """Spans, relations and texts of the selection, as agreement records (and into ``values``
+    the attribute values of the spans that have any)."""
     people = dict(
         session.execute(
             select(Annotator.id, Annotator.name).where(
@@ -65,12 +68,15 @@ def load(
         Annotation.end,
         Annotation.label_id,
         Annotation.annotator_id,
+        Annotation.attributes,
     ).where(Annotation.annotator_id.in_(list(people)), Annotation.label_id.in_(list(labels)))
-    for span_id, doc, start, end, label, who in conn.execute(query).all():
+    for span_id, doc, start, end, label, who, attributes in conn.execute(query).all():
         if doc in texts:
             span = Span(doc, start, end, labels[label], people[who])
             spans.append(span)
             by_id[span_id] = span
+            if attributes and values is not None:
+                values[span] = attributes
     relations = [
         Rel(doc, by_id[src], by_id[dst], types[kind], people[who])
         for doc, src, dst, kind, who in conn.execute(
@@ -92,8 +98,11 @@ def project_agreement(
 ) -> AgreementReport:
     """Span and relation F1, token κ and α, and αU for the selection."""
     selection = selection or Selection()
+    values: dict[Span, Any] = {}
     with gc_paused():
-        spans, relations, texts = load(session, project_id, selection)
+        spans, relations, texts = load(session, project_id, selection, values)
         tokens = {doc: tokenize(text) for doc, text in texts.items()} if selection.tokens else None
         lengths = {doc: len(text) for doc, text in texts.items()}
-        return compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)
+        report = compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)
+    names = sorted({s.annotator for s in spans})
+    return AgreementReport(report.rows + tuple(attribute_rows(values, names)))

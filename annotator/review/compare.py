@@ -19,6 +19,7 @@ class Kind(enum.StrEnum):
     LABEL = "label differs"
     BOUNDARIES = "boundaries differ"
     RELATION = "relation differs"
+    ATTRIBUTES = "attribute differs"  # same offsets and label, different codebook values
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class Mark:
     start: int
     end: int
     label: str
+    values: str = ""  # its attribute values as canonical JSON ("" for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,8 @@ def _classify(group: list[Mark], annotators: Sequence[str]) -> list[Unit]:
     rest: list[Mark] = []
     for (start, end, _label), marks in sorted(by_key.items()):
         if {m.annotator for m in marks} >= everyone:
-            units.append(Unit(Kind.AGREED, start, end, marks))
+            same = len({m.values for m in marks if m.annotator in everyone}) == 1
+            units.append(Unit(Kind.AGREED if same else Kind.ATTRIBUTES, start, end, marks))
         else:
             rest.extend(marks)
     if rest:

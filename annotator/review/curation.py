@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.attributes import canonical
 from annotator.errors import NotFoundError
 from annotator.model import (
     Annotation,
@@ -234,15 +235,15 @@ def load_curation(session: Session, document_id: int, annotator_ids: Sequence[in
     )
     wanted = {a.id for a in chosen} | ({gold_id} if gold_id is not None else set())
     rows = session.execute(
-        select(*SPAN_COLUMNS, Annotation.sources).where(
+        select(*SPAN_COLUMNS, Annotation.sources, Annotation.attributes).where(
             Annotation.document_id == document_id, Annotation.annotator_id.in_(wanted)
         )
     ).all()
     spans = sorted(tuple(r[:6]) for r in rows if r[4] != gold_id)
     gold = sorted(tuple(r[:6]) for r in rows if r[4] == gold_id)
     result = Curation(document_id, project_id, status, chosen, gold_id, labels, types=types)
-    result.spans = spans  # type: ignore[assignment]
-    result.gold = gold  # type: ignore[assignment]
+    result.spans = spans
+    result.gold = gold
     result.sources = {r[2]: tuple(r[6] or ()) for r in rows if r[4] == gold_id}
     result.rejections = {
         (s, e, lab): i
@@ -264,7 +265,8 @@ def load_curation(session: Session, document_id: int, annotator_ids: Sequence[in
     }
     by_id = {r[2]: r for r in rows}
     names = {a.id: a.name for a in chosen}
-    marks = [Mark(s[2], names[s[4]], s[0], s[1], labels[s[3]]) for s in spans]
+    values = {r[2]: canonical(r[7]) for r in rows if r[7]}
+    marks = [Mark(s[2], names[s[4]], s[0], s[1], labels[s[3]], values.get(s[2], "")) for s in spans]
     links: list[Link] = []
     for rel_id, src, dst, kind, who in session.execute(
         select(

@@ -10,10 +10,19 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from annotator.agreement import OVERALL, AgreementReport, ConfusionMatrix, compute_agreement, label_confusion
+from annotator.agreement import (
+    OVERALL,
+    AgreementReport,
+    ConfusionMatrix,
+    Span,
+    compute_agreement,
+    label_confusion,
+)
+from annotator.agreement.attributes import attribute_rows
 from annotator.review.agree import Selection, load
 from annotator.text import tokenize
 
@@ -40,6 +49,8 @@ class Figures:
     by_label: dict[str, dict[str, float]] = field(default_factory=dict)
     confusion: dict[tuple[str, str], ConfusionMatrix] = field(default_factory=dict)
     report: AgreementReport | None = None
+    # Per attribute ("QUOTE.type"): mean κ over pairs, α over all, and the matched spans (n).
+    by_attribute: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -79,7 +90,8 @@ def agreement_figures(
     """Everything the agreement panel shows for the chosen annotators and documents."""
     step = stage or (lambda _text: None)
     step("Reading spans")
-    spans, relations, texts = load(session, project_id, Selection(annotators, documents))
+    values: dict[Span, Any] = {}
+    spans, relations, texts = load(session, project_id, Selection(annotators, documents), values)
     names = tuple(sorted({s.annotator for s in spans} | set(annotators or ())))
     step("Computing agreement")
     tokens = {doc: tokenize(text) for doc, text in texts.items()}
@@ -87,6 +99,10 @@ def agreement_figures(
     report = compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)
     overall, by_label = summarize(report)
     result = Figures(names, len(texts), len(spans), sorted(by_label), overall, by_label, report=report)
+    for row in attribute_rows(values, names):
+        if row.scope != "pair":
+            found = result.by_attribute.setdefault(row.label, {"n": float(row.n or 0)})
+            found["kappa" if row.metric == "attribute_kappa" else "alpha"] = row.value
     step("Comparing labels")
     for a, b in combinations(names, 2):
         if any(s.annotator == a for s in spans) and any(s.annotator == b for s in spans):

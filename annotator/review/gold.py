@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, delete, select, update
 
+from annotator.attributes import agreeing
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import (
     Annotation,
@@ -115,10 +116,12 @@ def accept_spans(
     gold = gold_annotator(tx, _project_of(tx, document_id))
     names = dict(tx.session.execute(select(Annotator.id, Annotator.name)).all())
     groups: dict[tuple[int, int, int], set[str]] = defaultdict(set)
+    values: dict[tuple[int, int, int], Any] = {}
     for span in spans:
         if span.annotator_id == gold.id:
             raise ValidationError("that span is already in the gold layer")
         groups[(span.start, span.end, span.label_id)].add(names[span.annotator_id])
+        values[(span.start, span.end, span.label_id)] = span.attributes or None  # gold takes them
     index = gold_index(tx, document_id, gold.id)
     spare = [i for i in instead_of if index.key_of(i) is not None]
     bad = set(instead_of) - set(spare)
@@ -167,6 +170,7 @@ def accept_spans(
             tx.record(
                 "annotation", "created", (existing.id,), (document_id,), {"accepted_from": sorted(sources)}
             )
+        existing.attributes = values[key]
         if existing.id in spare:
             spare.remove(existing.id)
         withdraw_rejection(tx, document_id, key)
@@ -209,9 +213,8 @@ def accept_agreed(tx: Tx, document_id: int, annotator_ids: Sequence[int]) -> lis
     by_key: dict[tuple[int, int, int], dict[int, int]] = defaultdict(dict)
     for span_id, who, start, end, label in rows:
         by_key[(start, end, label)][who] = span_id
-    agreed = [
-        span for people in by_key.values() if set(people) >= set(annotator_ids) for span in people.values()
-    ]
+    groups = [list(people.values()) for people in by_key.values() if set(people) >= set(annotator_ids)]
+    agreed = agreeing(tx.session, document_id, groups)  # other attribute values: not agreed
     return accept_spans(tx, agreed, overlap=Overlap.SKIP) if agreed else []
 
 

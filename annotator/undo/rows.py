@@ -25,6 +25,7 @@ from annotator.model import (
     Base,
     Comment,
     Document,
+    DocumentAttribute,
     Rejection,
     Relation,
     RelationRejection,
@@ -42,9 +43,19 @@ TABLES: dict[str, Table] = {
     "document": cast(Table, Document.__table__),
     "assignment": cast(Table, Assignment.__table__),
     "comment": cast(Table, Comment.__table__),  # comment steps (annotator.comments)
+    "document_attribute": cast(Table, DocumentAttribute.__table__),  # document-level codebook values
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
-ORDER = ("document", "annotation", "relation", "rejection", "relation_rejection", "assignment", "comment")
+ORDER = (
+    "document",
+    "document_attribute",
+    "annotation",
+    "relation",
+    "rejection",
+    "relation_rejection",
+    "assignment",
+    "comment",
+)
 # Rows whose ``annotator_id`` is whose work they are (an assignment's is whose queue it is).
 OWNED = ("annotation", "relation")
 # What a step may change on a document row (its text and metadata are never edited).
@@ -130,6 +141,10 @@ def capture(session: Session, scope: Scope, also: Snapshot | None = None) -> Sna
         ends.append(links.c.annotator_id.in_(owners))
     on = and_(links.c.document_id.in_(docs), or_(*ends)) if ends else None
     out["relation"] = _read(session, "relation", on)
+    if scope.spans is None:  # a whole-layer step: the owners' document-level values too
+        values = TABLES["document_attribute"]
+        on_docs = and_(values.c.document_id.in_(docs), values.c.annotator_id.in_(owners))
+        out["document_attribute"] = _read(session, "document_attribute", on_docs)
     if scope.decisions:
         for name in ("rejection", "relation_rejection"):
             out[name] = _read(session, name, TABLES[name].c.document_id.in_(docs))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from annotator.queries import SpanTuple
-from annotator.review.compare import Unit
+from annotator.review.compare import Kind, Unit
 from annotator.review.curation import Curation, State, Version
 from annotator.review.gold import (
     Overlap,
@@ -166,6 +166,8 @@ class ReviewActions:
             self.message.emit(f"{name} has no span here; X rejects the others")
             return
         ids = [i for v in mine for i in v.span_ids]
+        if unit.kind == Kind.ATTRIBUTES:  # their values, not a teammate's: only their own span
+            ids = [m.id for m in unit.marks if m.annotator == name]
         others = [v for v in versions if v not in mine and v.state == State.ACCEPTED]
         gold_ids = [
             g[ID]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from annotator.agreement import NO_SPAN, ConfusionMatrix
 from annotator.model import Role
 from annotator.review.figures import CHART_METRICS, METRIC_NAMES, Figures
+from ui.attributes_agreement import AttributeAgreement
 from ui.jobs import JobDialog, Progress, start
 from ui.project import ProjectContext
 from ui.qt import (
@@ -182,6 +183,8 @@ class AgreementPanel(QDialog):
         layout.addLayout(self.cards)
         layout.addWidget(QLabel("<b>Per label</b>", self))
         layout.addWidget(self.chart, 3)
+        self.attributes = AttributeAgreement(self)  # per codebook attribute (ui/attributes_agreement.py)
+        layout.addWidget(self.attributes)
         layout.addLayout(pair_row)
         layout.addWidget(self.matrix)
         self.resize(960, 760)
@@ -231,6 +234,7 @@ class AgreementPanel(QDialog):
             for m in CHART_METRICS
         }
         self.chart.set_data(figures.labels, series, values)
+        self.attributes.show_figures(figures)
         self.pair.blockSignals(True)
         self.pair.clear()
         for a, b in figures.confusion:

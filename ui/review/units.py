@@ -38,6 +38,7 @@ KIND_NAMES = {
     Kind.LABEL: "label",
     Kind.BOUNDARIES: "boundaries",
     Kind.RELATION: "relation",
+    Kind.ATTRIBUTES: "attribute",
     Kind.AGREED: "agreed",
 }
 COLUMNS = ("", "Differs in", "Text", "Who")

@@ -1,0 +1,145 @@
+"""Attribute values coming in with imported spans and relations (native JSONL's ``"attributes"``).
+
+The importer inserts rows in bulk; afterwards, in the same transaction, this finds the rows that
+came with values (by their natural keys), checks the values against the project's codebook and
+writes them. A value outside its choices or an attribute the label lacks fails the whole import
+(naming file and line), so nothing is written. A row that already held values (a merge of a file
+into a project that has the span) keeps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+
+from annotator.attributes import AttributeInfo, info
+from annotator.attributes_values import check_value
+from annotator.errors import AnnotatorError
+from annotator.model import Annotation, AttributeDef, Relation, RelationType
+from annotator.records import DocRecord
+from annotator.tx import Tx
+
+Fail = Callable[[DocRecord, str], Exception]
+
+
+class _Codebook:
+    """Definitions by owner (label or relation type), each read once per import."""
+
+    def __init__(self, tx: Tx, column: Any) -> None:
+        self.tx, self.column = tx, column
+        self.known: dict[int, dict[str, AttributeInfo]] = {}
+
+    def check(self, owner: int, values: dict[str, Any], fail: Callable[[str], Exception]) -> dict[str, Any]:
+        known = self.known.get(owner)
+        if known is None:
+            rows = self.tx.session.scalars(select(AttributeDef).where(self.column == owner))
+            known = self.known[owner] = {a.name: info(self.tx.session, a) for a in rows}
+        out = {}
+        for name, value in values.items():
+            if name not in known:
+                raise fail(
+                    f"no attribute {name!r} in the codebook here (there: {', '.join(known) or 'none'})"
+                )
+            try:
+                out[name] = check_value(known[name], value)
+            except AnnotatorError as exc:
+                raise fail(str(exc)) from None
+        return out
+
+
+def _write(tx: Tx, model: type[Annotation] | type[Relation], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        statement = update(model).where(model.id == bindparam("ident")).values(attributes=bindparam("values"))
+        tx.session.connection().execute(statement, rows)
+
+
+SpanKey = tuple[int, int, int, int, int]  # document, annotator, label, start, end
+
+
+def store_imported(
+    tx: Tx,
+    project_id: int,
+    batch: Sequence[DocRecord],
+    doc_ids: Sequence[int],
+    owners: Sequence[Sequence[int]],
+    labels: dict[str, int],
+    fail: Fail,
+) -> None:
+    """Store the values of a batch the importer has just written (``owners``: each span's
+    annotator id, as the importer chose them)."""
+    spans: list[tuple[SpanKey, dict[str, Any], DocRecord, str]] = []
+    links: list[tuple[SpanKey, SpanKey, str, dict[str, Any], DocRecord]] = []
+    for record, doc_id, whos in zip(batch, doc_ids, owners, strict=True):
+        valued = [r for r in record.relations if r.attributes]
+        if not valued and not any(s.attributes for s in record.spans):
+            continue
+        key_of: dict[str, SpanKey] = {}
+        for span, who in zip(record.spans, whos, strict=True):
+            ident = (doc_id, who, labels[span.label], span.start, span.end)
+            if span.key is not None:
+                key_of[span.key] = ident
+            if span.attributes:
+                spans.append((ident, span.attributes, record, f"span {span.start}–{span.end}"))
+        for rel in valued:
+            links.append((key_of[rel.source], key_of[rel.target], rel.type, rel.attributes or {}, record))
+    if not spans and not links:
+        return
+    rows = _span_rows(tx, {s[0][0] for s in spans} | {link[0][0] for link in links})
+    book = _Codebook(tx, AttributeDef.label_id)
+    _write(
+        tx,
+        Annotation,
+        [
+            {"ident": rows[ident][0], "values": book.check(ident[2], v, _failing(fail, rec, what)) or None}
+            for ident, v, rec, what in spans
+            if not rows[ident][1]
+        ],
+    )
+    _store_links(tx, project_id, links, rows, fail)
+
+
+def _failing(fail: Fail, record: DocRecord, what: str) -> Callable[[str], Exception]:
+    return lambda reason: fail(record, f"{what}: {reason}")
+
+
+def _span_rows(tx: Tx, documents: set[int]) -> dict[SpanKey, tuple[int, Any]]:
+    query = select(
+        Annotation.document_id,
+        Annotation.annotator_id,
+        Annotation.label_id,
+        Annotation.start,
+        Annotation.end,
+        Annotation.id,
+        Annotation.attributes,
+    ).where(Annotation.document_id.in_(documents))
+    return {tuple(r[:5]): (r[5], r[6]) for r in tx.session.execute(query)}
+
+
+def _store_links(
+    tx: Tx,
+    project_id: int,
+    links: list[tuple[SpanKey, SpanKey, str, dict[str, Any], DocRecord]],
+    spans: dict[SpanKey, tuple[int, Any]],
+    fail: Fail,
+) -> None:
+    if not links:
+        return
+    names = select(RelationType.name, RelationType.id).where(RelationType.project_id == project_id)
+    types: dict[str, int] = {n: i for n, i in tx.session.execute(names)}
+    sources = {spans[link[0]][0] for link in links}
+    query = select(
+        Relation.source_id, Relation.target_id, Relation.type_id, Relation.id, Relation.attributes
+    ).where(Relation.source_id.in_(sources))
+    found: dict[tuple[int, int, int], list[int]] = {}
+    for src, dst, kind, rel_id, values in tx.session.execute(query):
+        if not values:  # a relation that had values before this import keeps them
+            found.setdefault((src, dst, kind), []).append(rel_id)
+    book = _Codebook(tx, AttributeDef.relation_type_id)
+    rows = []
+    for src_key, dst_key, type_name, values, record in links:
+        key = (spans[src_key][0], spans[dst_key][0], types[type_name])
+        checked = book.check(key[2], values, _failing(fail, record, f"relation {type_name!r}"))
+        rows += [{"ident": rel_id, "values": checked} for rel_id in found.get(key, [])]
+    _write(tx, Relation, rows)

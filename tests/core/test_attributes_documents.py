@@ -1,0 +1,74 @@
+"""Document-level attributes (scope "document"): each annotator's values per document, checked,
+undoable, refused for another's, kept through deleting and restoring the document."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator import undo as log
+from annotator.attributes import define_attribute, delete_attribute, get_attribute, list_attributes
+from annotator.attributes_documents import document_values, set_document_value, set_document_value_step
+from annotator.errors import NotFoundError, ValidationError
+from annotator.model import Project
+from annotator.store import Actor, Store
+from annotator.undo.log import delete_step
+from tests.core.helpers import add_doc, annotator_id
+
+
+def _setup(store: Store, project: Project) -> tuple[int, int, int]:
+    doc = add_doc(store, project.id, "An opinion piece about the bridge.")
+    with store.transaction() as tx:
+        define_attribute(tx, project.id, "", "genre", "choice", ["news", "opinion"], scope="document")
+    return doc, annotator_id(store, project.id, "alice"), annotator_id(store, project.id, "bob")
+
+
+def _values(store: Store, doc: int) -> dict[tuple[int, int], dict[str, object]]:
+    with store.session() as s:
+        return document_values(s, [doc])
+
+
+def test_each_annotator_codes_the_document_undoably(store: Store, project: Project) -> None:
+    doc, alice, bob = _setup(store, project)
+    with store.session() as s:
+        assert [a.qualified for a in list_attributes(s, project.id)] == ["document.genre"]
+    with store.transaction() as tx:
+        set_document_value_step(tx, doc, alice, "genre", "opinion")
+        set_document_value_step(tx, doc, bob, "genre", "news")
+    assert _values(store, doc) == {(doc, alice): {"genre": "opinion"}, (doc, bob): {"genre": "news"}}
+    with store.transaction() as tx:
+        log.undo(tx, alice)
+    assert _values(store, doc) == {(doc, bob): {"genre": "news"}}
+    with store.transaction() as tx:
+        log.redo(tx, alice)
+    assert _values(store, doc)[(doc, alice)] == {"genre": "opinion"}
+    with (
+        pytest.raises(ValidationError, match="set on 2 document"),
+        store.transaction() as tx,
+    ):
+        delete_attribute(tx, get_attribute(tx.session, project.id, "", "genre", "document"))
+
+
+def test_bad_values_and_another_annotators_values_are_refused(store: Store, project: Project) -> None:
+    doc, alice, bob = _setup(store, project)
+    with pytest.raises(ValidationError, match="not one of news, opinion"), store.transaction() as tx:
+        set_document_value(tx, doc, alice, "genre", "satire")
+    with pytest.raises(NotFoundError, match="no attribute 'topic'"), store.transaction() as tx:
+        set_document_value(tx, doc, alice, "topic", "x")
+    with pytest.raises(NotFoundError, match="no document with id 999"), store.transaction() as tx:
+        set_document_value(tx, 999, alice, "genre", "news")
+    as_bob = Actor("bob", bob, "annotator")
+    with pytest.raises(ValidationError, match="another annotator"), store.transaction(actor=as_bob) as tx:
+        set_document_value_step(tx, doc, alice, "genre", "news")
+    assert _values(store, doc) == {}
+
+
+def test_deleting_the_document_and_undoing_keeps_its_values(store: Store, project: Project) -> None:
+    doc, alice, _bob = _setup(store, project)
+    with store.transaction() as tx:
+        set_document_value(tx, doc, alice, "genre", "news")
+    with store.transaction() as tx:
+        delete_step(tx, [doc], "Delete document", alice)
+    assert _values(store, doc) == {}
+    with store.transaction() as tx:
+        log.undo(tx, alice)
+    assert _values(store, doc) == {(doc, alice): {"genre": "news"}}
