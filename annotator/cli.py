@@ -158,6 +158,7 @@ def _parser() -> argparse.ArgumentParser:
     from annotator.cli_labels import add_label_commands
     from annotator.cli_review import add_review_commands
     from annotator.cli_settings import add_settings_commands
+    from annotator.cli_suggest import add_suggest_commands
     from annotator.cli_undo import add_undo_commands
 
     parser = argparse.ArgumentParser(
@@ -208,6 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     add_settings_commands(command)
     add_document_commands(command)
     add_undo_commands(command)
+    add_suggest_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

@@ -123,6 +123,7 @@ def cmd_agree(args: argparse.Namespace) -> int:
         documents=args.documents,
         labels=args.labels.split(",") if args.labels else None,
         tokens=not args.no_tokens,
+        without_suggested=args.without_suggested,
     )
     with store.session() as session:
         report = project_agreement(session, project_id, selection)
@@ -146,6 +147,11 @@ def add_agree_command(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--documents", type=int, nargs="+", metavar="DOC_ID", help="only these documents")
     p.add_argument("--labels", help="comma-separated labels (default: all)")
     p.add_argument("--no-tokens", action="store_true", help="skip token-level κ and α (faster)")
+    p.add_argument(
+        "--without-suggested",
+        action="store_true",
+        help="leave out documents on which someone saw suggestions before they were done",
+    )
     p.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
     p.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
     p.add_argument("--json", metavar="FILE", help="also write the table as JSON")

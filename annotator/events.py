@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Entity = Literal["project", "label", "relation_type", "annotator", "document", "annotation", "relation"]
+Entity = Literal[
+    "project", "label", "relation_type", "annotator", "document", "annotation", "relation", "suggestion"
+]
 Action = Literal["created", "updated", "deleted"]
 
 

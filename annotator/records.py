@@ -23,6 +23,8 @@ class SpanRecord:
     updated_at: str | None = None
     sources: list[str] | None = None
     adjudicator: str | None = None
+    # Native JSONL only: where a span not typed by hand came from ("suggestion:rules@1").
+    origin: str | None = None
 
 
 @dataclass(slots=True)

@@ -19,7 +19,16 @@ from sqlalchemy import DateTime, Table, and_, delete, insert, or_, select, updat
 from sqlalchemy.orm import Session
 
 from annotator.errors import ConflictError
-from annotator.model import Annotation, Base, Document, Rejection, Relation, RelationRejection, utcnow
+from annotator.model import (
+    Annotation,
+    Base,
+    Document,
+    Rejection,
+    Relation,
+    RelationRejection,
+    SuggestionDecision,
+    utcnow,
+)
 from annotator.tx import Tx
 
 Image = dict[str, Any]
@@ -30,9 +39,10 @@ TABLES: dict[str, Table] = {
     "rejection": cast(Table, Rejection.__table__),
     "relation_rejection": cast(Table, RelationRejection.__table__),
     "document": cast(Table, Document.__table__),
+    "suggestion_decision": cast(Table, SuggestionDecision.__table__),
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
-ORDER = ("document", "annotation", "relation", "rejection", "relation_rejection")
+ORDER = ("document", "annotation", "relation", "rejection", "relation_rejection", "suggestion_decision")
 # What a step may change on a document row (its text and metadata are never edited).
 DOCUMENT_COLUMNS = ("id", "status", "review_status")
 # Bookkeeping that moves forward on every write and is not compared: a span's version never goes
@@ -116,6 +126,10 @@ def capture(session: Session, scope: Scope, also: Snapshot | None = None) -> Sna
         ends.append(links.c.annotator_id.in_(owners))
     on = and_(links.c.document_id.in_(docs), or_(*ends)) if ends else None
     out["relation"] = _read(session, "relation", on)
+    decided = TABLES["suggestion_decision"].c  # the owners' accepts and rejects of suggestions
+    out["suggestion_decision"] = _read(
+        session, "suggestion_decision", and_(decided.document_id.in_(docs), decided.annotator_id.in_(owners))
+    )
     if scope.decisions:
         for name in ("rejection", "relation_rejection"):
             out[name] = _read(session, name, TABLES[name].c.document_id.in_(docs))
@@ -290,6 +304,8 @@ def _audit(tx: Tx, table: str, action: str, ids: list[int], changes: list[RowCha
     docs = tuple(sorted({_document_of(c) for c in changes if c.table == table and c.id in ids}))
     if table in ("annotation", "relation", "document"):
         tx.record(table, action, ids, docs, note)  # type: ignore[arg-type]
+    elif table == "suggestion_decision":
+        tx.record("suggestion", action, ids, docs, note)  # type: ignore[arg-type]
     else:  # review decisions are audited as changes of their document
         tx.record("document", "updated", docs, docs, {table: ids, action: True, **note})
 
