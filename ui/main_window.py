@@ -53,6 +53,7 @@ from ui.review.window import ReviewMode
 from ui.session import DocumentSession
 from ui.settings_dialog import edit_project_settings
 from ui.spans import SpanList
+from ui.suggest_panel import SuggestionPanel
 from ui.welcome import Welcome
 from ui.window_projects import ProjectOpening
 
@@ -92,13 +93,17 @@ class MainWindow(ProjectOpening, QMainWindow):
         self.palette_panel = LabelPalette(self)
         self.spans = SpanList(self.session, self)
         self.relations = RelationList(self.session, self)
+        self.suggestions = SuggestionPanel(self.pane.controller.suggestions, self)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.docks = [
             _dock(self, "Documents", "documents", self.documents, left),
             _dock(self, "Labels", "labels", self.palette_panel, right),
             _dock(self, "Annotations", "annotations", self.spans, right),
             _dock(self, "Relations", "relations", self.relations, right),
+            _dock(self, "Suggestions", "suggestions", self.suggestions, right),
         ]
+        self.tabifyDockWidget(self.docks[3], self.docks[4])
+        self.docks[3].raise_()
         self.recent_menu: QMenu | None = None
         self.review = ReviewMode(self, self)  # the central widget: the article, or the review view
         self.welcome = Welcome(self)  # over the central widget while no project is open
@@ -162,7 +167,7 @@ class MainWindow(ProjectOpening, QMainWindow):
             self.restoreState(state)
         else:
             self.resizeDocks([self.docks[0], self.docks[1]], [310, 330], Qt.Orientation.Horizontal)
-            self.resizeDocks(self.docks[1:], [250, 330, 220], Qt.Orientation.Vertical)
+            self.resizeDocks(self.docks[1:4], [250, 330, 220], Qt.Orientation.Vertical)
         if layout:
             self.pane.view.set_point_size(settings.get(settings.POINT_SIZE) or DEFAULT_POINT_SIZE)
         if layout and settings.get(settings.SHOW_ALL):
@@ -228,6 +233,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         self.signals.changed.connect(self.session.on_store_changed)
         self.signals.changed.connect(self.documents.model.on_store_changed)
         self.signals.changed.connect(self._store_changed)
+        self.signals.changed.connect(self.pane.controller.suggestions.on_store_changed)
         self.review.connect(self.signals)
         self._apply_schema()
         self._show_annotator()

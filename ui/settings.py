@@ -138,6 +138,24 @@ EXPORT_CHOICES = Setting[dict[str, object]](
 EXPORT_PROJECT = Setting[dict[str, object]](
     "export/project", {}, _json_object, _encode_json, doc="per project: the last export's path, labels"
 )
+
+
+def _score(raw: object) -> float:
+    """A suggestion score threshold, 0 to 1."""
+    if isinstance(raw, bool):
+        raise Invalid(raw)
+    try:
+        value = float(str(raw))
+    except ValueError as exc:
+        raise Invalid(raw) from exc
+    if not 0 <= value <= 1:
+        raise Invalid(raw)
+    return value
+
+
+SUGGEST_THRESHOLD = Setting[float](
+    "suggest/threshold", 0.8, _score, doc="accept all suggestions scored at least this (Alt+Return)"
+)
 SHORTCUTS = Setting[dict[str, list[str]]](
     "keys/shortcuts", {}, _shortcuts, _encode_json, doc="the user's own keys, by action id"
 )

@@ -26,10 +26,6 @@ from annotator.suggest.store import SaveReport, names, save
 Progress = Callable[[int], None]
 
 
-class Cancelled(Exception):
-    """The caller asked to stop; the transaction rolls back, so nothing is stored."""
-
-
 @dataclass(frozen=True)
 class Engine:
     source: str  # "rules@1", "spacy:en_core_web_sm", "model:quotes@3"
@@ -156,15 +152,13 @@ def run(
     *,
     min_score: float = 0.0,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
 ) -> SaveReport:
-    """Suggest on ``documents`` and store the result, all or nothing (one transaction)."""
+    """Suggest on ``documents`` and store the result, all or nothing (one transaction): a
+    ``progress`` that raises (``errors.Cancelled``: the user pressed Cancel) stores nothing."""
     report = SaveReport()
     with store.transaction() as tx:
         labels, types = names(tx.session, project_id)
         for n, doc in enumerate(documents, 1):
-            if cancelled is not None and cancelled():
-                raise Cancelled("cancelled: no suggestions were stored")
             text = tx.session.scalar(select(Document.text).where(Document.id == doc))
             if text is None:
                 raise NotFoundError(f"no document with id {doc}")
