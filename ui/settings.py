@@ -36,13 +36,17 @@ def _bool(raw: object) -> bool:
     raise Invalid(raw)
 
 
-def _float(raw: object) -> float:
+def _number(raw: object) -> float:
     if isinstance(raw, bool):
         raise Invalid(raw)
     try:
-        value = float(str(raw))
+        return float(str(raw))
     except ValueError as exc:
         raise Invalid(raw) from exc
+
+
+def _float(raw: object) -> float:
+    value = _number(raw)
     if not 1 <= value <= 200:  # a point size outside this makes the article unreadable
         raise Invalid(raw)
     return value
@@ -142,12 +146,7 @@ EXPORT_PROJECT = Setting[dict[str, object]](
 
 def _score(raw: object) -> float:
     """A suggestion score threshold, 0 to 1."""
-    if isinstance(raw, bool):
-        raise Invalid(raw)
-    try:
-        value = float(str(raw))
-    except ValueError as exc:
-        raise Invalid(raw) from exc
+    value = _number(raw)
     if not 0 <= value <= 1:
         raise Invalid(raw)
     return value

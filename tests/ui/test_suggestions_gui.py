@@ -8,11 +8,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from annotator.model import Annotation, Project, SuggestionShown
+from annotator.ops.annotations import create_span
+from annotator.ops.projects import ensure_annotator
 from annotator.store import Store
 from annotator.suggest import engines
 from tests.core.test_suggestions import QUOTE, TEXT, VARGA, fake_engine
 from tests.ui.conftest import add_docs
-from tests.ui.helpers import click, stored_relations, stored_spans
+from tests.ui.helpers import click, label_id, stored_relations, stored_spans
 from ui import settings
 from ui.main_window import MainWindow
 from ui.qt import QImage, Qt
@@ -29,6 +31,17 @@ def _window(open_window: Open, store: Store, project: Project) -> tuple[MainWind
     return window, doc
 
 
+def _tab_from_start(qtbot: QtBot, window: MainWindow, times: int) -> int | None:
+    """Tab ``times`` from the text's start; the start of the suggestion then selected."""
+    view, layer = window.pane.view, window.pane.controller.suggestions
+    view.setFocus()
+    view.place_caret(0)
+    for _ in range(times):
+        qtbot.keyClick(view, Qt.Key.Key_Tab)
+    row = layer.row(layer.selected) if layer.selected is not None else None
+    return None if row is None else row.start
+
+
 def _spans(store: Store, doc: int) -> list[tuple[int, int]]:
     return sorted((s[0], s[1]) for s in stored_spans(store, doc))
 
@@ -39,10 +52,7 @@ def test_tab_selects_enter_accepts_and_ctrl_z_brings_the_suggestion_back(
     window, doc = _window(open_window, store, project)
     view, layer = window.pane.view, window.pane.controller.suggestions
     assert [s[:2] for s in view.suggestions] == [VARGA, QUOTE]
-    view.setFocus()
-    view.place_caret(0)
-    qtbot.keyClick(view, Qt.Key.Key_Tab)
-    assert layer.selected == layer.items[0].id  # the actor suggestion at 0
+    assert _tab_from_start(qtbot, window, 1) == VARGA[0]
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert _spans(store, doc) == [VARGA]
     assert [s[:2] for s in view.suggestions] == [QUOTE]  # the accepted one left the dashed layer
@@ -60,11 +70,7 @@ def test_x_rejects_and_the_suggestion_stays_away(
 ) -> None:
     window, doc = _window(open_window, store, project)
     view, layer = window.pane.view, window.pane.controller.suggestions
-    view.setFocus()
-    view.place_caret(0)
-    qtbot.keyClick(view, Qt.Key.Key_Tab)
-    qtbot.keyClick(view, Qt.Key.Key_Tab)
-    assert layer.row(layer.selected or 0) is not None and layer.row(layer.selected or 0).start == QUOTE[0]  # type: ignore[union-attr]
+    assert _tab_from_start(qtbot, window, 2) == QUOTE[0]
     qtbot.keyClick(view, Qt.Key.Key_X)
     assert _spans(store, doc) == []
     assert [s[:2] for s in view.suggestions] == [VARGA]
@@ -73,19 +79,25 @@ def test_x_rejects_and_the_suggestion_stays_away(
     assert [s[:2] for s in view.suggestions] == [VARGA]
 
 
-def test_shift_tab_walks_back_and_tab_reaches_spans_and_suggestions_in_text_order(
+def test_tab_walks_spans_and_suggestions_in_text_order_and_shift_tab_walks_back(
     qtbot: QtBot, open_window: Open, store: Store, project: Project
 ) -> None:
-    window, _ = _window(open_window, store, project)
-    view, layer = window.pane.view, window.pane.controller.suggestions
-    view.setFocus()
-    view.place_caret(0)
-    qtbot.keyClick(view, Qt.Key.Key_Tab)
-    first = layer.selected
-    qtbot.keyClick(view, Qt.Key.Key_Tab)
-    assert layer.selected != first
+    [doc] = add_docs(store, project.id, TEXT)
+    engines.run(store, project.id, fake_engine(), [doc])
+    critics = TEXT.index("Critics")
+    with store.transaction() as tx:
+        alice = ensure_annotator(tx, project.id, "alice").id
+        create_span(tx, doc, critics, critics + 7, label_id(store, project.id, "ACTOR"), alice)
+    window = open_window()
+    window.open_document(doc)
+    view, layer, session = window.pane.view, window.pane.controller.suggestions, window.session
+    assert _tab_from_start(qtbot, window, 2) == QUOTE[0]
+    qtbot.keyClick(view, Qt.Key.Key_Tab)  # past the suggestions: the hand-made span
+    assert layer.selected is None and session.span(session.selected)[:2] == (critics, critics + 7)  # type: ignore[index]
     qtbot.keyClick(view, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
-    assert layer.selected == first
+    assert session.selected is None and layer.row(layer.selected or 0) == layer.items[1]
+    qtbot.keyClick(view, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert layer.row(layer.selected or 0) == layer.items[0]
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     assert layer.selected is None
 
