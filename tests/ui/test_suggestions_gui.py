@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from annotator.model import Annotation, Project, SuggestionShown
+from annotator.demo import create_demo
+from annotator.model import Annotation, Annotator, DocStatus, Document, Project, SuggestionShown
 from annotator.ops.annotations import create_span
+from annotator.ops.documents import set_status
 from annotator.ops.projects import ensure_annotator
-from annotator.store import Store
+from annotator.store import Store, open_store
 from annotator.suggest import engines
+from annotator.suggest.store import mark_shown
 from tests.core.test_suggestions import QUOTE, TEXT, VARGA, fake_engine
 from tests.ui.conftest import add_docs
 from tests.ui.helpers import click, label_id, stored_relations, stored_spans
 from ui import settings
 from ui.main_window import MainWindow
+from ui.project import open_project
 from ui.qt import QImage, Qt
 
 Open = Callable[..., MainWindow]
@@ -175,3 +180,33 @@ def test_clicking_a_suggestion_selects_it_and_hover_names_score_and_source(
     assert controller.suggestions.selected == controller.suggestions.items[0].id
     tip = controller.tooltip(2)
     assert "score 0.90" in tip and "rules@1" in tip
+
+
+@pytest.mark.parametrize("backend_url", ["sqlite"], indirect=True)
+def test_agreement_panel_can_leave_out_documents_where_suggestions_were_shown(
+    qtbot: QtBot, backend_url: str
+) -> None:
+    store = open_store(backend_url)
+    create_demo(store)
+    with store.transaction() as tx:
+        first = tx.session.scalars(select(Document.id).order_by(Document.id)).first()
+        assert first is not None
+        set_status(tx, [first], DocStatus.IN_PROGRESS)  # shown before it was done
+        alice = tx.session.scalars(select(Annotator.id).where(Annotator.name == "alice")).one()
+        assert mark_shown(tx, [first], alice) == [first]
+    store.close()
+    window = MainWindow("riley", restore=False)
+    qtbot.addWidget(window)
+    window.set_project(open_project(backend_url, "Demo", "riley"))
+    window.show()
+    panel = window.review.show_agreement()
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.figures is not None, timeout=15000)
+    every = panel.figures
+    assert every is not None and every.documents == 3
+    qtbot.mouseClick(panel.without_suggested, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.figures is not every and panel.figures is not None, timeout=15000)
+    assert panel.figures is not None and panel.figures.documents == 2
+    panel.close()
+    window.close()

@@ -133,6 +133,11 @@ class AgreementPanel(QDialog):
         for key, text in DOCUMENT_SETS:
             self.doc_set.addItem(text, key)
         filters.addWidget(self.doc_set)
+        self.without_suggested = QCheckBox("without suggested", self)  # suggestions bias (issue 15)
+        self.without_suggested.setToolTip(
+            "Leave out documents on which suggestions were shown before they were done"
+        )
+        filters.addWidget(self.without_suggested)
         filters.addStretch(1)
         self.compute_button = QPushButton("Compute", self)
         self.compute_button.setDefault(True)
@@ -191,6 +196,9 @@ class AgreementPanel(QDialog):
             self.status.setText("Choose at least two annotators.")
             return None
         docs = self.documents(str(self.doc_set.currentData()))
+        if self.without_suggested.isChecked():
+            shown = self.project.suggested_documents()
+            docs = [d for d in (self.project.document_ids() if docs is None else docs) if d not in shown]
         if docs is not None and not docs:
             self.status.setText("No documents in that set.")
             return None
