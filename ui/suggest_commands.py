@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
 from annotator.model import DocStatus
 from annotator.ops.documents import set_status
@@ -11,9 +10,6 @@ from annotator.store import Tx
 from annotator.suggest.decide import accept, reject
 from annotator.undo import Step
 from ui.commands import Command, EditContext
-
-if TYPE_CHECKING:
-    from ui.suggest_layer import SuggestionLayer
 
 
 class DecideSuggestions(Command):
@@ -24,14 +20,14 @@ class DecideSuggestions(Command):
         self,
         ctx: EditContext,
         doc_id: int,
-        layer: SuggestionLayer,
+        refresh: Callable[[], None],
         spans: Sequence[int],
         relations: Sequence[int],
         accepting: bool,
         text: str,
     ) -> None:
         super().__init__(ctx, doc_id, text)
-        self.layer = layer
+        self.refresh = refresh  # re-reads the document's suggestions (ui.suggest_layer)
         self.spans, self.relations = list(spans), list(relations)
         self.accepting = accepting
 
@@ -46,4 +42,4 @@ class DecideSuggestions(Command):
     def show(self, step: Step, undo: bool) -> None:
         super().show(step, undo)
         if self.live:
-            self.layer.reload()
+            self.refresh()

@@ -156,7 +156,9 @@ class SuggestionLayer(QObject):
         verb = "Accept" if accepting else "Reject"
         n = len(spans) + len(relations)
         text = f"{verb} suggestion" if n == 1 else f"{verb} {n} suggestions"
-        done = execute(self.stack, DecideSuggestions(ctx, doc, self, spans, relations, accepting, text))
+        done = execute(
+            self.stack, DecideSuggestions(ctx, doc, self.reload, spans, relations, accepting, text)
+        )
         if done:
             self.select(
                 nxt if nxt is not None and self.row(nxt) is not None else None, reveal=nxt is not None
