@@ -15,7 +15,7 @@ from ui.actions import ActionSpec
 from ui.qt import QAction, QKeySequence, QMainWindow, QMenu, Qt
 from ui.shell import Shell
 
-MENUS = ("File", "Edit", "Annotate", "Go", "Review", "View", "Help")
+MENUS = ("File", "Edit", "Annotate", "Go", "Review", "Suggest", "View", "Help")
 
 
 def resolve(roots: dict[str, object], spec: ActionSpec) -> Callable[..., object]:

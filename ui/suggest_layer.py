@@ -193,7 +193,7 @@ class SuggestionLayer(QObject):
         self.decide(spans, relations, accepting=True)
         return True
 
-    # --- running the rules (Annotate ▸ Suggest with rules) ------------------------------------
+    # --- running the rules (Suggest ▸ Suggest with rules) ------------------------------------
 
     def run_rules(self) -> None:
         """The rules on the open document, at once (one document takes a moment)."""

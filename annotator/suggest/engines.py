@@ -8,13 +8,14 @@ Nothing here downloads anything: spaCy pipelines must be installed or on disk.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Annotation, Document, Label
@@ -38,7 +39,8 @@ def rules_engine(store: Store, project_id: int, config: rules.RuleConfig | None 
     with store.session() as session:
         gazetteer = sorted(
             session.scalars(
-                select(distinct(Annotation.text))
+                select(Annotation.text)
+                .distinct()
                 .join(Label, Label.id == Annotation.label_id)
                 .where(Label.project_id == project_id, Label.name == actor)
             )
@@ -101,9 +103,12 @@ def spacy_engine(name: str, mapping: dict[str, str], labels: set[str]) -> Engine
 
 
 def model_engine(folder: Path, mapping: dict[str, str], labels: set[str]) -> Engine:
-    """A model folder: a spaCy pipeline saved to disk (``meta.json`` and ``config.cfg``)."""
+    """A model folder: one ``annotator train`` wrote (``model.json``), or a spaCy pipeline saved
+    to disk (``meta.json`` and ``config.cfg``)."""
     if not folder.exists():
         raise NotFoundError(f"no model at {folder}")
+    if (folder / "model.json").is_file():
+        return _trained_engine(folder, labels)
     meta_file = folder / "meta.json"
     if not folder.is_dir() or not meta_file.is_file() or not (folder / "config.cfg").is_file():
         raise ValidationError(f"{folder} is not a model (a model folder holds meta.json and config.cfg)")
@@ -120,6 +125,21 @@ def model_engine(folder: Path, mapping: dict[str, str], labels: set[str]) -> Eng
     source = f"model:{meta.get('name', folder.name)}@{meta.get('version', '0')}"
     labels_map = mapping or {n: n for n in getattr(nlp.get_pipe("ner"), "labels", ()) if n in labels}
     return _pipeline_engine(nlp, source, labels_map, labels)
+
+
+def _trained_engine(folder: Path, labels: set[str]) -> Engine:
+    """A model of ``annotator.learn`` (the extractors ``annotator train`` makes)."""
+    try:
+        learned = importlib.import_module("annotator.learn.model")
+    except ImportError as exc:
+        raise ValidationError(f"{folder}: this version of annotator cannot read trained models") from exc
+    model = learned.load(folder)
+    other = sorted(set(model.labels) - labels)
+    if other:
+        raise ValidationError(
+            f"{folder}: the model was trained for label {other[0]!r}, which the project lacks"
+        )
+    return Engine(str(model.source), model.predict)
 
 
 def project_labels(store: Store, project_id: int) -> set[str]:

@@ -213,3 +213,43 @@ def test_shown_flag_only_before_done_and_agreement_can_leave_those_out(
         _, _, unbiased = load(s, project.id, Selection(tokens=False, without_suggested=True))
     assert set(every) == {doc, done}
     assert set(unbiased) == {done}
+
+
+def test_deleting_a_document_takes_its_suggestions_and_decisions(
+    store: Store, project: Project, doc: int
+) -> None:
+    from annotator.model import RelationSuggestion, SuggestionDecision
+    from annotator.ops.documents import delete_documents
+
+    with store.session() as s:
+        first = listing(s, project.id, document_id=doc).spans[0]
+    decide(store, project, "alice", [first.id], [], False)
+    with store.transaction() as tx:
+        delete_documents(tx, [doc])
+    with store.session() as s:
+        for model in (Suggestion, RelationSuggestion, SuggestionDecision):
+            assert s.scalar(select(model.id)) is None
+
+
+def test_the_rules_get_every_annotators_actor_names_as_gazetteer(
+    store: Store, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.suggest import rules
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(
+        rules,
+        "suggest",
+        lambda text, gazetteer=(), config=None: seen.append(list(gazetteer)) or Suggestions(),
+    )
+    doc = add_doc(store, project.id, TEXT)
+    actor, quote = label_id(store, project.id, "ACTOR"), label_id(store, project.id, "QUOTE")
+    for name in ("alice", "bob"):
+        person = who(store, project, name)
+        with store.transaction(actor=person) as tx:
+            create_span(tx, doc, *VARGA, actor, person.id or 0)
+            create_span(tx, doc, *QUOTE, quote, person.id or 0)
+    engine = engines.rules_engine(store, project.id)
+    assert engine.source == "rules@1"
+    engines.run(store, project.id, engine, [doc])
+    assert seen == [["Varga"]]

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from annotator.demo import create_demo
-from annotator.model import Annotation, Annotator, DocStatus, Document, Project, SuggestionShown
+from annotator.model import Annotation, Annotator, DocStatus, Document, Project, Suggestion, SuggestionShown
 from annotator.ops.annotations import create_span
 from annotator.ops.documents import set_status
 from annotator.ops.projects import ensure_annotator
@@ -210,3 +210,27 @@ def test_agreement_panel_can_leave_out_documents_where_suggestions_were_shown(
     assert panel.figures is not None and panel.figures.documents == 2
     panel.close()
     window.close()
+
+
+def test_suggest_menu_runs_the_rules_here_and_on_all_documents_as_a_job(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.suggest import rules
+
+    monkeypatch.setattr(rules, "suggest", lambda text, gazetteer=(), config=None: fake_engine().suggest(text))
+    first, second = add_docs(store, project.id, TEXT, TEXT + " Again.")
+    window = open_window()
+    window.open_document(first)
+    view = window.pane.view
+    assert view.suggestions == []
+    window.actions_by_name["suggest_rules"].trigger()
+    assert [s[:2] for s in view.suggestions] == [VARGA, QUOTE]
+    window.actions_by_name["suggest_rules_all"].trigger()
+
+    def stored() -> bool:
+        with store.session() as s:
+            return s.scalar(select(Suggestion.id).where(Suggestion.document_id == second)) is not None
+
+    qtbot.waitUntil(stored, timeout=15000)
+    window.open_document(second)
+    assert [s[:2] for s in view.suggestions] == [VARGA, QUOTE]
