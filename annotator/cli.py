@@ -171,6 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     from annotator.cli_learn import add_learn_commands
     from annotator.cli_review import add_review_commands
     from annotator.cli_settings import add_settings_commands
+    from annotator.cli_suggest import add_suggest_commands
     from annotator.cli_team import add_team_commands
     from annotator.cli_undo import add_undo_commands
 
@@ -232,6 +233,7 @@ def _parser() -> argparse.ArgumentParser:
     add_compare_command(command)
     add_attribute_commands(command)
     add_codebook_commands(command)
+    add_suggest_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

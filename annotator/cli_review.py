@@ -124,6 +124,7 @@ def cmd_agree(args: argparse.Namespace) -> int:
         documents=args.documents,
         labels=args.labels.split(",") if args.labels else None,
         tokens=not args.no_tokens,
+        without_suggested=args.without_suggested,
     )
     with store.session() as session:
         if args.overlap_only:  # only documents assigned to two or more people (annotator assign)
@@ -156,6 +157,11 @@ def add_agree_command(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--no-tokens", action="store_true", help="skip token-level κ and α (faster)")
     p.add_argument(
         "--overlap-only", action="store_true", help="only documents assigned to two or more people"
+    )
+    p.add_argument(
+        "--without-suggested",
+        action="store_true",
+        help="leave out documents on which someone saw suggestions before they were done",
     )
     p.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
     p.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)

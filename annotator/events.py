@@ -22,6 +22,7 @@ Entity = Literal[
     "assignment",
     "comment",
     "attribute",
+    "suggestion",
 ]
 Action = Literal["created", "updated", "deleted"]
 

@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from annotator.review.compare_gold import GoldComparison
     from annotator.review.figures import Figures
     from annotator.review.history import HistoryRow
+    from annotator.suggest.store import Listing
 
 
 class ProjectChoice(Exception):
@@ -364,6 +365,22 @@ class ProjectContext:
 
         with self.store.session() as session:
             return agreement_figures(session, self.id, annotators, documents, stage=stage)
+
+    # --- suggestions (annotator.suggest) ------------------------------------------------------
+
+    def suggestions(self, doc_id: int) -> Listing:
+        """The document's suggestions the person at the keyboard has not decided on yet."""
+        from annotator.suggest.store import listing
+
+        with self.store.session() as session:
+            return listing(session, self.id, document_id=doc_id, pending_for=self.actor.id)
+
+    def suggested_documents(self) -> dict[int, list[str]]:
+        """Documents on which someone saw suggestions before they were done, with who did."""
+        from annotator.suggest.store import shown_documents
+
+        with self.store.session() as session:
+            return shown_documents(session, self.id)
 
     def gold_export_warning(self, layer: str) -> str | None:
         from annotator.review.readiness import gold_export_warning

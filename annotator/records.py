@@ -25,6 +25,8 @@ class SpanRecord:
     adjudicator: str | None = None
     # Codebook values by attribute name (annotator.attributes_values), None: none.
     attributes: dict[str, Any] | None = None
+    # Native JSONL only: where a span not typed by hand came from ("suggestion:rules@1").
+    origin: str | None = None
 
 
 @dataclass(slots=True)

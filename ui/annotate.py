@@ -19,6 +19,7 @@ from ui.article.view import ArticleView
 from ui.commands import CreateRelation, CreateSpans, DeleteSpans, EditContext, SetStatus, UpdateSpan, execute
 from ui.guidelines_text import tip
 from ui.qt import QInputDialog, QKeyEvent, QMessageBox, QObject, Qt, QUndoStack, Signal
+from ui.suggest_layer import SuggestionLayer
 
 WINDOW = 300  # characters looked at around a span edge when stepping by words
 
@@ -67,6 +68,8 @@ class AnnotationController(QObject):
         self.relation_source: int | None = None
         self._confirm_delete: int | None = None  # span whose deletion takes a teammate's link
         view.keys = self
+        self.suggestions = SuggestionLayer(view, stack, context)  # Enter/X/Tab on suggestions
+        self.suggestions.message.connect(self.message)
         self.session.selectionChanged.connect(self._forget_delete)
         self.session.spansChanged.connect(self._spans_changed)
 
@@ -105,7 +108,7 @@ class AnnotationController(QObject):
         spans = self.session.index.at(cp) if cp is not None else []
         if not spans:
             self.session.select(None)
-            return False
+            return cp is not None and self.suggestions.select_at(cp)
         ids = [s[ID] for s in spans]
         if self.session.selected in ids:
             self.session.select(ids[(ids.index(self.session.selected) + 1) % len(ids)])
@@ -138,7 +141,7 @@ class AnnotationController(QObject):
                     snippet = html.escape(_clip(session.span_text(other), 40))
                     line += f"<br>&nbsp;&nbsp;{arrow} {html.escape(kind.name)}: “{snippet}”"
             lines.append(line)
-        return "<br>".join(lines)
+        return "<br>".join(lines + self.suggestions.tooltip_lines(cp))
 
     # --- intents ------------------------------------------------------------------------------
 
@@ -258,8 +261,14 @@ class AnnotationController(QObject):
         return True
 
     def walk(self, step: int) -> bool:
+        """Tab: the next span or suggestion, whichever comes first in the text."""
         index = self.session.index
         nxt = index.neighbour(self.session.selected, self.view.caret_cp(), step)
+        here = self.session.span(self.session.selected)
+        at = here[START] if here is not None else self.view.caret_cp()
+        if self.suggestions.walk(step, at, here is not None, None if nxt is None else nxt[START]):
+            return True
+        self.suggestions.select(None, reveal=False)
         if nxt is None:
             nxt = index.order[0 if step > 0 else -1] if index.order else None
         if nxt is None:
@@ -286,7 +295,19 @@ class AnnotationController(QObject):
         self.session.select(ids[(ids.index(current) + 1) % len(ids)] if current in ids else ids[0])
         return True
 
+    def accept_suggestion(self) -> bool:
+        return self.suggestions.accept_selected()
+
+    def reject_suggestion(self) -> bool:
+        return self.suggestions.reject_selected()
+
+    def accept_suggestions_above(self) -> bool:
+        return self.session.doc is not None and self.suggestions.accept_above()
+
     def escape(self) -> bool:
+        if self.suggestions.selected is not None:
+            self.suggestions.select(None, reveal=False)
+            return True
         if self.relation_source is not None:
             self.cancel_relation()
             self.message.emit("Linking cancelled")

@@ -56,6 +56,7 @@ from ui.review.window import ReviewMode
 from ui.session import DocumentSession
 from ui.settings_dialog import edit_project_settings
 from ui.spans import SpanList
+from ui.suggest_panel import SuggestionPanel
 from ui.train_dialog import train_model
 from ui.welcome import Welcome
 from ui.window_projects import ProjectOpening
@@ -97,12 +98,14 @@ class MainWindow(ProjectOpening, QMainWindow):
         self.palette_panel = LabelPalette(self)
         self.spans = SpanList(self.session, self)
         self.relations = RelationList(self.session, self)
+        self.suggestions = SuggestionPanel(self.pane.controller.suggestions, self)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.docks = [
             _dock(self, "Documents", "documents", self.documents, left),
             _dock(self, "Labels", "labels", self.palette_panel, right),
             _dock(self, "Annotations", "annotations", self.spans, right),
             _dock(self, "Relations", "relations", self.relations, right),
+            _dock(self, "Suggestions", "suggestions", self.suggestions, right),
         ]
         self.comments = Comments(self, self)  # its panel docks beside the relations (ui.comments_edit)
         self.comments.dock = _dock(self, "Comments", "comments", self.comments.panel, right)
@@ -111,6 +114,8 @@ class MainWindow(ProjectOpening, QMainWindow):
         self.docks.append(_dock(self, "Guidelines", "guidelines", self.guidelines, right))
         self.tabifyDockWidget(self.docks[1], self.docks[-1])
         self.docks[1].raise_()
+        self.tabifyDockWidget(self.docks[3], self.docks[4])
+        self.docks[3].raise_()
         self.recent_menu: QMenu | None = None
         self.review = ReviewMode(self, self)  # the central widget: the article, or the review view
         self.welcome = Welcome(self)  # over the central widget while no project is open
@@ -244,6 +249,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         self.signals.changed.connect(self.documents.model.on_store_changed)
         self.signals.changed.connect(self._store_changed)
         self.signals.changed.connect(self.comments.on_store_changed)
+        self.signals.changed.connect(self.pane.controller.suggestions.on_store_changed)
         self.review.connect(self.signals)
         self._apply_schema()
         self._show_annotator()

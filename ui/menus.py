@@ -32,6 +32,7 @@ def _roots(window: Shell, frame: QMainWindow) -> dict[str, object]:
     return {
         "window": frame,
         "controller": window.pane.controller,
+        "suggestions": window.pane.controller.suggestions,
         "pane": window.pane,
         "stack": window.stack,
         "review": window.review,

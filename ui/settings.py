@@ -36,13 +36,17 @@ def _bool(raw: object) -> bool:
     raise Invalid(raw)
 
 
-def _float(raw: object) -> float:
+def _number(raw: object) -> float:
     if isinstance(raw, bool):
         raise Invalid(raw)
     try:
-        value = float(str(raw))
+        return float(str(raw))
     except ValueError as exc:
         raise Invalid(raw) from exc
+
+
+def _float(raw: object) -> float:
+    value = _number(raw)
     if not 1 <= value <= 200:  # a point size outside this makes the article unreadable
         raise Invalid(raw)
     return value
@@ -140,6 +144,19 @@ EXPORT_CHOICES = Setting[dict[str, object]](
 )
 EXPORT_PROJECT = Setting[dict[str, object]](
     "export/project", {}, _json_object, _encode_json, doc="per project: the last export's path, labels"
+)
+
+
+def _score(raw: object) -> float:
+    """A suggestion score threshold, 0 to 1."""
+    value = _number(raw)
+    if not 0 <= value <= 1:
+        raise Invalid(raw)
+    return value
+
+
+SUGGEST_THRESHOLD = Setting[float](
+    "suggest/threshold", 0.8, _score, doc="accept all suggestions scored at least this (Alt+Return)"
 )
 SHORTCUTS = Setting[dict[str, list[str]]](
     "keys/shortcuts", {}, _shortcuts, _encode_json, doc="the user's own keys, by action id"

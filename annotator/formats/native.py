@@ -63,7 +63,7 @@ def _span_json(text: str, s: SpanRecord) -> dict[str, Any]:
         "text": text[s.start : s.end],
         "annotator": s.annotator,
     }
-    for name in ("updated_at", "sources", "adjudicator", "attributes"):
+    for name in ("updated_at", "sources", "adjudicator", "attributes", "origin"):
         value = getattr(s, name)
         if value is not None:
             item[name] = value

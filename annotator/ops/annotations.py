@@ -209,9 +209,18 @@ def _values(tx: Tx, a: Annotation) -> dict[str, Any]:
 
 
 def create_span(
-    tx: Tx, document_id: int, start: int, end: int, label_id: int, annotator_id: int
+    tx: Tx,
+    document_id: int,
+    start: int,
+    end: int,
+    label_id: int,
+    annotator_id: int,
+    *,
+    origin: str | None = None,
 ) -> Annotation:
-    """Store a new span; refused outside the text, when empty, or as an exact duplicate."""
+    """Store a new span; refused outside the text, when empty, or as an exact duplicate.
+
+    ``origin`` says where a span not typed by hand came from ("suggestion:rules@1")."""
     tx.check_owner(annotator_id, "a span made in another annotator's name")
     project_id, text = _document(tx, document_id)
     check_range(len(text), start, end)
@@ -227,10 +236,13 @@ def create_span(
         text=text[start:end],
         created_at=now,
         updated_at=now,
+        origin=origin,
     )
     tx.session.add(annotation)
     tx.session.flush()
     detail = {**_values(tx, annotation), "annotator": _names(tx, Annotator, {annotator_id}).get(annotator_id)}
+    if origin is not None:
+        detail["origin"] = origin
     tx.record("annotation", "created", (annotation.id,), (document_id,), detail)
     return annotation
 

@@ -13,7 +13,16 @@ from annotator.agreement import AgreementReport, Rel, Span, compute_agreement
 from annotator.agreement.attributes import attribute_rows
 from annotator.bulk import gc_paused
 from annotator.errors import ValidationError
-from annotator.model import Annotation, Annotator, Document, Label, Relation, RelationType, Role
+from annotator.model import (
+    Annotation,
+    Annotator,
+    Document,
+    Label,
+    Relation,
+    RelationType,
+    Role,
+    SuggestionShown,
+)
 from annotator.text import tokenize
 
 
@@ -25,6 +34,8 @@ class Selection:
     documents: Sequence[int] | None = None
     labels: Sequence[str] | None = None
     tokens: bool = True
+    # Leave out documents on which someone saw suggestions before they were done (they bias).
+    without_suggested: bool = False
 
 
 def load(
@@ -57,6 +68,8 @@ def load(
     docs = select(Document.id, Document.text).where(Document.project_id == project_id)
     if selection.documents is not None:
         docs = docs.where(Document.id.in_(selection.documents))
+    if selection.without_suggested:
+        docs = docs.where(Document.id.not_in(select(SuggestionShown.document_id)))
     texts = dict(session.execute(docs).all())
     conn = session.connection()
     spans: list[Span] = []

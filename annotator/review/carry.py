@@ -109,9 +109,13 @@ def _attach(
     spans: dict[int, tuple[Any, ...]] = {
         row[0]: tuple(row[1:])
         for row in conn.execute(
-            select(Annotation.id, Annotation.updated_at, Annotation.sources, Annotation.adjudicator_id).where(
-                Annotation.document_id.between(first, last)
-            )
+            select(
+                Annotation.id,
+                Annotation.updated_at,
+                Annotation.sources,
+                Annotation.adjudicator_id,
+                Annotation.origin,
+            ).where(Annotation.document_id.between(first, last))
         )
     }
     gold_relations: dict[tuple[str, str, str], tuple[Any, Any]] = {}
@@ -142,6 +146,7 @@ def _attach(
                 span.sources = list(found[1])
             if found[2] is not None:
                 span.adjudicator = people.get(found[2])
+            span.origin = found[3]
         for rel in record.relations:
             provenance_of = gold_relations.get((rel.source, rel.target, rel.type))
             if provenance_of is not None:

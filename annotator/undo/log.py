@@ -78,6 +78,7 @@ def undoable(
     else:  # the named rows and those the edit made, by id: a few rows whatever the article's size
         _check_declared(before, touched)
         made = {t: touched.get(t, {}).get("created", set()) for t in ("annotation", "relation")}
+        made["suggestion_decision"] = touched.get("suggestion", {}).get("created", set())
         after = rows.reread(tx.session, before, made, documents="document" in touched)
     step.changes = rows.diff(before, after)
     if not step.empty:
@@ -88,14 +89,14 @@ def _touched(tx: Tx, mark: int) -> dict[str, dict[str, set[int]]]:
     """Ids of the spans and relations the block created, changed and deleted (from its audit)."""
     out: dict[str, dict[str, set[int]]] = {}
     for change in tx.changes[mark:]:
-        if change.entity in ("annotation", "relation", "document"):
+        if change.entity in ("annotation", "relation", "document", "suggestion"):
             out.setdefault(change.entity, {}).setdefault(change.action, set()).update(change.ids)
     return out
 
 
 def _check_declared(before: rows.Snapshot, touched: dict[str, dict[str, set[int]]]) -> None:
     for entity, actions in touched.items():
-        if entity == "document":
+        if entity in ("document", "suggestion"):
             continue
         stray = (actions.get("updated", set()) | actions.get("deleted", set())) - set(before[entity])
         if stray:

@@ -29,6 +29,7 @@ from annotator.model import (
     Rejection,
     Relation,
     RelationRejection,
+    SuggestionDecision,
     utcnow,
 )
 from annotator.tx import Tx
@@ -44,6 +45,7 @@ TABLES: dict[str, Table] = {
     "assignment": cast(Table, Assignment.__table__),
     "comment": cast(Table, Comment.__table__),  # comment steps (annotator.comments)
     "document_attribute": cast(Table, DocumentAttribute.__table__),  # document-level codebook values
+    "suggestion_decision": cast(Table, SuggestionDecision.__table__),
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
 ORDER = (
@@ -55,6 +57,7 @@ ORDER = (
     "relation_rejection",
     "assignment",
     "comment",
+    "suggestion_decision",
 )
 # Rows whose ``annotator_id`` is whose work they are (an assignment's is whose queue it is).
 OWNED = ("annotation", "relation")
@@ -145,6 +148,10 @@ def capture(session: Session, scope: Scope, also: Snapshot | None = None) -> Sna
         values = TABLES["document_attribute"]
         on_docs = and_(values.c.document_id.in_(docs), values.c.annotator_id.in_(owners))
         out["document_attribute"] = _read(session, "document_attribute", on_docs)
+    decided = TABLES["suggestion_decision"].c  # the owners' accepts and rejects of suggestions
+    out["suggestion_decision"] = _read(
+        session, "suggestion_decision", and_(decided.document_id.in_(docs), decided.annotator_id.in_(owners))
+    )
     if scope.decisions:
         for name in ("rejection", "relation_rejection"):
             out[name] = _read(session, name, TABLES[name].c.document_id.in_(docs))
@@ -319,6 +326,8 @@ def _audit(tx: Tx, table: str, action: str, ids: list[int], changes: list[RowCha
     docs = tuple(sorted({_document_of(c) for c in changes if c.table == table and c.id in ids}))
     if table in ("annotation", "relation", "document", "assignment", "comment"):
         tx.record(table, action, ids, docs, note)  # type: ignore[arg-type]
+    elif table == "suggestion_decision":
+        tx.record("suggestion", action, ids, docs, note)  # type: ignore[arg-type]
     else:  # review decisions are audited as changes of their document
         tx.record("document", "updated", docs, docs, {table: ids, action: True, **note})
 

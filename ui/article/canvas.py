@@ -20,6 +20,8 @@ class Canvas(Protocol):
     session: DocumentSession
     find_matches: list[tuple[int, int]]
     pending_source: int | None
+    suggestions: list[tuple[int, int, int, int]]
+    suggestion_selected: int | None
 
     def font(self) -> QFont: ...
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from annotator.queries import SpanTuple
 
 ROW_GAP = 3.5
+SUGGESTION_REACH = 2000  # code points: how far before the screen a drawn suggestion may start
 
 
 def layers(spans: list[SpanTuple], bs: int, be: int) -> list[tuple[int, int, list[SpanTuple]]]:
@@ -53,6 +54,7 @@ def paint(view: Canvas, painter: QPainter, clip: QRectF) -> None:
     _relation_markers(view, painter, blocks, cache)
     paint_marks(view, painter, blocks, cache)  # comments and flags (ui.comments_marks)
     _find_hits(view, painter, first_cp, last_cp, cache)
+    _suggestions(view, painter, first_cp, last_cp, cache)
     pending = session.span(view.pending_source)
     if pending is not None:
         _outline(view, painter, pending, cache, dashed=True)
@@ -126,6 +128,26 @@ def _find_hits(view: Canvas, painter: QPainter, first_cp: int, last_cp: int, cac
         for r in view.range_rects(*matches[i], cache):
             painter.drawRect(r.adjusted(-1, 0, 1, 0))
         i += 1
+
+
+def _suggestions(view: Canvas, painter: QPainter, first_cp: int, last_cp: int, cache: LineCache) -> None:
+    """Suggestions: a dashed outline in the label's colour, never a fill (labels are filled);
+    only those on screen (a long quote may start up to SUGGESTION_REACH before it)."""
+    items = view.suggestions
+    if not items:
+        return
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    i = bisect_left(items, (first_cp - SUGGESTION_REACH,))
+    while i < len(items) and items[i][0] <= last_cp:
+        start, end, sid, label = items[i]
+        i += 1
+        if end < first_cp:
+            continue
+        pen = QPen(view.stroke_color(label), 2.4 if sid == view.suggestion_selected else 1.3)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        for r in view.range_rects(start, end, cache):
+            painter.drawRoundedRect(r.adjusted(-1, 0, 1, 0), 2, 2)
 
 
 def _arrows(view: Canvas, painter: QPainter, span_id: int, cache: LineCache) -> None:

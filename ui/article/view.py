@@ -103,6 +103,9 @@ class ArticleView(QTextEdit):
         self.highlighter = SpanHighlighter(session, self._formats, QTextDocument(self))
         self.find_matches: list[tuple[int, int]] = []
         self.pending_source: int | None = None  # span waiting for the relation target click
+        # Suggestions (ui/suggest_layer.py): (start, end, id, label id), sorted; drawn dashed.
+        self.suggestions: list[tuple[int, int, int, int]] = []
+        self.suggestion_selected: int | None = None
         self._press: QPoint | None = None
         self._loading = False
         self._point_size = DEFAULT_POINT_SIZE
@@ -154,6 +157,7 @@ class ArticleView(QTextEdit):
         self._loading = False
         self.find_matches = []
         self.pending_source = None
+        self.suggestions, self.suggestion_selected = [], None
         self._update_column()
 
     def _on_completed(self) -> None:

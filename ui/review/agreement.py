@@ -139,6 +139,11 @@ class AgreementPanel(QDialog):
         self.overlap_only.setToolTip("Only documents assigned to two or more of the chosen annotators")
         self.overlap_only.toggled.connect(lambda _on: self.compute())
         filters.addWidget(self.overlap_only)
+        self.without_suggested = QCheckBox("without suggested", self)  # suggestions bias (issue 15)
+        self.without_suggested.setToolTip(
+            "Leave out documents on which suggestions were shown before they were done"
+        )
+        filters.addWidget(self.without_suggested)
         filters.addStretch(1)
         self.compute_button = QPushButton("Compute", self)
         self.compute_button.setDefault(True)
@@ -202,6 +207,9 @@ class AgreementPanel(QDialog):
         if self.overlap_only.isChecked():  # the agreement set of an assignment (annotator assign)
             overlap = self.project.team.overlap_documents([self.ids[n] for n in names])
             docs = overlap if docs is None else [d for d in docs if d in set(overlap)]
+        if self.without_suggested.isChecked():
+            shown = self.project.suggested_documents()
+            docs = [d for d in (self.project.document_ids() if docs is None else docs) if d not in shown]
         if docs is not None and not docs:
             self.status.setText("No documents in that set.")
             return None

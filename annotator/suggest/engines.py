@@ -1,0 +1,199 @@
+"""Where suggestions come from: the built-in rules, an installed spaCy pipeline, a model folder.
+
+An engine is a function from a document's text to ``Suggestions`` (label and type *names*), with
+the ``source`` its suggestions are stored under. ``run`` applies one to documents and stores the
+result (``annotator.suggest.store.save``) in one transaction: a failure or a cancel stores nothing.
+Nothing here downloads anything: spaCy pipelines must be installed or on disk.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from annotator.errors import NotFoundError, ValidationError
+from annotator.model import Annotation, Document, Label
+from annotator.store import Store
+from annotator.suggest import rules
+from annotator.suggest.rules import SpanSuggestion, Suggestions
+from annotator.suggest.store import SaveReport, names, save
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Engine:
+    source: str  # "rules@1", "spacy:en_core_web_sm", "model:quotes@3"
+    suggest: Callable[[str], Suggestions]
+
+
+def rules_engine(store: Store, project_id: int, config: rules.RuleConfig | None = None) -> Engine:
+    """The built-in rules, with the gazetteer of the project's actor names (any annotator's)."""
+    actor = config.actor_label if config is not None else rules.RuleConfig().actor_label
+    with store.session() as session:
+        gazetteer = sorted(
+            session.scalars(
+                select(Annotation.text)
+                .distinct()
+                .join(Label, Label.id == Annotation.label_id)
+                .where(Label.project_id == project_id, Label.name == actor)
+            )
+        )
+    return Engine(f"rules@{rules.VERSION}", lambda text: rules.suggest(text, gazetteer, config))
+
+
+def parse_map(text: str | None) -> dict[str, str]:
+    """``PERSON=ACTOR,ORG=ACTOR`` → {"PERSON": "ACTOR", "ORG": "ACTOR"}."""
+    out: dict[str, str] = {}
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        source, sep, target = item.partition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise ValidationError(f"--map: {item!r} is not LABEL=PROJECT_LABEL (e.g. PERSON=ACTOR)")
+        out[source.strip()] = target.strip()
+    return out
+
+
+def _pipeline_engine(nlp: Any, source: str, mapping: dict[str, str], labels: set[str]) -> Engine:
+    if not mapping:
+        raise ValidationError(
+            "say which of the pipeline's labels become which project labels: --map PERSON=ACTOR"
+        )
+    has = set(getattr(nlp.get_pipe("ner"), "labels", ())) if "ner" in nlp.pipe_names else set()
+    missing = sorted(set(mapping) - has)
+    if missing:
+        known = ", ".join(sorted(has)) or "none: it has no entity recogniser"
+        raise ValidationError(f"{source}: the pipeline has no label {missing[0]!r} (its labels: {known})")
+    absent = sorted(set(mapping.values()) - labels)
+    if absent:
+        raise ValidationError(f"--map: the project has no label {absent[0]!r}")
+
+    def suggest(text: str) -> Suggestions:
+        doc = nlp(text)
+        spans = [
+            SpanSuggestion(ent.start_char, ent.end_char, mapping[ent.label_], 1.0)
+            for ent in doc.ents
+            if ent.label_ in mapping
+        ]
+        return Suggestions(spans=spans)
+
+    return Engine(source, suggest)
+
+
+def spacy_engine(name: str, mapping: dict[str, str], labels: set[str]) -> Engine:
+    """An installed spaCy pipeline (by package name or path), never downloaded."""
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spaCy is a dependency
+        raise ValidationError("spaCy is not installed") from exc
+    try:
+        nlp = spacy.load(name)
+    except (OSError, ValueError) as exc:
+        raise NotFoundError(
+            f"no installed spaCy pipeline {name!r} (install it with pip; nothing is downloaded here)"
+        ) from exc
+    return _pipeline_engine(nlp, f"spacy:{name}", mapping, labels)
+
+
+def model_engine(folder: Path, mapping: dict[str, str], labels: set[str]) -> Engine:
+    """A model folder: one ``annotator train`` wrote (``model.json``), or a spaCy pipeline saved
+    to disk (``meta.json`` and ``config.cfg``)."""
+    if not folder.exists():
+        raise NotFoundError(f"no model at {folder}")
+    if (folder / "model.json").is_file():
+        return _trained_engine(folder, labels)
+    meta_file = folder / "meta.json"
+    if not folder.is_dir() or not meta_file.is_file() or not (folder / "config.cfg").is_file():
+        raise ValidationError(f"{folder} is not a model (a model folder holds meta.json and config.cfg)")
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValidationError(f"{meta_file}: not a model's meta.json ({exc})") from exc
+    import spacy
+
+    try:
+        nlp = spacy.load(folder)
+    except Exception as exc:  # spaCy raises many kinds for a damaged folder
+        raise ValidationError(f"{folder} is not a loadable model: {exc}") from exc
+    source = f"model:{meta.get('name', folder.name)}@{meta.get('version', '0')}"
+    labels_map = mapping or {n: n for n in getattr(nlp.get_pipe("ner"), "labels", ()) if n in labels}
+    return _pipeline_engine(nlp, source, labels_map, labels)
+
+
+def _trained_engine(folder: Path, labels: set[str]) -> Engine:
+    """A model of ``annotator.learn`` (the extractors ``annotator train`` makes)."""
+    try:
+        learned = importlib.import_module("annotator.learn.model")
+    except ImportError as exc:
+        raise ValidationError(f"{folder}: this version of annotator cannot read trained models") from exc
+    model = learned.load(folder)
+    other = sorted(set(model.labels) - labels)
+    if other:
+        raise ValidationError(
+            f"{folder}: the model was trained for label {other[0]!r}, which the project lacks"
+        )
+    return Engine(str(model.source), model.predict)
+
+
+def project_labels(store: Store, project_id: int) -> set[str]:
+    with store.session() as session:
+        return set(session.scalars(select(Label.name).where(Label.project_id == project_id)))
+
+
+def document_ids(store: Store, project_id: int, wanted: Sequence[int] | None) -> list[int]:
+    """The documents to run on: ``wanted`` (each must be the project's), or all."""
+    with store.session() as session:
+        ids = list(
+            session.scalars(
+                select(Document.id).where(Document.project_id == project_id).order_by(Document.id)
+            )
+        )
+    if wanted is None:
+        return ids
+    known = set(ids)
+    for doc in wanted:
+        if doc not in known:
+            raise NotFoundError(f"no document {doc} in this project")
+    return list(dict.fromkeys(wanted))
+
+
+def run(
+    store: Store,
+    project_id: int,
+    engine: Engine,
+    documents: Sequence[int],
+    *,
+    min_score: float = 0.0,
+    progress: Progress | None = None,
+) -> SaveReport:
+    """Suggest on ``documents`` and store the result, all or nothing (one transaction): a
+    ``progress`` that raises (``errors.Cancelled``: the user pressed Cancel) stores nothing."""
+    report = SaveReport()
+    with store.transaction() as tx:
+        labels, types = names(tx.session, project_id)
+        for n, doc in enumerate(documents, 1):
+            text = tx.session.scalar(select(Document.text).where(Document.id == doc))
+            if text is None:
+                raise NotFoundError(f"no document with id {doc}")
+            save(
+                tx,
+                doc,
+                engine.source,
+                engine.suggest(text),
+                labels,
+                types,
+                min_score=min_score,
+                report=report,
+            )
+            if progress is not None:
+                progress(n)
+        if report.spans or report.relations or report.replaced:
+            tx.record("suggestion", "created", (), tuple(documents), {"source": engine.source})
+    return report
