@@ -16,6 +16,7 @@ from ui.actions import keymap
 from ui.article.index import END, ID, LABEL, START
 from ui.article.view import ArticleView
 from ui.commands import CreateRelation, CreateSpans, DeleteSpans, EditContext, SetStatus, UpdateSpan, execute
+from ui.pending import when_unreachable_say_so
 from ui.qt import QInputDialog, QKeyEvent, QMessageBox, QObject, Qt, QUndoStack, Signal
 
 WINDOW = 300  # characters looked at around a span edge when stepping by words
@@ -70,6 +71,7 @@ class AnnotationController(QObject):
 
     # --- keys and clicks (the view asks) --------------------------------------------------------
 
+    @when_unreachable_say_so
     def handle_key(self, event: QKeyEvent) -> bool:
         """A label's key labels (it wins over R and O); other keys are the action table's."""
         if self.session.doc is None:
@@ -86,6 +88,7 @@ class AnnotationController(QObject):
         spec = keymap().find("annotate", event)
         return spec is not None and bool(getattr(self, spec.method)(*spec.args))
 
+    @when_unreachable_say_so
     def handle_click(self, cp: int | None) -> bool:
         self.session.ensure_complete()
         if self.relation_source is not None:
