@@ -74,6 +74,10 @@ class StepCommand(QUndoCommand):
     def backward(self) -> None:
         raise NotImplementedError
 
+    def unsaved(self) -> list[SpanTuple]:
+        """The spans this command makes, to draw while it waits for the database (id -1)."""
+        return []
+
     def reveal(self) -> None:
         self.ctx.show_document(self.doc_id)
 
@@ -266,6 +270,9 @@ class CreateSpans(Command):
             set_status(tx, [self.doc_id], DocStatus.IN_PROGRESS)
         self.ids = [a.id for a in made]
         self.made = [(a.start, a.end, a.id, a.label_id, a.annotator_id, a.version) for a in made]
+
+    def unsaved(self) -> list[SpanTuple]:
+        return [(s, e, -1, self.label_id, self.ctx.project.annotator_id, 0) for s, e in self.ranges]
 
     def show(self, step: Step, undo: bool) -> None:
         """The first time, the spans just made are known: the view takes them without a query."""

@@ -102,7 +102,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         ]
         self.recent_menu: QMenu | None = None
         self.review = ReviewMode(self, self)  # the central widget: the article, or the review view
-        self.pending = PendingWatch(self, self.stack, self.report, self._ask_store)  # "Not saved" bar
+        self.pending = PendingWatch(self, self.stack, self.pane.view, self.report, self._ask_store)
         self.welcome = Welcome(self)  # over the central widget while no project is open
         self.actions_by_name = menus.build(self, self)
         self._build_status_bar()

@@ -18,6 +18,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from weakref import WeakKeyDictionary
 
 from annotator.errors import AnnotatorError
+from annotator.queries import SpanTuple
 from annotator.reachability import is_unreachable, reason
 from ui.qt import QMessageBox, QObject, QUndoStack, QWidget, Signal
 
@@ -31,10 +32,13 @@ class Replayable(Protocol):
     """What of an undo command (``ui.commands.StepCommand``) a waiting step needs."""
 
     title: str
+    doc_id: int
     step_id: int | None
     failed: bool
 
     def forward(self) -> None: ...
+
+    def unsaved(self) -> list[SpanTuple]: ...
 
     def backward(self) -> None: ...
 
@@ -137,6 +141,10 @@ class PendingChanges(QObject):
         """The user read which waiting changes were refused."""
         self.refused.clear()
         self.changed.emit()
+
+    def unsaved(self, doc_id: int | None) -> list[SpanTuple]:
+        """The labels on document ``doc_id`` that wait to be saved (drawn dashed in the article)."""
+        return [s for c, forward in self.items if forward and c.doc_id == doc_id for s in c.unsaved()]
 
     # --- closing ----------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from ui.actions import keymap
+from ui.article.view import ArticleView
 from ui.pending import PendingChanges
 from ui.qt import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, Qt, QUndoStack, QVBoxLayout, QWidget
 
@@ -83,12 +84,16 @@ class PendingWatch:
         self,
         window: QMainWindow,
         stack: QUndoStack,
+        view: ArticleView,
         report: Callable[[str], None],
         ask: Callable[[], object],
     ) -> None:
         self.window = window
+        self.view = view
         self.changes = PendingChanges(stack, report, window)
         self.ask = ask  # the window's poll of the database: it answers, or it does not
+        self.changes.changed.connect(self._draw)
+        view.session.reset.connect(self._draw)
         central = window.takeCentralWidget()
         holder = QWidget(window)
         layout = QVBoxLayout(holder)
@@ -99,6 +104,10 @@ class PendingWatch:
         if central is not None:
             layout.addWidget(central, 1)
         window.setCentralWidget(holder)
+
+    def _draw(self) -> None:
+        self.view.unsaved = self.changes.unsaved(self.view.session.doc_id)
+        self.view.viewport().update()
 
     def poll(self) -> bool:
         """The poll timer's turn (backing off while the database is down). True if it answered."""

@@ -19,9 +19,10 @@ from annotator.store import Store
 from tests.ui.conftest import add_docs
 from tests.ui.helpers import label_id, select_with_keys, stored_spans
 from tests.ui.outage import Outage
+from tests.ui.test_review import gold, make_review_doc
 from ui.main_window import MainWindow
 from ui.project import open_project
-from ui.qt import QApplication, QMessageBox, Qt, QTimer
+from ui.qt import QApplication, QMessageBox, Qt, QTimer, QWidget
 
 TEXT = "Mayor Elena Varga said the bridge is unsafe. Councillor Obi disagreed with her."
 OTHER = "The harbour board met on Tuesday. Nobody from the ferry company came."
@@ -37,13 +38,14 @@ def outage_window(qtbot: QtBot, store: Store, project: Project, backend_url: str
     """A window on the test project whose database can be taken away (``Outage``)."""
     made: list[tuple[MainWindow, Outage]] = []
 
-    def make(*texts: str) -> tuple[MainWindow, Outage]:
-        add_docs(store, project.id, *texts)
+    def make(*texts: str, who: str = "alice") -> tuple[MainWindow, Outage]:
+        if texts:
+            add_docs(store, project.id, *texts)
         outage = Outage(backend_url)
-        window = MainWindow("alice", restore=False)
+        window = MainWindow(who, restore=False)
         qtbot.addWidget(window)
         window.resize(1200, 800)
-        opened = open_project(outage.url, project.name, "alice")
+        opened = open_project(outage.url, project.name, who)
         outage.watch(opened.store)
         window.set_project(opened)
         window.show()
@@ -83,8 +85,9 @@ def _labelled(qtbot: QtBot, outage_window: Make, store: Store) -> tuple[MainWind
     return window, outage, doc
 
 
-def _retry_key(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.keyClick(window.pane.view, Qt.Key.Key_R, CTRL | SHIFT)
+def _retry_key(qtbot: QtBot, where: MainWindow | QWidget) -> None:
+    target = where.pane.view if isinstance(where, MainWindow) else where
+    qtbot.keyClick(target, Qt.Key.Key_R, CTRL | SHIFT)
 
 
 def _status(store: Store, doc: int) -> str:
@@ -101,6 +104,7 @@ def test_a_label_made_while_the_database_is_down_waits_then_is_saved(
     outage.down()
     _label_mayor(qtbot, window)
     assert stored_spans(store, doc) == []
+    assert [(s[0], s[1]) for s in window.pane.view.unsaved] == [(0, MAYOR)]  # drawn dashed
     text = _bar(window)
     assert text.startswith("Not saved: the database is unreachable — 1 change pending, retrying…")
     assert "Ctrl+Shift+R retry now" in text
@@ -119,6 +123,7 @@ def test_a_label_made_while_the_database_is_down_waits_then_is_saved(
     _retry_key(qtbot, window)
     assert [(s[0], s[1]) for s in stored_spans(store, doc)] == [(0, MAYOR)]
     assert [(s[0], s[1]) for s in window.session.index.order] == [(0, MAYOR)]
+    assert window.pane.view.unsaved == []
     # The second label of the same text is refused by the core now, and said, not dropped.
     assert "Label ACTOR" in _bar(window) and window.pending.bar.button.text() == "Dismiss"
     qtbot.mouseClick(window.pending.bar.button, Qt.MouseButton.LeftButton)
@@ -226,3 +231,22 @@ def test_closing_with_changes_not_saved_asks_first(
     QTimer.singleShot(0, answer)
     window.close()
     assert not window.isVisible()
+
+
+def test_a_review_decision_made_while_down_waits_and_reaches_gold(
+    qtbot: QtBot, outage_window: Make, store: Store, project: Project
+) -> None:
+    doc = make_review_doc(store, project.id)
+    window, outage = outage_window(who="riley")
+    window.open_document(doc)
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_2, CTRL)  # the review view
+    view = window.review.view
+    qtbot.waitUntil(lambda: view.isVisible() and view.doc is not None)
+    outage.down()
+    qtbot.keyClick(view.list, "2")  # accept bob's version of the first disagreement
+    assert "1 change pending" in _bar(window) and window.pending.bar.isVisible()
+    assert gold(store, project.id, doc) == []
+    outage.up()
+    _retry_key(qtbot, view.list)
+    assert _bar(window) == ""
+    assert gold(store, project.id, doc) == [("bridge opens in May", ("bob",))]

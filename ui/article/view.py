@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from annotator.queries import LabelRow, RelationTypeRow
+from annotator.queries import LabelRow, RelationTypeRow, SpanTuple
 from ui.article import overlay
 from ui.article.canvas import LineCache
 from ui.article.colors import stroke, tint
@@ -103,6 +103,7 @@ class ArticleView(QTextEdit):
         self.highlighter = SpanHighlighter(session, self._formats, QTextDocument(self))
         self.find_matches: list[tuple[int, int]] = []
         self.pending_source: int | None = None  # span waiting for the relation target click
+        self.unsaved: list[SpanTuple] = []  # labels waiting for the database, drawn dashed
         self._press: QPoint | None = None
         self._loading = False
         self._point_size = DEFAULT_POINT_SIZE
