@@ -181,6 +181,8 @@ class AnnotationController(QObject):
         if execute(self.stack, command):
             self.view.place_caret(end)
             self.session.select(command.ids[0])
+        elif command.waiting:  # drawn dashed until saved: the selection no longer hides it
+            self.view.place_caret(end)
 
     def label_all(self, ranges: list[tuple[int, int]], label_id: int) -> int:
         """Label every range (find hits) not labelled so already; one undo step. Returns the count."""

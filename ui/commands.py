@@ -78,6 +78,11 @@ class StepCommand(QUndoCommand):
         """The spans this command makes, to draw while it waits for the database (id -1)."""
         return []
 
+    @property
+    def waiting(self) -> bool:
+        """Whether a step of it waits for the database (``ui.pending``)."""
+        return self.pending is not None and any(c is self for c, _ in self.pending.items)
+
     def reveal(self) -> None:
         self.ctx.show_document(self.doc_id)
 

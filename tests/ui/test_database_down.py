@@ -105,6 +105,7 @@ def test_a_label_made_while_the_database_is_down_waits_then_is_saved(
     _label_mayor(qtbot, window)
     assert stored_spans(store, doc) == []
     assert [(s[0], s[1]) for s in window.pane.view.unsaved] == [(0, MAYOR)]  # drawn dashed
+    assert not window.pane.view.textCursor().hasSelection()
     text = _bar(window)
     assert text.startswith("Not saved: the database is unreachable — 1 change pending, retrying…")
     assert "Ctrl+Shift+R retry now" in text
