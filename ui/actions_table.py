@@ -69,6 +69,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("quit", "&Quit", ("Ctrl+Q",), "global", "window.close", "File", separator=True),
     A("undo", "&Undo", ("Ctrl+Z",), "global", "stack.undo", "Edit", "Undo / redo", "undo"),
     A("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "global", "stack.redo", "Edit", "", "undo"),
+    A("retry_saving", "Retry &saving now", ("Ctrl+Shift+R",), "global", "window.pending.retry_now", "Edit",
+        "Save the changes the database did not take now (they are retried by themselves as well)"),
     A("find", "&Find in article…", ("Ctrl+F",), "global", "pane.find_bar.open_bar", "Edit",
         "Find in the article; Enter / Shift+Enter: next / previous; label all occurrences", separator=True),
     A("snap", "&Snap selections to words", ("Ctrl+Shift+W",), "global", "window.set_snap", "Annotate",

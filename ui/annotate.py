@@ -18,6 +18,7 @@ from ui.article.index import END, ID, LABEL, START
 from ui.article.view import ArticleView
 from ui.commands import CreateRelation, CreateSpans, DeleteSpans, EditContext, SetStatus, UpdateSpan, execute
 from ui.guidelines_text import tip
+from ui.pending import when_unreachable_say_so
 from ui.qt import QInputDialog, QKeyEvent, QMessageBox, QObject, Qt, QUndoStack, Signal
 from ui.suggest_layer import SuggestionLayer
 
@@ -84,6 +85,7 @@ class AnnotationController(QObject):
 
     # --- keys and clicks (the view asks) --------------------------------------------------------
 
+    @when_unreachable_say_so
     def handle_key(self, event: QKeyEvent) -> bool:
         """A label's key labels (it wins over R and O); other keys are the action table's."""
         if self.session.doc is None:
@@ -100,6 +102,7 @@ class AnnotationController(QObject):
         spec = keymap().find("annotate", event)
         return spec is not None and bool(getattr(self, spec.method)(*spec.args))
 
+    @when_unreachable_say_so
     def handle_click(self, cp: int | None) -> bool:
         self.session.ensure_complete()
         if self.relation_source is not None:
@@ -193,6 +196,8 @@ class AnnotationController(QObject):
         if execute(self.stack, command):
             self.view.place_caret(end)
             self.session.select(command.ids[0])
+        elif command.waiting:  # drawn dashed until saved: the selection no longer hides it
+            self.view.place_caret(end)
 
     def label_all(self, ranges: list[tuple[int, int]], label_id: int) -> int:
         """Label every range (find hits) not labelled so already; one undo step. Returns the count."""

@@ -22,10 +22,12 @@ from annotator.ops.annotations import create_span, delete_spans, update_span
 from annotator.ops.documents import set_status
 from annotator.ops.relations import create_relation, delete_relation
 from annotator.queries import RelationRow, SpanTuple
+from annotator.reachability import is_unreachable
 from annotator.store import Tx
 from annotator.undo import Step, undoable
 from annotator.undo.log import delete_step
 from ui.article.index import END, ID, LABEL, START, VERSION
+from ui.pending import PendingChanges, pending_for
 from ui.project import ProjectContext
 from ui.qt import QUndoCommand, QUndoStack
 from ui.session import DocumentSession
@@ -60,7 +62,10 @@ class StepCommand(QUndoCommand):
     def __init__(self, doc_id: int, text: str) -> None:
         super().__init__(text)
         self.doc_id = doc_id
+        self.title = text  # also once Qt dropped the command from the stack while it waited
         self.step_id: int | None = None  # the core log's step, once the first run changed something
+        self.failed = False  # it waited, then the database refused it: nothing to undo or redo
+        self.pending: PendingChanges | None = None  # where it waits while the database is down
         self._first = True
 
     def forward(self) -> None:
@@ -69,6 +74,15 @@ class StepCommand(QUndoCommand):
     def backward(self) -> None:
         raise NotImplementedError
 
+    def unsaved(self) -> list[SpanTuple]:
+        """The spans this command makes, to draw while it waits for the database (id -1)."""
+        return []
+
+    @property
+    def waiting(self) -> bool:
+        """Whether a step of it waits for the database (``ui.pending``)."""
+        return self.pending is not None and any(c is self for c, _ in self.pending.items)
+
     def reveal(self) -> None:
         self.ctx.show_document(self.doc_id)
 
@@ -76,18 +90,36 @@ class StepCommand(QUndoCommand):
         if self._first:
             self._first = False
             return
-        self._guarded(self.forward)
+        self._move(forward=True)
 
     def undo(self) -> None:
-        self._guarded(self.backward)
+        self._move(forward=False)
 
-    def _guarded(self, step: Callable[[], None]) -> None:
-        self.reveal()
+    def _move(self, forward: bool) -> None:
+        """Undo or redo now, or, while earlier steps wait for the database, behind them."""
+        if self.failed:  # refused when it was finally sent: it leaves the stack
+            self.ctx.report(f"{self.title}: never saved, nothing to take back")
+            self.setObsolete(True)
+            return
+        queue = self.pending
+        if queue is not None and queue.take_back(self, forward):
+            return  # a waiting step taken back: the database never saw it
+        if queue is not None and queue.items:
+            queue.hold(self, forward)
+            return
+        self._guarded(self.forward if forward else self.backward, forward)
+
+    def _guarded(self, step: Callable[[], None], forward: bool) -> None:
         try:
+            self.reveal()
             step()
         except AnnotatorError as exc:
             self.ctx.report(f"{self.text()}: {exc}")
             self.setObsolete(True)
+        except Exception as exc:  # no error may escape a Qt override; an unreachable database waits
+            if self.pending is None or not is_unreachable(exc):
+                raise
+            self.pending.hold(self, forward, exc)
 
 
 class Command(StepCommand):
@@ -186,12 +218,24 @@ def relation_image(image: dict[str, Any]) -> RelationRow:
 
 def execute(stack: QUndoStack, command: StepCommand, *, say: bool = False) -> bool:
     """Do the command's first step; push it only when that changed something. ``say`` reports
-    the outcome in the status bar (review actions, whose effect is not under the cursor)."""
+    the outcome in the status bar (review actions, whose effect is not under the cursor).
+
+    While the database does not answer, the command waits (``ui.pending``) on the stack and False
+    is returned: nothing changed yet."""
+    queue = command.pending = pending_for(stack)
+    if queue is not None and queue.items:
+        queue.answered()  # earlier changes first, in order, if the database is back
+        if queue.items:
+            return _wait(stack, command, queue, None)
     try:
         command.forward()
     except AnnotatorError as exc:
         command.ctx.report(str(exc))
         return False
+    except Exception as exc:
+        if queue is None or not is_unreachable(exc):
+            raise
+        return _wait(stack, command, queue, exc)
     if command.step_id is None:  # nothing changed: nothing to undo
         if say:
             command.ctx.report(f"{command.text()}: nothing to change")
@@ -200,6 +244,14 @@ def execute(stack: QUndoStack, command: StepCommand, *, say: bool = False) -> bo
     if say:
         command.ctx.report(command.text())
     return True
+
+
+def _wait(stack: QUndoStack, command: StepCommand, queue: PendingChanges, exc: BaseException | None) -> bool:
+    """Keep the first step of ``command`` until the database answers; Ctrl+Z takes it back."""
+    queue.hold(command, True, exc)
+    stack.push(command)  # its first redo is skipped: it runs from the queue
+    command.ctx.report(f"{command.title}: not saved yet, the database does not answer")
+    return False
 
 
 class CreateSpans(Command):
@@ -223,6 +275,9 @@ class CreateSpans(Command):
             set_status(tx, [self.doc_id], DocStatus.IN_PROGRESS)
         self.ids = [a.id for a in made]
         self.made = [(a.start, a.end, a.id, a.label_id, a.annotator_id, a.version) for a in made]
+
+    def unsaved(self) -> list[SpanTuple]:
+        return [(s, e, -1, self.label_id, self.ctx.project.annotator_id, 0) for s, e in self.ranges]
 
     def show(self, step: Step, undo: bool) -> None:
         """The first time, the spans just made are known: the view takes them without a query."""
@@ -270,15 +325,14 @@ class UpdateSpan(Command):
             span[LABEL] if label_id is None else label_id,
         )
         self.resize = label_id is None
+        self.version = span[VERSION]  # as the user saw it: a change waiting meanwhile is checked too
 
     def spans_named(self) -> tuple[int, ...]:
         return (self.span_id,)
 
     def perform(self, tx: Tx) -> None:
-        current = self.ctx.session.span(self.span_id) if self.live else None
-        version = current[VERSION] if current is not None else None
         start, end, label = self.after
-        update_span(tx, self.span_id, start=start, end=end, label_id=label, expected_version=version)
+        update_span(tx, self.span_id, start=start, end=end, label_id=label, expected_version=self.version)
 
     def show(self, step: Step, undo: bool) -> None:
         super().show(step, undo)
@@ -298,6 +352,10 @@ class UpdateSpan(Command):
                 undo_log.merge(tx, self.step_id, other.step_id)
         except AnnotatorError:
             return False
+        except Exception as exc:  # no merge while the database is down: two undo steps then
+            if is_unreachable(exc):
+                return False
+            raise
         self.after = other.after
         return True
 

@@ -15,6 +15,7 @@ from typing import Any
 from annotator.events import ChangeSet
 from annotator.model import Role
 from annotator.queries import DocumentRow
+from annotator.reachability import is_unreachable
 from ui import settings
 from ui.project import ProjectContext
 from ui.qt import (
@@ -127,7 +128,13 @@ class DocumentListModel(TableModel):
         loaded = {row.id: i for i, row in enumerate(self._rows) if row.id in wanted}
         if not loaded:
             return
-        fresh = self.project.documents_by_id(sorted(loaded))
+        try:
+            fresh = self.project.documents_by_id(sorted(loaded))
+        except Exception as exc:  # the database is away (the bar says so): refresh them next time
+            if not is_unreachable(exc):
+                raise
+            self._dirty |= wanted
+            return
         for row in fresh:
             i = loaded[row.id]
             self._rows[i] = row

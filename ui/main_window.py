@@ -30,6 +30,7 @@ from ui.keys_dialog import CustomiseKeysDialog
 from ui.live import LiveUpdates
 from ui.lock_notice import watch_database_locks
 from ui.palette import LabelPalette
+from ui.pending_bar import PendingWatch
 from ui.project import ProjectContext
 from ui.projects_ui import Location, remember
 from ui.qt import (
@@ -118,6 +119,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         self.docks[3].raise_()
         self.recent_menu: QMenu | None = None
         self.review = ReviewMode(self, self)  # the central widget: the article, or the review view
+        self.pending = PendingWatch(self, self.stack, self.pane.view, self.report, self._ask_store)
         self.welcome = Welcome(self)  # over the central widget while no project is open
         self.actions_by_name = menus.build(self, self)
         self._build_status_bar()
@@ -207,7 +209,7 @@ class MainWindow(ProjectOpening, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Running imports/exports: ask; cancelling waits until they have rolled back.
-        if not stop_before_closing(self, self.jobs):
+        if not self.pending.may_close() or not stop_before_closing(self, self.jobs):
             event.ignore()
             return
         self.jobs.clear()
@@ -259,6 +261,7 @@ class MainWindow(ProjectOpening, QMainWindow):
         if doc_id is None or self.documents.model.row_of(doc_id) is None:
             doc_id = self.documents.neighbour(None, 1)
         self.open_document(doc_id)
+        self.session.settings.snap  # noqa: B018  # read now: labelling while the database is away needs it
 
     def _project_key(self) -> str:
         assert self.project is not None
@@ -286,14 +289,13 @@ class MainWindow(ProjectOpening, QMainWindow):
 
     def _poll_store(self) -> None:
         """Bring in what teammates (other clients of a shared database) changed meanwhile."""
-        if self.project is None or QApplication.activeModalWidget() is not None:
-            return
-        try:
+        ready = self.project is not None and QApplication.activeModalWidget() is None
+        if ready and self.pending.poll():  # then saves what waited for the database (ui/pending.py)
+            self.live.poll_succeeded()
+
+    def _ask_store(self) -> None:
+        if self.project is not None:
             self.project.store.poll()
-        except Exception as exc:  # a dropped connection must not take the window down
-            self.report(f"Could not check for others' changes: {exc}")
-            return
-        self.live.poll_succeeded()
 
     # --- documents ----------------------------------------------------------------------------
 
@@ -306,6 +308,10 @@ class MainWindow(ProjectOpening, QMainWindow):
         except AnnotatorError as exc:
             self.report(str(exc))
             self.session.load(None)
+        except Exception as exc:  # the database does not answer: stay on this document and say so
+            if not self.pending.could_not_open(exc):
+                raise
+            doc_id = self.session.doc_id
         if doc_id is not None and self.project is not None:
             self._store(settings.LAST_DOCUMENT.at(self._project_key()), doc_id)
         self.documents.show_current(self.session.doc_id)
@@ -358,8 +364,11 @@ class MainWindow(ProjectOpening, QMainWindow):
         if self.project is None:
             self.progress_label.setText("")
             return
-        total = self.project.document_total()
-        done = self.project.document_total(status="done")
+        project = self.project
+        counts = self.pending.read(lambda: (project.document_total(), project.document_total(status="done")))
+        if counts is None:  # the database does not answer: the bar says so, the old count stays
+            return
+        total, done = counts
         self.progress_label.setText(f"{done:,} of {total:,} documents done")
 
     # --- selection helpers --------------------------------------------------------------------

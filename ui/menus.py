@@ -12,6 +12,7 @@ from functools import partial
 
 from ui import actions
 from ui.actions import ActionSpec
+from ui.pending import guarded
 from ui.qt import QAction, QKeySequence, QMainWindow, QMenu, Qt
 from ui.shell import Shell
 
@@ -25,7 +26,8 @@ def resolve(roots: dict[str, object], spec: ActionSpec) -> Callable[..., object]
     for name in rest:
         target = getattr(target, name)
     assert callable(target), spec.handler
-    return partial(target, *spec.args) if spec.args else target
+    handler = partial(target, *spec.args) if spec.args else target
+    return guarded(roots["stack"], handler, None)  # a read while the database is down: said, not raised
 
 
 def _roots(window: Shell, frame: QMainWindow) -> dict[str, object]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 from ui.qt import QColor, QFont, QPalette, QRectF, QTextLine
 
 if TYPE_CHECKING:
+    from annotator.queries import SpanTuple
     from ui.session import DocumentSession
 
 # Per block: its top, its height, and its laid-out lines (line, first and last code point, x range).
@@ -22,6 +23,7 @@ class Canvas(Protocol):
     pending_source: int | None
     suggestions: list[tuple[int, int, int, int]]
     suggestion_selected: int | None
+    unsaved: list[SpanTuple]  # labels waiting for the database (ui/pending.py): drawn dashed
 
     def font(self) -> QFont: ...
 

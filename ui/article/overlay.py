@@ -58,6 +58,8 @@ def paint(view: Canvas, painter: QPainter, clip: QRectF) -> None:
     pending = session.span(view.pending_source)
     if pending is not None:
         _outline(view, painter, pending, cache, dashed=True)
+    for waiting in view.unsaved:
+        _outline(view, painter, waiting, cache, dashed=True)
     selected = session.span(session.selected)
     if selected is not None:
         _outline(view, painter, selected, cache)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from annotator.queries import LabelRow, RelationTypeRow
+from annotator.queries import LabelRow, RelationTypeRow, SpanTuple
 from ui.article import overlay
 from ui.article.canvas import LineCache
 from ui.article.colors import stroke, tint
@@ -106,6 +106,7 @@ class ArticleView(QTextEdit):
         # Suggestions (ui/suggest_layer.py): (start, end, id, label id), sorted; drawn dashed.
         self.suggestions: list[tuple[int, int, int, int]] = []
         self.suggestion_selected: int | None = None
+        self.unsaved: list[SpanTuple] = []  # labels waiting for the database, drawn dashed
         self._press: QPoint | None = None
         self._loading = False
         self._point_size = DEFAULT_POINT_SIZE

@@ -5,7 +5,8 @@ inside a review step of ``annotator.undo``, which keeps the document's gold rows
 review status before and after it. Undo and redo move that step in the core log: undo of an
 accept deletes the gold span or restores its previous sources, undo of a reject unrejects (and
 brings back the gold span the reject removed), redo restores the very same rows and ids. A step
-refused later (a teammate changed those rows meanwhile) is reported and leaves the stack.
+refused later (a teammate changed those rows meanwhile) is reported and leaves the stack. While the
+database does not answer, a decision waits and is saved later like any edit (``ui.pending``).
 """
 
 from __future__ import annotations
