@@ -26,10 +26,27 @@ class Tally:
         self.relations += len(record.relations)
 
 
+@dataclass(frozen=True, slots=True)
+class Trim:
+    """A span a token format moved to token edges: its document (and sentence, for sentence
+    examples), label, offsets in the document before and after."""
+
+    document: str
+    label: str
+    old: tuple[int, int]
+    new: tuple[int, int]
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.old[0]}–{self.old[1]} → {self.new[0]}–{self.new[1]} {self.label}"
+
+
 @dataclass(slots=True)
 class ExportReport(Tally):
     # What the format could not hold, by reason: never dropped silently.
     left_out: dict[str, int] = field(default_factory=dict)
+    # Every span a token format wrote with other edges than it has (the reason in ``left_out``
+    # names a few; this is the whole list).
+    trimmed: list[Trim] = field(default_factory=list)
 
     def leave_out(self, reason: str, count: int = 1, dropped: str | None = None) -> None:
         """Record what the file cannot hold; ``dropped`` ("spans" or "relations") also takes the

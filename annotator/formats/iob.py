@@ -36,7 +36,7 @@ from annotator.errors import InputError
 from annotator.formats.base import ExportReport, Writer
 from annotator.formats.encoding import decode
 from annotator.records import DocRecord, SpanRecord
-from annotator.tokens import Splits, export_tokens, sentence_breaks, starts_from_json
+from annotator.tokens import Splits, Trims, export_tokens, sentence_breaks, starts_from_json
 
 DOCSTART = "-DOCSTART-"
 NO_RELATIONS = "relations (token classification formats cannot hold relations)"
@@ -50,13 +50,14 @@ OVERLAP_REASON = OVERLAPPING + ONE_LABEL
 
 
 def tag(
-    record: DocRecord, report: ExportReport, splits: Splits | None = None
+    record: DocRecord, report: ExportReport, splits: Splits | None = None, trims: Trims | None = None
 ) -> tuple[list[tuple[int, int]], list[str]]:
     """Tokens of the record (its source's, else the tokenizer's; cut at every span edge) and their
     IOB2 tags.
 
     What cannot be tagged is reported as left out; what is tagged is counted in the report; source
-    tokens cut at a span edge are counted in ``splits``.
+    tokens cut at a span edge are counted in ``splits``; a span whose edge is on whitespace (no
+    token) comes back on its tokens only, and is named in ``trims``.
     """
     cuts = {edge for s in record.spans for edge in (s.start, s.end)}
     tokens = export_tokens(record, cuts, splits)
@@ -68,16 +69,16 @@ def tag(
         report.leave_out(OVERLAP_REASON, overlapping)
     starts = [t[0] for t in tokens]
     for span in kept:
-        i = bisect_left(starts, span.start)
-        first = True
+        first = i = bisect_left(starts, span.start)
         while i < len(tokens) and tokens[i][1] <= span.end:
-            tags[i] = ("B-" if first else "I-") + span.label
-            first = False
+            tags[i] = ("B-" if i == first else "I-") + span.label
             i += 1
-        if first:
+        if i == first:
             report.leave_out(WHITESPACE_SPAN)
-        else:
-            report.spans += 1
+            continue
+        report.spans += 1
+        if trims is not None and (tokens[first][0], tokens[i - 1][1]) != (span.start, span.end):
+            trims.add(record, span, tokens[first][0], tokens[i - 1][1])
     if record.relations:
         report.leave_out(NO_RELATIONS, len(record.relations))
     if tokens:
@@ -96,10 +97,10 @@ def write_iob(
 ) -> None:
     """Stream records as CoNLL IOB2 (``token<TAB>tag``) into ``out``, atomically."""
     previous: object = object()
-    splits = Splits()
+    splits, trims = Splits(), Trims()
     with atomic_write(out) as fh:
         for record in records:
-            tokens, tags = tag(record, report, splits)
+            tokens, tags = tag(record, report, splits, trims)
             if not tokens:
                 report.leave_out(NO_TOKEN)
                 continue
@@ -120,6 +121,7 @@ def write_iob(
                 fh.write(f"{record.text[start:end]}\t{label}\n")
             fh.write("\n")
     splits.report_to(report)
+    trims.report_to(report)
 
 
 def iob_writer(docstart: bool = False) -> Writer:
@@ -161,10 +163,10 @@ def hf_writer(labels: Sequence[str] = (), labels_path: Path | None = None) -> Wr
     def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
         known = list(labels)
         ids = {name: i for i, name in enumerate(label_names(known))}
-        splits = Splits()
+        splits, trims = Splits(), Trims()
         with atomic_write(out) as fh:
             for number, record in enumerate(records):
-                tokens, tags = tag(record, report, splits)
+                tokens, tags = tag(record, report, splits, trims)
                 if not tokens:
                     report.leave_out(NO_TOKEN)
                     continue
@@ -184,6 +186,7 @@ def hf_writer(labels: Sequence[str] = (), labels_path: Path | None = None) -> Wr
                     line["sentence_starts"] = [0, *breaks]
                 fh.write(json.dumps(line, ensure_ascii=False) + "\n")
         splits.report_to(report)
+        trims.report_to(report)
         labels_file(labels_path or sidecar(out), known)
 
     return write
