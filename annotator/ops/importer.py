@@ -422,7 +422,7 @@ def import_records(
     result.reassigned = dict(importer.owners.reassigned)
     result.owners_note = importer.owners.summary()
     if importer.owners.keep:
-        restore_review(tx, project_id, importer.owners, importer.reviewed)
+        restore_review(tx, importer)
     if result.document_ids:
         tx.record("document", "created", result.document_ids, tuple(result.document_ids))
         if restore_deleted:

@@ -1,0 +1,118 @@
+"""Issue 14: documents kept apart on import (same text, other labels) keep their review through a
+native export and an import into a fresh project with ``--keep-annotators``: each decision comes
+back on the document it was made on, not on its twin with the same text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from annotator.model import Annotation, Annotator, Document, Label, Rejection, Role
+from annotator.ops.annotations import delete_spans
+from annotator.review.gold import reject, set_review_status
+from annotator.store import Actor, open_store
+from tests.core.cli_run import new_project, run
+from tests.core.test_import_whole import TSV
+
+LABELS = ["PER", "LOC", "ORG"]
+
+
+def _suite(folder: Path) -> Path:
+    """INCEpTION's test-suite shape: one text in several files, labelled differently in each."""
+    for n, label in enumerate(LABELS):
+        (folder / "suite" / f"case{n}").mkdir(parents=True)
+        (folder / "suite" / f"case{n}" / "reference.tsv").write_text(
+            TSV.format(label=label), encoding="utf-8"
+        )
+    return folder / "suite"
+
+
+def _review(db: str, twins_agree: bool) -> None:
+    """riley, a reviewer, decides differently on each twin: case0's document is not reviewed,
+    case1's LOC span is rejected (so it is in review), case2's document is adjudicated.
+    ``twins_agree``: ann's labels on case1 and case2 are deleted first, so that those two twins
+    now look alike (no labels of ann's)."""
+    store = open_store(db)
+    try:
+        with store.session() as s:
+            docs = _by_source(s)
+            riley = s.scalars(select(Annotator.id).where(Annotator.name == "riley")).one()
+            loc = s.scalars(select(Label.id).where(Label.name == "LOC")).one()
+            spans = s.scalars(
+                select(Annotation.id).where(Annotation.document_id.in_([docs["case1"], docs["case2"]]))
+            ).all()
+        if twins_agree:
+            with store.transaction() as tx:
+                delete_spans(tx, spans)
+        with store.transaction(actor=Actor("riley", riley, Role.REVIEWER.value)) as tx:
+            reject(tx, docs["case1"], loc, 9, 15)
+            set_review_status(tx, [docs["case2"]], "adjudicated")
+    finally:
+        store.close()
+
+
+def _by_source(s: Session) -> dict[str, int]:
+    """Document ids by the suite case they were read from."""
+    return {Path(str(f)).parent.name: d for d, f in s.execute(select(Document.id, Document.source_file))}
+
+
+def _decisions(db: str) -> dict[str, tuple[str, list[tuple[int, int, str]]]]:
+    """Each document, by the suite case it came from: its review status and rejections."""
+    store = open_store(db)
+    try:
+        with store.session() as s:
+            names = dict(s.execute(select(Label.id, Label.name)).all())
+            out = {}
+            for case, doc in _by_source(s).items():
+                status = s.scalars(select(Document.review_status).where(Document.id == doc)).one()
+                rejected = sorted(
+                    (r.start, r.end, names[r.label_id])
+                    for r in s.scalars(select(Rejection).where(Rejection.document_id == doc))
+                )
+                out[case] = (status, rejected)
+            return out
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("twins_agree", [False, True], ids=["other-labels", "labels-now-alike"])
+def test_kept_apart_documents_get_their_own_review_back(
+    twins_agree: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = new_project(capsys, tmp_path)
+    code, out, _ = run(
+        capsys, "--db", db, "import", str(_suite(tmp_path)), "--create-labels", "--annotator", "ann"
+    )
+    assert code == 0 and "2 document(s) kept apart" in out
+    run(capsys, "--db", db, "annotate", "1", "0", "5", "PER", "--annotator", "riley")
+    assert run(capsys, "--db", db, "review", "role", "riley", "reviewer")[0] == 0
+    _review(db, twins_agree)
+    before = _decisions(db)
+    assert before == {
+        "case0": ("unreviewed", []),
+        "case1": ("in review", [(9, 15, "LOC")]),
+        "case2": ("adjudicated", []),
+    }
+    export = tmp_path / "all.jsonl"
+    assert run(capsys, "--db", db, "export", "--format", "jsonl", "-o", str(export))[0] == 0
+    fresh = new_project(capsys, tmp_path, "fresh.db")
+    code, out, err = run(capsys, "--db", fresh, "import", str(export), "--keep-annotators", "--create-labels")
+    assert code == 0, err
+    assert "3 document(s) added" in out
+    assert _decisions(fresh) == before
+    # riley importing the export again finds each document again: nothing added, nothing doubled
+    assert run(capsys, "--db", fresh, "review", "role", "riley", "reviewer")[0] == 0
+    again = ("import", str(export), "--keep-annotators", "--annotator", "riley")
+    code, out, err = run(capsys, "--db", fresh, *again)
+    assert code == 0, err
+    assert "0 document(s) added, 3 already present" in out
+    assert _decisions(fresh) == before
+    # and so does importing the suite's own files again (the documents keep their keys)
+    code, out, err = run(
+        capsys, "--db", fresh, "import", str(tmp_path / "suite"), "--annotator", "ann", "--create-labels"
+    )
+    assert code == 0, err
+    assert "0 document(s) added" in out
