@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from annotator.model import Annotation, Annotator, Document, Label, Rejection, Role
@@ -116,3 +116,45 @@ def test_kept_apart_documents_get_their_own_review_back(
     )
     assert code == 0, err
     assert "0 document(s) added" in out
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "w3c", "prodigy", "labelstudio", "doccano", "spacy", "hf-jsonl"])
+def test_kept_apart_documents_stay_apart_through_every_format(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three documents with one text and other labels come back as three, each with its label
+    (W3C once gave them one source IRI, so they came back as one document with three labels)."""
+    db = new_project(capsys, tmp_path)
+    assert (
+        run(capsys, "--db", db, "import", str(_suite(tmp_path)), "--create-labels", "--annotator", "ann")[0]
+        == 0
+    )
+    out = tmp_path / f"out.{fmt}"
+    assert run(capsys, "--db", db, "export", "--format", fmt, "-o", str(out))[0] == 0
+    fresh = new_project(capsys, tmp_path, "fresh.db")
+    code, said, err = run(
+        capsys,
+        "--db",
+        fresh,
+        "import",
+        str(out),
+        "--format",
+        "native" if fmt == "jsonl" else fmt,
+        "--annotator",
+        "ann",
+        "--create-labels",
+    )
+    assert code == 0, err
+    assert "3 document(s) added" in said
+    store = open_store(fresh)
+    try:
+        with store.session() as s:
+            labels = sorted(label for _doc, label in s.execute(_labels_by_document()))
+            documents = {doc for doc, _label in s.execute(_labels_by_document())}
+    finally:
+        store.close()
+    assert labels == sorted(LABELS) and len(documents) == 3
+
+
+def _labels_by_document() -> Select[tuple[int, str]]:
+    return select(Annotation.document_id, Label.name).join(Label, Label.id == Annotation.label_id)
