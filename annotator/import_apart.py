@@ -60,6 +60,46 @@ def crosses(new: Signature, old: Signature) -> bool:
     return False
 
 
+def apart_keys(
+    session: Session,
+    project_id: int,
+    batch: Sequence[DocRecord],
+    hashes: Sequence[str],
+    taken: dict[str, str],
+) -> list[str | None]:
+    """Each record's ``apart_key`` when it may be used: a salted key (not the text's own hash)
+    that no project document, nor a record before it (``taken``: key → text), holds with another text."""
+    keys: list[str | None] = []
+    for record, digest in zip(batch, hashes, strict=True):
+        key = (record.meta or {}).get(KEY)
+        ok = isinstance(key, str) and len(key) == len(digest) and key != digest
+        keys.append(key if ok else None)
+    wanted = {k for k in keys if k}
+    if not wanted:
+        return keys
+    texts = dict(
+        session.execute(
+            select(Document.content_hash, Document.text).where(
+                Document.project_id == project_id, Document.content_hash.in_(wanted)
+            )
+        ).all()
+    )
+    texts.update(taken)
+    for i, (key, record) in enumerate(zip(keys, batch, strict=True)):
+        if key and texts.setdefault(key, record.text) == record.text:
+            taken[key] = record.text
+        else:
+            keys[i] = None
+    return keys
+
+
+def document_keys(session: Session, project_id: int, records: Sequence[DocRecord]) -> list[str]:
+    """The key of each record's document: its text's hash, or the ``apart_key`` it carries."""
+    hashes = [content_hash(r.text) for r in records]
+    keys = apart_keys(session, project_id, records, hashes, {})
+    return [k or h for k, h in zip(keys, hashes, strict=True)]
+
+
 def where(record: DocRecord) -> str:
     name = record.read_from or record.source_file or "<input>"
     return f"{name}:{record.line}" if record.line is not None else name
@@ -85,9 +125,9 @@ class Apart:
     def digests(self, batch: Sequence[DocRecord], owners: Sequence[Sequence[int]]) -> list[str]:
         """Each record's document key; ``owners``: the owner of each record's spans."""
         hashes = [content_hash(r.text) for r in batch]
-        if not self.enabled:
-            return hashes
-        keys = self._keys(batch, hashes)
+        keys = apart_keys(self.session, self.project_id, batch, hashes, self.key_texts)
+        if not self.enabled:  # a merge matches by text, but a kept-apart document by its key
+            return [k or h for k, h in zip(keys, hashes, strict=True)]
         stored = self._stored(
             {h for h, k in zip(hashes, keys, strict=True) if h not in self.groups and not k}
         )
@@ -125,31 +165,6 @@ class Apart:
             groups.append(_Group(salted, spans, here))
             out.append(salted)
         return out
-
-    def _keys(self, batch: Sequence[DocRecord], hashes: Sequence[str]) -> list[str | None]:
-        """Each record's ``apart_key`` when it may be used: a salted key (not the text's own hash)
-        that no project document, nor an earlier record of this import, holds with another text."""
-        keys: list[str | None] = []
-        for record, digest in zip(batch, hashes, strict=True):
-            key = (record.meta or {}).get(KEY)
-            ok = isinstance(key, str) and len(key) == len(digest) and key != digest
-            keys.append(key if ok else None)
-        wanted = {k for k in keys if k}
-        if wanted:
-            texts = dict(
-                self.session.execute(
-                    select(Document.content_hash, Document.text).where(
-                        Document.project_id == self.project_id, Document.content_hash.in_(wanted)
-                    )
-                ).all()
-            )
-            texts.update(self.key_texts)
-            for i, (key, record) in enumerate(zip(keys, batch, strict=True)):
-                if key and texts.setdefault(key, record.text) == record.text:
-                    self.key_texts[key] = record.text
-                else:
-                    keys[i] = None
-        return keys
 
     def _stored(self, hashes: set[str]) -> dict[str, tuple[str | None, Signature]]:
         """The project's documents with these texts: their source file and spans."""

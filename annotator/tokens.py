@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import InputError
-from annotator.formats.base import ExportReport, Trim, Writer
-from annotator.records import DocRecord, SpanRecord
+from annotator.formats.base import EXAMPLES, ExportReport, SpanTrims, Writer
+from annotator.records import DocRecord
 from annotator.text import tokenize
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 Tokens = list[tuple[int, int]]
 SPLIT = "source tokens split at a span edge (a span starts or ends inside them)"
 TRIMMED = "span edges on whitespace or outside every token (the spans were trimmed to token edges)"
-EXAMPLES = 3
 TOKENS_KEY = "token_offsets"
 
 
@@ -106,29 +105,9 @@ class Splits:
             report.leave_out(self.reason(), self.count)
 
 
-@dataclass(slots=True)
-class Trims:
-    """Spans a token format writes with other edges (whitespace at an edge is no token): each one
-    goes into the export's report, with its document and its old and new offsets."""
-
-    found: list[Trim] = field(default_factory=list)
-
-    def add(self, record: DocRecord, span: SpanRecord, start: int, end: int) -> None:
-        meta = record.meta or {}
-        base = meta.get("offset", 0) if isinstance(meta.get("offset"), int) else 0
-        name = f"doc {record.doc_id}" if record.doc_id is not None else "document"
-        if "sentence" in meta:
-            name += f" sentence {meta['sentence']}"
-        old, new = (base + span.start, base + span.end), (base + start, base + end)
-        self.found.append(Trim(name, span.label, old, new))
-
-    def report_to(self, report: ExportReport) -> None:
-        """Name the trimmed spans in the report: a reason with examples, and the whole list."""
-        if self.found:
-            examples = "; ".join(str(t) for t in self.found[:EXAMPLES])
-            more = ", …" if len(self.found) > EXAMPLES else ""
-            report.leave_out(f"{TRIMMED}: {examples}{more}", len(self.found))
-            report.trimmed.extend(self.found)
+def token_trims() -> SpanTrims:
+    """What a token format's writer collects of the spans it writes on their tokens only."""
+    return SpanTrims(TRIMMED)
 
 
 def export_tokens(record: DocRecord, cuts: set[int], splits: Splits | None = None) -> Tokens:

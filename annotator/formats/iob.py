@@ -33,10 +33,10 @@ from typing import Any
 from annotator.atomic import atomic_write
 from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost
 from annotator.errors import InputError
-from annotator.formats.base import ExportReport, Writer
+from annotator.formats.base import ExportReport, SpanTrims, Writer
 from annotator.formats.encoding import decode
 from annotator.records import DocRecord, SpanRecord
-from annotator.tokens import Splits, Trims, export_tokens, sentence_breaks, starts_from_json
+from annotator.tokens import Splits, export_tokens, sentence_breaks, starts_from_json, token_trims
 
 DOCSTART = "-DOCSTART-"
 NO_RELATIONS = "relations (token classification formats cannot hold relations)"
@@ -50,7 +50,7 @@ OVERLAP_REASON = OVERLAPPING + ONE_LABEL
 
 
 def tag(
-    record: DocRecord, report: ExportReport, splits: Splits | None = None, trims: Trims | None = None
+    record: DocRecord, report: ExportReport, splits: Splits | None = None, trims: SpanTrims | None = None
 ) -> tuple[list[tuple[int, int]], list[str]]:
     """Tokens of the record (its source's, else the tokenizer's; cut at every span edge) and their
     IOB2 tags.
@@ -97,7 +97,7 @@ def write_iob(
 ) -> None:
     """Stream records as CoNLL IOB2 (``token<TAB>tag``) into ``out``, atomically."""
     previous: object = object()
-    splits, trims = Splits(), Trims()
+    splits, trims = Splits(), token_trims()
     with atomic_write(out) as fh:
         for record in records:
             tokens, tags = tag(record, report, splits, trims)
@@ -163,7 +163,7 @@ def hf_writer(labels: Sequence[str] = (), labels_path: Path | None = None) -> Wr
     def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
         known = list(labels)
         ids = {name: i for i, name in enumerate(label_names(known))}
-        splits, trims = Splits(), Trims()
+        splits, trims = Splits(), token_trims()
         with atomic_write(out) as fh:
             for number, record in enumerate(records):
                 tokens, tags = tag(record, report, splits, trims)

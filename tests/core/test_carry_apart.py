@@ -158,3 +158,53 @@ def test_kept_apart_documents_stay_apart_through_every_format(
 
 def _labels_by_document() -> Select[tuple[int, str]]:
     return select(Annotation.document_id, Label.name).join(Label, Label.id == Annotation.label_id)
+
+
+def test_a_teammates_work_on_kept_apart_documents_merges_onto_the_same_documents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lead hands out a native export; bob labels one twin; merging bob's export back puts
+    each of his labels on the twin he labelled, never all of them on the first."""
+    lead = new_project(capsys, tmp_path)
+    assert (
+        run(capsys, "--db", lead, "import", str(_suite(tmp_path)), "--create-labels", "--annotator", "ann")[0]
+        == 0
+    )
+    handout = tmp_path / "handout.jsonl"
+    assert run(capsys, "--db", lead, "export", "--format", "jsonl", "-o", str(handout))[0] == 0
+    bob = new_project(capsys, tmp_path, "bob.db")
+    code, out, err = run(capsys, "--db", bob, "import", str(handout), "--annotator", "bob", "--create-labels")
+    assert code == 0 and "3 document(s) added" in out, err
+    store = open_store(bob)
+    try:
+        with store.session() as s:
+            case1 = _by_source(s)["case1"]
+    finally:
+        store.close()
+    assert run(capsys, "--db", bob, "annotate", str(case1), "0", "5", "LOC", "--annotator", "bob")[0] == 0
+    work = tmp_path / "bob.jsonl"
+    assert run(capsys, "--db", bob, "export", "--format", "jsonl", "-o", str(work))[0] == 0
+    code, out, err = run(capsys, "--db", lead, "merge", str(work), "--annotator", "bob")
+    assert code == 0, err
+    store = open_store(lead)
+    try:
+        with store.session() as s:
+            cases = {d: c for c, d in _by_source(s).items()}
+            got = sorted(
+                (cases[doc], a.start, a.end, label)
+                for doc, label, a in s.execute(
+                    select(Annotation.document_id, Label.name, Annotation)
+                    .join(Label, Label.id == Annotation.label_id)
+                    .join(Annotator, Annotator.id == Annotation.annotator_id)
+                    .where(Annotator.name == "bob")
+                )
+            )
+        assert len(cases) == 3
+    finally:
+        store.close()
+    assert got == [
+        ("case0", 9, 15, "PER"),
+        ("case1", 0, 5, "LOC"),
+        ("case1", 9, 15, "LOC"),
+        ("case2", 9, 15, "ORG"),
+    ]
