@@ -33,6 +33,7 @@ from typing import Any
 from annotator.atomic import atomic_write
 from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost
 from annotator.errors import InputError
+from annotator.formats import conll_columns
 from annotator.formats.base import ExportReport, SpanTrims, Writer
 from annotator.formats.encoding import decode
 from annotator.records import DocRecord, SpanRecord
@@ -237,21 +238,26 @@ def read_iob(path: Path) -> Iterator[DocRecord]:
     else:
         numbered = [*enumerate(lines, start=1), (len(lines) + 1, "")]
     has_docstart = any(line.split()[:1] == [DOCSTART] for _, line in numbered)
+    germeval = conll_columns.numbered(numbered, DOCSTART)
     blocks: list[_Block] = []
     block = _Block()
     for number, raw in numbered:
-        columns = raw.split("\t") if "\t" in raw else raw.split()
+        columns = conll_columns.split(raw)
         if not raw.strip() or columns[0] == DOCSTART:
             if block.tokens:
                 blocks.append(block)
             if raw.strip():
                 blocks.append(_Block())  # a document boundary
-            block = _Block()
+            block = _Block(comments=block.comments if not block.tokens else [])
+            continue
+        if (note := conll_columns.comment(columns)) is not None:
+            block.comments.append(note)
             continue
         if len(columns) < 2:
             raise InputError(str(path), "expected a token and a tag", number)
-        block.tokens.append(columns[0])
-        block.tags.append(columns[-1].strip())
+        block.tokens.append(columns[1] if germeval else columns[0])
+        block.tags.append(columns[2 if germeval else -1].strip())
+        block.inner.append(columns[3].strip() if germeval else "O")
         block.lines.append(number)
     yield from _documents(blocks, has_docstart, path)
 
@@ -277,6 +283,8 @@ class _Block:
     tokens: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     lines: list[int | None] = field(default_factory=list)
+    inner: list[str] = field(default_factory=list)  # GermEval's nested entities (conll_columns)
+    comments: list[str] = field(default_factory=list)  # its ``#`` lines
 
 
 def _documents(blocks: list[_Block], has_docstart: bool, path: Path) -> Iterator[DocRecord]:
@@ -296,9 +304,14 @@ def _documents(blocks: list[_Block], has_docstart: bool, path: Path) -> Iterator
                 offset += len(tok) + 1
             text += " ".join(part.tokens)
             spans += spans_from_tags(positions, part.tags, str(path), part.lines)
+            spans += spans_from_tags(positions, part.inner, str(path), part.lines)
             sentences.append(len(tokens))
             tokens += positions
-        return DocRecord(text=text, spans=spans, line=parts[0].lines[0], tokens=tokens, sentences=sentences)
+        notes = [note for part in parts for note in part.comments]
+        meta = {"comment": "\n".join(notes)} if notes else {}
+        record = DocRecord(text=text, spans=spans, line=parts[0].lines[0], tokens=tokens, sentences=sentences)
+        record.meta = meta
+        return record
 
     for block in blocks:
         if not block.tokens:
