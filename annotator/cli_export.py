@@ -117,10 +117,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             with out.open("rb") as fh:
                 shutil.copyfileobj(fh, sys.stdout.buffer)
             sys.stdout.flush()
-    print(
-        report.summary().replace(f" to {out}", " to standard output"),
-        file=sys.stderr if to_stdout else sys.stdout,
-    )
+    summary = report.summary()
+    if to_stdout:  # the private file's name means nothing to the user
+        summary = summary.replace(f" to {out}", " to standard output")
+    print(summary, file=sys.stderr if to_stdout else sys.stdout)
     return 0
 
 

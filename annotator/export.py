@@ -109,6 +109,7 @@ class DatasetReport(ExportReport):
         self.relations += part.relations
         for reason, count in part.left_out.items():
             self.leave_out(reason, count)
+        self.trimmed.extend(part.trimmed)
 
     def summary(self) -> str:
         text = ExportReport.summary(self)

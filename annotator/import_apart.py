@@ -12,7 +12,10 @@ in its metadata (``same_text_as``) and in the import's report. Annotators whose 
 meet (each file names its own) still share one document.
 
 A kept-apart document's text hash is salted with where it came from (file and line), so
-importing the same files again finds it again instead of adding it twice.
+importing the same files again finds it again instead of adding it twice. The salted hash is kept
+in its metadata too (``apart_key``), so a native export of the project imported elsewhere gives
+the document the same key: it stays apart from its twin whatever its labels have become, is found
+again by a later import of the files, and its review decisions come back on it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from annotator.model import Annotation, Document, Label
 from annotator.records import DocRecord
 
 Signature = dict[int, frozenset[tuple[int, int, str]]]
+KEY = "apart_key"
 
 
 def signature(record: DocRecord, owners: Sequence[int]) -> Signature:
@@ -56,6 +60,46 @@ def crosses(new: Signature, old: Signature) -> bool:
     return False
 
 
+def apart_keys(
+    session: Session,
+    project_id: int,
+    batch: Sequence[DocRecord],
+    hashes: Sequence[str],
+    taken: dict[str, str],
+) -> list[str | None]:
+    """Each record's ``apart_key`` when it may be used: a salted key (not the text's own hash)
+    that no project document, nor a record before it (``taken``: key → text), holds with another text."""
+    keys: list[str | None] = []
+    for record, digest in zip(batch, hashes, strict=True):
+        key = (record.meta or {}).get(KEY)
+        ok = isinstance(key, str) and len(key) == len(digest) and key != digest
+        keys.append(key if ok else None)
+    wanted = {k for k in keys if k}
+    if not wanted:
+        return keys
+    texts = dict(
+        session.execute(
+            select(Document.content_hash, Document.text).where(
+                Document.project_id == project_id, Document.content_hash.in_(wanted)
+            )
+        ).all()
+    )
+    texts.update(taken)
+    for i, (key, record) in enumerate(zip(keys, batch, strict=True)):
+        if key and texts.setdefault(key, record.text) == record.text:
+            taken[key] = record.text
+        else:
+            keys[i] = None
+    return keys
+
+
+def document_keys(session: Session, project_id: int, records: Sequence[DocRecord]) -> list[str]:
+    """The key of each record's document: its text's hash, or the ``apart_key`` it carries."""
+    hashes = [content_hash(r.text) for r in records]
+    keys = apart_keys(session, project_id, records, hashes, {})
+    return [k or h for k, h in zip(keys, hashes, strict=True)]
+
+
 def where(record: DocRecord) -> str:
     name = record.read_from or record.source_file or "<input>"
     return f"{name}:{record.line}" if record.line is not None else name
@@ -76,15 +120,22 @@ class Apart:
         self.session, self.project_id, self.enabled = session, project_id, enabled
         self.groups: dict[str, list[_Group]] = {}
         self.kept: dict[str, str] = {}  # salted key → why, until the importer takes it
+        self.key_texts: dict[str, str] = {}  # apart keys taken in this import → their text
 
     def digests(self, batch: Sequence[DocRecord], owners: Sequence[Sequence[int]]) -> list[str]:
         """Each record's document key; ``owners``: the owner of each record's spans."""
         hashes = [content_hash(r.text) for r in batch]
-        if not self.enabled:
-            return hashes
-        stored = self._stored({h for h in hashes if h not in self.groups})
+        keys = apart_keys(self.session, self.project_id, batch, hashes, self.key_texts)
+        if not self.enabled:  # a merge matches by text, but a kept-apart document by its key
+            return [k or h for k, h in zip(keys, hashes, strict=True)]
+        stored = self._stored(
+            {h for h, k in zip(hashes, keys, strict=True) if h not in self.groups and not k}
+        )
         out: list[str] = []
-        for record, digest, whos in zip(batch, hashes, owners, strict=True):
+        for record, digest, whos, key in zip(batch, hashes, owners, keys, strict=True):
+            if key:  # kept apart in the project it was exported from: the same document again
+                out.append(key)
+                continue
             spans = signature(record, whos)
             groups = self.groups.get(digest)
             if groups is None:
@@ -109,7 +160,7 @@ class Apart:
                 continue
             here = where(record)
             salted = content_hash(f"{record.text}\x00{here}" + ("" if record.line else f"\x00{len(groups)}"))
-            record.meta = {**(record.meta or {}), "same_text_as": groups[0].origin}
+            record.meta = {**(record.meta or {}), "same_text_as": groups[0].origin, KEY: salted}
             self.kept[salted] = f"{here}: same text as {groups[0].origin}, other labels"
             groups.append(_Group(salted, spans, here))
             out.append(salted)

@@ -22,6 +22,10 @@ class ImportResult:
     owners_note: str = ""
     # Records whose text was already there with other labels: imported as documents of their own.
     kept_apart: list[str] = field(default_factory=list)
+    # Documents already here that took the file's tokens; records whose tokens differ from the
+    # stored ones (kept): see ``annotator.tokens.fill_existing``.
+    tokens_added: int = 0
+    tokens_kept: list[str] = field(default_factory=list)
 
     def add(self, other: ImportResult) -> None:
         """Add up the results of several imports (``--skip-bad`` imports file by file)."""
@@ -51,12 +55,26 @@ class ImportResult:
                 else ""
             )
             + (self.owners_note)
+            + _listed(
+                self.kept_apart,
+                "document(s) kept apart: the same text came with other labels, "
+                "so it became a document of its own (metadata 'same_text_as')",
+            )
             + (
-                f"\n{len(self.kept_apart)} document(s) kept apart: the same text came with other labels, "
-                "so it became a document of its own (metadata 'same_text_as'):\n  "
-                + "\n  ".join(self.kept_apart[:20])
-                + (f"\n  … and {len(self.kept_apart) - 20} more" if len(self.kept_apart) > 20 else "")
-                if self.kept_apart
+                f"\n{self.tokens_added} document(s) already present took the file's tokens and sentence breaks"
+                if self.tokens_added
                 else ""
             )
+            + _listed(
+                self.tokens_kept,
+                "document(s) already present have other tokens than the file's; their own were kept",
+            )
         )
+
+
+def _listed(items: list[str], what: str, shown: int = 20) -> str:
+    """A report line "N what:" and the first ``shown`` items, one a line ("" for none)."""
+    if not items:
+        return ""
+    more = f"\n  … and {len(items) - shown} more" if len(items) > shown else ""
+    return f"\n{len(items)} {what}:\n  " + "\n  ".join(items[:shown]) + more

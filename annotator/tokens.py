@@ -17,16 +17,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.errors import InputError
-from annotator.formats.base import ExportReport, Writer
+from annotator.formats.base import EXAMPLES, ExportReport, SpanTrims, Writer
 from annotator.records import DocRecord
 from annotator.text import tokenize
 
+if TYPE_CHECKING:
+    from annotator.import_result import ImportResult
+    from annotator.tx import Tx
+
 Tokens = list[tuple[int, int]]
 SPLIT = "source tokens split at a span edge (a span starts or ends inside them)"
-EXAMPLES = 3
+TRIMMED = "span edges on whitespace or outside every token (the spans were trimmed to token edges)"
 TOKENS_KEY = "token_offsets"
 
 
@@ -99,6 +103,11 @@ class Splits:
         """Say in the export's report how many source tokens were cut (the format keeps the cuts)."""
         if self.count:
             report.leave_out(self.reason(), self.count)
+
+
+def token_trims() -> SpanTrims:
+    """What a token format's writer collects of the spans it writes on their tokens only."""
+    return SpanTrims(TRIMMED)
 
 
 def export_tokens(record: DocRecord, cuts: set[int], splits: Splits | None = None) -> Tokens:
@@ -207,3 +216,33 @@ def said_tokens_lost(fmt: str, writer: Writer) -> Writer:
         writer(counted(), out, report)
 
     return write
+
+
+def fill_existing(tx: Tx, documents: Sequence[tuple[int, DocRecord]], result: ImportResult) -> None:
+    """Records whose text a project document already has, coming with the source's tokens: the
+    tokens go to a document that has none (a text first imported from a format without them);
+    a document with other tokens keeps its own, and the import's result names the record."""
+    from sqlalchemy import select, update
+
+    from annotator.import_apart import where
+    from annotator.model import Document
+
+    pairs = [(doc_id, record) for doc_id, record in documents if record.tokens]
+    if not pairs:
+        return
+    found = tx.session.execute(
+        select(Document.id, Document.tokens).where(Document.id.in_({d for d, _ in pairs}))
+    )
+    stored: dict[int, bytes | None] = {doc_id: blob for doc_id, blob in found}
+    added: dict[int, bytes] = {}
+    for doc_id, record in pairs:
+        blob, have = of_record(record), stored.get(doc_id)
+        if have is None and blob is not None:
+            stored[doc_id] = added[doc_id] = blob
+        elif have is not None and bytes(have) != blob:
+            result.tokens_kept.append(f"{where(record)}: document {doc_id} keeps its own tokens")
+    if added:
+        ids = sorted(added)
+        tx.session.execute(update(Document), [{"id": d, "tokens": added[d]} for d in ids])
+        tx.record("document", "updated", ids, tuple(ids), {"tokens": "from the import"})
+        result.tokens_added += len(ids)

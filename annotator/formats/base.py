@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.records import DocRecord
+from annotator.records import DocRecord, SpanRecord
 
 Progress = Callable[[int], None]
+EXAMPLES = 3  # examples a report line names
 
 
 @dataclass(slots=True)
@@ -26,10 +27,27 @@ class Tally:
         self.relations += len(record.relations)
 
 
+@dataclass(frozen=True, slots=True)
+class Trim:
+    """A span a token format moved to token edges: its document (and sentence, for sentence
+    examples), label, offsets in the document before and after."""
+
+    document: str
+    label: str
+    old: tuple[int, int]
+    new: tuple[int, int]
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.old[0]}–{self.old[1]} → {self.new[0]}–{self.new[1]} {self.label}"
+
+
 @dataclass(slots=True)
 class ExportReport(Tally):
     # What the format could not hold, by reason: never dropped silently.
     left_out: dict[str, int] = field(default_factory=dict)
+    # Every span a token format wrote with other edges than it has (the reason in ``left_out``
+    # names a few; this is the whole list).
+    trimmed: list[Trim] = field(default_factory=list)
 
     def leave_out(self, reason: str, count: int = 1, dropped: str | None = None) -> None:
         """Record what the file cannot hold; ``dropped`` ("spans" or "relations") also takes the
@@ -50,6 +68,33 @@ class ExportReport(Tally):
         for reason, count in sorted(self.left_out.items()):
             text += f"\nleft out {count}: {reason}"
         return text
+
+
+@dataclass(slots=True)
+class SpanTrims:
+    """Spans a writer writes with other edges than they have (whitespace at an edge is no token;
+    a brat fragment holds no line break): each goes into the export's report, with its document
+    and its old and new offsets, under ``reason`` (a few named in the reason's text)."""
+
+    reason: str
+    found: list[Trim] = field(default_factory=list)
+
+    def add(self, record: DocRecord, span: SpanRecord, start: int, end: int) -> None:
+        meta = record.meta or {}
+        base = meta.get("offset", 0) if isinstance(meta.get("offset"), int) else 0
+        name = f"doc {record.doc_id}" if record.doc_id is not None else "document"
+        if "sentence" in meta:
+            name += f" sentence {meta['sentence']}"
+        old, new = (base + span.start, base + span.end), (base + start, base + end)
+        self.found.append(Trim(name, span.label, old, new))
+
+    def report_to(self, report: ExportReport) -> None:
+        """Name the trimmed spans in the report: the reason with examples, and the whole list."""
+        if self.found:
+            examples = "; ".join(str(t) for t in self.found[:EXAMPLES])
+            more = ", …" if len(self.found) > EXAMPLES else ""
+            report.leave_out(f"{self.reason}: {examples}{more}", len(self.found))
+            report.trimmed.extend(self.found)
 
 
 # A writer streams records into ``path`` (atomically) and fills in the report.

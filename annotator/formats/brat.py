@@ -29,7 +29,7 @@ from pathlib import Path
 
 from annotator.atomic import atomic_write
 from annotator.errors import InputError
-from annotator.formats.base import ExportReport
+from annotator.formats.base import ExportReport, SpanTrims
 from annotator.formats.encoding import decode
 from annotator.formats.peerkit import (
     AnnotatorFiles,
@@ -51,7 +51,7 @@ LOST_ANNOTATORS = "annotator names of spans and relations (a merged brat folder 
 CROSS_LAYER = "relations whose ends are not both spans of the relation's annotator"
 DANGLING = "relations to a span that is not in the document"
 ONLY_BREAKS = "spans of nothing but line breaks (brat fragments cannot hold them)"
-TRIMMED = "spans starting or ending with a line break (written without it)"
+TRIMMED = "span edges on a line break (a brat fragment holds none; the spans were written without it)"
 _SKIPPED = {"E": "events", "A": "attributes", "M": "attributes", "N": "normalizations", "#": "notes"}
 
 
@@ -75,7 +75,13 @@ def _brat_type(name: str, report: ExportReport) -> str:
     return safe
 
 
-def _ann(record: DocRecord, spans: list[SpanRecord], rels: list[RelationRecord], report: ExportReport) -> str:
+def _ann(
+    record: DocRecord,
+    spans: list[SpanRecord],
+    rels: list[RelationRecord],
+    report: ExportReport,
+    trims: SpanTrims,
+) -> str:
     lines: list[str] = []
     tids: dict[str, str] = {}
     for key, span in zip(span_keys(spans), spans, strict=True):
@@ -84,7 +90,7 @@ def _ann(record: DocRecord, spans: list[SpanRecord], rels: list[RelationRecord],
             report.leave_out(ONLY_BREAKS, 1, "spans")
             continue
         if (frags[0][0], frags[-1][1]) != (span.start, span.end):
-            report.leave_out(TRIMMED)
+            trims.add(record, span, frags[0][0], frags[-1][1])
         tids[key] = f"T{len(tids) + 1}"
         offsets = ";".join(f"{a} {b}" for a, b in frags)
         quote = " ".join(record.text[a:b] for a, b in frags)
@@ -111,6 +117,7 @@ def write(
     made: set[Path] = set()
     labels: set[str] = set()
     types: set[str] = set()
+    trims = SpanTrims(TRIMMED)
     with SpillSet() as used:  # the stems written so far (a project of any size: memory stays flat)
         for i, record in enumerate(records):
             report.count(record)
@@ -136,9 +143,10 @@ def write(
                 with (folder / f"{stem}.txt").open("w", encoding="utf-8", newline="\n") as fh:
                     fh.write(record.text)
                 with (folder / f"{stem}.ann").open("w", encoding="utf-8", newline="\n") as fh:
-                    fh.write(_ann(record, part.spans, part.relations, report))
+                    fh.write(_ann(record, part.spans, part.relations, report, trims))
                 labels.update(re.sub(r"\s", "_", s.label) or "_" for s in part.spans)
                 types.update(re.sub(r"\s", "_", r.type) or "_" for r in part.relations)
+    trims.report_to(report)
 
     with atomic_write(out / "annotation.conf") as fh:
         fh.write("[entities]\n" + "".join(f"{name}\n" for name in sorted(labels)))

@@ -33,10 +33,11 @@ from typing import Any
 from annotator.atomic import atomic_write
 from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost
 from annotator.errors import InputError
-from annotator.formats.base import ExportReport, Writer
+from annotator.formats import conll_columns
+from annotator.formats.base import ExportReport, SpanTrims, Writer
 from annotator.formats.encoding import decode
 from annotator.records import DocRecord, SpanRecord
-from annotator.tokens import Splits, export_tokens, sentence_breaks, starts_from_json
+from annotator.tokens import Splits, export_tokens, sentence_breaks, starts_from_json, token_trims
 
 DOCSTART = "-DOCSTART-"
 NO_RELATIONS = "relations (token classification formats cannot hold relations)"
@@ -50,13 +51,14 @@ OVERLAP_REASON = OVERLAPPING + ONE_LABEL
 
 
 def tag(
-    record: DocRecord, report: ExportReport, splits: Splits | None = None
+    record: DocRecord, report: ExportReport, splits: Splits | None = None, trims: SpanTrims | None = None
 ) -> tuple[list[tuple[int, int]], list[str]]:
     """Tokens of the record (its source's, else the tokenizer's; cut at every span edge) and their
     IOB2 tags.
 
     What cannot be tagged is reported as left out; what is tagged is counted in the report; source
-    tokens cut at a span edge are counted in ``splits``.
+    tokens cut at a span edge are counted in ``splits``; a span whose edge is on whitespace (no
+    token) comes back on its tokens only, and is named in ``trims``.
     """
     cuts = {edge for s in record.spans for edge in (s.start, s.end)}
     tokens = export_tokens(record, cuts, splits)
@@ -68,16 +70,16 @@ def tag(
         report.leave_out(OVERLAP_REASON, overlapping)
     starts = [t[0] for t in tokens]
     for span in kept:
-        i = bisect_left(starts, span.start)
-        first = True
+        first = i = bisect_left(starts, span.start)
         while i < len(tokens) and tokens[i][1] <= span.end:
-            tags[i] = ("B-" if first else "I-") + span.label
-            first = False
+            tags[i] = ("B-" if i == first else "I-") + span.label
             i += 1
-        if first:
+        if i == first:
             report.leave_out(WHITESPACE_SPAN)
-        else:
-            report.spans += 1
+            continue
+        report.spans += 1
+        if trims is not None and (tokens[first][0], tokens[i - 1][1]) != (span.start, span.end):
+            trims.add(record, span, tokens[first][0], tokens[i - 1][1])
     if record.relations:
         report.leave_out(NO_RELATIONS, len(record.relations))
     if tokens:
@@ -96,10 +98,10 @@ def write_iob(
 ) -> None:
     """Stream records as CoNLL IOB2 (``token<TAB>tag``) into ``out``, atomically."""
     previous: object = object()
-    splits = Splits()
+    splits, trims = Splits(), token_trims()
     with atomic_write(out) as fh:
         for record in records:
-            tokens, tags = tag(record, report, splits)
+            tokens, tags = tag(record, report, splits, trims)
             if not tokens:
                 report.leave_out(NO_TOKEN)
                 continue
@@ -120,6 +122,7 @@ def write_iob(
                 fh.write(f"{record.text[start:end]}\t{label}\n")
             fh.write("\n")
     splits.report_to(report)
+    trims.report_to(report)
 
 
 def iob_writer(docstart: bool = False) -> Writer:
@@ -161,10 +164,10 @@ def hf_writer(labels: Sequence[str] = (), labels_path: Path | None = None) -> Wr
     def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
         known = list(labels)
         ids = {name: i for i, name in enumerate(label_names(known))}
-        splits = Splits()
+        splits, trims = Splits(), token_trims()
         with atomic_write(out) as fh:
             for number, record in enumerate(records):
-                tokens, tags = tag(record, report, splits)
+                tokens, tags = tag(record, report, splits, trims)
                 if not tokens:
                     report.leave_out(NO_TOKEN)
                     continue
@@ -184,6 +187,7 @@ def hf_writer(labels: Sequence[str] = (), labels_path: Path | None = None) -> Wr
                     line["sentence_starts"] = [0, *breaks]
                 fh.write(json.dumps(line, ensure_ascii=False) + "\n")
         splits.report_to(report)
+        trims.report_to(report)
         labels_file(labels_path or sidecar(out), known)
 
     return write
@@ -234,21 +238,26 @@ def read_iob(path: Path) -> Iterator[DocRecord]:
     else:
         numbered = [*enumerate(lines, start=1), (len(lines) + 1, "")]
     has_docstart = any(line.split()[:1] == [DOCSTART] for _, line in numbered)
+    germeval = conll_columns.numbered(numbered, DOCSTART)
     blocks: list[_Block] = []
     block = _Block()
     for number, raw in numbered:
-        columns = raw.split("\t") if "\t" in raw else raw.split()
+        columns = conll_columns.split(raw)
         if not raw.strip() or columns[0] == DOCSTART:
             if block.tokens:
                 blocks.append(block)
             if raw.strip():
                 blocks.append(_Block())  # a document boundary
-            block = _Block()
+            block = _Block(comments=block.comments if not block.tokens else [])
+            continue
+        if (note := conll_columns.comment(columns)) is not None:
+            block.comments.append(note)
             continue
         if len(columns) < 2:
             raise InputError(str(path), "expected a token and a tag", number)
-        block.tokens.append(columns[0])
-        block.tags.append(columns[-1].strip())
+        block.tokens.append(columns[1] if germeval else columns[0])
+        block.tags.append(columns[2 if germeval else -1].strip())
+        block.inner.append(columns[3].strip() if germeval else "O")
         block.lines.append(number)
     yield from _documents(blocks, has_docstart, path)
 
@@ -274,6 +283,8 @@ class _Block:
     tokens: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     lines: list[int | None] = field(default_factory=list)
+    inner: list[str] = field(default_factory=list)  # GermEval's nested entities (conll_columns)
+    comments: list[str] = field(default_factory=list)  # its ``#`` lines
 
 
 def _documents(blocks: list[_Block], has_docstart: bool, path: Path) -> Iterator[DocRecord]:
@@ -293,9 +304,14 @@ def _documents(blocks: list[_Block], has_docstart: bool, path: Path) -> Iterator
                 offset += len(tok) + 1
             text += " ".join(part.tokens)
             spans += spans_from_tags(positions, part.tags, str(path), part.lines)
+            spans += spans_from_tags(positions, part.inner, str(path), part.lines)
             sentences.append(len(tokens))
             tokens += positions
-        return DocRecord(text=text, spans=spans, line=parts[0].lines[0], tokens=tokens, sentences=sentences)
+        notes = [note for part in parts for note in part.comments]
+        meta = {"comment": "\n".join(notes)} if notes else {}
+        record = DocRecord(text=text, spans=spans, line=parts[0].lines[0], tokens=tokens, sentences=sentences)
+        record.meta = meta
+        return record
 
     for block in blocks:
         if not block.tokens:

@@ -8,7 +8,8 @@ The annotations do not carry the text they point into, so the writer puts the te
 file: an AnnotationCollection whose embedded first page holds the annotations, plus an extension
 property ``annotator:sources`` (namespace ``urn:annotator:vocab#`` declared in the context)
 listing each document: ``{"id": <IRI>, "annotator:text": ..., "title", ...}``. A document's IRI is
-its source_url, or ``urn:annotator:doc:<content hash>``. The reader takes that layout, or
+its source_url, or ``urn:annotator:doc:<content hash>``; a second document with the same URL or
+text gets ``urn:annotator:doc:<content hash>:<number>``, so the two are not read back as one. The reader takes that layout, or
 annotations from another tool (a single annotation, an array, a collection or page) with the text
 in a ``.txt`` file of the same name beside them, used for all the annotations in the file.
 
@@ -105,16 +106,15 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
         for number, record in enumerate(records, start=1):
             report.count(record)
             iri = record.source_url or f"urn:annotator:doc:{content_hash(record.text)}"
-            if iri in seen and record.source_url:
-                iri = f"urn:annotator:doc:{content_hash(record.text)}"
-            if iri not in seen:
-                source: dict[str, Any] = {"id": iri, "type": "Text", "annotator:text": record.text}
-                source.update({f"annotator:{f}": getattr(record, f) for f in FIELDS if getattr(record, f)})
-                if record.meta:
-                    source["annotator:meta"] = record.meta
-                spool.write(("" if not sources else ",\n") + dumps(source))
-                sources += 1
-                seen.add(iri)
+            if iri in seen:  # a second document with this URL or text (kept apart): a source of its own
+                iri = f"urn:annotator:doc:{content_hash(record.text)}:{number}"
+            source: dict[str, Any] = {"id": iri, "type": "Text", "annotator:text": record.text}
+            source.update({f"annotator:{f}": getattr(record, f) for f in FIELDS if getattr(record, f)})
+            if record.meta:
+                source["annotator:meta"] = record.meta
+            spool.write(("" if not sources else ",\n") + dumps(source))
+            sources += 1
+            seen.add(iri)
             keys = set(span_keys(record.spans))
             leave_out(report, DANGLING, sum(not {r.source, r.target} <= keys for r in record.relations))
             for item in _annotations(record, number, iri, created):

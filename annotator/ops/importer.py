@@ -40,6 +40,7 @@ from annotator.ops.owners import Owners
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 from annotator.review.carry import provenance, relation_provenance, restore_review
 from annotator.store import Tx
+from annotator.tokens import fill_existing
 from annotator.tokens import of_record as source_tokens
 
 CHUNK = 2000
@@ -229,7 +230,10 @@ class Importer:
             self.result.document_ids.extend(fresh[h] for h in new_rows)
             self.result.documents_added += len(new_rows)
         self.result.documents_existing += len(batch) - len(new_rows)
-        return [existing[h] for h in hashes], merged
+        ids = [existing[h] for h in hashes]
+        old = [(d, r) for d, r, h in zip(ids, batch, hashes, strict=True) if h not in new_rows]
+        fill_existing(self.tx, old, self.result)  # texts already here take the file's tokens
+        return ids, merged
 
     def _stored_spans(self, documents: set[int], people: set[int] | None = None) -> dict[SpanKey, int]:
         """Stored spans of ``documents`` (of ``people`` only, when given) by (document, annotator,
@@ -422,7 +426,7 @@ def import_records(
     result.reassigned = dict(importer.owners.reassigned)
     result.owners_note = importer.owners.summary()
     if importer.owners.keep:
-        restore_review(tx, project_id, importer.owners, importer.reviewed)
+        restore_review(tx, importer)
     if result.document_ids:
         tx.record("document", "created", result.document_ids, tuple(result.document_ids))
         if restore_deleted:

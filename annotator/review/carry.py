@@ -13,13 +13,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from annotator.formats.base import ExportReport, Writer
-from annotator.hashing import content_hash
 from annotator.model import (
     Annotation,
     Annotator,
@@ -133,8 +132,12 @@ def _attach(
     ):
         gold_relations[(str(src), str(dst), types.get(type_id, ""))] = (sources, adjudicator)
     review = _decisions(session, first, last, labels, types, people)
-    hashes = dict(
-        conn.execute(select(Document.id, Document.content_hash).where(Document.id.between(first, last))).all()
+    # A record's text is the document's or a piece of it (a sentence example): whole when as long.
+    # (Not its hash: a document kept apart on import has a salted one, see annotator.import_apart.)
+    lengths: dict[int, int] = dict(
+        conn.execute(
+            select(Document.id, func.length(Document.text)).where(Document.id.between(first, last))
+        ).all()
     )
     for record in chunk:
         for span in record.spans:
@@ -153,7 +156,7 @@ def _attach(
                 rel.sources = None if provenance_of[0] is None else list(provenance_of[0])
                 rel.adjudicator = None if provenance_of[1] is None else people.get(provenance_of[1])
         # Decisions are about the whole document's offsets: not for sentence examples.
-        if record.doc_id in review and hashes.get(record.doc_id) == content_hash(record.text):
+        if record.doc_id in review and lengths.get(record.doc_id) == len(record.text):
             record.review = review[record.doc_id]
 
 
@@ -263,20 +266,26 @@ def _update(tx: Tx, model: type[Annotation] | type[Relation], rows: list[dict[st
     tx.session.connection().execute(statement, rows)
 
 
-def restore_review(
-    tx: Tx, project_id: int, owners: Owners, documents: Sequence[tuple[int, DocRecord]]
-) -> None:
+class Restorer(Protocol):
+    """What restoring decisions needs of the import (``annotator.ops.importer.Importer``): whose
+    names are kept, the documents whose decisions came, and the project's labels and relation
+    types by name (created or refused as the import's ``--create-labels`` says)."""
+
+    owners: Owners
+    reviewed: list[tuple[int, DocRecord]]
+
+    def label(self, name: str, record: DocRecord) -> int: ...
+
+    def relation_type(self, name: str, record: DocRecord) -> RelationType: ...
+
+
+def restore_review(tx: Tx, importer: Restorer) -> None:
     """Restore the review's decisions the file carries (names kept): rejections, relation
     rejections and review status. Decisions the project has already are left as they are."""
+    owners, documents = importer.owners, importer.reviewed
     if not documents:
         return
     session = tx.session
-    labels = dict(session.execute(select(Label.name, Label.id).where(Label.project_id == project_id)).all())
-    types = dict(
-        session.execute(
-            select(RelationType.name, RelationType.id).where(RelationType.project_id == project_id)
-        ).all()
-    )
     doc_ids = [d for d, _r in documents]
     rejection_key = (Rejection.document_id, Rejection.label_id, Rejection.start, Rejection.end)
     have: set[tuple[int, ...]] = {
@@ -297,7 +306,7 @@ def restore_review(
         if review.status is not None and review.status != ReviewStatus.UNREVIEWED.value:
             statuses.setdefault(review.status, []).append(doc_id)
         for rej in review.rejections:
-            key = (doc_id, _known(labels, rej.label, record, "label"), rej.start, rej.end)
+            key = (doc_id, importer.label(rej.label, record), rej.start, rej.end)
             if key not in have:
                 have.add(key)
                 restored.add(doc_id)
@@ -315,13 +324,13 @@ def restore_review(
             src, dst = rrej.source, rrej.target
             rkey = (
                 doc_id,
-                _known(types, rrej.type, record, "relation type"),
+                importer.relation_type(rrej.type, record).id,
                 src[0],
                 src[1],
-                _known(labels, src[2], record, "label"),
+                importer.label(src[2], record),
                 dst[0],
                 dst[1],
-                _known(labels, dst[2], record, "label"),
+                importer.label(dst[2], record),
             )
             if rkey not in have_rel:
                 have_rel.add(rkey)
@@ -347,14 +356,3 @@ def restore_review(
     for status, ids in statuses.items():
         session.execute(update(Document).where(Document.id.in_(ids)).values(review_status=status))
         tx.record("document", "updated", ids, tuple(ids), {"review_status": status, **owners.audit_detail()})
-
-
-def _known(names: dict[str, int], name: str, record: DocRecord, what: str) -> int:
-    from annotator.errors import InputError
-
-    found = names.get(name)
-    if found is None:
-        raise InputError(
-            record.source_file or "<input>", f"review decision names an unknown {what} {name!r}", record.line
-        )
-    return found

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from annotator.hashing import content_hash
+from annotator.import_apart import document_keys
 from annotator.model import Annotation, Annotator, AuditEntry, Document, Label, Relation, RelationType, Role
 from annotator.records import DocRecord, RelationRecord, SpanRecord, document_fields
 from annotator.store import Actor
@@ -111,7 +111,7 @@ def plan_merge(
             select(Annotator.name, Annotator.id, Annotator.role).where(Annotator.project_id == project_id)
         )
     }
-    hashes = [content_hash(r.text) for r in source]
+    hashes = document_keys(session, project_id, source)  # kept-apart twins by their own key
     existing: dict[str, int] = {}
     unique = list(set(hashes))
     for i in range(0, len(unique), CHUNK):

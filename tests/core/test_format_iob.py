@@ -266,3 +266,33 @@ def test_hf_reader_without_offsets_joins_tokens_with_spaces(tmp_path: Path) -> N
     path.write_text(json.dumps({**line, "ner_tags": [7, 0, 0]}) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="not in the label list"):
         list(iob.read_hf(path))
+
+
+# GermEval 2014's shape (own sentences): a comment line, numbered tokens, outer and inner NER.
+GERMEVAL = (
+    "#\thttps://example.org/wiki/Rathaus [2020-01-02]\n"
+    "1\tDas\tO\tO\n2\tKölner\tB-ORG\tB-LOCderiv\n3\tRathaus\tI-ORG\tO\n4\tschließt\tO\tO\n5\t.\tO\tO\n\n"
+    "#\thttps://example.org/wiki/Ufer [2020-01-03]\n"
+    "1\tAm\tO\tO\n2\tRhein\tB-LOC\tO\n3\t#\tO\tO\n"
+)
+
+
+def test_germeval_numbered_tokens_keep_both_entity_columns_and_comments(tmp_path: Path) -> None:
+    path = tmp_path / "germeval.tsv"
+    path.write_text(GERMEVAL, encoding="utf-8")
+    first, second = list(iob.read_iob(path))
+    assert first.text == "Das Kölner Rathaus schließt ."  # the tokens, not the index column
+    spans = sorted((first.text[s.start : s.end], s.label) for s in first.spans)
+    assert spans == [("Kölner", "LOCderiv"), ("Kölner Rathaus", "ORG")]  # the nested one too
+    assert first.meta == {"comment": "https://example.org/wiki/Rathaus [2020-01-02]"}
+    assert second.text == "Am Rhein #" and second.meta["comment"].endswith("[2020-01-03]")
+
+
+def test_conll_with_a_number_token_or_hash_token_is_not_germeval(tmp_path: Path) -> None:
+    """The layout is the file's: CoNLL-2003 columns where a sentence is the token ``1``, and a
+    ``#`` token tagged O, stay tokens."""
+    path = tmp_path / "conll.txt"
+    path.write_text("1 CD B-NP O\n\n# # B-NP O\nEU NNP I-NP B-ORG\n", encoding="utf-8")
+    one, two = list(iob.read_iob(path))
+    assert one.text == "1" and not one.spans
+    assert two.text == "# EU" and [(s.start, s.label) for s in two.spans] == [(2, "ORG")]

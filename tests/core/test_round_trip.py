@@ -1,14 +1,16 @@
 """Issue 14: import → export → import over every format that reads back what it writes.
 
 Documents in the shape of a CoNLL corpus (its own tokens, sentence breaks, tokens a tokenizer
-would cut) with spans (overlapping ones, ones whose edge falls inside a token) and relations go
-into a project, out in a format and into a fresh project. What comes back is what went in, except
-exactly what the export's report says the format could not hold.
+would cut) with spans (overlapping ones, ones whose edge falls inside a token or on the whitespace
+beside it) and relations go into a project, out in a format and into a fresh project. What comes
+back is what went in, except exactly what the export's report says the format could not hold or
+had to change (a span trimmed to token edges is named with its document and old/new offsets).
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,7 @@ from hypothesis import strategies as st
 from annotator.dataset.tokens import split_at
 from annotator.export import ExportOptions, export, records
 from annotator.formats import native
-from annotator.formats.base import ExportReport
+from annotator.formats.base import ExportReport, Trim
 from annotator.importing import import_paths
 from annotator.ops.projects import create_project
 from annotator.records import DocRecord, RelationRecord, SpanRecord
@@ -62,6 +64,8 @@ FORMATS = {
 }
 TOKEN_TEXT = {"iob", "iob --docstart"}  # the text is rebuilt from the tokens
 CUTTING = {"spacy", "hf-jsonl", "prodigy", *TOKEN_TEXT}  # tokens cut at span edges
+# Whitespace is no token (and a brat fragment holds no line break): spans come back without it.
+TRIMMING = {"hf-jsonl", "brat", *TOKEN_TEXT}
 
 
 @st.composite
@@ -85,12 +89,14 @@ def corpus_doc(draw: Any, number: int) -> DocRecord:
     for _ in range(draw(st.integers(0, 5))):
         i = draw(st.integers(0, len(tokens) - 1))
         j = draw(st.integers(i, min(i + 2, len(tokens) - 1)))
-        start, end = tokens[i][0], tokens[j][1]
-        last = tokens[j]
-        if draw(st.integers(0, 3)) == 0 and last[1] - last[0] > 1:  # an edge inside a token
-            end = draw(st.integers(last[0] + 1, last[1] - 1))
+        start = _edge(draw, text, tokens[i], at_end=False)
+        end = _edge(draw, text, tokens[j], at_end=True)
         label = draw(st.sampled_from(["CLAIM", "QUOTE", "ACTOR"]))
-        if text[start:end].strip() and (start, end, label) not in {(s.start, s.end, s.label) for s in spans}:
+        if (
+            start < end
+            and text[start:end].strip()
+            and (start, end, label) not in {(s.start, s.end, s.label) for s in spans}
+        ):
             spans.append(SpanRecord(start, end, label, "ann", key=str(len(spans) + 1)))
     relations = []
     for source in spans:
@@ -100,6 +106,18 @@ def corpus_doc(draw: Any, number: int) -> DocRecord:
             assert source.key is not None and target.key is not None
             relations.append(RelationRecord(source.key, target.key, RELATION[source.label], "ann"))
     return DocRecord(text=text, tokens=tokens, sentences=starts, spans=spans, relations=relations)
+
+
+def _edge(draw: Any, text: str, token: tuple[int, int], at_end: bool) -> int:
+    """A span edge at ``token``: on its edge, inside it, or on the whitespace beside it."""
+    edge = token[1] if at_end else token[0]
+    kind = draw(st.sampled_from(["token", "token", "inside", "whitespace"]))
+    if kind == "inside" and token[1] - token[0] > 1:
+        return int(draw(st.integers(token[0] + 1, token[1] - 1)))
+    beside = edge if at_end else edge - 1
+    if kind == "whitespace" and 0 <= beside < len(text) and text[beside].isspace():
+        return edge + 1 if at_end else edge - 1
+    return edge
 
 
 @st.composite
@@ -115,8 +133,8 @@ class Doc:
     text: str
     words: list[str] | None
     sentences: list[int] | None
-    spans: set[tuple[int, int, str]]
-    relations: set[tuple[tuple[int, int, str], tuple[int, int, str], str]]
+    spans: Counter[tuple[int, int, str]]
+    relations: Counter[tuple[tuple[int, int, str], tuple[int, int, str], str]]
 
 
 def view(record: DocRecord, by_words: bool, tokens: list[tuple[int, int]] | None = None) -> Doc:
@@ -126,7 +144,10 @@ def view(record: DocRecord, by_words: bool, tokens: list[tuple[int, int]] | None
     lasts = {b: i for i, (_a, b) in enumerate(tokens or [])}
 
     def at(s: SpanRecord) -> tuple[int, int, str]:
-        return (firsts[s.start], lasts[s.end], s.label) if by_words else (s.start, s.end, s.label)
+        # An edge off the tokens (a span the format left out) as a negative index: no word matches it.
+        if by_words:
+            return (firsts.get(s.start, -1 - s.start), lasts.get(s.end, -1 - s.end), s.label)
+        return (s.start, s.end, s.label)
 
     keys = {s.key: at(s) for s in record.spans}
     sentences = record.sentences
@@ -136,14 +157,26 @@ def view(record: DocRecord, by_words: bool, tokens: list[tuple[int, int]] | None
         record.text,
         words,
         sentences,
-        {at(s) for s in record.spans},
-        {(keys[r.source], keys[r.target], r.type) for r in record.relations},
+        Counter(at(s) for s in record.spans),
+        Counter((keys[r.source], keys[r.target], r.type) for r in record.relations),
+    )
+
+
+def trimmed(record: DocRecord, trims: list[Trim]) -> DocRecord:
+    """``record`` with the spans the report names as trimmed at their new offsets."""
+    new = {(t.old[0], t.old[1], t.label): t.new for t in trims}
+    spans = [
+        SpanRecord(*new.get((s.start, s.end, s.label), (s.start, s.end)), s.label, s.annotator, key=s.key)
+        for s in record.spans
+    ]
+    return DocRecord(
+        record.text, spans=spans, relations=record.relations, tokens=record.tokens, sentences=record.sentences
     )
 
 
 def round_trip(
     store: Store, docs: list[DocRecord], fmt: str, folder: Path
-) -> tuple[list[DocRecord], ExportReport]:
+) -> tuple[list[DocRecord], ExportReport, dict[str, int]]:
     name, *flags = fmt.split()
     with store.transaction() as tx:
         first, second = (
@@ -156,9 +189,10 @@ def round_trip(
     out = folder / f"out-{name}"
     with store.session() as s:
         report = export(s, first, name, out, options=ExportOptions(docstart="--docstart" in flags))
+        ids = {r.text: r.doc_id for r in records(s, first) if r.doc_id is not None}
     import_paths(store, second, [out], fmt=FORMATS[fmt], annotator="ann", create_labels=True)
     with store.session() as s:
-        return list(records(s, second)), report
+        return list(records(s, second)), report, ids
 
 
 def lost(report: ExportReport, start: str) -> int:
@@ -193,21 +227,27 @@ def test_import_export_import_keeps_all_but_what_the_report_names(
     def check(docs: list[DocRecord]) -> None:
         folder = base / f"{fmt.replace(' ', '_')}-{next(count)}"
         folder.mkdir()
-        back, report = round_trip(store, docs, fmt, folder)
+        back, report, ids = round_trip(store, docs, fmt, folder)
         by_words = fmt in TOKEN_TEXT
         reasons = set(report.left_out)
         assert len(back) == len(docs)
         if not by_words:
             back.sort(key=lambda r: [d.text for d in docs].index(r.text))
-        spans_lost = relations_lost = split = breaks_lost = 0
+        spans_lost = relations_lost = split = breaks_lost = trims = 0
         for doc, again in zip(docs, back, strict=True):
             edges = {e for s in doc.spans for e in (s.start, s.end)} if fmt in CUTTING else set()
             cut = split_at(doc.tokens or [], edges)
             split += sum(1 for a, b in doc.tokens or [] if any(a < e < b for e in edges))
-            want, got = view(doc, by_words, cut), view(again, by_words)
+            named = [t for t in report.trimmed if t.document == f"doc {ids[doc.text]}"]
+            trims += len(named)
+            for t in named:  # the report names the span as it went in, and as it was written
+                assert (t.old[0], t.old[1], t.label) in {(s.start, s.end, s.label) for s in doc.spans}
+                assert t.old[0] <= t.new[0] < t.new[1] <= t.old[1]  # only whitespace taken off
+                assert not doc.text[t.old[0] : t.new[0]].strip() and not doc.text[t.new[1] : t.old[1]].strip()
+            want, got = view(trimmed(doc, named), by_words, cut), view(again, by_words)
             assert got.spans <= want.spans and got.relations <= want.relations
-            spans_lost += len(want.spans - got.spans)
-            relations_lost += len(want.relations - got.relations)
+            spans_lost += (want.spans - got.spans).total()
+            relations_lost += (want.relations - got.relations).total()
             if NO_TOKENS in reasons:  # the format has no place for tokens
                 assert again.text == doc.text and again.tokens is None
                 continue
@@ -221,5 +261,8 @@ def test_import_export_import_keeps_all_but_what_the_report_names(
         assert lost(report, SPLIT) == (0 if NO_TOKENS in reasons else split)
         assert lost(report, NO_TOKENS) in (0, sum(1 for d in docs if d.tokens))
         assert lost(report, "sentence breaks") == breaks_lost
+        assert lost(report, "span edges") == trims == len(report.trimmed)
+        if fmt not in TRIMMING:
+            assert not report.trimmed
 
     check()
