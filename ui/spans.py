@@ -6,11 +6,13 @@ to a document with 50,000 of them inserts one row instead of rebuilding the list
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from annotator.queries import SpanTuple
 from ui.article.index import ANNOTATOR, END, ID, LABEL, START
 from ui.article.view import KeyHandler
+from ui.guidelines_text import tip
 from ui.qt import (
     QAbstractItemView,
     QColor,
@@ -83,8 +85,10 @@ class SpanListModel(TableModel):
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and label is not None:
             return QColor(label.color)
         if role == Qt.ItemDataRole.ToolTipRole:
-            who = project.people.get(span[ANNOTATOR], "?")
-            return f"{label.name if label else '?'} by {who}, characters {span[START]}–{span[END]}"
+            who = html.escape(project.people.get(span[ANNOTATOR], "?"))
+            name = html.escape(label.name) if label else "?"
+            guideline = tip(label.description) if label else ""  # the label's guideline, short
+            return f"<b>{name}</b> by {who}, characters {span[START]}–{span[END]}{guideline}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
