@@ -6,6 +6,7 @@ to a document with 50,000 of them inserts one row instead of rebuilding the list
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from annotator.queries import SpanTuple
@@ -13,6 +14,7 @@ from ui.article.index import ANNOTATOR, END, ID, LABEL, START
 from ui.article.view import KeyHandler
 from ui.attributes_column import SpanValues
 from ui.comments import MARKS
+from ui.guidelines_text import tip
 from ui.qt import (
     QAbstractItemView,
     QColor,
@@ -96,8 +98,10 @@ class SpanListModel(TableModel):
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and label is not None:
             return QColor(label.color)
         if role == Qt.ItemDataRole.ToolTipRole:
-            who = project.people.get(span[ANNOTATOR], "?")
-            return f"{label.name if label else '?'} by {who}, characters {span[START]}–{span[END]}"
+            who = html.escape(project.people.get(span[ANNOTATOR], "?"))
+            name = html.escape(label.name) if label else "?"
+            guideline = tip(label.description) if label else ""  # the label's guideline, short
+            return f"<b>{name}</b> by {who}, characters {span[START]}–{span[END]}{guideline}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None

@@ -61,6 +61,9 @@ def test_hover_over_a_span_in_the_article_shows_its_labels_guideline(
     qtbot.keyClick(view, Qt.Key.Key_A)
     text = _hover(qtbot, view.viewport(), point_of(view, 1))
     assert "ACTOR" in text and "Who speaks" in text and "organisation" in text
+    table = window.spans  # and over its row in the span list
+    listed = _hover(qtbot, table.viewport(), table.visualRect(table.model().index(0, 0)).center())
+    assert listed.startswith("<b>ACTOR</b>") and "Who speaks" in listed  # rich text, so rendered
 
 
 def test_the_panel_follows_the_selected_span_and_saves_an_edit(
