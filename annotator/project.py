@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.attributes import AttributeInfo, list_attributes
-from annotator.attributes_values import values_of_spans
 from annotator.errors import AnnotatorError
 from annotator.linked import OthersLink, others_links
 from annotator.ops.projects import actor_of, create_project, find_project, identify, role_change_refusal
 from annotator.ops.relations import fitting_type_ids
 from annotator.progress import TeamReads
+from annotator.project_features import FeatureReads
 from annotator.queries import (
     DocumentRow,
     DocumentView,
@@ -56,13 +55,10 @@ from annotator.settings_project import ProjectSettings, all_settings, load_setti
 from annotator.store import Actor, Store, Tx, open_store
 
 if TYPE_CHECKING:
-    from annotator.comment_reads import CommentRow
     from annotator.export import DatasetReport, ExportOptions
     from annotator.formats.base import Progress
-    from annotator.review.compare_gold import GoldComparison
     from annotator.review.figures import Figures
     from annotator.review.history import HistoryRow
-    from annotator.suggest.store import Listing
 
 
 class ProjectChoice(Exception):
@@ -93,7 +89,7 @@ class ReviewRead:
 
 
 @dataclass(slots=True)
-class ProjectContext:
+class ProjectContext(FeatureReads):
     store: Store
     id: int
     name: str
@@ -262,37 +258,6 @@ class ProjectContext:
         with self.store.session() as session:
             return span_history(session, span_id), span_detail(session, span_id)
 
-    # --- comments and flags (annotator.comment_reads) ----------------------------------------
-
-    def comments(
-        self, *, open_only: bool = False, document_ids: Sequence[int] | None = None, kind: str | None = None
-    ) -> list[CommentRow]:
-        """The project's comment threads (replies after their first comment)."""
-        from annotator.comment_reads import comment_rows
-
-        with self.store.session() as session:
-            return comment_rows(session, self.id, open_only=open_only, document_ids=document_ids, kind=kind)
-
-    def commented_spans(self, doc_id: int) -> dict[int, str]:
-        """A document's spans with an open thread, and its kind ("flag" wins over "comment")."""
-        from annotator.comment_reads import commented_spans
-
-        with self.store.session() as session:
-            return commented_spans(session, doc_id)
-
-    # --- attributes (the codebook) ------------------------------------------------------------
-
-    def attribute_defs(self) -> list[AttributeInfo]:
-        with self.store.session() as session:
-            return list_attributes(session, self.id)
-
-    def span_attributes(
-        self, doc_id: int, span_ids: Sequence[int] | None = None
-    ) -> dict[int, dict[str, Any]]:
-        """Attribute values of a document's spans (those with any, or of ``span_ids``), by span id."""
-        with self.store.session() as session:
-            return values_of_spans(session, doc_id, span_ids)
-
     # --- people and settings ------------------------------------------------------------------
 
     def people_names(self) -> dict[int, str]:
@@ -317,25 +282,6 @@ class ProjectContext:
     def all_settings(self) -> dict[str, str | tuple[str, ...]]:
         with self.store.session() as session:
             return all_settings(session, self.id)
-
-    # --- guidelines, and my work against gold -------------------------------------------------
-
-    def guidelines(self) -> str:
-        """The project's guidelines document (markdown; empty when none was written)."""
-        from annotator.settings_project import get_guidelines
-
-        with self.store.session() as session:
-            return get_guidelines(session, self.id)
-
-    def compare_with_gold(
-        self, annotator: str | None = None, documents: Sequence[int] | None = None
-    ) -> GoldComparison:
-        """Where ``annotator`` (default: who is at the keyboard) differs from gold, over
-        adjudicated documents only (see ``annotator.review.compare_gold``)."""
-        from annotator.review.compare_gold import compare_with_gold
-
-        with self.store.session() as session:
-            return compare_with_gold(session, self.id, annotator or self.actor.name, documents)
 
     # --- review, agreement, export ------------------------------------------------------------
 
@@ -365,22 +311,6 @@ class ProjectContext:
 
         with self.store.session() as session:
             return agreement_figures(session, self.id, annotators, documents, stage=stage)
-
-    # --- suggestions (annotator.suggest) ------------------------------------------------------
-
-    def suggestions(self, doc_id: int) -> Listing:
-        """The document's suggestions the person at the keyboard has not decided on yet."""
-        from annotator.suggest.store import listing
-
-        with self.store.session() as session:
-            return listing(session, self.id, document_id=doc_id, pending_for=self.actor.id)
-
-    def suggested_documents(self) -> dict[int, list[str]]:
-        """Documents on which someone saw suggestions before they were done, with who did."""
-        from annotator.suggest.store import shown_documents
-
-        with self.store.session() as session:
-            return shown_documents(session, self.id)
 
     def gold_export_warning(self, layer: str) -> str | None:
         from annotator.review.readiness import gold_export_warning

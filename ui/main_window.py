@@ -8,25 +8,20 @@ the typed settings (ui/settings.py).
 from __future__ import annotations
 
 import hashlib
-import html
 from typing import TypeVar
 
-from annotator import __version__
 from annotator.errors import AnnotatorError
 from annotator.events import ChangeSet
 from annotator.linked import links_taken_from
 from annotator.store import REMOTE
-from ui import actions, menus, settings
+from ui import menus, settings
 from ui.article.pane import ArticlePane
 from ui.article.view import DEFAULT_POINT_SIZE
 from ui.commands import DeleteDocuments, DeleteRelation, EditContext, execute
 from ui.comments_edit import Comments
-from ui.compare_gold import show_compare_gold
 from ui.documents import DocumentPanel
 from ui.guidelines import GuidelinesPanel
-from ui.guidelines_window import show_guidelines
 from ui.jobs import JobDialog, stop_before_closing
-from ui.keys_dialog import CustomiseKeysDialog
 from ui.live import LiveUpdates
 from ui.lock_notice import watch_database_locks
 from ui.palette import LabelPalette
@@ -55,11 +50,10 @@ from ui.qt import (
 from ui.relations import RelationList
 from ui.review.window import ReviewMode
 from ui.session import DocumentSession
-from ui.settings_dialog import edit_project_settings
 from ui.spans import SpanList
 from ui.suggest_panel import SuggestionPanel
-from ui.train_dialog import train_model
 from ui.welcome import Welcome
+from ui.window_commands import WindowCommands
 from ui.window_projects import ProjectOpening
 from ui.worktime import WorkClock
 
@@ -82,7 +76,7 @@ def _dock(
     return dock
 
 
-class MainWindow(ProjectOpening, QMainWindow):
+class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
     def __init__(self, annotator_name: str, *, restore: bool = True) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
@@ -401,29 +395,6 @@ class MainWindow(ProjectOpening, QMainWindow):
     def report(self, message: str) -> None:
         self.statusBar().showMessage(message, 6000)
 
-    def set_snap(self, on: bool) -> None:
-        self.pane.controller.snap = bool(on)
-        self._store(settings.SNAP, bool(on))
-
-    def set_show_all(self, on: bool) -> None:
-        self.session.show_all = bool(on)
-        self.spans.setColumnHidden(3, not on)
-        self.spans.side_columns.fit()
-        self._store(settings.SHOW_ALL, bool(on))
-        self.session.reload()
-
-    def zoom(self, step: int) -> None:
-        self.pane.view.set_point_size(self.pane.view.point_size + step)
-
-    def edit_project_settings(self) -> None:
-        edit_project_settings(self, self.project, self.report)
-
-    def train_model(self) -> None:
-        self._train_dialog = train_model(self, self.project, self.report)
-
-    def reset_zoom(self) -> None:
-        self.pane.view.set_point_size(DEFAULT_POINT_SIZE)
-
     def _show_annotator(self) -> None:
         # On PostgreSQL the project's annotator is the database login, whatever name was typed.
         name = self.project.actor.name if self.project is not None else self.annotator_name
@@ -450,25 +421,3 @@ class MainWindow(ProjectOpening, QMainWindow):
             self.session.reload()
             self.review.role_changed()
         self._show_annotator()
-
-    def set_keys(self, action_id: str, keys: tuple[str, ...]) -> None:
-        """The user's own keys for an action, kept and applied at once; ``KeyConflict`` on a clash."""
-        actions.remap(action_id, keys)
-        menus.apply_keys(self.actions_by_name)
-
-    def customise_keys(self) -> None:
-        CustomiseKeysDialog(lambda: menus.apply_keys(self.actions_by_name), self).exec()
-
-    def show_keys(self) -> None:
-        show_guidelines(self, self.project)  # F1: the project's guidelines, then the keys
-
-    def compare_gold(self) -> None:
-        show_compare_gold(self, self.project)
-
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About annotator",
-            f"<b>annotator {html.escape(__version__)}</b><br>Tag claims, quotes and actors in news articles."
-            "<br>Every change is stored the moment you make it.",
-        )

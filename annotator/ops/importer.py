@@ -2,15 +2,13 @@
 
 Built for 10,000 documents × 20 spans: records are checked and turned into row tuples in one
 pass and written at driver speed (executemany on SQLite, COPY on PostgreSQL). On SQLite new spans
-get their ids up front (the transaction holds the write lock), so relations need no read-back of
-the spans just written; on PostgreSQL they are read back by their natural key (faster there than
-reserving ids from the sequence).
+get their ids up front (the transaction holds the write lock), so relations need no read-back;
+on PostgreSQL they are read back by their natural key (faster than reserving sequence ids).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, insert, select, update
@@ -19,7 +17,6 @@ from annotator.attributes_io import store_imported
 from annotator.audit import default_actor_name
 from annotator.bulk import bulk_insert, bulk_insert_dicts, stamp
 from annotator.comments_carry import restore_imported
-from annotator.errors import InputError
 from annotator.hashing import content_hash
 from annotator.ids import next_sqlite_id
 from annotator.import_apart import Apart
@@ -35,6 +32,7 @@ from annotator.model import (
     utcnow,
 )
 from annotator.ops.documents import deleted_hashes, forget_restored
+from annotator.ops.import_checks import _fail, _when
 from annotator.ops.labels import add_label, add_relation_type
 from annotator.ops.owners import Owners
 from annotator.records import DocRecord, RelationRecord, SpanRecord
@@ -64,21 +62,6 @@ SPAN_COLUMNS = (
 )
 RELATION_COLUMNS = ("document_id", "source_id", "target_id", "type_id", "annotator_id", "created_at")
 STATUSES = frozenset(s.value for s in DocStatus)
-
-
-def _fail(record: DocRecord, reason: str) -> InputError:
-    return InputError(record.read_from or record.source_file or "<input>", reason, record.line)
-
-
-def _when(conn: Any, value: str, record: DocRecord) -> datetime | str:
-    """A span's ``updated_at`` from the file, ready for ``bulk_insert`` (naive UTC)."""
-    try:
-        parsed = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise _fail(record, f"'updated_at' {value!r} is not an ISO 8601 time") from None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return stamp(conn, parsed)
 
 
 class Importer:
@@ -437,10 +420,8 @@ def import_records(
 def import_as_batch(
     tx: Tx, project_id: int, records: Iterable[DocRecord], source: str, **options: Any
 ) -> tuple[int, ImportResult]:
-    """``import_records`` as one numbered batch: the documents it adds name it, so
-    ``delete_batch`` can take them all out again. Files come in this way, so identical texts with
-    conflicting labels are kept apart unless ``keep_apart=False``. Returns the batch number and
-    the result."""
+    """``import_records`` as one numbered batch (``delete_batch`` takes it out again); identical
+    texts with conflicting labels are kept apart unless ``keep_apart=False``. (batch, result)"""
     options.setdefault("keep_apart", True)
     who = tx.actor.name if tx.actor else default_actor_name()
     batch = tx.session.execute(

@@ -2,8 +2,7 @@
 
 The gold layer is the spans and relations of one annotator with the role ``gold``; each gold
 span records which annotators' spans it came from (``sources``) and who adjudicated it.
-Rejections are remembered per (offsets, label), and relation rejections per (type, both ends'
-offsets and labels), so the review view can show them.
+Rejections are kept per (offsets, label), relation rejections per (type, both ends' readings).
 """
 
 from __future__ import annotations
@@ -187,8 +186,7 @@ def accept_spans(
 
 
 def withdraw_rejection(tx: Tx, document_id: int, key: SpanKey) -> None:
-    """The reviewer put this reading into gold after all: their later decision stands, so no
-    rejection of it stays (gold never holds a rejected reading)."""
+    """The reviewer put this reading into gold after all: their later decision stands."""
     start, end, label_id = key
     tx.session.execute(
         delete(Rejection).where(

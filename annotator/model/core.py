@@ -1,71 +1,25 @@
-"""Typed SQLAlchemy models: the one description of what a project stores.
-
-The schema is created and upgraded only by the Alembic migrations in ``annotator/migrations``;
-these classes must agree with them (a test compares the two).
-"""
+"""The tables of a project, its documents, labels, spans, relations, review, audit and undo."""
 
 from __future__ import annotations
 
-import enum
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
     DateTime,
-    Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON}
-
-
-class DocStatus(enum.StrEnum):
-    NEW = "new"
-    IN_PROGRESS = "in progress"
-    DONE = "done"
-
-
-class Role(enum.StrEnum):
-    ANNOTATOR = "annotator"
-    REVIEWER = "reviewer"
-    # The adjudicated layer of a project is held by one annotator with this role.
-    GOLD = "gold"
-
-
-class ReviewStatus(enum.StrEnum):
-    UNREVIEWED = "unreviewed"
-    IN_REVIEW = "in review"
-    ADJUDICATED = "adjudicated"
-
-
-# Ids that the audit log, undo and scripts refer to are never handed out twice (AUTOINCREMENT on
-# SQLite; PostgreSQL's sequences never go back): a new row must not inherit a deleted row's history.
-NEVER_REUSED: dict[str, bool] = {"sqlite_autoincrement": True}
+from annotator.model.base import NEVER_REUSED, Base, DocStatus, ReviewStatus, Role, utcnow
 
 
 class Project(Base):
@@ -366,168 +320,3 @@ class UndoStep(Base):
     documents: Mapped[list[int]] = mapped_column(JSON, default=list)
     # The changed rows: [{"table", "id", "before", "after"}], images as JSON values.
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-
-
-class Assignment(Base):
-    """A document in an annotator's queue (see ``annotator.assign``): who assigned it and when."""
-
-    __tablename__ = "assignment"
-    __table_args__ = (UniqueConstraint("document_id", "annotator_id"), NEVER_REUSED)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"), index=True)
-    assigned_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class WorkTime(Base):
-    """Active seconds an annotator spent on a document in the app (idle stretches not counted)."""
-
-    __tablename__ = "work_time"
-    __table_args__ = (UniqueConstraint("document_id", "annotator_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
-    seconds: Mapped[float] = mapped_column(Float, default=0.0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Comment(Base):
-    """A comment or a flag for discussion on a document, a span or a relation (see ``annotator.comments``).
-
-    ``span_id``/``relation_id`` have no foreign key: ids are never reused, so a comment whose span
-    was deleted stays on its document and still names the span (``anchor`` says what it was).
-    A reply's ``parent_uid`` names its thread's first comment, which holds the thread's state.
-    """
-
-    __tablename__ = "comment"
-    __table_args__ = (UniqueConstraint("uid"), Index("ix_comment_document_id", "document_id"), NEVER_REUSED)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # The same comment in every copy of the project (exports, merges): merging twice adds it once.
-    uid: Mapped[str] = mapped_column(String(36))
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    span_id: Mapped[int | None] = mapped_column(Integer, default=None)
-    relation_id: Mapped[int | None] = mapped_column(Integer, default=None)
-    # A reply names its thread's first comment by ``uid``, which every copy of the project shares.
-    parent_uid: Mapped[str | None] = mapped_column(String(36), default=None)
-    # "comment" or "flag" (for discussion: listed in review).
-    kind: Mapped[str] = mapped_column(String(10), default="comment")
-    text: Mapped[str] = mapped_column(Text)
-    author_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    # "open" or "resolved"; a thread's state is its first comment's.
-    state: Mapped[str] = mapped_column(String(10), default="open")
-    resolved_by_id: Mapped[int | None] = mapped_column(Integer, default=None)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
-    # What the target was when commented on (offsets, label, text; a relation's type and ends).
-    anchor: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-
-
-class AttributeDef(Base):
-    """A typed attribute of the codebook (QUOTE.type, ACTOR.role): of a label, a relation type or
-    (scope "document") of documents. Values live on the rows they describe, by ``name``."""
-
-    __tablename__ = "attribute"
-    __table_args__ = NEVER_REUSED
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
-    # "label", "relation" or "document": what its values describe.
-    scope: Mapped[str] = mapped_column(String(20))
-    label_id: Mapped[int | None] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
-    relation_type_id: Mapped[int | None] = mapped_column(ForeignKey("relation_type.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(100))
-    # choice, multi, bool, number or text (annotator.attributes.KINDS).
-    kind: Mapped[str] = mapped_column(String(20))
-    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
-    description: Mapped[str] = mapped_column(Text, default="")
-    position: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class DocumentAttribute(Base):
-    """One annotator's document-level codebook values (genre, topic) for one document."""
-
-    __tablename__ = "document_attribute"
-    __table_args__ = (UniqueConstraint("document_id", "annotator_id"), NEVER_REUSED)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"))
-    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-# --- suggestions (annotator.suggest): proposals of rules and models, kept apart from labels ------
-
-
-class Suggestion(Base):
-    """A span a rule or model proposes: shared by the team, never a label until someone accepts it."""
-
-    __tablename__ = "suggestion"
-    __table_args__ = (UniqueConstraint("document_id", "source", "label_id", "start", "end"), NEVER_REUSED)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"))
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    score: Mapped[float] = mapped_column(Float)
-    # "rules@1", "model:NAME@VERSION", "spacy:PIPELINE"
-    source: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class RelationSuggestion(Base):
-    """A relation proposed between two suggested spans (accepting it brings both spans)."""
-
-    __tablename__ = "relation_suggestion"
-    __table_args__ = (UniqueConstraint("source_id", "target_id", "type_id"), NEVER_REUSED)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("suggestion.id", ondelete="CASCADE"))
-    target_id: Mapped[int] = mapped_column(ForeignKey("suggestion.id", ondelete="CASCADE"), index=True)
-    type_id: Mapped[int] = mapped_column(ForeignKey("relation_type.id", ondelete="CASCADE"))
-    score: Mapped[float] = mapped_column(Float)
-    source: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class SuggestionDecision(Base):
-    """One annotator's "accepted" or "rejected" on a suggestion (each person decides for themself)."""
-
-    __tablename__ = "suggestion_decision"
-    __table_args__ = (
-        UniqueConstraint("suggestion_id", "annotator_id"),
-        UniqueConstraint("relation_suggestion_id", "annotator_id"),
-        Index("ix_suggestion_decision_document_id_annotator_id", "document_id", "annotator_id"),
-        NEVER_REUSED,
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestion.id", ondelete="CASCADE"))
-    relation_suggestion_id: Mapped[int | None] = mapped_column(
-        ForeignKey("relation_suggestion.id", ondelete="CASCADE")
-    )
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
-    decision: Mapped[str] = mapped_column(String(10))  # "accepted" or "rejected"
-    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class SuggestionShown(Base):
-    """Suggestions were shown to this annotator on this document before it was done (agreement
-    can leave such documents out: suggestions bias)."""
-
-    __tablename__ = "suggestion_shown"
-    __table_args__ = (UniqueConstraint("document_id", "annotator_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
-    shown_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,82 @@
+"""Typed SQLAlchemy models: the one description of what a project stores.
+
+The schema is created and upgraded only by the Alembic migrations in ``annotator/migrations``;
+these classes must agree with them (a test compares the two). By theme: ``base`` (the declarative
+base, enums), ``core`` (projects, documents, labels, spans, relations, review, audit, undo),
+``team`` (assignments, time spent, comments, attributes), ``suggest`` (suggestions and decisions).
+Import from ``annotator.model``.
+"""
+
+from __future__ import annotations
+
+from annotator.model.base import (
+    NAMING,
+    NEVER_REUSED,
+    Base,
+    DocStatus,
+    ReviewStatus,
+    Role,
+    utcnow,
+)
+from annotator.model.core import (
+    Annotation,
+    Annotator,
+    AuditEntry,
+    DeletedDocument,
+    Document,
+    ImportBatch,
+    Label,
+    Project,
+    ProjectSetting,
+    Rejection,
+    Relation,
+    RelationRejection,
+    RelationType,
+    UndoStep,
+)
+from annotator.model.suggest import (
+    RelationSuggestion,
+    Suggestion,
+    SuggestionDecision,
+    SuggestionShown,
+)
+from annotator.model.team import (
+    Assignment,
+    AttributeDef,
+    Comment,
+    DocumentAttribute,
+    WorkTime,
+)
+
+__all__ = [
+    "NAMING",
+    "NEVER_REUSED",
+    "Annotation",
+    "Annotator",
+    "Assignment",
+    "AttributeDef",
+    "AuditEntry",
+    "Base",
+    "Comment",
+    "DeletedDocument",
+    "DocStatus",
+    "Document",
+    "DocumentAttribute",
+    "ImportBatch",
+    "Label",
+    "Project",
+    "ProjectSetting",
+    "Rejection",
+    "Relation",
+    "RelationRejection",
+    "RelationSuggestion",
+    "RelationType",
+    "ReviewStatus",
+    "Role",
+    "Suggestion",
+    "SuggestionDecision",
+    "SuggestionShown",
+    "UndoStep",
+    "WorkTime",
+    "utcnow",
+]
