@@ -46,7 +46,7 @@ def count(store: Store, model: type[Annotation] | type[Suggestion]) -> int:
 
 
 def test_suggestions_json_shape_then_accept_and_reject_by_id(url: str) -> None:
-    _store, _, doc = seeded(url)
+    store, _, doc = seeded(url)
     done = cli(url, "suggestions", "--doc", str(doc), "--json")
     assert done.returncode == 0, done.stderr
     items = json.loads(done.stdout)
@@ -80,7 +80,7 @@ def test_suggestions_json_shape_then_accept_and_reject_by_id(url: str) -> None:
 
 
 def test_accept_a_whole_document_above_a_score(url: str) -> None:
-    _store, _, doc = seeded(url)
+    store, _, doc = seeded(url)
     done = cli(url, "accept", "--doc", str(doc), "--min-score", "0.65", "--annotator", "ana")
     assert done.returncode == 0, done.stderr
     with store.session() as s:  # the actor (0.9) and the link (0.7), which brings the quote (0.6)
@@ -91,7 +91,7 @@ def test_accept_a_whole_document_above_a_score(url: str) -> None:
 
 
 def test_agree_without_suggested_leaves_out_documents_where_accept_ran(url: str) -> None:
-    _store, _, doc = seeded(url)
+    store, _, doc = seeded(url)
     other = add_doc(store, 1, "A second text with Varga in it, plainly.")
     for who in ("ana", "ben"):
         for d in (doc, other):
