@@ -76,6 +76,16 @@ KNOWN: dict[str, SettingSpec] = {
             "what labelling a selection that runs across paragraphs does: ask first, allow or refuse",
             ("ask", "allow", "refuse"),
         ),
+        SettingSpec(
+            "speech-verbs",
+            (),
+            "speech verbs the suggestion rules take as cues besides their built-in list (e.g. quipped)",
+        ),
+        SettingSpec(
+            "according-to",
+            (),
+            'phrases that name a source as "according to" does, besides the built-in ones',
+        ),
     )
 }
 
@@ -87,6 +97,8 @@ class ProjectSettings:
     quote_marks: QuoteMarks = "include"
     quote_labels: tuple[str, ...] = ("QUOTE",)
     cross_paragraph: CrossParagraph = "ask"
+    speech_verbs: tuple[str, ...] = ()
+    according_to: tuple[str, ...] = ()
 
     def is_quote_label(self, name: str) -> bool:
         return name.casefold() in {n.casefold() for n in self.quote_labels}
@@ -128,6 +140,8 @@ def load_settings(session: Session, project_id: int) -> ProjectSettings:
         quote_marks=cast(QuoteMarks, values["quote-marks"]),
         quote_labels=cast(tuple[str, ...], values["quote-labels"]),
         cross_paragraph=cast(CrossParagraph, values["cross-paragraph"]),
+        speech_verbs=cast(tuple[str, ...], values["speech-verbs"]),
+        according_to=cast(tuple[str, ...], values["according-to"]),
     )
 
 

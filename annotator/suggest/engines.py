@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Annotation, Document, Label
+from annotator.settings_project import load_settings
 from annotator.store import Store
 from annotator.suggest import rules
 from annotator.suggest.rules import SpanSuggestion, Suggestions
@@ -35,8 +36,11 @@ class Engine:
 
 def rules_engine(store: Store, project_id: int, config: rules.RuleConfig | None = None) -> Engine:
     """The built-in rules, with the gazetteer of the project's actor names (any annotator's)."""
-    actor = config.actor_label if config is not None else rules.RuleConfig().actor_label
     with store.session() as session:
+        if config is None:  # the project's own cue lists extend the built-in ones
+            extra = load_settings(session, project_id)
+            config = rules.RuleConfig(speech_verbs=extra.speech_verbs, according_to=extra.according_to)
+        actor = config.actor_label
         gazetteer = sorted(
             session.scalars(
                 select(Annotation.text)
