@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy import select
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Annotation, Document, Label
 from annotator.settings_project import load_settings
-from annotator.store import Store
+from annotator.store import Store, Tx
 from annotator.suggest import rules
 from annotator.suggest.rules import SpanSuggestion, Suggestions
 from annotator.suggest.store import SaveReport, names, save
@@ -32,6 +32,12 @@ Progress = Callable[[int], None]
 class Engine:
     source: str  # "rules@1", "spacy:en_core_web_sm", "model:quotes@3"
     suggest: Callable[[str], Suggestions]
+    # How worker processes rebuild this engine (annotator.learn.batch): a model folder, or the
+    # rules' gazetteer and config; None: this process only (a spaCy pipeline).
+    parallel: tuple[str | None, tuple[str, ...], rules.RuleConfig | None] | None = None
+
+
+PARALLEL_FROM = 200  # documents: below this, starting worker processes costs more than it saves
 
 
 def rules_engine(store: Store, project_id: int, config: rules.RuleConfig | None = None) -> Engine:
@@ -49,7 +55,11 @@ def rules_engine(store: Store, project_id: int, config: rules.RuleConfig | None 
                 .where(Label.project_id == project_id, Label.name == actor)
             )
         )
-    return Engine(f"rules@{rules.VERSION}", lambda text: rules.suggest(text, gazetteer, config))
+    return Engine(
+        f"rules@{rules.VERSION}",
+        lambda text: rules.suggest(text, gazetteer, config),
+        (None, tuple(gazetteer), config),
+    )
 
 
 def parse_map(text: str | None) -> dict[str, str]:
@@ -143,7 +153,7 @@ def _trained_engine(folder: Path, labels: set[str]) -> Engine:
         raise ValidationError(
             f"{folder}: the model was trained for label {other[0]!r}, which the project lacks"
         )
-    return Engine(str(model.source), model.predict)
+    return Engine(str(model.source), model.predict, (str(folder), (), None))
 
 
 def project_labels(store: Store, project_id: int) -> set[str]:
@@ -178,26 +188,36 @@ def run(
     progress: Progress | None = None,
 ) -> SaveReport:
     """Suggest on ``documents`` and store the result, all or nothing (one transaction): a
-    ``progress`` that raises (``errors.Cancelled``: the user pressed Cancel) stores nothing."""
+    ``progress`` that raises (``errors.Cancelled``: the user pressed Cancel) stores nothing.
+
+    Texts are read in chunks and, from ``PARALLEL_FROM`` documents on, suggested in worker
+    processes on both cores (``annotator.learn.batch``): memory stays bounded whatever the size."""
     report = SaveReport()
     with store.transaction() as tx:
         labels, types = names(tx.session, project_id)
-        for n, doc in enumerate(documents, 1):
-            text = tx.session.scalar(select(Document.text).where(Document.id == doc))
-            if text is None:
-                raise NotFoundError(f"no document with id {doc}")
-            save(
-                tx,
-                doc,
-                engine.source,
-                engine.suggest(text),
-                labels,
-                types,
-                min_score=min_score,
-                report=report,
-            )
+        texts = _texts(tx, documents)
+        if engine.parallel is not None and len(documents) >= PARALLEL_FROM:
+            from annotator.learn.batch import suggest_many
+
+            folder, gazetteer, config = engine.parallel
+            found = suggest_many(texts, model_dir=folder, gazetteer=gazetteer, config=config)
+        else:
+            found = ((doc, engine.suggest(text)) for doc, text in texts)
+        for n, (doc, suggestions) in enumerate(found, 1):
+            save(tx, doc, engine.source, suggestions, labels, types, min_score=min_score, report=report)
             if progress is not None:
                 progress(n)
         if report.spans or report.relations or report.replaced:
             tx.record("suggestion", "created", (), tuple(documents), {"source": engine.source})
     return report
+
+
+def _texts(tx: Tx, documents: Sequence[int], chunk: int = 500) -> Iterator[tuple[int, str]]:
+    """(id, text) of each document in order, read ``chunk`` at a time."""
+    for lo in range(0, len(documents), chunk):
+        ids = documents[lo : lo + chunk]
+        found = dict(tx.session.execute(select(Document.id, Document.text).where(Document.id.in_(ids))).all())
+        for doc in ids:
+            if doc not in found:
+                raise NotFoundError(f"no document with id {doc}")
+            yield doc, found[doc]
