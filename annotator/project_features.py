@@ -89,3 +89,12 @@ class FeatureReads:
 
         with self.store.session() as session:
             return shown_documents(session, self.id)
+
+    def most_uncertain(self, current: int | None, assigned_to: int | None = None) -> int | None:
+        """Active learning's next document: the most uncertain not done (``annotator.learn.uncertainty``)."""
+        from annotator.learn.uncertainty import most_uncertain
+        from annotator.queries import find_documents
+
+        with self.store.session() as session:
+            rows = find_documents(session, self.id, assigned_to=assigned_to)
+            return most_uncertain(session, [r.id for r in rows], self.actor.id or 0, current)

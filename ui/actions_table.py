@@ -110,6 +110,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         (1,)),
     A("prev_doc", "&Previous document", ("Ctrl+PgUp",), "global", "window.step_document", "Go", DOC, "doc",
         (-1,)),
+    A("next_uncertain", "Next document: &most uncertain first", (), "global", "window.set_next_uncertain", "Go",
+        checkable=True),
     A("next_span", "Next &span", ("Tab",), "annotate", "controller.walk", "Go", SPAN, "span", (1,),
         separator=True),
     A("prev_span", "Previous s&pan", ("Shift+Tab",), "annotate", "controller.walk", "Go", SPAN, "span",

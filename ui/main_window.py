@@ -184,6 +184,7 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         if layout and settings.get(settings.SHOW_ALL):
             self.actions_by_name["show_all"].setChecked(True)
         self.actions_by_name["snap"].setChecked(settings.get(settings.SNAP))
+        self.actions_by_name["next_uncertain"].setChecked(settings.get(settings.NEXT_UNCERTAIN))
         self.set_snap(self.actions_by_name["snap"].isChecked())
 
     def _store(self, setting: settings.Setting[T], value: T) -> None:
@@ -312,6 +313,8 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
 
     def step_document(self, step: int) -> None:
         target = self.documents.neighbour(self.session.doc_id, step)
+        if step > 0 and self.project is not None and settings.get(settings.NEXT_UNCERTAIN):
+            target = self.project.most_uncertain(self.session.doc_id, self.documents.model.queue)
         if target is None:
             self.report("No more documents that way")
             return

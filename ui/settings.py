@@ -131,6 +131,9 @@ STATE = Setting[QByteArray | None]("window/state", None, _bytes, doc="docks and 
 POINT_SIZE = Setting[float | None]("article/pointSize", None, _float, doc="article text size")
 SHOW_ALL = Setting[bool]("view/showAll", False, _bool, doc="show other annotators' spans")
 SNAP = Setting[bool]("annotate/snap", True, _bool, doc="snap selections to whole words")
+NEXT_UNCERTAIN = Setting[bool](
+    "documents/nextUncertain", False, _bool, doc="Next document: the one the suggestions are least sure of"
+)
 SHOW_ALL_DOCUMENTS = Setting[bool](
     "documents/showAll", False, _bool, doc="list every document, not only my queue (assignments)"
 )
@@ -168,6 +171,7 @@ TYPED: tuple[Setting[Any], ...] = (  # checked by the migration; per-project key
     SHOW_ALL,
     SNAP,
     SHOW_ALL_DOCUMENTS,
+    NEXT_UNCERTAIN,
     EXPORT_FOLDER,
 )
 

@@ -34,6 +34,10 @@ class WindowCommands:
         self.pane.controller.snap = bool(on)
         self._store(settings.SNAP, bool(on))
 
+    def set_next_uncertain(self, on: bool) -> None:
+        """Active learning: Next document opens the one the suggestions are least sure of."""
+        self._store(settings.NEXT_UNCERTAIN, bool(on))
+
     def set_show_all(self, on: bool) -> None:
         self.session.show_all = bool(on)
         self.spans.setColumnHidden(3, not on)
