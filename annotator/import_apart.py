@@ -93,6 +93,13 @@ def apart_keys(
     return keys
 
 
+def own_key(record: DocRecord) -> str:
+    """The key the record names its document by: a well-formed ``apart_key``, else its text's
+    hash (what deleting a document remembers; ``apart_keys`` checks a key against the text)."""
+    key, digest = (record.meta or {}).get(KEY), content_hash(record.text)
+    return key if isinstance(key, str) and len(key) == len(digest) else digest
+
+
 def document_keys(session: Session, project_id: int, records: Sequence[DocRecord]) -> list[str]:
     """The key of each record's document: its text's hash, or the ``apart_key`` it carries."""
     hashes = [content_hash(r.text) for r in records]

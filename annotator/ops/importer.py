@@ -17,9 +17,8 @@ from annotator.attributes_io import store_imported
 from annotator.audit import default_actor_name
 from annotator.bulk import bulk_insert, bulk_insert_dicts, stamp
 from annotator.comments_carry import restore_imported
-from annotator.hashing import content_hash
 from annotator.ids import next_sqlite_id
-from annotator.import_apart import Apart
+from annotator.import_apart import Apart, own_key
 from annotator.import_result import ImportResult
 from annotator.model import (
     Annotation,
@@ -391,7 +390,7 @@ def import_records(
     deleted = set() if restore_deleted else deleted_hashes(tx.session, project_id)
     batch: list[DocRecord] = []
     for record in records:
-        if deleted and content_hash(record.text) in deleted:
+        if deleted and own_key(record) in deleted:
             importer.result.documents_deleted += 1
             continue
         importer.check(record)

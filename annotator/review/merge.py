@@ -26,7 +26,7 @@ from pathlib import Path
 from annotator.comments_carry import merge_comments
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats import native
-from annotator.hashing import content_hash
+from annotator.import_apart import own_key
 from annotator.ops.documents import deleted_hashes
 from annotator.records import DocRecord
 from annotator.review.merge_plan import Plan, plan_merge
@@ -182,7 +182,7 @@ def merge(
     with store.session() as session:
         deleted = set() if restore_deleted else deleted_hashes(session, project_id)
         if deleted:  # documents deleted here stay deleted unless asked
-            kept = [r for r in source if content_hash(r.text) not in deleted]
+            kept = [r for r in source if own_key(r) not in deleted]
             skipped, source = len(source) - len(kept), kept
         the_plan = plan_merge(session, project_id, source, chosen, planner)
     if planned is not None:

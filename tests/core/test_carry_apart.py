@@ -59,6 +59,27 @@ def _by_source(s: Session) -> dict[str, int]:
     return {Path(str(f)).parent.name: d for d, f in s.execute(select(Document.id, Document.source_file))}
 
 
+def _exported_suite(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> tuple[str, Path]:
+    """A project holding the suite (two documents kept apart), and its native export."""
+    db = new_project(capsys, tmp_path)
+    assert (
+        run(capsys, "--db", db, "import", str(_suite(tmp_path)), "--create-labels", "--annotator", "ann")[0]
+        == 0
+    )
+    export = tmp_path / "all.jsonl"
+    assert run(capsys, "--db", db, "export", "--format", "jsonl", "-o", str(export))[0] == 0
+    return db, export
+
+
+def _cases(db: str) -> dict[str, int]:
+    store = open_store(db)
+    try:
+        with store.session() as s:
+            return _by_source(s)
+    finally:
+        store.close()
+
+
 def _decisions(db: str) -> dict[str, tuple[str, list[tuple[int, int, str]]]]:
     """Each document, by the suite case it came from: its review status and rejections."""
     store = open_store(db)
@@ -165,22 +186,11 @@ def test_a_teammates_work_on_kept_apart_documents_merges_onto_the_same_documents
 ) -> None:
     """The lead hands out a native export; bob labels one twin; merging bob's export back puts
     each of his labels on the twin he labelled, never all of them on the first."""
-    lead = new_project(capsys, tmp_path)
-    assert (
-        run(capsys, "--db", lead, "import", str(_suite(tmp_path)), "--create-labels", "--annotator", "ann")[0]
-        == 0
-    )
-    handout = tmp_path / "handout.jsonl"
-    assert run(capsys, "--db", lead, "export", "--format", "jsonl", "-o", str(handout))[0] == 0
+    lead, handout = _exported_suite(capsys, tmp_path)
     bob = new_project(capsys, tmp_path, "bob.db")
     code, out, err = run(capsys, "--db", bob, "import", str(handout), "--annotator", "bob", "--create-labels")
     assert code == 0 and "3 document(s) added" in out, err
-    store = open_store(bob)
-    try:
-        with store.session() as s:
-            case1 = _by_source(s)["case1"]
-    finally:
-        store.close()
+    case1 = _cases(bob)["case1"]
     assert run(capsys, "--db", bob, "annotate", str(case1), "0", "5", "LOC", "--annotator", "bob")[0] == 0
     work = tmp_path / "bob.jsonl"
     assert run(capsys, "--db", bob, "export", "--format", "jsonl", "-o", str(work))[0] == 0
@@ -208,3 +218,19 @@ def test_a_teammates_work_on_kept_apart_documents_merges_onto_the_same_documents
         ("case1", 9, 15, "LOC"),
         ("case2", 9, 15, "ORG"),
     ]
+
+
+def test_a_deleted_kept_apart_document_stays_deleted_and_its_twin_stays(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _db, export = _exported_suite(capsys, tmp_path)
+    fresh = new_project(capsys, tmp_path, "fresh.db")
+    assert run(capsys, "--db", fresh, "import", str(export), "--annotator", "ann", "--create-labels")[0] == 0
+    case1 = _cases(fresh)["case1"]
+    assert run(capsys, "--db", fresh, "rm", str(case1))[0] == 0
+    code, out, err = run(
+        capsys, "--db", fresh, "import", str(export), "--annotator", "ann", "--create-labels"
+    )
+    assert code == 0, err
+    assert "0 document(s) added, 2 already present" in out and "1 document(s) skipped: deleted" in out
+    assert sorted(_cases(fresh)) == ["case0", "case2"]
