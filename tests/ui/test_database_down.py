@@ -19,11 +19,12 @@ from annotator.store import Store
 from tests.ui.conftest import add_docs
 from tests.ui.helpers import label_id, select_with_keys, stored_spans
 from tests.ui.outage import Outage
+from tests.ui.test_delete_and_close import _answer
 from tests.ui.test_review import gold, make_review_doc
 from ui.main_window import MainWindow
 from ui.project import open_project
 from ui.projects_ui import Location
-from ui.qt import QApplication, QMessageBox, Qt, QTimer, QWidget
+from ui.qt import QApplication, Qt, QWidget
 
 TEXT = "Mayor Elena Varga said the bridge is unsafe. Councillor Obi disagreed with her."
 OTHER = "The harbour board met on Tuesday. Nobody from the ferry company came."
@@ -89,22 +90,6 @@ def _labelled(qtbot: QtBot, outage_window: Make, store: Store) -> tuple[MainWind
 def _retry_key(qtbot: QtBot, where: MainWindow | QWidget) -> None:
     target = where.pane.view if isinstance(where, MainWindow) else where
     qtbot.keyClick(target, Qt.Key.Key_R, CTRL | SHIFT)
-
-
-def _answer(button: str) -> list[str]:
-    """Once the question box is open, click ``button``; the list gets what the box said."""
-    said: list[str] = []
-
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, click)
-            return
-        said.append(box.text())
-        next(b for b in box.buttons() if b.text().replace("&", "") == button).click()
-
-    QTimer.singleShot(0, click)
-    return said
 
 
 def _status(store: Store, doc: int) -> str:
@@ -231,11 +216,12 @@ def test_closing_with_changes_not_saved_asks_first(
     window, outage = outage_window(TEXT)
     outage.down()
     _label_mayor(qtbot, window)
-    said = _answer("Cancel")
+    said: list[str] = []
+    _answer(qtbot, "Cancel", said)
     window.close()
     assert window.isVisible() and "1 change pending" in _bar(window)
     assert "1 change could not be saved" in said[0] and "closing the window loses them" in said[0]
-    _answer("Close and lose them")
+    _answer(qtbot, "Close and lose them", said)
     window.close()
     assert not window.isVisible()
 
@@ -266,7 +252,8 @@ def test_opening_another_project_with_changes_waiting_asks_first(
     outage.down()
     _label_mayor(qtbot, window)
     opened = window.project
-    said = _answer("Cancel")
+    said: list[str] = []
+    _answer(qtbot, "Cancel", said)
     assert not window.open_location(Location(outage.url, project.name))
     assert window.project is opened and "1 change pending" in _bar(window)
     assert "opening another project loses them" in said[0]
