@@ -113,7 +113,7 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         self.docks[3].raise_()
         self.recent_menu: QMenu | None = None
         self.review = ReviewMode(self, self)  # the central widget: the article, or the review view
-        self.pending = PendingWatch(self, self.stack, self.pane.view, self.report, self._ask_store)
+        self.pending = PendingWatch(self, self.stack, self.pane.view, self.report, lambda: self.project)
         self.welcome = Welcome(self)  # over the central widget while no project is open
         self.actions_by_name = menus.build(self, self)
         self._build_status_bar()
@@ -229,6 +229,7 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
             self.signals.deleteLater()
             self.signals = None
         self.stack.clear()
+        self.pending.forget()  # its waiting steps went with the stack (asked before: may_close)
         old, self.project = self.project, project
         self.session.project = project
         self.session.load(None)
@@ -256,7 +257,6 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         if doc_id is None or self.documents.model.row_of(doc_id) is None:
             doc_id = self.documents.neighbour(None, 1)
         self.open_document(doc_id)
-        self.session.settings.snap  # noqa: B018  # read now: labelling while the database is away needs it
 
     def _project_key(self) -> str:
         assert self.project is not None
@@ -287,10 +287,6 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         ready = self.project is not None and QApplication.activeModalWidget() is None
         if ready and self.pending.poll():  # then saves what waited for the database (ui/pending.py)
             self.live.poll_succeeded()
-
-    def _ask_store(self) -> None:
-        if self.project is not None:
-            self.project.store.poll()
 
     # --- documents ----------------------------------------------------------------------------
 
@@ -409,6 +405,8 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         )
         name = name.strip()
         if not ok or not name or name == self.annotator_name:
+            return
+        if not self.pending.may_close("changing the name", "Change"):  # they would be saved as the new name
             return
         if self.project is not None:
             try:  # a refused name (gold's, or not one's login) is not kept either

@@ -148,18 +148,19 @@ class PendingChanges(QObject):
 
     # --- closing ----------------------------------------------------------------------------------
 
-    def may_close(self, parent: QWidget, retry: Callable[[], object]) -> bool:
-        """Ask before closing with changes that were never saved: retry, close and lose them, or stay."""
+    def may_close(self, parent: QWidget, retry: Callable[[], object], doing: str, go: str) -> bool:
+        """Ask before ``doing`` (closing the window or the project) loses changes never saved:
+        retry, go on and lose them, or stay."""
         while self.items:
             n = len(self.items)
             box = QMessageBox(QMessageBox.Icon.Warning, "Changes not saved", "", parent=parent)
             box.setObjectName("pending_close")
             box.setText(
                 f"{n} change{'s' if n != 1 else ''} could not be saved: the database does not answer "
-                f"({self.down or 'unreachable'}).\n\nThey exist only in this window: closing it loses them."
+                f"({self.down or 'unreachable'}).\n\nThey exist only in this window: {doing} loses them."
             )
             again = box.addButton("Try saving again", QMessageBox.ButtonRole.AcceptRole)
-            lose = box.addButton("Close and lose them", QMessageBox.ButtonRole.DestructiveRole)
+            lose = box.addButton(f"{go} and lose them", QMessageBox.ButtonRole.DestructiveRole)
             box.addButton(QMessageBox.StandardButton.Cancel)
             box.setDefaultButton(again)
             box.exec()

@@ -14,6 +14,7 @@ from typing import TypeVar
 from ui.actions import keymap
 from ui.article.view import ArticleView
 from ui.pending import PendingChanges
+from ui.project import ProjectContext
 from ui.qt import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, Qt, QUndoStack, QVBoxLayout, QWidget
 
 T = TypeVar("T")
@@ -86,14 +87,14 @@ class PendingWatch:
         stack: QUndoStack,
         view: ArticleView,
         report: Callable[[str], None],
-        ask: Callable[[], object],
+        project: Callable[[], ProjectContext | None],
     ) -> None:
         self.window = window
         self.view = view
         self.changes = PendingChanges(stack, report, window)
-        self.ask = ask  # the window's poll of the database: it answers, or it does not
+        self.project = project  # the window's open project, whose database is polled
         self.changes.changed.connect(self._draw)
-        view.session.reset.connect(self._draw)
+        view.session.reset.connect(self._shown)
         central = window.takeCentralWidget()
         holder = QWidget(window)
         layout = QVBoxLayout(holder)
@@ -105,9 +106,27 @@ class PendingWatch:
             layout.addWidget(central, 1)
         window.setCentralWidget(holder)
 
+    def ask(self) -> None:
+        """The window's poll of the database: it answers (others' changes come in), or it raises."""
+        project = self.project()
+        if project is not None:
+            project.store.poll()
+
     def _draw(self) -> None:
         self.view.unsaved = self.changes.unsaved(self.view.session.doc_id)
         self.view.viewport().update()
+
+    def _shown(self) -> None:
+        """A document is on screen: also read the project's rules now (labelling while the
+        database is away needs them), and draw what waits for it."""
+        self.read(lambda: self.view.session.settings)
+        self._draw()
+
+    def forget(self) -> None:
+        """The project closes: what still waits cannot be saved any more (``may_close`` asked)."""
+        self.changes.items.clear()
+        self.changes.down = None
+        self.changes.changed.emit()
 
     def poll(self) -> bool:
         """The poll timer's turn (backing off while the database is down). True if it answered."""
@@ -130,5 +149,6 @@ class PendingWatch:
                 raise
             return None
 
-    def may_close(self) -> bool:
-        return self.changes.may_close(self.window, self.retry_now)
+    def may_close(self, doing: str = "closing the window", go: str = "Close") -> bool:
+        """Whether ``doing`` may go on: nothing waits, or the user chose to lose it."""
+        return self.changes.may_close(self.window, self.retry_now, doing, go)

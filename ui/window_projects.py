@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from annotator.errors import AnnotatorError
 from ui.jobs import JobDialog
+from ui.pending_bar import PendingWatch
 from ui.project import ProjectChoice, ProjectContext, new_project, open_project
 from ui.projects_ui import (
     Location,
@@ -35,6 +36,7 @@ class ProjectOpening(_Base):
     project: ProjectContext | None
     jobs: list[JobDialog]
     recent_menu: QMenu | None
+    pending: PendingWatch
 
     def set_project(self, project: ProjectContext | None) -> None:
         raise NotImplementedError
@@ -44,6 +46,8 @@ class ProjectOpening(_Base):
 
     def open_location(self, location: Location) -> bool:
         """Open a project, asking which one when the database holds several. True on success."""
+        if not self.pending.may_close("opening another project", "Open"):  # changes still waiting: ask
+            return False
         try:
             project = open_project(location.url, location.project, self.annotator_name)
         except ProjectChoice as choice:

@@ -19,10 +19,12 @@ from annotator.store import Store
 from tests.ui.conftest import add_docs
 from tests.ui.helpers import label_id, select_with_keys, stored_spans
 from tests.ui.outage import Outage
+from tests.ui.test_delete_and_close import _answer
 from tests.ui.test_review import gold, make_review_doc
 from ui.main_window import MainWindow
 from ui.project import open_project
-from ui.qt import QApplication, QMessageBox, Qt, QTimer, QWidget
+from ui.projects_ui import Location
+from ui.qt import QApplication, Qt, QWidget
 
 TEXT = "Mayor Elena Varga said the bridge is unsafe. Councillor Obi disagreed with her."
 OTHER = "The harbour board met on Tuesday. Nobody from the ferry company came."
@@ -42,8 +44,7 @@ def outage_window(qtbot: QtBot, store: Store, project: Project, backend_url: str
         if texts:
             add_docs(store, project.id, *texts)
         outage = Outage(backend_url)
-        window = MainWindow(who, restore=False)
-        qtbot.addWidget(window)
+        window = MainWindow(who, restore=False)  # closed below, after its waiting changes are dropped
         window.resize(1200, 800)
         opened = open_project(outage.url, project.name, who)
         outage.watch(opened.store)
@@ -62,6 +63,7 @@ def outage_window(qtbot: QtBot, store: Store, project: Project, backend_url: str
         outage.up()
         window.pending.changes.items.clear()  # closing must not ask
         window.close()
+        window.deleteLater()
         outage.close()
 
 
@@ -214,22 +216,12 @@ def test_closing_with_changes_not_saved_asks_first(
     window, outage = outage_window(TEXT)
     outage.down()
     _label_mayor(qtbot, window)
-    answers = iter(["Cancel", "Close and lose them"])
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
-        assert "1 change could not be saved" in box.text()
-        wanted = next(answers)
-        button = next(b for b in box.buttons() if b.text().replace("&", "") == wanted)
-        button.click()
-
-    QTimer.singleShot(0, answer)
+    said: list[str] = []
+    _answer(qtbot, "Cancel", said)
     window.close()
     assert window.isVisible() and "1 change pending" in _bar(window)
-    QTimer.singleShot(0, answer)
+    assert "1 change could not be saved" in said[0] and "closing the window loses them" in said[0]
+    _answer(qtbot, "Close and lose them", said)
     window.close()
     assert not window.isVisible()
 
@@ -251,3 +243,17 @@ def test_a_review_decision_made_while_down_waits_and_reaches_gold(
     _retry_key(qtbot, view.list)
     assert _bar(window) == ""
     assert gold(store, project.id, doc) == [("bridge opens in May", ("bob",))]
+
+
+def test_opening_another_project_with_changes_waiting_asks_first(
+    qtbot: QtBot, outage_window: Make, store: Store, project: Project
+) -> None:
+    window, outage = outage_window(TEXT)
+    outage.down()
+    _label_mayor(qtbot, window)
+    opened = window.project
+    said: list[str] = []
+    _answer(qtbot, "Cancel", said)
+    assert not window.open_location(Location(outage.url, project.name))
+    assert window.project is opened and "1 change pending" in _bar(window)
+    assert "opening another project loses them" in said[0]
