@@ -91,11 +91,16 @@ class SuggestionLayer(QObject):
         return [s for s in self.items[max(0, upto - 200) : upto] if s.start <= cp < s.end]
 
     def tooltip_lines(self, cp: int) -> list[str]:
-        return [
-            f"<i>suggested {html.escape(s.label)}</i> · score {s.score:.2f} · {html.escape(s.source)}"
-            " (Enter accepts, X rejects)"
-            for s in self.at(cp)
-        ]
+        """Hover: each suggestion's label, score and source, and the links proposed from it."""
+        lines = []
+        for s in self.at(cp):
+            line = f"<i>suggested {html.escape(s.label)}</i> · score {s.score:.2f} · {html.escape(s.source)}"
+            for r in self.relations:
+                other = self.row(r.target_id) if r.source_id == s.id else None
+                if other is not None:
+                    line += f"<br>&nbsp;&nbsp;→ {html.escape(r.type)} ({r.score:.2f}): “{html.escape(other.text[:40])}”"
+            lines.append(line + "<br>&nbsp;&nbsp;Enter accepts, X rejects")
+        return lines
 
     # --- selection and walking ----------------------------------------------------------------
 

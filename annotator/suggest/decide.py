@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, select
 
 from annotator.errors import NotFoundError, ValidationError
-from annotator.model import Annotation, Relation, RelationSuggestion, Suggestion, SuggestionDecision, utcnow
+from annotator.model import (
+    Annotation,
+    Document,
+    Relation,
+    RelationSuggestion,
+    Suggestion,
+    SuggestionDecision,
+    utcnow,
+)
 from annotator.ops.annotations import create_span
 from annotator.ops.relations import create_relation
 from annotator.suggest.store import ACCEPTED, REJECTED
@@ -116,8 +124,6 @@ def _span_for(tx: Tx, s: Suggestion, who: int, out: Decided) -> int:
 def _load(
     tx: Tx, project_id: int, span_ids: Sequence[int], relation_ids: Sequence[int]
 ) -> tuple[list[Suggestion], list[RelationSuggestion]]:
-    from annotator.model import Document
-
     spans = list(tx.session.scalars(select(Suggestion).where(Suggestion.id.in_(list(span_ids)))))
     rels = list(
         tx.session.scalars(select(RelationSuggestion).where(RelationSuggestion.id.in_(list(relation_ids))))

@@ -180,6 +180,7 @@ def test_clicking_a_suggestion_selects_it_and_hover_names_score_and_source(
     assert controller.suggestions.selected == controller.suggestions.items[0].id
     tip = controller.tooltip(2)
     assert "score 0.90" in tip and "rules@1" in tip
+    assert "→ speaker (0.70): “Varga”" in controller.tooltip(QUOTE[0] + 3)  # the proposed link
 
 
 @pytest.mark.parametrize("backend_url", ["sqlite"], indirect=True)
