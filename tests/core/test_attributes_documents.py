@@ -72,3 +72,21 @@ def test_deleting_the_document_and_undoing_keeps_its_values(store: Store, projec
     with store.transaction() as tx:
         log.undo(tx, alice)
     assert _values(store, doc) == {(doc, alice): {"genre": "news"}}
+
+
+def test_agreement_on_document_attributes(store: Store, project: Project) -> None:
+    from annotator.review.agree import project_agreement
+
+    doc, alice, bob = _setup(store, project)
+    docs = [doc] + [add_doc(store, project.id, f"Another article, number {i}.") for i in range(3)]
+    codes = {alice: ["news", "news", "opinion", "opinion"], bob: ["news", "news", "opinion", "news"]}
+    with store.transaction() as tx:
+        for who, values in codes.items():
+            for d, value in zip(docs, values, strict=True):
+                set_document_value(tx, d, who, "genre", value)
+    with store.session() as s:
+        rows = [r for r in project_agreement(s, project.id).rows if r.label == "document.genre"]
+    kappa = next(r for r in rows if r.metric == "attribute_kappa" and r.scope == "pair")
+    alpha = next(r for r in rows if r.metric == "attribute_alpha")
+    assert (kappa.value, kappa.n) == (pytest.approx(0.5), 4)
+    assert alpha.value == pytest.approx(8 / 15)
