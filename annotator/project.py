@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.attributes import AttributeInfo, list_attributes
+from annotator.attributes_documents import document_values
 from annotator.attributes_values import values_of_spans
 from annotator.errors import AnnotatorError
 from annotator.linked import OthersLink, others_links
@@ -249,6 +250,13 @@ class ProjectContext:
         """Attribute values of a document's spans (those with any, or of ``span_ids``), by span id."""
         with self.store.session() as session:
             return values_of_spans(session, doc_id, span_ids)
+
+    def document_attributes(self, doc_id: int) -> dict[str, Any]:
+        """The acting annotator's document-level values of a document."""
+        with self.store.session() as session:
+            return document_values(session, [doc_id], [self.annotator_id]).get(
+                (doc_id, self.annotator_id), {}
+            )
 
     # --- people and settings ------------------------------------------------------------------
 
