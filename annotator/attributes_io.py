@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 
-from annotator.attributes import AttributeInfo, info
+from annotator.attributes import DOCUMENT, AttributeInfo, info, siblings
+from annotator.attributes_documents import document_values
 from annotator.attributes_values import check_value
 from annotator.errors import AnnotatorError
-from annotator.model import Annotation, AttributeDef, Relation, RelationType
+from annotator.model import Annotation, AttributeDef, DocumentAttribute, Relation, RelationType, utcnow
 from annotator.records import DocRecord
 from annotator.tx import Tx
 
@@ -25,16 +26,16 @@ Fail = Callable[[DocRecord, str], Exception]
 
 
 class _Codebook:
-    """Definitions by owner (label or relation type), each read once per import."""
+    """Definitions by owner (label, relation type, or the project's documents), each read once."""
 
-    def __init__(self, tx: Tx, column: Any) -> None:
-        self.tx, self.column = tx, column
+    def __init__(self, tx: Tx, scope: str) -> None:
+        self.tx, self.scope = tx, scope
         self.known: dict[int, dict[str, AttributeInfo]] = {}
 
     def check(self, owner: int, values: dict[str, Any], fail: Callable[[str], Exception]) -> dict[str, Any]:
         known = self.known.get(owner)
         if known is None:
-            rows = self.tx.session.scalars(select(AttributeDef).where(self.column == owner))
+            rows = self.tx.session.scalars(select(AttributeDef).where(siblings(self.scope, owner)))
             known = self.known[owner] = {a.name: info(self.tx.session, a) for a in rows}
         out = {}
         for name, value in values.items():
@@ -66,9 +67,13 @@ def store_imported(
     owners: Sequence[Sequence[int]],
     labels: dict[str, int],
     fail: Fail,
+    owner_of: Callable[[str | None], int] | None = None,
 ) -> None:
     """Store the values of a batch the importer has just written (``owners``: each span's
-    annotator id, as the importer chose them)."""
+    annotator id, as the importer chose them; ``owner_of`` the annotator a name in the file is
+    stored under, for document-level values)."""
+    if owner_of is not None:
+        _store_documents(tx, project_id, batch, doc_ids, owner_of, fail)
     spans: list[tuple[SpanKey, dict[str, Any], DocRecord, str]] = []
     links: list[tuple[SpanKey, SpanKey, str, dict[str, Any], DocRecord]] = []
     for record, doc_id, whos in zip(batch, doc_ids, owners, strict=True):
@@ -87,7 +92,7 @@ def store_imported(
     if not spans and not links:
         return
     rows = _span_rows(tx, {s[0][0] for s in spans} | {link[0][0] for link in links})
-    book = _Codebook(tx, AttributeDef.label_id)
+    book = _Codebook(tx, "label")
     _write(
         tx,
         Annotation,
@@ -136,10 +141,43 @@ def _store_links(
     for src, dst, kind, rel_id, values in tx.session.execute(query):
         if not values:  # a relation that had values before this import keeps them
             found.setdefault((src, dst, kind), []).append(rel_id)
-    book = _Codebook(tx, AttributeDef.relation_type_id)
+    book = _Codebook(tx, "relation")
     rows = []
     for src_key, dst_key, type_name, values, record in links:
         key = (spans[src_key][0], spans[dst_key][0], types[type_name])
         checked = book.check(key[2], values, _failing(fail, record, f"relation {type_name!r}"))
         rows += [{"ident": rel_id, "values": checked} for rel_id in found.get(key, [])]
     _write(tx, Relation, rows)
+
+
+def _store_documents(
+    tx: Tx,
+    project_id: int,
+    batch: Sequence[DocRecord],
+    doc_ids: Sequence[int],
+    owner_of: Callable[[str | None], int],
+    fail: Fail,
+) -> None:
+    """Each annotator's document-level values, where they have none yet in that document."""
+    valued = [(record, doc_id) for record, doc_id in zip(batch, doc_ids, strict=True) if record.attributes]
+    if not valued:
+        return
+    book = _Codebook(tx, DOCUMENT)
+    present = set(document_values(tx.session, [d for _r, d in valued]))
+    rows = []
+    for record, doc_id in valued:
+        for name, values in (record.attributes or {}).items():
+            who = owner_of(name)
+            checked = book.check(project_id, values, _failing(fail, record, f"document values of {name}"))
+            if (doc_id, who) not in present and checked:
+                present.add((doc_id, who))
+                rows.append(
+                    {
+                        "document_id": doc_id,
+                        "annotator_id": who,
+                        "attributes": checked,
+                        "updated_at": utcnow(),
+                    }
+                )
+    if rows:
+        tx.session.execute(insert(DocumentAttribute), rows)

@@ -193,37 +193,34 @@ def add_attribute_commands(command: Command) -> None:
 
     p = action("list", cmd_list, "list attribute definitions")
     p.add_argument("--json", action="store_true")
-    p = action("add", cmd_add, "define an attribute of a label (or relation type)")
-    _owner_args(p)
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--type", required=True, choices=["choice", "multi", "bool", "number", "text"])
-    p.add_argument("--values", help="the choices of a choice or multi attribute, comma separated")
-    p.add_argument("--description", default="", help="the guideline for coders")
     for name, handler, help_ in (
-        ("set", cmd_set, "set an attribute of a span (multi: a,b; bool: yes/no)"),
-        ("clear", cmd_clear, "clear an attribute of a span"),
+        ("add", cmd_add, "define an attribute of a label (or relation type)"),
+        ("add-document", cmd_add_document, "define a document-level attribute (genre, topic)"),
     ):
         p = action(name, handler, help_)
-        p.add_argument("row_id", type=int, metavar="SPAN_ID")
+        if name == "add":
+            _owner_args(p)
         p.add_argument("name", metavar="NAME")
-        if name == "set":
-            p.add_argument("value", metavar="VALUE")
-        p.add_argument("--relation", action="store_true", help="SPAN_ID is a relation's id")
-    p = action("add-document", cmd_add_document, "define a document-level attribute (genre, topic)")
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--type", required=True, choices=["choice", "multi", "bool", "number", "text"])
-    p.add_argument("--values", help="the choices of a choice or multi attribute, comma separated")
-    p.add_argument("--description", default="", help="the guideline for coders")
-    for name, handler, help_ in (
-        ("set-document", cmd_set_document, "set an annotator's document-level attribute of a document"),
-        ("clear-document", cmd_clear_document, "clear an annotator's document-level attribute of a document"),
+        p.add_argument("--type", required=True, choices=["choice", "multi", "bool", "number", "text"])
+        p.add_argument("--values", help="the choices of a choice or multi attribute, comma separated")
+        p.add_argument("--description", default="", help="the guideline for coders")
+    for name, handler, help_, row in (
+        ("set", cmd_set, "set an attribute of a span (multi: a,b; bool: yes/no)", "SPAN_ID"),
+        ("clear", cmd_clear, "clear an attribute of a span", "SPAN_ID"),
+        ("set-document", cmd_set_document, "set an annotator's document-level attribute", "DOC_ID"),
+        ("clear-document", cmd_clear_document, "clear an annotator's document-level attribute", "DOC_ID"),
     ):
         p = action(name, handler, help_)
-        p.add_argument("doc_id", type=int, metavar="DOC_ID")
+        p.add_argument("doc_id" if row == "DOC_ID" else "row_id", type=int, metavar=row)
         p.add_argument("name", metavar="NAME")
-        if name == "set-document":
+        if name.startswith("set"):
             p.add_argument("value", metavar="VALUE")
-        p.add_argument("--annotator", required=True, help="whose value (on PostgreSQL: your login's name)")
+        if row == "DOC_ID":
+            p.add_argument(
+                "--annotator", required=True, help="whose value (on PostgreSQL: your login's name)"
+            )
+        else:
+            p.add_argument("--relation", action="store_true", help="SPAN_ID is a relation's id")
     p = action("rename", cmd_rename, "rename an attribute (its values follow)")
     _owner_args(p)
     p.add_argument("old", metavar="NAME")

@@ -180,6 +180,7 @@ def to_record(
         doc_id=d.id,
         tokens=tokens,
         sentences=sentences,
+        attributes={people[who]: found for who, found in doc.attributes.items()} or None,
         spans=[
             SpanRecord(
                 s.start,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from annotator.attributes import AttributeInfo, list_attributes
+from annotator.attributes_documents import document_values
 from annotator.attributes_values import values_of_spans
 
 if TYPE_CHECKING:
@@ -54,6 +55,12 @@ class FeatureReads:
         """Attribute values of a document's spans (those with any, or of ``span_ids``), by span id."""
         with self.store.session() as session:
             return values_of_spans(session, doc_id, span_ids)
+
+    def document_attributes(self, doc_id: int) -> dict[str, Any]:
+        """The acting annotator's document-level values of a document."""
+        me = self.actor.id or 0
+        with self.store.session() as session:
+            return document_values(session, [doc_id], [me]).get((doc_id, me), {})
 
     # --- guidelines, and my work against gold -------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Row, Select, func, or_, select
@@ -16,6 +16,7 @@ from annotator.model import (
     Annotator,
     Assignment,
     Document,
+    DocumentAttribute,
     Label,
     Project,
     Relation,
@@ -165,6 +166,14 @@ class ExportDoc:
     document: Row[Any]  # every column of the document table, by attribute
     spans: list[SpanRow]
     relations: list[RelationRow]
+    attributes: dict[int, dict[str, Any]] = field(default_factory=dict)  # document values by annotator id
+
+
+DOCUMENT_VALUES = (
+    DocumentAttribute.document_id,
+    DocumentAttribute.annotator_id,
+    DocumentAttribute.attributes,
+)
 
 
 def iter_documents(
@@ -223,8 +232,11 @@ def iter_documents(
             links = relations.get(rrow[0])
             if links is not None:
                 links.append(RelationRow(rrow[1], rrow[2], rrow[3], rrow[4], rrow[5], rrow[6]))
+        valued: dict[int, dict[int, dict[str, Any]]] = {}
+        for d, who, found in conn.execute(select(*DOCUMENT_VALUES).where(DOCUMENT_VALUES[0].in_(ids))).all():
+            valued.setdefault(d, {})[who] = found
         for doc in docs:
-            yield ExportDoc(doc, spans[doc.id], relations[doc.id])
+            yield ExportDoc(doc, spans[doc.id], relations[doc.id], valued.get(doc.id, {}))
         last = ids[-1]
 
 

@@ -75,6 +75,8 @@ class DocRecord:
     meta: dict[str, Any] = field(default_factory=dict)
     spans: list[SpanRecord] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)
+    # Document-level codebook values by annotator name: {"alice": {"genre": "news"}}.
+    attributes: dict[str, dict[str, Any]] | None = None
     # The stored document's id, set on export (formats that keep ids write it; readers ignore it).
     doc_id: int | None = None
     # Where in the source file this document starts (1-based line), for error messages.

@@ -81,6 +81,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Annotate", "Delete the selected span (and its relations)"),
     A("attributes", "Set &attributes of selected span…", ("F2",), "annotate", "controller.edit_attributes",
         "Annotate", "Set the selected span's attributes: ↑/↓ pick, number keys choose, Enter saves"),
+    A("document_attributes", "Set attributes of the &document…", ("Shift+F2",), "annotate",
+        "controller.edit_document_attributes", "Annotate", "Set the document's attributes (genre, topic…)"),
     A("cycle", "Cycle &overlapping spans", ("O",), "annotate", "controller.cycle", "Annotate",
         "Cycle through the spans overlapping the cursor"),
     A("comment", "&Comment on selection", ("M",), "annotate", "controller.comment", "Annotate",

@@ -247,6 +247,12 @@ class AnnotationController(QObject):
         ctx = self._ctx()
         return ctx is not None and edit_span_attributes(ctx, self.stack, self.view) is not None
 
+    def edit_document_attributes(self) -> bool:
+        from ui.attributes_document import edit_document_attributes
+
+        ctx = self._ctx()
+        return ctx is not None and edit_document_attributes(ctx, self.stack, self.view) is not None
+
     def resize_selected(self, edge: str, direction: int) -> bool:
         """Shift+arrows: move an edge of the selected span; without one the key extends the text
         selection as usual (False: not handled)."""

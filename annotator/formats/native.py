@@ -51,6 +51,8 @@ def to_json(record: DocRecord) -> dict[str, Any]:
     if record.as_of is not None:
         line["as_of"] = record.as_of
     line.update(comments_json(record))
+    if record.attributes:
+        line["attributes"] = record.attributes
     return line
 
 
@@ -220,6 +222,12 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
         record.relations.append(_relation(rel, path, line, f"relation {i + 1}"))
         _gold_fields(record.relations[-1], rel, path, line, f"relation {i + 1}")
     _review(record, obj, path, line)
+    values = obj.get("attributes")  # document-level, by annotator; checked on import
+    if values is not None and not (
+        isinstance(values, dict) and all(isinstance(v, dict) for v in values.values())
+    ):
+        raise InputError(str(path), "'attributes' must map annotator names to objects of name: value", line)
+    record.attributes = values or None
     record.tokens, record.sentences = tokens_from_json(obj, str(path), line)
     comments_from_json(obj, record, path, line)
     return record

@@ -162,7 +162,9 @@ class Importer:
         self.reviewed.extend((d, r) for d, r in zip(doc_ids, batch, strict=True) if r.review is not None)
         self._spans_and_relations(batch, doc_ids, merged, owners)
         restore_imported(self.tx, self.project_id, list(zip(doc_ids, batch, strict=True)), self.owners)
-        store_imported(self.tx, self.project_id, batch, doc_ids, owners, self.labels, _fail)
+        store_imported(
+            self.tx, self.project_id, batch, doc_ids, owners, self.labels, _fail, self.owners.owner
+        )
 
     def _documents(self, batch: Sequence[DocRecord], owners: list[list[int]]) -> tuple[list[int], set[int]]:
         """Insert the batch's new documents; returns each record's document id and the merged ones."""

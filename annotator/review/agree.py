@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from annotator.agreement import AgreementReport, Rel, Span, compute_agreement
 from annotator.agreement.attributes import attribute_rows
+from annotator.attributes import DOCUMENT
+from annotator.attributes_documents import document_values
 from annotator.bulk import gc_paused
 from annotator.errors import ValidationError
 from annotator.model import (
@@ -42,7 +44,8 @@ def load(
     session: Session, project_id: int, selection: Selection, values: dict[Span, Any] | None = None
 ) -> tuple[list[Span], list[Rel], dict[int, str]]:
     """Spans, relations and texts of the selection, as agreement records (and into ``values``
-    the attribute values of the spans that have any)."""
+    the attribute values of the spans that have any, and each annotator's document values as
+    those of a span (document, 0, 0, "document"))."""
     people = dict(
         session.execute(
             select(Annotator.id, Annotator.name).where(
@@ -103,6 +106,9 @@ def load(
         ).all()
         if src in by_id and dst in by_id
     ]
+    if values is not None:  # document-level values: the whole document is the unit
+        for (doc, who), found in document_values(session, list(texts), list(people)).items():
+            values[Span(doc, 0, 0, DOCUMENT, people[who])] = found
     return spans, relations, texts
 
 
@@ -117,5 +123,5 @@ def project_agreement(
         tokens = {doc: tokenize(text) for doc, text in texts.items()} if selection.tokens else None
         lengths = {doc: len(text) for doc, text in texts.items()}
         report = compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)
-    names = sorted({s.annotator for s in spans})
+    names = sorted({s.annotator for s in [*spans, *values]})
     return AgreementReport(report.rows + tuple(attribute_rows(values, names)))

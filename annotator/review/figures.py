@@ -99,7 +99,7 @@ def agreement_figures(
     report = compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)
     overall, by_label = summarize(report)
     result = Figures(names, len(texts), len(spans), sorted(by_label), overall, by_label, report=report)
-    for row in attribute_rows(values, names):
+    for row in attribute_rows(values, sorted(set(names) | {s.annotator for s in values})):
         if row.scope != "pair":
             found = result.by_attribute.setdefault(row.label, {"n": float(row.n or 0)})
             found["kappa" if row.metric == "attribute_kappa" else "alpha"] = row.value

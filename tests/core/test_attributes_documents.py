@@ -3,6 +3,8 @@ undoable, refused for another's, kept through deleting and restoring the documen
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from annotator import undo as log
@@ -72,3 +74,58 @@ def test_deleting_the_document_and_undoing_keeps_its_values(store: Store, projec
     with store.transaction() as tx:
         log.undo(tx, alice)
     assert _values(store, doc) == {(doc, alice): {"genre": "news"}}
+
+
+def test_agreement_on_document_attributes(store: Store, project: Project) -> None:
+    from annotator.review.agree import project_agreement
+
+    doc, alice, bob = _setup(store, project)
+    docs = [doc] + [add_doc(store, project.id, f"Another article, number {i}.") for i in range(3)]
+    codes = {alice: ["news", "news", "opinion", "opinion"], bob: ["news", "news", "opinion", "news"]}
+    with store.transaction() as tx:
+        for who, values in codes.items():
+            for d, value in zip(docs, values, strict=True):
+                set_document_value(tx, d, who, "genre", value)
+    with store.session() as s:
+        rows = [r for r in project_agreement(s, project.id).rows if r.label == "document.genre"]
+    kappa = next(r for r in rows if r.metric == "attribute_kappa" and r.scope == "pair")
+    alpha = next(r for r in rows if r.metric == "attribute_alpha")
+    assert (kappa.value, kappa.n) == (pytest.approx(0.5), 4)
+    assert alpha.value == pytest.approx(8 / 15)
+
+
+def test_native_round_trip_of_document_values(store: Store, project: Project, tmp_path: Path) -> None:
+    import json
+
+    from annotator.errors import InputError
+    from annotator.export import export
+    from annotator.formats import native
+    from annotator.ops.importer import import_records
+    from annotator.ops.projects import create_project
+
+    doc, alice, bob = _setup(store, project)
+    with store.transaction() as tx:
+        set_document_value(tx, doc, alice, "genre", "opinion")
+        set_document_value(tx, doc, bob, "genre", "news")
+    with store.session() as s:
+        export(s, project.id, "jsonl", tmp_path / "out.jsonl")
+    line = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert line["attributes"] == {"alice": {"genre": "opinion"}, "bob": {"genre": "news"}}
+    with store.transaction() as tx:
+        other = create_project(tx, "Other")
+        define_attribute(tx, other.id, "", "genre", "choice", ["news", "opinion"], scope="document")
+    with store.transaction() as tx:
+        import_records(tx, other.id, native.read(tmp_path / "out.jsonl"), keep_annotators=True)
+    with store.session() as s:
+        export(s, other.id, "jsonl", tmp_path / "again.jsonl")
+    assert (
+        json.loads((tmp_path / "again.jsonl").read_text(encoding="utf-8"))["attributes"] == line["attributes"]
+    )
+    line["attributes"]["alice"]["genre"] = "satire"
+    (tmp_path / "bad.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    with store.transaction() as tx:
+        third = create_project(tx, "Third")
+        define_attribute(tx, third.id, "", "genre", "choice", ["news", "opinion"], scope="document")
+    expected = r"bad.jsonl:1: document values of alice: .*'satire' is not one of"
+    with pytest.raises(InputError, match=expected), store.transaction() as tx:
+        import_records(tx, third.id, native.read(tmp_path / "bad.jsonl"), keep_annotators=True)

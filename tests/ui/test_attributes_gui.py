@@ -176,3 +176,29 @@ def test_agreement_panel_shows_a_table_per_attribute(
     assert cells[0] == "QUOTE.type" and cells[3] == "3"
     assert cells[1] == f"{panel.figures.by_attribute['QUOTE.type']['kappa']:.2f}" and cells[1] != "n/a"
     panel.close()
+
+
+def test_document_attributes_from_the_keyboard_shown_in_the_header(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    from annotator.attributes_documents import document_values
+
+    with store.transaction() as tx:
+        define_attribute(tx, project.id, "", "genre", "choice", ["news", "opinion"], scope="document")
+    window = open_window(PLAIN)
+    doc = window.session.doc_id
+    line = window.pane.document_values
+    assert not line.isVisible()
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
+    editor = _editor(qtbot)
+    qtbot.keyClick(editor, Qt.Key.Key_2)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    alice = window.project.annotator_id  # type: ignore[union-attr]
+    with store.session() as s:
+        assert document_values(s, [doc]) == {(doc, alice): {"genre": "opinion"}}
+    assert line.isVisible() and line.text() == "genre=opinion"
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    with store.session() as s:
+        assert document_values(s, [doc]) == {}
+    assert not line.isVisible()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from ui.annotate import AnnotationController
 from ui.article.header import ArticleHeader
 from ui.article.view import ArticleView
+from ui.attributes_document import DocumentValuesLine
 from ui.commands import EditContext
 from ui.find import FindBar
 from ui.qt import QPalette, QResizeEvent, QUndoStack, QVBoxLayout, QWidget
@@ -40,6 +41,7 @@ class ArticlePane(QWidget):
         session.statusChanged.connect(lambda _s: self.header.show_document(session.doc))
         self._zoomed(self.view.point_size)
         self.header.show_document(None)
+        self.document_values = DocumentValuesLine(session, self.header)  # ui/attributes_document.py
 
     def _zoomed(self, size: float) -> None:
         self.header.set_font_family(self.view.font(), size)
