@@ -50,6 +50,7 @@ from ui.qt import (
 )
 from ui.relations import RelationList
 from ui.review.window import ReviewMode
+from ui.schema_editor import edit_schema
 from ui.session import DocumentSession
 from ui.settings_dialog import edit_project_settings
 from ui.spans import SpanList
@@ -385,6 +386,9 @@ class MainWindow(ProjectOpening, QMainWindow):
 
     def edit_project_settings(self) -> None:
         edit_project_settings(self, self.project, self.report)
+
+    def edit_schema(self) -> None:  # labels and relation types, undoable (ui/schema_editor.py)
+        edit_schema(self, self.project, self.stack, self.signals)
 
     def reset_zoom(self) -> None:
         self.pane.view.set_point_size(DEFAULT_POINT_SIZE)

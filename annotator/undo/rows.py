@@ -19,7 +19,17 @@ from sqlalchemy import DateTime, Table, and_, delete, insert, or_, select, updat
 from sqlalchemy.orm import Session
 
 from annotator.errors import ConflictError
-from annotator.model import Annotation, Base, Document, Rejection, Relation, RelationRejection, utcnow
+from annotator.model import (
+    Annotation,
+    Base,
+    Document,
+    Label,
+    Rejection,
+    Relation,
+    RelationRejection,
+    RelationType,
+    utcnow,
+)
 from annotator.tx import Tx
 
 Image = dict[str, Any]
@@ -30,9 +40,12 @@ TABLES: dict[str, Table] = {
     "rejection": cast(Table, Rejection.__table__),
     "relation_rejection": cast(Table, RelationRejection.__table__),
     "document": cast(Table, Document.__table__),
+    "label": cast(Table, Label.__table__),
+    "relation_type": cast(Table, RelationType.__table__),
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
-ORDER = ("document", "annotation", "relation", "rejection", "relation_rejection")
+ORDER = ("label", "relation_type", "document", "annotation", "relation", "rejection", "relation_rejection")
+SCHEMA = ("label", "relation_type")
 # What a step may change on a document row (its text and metadata are never edited).
 DOCUMENT_COLUMNS = ("id", "status", "review_status")
 # Bookkeeping that moves forward on every write and is not compared: a span's version never goes
@@ -167,6 +180,8 @@ def describe(change: RowChange) -> str:
         return f"span {change.id} ({image.get('start')}–{image.get('end')} {image.get('text')!r})"
     if change.table == "document":
         return f"document {change.id}"
+    if change.table in SCHEMA:
+        return f"{change.table.replace('_', ' ')} {change.id} ({image.get('name')})"
     return f"{change.table.replace('_', ' ')} {change.id}"
 
 
@@ -244,12 +259,16 @@ def _check_links(session: Session, changes: list[RowChange], undo: bool) -> None
             raise ConflictError(f"span {twin} with the same label and offsets was made since; refused")
 
 
-def apply(tx: Tx, changes: list[RowChange], *, undo: bool) -> None:
-    """Write one side of ``changes`` (see ``check``, run first), with audit entries."""
+def apply(tx: Tx, changes: list[RowChange], *, undo: bool, owners: bool = True) -> None:
+    """Write one side of ``changes`` (see ``check``, run first), with audit entries.
+
+    ``owners=False`` skips the per-row ownership check: a label-schema step puts back everyone's
+    spans of a label it removed, as the schema edit took them.
+    """
     session = tx.session
     now = check(session, changes, undo)
     note = {"undo" if undo else "redo": True}
-    for c in changes:  # ownership as the core ops check it (the gold layer only in review)
+    for c in changes if owners else ():  # ownership as the core ops check it (gold only in review)
         owner = (c.before or c.after or {}).get("annotator_id")
         if owner is not None:
             tx.check_owner(owner, describe(c))
@@ -281,14 +300,17 @@ def apply(tx: Tx, changes: list[RowChange], *, undo: bool) -> None:
     session.expire_all()
 
 
-def _document_of(c: RowChange) -> int:
+def _document_of(c: RowChange) -> int | None:
+    if c.table in SCHEMA:
+        return None
     return c.id if c.table == "document" else int((c.before or c.after or {})["document_id"])
 
 
 def _audit(tx: Tx, table: str, action: str, ids: list[int], changes: list[RowChange], note: Image) -> None:
     """Audit rows as the core ops write them, marked ``undo`` or ``redo``."""
-    docs = tuple(sorted({_document_of(c) for c in changes if c.table == table and c.id in ids}))
-    if table in ("annotation", "relation", "document"):
+    found = {_document_of(c) for c in changes if c.table == table and c.id in ids}
+    docs = tuple(sorted(d for d in found if d is not None))
+    if table in ("annotation", "relation", "document", *SCHEMA):
         tx.record(table, action, ids, docs, note)  # type: ignore[arg-type]
     else:  # review decisions are audited as changes of their document
         tx.record("document", "updated", docs, docs, {table: ids, action: True, **note})
