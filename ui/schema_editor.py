@@ -82,7 +82,8 @@ class SchemaDialog(QDialog):
         self.types.refresh(stats["relations_by_type"])
 
     def on_store_changed(self, changeset: ChangeSet) -> None:
-        if changeset.touches("label") or changeset.touches("relation_type"):
+        """Follow schema changes while shown (``edit_schema`` refreshes a dialog shown again)."""
+        if self.isVisible() and (changeset.touches("label") or changeset.touches("relation_type")):
             self.refresh()
 
 
@@ -95,12 +96,15 @@ def edit_schema(
     dialog = parent.findChild(SchemaDialog, "schema_editor")
     if dialog is not None and dialog.project is not project:
         dialog.close()
+        dialog.setObjectName("")  # another project's: not found again while it awaits deletion
         dialog.deleteLater()
         dialog = None
     if dialog is None:
         dialog = SchemaDialog(project, stack, parent)
         if signals is not None:
             signals.changed.connect(dialog.on_store_changed)
+    else:
+        dialog.refresh()
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()
