@@ -97,11 +97,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from annotator.cli_undo import acting, project_of_documents
     from annotator.ops.documents import set_status
+    from annotator.undo import undoable
 
     store = _store(args)
     with store.transaction() as tx:
-        set_status(tx, args.doc_ids, args.status)
+        person = acting(tx, project_of_documents(tx, args.doc_ids), args.annotator)
+        with undoable(tx, f"Mark {args.status}", args.doc_ids, annotator_id=person.id, spans=()):
+            set_status(tx, args.doc_ids, args.status)
     print(f"{len(args.doc_ids)} document(s) marked {args.status}")
     return 0
 
@@ -125,11 +129,15 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def cmd_unannotate(args: argparse.Namespace) -> int:
+    from annotator.cli_undo import owner_or_acting
     from annotator.ops.annotations import delete_spans
+    from annotator.undo import undoable
 
     store = _store(args)
     with store.transaction() as tx:
-        _spans, relations = delete_spans(tx, [args.span_id])
+        who, doc_id = owner_or_acting(tx, args.annotator, args.span_id)
+        with undoable(tx, "Delete span", [doc_id], annotator_id=who, spans=[args.span_id]):
+            _spans, relations = delete_spans(tx, [args.span_id])
     print(f"deleted span {args.span_id}" + (f" and {len(relations)} relation(s)" if relations else ""))
     return 0
 
@@ -219,6 +227,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command("status", cmd_status, "mark documents new, in progress or done")
     p.add_argument("status", choices=["new", "in progress", "done"])
     p.add_argument("doc_ids", nargs="+", type=int, metavar="DOC_ID")
+    p.add_argument("--annotator", help="whose undoable step this is (default: your login, else OS account)")
 
     add_label_commands(command)
     add_db_commands(command)
@@ -244,6 +253,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("unannotate", cmd_unannotate, "delete a span (and its relations)")
     p.add_argument("span_id", type=int, metavar="SPAN_ID")
+    p.add_argument(
+        "--annotator", help="whose undoable step this is (default: your login, else the span's owner)"
+    )
 
     p = command("backup", cmd_backup, "copy a SQLite database safely (online backup)")
     p.add_argument("-o", "--output", required=True, help="backup file")

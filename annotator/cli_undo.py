@@ -8,8 +8,68 @@ someone else changed since is refused with the row named, and nothing changes.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from annotator.cli_common import Action, open_project
+
+if TYPE_CHECKING:
+    from annotator.model import Annotator
+    from annotator.store import Tx
+
+ANNOTATOR_HELP = (
+    "who makes this edit (their undo step): default your login on PostgreSQL, else your OS account name"
+)
+
+
+def acting(tx: Tx, project_id: int, declared: str | None) -> Annotator:
+    """Who a command's edit belongs to, made the transaction's actor: ``--annotator NAME``, else
+    the login's annotator on PostgreSQL, else the account running the command (the OS user; the
+    database user for PostgreSQL's admin), the name the audit log records beside every change."""
+    from annotator.errors import ValidationError
+    from annotator.ops.projects import actor_of, identify
+
+    if declared is None and tx.login is None:
+        if not tx.account:
+            raise ValidationError("say who you are with --annotator NAME")
+        declared = tx.account
+    person = identify(tx, project_id, declared)
+    tx.actor = actor_of(person)
+    return person
+
+
+def project_of_documents(tx: Tx, document_ids: list[int]) -> int:
+    """The one project ``document_ids`` belong to (commands on documents need no --project)."""
+    from sqlalchemy import select
+
+    from annotator.errors import NotFoundError, ValidationError
+    from annotator.model import Document
+
+    found = dict(
+        tx.session.execute(
+            select(Document.id, Document.project_id).where(Document.id.in_(document_ids))
+        ).all()
+    )
+    missing = [i for i in document_ids if i not in found]
+    if missing:
+        raise NotFoundError(f"no document with id {missing[0]}")
+    if len(set(found.values())) > 1:
+        raise ValidationError("these documents belong to different projects; one command per project")
+    return next(iter(found.values()))
+
+
+def owner_or_acting(tx: Tx, declared: str | None, span_id: int) -> tuple[int, int]:
+    """Whose step deleting ``span_id`` is, and its document: ``--annotator`` or the login (who may
+    delete only their own spans, as in the app), else the span's owner, on whose layer it was
+    (the command then acts as the system, as before: any span but gold's)."""
+    from annotator.errors import NotFoundError
+    from annotator.model import Annotation
+
+    span = tx.session.get(Annotation, span_id)
+    if span is None:
+        raise NotFoundError(f"no annotation with id {span_id}")
+    if declared is not None or tx.login is not None:
+        return acting(tx, project_of_documents(tx, [span.document_id]), declared).id, span.document_id
+    return span.annotator_id, span.document_id
 
 
 def _run(args: argparse.Namespace, *, undo: bool) -> int:

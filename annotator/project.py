@@ -126,14 +126,24 @@ class ProjectContext(FeatureReads):
     def relation_type(self, type_id: int) -> RelationTypeRow | None:
         return next((t for t in self.types if t.id == type_id), None)
 
+    @property
+    def active_labels(self) -> list[LabelRow]:
+        """The labels new spans may take (retired ones stay on their spans only), palette order."""
+        return [lab for lab in self.labels if not lab.retired]
+
+    @property
+    def active_types(self) -> list[RelationTypeRow]:
+        return [t for t in self.types if not t.retired]
+
     def label_for_key(self, key: str) -> LabelRow | None:
         """The label a key press means: its schema letter, or 1–9 by palette position."""
         key = key.lower()
-        for lab in self.labels:
+        labels = self.active_labels
+        for lab in labels:
             if lab.hotkey and lab.hotkey.lower() == key:
                 return lab
-        if key.isdigit() and key != "0" and int(key) <= len(self.labels):
-            return self.labels[int(key) - 1]
+        if key.isdigit() and key != "0" and int(key) <= len(labels):
+            return labels[int(key) - 1]
         return None
 
     def others_links(self, span_ids: list[int]) -> list[OthersLink]:

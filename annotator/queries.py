@@ -258,6 +258,7 @@ class LabelRow:
     hotkey: str | None
     description: str
     position: int
+    retired: bool = False  # kept on its spans; the palette, keys and "new span" skip it
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +270,7 @@ class RelationTypeRow:
     description: str
     from_label_id: int | None
     to_label_id: int | None
+    retired: bool = False  # kept on its relations; "new relation" skips it
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +297,9 @@ def project_rows(session: Session) -> list[ProjectRow]:
 def label_rows(session: Session, project_id: int) -> list[LabelRow]:
     """The project's labels in palette order."""
     query = (
-        select(Label.id, Label.name, Label.color, Label.hotkey, Label.description, Label.position)
+        select(
+            Label.id, Label.name, Label.color, Label.hotkey, Label.description, Label.position, Label.retired
+        )
         .where(Label.project_id == project_id)
         .order_by(Label.position, Label.id)
     )
@@ -312,9 +316,10 @@ def relation_type_rows(session: Session, project_id: int) -> list[RelationTypeRo
             RelationType.description,
             RelationType.from_label_id,
             RelationType.to_label_id,
+            RelationType.retired,
         )
         .where(RelationType.project_id == project_id)
-        .order_by(RelationType.id)
+        .order_by(RelationType.position, RelationType.id)
     )
     return [RelationTypeRow(*row) for row in session.execute(query)]
 

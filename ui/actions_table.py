@@ -66,6 +66,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("annotator", "Annotator &name…", (), "global", "window.change_annotator", "File", separator=True),
     A("project_settings", "Project &settings…", (), "global", "window.edit_project_settings", "File"),
     A("train_model", "&Train an extractor…", (), "global", "window.train_model", "Suggest"),
+    A("label_schema", "&Label schema…", (), "global", "window.edit_schema", "File"),
     A("quit", "&Quit", ("Ctrl+Q",), "global", "window.close", "File", separator=True),
     A("undo", "&Undo", ("Ctrl+Z",), "global", "stack.undo", "Edit", "Undo / redo", "undo"),
     A("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "global", "stack.redo", "Edit", "", "undo"),

@@ -98,7 +98,8 @@ class FindBar(QWidget):
     def set_labels(self, labels: list[LabelRow]) -> None:
         self.labels.clear()
         for label in labels:
-            self.labels.addItem(label.name, label.id)
+            if not label.retired:  # a retired label makes no new spans
+                self.labels.addItem(label.name, label.id)
 
     def open_bar(self) -> None:
         selection = self.view.selection_cp()

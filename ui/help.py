@@ -34,7 +34,7 @@ GESTURES: list[tuple[str, str]] = [  # not keys of the table: the labels' own ke
 def key_rows(project: ProjectContext | None) -> list[tuple[str, str]]:
     rows = GESTURES + help_rows()
     if project is not None:
-        for number, label in enumerate(project.labels, start=1):
+        for number, label in enumerate(project.active_labels, start=1):
             keys = " or ".join(
                 k for k in ((label.hotkey or "").upper(), str(number) if number <= 9 else "") if k
             )

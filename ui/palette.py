@@ -211,13 +211,15 @@ class LabelPalette(QScrollArea):
             if widget is not None:
                 widget.deleteLater()
         self.buttons = {}
+        names = {lab.id: lab.name for lab in labels}
+        labels = [lab for lab in labels if not lab.retired]  # retired: on their spans, offered no more
+        types = [t for t in types if not t.retired]
         self._layout.addWidget(self._heading("LABELS"))
         for number, label in enumerate(labels, start=1):
             button = LabelButton(label, number, self.widget())
             button.clicked.connect(lambda _checked=False, lid=label.id: self.labelClicked.emit(lid))
             self.buttons[label.id] = button
             self._layout.addWidget(button)
-        names = {lab.id: lab.name for lab in labels}
         if types:
             self._layout.addWidget(self._heading("RELATIONS  (R, then click)"))
             for kind in types:

@@ -13,6 +13,7 @@ from ui.compare_gold import show_compare_gold
 from ui.guidelines_window import show_guidelines
 from ui.keys_dialog import CustomiseKeysDialog
 from ui.qt import QMessageBox
+from ui.schema_editor import edit_schema
 from ui.settings_dialog import edit_project_settings
 from ui.train_dialog import train_model
 
@@ -26,6 +27,8 @@ class WindowCommands:
         spans: Any
         project: Any
         actions_by_name: Any
+        stack: Any
+        signals: Any
 
         def report(self, message: str) -> None: ...
         def _store(self, setting: Any, value: Any) -> None: ...
@@ -50,6 +53,9 @@ class WindowCommands:
 
     def edit_project_settings(self) -> None:
         edit_project_settings(self, self.project, self.report)
+
+    def edit_schema(self) -> None:  # labels and relation types, undoable (ui/schema_editor.py)
+        edit_schema(self, self.project, self.stack, self.signals)
 
     def train_model(self) -> None:
         self._train_dialog = train_model(self, self.project, self.report)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,7 +37,9 @@ class Project(Base):
         back_populates="project", order_by="Label.position", cascade="all, delete-orphan"
     )
     relation_types: Mapped[list[RelationType]] = relationship(
-        back_populates="project", order_by="RelationType.id", cascade="all, delete-orphan"
+        back_populates="project",
+        order_by="[RelationType.position, RelationType.id]",
+        cascade="all, delete-orphan",
     )
 
 
@@ -52,6 +56,8 @@ class Label(Base):
     hotkey: Mapped[str | None] = mapped_column(String(1), default=None)
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Retired: its spans keep it, but the palette, keys and "new span" offer it no more (0011).
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     project: Mapped[Project] = relationship(back_populates="labels")
 
@@ -70,6 +76,8 @@ class RelationType(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     from_label_id: Mapped[int | None] = mapped_column(ForeignKey("label.id", ondelete="RESTRICT"))
     to_label_id: Mapped[int | None] = mapped_column(ForeignKey("label.id", ondelete="RESTRICT"))
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     project: Mapped[Project] = relationship(back_populates="relation_types")
     from_label: Mapped[Label | None] = relationship(foreign_keys=[from_label_id])

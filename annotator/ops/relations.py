@@ -96,4 +96,4 @@ def fitting_type_ids(tx: Tx, source_id: int, target_id: int) -> list[int]:
         raise NotFoundError(f"no annotation with id {source_id if source is None else target_id}")
     if source_id == target_id or source.document_id != target.document_id:
         return []
-    return sorted(t.id for t in fitting_types(tx, source, target))
+    return sorted(t.id for t in fitting_types(tx, source, target) if not t.retired)  # retired: no new ones

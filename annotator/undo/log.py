@@ -18,7 +18,7 @@ from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import Annotator, Document, Role, UndoStep, utcnow
 from annotator.ops.documents import DeletedDocuments, delete_documents
 from annotator.tx import Tx
-from annotator.undo import documents, rows
+from annotator.undo import documents, rows, schema
 from annotator.undo.rows import RowChange, Scope, Step
 
 DONE, UNDONE = "done", "undone"
@@ -81,6 +81,30 @@ def undoable(
         made["suggestion_decision"] = touched.get("suggestion", {}).get("created", set())
         after = rows.reread(tx.session, before, made, documents="document" in touched)
     step.changes = rows.diff(before, after)
+    if not step.empty:
+        step.id = save(tx, who, step)
+
+
+@contextmanager
+def schema_step(
+    tx: Tx,
+    title: str,
+    project_id: int,
+    annotator_id: int | None = None,
+    *,
+    labels: Sequence[int] = (),
+    types: Sequence[int] = (),
+) -> Iterator[Step]:
+    """Run label and relation-type edits as one undoable step of ``annotator_id`` (default: the
+    actor). ``labels``/``types``: those the block may delete with their spans or relations."""
+    who = _who(tx, annotator_id)
+    tx.session.flush()
+    before = schema.capture(tx.session, project_id, labels, types)
+    step = Step(title, schema.KIND)
+    yield step
+    tx.session.flush()
+    after = schema.capture(tx.session, project_id, labels, types, also=before)
+    step.changes, step.documents = schema.changes(before, after)
     if not step.empty:
         step.id = save(tx, who, step)
 
@@ -157,6 +181,8 @@ def _run(tx: Tx, record: UndoStep, undo: bool) -> Step:
     step = _step(record)
     if step.kind == "documents":
         documents.apply(tx, step, undo=undo)
+    elif step.kind == schema.KIND:
+        schema.apply(tx, step, undo=undo)
     elif step.kind == "review":
         with tx.reviewing():
             rows.apply(tx, step.changes, undo=undo)
@@ -229,7 +255,8 @@ def summary(step: Step, *, undo: bool) -> str:
     for c in step.changes:
         then, now = c.side(not undo), c.side(undo)
         verb = "removed" if now is None else "restored" if then is None else "changed"
-        what = rows.describe(c) if c.table == "annotation" else f"{words.get(c.table, c.table)} {c.id}"
+        described = c.table in ("annotation", *rows.SCHEMA)
+        what = rows.describe(c) if described else f"{words.get(c.table, c.table)} {c.id}"
         parts.append(f"{verb} {what}")
     shown = "; ".join(parts[:10])
     return shown + (f"; and {len(parts) - 10} more" if len(parts) > 10 else "")

@@ -26,9 +26,11 @@ from annotator.model import (
     Comment,
     Document,
     DocumentAttribute,
+    Label,
     Rejection,
     Relation,
     RelationRejection,
+    RelationType,
     SuggestionDecision,
     utcnow,
 )
@@ -46,9 +48,13 @@ TABLES: dict[str, Table] = {
     "comment": cast(Table, Comment.__table__),  # comment steps (annotator.comments)
     "document_attribute": cast(Table, DocumentAttribute.__table__),  # document-level codebook values
     "suggestion_decision": cast(Table, SuggestionDecision.__table__),
+    "label": cast(Table, Label.__table__),
+    "relation_type": cast(Table, RelationType.__table__),
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
 ORDER = (
+    "label",
+    "relation_type",
     "document",
     "document_attribute",
     "annotation",
@@ -59,6 +65,7 @@ ORDER = (
     "comment",
     "suggestion_decision",
 )
+SCHEMA = ("label", "relation_type")
 # Rows whose ``annotator_id`` is whose work they are (an assignment's is whose queue it is).
 OWNED = ("annotation", "relation")
 # What a step may change on a document row (its text and metadata are never edited).
@@ -203,6 +210,8 @@ def describe(change: RowChange) -> str:
         return f"span {change.id} ({image.get('start')}–{image.get('end')} {image.get('text')!r})"
     if change.table == "document":
         return f"document {change.id}"
+    if change.table in SCHEMA:
+        return f"{change.table.replace('_', ' ')} {change.id} ({image.get('name')})"
     return f"{change.table.replace('_', ' ')} {change.id}"
 
 
@@ -280,12 +289,16 @@ def _check_links(session: Session, changes: list[RowChange], undo: bool) -> None
             raise ConflictError(f"span {twin} with the same label and offsets was made since; refused")
 
 
-def apply(tx: Tx, changes: list[RowChange], *, undo: bool) -> None:
-    """Write one side of ``changes`` (see ``check``, run first), with audit entries."""
+def apply(tx: Tx, changes: list[RowChange], *, undo: bool, owners: bool = True) -> None:
+    """Write one side of ``changes`` (see ``check``, run first), with audit entries.
+
+    ``owners=False`` skips the per-row ownership check: a label-schema step puts back everyone's
+    spans of a label it removed, as the schema edit took them.
+    """
     session = tx.session
     now = check(session, changes, undo)
     note = {"undo" if undo else "redo": True}
-    for c in changes:  # ownership as the core ops check it (the gold layer only in review)
+    for c in changes if owners else ():  # ownership as the core ops check it (gold only in review)
         owner = (c.before or c.after or {}).get("annotator_id")
         if owner is not None and c.table in OWNED:
             tx.check_owner(owner, describe(c))
@@ -317,14 +330,17 @@ def apply(tx: Tx, changes: list[RowChange], *, undo: bool) -> None:
     session.expire_all()
 
 
-def _document_of(c: RowChange) -> int:
+def _document_of(c: RowChange) -> int | None:
+    if c.table in SCHEMA:
+        return None
     return c.id if c.table == "document" else int((c.before or c.after or {})["document_id"])
 
 
 def _audit(tx: Tx, table: str, action: str, ids: list[int], changes: list[RowChange], note: Image) -> None:
     """Audit rows as the core ops write them, marked ``undo`` or ``redo``."""
-    docs = tuple(sorted({_document_of(c) for c in changes if c.table == table and c.id in ids}))
-    if table in ("annotation", "relation", "document", "assignment", "comment"):
+    found = {_document_of(c) for c in changes if c.table == table and c.id in ids}
+    docs = tuple(sorted(d for d in found if d is not None))
+    if table in ("annotation", "relation", "document", "assignment", "comment", *SCHEMA):
         tx.record(table, action, ids, docs, note)  # type: ignore[arg-type]
     elif table == "suggestion_decision":
         tx.record("suggestion", action, ids, docs, note)  # type: ignore[arg-type]

@@ -132,7 +132,7 @@ def test_the_command_line_acts_as_the_login(team: Team, capsys: pytest.CaptureFi
     assert main(["--db", team.url_of("alice"), *annotate, alice]) == 0
     span = int(capsys.readouterr().out)
     assert main(["--db", team.url_of("bob"), "unannotate", str(span)]) == 1
-    assert "not yours" in capsys.readouterr().err
+    assert "belongs to another annotator" in capsys.readouterr().err  # the core refuses it first
     assert main(["--db", team.url_of("riley"), "review", "role", riley, "reviewer"]) == 0
     assert main(["--db", team.url_of("alice"), "review", "role", alice, "reviewer"]) == 1
     assert "not a reviewer" in capsys.readouterr().err

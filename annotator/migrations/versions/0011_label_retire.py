@@ -1,13 +1,21 @@
-"""labels and relation types can be retired (schema editor)
+"""labels and relation types can be retired (schema editor); relation types get an order
 
 Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-04 15:10:00.000000
+
+A retired label or relation type stays on the spans and relations that carry it (shown and
+exported), but the palette, its keys and "new span"/"new relation" offer it no more. Relation
+types get a ``position`` like labels, so the schema editor can reorder them; existing projects keep
+their order (by id).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -16,8 +24,21 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Reserved: filled in by the branch that owns this revision."""
+    for table in ("label", "relation_type"):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("retired", sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table("relation_type") as batch:
+        batch.add_column(sa.Column("position", sa.Integer(), nullable=False, server_default="0"))
+    # Number each project's relation types in id order (0, 1, 2, ...), as the app listed them.
+    op.execute(
+        "UPDATE relation_type SET position = (SELECT COUNT(*) FROM relation_type AS earlier "
+        "WHERE earlier.project_id = relation_type.project_id AND earlier.id < relation_type.id)"
+    )
 
 
 def downgrade() -> None:
-    """Reserved: filled in by the branch that owns this revision."""
+    with op.batch_alter_table("relation_type") as batch:
+        batch.drop_column("position")
+    for table in ("label", "relation_type"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("retired")
