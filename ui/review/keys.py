@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from annotator.text import snap_to_words
 from ui.actions import keymap
-from ui.annotate import step_edge
 from ui.article.index import ANNOTATOR, END, ID, LABEL, START
+from ui.edges import step_edge
 from ui.qt import QInputDialog, QKeyEvent, Qt, QWidget
 from ui.review.panes import ReviewPaneView
 
