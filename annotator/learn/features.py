@@ -63,6 +63,18 @@ def document_features(text: str, toks: list[Tok]) -> list[dict[str, float | str]
     sentence_start = [
         i == 0 or words[i - 1] in _ENDS or "\n" in text[toks[i - 1][1] : toks[i][0]] for i in range(len(toks))
     ]
+    # Sentence by sentence: is there a speech cue before / after this token in its sentence?
+    cue_before: list[bool] = []
+    seen = False
+    for i, lw in enumerate(lower):
+        seen = (seen and not sentence_start[i]) or False
+        cue_before.append(seen)
+        seen = seen or lw in VERBS
+    cue_after = [False] * len(lower)
+    seen = False
+    for i in range(len(lower) - 1, -1, -1):
+        cue_after[i] = seen
+        seen = (seen or lower[i] in VERBS) and not sentence_start[i]
     feats: list[dict[str, float | str]] = []
     for i, (w, lw) in enumerate(zip(words, lower, strict=True)):
         q = bisect_right(starts, toks[i][0]) - 1
@@ -84,6 +96,10 @@ def document_features(text: str, toks: list[Tok]) -> list[dict[str, float | str]
             "cue_left": _bucket(left),
             "cue_right": _bucket(right),
             "sent_start": float(sentence_start[i]),
+            "cue_before_in_sentence": float(cue_before[i]),
+            "cue_after_in_sentence": float(cue_after[i]),
+            "bi-": f"{lower[i - 1] if i else '<s>'}|{lw}",
+            "bi+": f"{lw}|{lower[i + 1] if i + 1 < len(lower) else '</s>'}",
         }
         for k in (-2, -1, 1, 2):
             n = i + k
