@@ -324,3 +324,11 @@ def delete_attribute(tx: Tx, attr: AttributeDef) -> None:
     tx.session.delete(attr)
     tx.session.flush()
     tx.record("attribute", "deleted", (attr.id,), detail={"attribute": what})
+
+
+def describe_attribute(tx: Tx, attribute_id: int, text: str) -> None:
+    """Give the attribute ``attribute_id`` a new description (its guideline)."""
+    attr = tx.session.get(AttributeDef, attribute_id)
+    if attr is None:
+        raise NotFoundError(f"no attribute with id {attribute_id}")
+    update_attribute(tx, attr, description=text)

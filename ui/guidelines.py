@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from annotator.attributes import describe_attribute
 from annotator.errors import AnnotatorError
 from annotator.ops.labels import describe
 from ui.article.index import LABEL
@@ -96,7 +97,10 @@ class GuidelinesPanel(QWidget):
             return "no label chosen"
         try:
             with project.store.transaction(actor=project.actor) as tx:
-                describe(tx, project.id, item.title, text, relation=item.kind == "relation")
+                if item.kind == "attribute":  # QUOTE.type: the codebook's definition
+                    describe_attribute(tx, item.id, text)
+                else:
+                    describe(tx, project.id, item.title, text, relation=item.kind == "relation")
         except AnnotatorError as exc:
             return str(exc)
         project.reload_schema()

@@ -35,6 +35,11 @@ def entries(project: ProjectContext | None) -> list[Entry]:
         return []
     found = [Entry("label", lab.id, lab.name, lab.description, lab.color) for lab in project.labels]
     found += [Entry("relation", t.id, t.name, t.description, t.color) for t in project.types]
+    colors = {lab.id: lab.color for lab in project.labels} | {t.id: t.color for t in project.types}
+    found += [
+        Entry("attribute", a.id, a.qualified, a.description, colors.get(a.owner_id, "#777777"))
+        for a in project.attribute_defs()
+    ]
     return found
 
 

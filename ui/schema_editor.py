@@ -11,6 +11,7 @@ does the dialog, for its own edits, undo, and teammates' changes alike.
 from __future__ import annotations
 
 from annotator.events import ChangeSet
+from ui.attributes_schema import AttributesEditor
 from ui.project import ProjectContext
 from ui.qt import (
     QDialog,
@@ -44,6 +45,10 @@ class SchemaDialog(QDialog):
         self.types = TypesTab(project, self.edits, self)
         self.add_tab(self.labels, "&Labels")
         self.add_tab(self.types, "&Relation types")
+        self.attributes = AttributesEditor(
+            project, self
+        )  # the codebook's attributes (ui/attributes_schema.py)
+        self.add_tab(self.attributes, "&Attributes")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.close)
         layout = QVBoxLayout(self)
