@@ -169,3 +169,46 @@ def polnear(runs: int) -> list[Case]:
         )
         out.append(case)
     return out
+
+
+SECTION = "## Assisted annotation"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.bench_assist [--quick] [--runs N]``: the assisted-annotation cases,
+    written as their own section of BENCHMARKS.md (the rest of the file is left as it is)."""
+    import argparse
+    import platform
+
+    from benchmarks.report import ROOT, machine
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    began = time.perf_counter()
+    found = cases(args.quick, 1 if args.quick else args.runs)
+    lines = [
+        SECTION,
+        "",
+        f"Measured with `python -m benchmarks.bench_assist` on {time.strftime('%Y-%m-%d')} "
+        f"({time.perf_counter() - began:.0f} s; {machine()}; {platform.python_version()}).",
+        "",
+        "| case | measure | ours | floor | ratio | target | met |",
+        "|---|---|---|---|---|---|---|",
+        *(c.row() for c in found),
+        "",
+        *(f"- **{c.name}**: {c.note}" for c in found if c.note),
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.quick:
+        path = ROOT / "BENCHMARKS.md"
+        old = path.read_text(encoding="utf-8")
+        head = old.split(SECTION)[0].rstrip() if SECTION in old else old.rstrip()
+        path.write_text(head + "\n\n" + text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
