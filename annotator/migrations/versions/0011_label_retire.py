@@ -24,11 +24,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMN (no batch copy): a copied SQLite table would lose AUTOINCREMENT (0006).
     for table in ("label", "relation_type"):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("retired", sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table("relation_type") as batch:
-        batch.add_column(sa.Column("position", sa.Integer(), nullable=False, server_default="0"))
+        op.add_column(table, sa.Column("retired", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("relation_type", sa.Column("position", sa.Integer(), nullable=False, server_default="0"))
     # Number each project's relation types in id order (0, 1, 2, ...), as the app listed them.
     op.execute(
         "UPDATE relation_type SET position = (SELECT COUNT(*) FROM relation_type AS earlier "
@@ -37,8 +36,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("relation_type") as batch:
+    autoincrement = {"sqlite_autoincrement": True}  # the rebuilt tables keep it (see 0006)
+    with op.batch_alter_table("relation_type", table_kwargs=autoincrement) as batch:
         batch.drop_column("position")
-    for table in ("label", "relation_type"):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("retired")
+        batch.drop_column("retired")
+    with op.batch_alter_table("label", table_kwargs=autoincrement) as batch:
+        batch.drop_column("retired")
