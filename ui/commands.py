@@ -224,7 +224,8 @@ def execute(stack: QUndoStack, command: StepCommand, *, say: bool = False) -> bo
     is returned: nothing changed yet."""
     queue = command.pending = pending_for(stack)
     if queue is not None and queue.items:
-        queue.answered()  # earlier changes first, in order, if the database is back
+        if queue.due():  # not at every key while it is down: a dead network blocks each attempt
+            queue.answered()  # earlier changes first, in order, if the database is back
         if queue.items:
             return _wait(stack, command, queue, None)
     try:

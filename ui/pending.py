@@ -112,6 +112,7 @@ class PendingChanges(QObject):
     def answered(self) -> None:
         """The database answers: run the waiting steps in order, then clear the bar."""
         was_down = self.down is not None or bool(self.items)
+        refused = len(self.refused)
         while self.items:
             command, forward = self.items[0]
             try:
@@ -129,7 +130,12 @@ class PendingChanges(QObject):
                     command.failed = True
         self.down, self.note, self._attempts = None, "", 0
         if was_down:
-            self.report("The database answers again: every change is saved")
+            refused = len(self.refused) - refused
+            self.report(
+                f"The database answers again: {refused} waiting change(s) refused, named above the article"
+                if refused
+                else "The database answers again: every change is saved"
+            )
         self.changed.emit()
 
     def _refuse(self, command: Replayable, why: str) -> None:
