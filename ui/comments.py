@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.comment_reads import CommentRow
+from ui.flow import FlowLayout
 from ui.qt import (
     QAbstractItemModel,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLineEdit,
     QModelIndex,
     QObject,
@@ -170,13 +170,15 @@ class CommentsPanel(QWidget):
         self.add_button = QPushButton("Comment", self)
         self.reply_button = QPushButton("Reply", self)
         self.resolve_button = QPushButton("Resolve", self)
-        top = QHBoxLayout()
+        # Rows that wrap in a narrow dock: the panel must not widen the window's minimum.
+        top = FlowLayout(spacing=8)
         top.addWidget(self.filter)
         top.addWidget(self.here)
-        top.addStretch(1)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout(spacing=6)
         for b in (self.add_button, self.reply_button, self.resolve_button):
             buttons.addWidget(b)
+        self.target.setMinimumContentsLength(8)
+        self.target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)

@@ -95,12 +95,16 @@ class Comments(QObject):
         self.panel.filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.panel.here.toggled.connect(lambda _on: self.refresh())
         window.session.reset.connect(self.refresh)
-        window.session.selectionChanged.connect(lambda _s: self._targets())
+        window.session.selectionChanged.connect(
+            lambda _s: self._targets() if self.panel.isVisible() else None
+        )
+        self._watching = False  # the project has comments: span and link changes may move them
 
     # --- reading ------------------------------------------------------------------------------
 
     def on_store_changed(self, changeset: ChangeSet) -> None:
-        if changeset.touches("comment") or changeset.touches("annotation") or changeset.touches("relation"):
+        spans = changeset.touches("annotation") or changeset.touches("relation")
+        if changeset.touches("comment") or (spans and self._watching):  # a labelling spree costs nothing
             self._timer.start()
 
     def refresh(self) -> None:
@@ -115,11 +119,14 @@ class Comments(QObject):
         )
         self.panel.set_rows(rows)
         marks = project.commented_spans(doc) if doc is not None else {}
+        self._watching = bool(rows or marks or (mode != "all" and project.comments(document_ids=here)))
         view = self.window.pane.view
         view.commented = marks  # type: ignore[attr-defined]  # read by ui.comments_marks
         view.viewport().update()
-        self.window.spans.model().set_commented(marks)
-        self._targets()
+        if marks or self.window.spans.model().commented:
+            self.window.spans.model().set_commented(marks)
+        if self.panel.isVisible():
+            self._targets()
 
     def _targets(self) -> None:
         session = self.window.session
