@@ -20,10 +20,12 @@ from annotator.hashing import content_hash
 from annotator.model import (
     Annotation,
     Annotator,
+    AttributeDef,
     AuditEntry,
     Base,
     DeletedDocument,
     Document,
+    DocumentAttribute,
     ImportBatch,
     Label,
     Project,
@@ -97,11 +99,13 @@ def _clean_value(value: Any) -> tuple[Any, int]:
 PLAN: list[tuple[type[Base], dict[str, str]]] = [
     (Label, {"project_id": "project"}),
     (RelationType, {"project_id": "project", "from_label_id": "label", "to_label_id": "label"}),
+    (AttributeDef, {"project_id": "project", "label_id": "label", "relation_type_id": "relation_type"}),
     (Annotator, {"project_id": "project"}),
     (ProjectSetting, {"project_id": "project"}),
     (ImportBatch, {"project_id": "project"}),
     (DeletedDocument, {"project_id": "project"}),
     (Document, {"project_id": "project", "batch_id": "import_batch"}),
+    (DocumentAttribute, {"document_id": "document", "annotator_id": "annotator"}),
     (
         Annotation,
         {
