@@ -277,7 +277,7 @@ def update_attribute(
     dropping one and adding another, so it is refused the same way while in use.
     """
     parent = info(tx.session, attr).owner
-    before = {"name": attr.name, "description": attr.description, "choices": list(attr.choices or [])}
+    before = _fields(attr)
     if choices is not None:
         cleaned = check_choices(attr.kind, choices, f"{parent}.{attr.name}")
         dropped = set(attr.choices or ()) - set(cleaned)
@@ -307,11 +307,21 @@ def update_attribute(
     if position is not None:
         attr.position = position
     tx.session.flush()
-    after = {"name": attr.name, "description": attr.description, "choices": list(attr.choices or [])}
+    after = _fields(attr)
     changed = [k for k in after if after[k] != before[k]]
     detail = {"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}}
     tx.record("attribute", "updated", (attr.id,), detail={"attribute": f"{parent}.{attr.name}", **detail})
     return attr
+
+
+def _fields(attr: AttributeDef) -> dict[str, Any]:
+    """What the audit log compares before and after a change of a definition."""
+    return {
+        "name": attr.name,
+        "description": attr.description,
+        "choices": list(attr.choices or []),
+        "position": attr.position,
+    }
 
 
 def delete_attribute(tx: Tx, attr: AttributeDef) -> None:

@@ -21,11 +21,13 @@ from annotator.model import (
     Annotation,
     Annotator,
     Assignment,
+    AttributeDef,
     AuditEntry,
     Base,
     Comment,
     DeletedDocument,
     Document,
+    DocumentAttribute,
     ImportBatch,
     Label,
     Project,
@@ -100,11 +102,13 @@ def _clean_value(value: Any) -> tuple[Any, int]:
 PLAN: list[tuple[type[Base], dict[str, str]]] = [
     (Label, {"project_id": "project"}),
     (RelationType, {"project_id": "project", "from_label_id": "label", "to_label_id": "label"}),
+    (AttributeDef, {"project_id": "project", "label_id": "label", "relation_type_id": "relation_type"}),
     (Annotator, {"project_id": "project"}),
     (ProjectSetting, {"project_id": "project"}),
     (ImportBatch, {"project_id": "project"}),
     (DeletedDocument, {"project_id": "project"}),
     (Document, {"project_id": "project", "batch_id": "import_batch"}),
+    (DocumentAttribute, {"document_id": "document", "annotator_id": "annotator"}),
     (
         Annotation,
         {

@@ -220,11 +220,10 @@ class AttributesEditor(QWidget):
             return False
         other = siblings[siblings.index(a) + step]
 
-        def change(tx: Tx) -> None:
-            mine, theirs = self._get(tx, a), self._get(tx, other)
-            mine.position, theirs.position = other.position, a.position
-            if mine.position == theirs.position:  # equal positions (never reordered): make them differ
-                mine.position += step
+        def change(tx: Tx) -> None:  # swap the two positions (equal ones, never reordered: made to differ)
+            mine = other.position + (step if other.position == a.position else 0)
+            update_attribute(tx, self._get(tx, a), position=mine)
+            update_attribute(tx, self._get(tx, other), position=a.position)
 
         return self._run(f"Moved {a.owner}.{a.name}", change, (a.scope, a.owner, a.name))
 

@@ -129,3 +129,31 @@ def test_native_round_trip_of_document_values(store: Store, project: Project, tm
     expected = r"bad.jsonl:1: document values of alice: .*'satire' is not one of"
     with pytest.raises(InputError, match=expected), store.transaction() as tx:
         import_records(tx, third.id, native.read(tmp_path / "bad.jsonl"), keep_annotators=True)
+
+
+def test_copying_a_project_to_another_database_keeps_its_codebook_and_values(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from annotator.attributes_values import set_value
+    from annotator.dbcopy import copy_projects
+    from annotator.model import Annotation
+    from annotator.ops.annotations import create_span
+    from annotator.store import open_store
+    from tests.core.helpers import label_id
+
+    doc, alice, _bob = _setup(store, project)
+    with store.transaction() as tx:
+        define_attribute(tx, project.id, "QUOTE", "type", "choice", ["direct", "indirect"])
+        span = create_span(tx, doc, 0, 10, label_id(store, project.id, "QUOTE"), alice)
+        set_value(tx, "span", span.id, "type", "direct")
+        set_document_value(tx, doc, alice, "genre", "opinion")
+    target = open_store(f"sqlite:///{tmp_path / 'copy.db'}")
+    report = copy_projects(store, target)
+    assert report.rows["attribute"] == 2 and report.rows["document_attribute"] == 1
+    with target.session() as s:
+        assert [a.qualified for a in list_attributes(s, 1)] == ["QUOTE.type", "document.genre"]
+        assert list(document_values(s).values()) == [{"genre": "opinion"}]
+        assert s.scalar(select(Annotation.attributes)) == {"type": "direct"}
+    target.close()
