@@ -112,6 +112,8 @@ class PendingChanges(QObject):
     def answered(self) -> None:
         """The database answers: run the waiting steps in order, then clear the bar."""
         was_down = self.down is not None or bool(self.items)
+        if not was_down:
+            return  # the usual poll: nothing waited, nothing to redraw
         refused = len(self.refused)
         while self.items:
             command, forward = self.items[0]
@@ -129,13 +131,12 @@ class PendingChanges(QObject):
                 if command.step_id is None:  # it changed nothing: nothing to undo either
                     command.failed = True
         self.down, self.note, self._attempts = None, "", 0
-        if was_down:
-            refused = len(self.refused) - refused
-            self.report(
-                f"The database answers again: {refused} waiting change(s) refused, named above the article"
-                if refused
-                else "The database answers again: every change is saved"
-            )
+        refused = len(self.refused) - refused
+        self.report(
+            f"The database answers again: {refused} waiting change(s) refused, named above the article"
+            if refused
+            else "The database answers again: every change is saved"
+        )
         self.changed.emit()
 
     def _refuse(self, command: Replayable, why: str) -> None:

@@ -65,6 +65,8 @@ class PendingBar(QFrame):
     def refresh(self) -> None:
         keys = keymap().of("retry_saving")
         text = banner_text(self.pending, keys[0] if keys else "")
+        if text == self.label.text() and self.isHidden() != bool(text):
+            return  # nothing new: no restyle, no relayout of the window
         refused = bool(self.pending.refused) and not self.pending.items
         self.setStyleSheet(f"#pending_bar {{{REFUSED if refused else WARNING}}}")
         self.button.setText("Dismiss" if refused else "Retry now")
