@@ -41,7 +41,7 @@ class SettingSpec:
         text = text.strip()
         if self.is_list:
             names = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-            if not names:
+            if not names and self.default != ():  # a list that may be empty (extra cues) takes ""
                 raise ValidationError(f"setting {self.key} needs one or more comma-separated names")
             return names
         if text not in self.choices:
@@ -51,7 +51,11 @@ class SettingSpec:
     def check(self, value: object) -> str | tuple[str, ...]:
         """A stored (JSON) value as this setting's type; the default when it is not one."""
         if self.is_list:
-            if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+            if (
+                isinstance(value, list)
+                and (value or self.default == ())
+                and all(isinstance(v, str) and v for v in value)
+            ):
                 return tuple(value)
             return self.default
         return value if isinstance(value, str) and value in self.choices else self.default

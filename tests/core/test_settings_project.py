@@ -104,7 +104,13 @@ def test_cli_settings_list_and_set(tmp_path: Path) -> None:
     refused = annotator("settings", "set", "quote-marks", "outside")
     assert refused.returncode == 1 and "takes include or exclude" in refused.stderr
     shown = json.loads(annotator("settings", "list", "--json").stdout)
-    assert shown == {"quote-marks": "exclude", "quote-labels": ["QUOTE"], "cross-paragraph": "ask"}
+    assert shown == {
+        "quote-marks": "exclude",
+        "quote-labels": ["QUOTE"],
+        "cross-paragraph": "ask",
+        "speech-verbs": [],
+        "according-to": [],
+    }
 
 
 def test_snap_applies_the_quote_rule_to_quote_labels_only() -> None:
@@ -115,3 +121,14 @@ def test_snap_applies_the_quote_rule_to_quote_labels_only() -> None:
     assert text[slice(*exclude.snap(text, first - 1, last + 2, "zitat"))] == "we will act"
     assert text[slice(*include.snap(text, first, last, "CLAIM"))] == "we will act"
     assert include.snap(text, first + 1, last, "QUOTE", words=False) == (first + 1, last)  # snapping off
+
+
+def test_the_extra_cue_lists_may_be_empty_and_the_others_may_not(store: Store, project: Project) -> None:
+    """The settings dialog saves every field: an empty speech-verbs list must not block it."""
+    with store.transaction() as tx:
+        set_setting(tx, project.id, "speech-verbs", "quipped, joked")
+        set_setting(tx, project.id, "speech-verbs", "")
+    with store.session() as s:
+        assert load_settings(s, project.id).speech_verbs == ()
+    with pytest.raises(ValidationError), store.transaction() as tx:
+        set_setting(tx, project.id, "quote-labels", "")
