@@ -101,10 +101,13 @@ class AttributesEditor(QWidget):
         parent: QWidget | None = None,
         *,
         form: Callable[[list[tuple[str, str]], AttributeInfo | None, QWidget], AttributeForm] = AttributeForm,
+        run: Callable[..., bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.project = project
         self.form = form
+        # The schema dialog's undoable runner (SchemaEdits.run): each change one undo step.
+        self.run_edit = run
         self.rows: list[AttributeInfo] = []
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setHorizontalHeaderLabels(HEADERS)
@@ -160,7 +163,24 @@ class AttributesEditor(QWidget):
 
     # --- writing ------------------------------------------------------------------------------
 
-    def _run(self, what: str, change: Callable[[Tx], Any], keep: tuple[str, str, str] | None) -> bool:
+    def _run(
+        self,
+        what: str,
+        change: Callable[[Tx], Any],
+        keep: tuple[str, str, str] | None,
+        values: AttributeInfo | None = None,
+    ) -> bool:
+        if self.run_edit is not None:  # one undo step; ``values``: an edit that may rewrite them
+            named: dict[str, Any] = {}
+            if values is not None:
+                key = {"label": "labels", "relation": "types"}.get(values.scope)
+                named = {key: [values.owner_id]} if key else {"doc_values": True}
+            if not self.run_edit(what, change, **named):
+                return False
+            self.status.setText(what)
+            self.reload(keep)
+            self.changed.emit()
+            return True
         try:
             with self.project.store.transaction(actor=self.project.actor) as tx:
                 change(tx)
@@ -211,7 +231,7 @@ class AttributesEditor(QWidget):
                 tx, self._get(tx, a), name=name, description=dialog.description.text(), choices=choices
             )
 
-        return self._run(f"Changed {a.owner}.{name}", change, (a.scope, a.owner, name))
+        return self._run(f"Changed {a.owner}.{name}", change, (a.scope, a.owner, name), a)
 
     def move(self, step: int) -> bool:
         a = self.current

@@ -45,9 +45,8 @@ class SchemaDialog(QDialog):
         self.types = TypesTab(project, self.edits, self)
         self.add_tab(self.labels, "&Labels")
         self.add_tab(self.types, "&Relation types")
-        self.attributes = AttributesEditor(
-            project, self
-        )  # the codebook's attributes (ui/attributes_schema.py)
+        # The codebook's attributes (ui/attributes_schema.py), each change an undo step here too.
+        self.attributes = AttributesEditor(project, self, run=self.edits.run)
         self.add_tab(self.attributes, "&Attributes")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.close)
@@ -85,10 +84,11 @@ class SchemaDialog(QDialog):
         stats = self.project.stats()
         self.labels.refresh(stats["spans_by_label"])
         self.types.refresh(stats["relations_by_type"])
+        self.attributes.reload()
 
     def on_store_changed(self, changeset: ChangeSet) -> None:
         """Follow schema changes while shown (``edit_schema`` refreshes a dialog shown again)."""
-        if self.isVisible() and (changeset.touches("label") or changeset.touches("relation_type")):
+        if self.isVisible() and any(changeset.touches(t) for t in ("label", "relation_type", "attribute")):
             self.refresh()
 
 

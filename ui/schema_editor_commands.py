@@ -57,11 +57,12 @@ class SchemaCommand(StepCommand):
         *,
         labels: Sequence[int] = (),
         types: Sequence[int] = (),
+        doc_values: bool = False,
     ) -> None:
         super().__init__(0, text)
         self.ctx: SchemaContext = ctx
         self.edit = edit
-        self.labels, self.types = list(labels), list(types)
+        self.labels, self.types, self.doc_values = list(labels), list(types), doc_values
 
     def reveal(self) -> None:
         """Nothing to scroll to: the views re-read the schema from the change bus."""
@@ -76,7 +77,13 @@ class SchemaCommand(StepCommand):
             with (
                 self._transaction() as tx,
                 schema_step(
-                    tx, self.text(), project.id, project.annotator_id, labels=self.labels, types=self.types
+                    tx,
+                    self.text(),
+                    project.id,
+                    project.annotator_id,
+                    labels=self.labels,
+                    types=self.types,
+                    doc_values=self.doc_values,
                 ) as step,
             ):
                 self.edit(tx)
@@ -99,7 +106,7 @@ class SchemaEdits:
         self.ctx = ctx
         self.stack = stack
 
-    def run(self, text: str, edit: Edit, **named: Sequence[int]) -> bool:
+    def run(self, text: str, edit: Edit, **named: Any) -> bool:
         return execute(self.stack, SchemaCommand(self.ctx, text, edit, **named))
 
     def _label(self, tx: Tx, label_id: int) -> Label:

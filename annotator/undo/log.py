@@ -94,16 +94,17 @@ def schema_step(
     *,
     labels: Sequence[int] = (),
     types: Sequence[int] = (),
+    doc_values: bool = False,
 ) -> Iterator[Step]:
     """Run label and relation-type edits as one undoable step of ``annotator_id`` (default: the
     actor). ``labels``/``types``: those the block may delete with their spans or relations."""
     who = _who(tx, annotator_id)
     tx.session.flush()
-    before = schema.capture(tx.session, project_id, labels, types)
+    before = schema.capture(tx.session, project_id, labels, types, doc_values=doc_values)
     step = Step(title, schema.KIND)
     yield step
     tx.session.flush()
-    after = schema.capture(tx.session, project_id, labels, types, also=before)
+    after = schema.capture(tx.session, project_id, labels, types, also=before, doc_values=doc_values)
     step.changes, step.documents = schema.changes(before, after)
     if not step.empty:
         step.id = save(tx, who, step)

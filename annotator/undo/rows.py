@@ -22,6 +22,7 @@ from annotator.errors import ConflictError
 from annotator.model import (
     Annotation,
     Assignment,
+    AttributeDef,
     Base,
     Comment,
     Document,
@@ -50,11 +51,13 @@ TABLES: dict[str, Table] = {
     "suggestion_decision": cast(Table, SuggestionDecision.__table__),
     "label": cast(Table, Label.__table__),
     "relation_type": cast(Table, RelationType.__table__),
+    "attribute": cast(Table, AttributeDef.__table__),  # the codebook's definitions (schema steps)
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
 ORDER = (
     "label",
     "relation_type",
+    "attribute",
     "document",
     "document_attribute",
     "annotation",
@@ -65,7 +68,7 @@ ORDER = (
     "comment",
     "suggestion_decision",
 )
-SCHEMA = ("label", "relation_type")
+SCHEMA = ("label", "relation_type", "attribute")
 # Rows whose ``annotator_id`` is whose work they are (an assignment's is whose queue it is).
 OWNED = ("annotation", "relation")
 # What a step may change on a document row (its text and metadata are never edited).

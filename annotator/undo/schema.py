@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from annotator.errors import ConflictError
-from annotator.model import Annotation, Label, Relation, RelationType
+from annotator.model import Annotation, Document, Label, Relation, RelationType
 from annotator.tx import Tx
 from annotator.undo import rows
 from annotator.undo.rows import RowChange, Snapshot, Step
@@ -32,13 +32,21 @@ def capture(
     labels: Sequence[int],
     types: Sequence[int],
     also: Snapshot | None = None,
+    doc_values: bool = False,
 ) -> Snapshot:
-    """The project's labels and relation types, and the rows carrying ``labels``/``types``."""
+    """The project's labels, relation types and attribute definitions, and the rows carrying
+    ``labels``/``types`` (``doc_values``: the document-level attribute values too)."""
     t = rows.TABLES
     out: Snapshot = {
         "label": rows._read(session, "label", t["label"].c.project_id == project_id),
         "relation_type": rows._read(session, "relation_type", t["relation_type"].c.project_id == project_id),
+        "attribute": rows._read(session, "attribute", t["attribute"].c.project_id == project_id),
     }
+    if doc_values:
+        docs = select(Document.id).where(Document.project_id == project_id)
+        out["document_attribute"] = rows._read(
+            session, "document_attribute", t["document_attribute"].c.document_id.in_(docs)
+        )
     if labels:
         spans = rows._read(session, "annotation", t["annotation"].c.label_id.in_(labels))
         out["annotation"] = spans
@@ -97,7 +105,7 @@ def check(session: Session, changes: Sequence[RowChange], undo: bool) -> None:
                     f"relation type {then['name']!r} is used by {len(used)} relation(s) made since; "
                     "retire it instead"
                 )
-        if c.table in rows.SCHEMA and image is not None:
+        if c.table in ("label", "relation_type") and image is not None:
             _refuse_if_taken(session, c.table, c.id, image)
 
 

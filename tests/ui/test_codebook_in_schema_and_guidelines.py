@@ -64,3 +64,28 @@ def test_the_guidelines_panel_lists_and_saves_an_attributes_description(
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
     with store.session() as s:
         assert s.scalar(select(AttributeDef.description)) == "Verbatim words in quotation marks"
+
+
+def test_an_attribute_deleted_in_the_dialog_comes_back_with_ctrl_z(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    _codebook(store, project)
+    window = open_window("Some text.")
+    window.edit_schema()
+    from ui.schema_editor import SchemaDialog
+
+    dialog = window.findChild(SchemaDialog, "schema_editor")
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    dialog.tabs.setCurrentIndex(2)
+    table = dialog.attributes.table
+    table.selectRow(0)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    with store.session() as s:
+        assert s.scalars(select(AttributeDef.name)).all() == []
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    with store.session() as s:
+        assert s.scalars(select(AttributeDef.name)).all() == ["type"]
+    assert dialog.attributes.table.rowCount() == 1
+    dialog.close()

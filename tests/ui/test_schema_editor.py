@@ -221,5 +221,5 @@ def test_add_tab_takes_another_part_of_the_schema(qtbot: QtBot, open_window: Ope
     from ui.qt import QLabel
 
     dialog = open_editor(qtbot, open_window(TEXT))
-    index = dialog.add_tab(QLabel("attributes"), "Attributes")
-    assert dialog.tabs.tabText(index) == "Attributes" and dialog.tabs.count() == 3
+    index = dialog.add_tab(QLabel("more"), "More")
+    assert dialog.tabs.tabText(index) == "More" and dialog.tabs.count() == 4  # after the codebook's tab
