@@ -66,6 +66,7 @@ def _dock(
 ) -> QDockWidget:
     dock = QDockWidget(title, window)
     dock.setObjectName(name)
+    widget.setMinimumHeight(min(widget.minimumSizeHint().height(), 80))  # a short window stays possible
     dock.setWidget(widget)
     dock.setFeatures(
         QDockWidget.DockWidgetFeature.DockWidgetMovable
