@@ -3,7 +3,7 @@
 The schema is created and upgraded only by the Alembic migrations in ``annotator/migrations``;
 these classes must agree with them (a test compares the two). By theme: ``base`` (the declarative
 base, enums), ``core`` (projects, documents, labels, spans, relations, review, audit, undo),
-``team`` (assignments, time spent, comments, attributes), ``suggest`` (suggestions and decisions).
+``team`` (assignments, time spent, comments, attributes, actors), ``suggest`` (suggestions and decisions).
 Import from ``annotator.model``.
 """
 
@@ -41,6 +41,7 @@ from annotator.model.suggest import (
     SuggestionShown,
 )
 from annotator.model.team import (
+    Actor,
     Assignment,
     AttributeDef,
     Comment,
@@ -51,6 +52,7 @@ from annotator.model.team import (
 __all__ = [
     "NAMING",
     "NEVER_REUSED",
+    "Actor",
     "Annotation",
     "Annotator",
     "Assignment",

@@ -195,6 +195,10 @@ class Annotation(Base):
     origin: Mapped[str | None] = mapped_column(String(200), default=None)
     # Codebook values by attribute name (see ``annotator.attributes``); None: none set.
     attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # The registry actor this span names (``annotator.model.Actor``); no foreign key (see 0017).
+    actor_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # A multi-part span's parts [[start, end], ...] in order; None: one part. start/end = the hull.
+    fragments: Mapped[list[list[int]] | None] = mapped_column(JSON, default=None)
 
 
 class Relation(Base):

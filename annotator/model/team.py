@@ -1,4 +1,4 @@
-"""Tables of running a team: assignments, time spent, comments, and the codebook's attributes."""
+"""Tables of running a team: assignments, time spent, comments, the codebook's attributes, actors."""
 
 from __future__ import annotations
 
@@ -112,4 +112,27 @@ class DocumentAttribute(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="RESTRICT"))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Actor(Base):
+    """A project's registry entry for who speaks: ACTOR spans point to it (``annotation.actor_id``).
+
+    ``merged_into_id`` is set when a merge folded this actor into another: the row stays so the
+    merge can be undone and old exports' ids still resolve to the actor that absorbed it.
+    """
+
+    __tablename__ = "actor"
+    __table_args__ = (NEVER_REUSED,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kind: Mapped[str | None] = mapped_column(String(100), default=None)
+    external_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    merged_into_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
