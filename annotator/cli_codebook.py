@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.cli_common import actions, open_project
+from annotator.cli_undo import ANNOTATOR_HELP
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -26,11 +27,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.cli_undo import acting
     from annotator.codebook import import_codebook
+    from annotator.undo import schema_step
 
     store, project_id = open_project(args)
     with store.transaction() as tx:
-        report = import_codebook(tx, project_id, Path(args.file))
+        person = acting(tx, project_id, args.annotator)
+        with schema_step(tx, f"Import codebook {Path(args.file).name}", project_id, person.id):
+            report = import_codebook(tx, project_id, Path(args.file))
     for line in report.changes:
         print(line)
     print(
@@ -46,3 +51,4 @@ def add_codebook_commands(command: Command) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p = action("import", cmd_import, "add and update labels, relation types and attributes from a file")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--annotator", metavar="NAME", help=ANNOTATOR_HELP)

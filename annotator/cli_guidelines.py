@@ -11,10 +11,17 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli_common import actions, project_of
+from annotator.cli_undo import ANNOTATOR_HELP
 from annotator.errors import ValidationError
+
+if TYPE_CHECKING:
+    from annotator.tx import Tx
+    from annotator.undo import Step
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -35,12 +42,20 @@ def read_text(name: str) -> str:
         raise ValidationError(f"{name}, line {line}: not UTF-8 text") from exc
 
 
+def _step(tx: Tx, project_id: int, args: argparse.Namespace, title: str) -> AbstractContextManager[Step]:
+    """One undoable schema step of ``--annotator`` (else the login or the OS account)."""
+    from annotator.cli_undo import acting
+    from annotator.undo import schema_step
+
+    return schema_step(tx, title, project_id, acting(tx, project_id, args.annotator).id)
+
+
 def cmd_set(args: argparse.Namespace) -> int:
     from annotator.settings_project import check_guidelines, set_guidelines
 
     text = check_guidelines(read_text(args.file), args.file)  # checked before anything opens
     project = project_of(args)
-    with project.store.transaction() as tx:
+    with project.store.transaction() as tx, _step(tx, project.id, args, "Set the guidelines"):
         changed = set_guidelines(tx, project.id, text)
     lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
     print(f"guidelines: {lines} line(s)" + ("" if changed else " (unchanged)"))
@@ -70,9 +85,9 @@ def cmd_describe(args: argparse.Namespace) -> int:
         raise ValidationError("give the description as FILE or --text TEXT (one of them)")
     text = read_text(args.file) if args.file is not None else args.text
     project = project_of(args)
-    with project.store.transaction() as tx:
-        describe(tx, project.id, args.name, text, relation=args.relation)
     kind = "relation type" if args.relation else "label"
+    with project.store.transaction() as tx, _step(tx, project.id, args, f"Describe {kind} {args.name}"):
+        describe(tx, project.id, args.name, text, relation=args.relation)
     print(f"{kind} {args.name}: description of {len(text)} character(s)")
     return 0
 
@@ -82,6 +97,7 @@ def add_guidelines_commands(command: Command) -> None:
     action = actions(group, "guidelines_command")
     p = action("set", cmd_set, "store a markdown file as the project's guidelines (F1 in the app)")
     p.add_argument("file", metavar="FILE", help="a UTF-8 markdown file, or - for standard input")
+    p.add_argument("--annotator", metavar="NAME", help=ANNOTATOR_HELP)
     p = action("show", cmd_show, "print the project's guidelines")
     p.add_argument("--json", action="store_true", help="also every label's and relation type's description")
     p = action("describe", cmd_describe, "set a label's (or relation type's) description, markdown")
@@ -89,3 +105,4 @@ def add_guidelines_commands(command: Command) -> None:
     p.add_argument("file", metavar="FILE", nargs="?", help="a UTF-8 markdown file, or - for standard input")
     p.add_argument("--text", help="the description itself instead of a file")
     p.add_argument("--relation", action="store_true", help="NAME is a relation type")
+    p.add_argument("--annotator", metavar="NAME", help=ANNOTATOR_HELP)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 
 from annotator.cli_common import actions, open_project
+from annotator.cli_undo import ANNOTATOR_HELP
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -28,11 +29,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
+    from annotator.cli_undo import acting
     from annotator.settings_project import KNOWN, set_setting, spec
+    from annotator.undo import schema_step
 
     store, project_id = open_project(args)
     with store.transaction() as tx:
-        changed = set_setting(tx, project_id, args.key, args.value)
+        person = acting(tx, project_id, args.annotator)
+        with schema_step(tx, f"Set {args.key}", project_id, person.id):
+            changed = set_setting(tx, project_id, args.key, args.value)
     value = spec(args.key).parse(args.value)
     shown = KNOWN[args.key].show(value)
     print(f"{args.key} = {shown}" + ("" if changed else " (unchanged)"))
@@ -47,3 +52,4 @@ def add_settings_commands(command: Command) -> None:
     p = action("set", cmd_set, "change a setting for everyone on the project (e.g. quote-marks exclude)")
     p.add_argument("key", metavar="KEY")
     p.add_argument("value", metavar="VALUE")
+    p.add_argument("--annotator", metavar="NAME", help=ANNOTATOR_HELP)

@@ -21,6 +21,7 @@ from annotator.cli_common import Action, open_project, print_table, progress_bar
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    from annotator.cli_undo import acting
     from annotator.errors import ValidationError
     from annotator.suggest import engines
 
@@ -36,8 +37,23 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     else:
         engine = engines.model_engine(Path(args.model), mapping, labels)
     docs = engines.document_ids(store, project_id, args.docs)
+    with store.transaction() as tx:  # whose undo step the run is
+        who = acting(tx, project_id, args.annotator)
+        who_id, who_name = who.id, who.name
+    steps: list[int] = []
     with progress_bar(len(docs), "doc", "suggesting") as tick:
-        report = engines.run(store, project_id, engine, docs, min_score=args.min_score, progress=tick)
+        report = engines.run(
+            store,
+            project_id,
+            engine,
+            docs,
+            min_score=args.min_score,
+            progress=tick,
+            annotator_id=who_id,
+            steps=steps,
+        )
+    if steps:
+        print(f"(undo: annotator undo --annotator {who_name})", file=sys.stderr)
     print(
         f"{engine.source}: {report.spans} span and {report.relations} relation suggestion(s) "
         f"on {report.documents} document(s); {report.replaced} undecided earlier one(s) replaced"
@@ -137,6 +153,9 @@ def add_suggest_commands(command: Action) -> None:
     engine.add_argument("--model", metavar="DIR", help="a model folder (a spaCy pipeline saved to disk)")
     engine.add_argument("--spacy", metavar="NAME", help="an installed spaCy pipeline (never downloaded)")
     p.add_argument("--map", metavar="A=B,...", help="pipeline labels to project labels, e.g. PERSON=ACTOR")
+    p.add_argument(
+        "--annotator", metavar="NAME", help="whose undo step the run is (default: your login or OS account)"
+    )
     where = p.add_mutually_exclusive_group()
     where.add_argument("--docs", type=int, nargs="+", metavar="ID", help="these documents")
     where.add_argument("--all", action="store_true", help="every document (the default)")

@@ -23,15 +23,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
+
 from annotator.comments_carry import merge_comments
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats import native
 from annotator.import_apart import own_key
+from annotator.model import Annotator
 from annotator.ops.documents import deleted_hashes
 from annotator.records import DocRecord
 from annotator.review.merge_plan import Plan, plan_merge
 from annotator.sqlite_guard import refuse_database_file
-from annotator.store import Actor, Store, open_store
+from annotator.store import Actor, Store, Tx, open_store
+from annotator.undo.log import save as save_step
+from annotator.undo.merged import MergeJournal
 
 NO_RUNNER = "a merge that names nobody (--by)"
 
@@ -53,6 +58,7 @@ class MergeSummary:
     documents_deleted: int = 0  # in the source, but deleted here: skipped
     assignments_added: int | str = 0  # or why none were (annotator.assign_merge)
     comments_added: int = 0
+    step: int | None = None  # the merge's undo step (``annotator undo`` of whoever ran it)
 
     def summary(self) -> str:
         who = ", ".join(self.annotators) or "nobody"
@@ -192,13 +198,39 @@ def merge(
     with store.transaction(origin, audit_actor) as tx:
         if the_plan.stale(tx.session):  # someone wrote meanwhile: plan again, holding the lock
             the_plan = plan_merge(tx.session, project_id, source, chosen, planner)
+        owner = _step_owner(tx, project_id, runner, system)  # whose undo step the merge is
+        journal = (
+            None
+            if owner is None
+            else MergeJournal(tx, project_id, the_plan.touched, _ids(tx, project_id, chosen))
+        )
         summary = _apply(tx, project_id, the_plan, chosen, restore_deleted)
         summary.assignments_added = carry(tx, project_id, source, exclude)
         summary.comments_added = merge_comments(
             tx, project_id, source, chosen if annotators else None, exclude
         )
+        if journal is not None and owner is not None:
+            step = journal.step(f"Merge {', '.join(chosen) or 'nobody'}", _ids(tx, project_id, chosen))
+            if not step.empty:
+                summary.step = save_step(tx, owner, step)
     summary.documents_deleted = skipped
     return summary
+
+
+def _step_owner(tx: Tx, project_id: int, runner: Actor | None, system: bool) -> int | None:
+    """Who may undo the merge: the person running it (``by``, the app's person), else the account
+    running the command; None for an in-process merge by the system (a script's own business)."""
+    from annotator.ops.projects import ensure_annotator
+
+    if runner is not None and runner.id is not None:
+        return runner.id
+    name = runner.name if runner is not None else None if system else tx.account
+    return ensure_annotator(tx, project_id, name).id if name else None
+
+
+def _ids(tx: Tx, project_id: int, names: Sequence[str]) -> list[int]:
+    query = select(Annotator.id).where(Annotator.project_id == project_id, Annotator.name.in_(list(names)))
+    return list(tx.session.scalars(query))
 
 
 def _apply(

@@ -36,6 +36,7 @@ class Plan:
     replaced: Counter[str] = field(default_factory=Counter)
     not_replaced: Counter[str] = field(default_factory=Counter)
     reasons: dict[str, str] = field(default_factory=dict)
+    touched: list[int] = field(default_factory=list)  # documents here it changes (its undo images them)
 
     def stale(self, session: Session) -> bool:
         return _watermark(session) != self.watermark
@@ -128,6 +129,7 @@ def plan_merge(
     for record, digest in zip(source, hashes, strict=True):
         doc_id = existing.get(digest)
         out = _bare(record)
+        removals = len(the_plan.spans_removed) + len(the_plan.relations_removed)
         for name in chosen:
             who = ids.get(name)
             mine = local.spans.get((doc_id, who), {}) if doc_id is not None and who is not None else {}
@@ -135,6 +137,10 @@ def plan_merge(
             _one(the_plan, record, out, name, mine, theirs, refusals[name])
         if doc_id is None or out.spans:
             the_plan.additions.append(out)
+        if doc_id is not None and (
+            out.spans or removals < len(the_plan.spans_removed) + len(the_plan.relations_removed)
+        ):
+            the_plan.touched.append(doc_id)
     return the_plan
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ from annotator.store import Store, Tx
 from annotator.suggest import rules
 from annotator.suggest.rules import SpanSuggestion, Suggestions
 from annotator.suggest.store import SaveReport, names, save
+from annotator.undo.log import save as save_step
+from annotator.undo.rows import Step
+from annotator.undo.suggestions import BATCH, KIND, RunJournal
 
 Progress = Callable[[int], None]
 
@@ -186,14 +190,20 @@ def run(
     *,
     min_score: float = 0.0,
     progress: Progress | None = None,
+    annotator_id: int | None = None,
+    steps: list[int] | None = None,
 ) -> SaveReport:
     """Suggest on ``documents`` and store the result, all or nothing (one transaction): a
     ``progress`` that raises (``errors.Cancelled``: the user pressed Cancel) stores nothing.
 
-    Texts are read in chunks and, from ``PARALLEL_FROM`` documents on, suggested in worker
-    processes on both cores (``annotator.learn.batch``): memory stays bounded whatever the size."""
+    With ``annotator_id`` the run is one undoable step of that annotator (``annotator.undo``):
+    undo removes the suggestions it stored and puts back those it replaced; the step's id is
+    appended to ``steps``. Texts are read in chunks and, from ``PARALLEL_FROM`` documents on,
+    suggested in worker processes on both cores (``annotator.learn.batch``): memory stays
+    bounded whatever the size."""
     report = SaveReport()
     with store.transaction() as tx:
+        journal = RunJournal(tx.session, engine.source)
         labels, types = names(tx.session, project_id)
         texts = _texts(tx, documents)
         if engine.parallel is not None and len(documents) >= PARALLEL_FROM:
@@ -203,13 +213,38 @@ def run(
             found = suggest_many(texts, model_dir=folder, gazetteer=gazetteer, config=config)
         else:
             found = ((doc, engine.suggest(text)) for doc, text in texts)
-        for n, (doc, suggestions) in enumerate(found, 1):
-            save(tx, doc, engine.source, suggestions, labels, types, min_score=min_score, report=report)
-            if progress is not None:
-                progress(n)
+        n = 0
+        for part in _batches(found, BATCH if annotator_id is not None else 1 << 30):
+            with journal.batch([doc for doc, _s in part]) if annotator_id is not None else nullcontext():
+                for doc, suggestions in part:
+                    save(
+                        tx, doc, engine.source, suggestions, labels, types, min_score=min_score, report=report
+                    )
+                    n += 1
+                    if progress is not None:
+                        progress(n)
         if report.spans or report.relations or report.replaced:
             tx.record("suggestion", "created", (), tuple(documents), {"source": engine.source})
+        if annotator_id is not None and journal.changes:
+            step = Step(
+                f"Suggest with {engine.source}", KIND, documents=tuple(documents), changes=journal.changes
+            )
+            step_id = save_step(tx, annotator_id, step)
+            if steps is not None:
+                steps.append(step_id)
     return report
+
+
+def _batches(found: Iterable[tuple[int, Suggestions]], size: int) -> Iterator[list[tuple[int, Suggestions]]]:
+    """``found`` in lists of ``size`` (streamed: a long run never holds all of it)."""
+    part: list[tuple[int, Suggestions]] = []
+    for item in found:
+        part.append(item)
+        if len(part) >= size:
+            yield part
+            part = []
+    if part:
+        yield part
 
 
 def _texts(tx: Tx, documents: Sequence[int], chunk: int = 500) -> Iterator[tuple[int, str]]:

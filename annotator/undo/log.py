@@ -18,7 +18,7 @@ from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import Annotator, Document, Role, UndoStep, utcnow
 from annotator.ops.documents import DeletedDocuments, delete_documents
 from annotator.tx import Tx
-from annotator.undo import documents, rows, schema
+from annotator.undo import documents, merged, rows, schema, suggestions
 from annotator.undo.rows import RowChange, Scope, Step
 
 DONE, UNDONE = "done", "undone"
@@ -184,6 +184,10 @@ def _run(tx: Tx, record: UndoStep, undo: bool) -> Step:
         documents.apply(tx, step, undo=undo)
     elif step.kind == schema.KIND:
         schema.apply(tx, step, undo=undo)
+    elif step.kind == suggestions.KIND:
+        suggestions.apply(tx, step, undo=undo)
+    elif step.kind == merged.KIND:  # undo keeps the rows of the documents it took out, for redo
+        record.changes = [c.to_json() for c in merged.apply(tx, step, undo=undo)]
     elif step.kind == "review":
         with tx.reviewing():
             rows.apply(tx, step.changes, undo=undo)
@@ -251,9 +255,16 @@ def merge(tx: Tx, first_id: int, second_id: int) -> Step:
 
 def summary(step: Step, *, undo: bool) -> str:
     """What undoing (or redoing) the step did, in words: "removed span 4; document 2 status"."""
-    words = {"annotation": "span", "relation": "relation", "document": "document"}
+    words = {
+        "annotation": "span",
+        "relation": "relation",
+        "document": "document",
+        merged.NEW: "merged document",
+    }
     parts = []
     for c in step.changes:
+        if c.table.startswith(merged.SAVED):  # the rows of a merged document (it is named once)
+            continue
         then, now = c.side(not undo), c.side(undo)
         verb = "removed" if now is None else "restored" if then is None else "changed"
         described = c.table in ("annotation", *rows.SCHEMA)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from annotator.errors import ConflictError
 from annotator.model import (
     Annotation,
+    Annotator,
     Assignment,
     AttributeDef,
     Base,
@@ -28,10 +29,13 @@ from annotator.model import (
     Document,
     DocumentAttribute,
     Label,
+    ProjectSetting,
     Rejection,
     Relation,
     RelationRejection,
+    RelationSuggestion,
     RelationType,
+    Suggestion,
     SuggestionDecision,
     utcnow,
 )
@@ -52,13 +56,21 @@ TABLES: dict[str, Table] = {
     "label": cast(Table, Label.__table__),
     "relation_type": cast(Table, RelationType.__table__),
     "attribute": cast(Table, AttributeDef.__table__),  # the codebook's definitions (schema steps)
+    "project_setting": cast(Table, ProjectSetting.__table__),  # settings, guidelines (schema steps)
+    "annotator": cast(Table, Annotator.__table__),  # those a merge added (annotator.undo.merged)
+    "suggestion": cast(Table, Suggestion.__table__),  # what a suggestion run stored (its step)
+    "relation_suggestion": cast(Table, RelationSuggestion.__table__),
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
 ORDER = (
+    "project_setting",
+    "annotator",
     "label",
     "relation_type",
     "attribute",
     "document",
+    "suggestion",
+    "relation_suggestion",
     "document_attribute",
     "annotation",
     "relation",
@@ -68,7 +80,9 @@ ORDER = (
     "comment",
     "suggestion_decision",
 )
-SCHEMA = ("label", "relation_type", "attribute")
+SCHEMA = ("label", "relation_type", "attribute", "project_setting")
+# How many ids one statement names (SQLite and PostgreSQL bound how many parameters it takes).
+CHUNK = 5000
 # Rows whose ``annotator_id`` is whose work they are (an assignment's is whose queue it is).
 OWNED = ("annotation", "relation")
 # What a step may change on a document row (its text and metadata are never edited).
@@ -135,6 +149,14 @@ def _read(session: Session, table: str, where: Any) -> dict[int, Image]:
 Snapshot = dict[str, dict[int, Image]]
 
 
+def read_ids(session: Session, table: str, ids: Iterable[int]) -> dict[int, Image]:
+    """Rows of ``table`` by id, ``CHUNK`` ids per statement (a suggestion run names thousands)."""
+    wanted, out = sorted(set(ids)), {}
+    for lo in range(0, len(wanted), CHUNK):
+        out.update(_read(session, table, TABLES[table].c.id.in_(wanted[lo : lo + CHUNK])))
+    return out
+
+
 def capture(session: Session, scope: Scope, also: Snapshot | None = None) -> Snapshot:
     """The scope's rows as images by table and id; ``also`` adds rows by id (those a step removed
     from the scope still count, e.g. relations of a deleted span)."""
@@ -168,7 +190,7 @@ def capture(session: Session, scope: Scope, also: Snapshot | None = None) -> Sna
     for name, rows in (also or {}).items():
         missing = [i for i in rows if i not in out.setdefault(name, {})]
         if missing:
-            out[name].update(_read(session, name, TABLES[name].c.id.in_(missing)))
+            out[name].update(read_ids(session, name, missing))
     return out
 
 
@@ -181,7 +203,7 @@ def reread(session: Session, before: Snapshot, made: dict[str, set[int]], *, doc
             out[table] = before.get(table, {})
             continue
         ids = set(before.get(table, {})) | made.get(table, set())
-        out[table] = _read(session, table, TABLES[table].c.id.in_(ids)) if ids else {}
+        out[table] = read_ids(session, table, ids)
     return out
 
 
@@ -214,7 +236,7 @@ def describe(change: RowChange) -> str:
     if change.table == "document":
         return f"document {change.id}"
     if change.table in SCHEMA:
-        return f"{change.table.replace('_', ' ')} {change.id} ({image.get('name')})"
+        return f"{change.table.replace('_', ' ')} {change.id} ({image.get('name') or image.get('key')})"
     return f"{change.table.replace('_', ' ')} {change.id}"
 
 
@@ -239,7 +261,7 @@ def check(session: Session, changes: Iterable[RowChange], undo: bool) -> Snapsho
     for table in ORDER:
         ids = [c.id for c in changes if c.table == table]
         if ids:
-            now[table] = _read(session, table, TABLES[table].c.id.in_(ids))
+            now[table] = read_ids(session, table, ids)
     for c in changes:
         expected = c.side(not undo)
         current = now.get(c.table, {}).get(c.id)
@@ -309,7 +331,8 @@ def apply(tx: Tx, changes: list[RowChange], *, undo: bool, owners: bool = True) 
         gone = [c.id for c in changes if c.table == table and c.side(undo) is None]
         if gone:
             t = TABLES[table]
-            session.execute(delete(t).where(t.c.id.in_(gone)))
+            for lo in range(0, len(gone), CHUNK):
+                session.execute(delete(t).where(t.c.id.in_(gone[lo : lo + CHUNK])))
             _audit(tx, table, "deleted", gone, changes, note)
     for table in ORDER:
         t = TABLES[table]
@@ -334,18 +357,24 @@ def apply(tx: Tx, changes: list[RowChange], *, undo: bool, owners: bool = True) 
 
 
 def _document_of(c: RowChange) -> int | None:
-    if c.table in SCHEMA:
+    if c.table in SCHEMA or c.table == "annotator":
         return None
     return c.id if c.table == "document" else int((c.before or c.after or {})["document_id"])
 
 
 def _audit(tx: Tx, table: str, action: str, ids: list[int], changes: list[RowChange], note: Image) -> None:
     """Audit rows as the core ops write them, marked ``undo`` or ``redo``."""
-    found = {_document_of(c) for c in changes if c.table == table and c.id in ids}
+    named = set(ids)
+    mine = [c for c in changes if c.table == table and c.id in named]
+    found = {_document_of(c) for c in mine}
     docs = tuple(sorted(d for d in found if d is not None))
-    if table in ("annotation", "relation", "document", "assignment", "comment", *SCHEMA):
+    if table == "project_setting":  # audited as the settings' own writes are: the project changed
+        keys = sorted({str((c.before or c.after or {}).get("key")) for c in mine})
+        projects = {int((c.before or c.after or {})["project_id"]) for c in mine}
+        tx.record("project", "updated", tuple(sorted(projects)), detail={"settings": keys, **note})
+    elif table in ("annotation", "relation", "document", "assignment", "comment", "annotator", *SCHEMA):
         tx.record(table, action, ids, docs, note)  # type: ignore[arg-type]
-    elif table == "suggestion_decision":
+    elif table in ("suggestion_decision", "suggestion", "relation_suggestion"):
         tx.record("suggestion", action, ids, docs, note)  # type: ignore[arg-type]
     else:  # review decisions are audited as changes of their document
         tx.record("document", "updated", docs, docs, {table: ids, action: True, **note})

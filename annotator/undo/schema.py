@@ -1,5 +1,8 @@
 """Label-schema edits as undoable steps: labels and relation types, with what they took along.
 
+The same step images the project's settings and guidelines (``project_setting``), so changing a
+setting, the guidelines or a description, and importing a codebook, are schema steps too.
+
 A project's labels and relation types are a few rows, so a schema step images all of them before
 and after the edit (a reorder moves several). An edit that may delete spans or relations (removing
 a label or type "with its annotations") names the labels and types first, and their spans,
@@ -18,7 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from annotator.errors import ConflictError
-from annotator.model import Annotation, Document, Label, Relation, RelationType
+from annotator.model import Annotation, Document, Label, ProjectSetting, Relation, RelationType
 from annotator.tx import Tx
 from annotator.undo import rows
 from annotator.undo.rows import RowChange, Snapshot, Step
@@ -41,6 +44,10 @@ def capture(
         "label": rows._read(session, "label", t["label"].c.project_id == project_id),
         "relation_type": rows._read(session, "relation_type", t["relation_type"].c.project_id == project_id),
         "attribute": rows._read(session, "attribute", t["attribute"].c.project_id == project_id),
+        # The team's settings and guidelines document (annotator.settings_project): a few rows.
+        "project_setting": rows._read(
+            session, "project_setting", t["project_setting"].c.project_id == project_id
+        ),
     }
     if doc_values:
         docs = select(Document.id).where(Document.project_id == project_id)
@@ -107,6 +114,16 @@ def check(session: Session, changes: Sequence[RowChange], undo: bool) -> None:
                 )
         if c.table in ("label", "relation_type") and image is not None:
             _refuse_if_taken(session, c.table, c.id, image)
+        if c.table == "project_setting" and image is not None and then is None:
+            _refuse_if_set(session, c.id, image)
+
+
+def _refuse_if_set(session: Session, row_id: int, image: rows.Image) -> None:
+    """A setting row coming back while another row holds its key (set again since)."""
+    same = (ProjectSetting.project_id == image["project_id"], ProjectSetting.key == image["key"])
+    other = session.scalar(select(ProjectSetting.id).where(*same, ProjectSetting.id != row_id))
+    if other is not None:
+        raise ConflictError(f"the setting {image['key']!r} was set again since by someone else")
 
 
 def _refuse_if_used(session: Session, label_id: int, name: str, ours: set[tuple[str, int]]) -> None:
