@@ -2,7 +2,7 @@
 
 It follows the span selected in the article (or the span list); the chooser shows any label or
 relation type instead. Edit turns the text into a markdown box; Save stores the description
-through the core operation (``annotator.ops.labels.describe``), audited, so teammates' apps show
+through the core operation (``annotator.ops.labels.describe``) as an undo step, audited, so teammates' apps show
 it on their next refresh. The project's guidelines document opens with F1 (ui/guidelines_window).
 """
 
@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from annotator.attributes import describe_attribute
-from annotator.errors import AnnotatorError
 from annotator.ops.labels import describe
+from annotator.store import Tx
 from ui.article.index import LABEL
 from ui.guidelines_page import MarkdownPage
 from ui.guidelines_text import Entry, entries
+from ui.project_steps import run_project_step
 from ui.qt import QComboBox, QPushButton, QVBoxLayout, QWidget
 from ui.session import DocumentSession
 
@@ -95,14 +96,16 @@ class GuidelinesPanel(QWidget):
         item, project = self.current, self.session.project
         if item is None or project is None:
             return "no label chosen"
-        try:
-            with project.store.transaction(actor=project.actor) as tx:
-                if item.kind == "attribute":  # QUOTE.type: the codebook's definition
-                    describe_attribute(tx, item.id, text)
-                else:
-                    describe(tx, project.id, item.title, text, relation=item.kind == "relation")
-        except AnnotatorError as exc:
-            return str(exc)
+
+        def edit(tx: Tx) -> None:
+            if item.kind == "attribute":  # QUOTE.type: the codebook's definition
+                describe_attribute(tx, item.id, text)
+            else:
+                describe(tx, project.id, item.title, text, relation=item.kind == "relation")
+
+        refused = run_project_step(self, project, f"Describe {item.title}", edit)  # Ctrl+Z takes it back
+        if refused is not None:
+            return refused
         project.reload_schema()
         self.chooser.setEnabled(True)
         self.refresh()

@@ -7,12 +7,12 @@ here); Save stores it for the whole team (``annotator.settings_project.set_guide
 
 from __future__ import annotations
 
-from annotator.errors import AnnotatorError
 from annotator.settings_project import set_guidelines
 from ui.guidelines_page import MarkdownPage
 from ui.guidelines_text import entries
 from ui.help import keys_note, keys_table
 from ui.project import ProjectContext
+from ui.project_steps import run_project_step
 from ui.qt import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
 
 NO_GUIDELINES = (
@@ -69,11 +69,12 @@ class GuidelinesWindow(QDialog):
         """Store the document for everyone (the error message when refused)."""
         if self.project is None:
             return "no project is open"
-        try:
-            with self.project.store.transaction(actor=self.project.actor) as tx:
-                set_guidelines(tx, self.project.id, text)
-        except AnnotatorError as exc:
-            return str(exc)
+        project = self.project
+        refused = run_project_step(
+            self, project, "Edit the guidelines", lambda tx: set_guidelines(tx, project.id, text)
+        )
+        if refused is not None:
+            return refused
         self.reload()
         return None
 

@@ -1,17 +1,18 @@
 """File ▸ Project settings…: the team's shared settings, one row per declared setting.
 
 The rows come from ``annotator.settings_project.KNOWN`` (the same list ``annotator settings``
-prints), so a new setting appears here without GUI code. Saving is one audited transaction;
-teammates' apps pick the change up on their next refresh.
+prints), so a new setting appears here without GUI code. Saving is one audited transaction and
+one undo step (Ctrl+Z, ``annotator undo``); teammates' apps pick the change up on their next refresh.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from annotator.errors import AnnotatorError
 from annotator.settings_project import KNOWN, set_setting
+from annotator.store import Tx
 from ui.project import ProjectContext
+from ui.project_steps import run_project_step
 from ui.qt import (
     QComboBox,
     QDialog,
@@ -68,13 +69,17 @@ class ProjectSettingsDialog(QDialog):
         }
 
     def accept(self) -> None:
-        """Save every setting in one transaction; a bad value keeps the dialog open and saves nothing."""
-        try:
-            with self.project.store.transaction(actor=self.project.actor) as tx:
-                for key, value in self.entered().items():
-                    set_setting(tx, self.project.id, key, value)
-        except AnnotatorError as exc:
-            QMessageBox.warning(self, "Project settings", str(exc))
+        """Save every setting as one undoable step (Ctrl+Z in the window takes it back); a bad
+        value keeps the dialog open and saves nothing."""
+        entered = self.entered()
+
+        def edit(tx: Tx) -> None:
+            for key, value in entered.items():
+                set_setting(tx, self.project.id, key, value)
+
+        refused = run_project_step(self, self.project, "Project settings", edit)
+        if refused is not None:
+            QMessageBox.warning(self, "Project settings", refused)
             return
         super().accept()
 

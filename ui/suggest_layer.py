@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from annotator.events import ChangeSet
 from annotator.suggest.store import RelationSuggestionRow, SpanSuggestionRow
@@ -19,6 +20,9 @@ from ui.article.view import ArticleView
 from ui.commands import EditContext, execute
 from ui.qt import QObject, QUndoStack, Signal
 from ui.suggest_commands import DecideSuggestions
+
+if TYPE_CHECKING:
+    from ui.project import ProjectContext
 
 
 class SuggestionLayer(QObject):
@@ -210,16 +214,27 @@ class SuggestionLayer(QObject):
             self.message.emit("Open a document first")
             return
         project = ctx.project
+        steps: list[int] = []
         try:
             engine = engines.rules_engine(project.store, project.id)
-            report = engines.run(project.store, project.id, engine, [doc])
+            report = engines.run(
+                project.store, project.id, engine, [doc], annotator_id=project.annotator_id, steps=steps
+            )
         except AnnotatorError as exc:
             self.message.emit(f"Suggest with rules: {exc}")
             return
+        self._undoable(project, steps)
         self.reload()
         self.message.emit(
             f"{engine.source}: {report.spans} span and {report.relations} relation suggestion(s)"
         )
+
+    def _undoable(self, project: ProjectContext, steps: list[int]) -> None:
+        """The run is a step of the core log: Ctrl+Z in the window takes its suggestions back."""
+        from ui.project_steps import push_done
+
+        for step in steps:
+            push_done(self.view, project, "Suggest with rules", step, self.message.emit)
 
     def run_rules_all(self) -> None:
         """The rules on every document, as a background job with progress and Cancel."""
@@ -232,13 +247,17 @@ class SuggestionLayer(QObject):
             return
         project = ctx.project
         docs = project.document_ids()
+        who, steps = project.annotator_id, list[int]()
 
         def work(progress: jobs.Progress) -> engines.SaveReport:
             progress.stage(f"Suggesting with rules on {len(docs)} document(s)…", len(docs))
             engine = engines.rules_engine(project.store, project.id)
-            return engines.run(project.store, project.id, engine, docs, progress=progress)
+            return engines.run(
+                project.store, project.id, engine, docs, progress=progress, annotator_id=who, steps=steps
+            )
 
         def done(report: engines.SaveReport) -> None:
+            self._undoable(project, steps)
             self.reload()
             self.message.emit(
                 f"Rules: {report.spans} span and {report.relations} relation suggestion(s) "

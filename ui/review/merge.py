@@ -15,6 +15,7 @@ from annotator.review.merge import MergeSummary, merge, read_source
 from ui.file_dialogs import get_open_file_name
 from ui.jobs import JobDialog, Progress, start
 from ui.project import ProjectContext
+from ui.project_steps import push_done
 from ui.qt import (
     QCheckBox,
     QDialog,
@@ -95,6 +96,8 @@ def run_merge(
 
     def merged(summary: MergeSummary) -> None:
         notice.stop()
+        if summary.step is not None:  # Ctrl+Z in the window takes the merge back
+            push_done(parent, project, f"Merge {path.name}", summary.step, report)
         report(summary.summary())
         if on_done is not None:
             on_done(summary)
