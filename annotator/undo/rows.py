@@ -19,6 +19,7 @@ from sqlalchemy import DateTime, Table, and_, delete, insert, or_, select, updat
 from sqlalchemy.orm import Session
 
 from annotator.errors import ConflictError
+from annotator.model import Actor as RegistryActor
 from annotator.model import (
     Annotation,
     Assignment,
@@ -52,12 +53,14 @@ TABLES: dict[str, Table] = {
     "label": cast(Table, Label.__table__),
     "relation_type": cast(Table, RelationType.__table__),
     "attribute": cast(Table, AttributeDef.__table__),  # the codebook's definitions (schema steps)
+    "actor": cast(Table, RegistryActor.__table__),  # the actor registry (annotator.actors_steps)
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
 ORDER = (
     "label",
     "relation_type",
     "attribute",
+    "actor",
     "document",
     "document_attribute",
     "annotation",
@@ -68,7 +71,7 @@ ORDER = (
     "comment",
     "suggestion_decision",
 )
-SCHEMA = ("label", "relation_type", "attribute")
+SCHEMA = ("label", "relation_type", "attribute", "actor")
 # Rows whose ``annotator_id`` is whose work they are (an assignment's is whose queue it is).
 OWNED = ("annotation", "relation")
 # What a step may change on a document row (its text and metadata are never edited).
