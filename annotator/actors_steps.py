@@ -100,6 +100,26 @@ def link_many(tx: Tx, actor_id: int, span_ids: Sequence[int]) -> list[int]:
         return ops.link_many(tx, actor_id, span_ids)
 
 
+def link_same_name(
+    tx: Tx,
+    actor_id: int,
+    document_id: int,
+    span_ids: Sequence[int],
+    occurrences: Sequence[tuple[int, int]],
+    label_id: int,
+) -> list[int]:
+    """ "The same name elsewhere" in one step: the unlinked mentions ``span_ids`` and, tagged with
+    ``label_id`` in the acting person's layer first, the bare ``occurrences`` (see
+    ``actors_reads.same_name_unlinked``) all point to the actor; returns the spans linked."""
+    from annotator.ops.annotations import create_span
+
+    if tx.actor is None or tx.actor.id is None:
+        raise ValidationError("tagging the same name elsewhere needs the annotator at the keyboard")
+    with actor_step(tx, f"Link the same name to actor {actor_id}", spans=span_ids):
+        made = [create_span(tx, document_id, s, e, label_id, tx.actor.id).id for s, e in occurrences]
+        return ops.link_many(tx, actor_id, [*span_ids, *made])
+
+
 def new_and_link(tx: Tx, project_id: int, name: str, span_ids: Sequence[int], **fields: Any) -> RegistryActor:
     """ "New actor" from a mention in one step: the actor, and the mentions pointing to it."""
     with actor_step(tx, f"New actor {name.strip()}", spans=span_ids):

@@ -218,3 +218,24 @@ def project_types(store: Store, project: Project) -> list[tuple[int, str]]:
                 select(RelationType.id, RelationType.name).where(RelationType.project_id == project.id)
             ).all()
         )
+
+
+def test_link_the_same_name_elsewhere_in_one_step(
+    store: Store, project: Project, alice: Actor, doc: int
+) -> None:
+    first = span(store, project, alice, doc, "Antony Blinken")
+    blinken = add(store, project, alice, "Antony Blinken")
+    with store.transaction(actor=alice) as tx:
+        steps.link(tx, first, blinken)
+    ctx = ProjectContext(store, project.id, project.name, alice)
+    same = ctx.same_name_unlinked(doc, "Blinken")
+    assert same.occurrences == [(TEXT.index("Blinken", 20), TEXT.index("Blinken", 20) + 7)]
+    before = links(store)
+    with store.transaction(actor=alice) as tx:
+        steps.link_same_name(
+            tx, blinken, doc, same.spans, same.occurrences, label_id(store, project.id, "ACTOR")
+        )
+    assert [m.text for m in ctx.actor_mentions(blinken)] == ["Antony Blinken", "Blinken"]
+    with store.transaction(actor=alice) as tx:
+        log.undo(tx)  # the new span and its link go together
+    assert links(store) == before
