@@ -90,9 +90,22 @@ def update(tx: Tx, actor_id: int, **fields: Any) -> RegistryActor:
 
 
 def link(tx: Tx, span_id: int, actor_id: int | None) -> Annotation:
+    """Link (or unlink) a mention; a gold span only as a review operation (reviewers)."""
     title = f"Link span {span_id} to actor {actor_id}" if actor_id else f"Unlink span {span_id}"
+    if _is_gold(tx, span_id):
+        with tx.reviewing(), actor_step(tx, title, spans=[span_id]):
+            return ops.link_span(tx, span_id, actor_id)
     with actor_step(tx, title, spans=[span_id]):
         return ops.link_span(tx, span_id, actor_id)
+
+
+def _is_gold(tx: Tx, span_id: int) -> bool:
+    from sqlalchemy import select
+
+    from annotator.model import Annotator, Role
+
+    query = select(Annotator.role).join(Annotation, Annotation.annotator_id == Annotator.id)
+    return tx.session.scalar(query.where(Annotation.id == span_id)) == Role.GOLD.value
 
 
 def link_many(tx: Tx, actor_id: int, span_ids: Sequence[int]) -> list[int]:
