@@ -4,6 +4,13 @@ A registry edit is project-wide like a label-schema edit (a merge moves everyone
 it is stored as a schema-kind step (``annotator.undo.schema``): the step images the actors it
 names (and those merged into them) and the spans it names or that point to them, before and
 after. Undo and redo then put those rows back only while they still look as the step left them.
+
+The functions below are the steps the CLI runs. A face that keeps the step's id (the app's undo
+stack) runs the operation inside ``actor_step`` itself::
+
+    with actor_step(tx, "Link span 4 to actor 2", spans=[4]) as step:
+        actors.link_span(tx, 4, 2)
+    step.id  # the log's step: annotator.undo.undo(tx, who, step.id) takes it back
 """
 
 from __future__ import annotations
