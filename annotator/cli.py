@@ -166,6 +166,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from annotator.cli_actors import add_actor_commands
     from annotator.cli_attributes import add_attribute_commands
     from annotator.cli_codebook import add_codebook_commands
     from annotator.cli_comments import add_comment_commands
@@ -243,6 +244,7 @@ def _parser() -> argparse.ArgumentParser:
     add_attribute_commands(command)
     add_codebook_commands(command)
     add_suggest_commands(command)
+    add_actor_commands(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

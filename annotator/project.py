@@ -18,6 +18,7 @@ from annotator.linked import OthersLink, others_links
 from annotator.ops.projects import actor_of, create_project, find_project, identify, role_change_refusal
 from annotator.ops.relations import fitting_type_ids
 from annotator.progress import TeamReads
+from annotator.project_actors import ActorReads
 from annotator.project_features import FeatureReads
 from annotator.queries import (
     DocumentRow,
@@ -89,7 +90,7 @@ class ReviewRead:
 
 
 @dataclass(slots=True)
-class ProjectContext(FeatureReads):
+class ProjectContext(FeatureReads, ActorReads):
     store: Store
     id: int
     name: str

@@ -37,6 +37,7 @@ def _capture(session: Session, project_id: int, documents: Sequence[int], owners
     out = schema.capture(session, project_id, (), ())
     t = rows.TABLES
     out["annotator"] = rows._read(session, "annotator", t["annotator"].c.project_id == project_id)
+    out["actor"] = rows._read(session, "actor", t["actor"].c.project_id == project_id)  # actors carried
     for lo in range(0, len(documents), DOCS):
         part = list(documents[lo : lo + DOCS])
         for name, found in rows.capture(session, Scope(tuple(part), tuple(owners))).items():

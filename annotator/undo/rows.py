@@ -19,6 +19,7 @@ from sqlalchemy import DateTime, Table, and_, delete, insert, or_, select, updat
 from sqlalchemy.orm import Session
 
 from annotator.errors import ConflictError
+from annotator.model import Actor as RegistryActor
 from annotator.model import (
     Annotation,
     Annotator,
@@ -60,6 +61,7 @@ TABLES: dict[str, Table] = {
     "annotator": cast(Table, Annotator.__table__),  # those a merge added (annotator.undo.merged)
     "suggestion": cast(Table, Suggestion.__table__),  # what a suggestion run stored (its step)
     "relation_suggestion": cast(Table, RelationSuggestion.__table__),
+    "actor": cast(Table, RegistryActor.__table__),  # the actor registry (annotator.actors_steps)
 }
 # Parents first: inserts go in this order, deletes in the reverse one.
 ORDER = (
@@ -68,6 +70,7 @@ ORDER = (
     "label",
     "relation_type",
     "attribute",
+    "actor",
     "document",
     "suggestion",
     "relation_suggestion",
@@ -80,7 +83,7 @@ ORDER = (
     "comment",
     "suggestion_decision",
 )
-SCHEMA = ("label", "relation_type", "attribute", "project_setting")
+SCHEMA = ("label", "relation_type", "attribute", "project_setting", "actor")
 # How many ids one statement names (SQLite and PostgreSQL bound how many parameters it takes).
 CHUNK = 5000
 # Rows whose ``annotator_id`` is whose work they are (an assignment's is whose queue it is).
