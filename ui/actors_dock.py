@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.events import ChangeSet
+from ui import settings
 from ui.actors_dialogs import RegistryEdits
 from ui.actors_tagging import ActorTagging
 from ui.actors_view import ActorPanel
@@ -25,6 +26,7 @@ class ActorsUI(QObject):
         controller = window.pane.controller
         self.tagging = ActorTagging(window.pane.view, window.stack, window.edit_context)
         self.tagging.message.connect(window.report)
+        self.tagging.enabled = settings.get(settings.ASK_ACTOR)
         controller.actors = self.tagging
         self.panel = ActorPanel(window, self.reveal, window)
         self.edits = RegistryEdits(self.panel, window.stack, window.edit_context, self.panel.selected)
@@ -44,6 +46,11 @@ class ActorsUI(QObject):
     def on_store_changed(self, changeset: ChangeSet) -> None:
         self.tagging.names.on_store_changed(changeset)
         self.panel.on_store_changed(changeset)
+
+    def set_asking(self, on: bool) -> None:
+        """Whether making an ACTOR span pops the picker (the key asks either way)."""
+        self.tagging.enabled = bool(on)
+        self.window._store(settings.ASK_ACTOR, bool(on))
 
     def show_panel(self) -> None:
         """Show the registry and put the keyboard in its filter box."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ui.qt import (
+    QApplication,
     QEvent,
     QFrame,
     QKeyEvent,
@@ -33,7 +34,12 @@ from ui.qt import (
 NEW = -1  # the "new actor" row's id
 ROWS = 8  # matches shown at once: the picker stays small next to the span
 ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-OWN = {*ENTER, Qt.Key.Key_Escape, Qt.Key.Key_Up, Qt.Key.Key_Down}  # the picker's keys, whatever the window binds
+OWN = {
+    *ENTER,
+    Qt.Key.Key_Escape,
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+}  # the picker's keys, whatever the window binds
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +67,8 @@ class ActorPicker(QFrame):
     picked = Signal(int)  # an actor of the registry
     create = Signal(str)  # a new actor's name
     accept_offer = Signal()  # link the same name elsewhere too
-    closed = Signal()  # Esc, or focus went elsewhere: nothing (more) happens
+    closed = Signal()  # Esc: nothing (more) happens, the keyboard goes back to the article
+    abandoned = Signal()  # the focus went elsewhere (a click, another panel): it stays there
 
     def __init__(self, parent: QWidget, search: Search) -> None:
         super().__init__(parent)
@@ -75,8 +82,12 @@ class ActorPicker(QFrame):
         self.edit.setPlaceholderText("Actor name or alias…")
         self.edit.installEventFilter(self)
         self.edit.textEdited.connect(self.refresh)
+        self.setFont(QApplication.font())  # the app's font, not the article's reading size
         self.list = QListWidget(self)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # every key goes to the line edit
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setUniformItemSizes(True)
         self.list.itemActivated.connect(lambda _item: self._enter())
         self.list.itemClicked.connect(lambda _item: self._enter())
         self.hint = QLabel(self)
@@ -123,7 +134,8 @@ class ActorPicker(QFrame):
         new.setData(Qt.ItemDataRole.UserRole, NEW)
         self.list.addItem(new)
         self.list.setCurrentRow(0)
-        self.list.setFixedHeight(self.list.sizeHintForRow(0) * min(self.list.count(), ROWS + 1) + 6)
+        row = max(self.list.sizeHintForRow(0), self.list.fontMetrics().height() + 6)
+        self.list.setFixedHeight(row * min(self.list.count(), ROWS + 1) + 2 * self.list.frameWidth() + 2)
         self.adjustSize()
 
     def close_picker(self) -> None:
@@ -205,7 +217,9 @@ class ActorPicker(QFrame):
         focus = self.window().focusWidget() if self.window() is not None else None
         if focus is not None and (focus is self or self.isAncestorOf(focus)):
             return
-        self.close_picker()
+        if self.isVisible():
+            self.hide()
+            self.abandoned.emit()
 
 
 def _window_shortcut(event: QKeyEvent) -> bool:

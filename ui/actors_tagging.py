@@ -42,6 +42,7 @@ class ActorTagging(QObject):
         self.picker.create.connect(self._create)
         self.picker.accept_offer.connect(self._link_others)
         self.picker.closed.connect(self._done)
+        self.picker.abandoned.connect(self._forget)
         self.session.spansChanged.connect(self._spans_changed)
         self.session.reset.connect(self.picker.close_picker)
 
@@ -165,9 +166,14 @@ class ActorTagging(QObject):
         self._done()
 
     def _done(self) -> None:
+        """The question is over: the keyboard goes back to the article."""
+        self._forget()
+        self.view.setFocus()
+
+    def _forget(self) -> None:
+        """The question is over and the focus is elsewhere already (it stays there)."""
         self._offer = None
         self.picker.hide()
-        self.view.setFocus()
 
     def _spans_changed(self, _delta: object) -> None:
         """The span asked about went (Ctrl+Z, a teammate): the question goes with it."""

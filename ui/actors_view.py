@@ -46,6 +46,13 @@ class ActorModel(TableModel):
 
     columns = COLUMNS
 
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.columns[section]  # the full name of an elided header in a narrow dock
+        return super().headerData(section, orientation, role)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.all: list[ActorRow] = []
@@ -90,7 +97,10 @@ class ActorModel(TableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in COUNTS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.name} (id {row.id}) · Enter: jump to its mentions, one after the other"
+            facts = [", ".join(row.aliases), row.kind or "", row.external_id or ""]
+            counts = f"{row.mentions} mention(s), {row.quotes} quote(s), {row.claims} claim(s)"
+            shown = " · ".join(f for f in [f"{row.name} (id {row.id})", *facts, counts] if f)
+            return f"{shown}\nEnter or double-click: its mentions, one after the other"
         return None
 
 
@@ -122,10 +132,11 @@ class ActorPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in COUNTS:
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(col, 64)
-        self.side = SideColumns(self.table, {1: (120, 0.25), 2: (70, 0.15), 3: (80, 0.15)})
+        header.setStretchLastSection(False)
+        # The side columns give way in a narrow dock, so the name keeps at least 40 % of the width.
+        shares = {1: (120, 0.16), 2: (70, 0.1), 3: (80, 0.1)} | {c: (62, 0.08) for c in COUNTS}
+        self.side = SideColumns(self.table, shares)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.doubleClicked.connect(lambda index: self.jump(index.row()))
         buttons = QWidget(self)
         flow = FlowLayout(buttons, 4)

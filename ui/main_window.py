@@ -191,6 +191,7 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         if layout and settings.get(settings.SHOW_ALL):
             self.actions_by_name["show_all"].setChecked(True)
         self.actions_by_name["snap"].setChecked(settings.get(settings.SNAP))
+        self.actions_by_name["ask_actor"].setChecked(settings.get(settings.ASK_ACTOR))
         self.actions_by_name["next_uncertain"].setChecked(settings.get(settings.NEXT_UNCERTAIN))
         self.set_snap(self.actions_by_name["snap"].isChecked())
 

@@ -25,7 +25,9 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 def _links(store: Store, doc_id: int) -> dict[tuple[int, int], int | None]:
     with store.session() as s:
         rows = s.execute(
-            select(Annotation.start, Annotation.end, Annotation.actor_id).where(Annotation.document_id == doc_id)
+            select(Annotation.start, Annotation.end, Annotation.actor_id).where(
+                Annotation.document_id == doc_id
+            )
         )
         return {(a, b): actor for a, b, actor in rows}
 
@@ -144,3 +146,19 @@ def test_the_key_on_a_span_that_names_no_actor_says_so(
     qtbot.keyClick(view, Qt.Key.Key_I)
     assert not window.actors.tagging.picker.isVisible()
     assert "ACTOR" in window.statusBar().currentMessage()
+
+
+def test_asking_can_be_turned_off_and_the_key_still_asks(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    window = open_window(TEXT)
+    window.actions_by_name["ask_actor"].trigger()  # Annotate ▸ Ask for the actor… off
+    assert not window.actions_by_name["ask_actor"].isChecked()
+    view = window.pane.view
+    select_with_keys(qtbot, view, TEXT.index("Ana"), len("Ana Lopes"))
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    picker = window.actors.tagging.picker
+    assert len(stored_spans(store, window.session.doc_id or 0)) == 1
+    assert not picker.isVisible()
+    qtbot.keyClick(view, Qt.Key.Key_I)
+    assert picker.isVisible()

@@ -95,6 +95,10 @@ def test_registry_lists_counts_filters_and_enter_jumps_to_each_mention(
     assert window.session.selected == spans[2]
     qtbot.keyClick(panel.table, Qt.Key.Key_Return)  # and round again
     assert window.session.selected == spans[0]
+    here = _row_point(panel, 0)
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=here)
+    qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=here)
+    assert window.session.selected == spans[1]  # a double-click does the same
     assert berg == model.actor_at(0).id
 
 
