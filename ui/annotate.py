@@ -46,6 +46,12 @@ class AnnotationController(QObject):
     # The window's comments (ui.comments_edit.Comments): M and F in the article reach it.
     comments: Any = None
 
+    # The window's actor picker (ui.actors_tagging.ActorTagging): asks which actor an ACTOR span names.
+    actors: Any = None
+
+    def tag_actor(self) -> bool:
+        return bool(self.actors is not None and self.actors.pick())
+
     def comment(self) -> bool:
         return bool(self.comments is not None and self.comments.comment())
 
@@ -104,6 +110,7 @@ class AnnotationController(QObject):
                 line += f" · {html.escape(detail.annotator)} · {when:%d %b %Y, %H:%M}"
                 if detail.version > 1:
                     line += f" (edited, v{detail.version})"
+            line += self.actors.tooltip_line(span[ID]) if self.actors is not None else ""
             line += tip(label.description) if label is not None else ""  # the label's guideline, short
             for rel in session.relations_of_span(span[ID]):
                 kind = project.relation_type(rel.type_id)
@@ -165,6 +172,8 @@ class AnnotationController(QObject):
         if execute(self.stack, command):
             self.view.place_caret(end)
             self.session.select(command.ids[0])
+            if self.actors is not None:
+                self.actors.created(command.ids[0])  # an ACTOR span: which actor? (the picker)
         elif command.waiting:  # drawn dashed until saved: the selection no longer hides it
             self.view.place_caret(end)
 

@@ -15,6 +15,7 @@ from annotator.events import ChangeSet
 from annotator.linked import links_taken_from
 from annotator.store import REMOTE
 from ui import menus, settings
+from ui.actors_dock import ActorsUI
 from ui.article.pane import ArticlePane
 from ui.article.view import DEFAULT_POINT_SIZE
 from ui.commands import DeleteDocuments, DeleteRelation, EditContext, execute
@@ -112,6 +113,11 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         self.docks[1].raise_()
         self.tabifyDockWidget(self.docks[3], self.docks[4])
         self.docks[3].raise_()
+        self.actors = ActorsUI(self)  # the actor picker, the registry dock and the span list's column
+        self.actors.dock = _dock(self, "Actors", "actors", self.actors.panel, left)
+        self.tabifyDockWidget(self.docks[0], self.actors.dock)
+        self.docks[0].raise_()
+        self.docks.append(self.actors.dock)
         self.recent_menu: QMenu | None = None
         self.review = ReviewMode(self, self)  # the central widget: the article, or the review view
         self.pending = PendingWatch(self, self.stack, self.pane.view, self.report, lambda: self.project)
@@ -185,6 +191,7 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         if layout and settings.get(settings.SHOW_ALL):
             self.actions_by_name["show_all"].setChecked(True)
         self.actions_by_name["snap"].setChecked(settings.get(settings.SNAP))
+        self.actions_by_name["ask_actor"].setChecked(settings.get(settings.ASK_ACTOR))
         self.actions_by_name["next_uncertain"].setChecked(settings.get(settings.NEXT_UNCERTAIN))
         self.set_snap(self.actions_by_name["snap"].isChecked())
 
@@ -248,6 +255,7 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         self.signals.changed.connect(self.documents.model.on_store_changed)
         self.signals.changed.connect(self._store_changed)
         self.signals.changed.connect(self.comments.on_store_changed)
+        self.signals.changed.connect(self.actors.on_store_changed)
         self.signals.changed.connect(self.pane.controller.suggestions.on_store_changed)
         self.review.connect(self.signals)
         self._apply_schema()

@@ -131,6 +131,7 @@ STATE = Setting[QByteArray | None]("window/state", None, _bytes, doc="docks and 
 POINT_SIZE = Setting[float | None]("article/pointSize", None, _float, doc="article text size")
 SHOW_ALL = Setting[bool]("view/showAll", False, _bool, doc="show other annotators' spans")
 SNAP = Setting[bool]("annotate/snap", True, _bool, doc="snap selections to whole words")
+ASK_ACTOR = Setting[bool]("annotate/askActor", True, _bool, doc="ask which actor a new ACTOR span names")
 NEXT_UNCERTAIN = Setting[bool](
     "documents/nextUncertain", False, _bool, doc="Next document: the one the suggestions are least sure of"
 )

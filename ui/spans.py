@@ -10,6 +10,7 @@ import html
 from typing import Any
 
 from annotator.queries import SpanTuple
+from ui.actors_column import SpanActors
 from ui.article.index import ANNOTATOR, END, ID, LABEL, START
 from ui.article.view import KeyHandler
 from ui.attributes_column import SpanValues
@@ -33,7 +34,8 @@ from ui.session import DocumentSession
 from ui.tables import SideColumns, TableModel, configure_table
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Label", "Text", "Links", "By", "Attributes")  # "By": with everyone's spans only
+COLUMNS = ("Label", "Text", "Links", "By", "Attributes", "Actor")  # "By": with everyone's spans only
+ACTOR = 5  # the registry actor a span names (ui.actors_column), shown once the document has links
 
 
 class SpanListModel(TableModel):
@@ -55,6 +57,7 @@ class SpanListModel(TableModel):
         session.peopleChanged.connect(self.columns_changed)
 
     commented: dict[int, str] = {}  # noqa: RUF012  # span id → "comment"/"flag": a mark before its text
+    actors: SpanActors | None = None  # set by ui.actors_dock: which actor each span names
 
     def set_commented(self, marks: dict[int, str]) -> None:
         self.commented = marks
@@ -94,6 +97,8 @@ class SpanListModel(TableModel):
                 return str(links) if links else ""
             if col == 4:
                 return self.values.shown(span[ID])
+            if col == ACTOR:
+                return self.actors.name(span[ID]) if self.actors is not None else ""
             return project.people.get(span[ANNOTATOR], "?")
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and label is not None:
             return QColor(label.color)
@@ -101,7 +106,9 @@ class SpanListModel(TableModel):
             who = html.escape(project.people.get(span[ANNOTATOR], "?"))
             name = html.escape(label.name) if label else "?"
             guideline = tip(label.description) if label else ""  # the label's guideline, short
-            return f"<b>{name}</b> by {who}, characters {span[START]}–{span[END]}{guideline}"
+            actor = self.actors.name(span[ID]) if self.actors is not None else ""
+            names = f"<br>actor: <b>{html.escape(actor)}</b>" if actor else ""
+            return f"<b>{name}</b> by {who}, characters {span[START]}–{span[END]}{names}{guideline}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -131,6 +138,7 @@ class SpanList(QTableView):
         self.setColumnHidden(3, True)
         self.setColumnHidden(4, True)  # shown while the project's codebook has attributes
         session.reset.connect(lambda: self.setColumnHidden(4, not self._model.values.defined))
+        self.setColumnHidden(ACTOR, True)  # shown while the document has spans linked to actors
         # Label and "By" give way in a narrow dock, so the text column never collapses.
         self.side_columns = SideColumns(self, {0: (96, 0.3), 3: (70, 0.16)})
         self._syncing = False
@@ -139,6 +147,12 @@ class SpanList(QTableView):
 
     def model(self) -> SpanListModel:
         return self._model
+
+    def actors_changed(self) -> None:
+        """The document's links were re-read (ui.actors_column): show the column while it has any."""
+        actors = self._model.actors
+        self.setColumnHidden(ACTOR, actors is None or not actors.linked)
+        self._model.columns_changed(ACTOR, ACTOR)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._syncing or not current.isValid():

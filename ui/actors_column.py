@@ -1,0 +1,48 @@
+"""Which registry actor each span of the open document names: the span list's "Actor" column and
+the article's tooltip line.
+
+Read once per document (``ProjectContext.span_actors``: only the linked spans), then again when
+a span changes in place (a link bumps the span's version, and the session re-reads that row) or
+when the registry changes (a rename or a merge elsewhere: ``reload``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from annotator.events import ChangeSet
+from ui.session import DocumentSession
+
+
+class SpanActors:
+    """span id → (actor id, actor name) for the open document, kept in step with the session."""
+
+    def __init__(self, session: DocumentSession) -> None:
+        self.session = session
+        self.linked: dict[int, tuple[int, str]] = {}
+        self.listeners: list[Callable[[], None]] = []  # told after each re-read (the span list)
+        session.reset.connect(self.reload)
+        session.completed.connect(self.reload)
+        session.spansChanged.connect(self._changed)
+
+    def reload(self) -> None:
+        project, doc_id = self.session.project, self.session.doc_id
+        self.linked = {} if project is None or doc_id is None else project.span_actors(doc_id)
+        for listener in self.listeners:
+            listener()
+
+    def _changed(self, _delta: object) -> None:
+        """Spans changed in place or arrived (a link, an undo): re-read the document's few links."""
+        self.reload()
+
+    def on_store_changed(self, changeset: ChangeSet) -> None:
+        """A registry edit (rename, merge) elsewhere: the names shown change with it."""
+        if changeset.touches("actor"):
+            self.reload()
+
+    def of(self, span_id: int) -> tuple[int, str] | None:
+        return self.linked.get(span_id)
+
+    def name(self, span_id: int) -> str:
+        linked = self.linked.get(span_id)
+        return linked[1] if linked is not None else ""
