@@ -27,6 +27,8 @@ class SpanRecord:
     attributes: dict[str, Any] | None = None
     # Native JSONL only: where a span not typed by hand came from ("suggestion:rules@1").
     origin: str | None = None
+    # A multi-part span's parts (annotator.fragments), start/end being their hull; None: one part.
+    fragments: list[tuple[int, int]] | None = None
 
 
 @dataclass(slots=True)

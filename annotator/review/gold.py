@@ -120,7 +120,7 @@ def accept_spans(
         if span.annotator_id == gold.id:
             raise ValidationError("that span is already in the gold layer")
         groups[(span.start, span.end, span.label_id)].add(names[span.annotator_id])
-        values[(span.start, span.end, span.label_id)] = span.attributes or None  # gold takes them
+        values[(span.start, span.end, span.label_id)] = (span.attributes or None, span.fragments)  # gold too
     index = gold_index(tx, document_id, gold.id)
     spare = [i for i in instead_of if index.key_of(i) is not None]
     bad = set(instead_of) - set(spare)
@@ -169,7 +169,7 @@ def accept_spans(
             tx.record(
                 "annotation", "created", (existing.id,), (document_id,), {"accepted_from": sorted(sources)}
             )
-        existing.attributes = values[key]
+        existing.attributes, existing.fragments = values[key]  # codebook values, a quote's parts
         if existing.id in spare:
             spare.remove(existing.id)
         withdraw_rejection(tx, document_id, key)
