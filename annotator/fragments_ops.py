@@ -5,6 +5,7 @@ images carry the parts back and forth; callers run them inside ``undoable`` as f
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from annotator import fragments
 from annotator.errors import ConflictError
@@ -75,3 +76,11 @@ def fragment_at(span: Annotation, offset: int) -> int | None:
         if a <= offset < b:
             return i
     return None
+
+
+def parts_in_document(session: Session, document_id: int) -> dict[int, list[fragments.Part]]:
+    """The parts of a document's multi-part spans, by span id (what the article draws)."""
+    query = select(Annotation.id, Annotation.fragments).where(
+        Annotation.document_id == document_id, Annotation.fragments.is_not(None)
+    )
+    return {i: fragments.parts_of(0, 0, parts) for i, parts in session.execute(query) if parts}

@@ -244,8 +244,9 @@ def create_span(
         created_at=now,
         updated_at=now,
         origin=origin,
-        fragments=None if parts is None else parts_of_spans.stored(parts),
     )
+    if parts is not None:
+        annotation.fragments = parts_of_spans.stored(parts)
     tx.session.add(annotation)
     tx.session.flush()
     detail = {**_values(tx, annotation), "annotator": _names(tx, Annotator, {annotator_id}).get(annotator_id)}

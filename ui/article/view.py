@@ -15,6 +15,7 @@ from ui.article import overlay
 from ui.article.canvas import LineCache
 from ui.article.colors import stroke, tint
 from ui.article.highlighter import SpanHighlighter
+from ui.article.parts import SpanParts
 from ui.qt import (
     QColor,
     QEvent,
@@ -70,6 +71,8 @@ class KeyHandler(Protocol):
 
     def handle_click(self, cp: int | None) -> bool: ...
 
+    def add_part(self) -> bool: ...
+
     def tooltip(self, cp: int) -> str: ...
 
 
@@ -100,7 +103,8 @@ class ArticleView(QTextEdit):
         self.session = session
         self.keys: KeyHandler | None = None
         self._formats: dict[int, QTextCharFormat] = {}
-        self.highlighter = SpanHighlighter(session, self._formats, QTextDocument(self))
+        self.parts = SpanParts(session)  # multi-part spans (ui/article/parts.py)
+        self.highlighter = SpanHighlighter(session, self._formats, QTextDocument(self), self.parts)
         self.find_matches: list[tuple[int, int]] = []
         self.pending_source: int | None = None  # span waiting for the relation target click
         # Suggestions (ui/suggest_layer.py): (start, end, id, label id), sorted; drawn dashed.
@@ -145,7 +149,9 @@ class ArticleView(QTextEdit):
         doc.setUndoRedoEnabled(False)
         doc.setDefaultFont(self.font())
         doc.setDocumentMargin(24)
-        self.highlighter = SpanHighlighter(self.session, self._formats, doc)
+        self.parts.reload()
+        self.parts.gathering = []
+        self.highlighter = SpanHighlighter(self.session, self._formats, doc, self.parts)
         self.highlighter.prime(FIRST_SCREEN_CHARS)
         cursor = QTextCursor(doc)
         cursor.setBlockFormat(self._block_format())
@@ -341,6 +347,7 @@ class ArticleView(QTextEdit):
             self.highlighter.ensure(blocks.start - 2, blocks.stop + 2)
 
     def _on_spans(self, delta: SpanDelta) -> None:
+        self.parts.reload()  # before the blocks are re-tinted: a span's parts may have changed
         self.highlighter.refresh(delta.blocks)
         self.viewport().update()
 
@@ -395,6 +402,8 @@ class ArticleView(QTextEdit):
         if event.button() != Qt.MouseButton.LeftButton or press is None:
             return
         if (point - press).manhattanLength() > 3 or self.textCursor().hasSelection():
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier and self.keys is not None:
+                self.keys.add_part()  # Ctrl+drag: the dragged text is one more part of a span
             return
         if self.keys is not None:
             self.keys.handle_click(self.cp_at(point))
