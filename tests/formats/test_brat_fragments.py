@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from annotator.errors import AnnotatorError
-from annotator.export import export
+from annotator.export import ExportOptions, export
 from annotator.formats import brat
 from annotator.formats.peerkit import ReadReport
 from annotator.fragments_export import AS_HULL
@@ -103,3 +103,11 @@ def test_native_jsonl_carries_the_parts_back(store: Store, project: Project, tmp
         query = select(Annotation.fragments).join(Document).where(Document.project_id == again)
         found = sorted(f for f in s.scalars(query) if f)
     assert found == [[[0, 5], [16, 23]], [[25, 31], [44, 63]]]
+
+
+def test_a_label_selection_keeps_the_parts(store: Store, project: Project, tmp_path: Path) -> None:
+    import_paths(store, project.id, [_folder(tmp_path / "in")], fmt="brat", annotator="ann", create_labels=True)
+    with store.session() as s:
+        export(s, project.id, "jsonl", tmp_path / "q.jsonl", options=ExportOptions(labels=["QUOTE"]))
+    line = json.loads((tmp_path / "q.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert [s["fragments"] for s in line["spans"]] == [[[0, 5], [16, 23]], [[25, 31], [44, 63]]]
