@@ -106,7 +106,9 @@ def test_native_jsonl_carries_the_parts_back(store: Store, project: Project, tmp
 
 
 def test_a_label_selection_keeps_the_parts(store: Store, project: Project, tmp_path: Path) -> None:
-    import_paths(store, project.id, [_folder(tmp_path / "in")], fmt="brat", annotator="ann", create_labels=True)
+    import_paths(
+        store, project.id, [_folder(tmp_path / "in")], fmt="brat", annotator="ann", create_labels=True
+    )
     with store.session() as s:
         export(s, project.id, "jsonl", tmp_path / "q.jsonl", options=ExportOptions(labels=["QUOTE"]))
     line = json.loads((tmp_path / "q.jsonl").read_text(encoding="utf-8").splitlines()[0])
