@@ -121,6 +121,8 @@ def test_the_words_between_the_parts_are_not_tinted(qtbot: QtBot, open_window: O
     drag(view, SECOND)
     qtbot.keyClick(view, Qt.Key.Key_Q)
     assert window.session.selected is not None
+    row = window.spans.model().index(0, 1)  # the span list reads the parts, joined
+    assert row.data() == f"{FIRST} … {SECOND}"
     block = view.document().firstBlock()
     tinted = {
         r.start + k

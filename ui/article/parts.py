@@ -32,6 +32,7 @@ class SpanParts:
     def reload(self) -> None:
         project, doc = self.session.project, self.session.doc_id
         self.by_span = project.span_parts(doc) if project is not None and doc is not None else {}
+        self.session.parts = self.by_span  # the span list, tooltips and relations read them joined
 
     def of(self, span: SpanTuple) -> list[Part]:
         return self.by_span.get(span[ID]) or [(span[START], span[END])]
