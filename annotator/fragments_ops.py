@@ -70,14 +70,6 @@ def remove_fragment(
     return _set(tx, span, fragments.remove(old, index), "fragment_removed")
 
 
-def fragment_at(span: Annotation, offset: int) -> int | None:
-    """The index of the span's part that holds ``offset`` (for "remove the part under the cursor")."""
-    for i, (a, b) in enumerate(fragments.parts_of(span.start, span.end, span.fragments)):
-        if a <= offset < b:
-            return i
-    return None
-
-
 def parts_in_document(session: Session, document_id: int) -> dict[int, list[fragments.Part]]:
     """The parts of a document's multi-part spans, by span id (what the article draws)."""
     query = select(Annotation.id, Annotation.fragments).where(

@@ -71,8 +71,6 @@ class KeyHandler(Protocol):
 
     def handle_click(self, cp: int | None) -> bool: ...
 
-    def add_part(self) -> bool: ...
-
     def tooltip(self, cp: int) -> str: ...
 
 
@@ -402,8 +400,9 @@ class ArticleView(QTextEdit):
         if event.button() != Qt.MouseButton.LeftButton or press is None:
             return
         if (point - press).manhattanLength() > 3 or self.textCursor().hasSelection():
-            if event.modifiers() & Qt.KeyboardModifier.ControlModifier and self.keys is not None:
-                self.keys.add_part()  # Ctrl+drag: the dragged text is one more part of a span
+            add_part = getattr(self.keys, "add_part", None)  # the annotation controller's; not review's
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier and add_part is not None:
+                add_part()  # Ctrl+drag: the dragged text is one more part of a span
             return
         if self.keys is not None:
             self.keys.handle_click(self.cp_at(point))
