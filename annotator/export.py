@@ -25,6 +25,7 @@ from annotator.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.export_folder import FolderResult, export_folder
 from annotator.formats import iob, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
+from annotator.fragments_export import hulls_reported
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import ExportDoc, iter_documents, names
 from annotator.records import DocRecord, RelationRecord, SpanRecord, document_fields
@@ -190,6 +191,7 @@ def to_record(
                 s.text,
                 str(s.id),
                 attributes=s.attributes,
+                fragments=None if s.fragments is None else [(a, b) for a, b in s.fragments],
             )
             for s in doc.spans
         ],
@@ -263,11 +265,11 @@ def records(
 def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path | None) -> Writer:
     factory = _factories().get(fmt)
     if factory is not None:
-        return said_tokens_lost(fmt, factory(options, the_plan, labels_path))
+        return said_tokens_lost(fmt, hulls_reported(fmt, factory(options, the_plan, labels_path)))
     writer = WRITERS.get(fmt)
     if writer is None:
         raise AnnotatorError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
-    return said_tokens_lost(fmt, writer)
+    return said_tokens_lost(fmt, hulls_reported(fmt, writer))
 
 
 def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Writer:

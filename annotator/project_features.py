@@ -43,6 +43,13 @@ class FeatureReads:
         with self.store.session() as session:
             return commented_spans(session, doc_id)
 
+    def span_parts(self, doc_id: int) -> dict[int, list[tuple[int, int]]]:
+        """The parts of a document's multi-part spans, by span id (annotator.fragments)."""
+        from annotator.fragments_ops import parts_in_document
+
+        with self.store.session() as session:
+            return parts_in_document(session, doc_id)
+
     # --- attributes (the codebook) ------------------------------------------------------------
 
     def attribute_defs(self) -> list[AttributeInfo]:

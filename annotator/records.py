@@ -29,6 +29,8 @@ class SpanRecord:
     origin: str | None = None
     # Native JSONL only: the key (in ``DocRecord.actors``) of the registry actor this span names.
     actor: str | None = None
+    # A multi-part span's parts (annotator.fragments), start/end being their hull; None: one part.
+    fragments: list[tuple[int, int]] | None = None
 
 
 @dataclass(slots=True)

@@ -100,6 +100,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("actor_export", "Export actors to CSV…", (), "global", "window.actors.edits.export_csv", "Annotate"),
     A("cycle", "Cycle &overlapping spans", ("O",), "annotate", "controller.cycle", "Annotate",
         "Cycle through the spans overlapping the cursor"),
+    A("add_part", "Add selection as &part of the selected span", ("Alt+P",), "annotate",
+        "controller.add_part", "Annotate", "Add the selected text as a part of the selected span (also "
+        "Ctrl+drag); none selected: gather parts, then the label's key makes one multi-part span"),
+    A("remove_part", "Remove the part at the cursor", ("Alt+Shift+P",), "annotate", "controller.remove_part",
+        "Annotate", "Take the part under the caret out of the selected multi-part span"),
     A("comment", "&Comment on selection", ("M",), "annotate", "controller.comment", "Annotate",
         "Comment on the selected span, one of its links or the document (typed in the Comments panel)",
         separator=True),

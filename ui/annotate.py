@@ -17,6 +17,7 @@ from ui.article.index import END, ID, LABEL, START
 from ui.article.view import ArticleView
 from ui.commands import CreateRelation, CreateSpans, DeleteSpans, EditContext, SetStatus, UpdateSpan, execute
 from ui.edges import step_edge
+from ui.fragments import add_part, label_gathered, remove_part
 from ui.guidelines_text import tip
 from ui.pending import when_unreachable_say_so
 from ui.qt import QInputDialog, QKeyEvent, QMessageBox, QObject, Qt, QUndoStack, Signal
@@ -140,6 +141,9 @@ class AnnotationController(QObject):
         if ctx is None:
             return
         selection = self.view.selection_cp()
+        if self.view.parts.gathering:  # Ctrl+dragged parts: the label makes one span of them
+            label_gathered(self, ctx, label_id, selection)
+            return
         span = self.session.span(self.session.selected)
         if selection is None:
             if span is None:
@@ -294,6 +298,11 @@ class AnnotationController(QObject):
         return self.session.doc is not None and self.suggestions.accept_above()
 
     def escape(self) -> bool:
+        if self.view.parts.gathering:
+            self.view.parts.gathering = []
+            self.view.viewport().update()
+            self.message.emit("Parts dropped")
+            return True
         if self.suggestions.selected is not None:
             self.suggestions.select(None, reveal=False)
             return True
@@ -308,6 +317,17 @@ class AnnotationController(QObject):
             self.view.place_caret(self.view.caret_cp())
             return True
         return False
+
+    # --- multi-part spans (ui/fragments.py) ------------------------------------------------------
+
+    def add_part(self) -> bool:
+        """Ctrl+drag, or its key: the selected text becomes one more part of the selected span;
+        with no span selected, a part of the span the next label key makes (drawn dashed)."""
+        return add_part(self)
+
+    def remove_part(self) -> bool:
+        """Take the part under the caret out of the selected multi-part span."""
+        return remove_part(self)
 
     # --- relations ----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from annotator.events import ChangeSet
+from annotator.fragments import joined_text
 from annotator.queries import DocumentView, RelationRow, SpanDetail, SpanTuple
 from annotator.settings_project import ProjectSettings
 from annotator.text import OffsetMap
@@ -131,6 +132,7 @@ class DocumentSession(QObject):
         self.relations = Links()
         self.selected: int | None = None
         self.show_all = False  # False: only the current annotator's spans are shown and edited
+        self.parts: dict[int, list[tuple[int, int]]] = {}  # multi-part spans (ui/article/parts.py)
         self.complete = True  # False while only the first screen's spans are loaded
         self._generation = 0  # tells a background read for an older document from the current one
         self._sink = _Sink(self)
@@ -290,7 +292,8 @@ class DocumentSession(QObject):
         return self.index.spans.get(span_id) if span_id is not None else None
 
     def span_text(self, span: SpanTuple) -> str:
-        return self.text[span[START] : span[END]]
+        parts = self.parts.get(span[ID])  # a multi-part span reads as its parts, joined by " … "
+        return joined_text(self.text, parts) if parts else self.text[span[START] : span[END]]
 
     def detail(self, span_id: int) -> SpanDetail | None:
         assert self.project is not None

@@ -64,6 +64,8 @@ class Span(NamedTuple):
     end: int
     label: str
     annotator: str
+    # A multi-part span's parts (annotator.fragments; start/end are their hull); None: one part.
+    parts: tuple[tuple[int, int], ...] | None = None
 
 
 class Rel(NamedTuple):
@@ -133,6 +135,8 @@ class SpanTable:
     """``covered[a, d]``: annotator ``a`` annotated document ``d``."""
     matches: dict[tuple[int, int, bool], tuple[IntArray, IntArray]] = field(default_factory=dict, repr=False)
     """Overlap matchings already computed from these (immutable) columns, shared by the metrics."""
+    pieces: Mapping[int, tuple[tuple[int, int], ...]] = field(default_factory=dict, repr=False)
+    """The parts of the multi-part spans, by row (``agreement.parts``: they count as one unit)."""
 
     @classmethod
     def build(cls, spans: Iterable[Span], annotated: Annotated | None = None) -> SpanTable:
@@ -163,7 +167,10 @@ class SpanTable:
             doc_pos = {d: i for i, d in enumerate(docs)}
             for a, name in enumerate(annotators):
                 covered[a, [doc_pos[d] for d in cover[name]]] = True
-        return cls(docs, labels, annotators, doc, start, end, _codes(label_col, labels), ann, covered)
+        pieces = {i: s.parts for i, s in enumerate(rows) if len(s) > 5 and s.parts}
+        return cls(
+            docs, labels, annotators, doc, start, end, _codes(label_col, labels), ann, covered, pieces=pieces
+        )
 
     @classmethod
     def of(cls, spans: Iterable[Span] | SpanTable, annotated: Annotated | None = None) -> SpanTable:

@@ -6,7 +6,7 @@ Conventions (shared by spans and relations):
 * ``a`` is the reference: precision is the share of ``b``'s items that ``a`` also has, recall the
   share of ``a``'s items that ``b`` also has; swapping the two swaps P and R, F1 is symmetric.
   A ratio whose denominator is 0 is NaN (e.g. F1 when neither annotator has any item).
-* Exact match: same document, start, end and label. Matching is one-to-one, so duplicates count
+* Exact match: same document, start, end and label (and parts: ``agreement.parts``). Matching is one-to-one, so duplicates count
   as often as both annotators have them.
 * Overlap match: same document and label and at least one shared character. Pairs are matched
   one-to-one, greedily by largest shared character count; ties go to the smaller boundary shift
@@ -39,6 +39,7 @@ from annotator.agreement.data import (
     expand_ranges,
     group_ids,
 )
+from annotator.agreement.parts import part_key, shared_by_parts
 
 __all__ = [
     "ConfusionMatrix",
@@ -147,7 +148,7 @@ def _intersection(a_keys: IntArray, b_keys: IntArray, a_class: IntArray, classes
 def _exact_tp(t: SpanTable, ra: IntArray, rb: IntArray) -> IntArray:
     """Per label, how many of a's spans b has too, with the same (doc, start, end, label)."""
     rows = np.concatenate([ra, rb])
-    keys = group_ids(t.doc[rows], t.label[rows], t.start[rows], t.end[rows])
+    keys = group_ids(t.doc[rows], t.label[rows], t.start[rows], t.end[rows], part_key(t, rows))
     return _intersection(keys[: len(ra)], keys[len(ra) :], t.label[ra], len(t.labels))
 
 
@@ -172,6 +173,8 @@ def _overlap_match(t: SpanTable, ra: IntArray, rb: IntArray, same_label: bool) -
     shared = np.minimum(a_e[i], b_e[j]) - np.maximum(a_s[i], b_s[j])
     keep = shared > 0
     ai, bj, shared = ra[i[keep]], rb[j[keep]], shared[keep]
+    shared = shared_by_parts(t, ai, bj, shared)  # multi-part spans: any part overlapping counts
+    ai, bj, shared = ai[shared > 0], bj[shared > 0], shared[shared > 0]
     # A pair that is the only candidate of both its spans is matched whatever the order; only the
     # contested rest needs the greedy walk.
     size = len(t.start)

@@ -32,6 +32,7 @@ from annotator.agreement.data import (
     TokenTable,
     expand_ranges,
 )
+from annotator.agreement.parts import as_parts
 
 __all__ = ["Coefficient", "TokenGrid", "nominal_alpha", "pairwise_token_kappa", "token_alpha", "token_kappa"]
 
@@ -102,7 +103,7 @@ class TokenGrid:
     says whether annotator a annotated token i's document."""
 
     def __init__(self, table: SpanTable, tokens: Tokens) -> None:
-        t = table
+        t = as_parts(table)  # a multi-part span covers the union of its parts' tokens
         tt = TokenTable.of(tokens)
         missing = [d for d in t.docs if d not in tt.index]
         if missing:

@@ -41,6 +41,7 @@ from annotator.agreement.data import (
     SpanTable,
     expand_ranges,
 )
+from annotator.agreement.parts import as_parts
 
 __all__ = ["UnitizingAlpha", "unitizing_alpha"]
 
@@ -119,7 +120,7 @@ def unitizing_alpha(
 ) -> UnitizingAlpha:
     """Krippendorff's αU per label and overall; ``doc_lengths`` are the texts' lengths in code
     points (ValueError when a used document has none, or a span runs past its end)."""
-    t = SpanTable.of(spans, annotated)
+    t = as_parts(SpanTable.of(spans, annotated))  # a multi-part span: the union of its parts
     raters = len(t.annotators)
     everyone: BoolArray = np.asarray(t.covered.all(axis=0), dtype=np.bool_) & (raters >= 2)
     used = np.nonzero(everyone)[0]

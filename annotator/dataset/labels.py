@@ -69,7 +69,7 @@ class LabelMap:
                 if s.key is not None and twin.key is not None:
                     alias[s.key] = twin.key
                 continue
-            span = SpanRecord(s.start, s.end, label, s.annotator, s.text, s.key)
+            span = SpanRecord(s.start, s.end, label, s.annotator, s.text, s.key, fragments=s.fragments)
             seen[ident] = span
             spans.append(span)
         relations: list[RelationRecord] = []

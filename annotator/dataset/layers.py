@@ -79,7 +79,17 @@ def majority(record: DocRecord) -> DocRecord:
         if len({c.annotator for c in copies}) >= need:
             first = copies[0]
             key_of[ident] = first.key
-            spans.append(SpanRecord(first.start, first.end, first.label, MAJORITY, first.text, first.key))
+            spans.append(
+                SpanRecord(
+                    first.start,
+                    first.end,
+                    first.label,
+                    MAJORITY,
+                    first.text,
+                    first.key,
+                    fragments=first.fragments,
+                )
+            )
     votes: dict[tuple[tuple[int, int, str], tuple[int, int, str], str], set[str | None]] = {}
     for r in record.relations:
         if r.source in ident_of and r.target in ident_of:

@@ -10,10 +10,9 @@ span. E (event), A/M (attribute), N (normalisation), # (note) and * (equivalence
 counterpart here and are skipped with a report.
 
 Discontinuous spans: brat splits a span at each line break into fragments, so fragments separated
-only by whitespace are imported as the one span covering them (and the writer writes spans that
-cross line breaks that way). Fragments separated by other text are a genuinely discontinuous
-annotation, which the project cannot hold: each fragment becomes a span with the label, relations
-attach to the first fragment, and both are reported.
+only by whitespace are one part (and the writer writes parts that cross line breaks that way).
+Fragments separated by other text are a multi-part span (``annotator.fragments``): ``T1 Quote 0
+5;16 23`` imports as one span with parts 0–5 and 16–23 and is written back exactly.
 
 brat has no annotators; a folder is one annotator's work. The reader gives every span the
 ``annotator`` it is told; with ``by_annotator`` (writer and reader) each annotator gets a
@@ -85,7 +84,8 @@ def _ann(
     lines: list[str] = []
     tids: dict[str, str] = {}
     for key, span in zip(span_keys(spans), spans, strict=True):
-        frags = fragments(record.text, span.start, span.end)
+        parts = span.fragments or [(span.start, span.end)]
+        frags = [f for a, b in parts for f in fragments(record.text, a, b)]
         if not frags:
             report.leave_out(ONLY_BREAKS, 1, "spans")
             continue
@@ -259,12 +259,16 @@ def _text_bound(
             f"{tid}: its text {shown(fields[2])} does not match the document at {offsets} ({shown(found)})",
             number,
         )
-    gaps = [text[frags[i][1] : frags[i + 1][0]] for i in range(len(frags) - 1)]
-    if all(not gap.strip() for gap in gaps):
-        if gaps:
-            report.note("discontinuous spans split only by whitespace/line breaks, imported as one span")
-        record.spans.append(SpanRecord(frags[0][0], frags[-1][1], label, annotator, key=tid))
-        return
-    report.note("discontinuous spans imported as one span per fragment (relations attach to the first)")
-    for k, (a, b) in enumerate(frags):
-        record.spans.append(SpanRecord(a, b, label, annotator, key=tid if k == 0 else f"{tid}#{k}"))
+    parts = [frags[0]]
+    for a, b in frags[1:]:  # fragments apart only by whitespace (brat's cuts at line breaks): one part
+        if text[parts[-1][1] : a].strip():
+            parts.append((a, b))
+        else:
+            parts[-1] = (parts[-1][0], max(parts[-1][1], b))
+    if len(frags) > len(parts):
+        report.note("discontinuous spans split only by whitespace/line breaks, imported as one part")
+    if len(parts) > 1:
+        report.note("discontinuous spans imported as multi-part spans")
+    span = SpanRecord(parts[0][0], parts[-1][1], label, annotator, key=tid)
+    span.fragments = parts if len(parts) > 1 else None
+    record.spans.append(span)

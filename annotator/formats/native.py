@@ -72,6 +72,8 @@ def _span_json(text: str, s: SpanRecord) -> dict[str, Any]:
         if value is not None:
             item[name] = value
     span_actor_json(item, s.actor)
+    if s.fragments:  # a multi-part span's parts (start/end are their hull)
+        item["fragments"] = [[a, b] for a, b in s.fragments]
     return item
 
 
@@ -209,6 +211,9 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
             pass
         append(_span(span, path, line, f"span {i + 1}"))
         _gold_fields(record.spans[-1], span, path, line, f"span {i + 1}")
+    for item, span in zip(record.spans, spans, strict=True):  # parts of multi-part spans
+        if isinstance(span, dict) and span.get("fragments") is not None:
+            item.fragments = fragments_json(span["fragments"], path, line)
     relations = obj.get("relations") or []
     if not isinstance(relations, list):
         raise InputError(str(path), "'relations' must be a list", line)
@@ -235,6 +240,15 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
     comments_from_json(obj, record, path, line)
     actors_from_json(obj, spans, record, path, line)
     return record
+
+
+def fragments_json(value: Any, path: Path, line: int) -> list[tuple[int, int]]:
+    """A span's ``"fragments"``: a list of [start, end] pairs (checked against the text on import)."""
+    if not isinstance(value, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(type(v) is int for v in p) for p in value
+    ):
+        raise InputError(str(path), "'fragments' must be a list of [start, end] pairs of whole numbers", line)
+    return [(p[0], p[1]) for p in value]
 
 
 def _gold_fields(

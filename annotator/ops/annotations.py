@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
 
+from annotator import fragments as parts_of_spans
 from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import (
     Annotation,
@@ -205,7 +206,8 @@ def _get(tx: Tx, annotation_id: int, by: int | None) -> Annotation:
 def _values(tx: Tx, a: Annotation) -> dict[str, Any]:
     """A span's state in the audit log: offsets, label (id and name) and text."""
     label = _names(tx, Label, {a.label_id}).get(a.label_id)
-    return {"start": a.start, "end": a.end, "label_id": a.label_id, "label": label, "text": a.text}
+    values = {"start": a.start, "end": a.end, "label_id": a.label_id, "label": label, "text": a.text}
+    return {**values, "fragments": a.fragments} if a.fragments else values
 
 
 def create_span(
@@ -217,12 +219,17 @@ def create_span(
     annotator_id: int,
     *,
     origin: str | None = None,
+    fragments: Sequence[Sequence[int]] | None = None,
 ) -> Annotation:
     """Store a new span; refused outside the text, when empty, or as an exact duplicate.
 
-    ``origin`` says where a span not typed by hand came from ("suggestion:rules@1")."""
+    ``origin`` says where a span not typed by hand came from ("suggestion:rules@1"); ``fragments``
+    makes a multi-part span (``annotator.fragments``: its hull is then its start and end)."""
     tx.check_owner(annotator_id, "a span made in another annotator's name")
     project_id, text = _document(tx, document_id)
+    parts = None if fragments is None else parts_of_spans.check(fragments, len(text))
+    if parts is not None:
+        start, end = parts_of_spans.hull(parts)
     check_range(len(text), start, end)
     _check_label(tx, document_id, project_id, label_id)
     _check_duplicate(tx, document_id, annotator_id, label_id, start, end, None)
@@ -238,6 +245,8 @@ def create_span(
         updated_at=now,
         origin=origin,
     )
+    if parts is not None:
+        annotation.fragments = parts_of_spans.stored(parts)
     tx.session.add(annotation)
     tx.session.flush()
     detail = {**_values(tx, annotation), "annotator": _names(tx, Annotator, {annotator_id}).get(annotator_id)}
@@ -291,6 +300,9 @@ def update_span(
         )
     if (new_start, new_end) != (annotation.start, annotation.end):
         annotation.text = text[new_start:new_end]
+        if annotation.fragments:  # a multi-part span resized at its edges keeps its inner parts
+            old = parts_of_spans.parts_of(annotation.start, annotation.end, annotation.fragments)
+            annotation.fragments = parts_of_spans.stored(parts_of_spans.clip(old, new_start, new_end))
     annotation.start, annotation.end, annotation.label_id = new_start, new_end, new_label
     annotation.updated_at = utcnow()
     annotation.version += 1

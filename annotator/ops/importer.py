@@ -18,6 +18,7 @@ from annotator.attributes_io import store_imported
 from annotator.audit import default_actor_name
 from annotator.bulk import bulk_insert, bulk_insert_dicts, stamp
 from annotator.comments_carry import restore_imported
+from annotator.fragments_io import store_imported as store_fragments
 from annotator.ids import next_sqlite_id
 from annotator.import_apart import Apart, own_key
 from annotator.import_result import ImportResult
@@ -167,6 +168,7 @@ class Importer:
             self.tx, self.project_id, batch, doc_ids, owners, self.labels, _fail, self.owners.owner
         )
         link_imported(self.tx, self.project_id, batch, doc_ids, owners, self.result)
+        store_fragments(self.tx, batch, doc_ids, owners, self.labels, _fail)  # multi-part spans' parts
 
     def _documents(self, batch: Sequence[DocRecord], owners: list[list[int]]) -> tuple[list[int], set[int]]:
         """Insert the batch's new documents; returns each record's document id and the merged ones."""

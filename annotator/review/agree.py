@@ -85,10 +85,13 @@ def load(
         Annotation.label_id,
         Annotation.annotator_id,
         Annotation.attributes,
+        Annotation.fragments,
     ).where(Annotation.annotator_id.in_(list(people)), Annotation.label_id.in_(list(labels)))
-    for span_id, doc, start, end, label, who, attributes in conn.execute(query).all():
+    for span_id, doc, start, end, label, who, attributes, parts in conn.execute(query).all():
         if doc in texts:
-            span = Span(doc, start, end, labels[label], people[who])
+            span = Span(
+                doc, start, end, labels[label], people[who], tuple(map(tuple, parts)) if parts else None
+            )
             spans.append(span)
             by_id[span_id] = span
             if attributes and values is not None:

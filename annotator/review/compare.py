@@ -2,7 +2,8 @@
 
 A *unit* is a stretch of text that at least one chosen annotator marked: spans that overlap and
 share a label, or sit on exactly the same offsets, are compared as one unit. Each unit is agreed
-(every chosen annotator has the same offsets and label) or a disagreement of one kind.
+(every chosen annotator has the same offsets and label, and for a multi-part span the same parts)
+or a disagreement of one kind (other parts of the same hull: "boundaries differ").
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Mark:
     end: int
     label: str
     values: str = ""  # its attribute values as canonical JSON ("" for none)
+    parts: tuple[tuple[int, int], ...] = ()  # a multi-part span's parts (all must agree); () for one
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +76,13 @@ def _clusters(marks: Sequence[Mark]) -> list[list[Mark]]:
 
 def _classify(group: list[Mark], annotators: Sequence[str]) -> list[Unit]:
     """Split one overlap cluster into agreed units and disagreements."""
-    by_key: dict[tuple[int, int, str], list[Mark]] = defaultdict(list)
+    by_key: dict[tuple[int, int, str, tuple[tuple[int, int], ...]], list[Mark]] = defaultdict(list)
     for mark in group:
-        by_key[(mark.start, mark.end, mark.label)].append(mark)
+        by_key[(mark.start, mark.end, mark.label, mark.parts)].append(mark)
     everyone = set(annotators)
     units: list[Unit] = []
     rest: list[Mark] = []
-    for (start, end, _label), marks in sorted(by_key.items()):
+    for (start, end, _label, _parts), marks in sorted(by_key.items()):
         if {m.annotator for m in marks} >= everyone:
             same = len({m.values for m in marks if m.annotator in everyone}) == 1
             units.append(Unit(Kind.AGREED if same else Kind.ATTRIBUTES, start, end, marks))
@@ -88,7 +90,7 @@ def _classify(group: list[Mark], annotators: Sequence[str]) -> list[Unit]:
             rest.extend(marks)
     if rest:
         start, end = min(m.start for m in rest), max(m.end for m in rest)
-        offsets = {(m.start, m.end) for m in rest}
+        offsets = {(m.start, m.end, m.parts) for m in rest}  # other parts: other boundaries
         labels = {m.label for m in rest}
         people = {m.annotator for m in rest}
         if len(people) == 1 or (len(offsets) == 1 and len(labels) == 1):

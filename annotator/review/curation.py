@@ -235,7 +235,7 @@ def load_curation(session: Session, document_id: int, annotator_ids: Sequence[in
     )
     wanted = {a.id for a in chosen} | ({gold_id} if gold_id is not None else set())
     rows = session.execute(
-        select(*SPAN_COLUMNS, Annotation.sources, Annotation.attributes).where(
+        select(*SPAN_COLUMNS, Annotation.sources, Annotation.attributes, Annotation.fragments).where(
             Annotation.document_id == document_id, Annotation.annotator_id.in_(wanted)
         )
     ).all()
@@ -266,7 +266,11 @@ def load_curation(session: Session, document_id: int, annotator_ids: Sequence[in
     by_id = {r[2]: r for r in rows}
     names = {a.id: a.name for a in chosen}
     values = {r[2]: canonical(r[7]) for r in rows if r[7]}
-    marks = [Mark(s[2], names[s[4]], s[0], s[1], labels[s[3]], values.get(s[2], "")) for s in spans]
+    parts = {r[2]: tuple((a, b) for a, b in r[8]) for r in rows if r[8]}  # multi-part spans
+    marks = [
+        Mark(s[2], names[s[4]], s[0], s[1], labels[s[3]], values.get(s[2], ""), parts.get(s[2], ()))
+        for s in spans
+    ]
     links: list[Link] = []
     for rel_id, src, dst, kind, who in session.execute(
         select(

@@ -120,7 +120,9 @@ def accept_spans(
         if span.annotator_id == gold.id:
             raise ValidationError("that span is already in the gold layer")
         groups[k := (span.start, span.end, span.label_id)].add(names[span.annotator_id])
-        values[k] = (span.attributes or None, span.actor_id or values.get(k, (None, None))[1])  # gold's
+        # gold's codebook values, actor (the first reading that names one) and a quote's parts
+        actor = span.actor_id or values.get(k, (None, None, None))[1]
+        values[k] = (span.attributes or None, actor, span.fragments)
     index = gold_index(tx, document_id, gold.id)
     spare = [i for i in instead_of if index.key_of(i) is not None]
     bad = set(instead_of) - set(spare)
@@ -169,7 +171,9 @@ def accept_spans(
             tx.record(
                 "annotation", "created", (existing.id,), (document_id,), {"accepted_from": sorted(sources)}
             )
-        existing.attributes, existing.actor_id = values[key][0], values[key][1] or existing.actor_id
+        attributes, actor, fragments = values[key]
+        existing.attributes, existing.actor_id = attributes, actor or existing.actor_id
+        existing.fragments = fragments  # a quote's parts
         if existing.id in spare:
             spare.remove(existing.id)
         withdraw_rejection(tx, document_id, key)

@@ -103,10 +103,10 @@ def test_discontinuous_spans(tmp_path: Path) -> None:
     _doc(tmp_path, text, ann)
     report = ReadReport(tmp_path)
     (record,) = brat.read(tmp_path, annotator="a", report=report)
-    assert [(record.text[s.start : s.end], s.key) for s in record.spans] == [
-        ("is\na test", "T1"),
-        ("It", "T2"),
-        ("not", "T2#1"),
+    # Parts apart only by a line break are one part; parts apart by words make a multi-part span.
+    assert [(record.text[s.start : s.end], s.key, s.fragments) for s in record.spans] == [
+        ("is\na test", "T1", None),
+        ("It is\na test, not", "T2", [(0, 2), (14, 17)]),
     ]
     assert [(r.source, r.target) for r in record.relations] == [("T2", "T1")]
     assert len(report.notes) == 2

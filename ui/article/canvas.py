@@ -9,6 +9,7 @@ from ui.qt import QColor, QFont, QPalette, QRectF, QTextLine
 
 if TYPE_CHECKING:
     from annotator.queries import SpanTuple
+    from ui.article.parts import SpanParts
     from ui.session import DocumentSession
 
 # Per block: its top, its height, and its laid-out lines (line, first and last code point, x range).
@@ -24,6 +25,7 @@ class Canvas(Protocol):
     suggestions: list[tuple[int, int, int, int]]
     suggestion_selected: int | None
     unsaved: list[SpanTuple]  # labels waiting for the database (ui/pending.py): drawn dashed
+    parts: SpanParts  # multi-part spans' parts (ui/article/parts.py)
 
     def font(self) -> QFont: ...
 

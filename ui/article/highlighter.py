@@ -17,6 +17,7 @@ import itertools
 
 from annotator.queries import SpanTuple
 from ui.article.index import END, LABEL, START
+from ui.article.parts import SpanParts
 from ui.qt import QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from ui.session import HEAD_CHARS, DocumentSession
 
@@ -29,10 +30,15 @@ class SpanHighlighter(QSyntaxHighlighter):
     """
 
     def __init__(
-        self, session: DocumentSession, formats: dict[int, QTextCharFormat], doc: QTextDocument
+        self,
+        session: DocumentSession,
+        formats: dict[int, QTextCharFormat],
+        doc: QTextDocument,
+        parts: SpanParts | None = None,
     ) -> None:
         super().__init__(doc)
         self._session = session
+        self._parts = parts  # multi-part spans: only their parts are tinted
         self._formats = formats
         self._ready = bytearray()
 
@@ -114,6 +120,8 @@ class SpanHighlighter(QSyntaxHighlighter):
             return
         bs = session.index.block_starts[n]
         be = bs + len(text)
+        if self._parts is not None:
+            spans = self._parts.expand(spans, bs, be)
         to16 = session.offsets.to_utf16
         ub = to16(bs)
         formats = self._formats

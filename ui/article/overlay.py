@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_left
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ui.article.canvas import Canvas, LineCache
@@ -51,6 +52,11 @@ def paint(view: Canvas, painter: QPainter, clip: QRectF) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     cache: LineCache = {}
     _underlines(view, painter, blocks, cache)
+    if view.parts.by_span:  # multi-part spans: their parts joined (ui/article/parts.py)
+        shown = {s[ID]: s for n in blocks for s in index.block_spans(n)}
+        paint_links(view, painter, list(shown.values()), cache)
+    if view.parts.gathering:
+        outline_parts(view, painter, view.parts.gathering, -1, cache, dashed=True)
     _relation_markers(view, painter, blocks, cache)
     paint_marks(view, painter, blocks, cache)  # comments and flags (ui.comments_marks)
     _find_hits(view, painter, first_cp, last_cp, cache)
@@ -61,7 +67,10 @@ def paint(view: Canvas, painter: QPainter, clip: QRectF) -> None:
     for waiting in view.unsaved:
         _outline(view, painter, waiting, cache, dashed=True)
     selected = session.span(session.selected)
-    if selected is not None:
+    if selected is not None and selected[ID] in view.parts.by_span:
+        outline_parts(view, painter, view.parts.by_span[selected[ID]], selected[LABEL], cache)
+        _arrows(view, painter, selected[ID], cache)
+    elif selected is not None:
         _outline(view, painter, selected, cache)
         _arrows(view, painter, selected[ID], cache)
 
@@ -197,3 +206,54 @@ def _arrow_head(painter: QPainter, tip: QPointF, color: QColor) -> None:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(color)
     painter.drawPath(path)
+
+
+# --- multi-part spans (their parts: ui/article/parts.py) ------------------------------------
+
+
+def paint_links(view: Canvas, painter: QPainter, spans: Sequence[SpanTuple], cache: LineCache) -> None:
+    """A dotted line under the text from each part of a multi-part span to the next."""
+    parts = view.parts
+    for span in spans:
+        found = parts.by_span.get(span[ID])
+        if found:
+            pen = QPen(view.stroke_color(span[LABEL]), 1.4)
+            pen.setStyle(Qt.PenStyle.DotLine)
+            _join(view, painter, found, cache, pen)
+
+
+def outline_parts(
+    view: Canvas,
+    painter: QPainter,
+    found: Sequence[tuple[int, int]],
+    label: int,
+    cache: LineCache,
+    dashed: bool = False,
+) -> None:
+    """Each part outlined in the label's colour, consecutive parts joined: one span to the eye."""
+    pen = QPen(view.stroke_color(label), 2.0)
+    if dashed:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for a, b in found:
+        for r in view.range_rects(a, b, cache):
+            painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
+    _join(view, painter, found, cache, QPen(view.stroke_color(label), 1.2))
+
+
+def _join(
+    view: Canvas, painter: QPainter, found: Sequence[tuple[int, int]], cache: LineCache, pen: QPen
+) -> None:
+    painter.setPen(pen)
+    for (a1, b1), (a2, b2) in itertools.pairwise(found):
+        left, right = view.range_rects(a1, b1, cache), view.range_rects(a2, b2, cache)
+        if not left or not right:
+            continue
+        p0 = QPointF(left[-1].right() + 2, left[-1].bottom() + 1)
+        p1 = QPointF(right[0].left() - 2, right[0].bottom() + 1)
+        if abs(p0.y() - p1.y()) < 1:  # same line: straight under the words between
+            painter.drawLine(p0, p1)
+        else:  # the next part is on another line: a hook after one part and before the next
+            painter.drawLine(p0, QPointF(p0.x() + 8, p0.y()))
+            painter.drawLine(QPointF(p1.x() - 8, p1.y()), p1)

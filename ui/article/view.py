@@ -15,6 +15,7 @@ from ui.article import overlay
 from ui.article.canvas import LineCache
 from ui.article.colors import stroke, tint
 from ui.article.highlighter import SpanHighlighter
+from ui.article.parts import SpanParts
 from ui.qt import (
     QColor,
     QEvent,
@@ -100,7 +101,8 @@ class ArticleView(QTextEdit):
         self.session = session
         self.keys: KeyHandler | None = None
         self._formats: dict[int, QTextCharFormat] = {}
-        self.highlighter = SpanHighlighter(session, self._formats, QTextDocument(self))
+        self.parts = SpanParts(session)  # multi-part spans (ui/article/parts.py)
+        self.highlighter = SpanHighlighter(session, self._formats, QTextDocument(self), self.parts)
         self.find_matches: list[tuple[int, int]] = []
         self.pending_source: int | None = None  # span waiting for the relation target click
         # Suggestions (ui/suggest_layer.py): (start, end, id, label id), sorted; drawn dashed.
@@ -145,7 +147,9 @@ class ArticleView(QTextEdit):
         doc.setUndoRedoEnabled(False)
         doc.setDefaultFont(self.font())
         doc.setDocumentMargin(24)
-        self.highlighter = SpanHighlighter(self.session, self._formats, doc)
+        self.parts.reload()
+        self.parts.gathering = []
+        self.highlighter = SpanHighlighter(self.session, self._formats, doc, self.parts)
         self.highlighter.prime(FIRST_SCREEN_CHARS)
         cursor = QTextCursor(doc)
         cursor.setBlockFormat(self._block_format())
@@ -341,6 +345,7 @@ class ArticleView(QTextEdit):
             self.highlighter.ensure(blocks.start - 2, blocks.stop + 2)
 
     def _on_spans(self, delta: SpanDelta) -> None:
+        self.parts.reload()  # before the blocks are re-tinted: a span's parts may have changed
         self.highlighter.refresh(delta.blocks)
         self.viewport().update()
 
@@ -395,6 +400,9 @@ class ArticleView(QTextEdit):
         if event.button() != Qt.MouseButton.LeftButton or press is None:
             return
         if (point - press).manhattanLength() > 3 or self.textCursor().hasSelection():
+            add_part = getattr(self.keys, "add_part", None)  # the annotation controller's; not review's
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier and add_part is not None:
+                add_part()  # Ctrl+drag: the dragged text is one more part of a span
             return
         if self.keys is not None:
             self.keys.handle_click(self.cp_at(point))

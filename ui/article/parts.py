@@ -1,0 +1,52 @@
+"""Multi-part spans in the article: which spans have parts, and how they are drawn as one.
+
+Each part gets the span's background (the highlighter tints the parts, never the words between
+them); the overlay joins consecutive parts with a thin dotted line in the span's colour under the
+text, and the selected span is outlined part by part, joined the same way but solid, so the
+eye reads them as one span. Parts gathered by Ctrl+drag for a span not labelled yet are drawn
+dashed until the label key makes the span.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ui.article.index import END, ID, START
+
+if TYPE_CHECKING:
+    from annotator.queries import SpanTuple
+    from ui.session import DocumentSession
+
+Part = tuple[int, int]
+
+
+class SpanParts:
+    """The parts of the open document's multi-part spans, by span id, read through the project
+    when the document loads and whenever its spans change (one indexed query)."""
+
+    def __init__(self, session: DocumentSession) -> None:
+        self.session = session
+        self.by_span: dict[int, list[Part]] = {}
+        self.gathering: list[Part] = []  # Ctrl+dragged parts of a span not labelled yet
+
+    def reload(self) -> None:
+        project, doc = self.session.project, self.session.doc_id
+        self.by_span = project.span_parts(doc) if project is not None and doc is not None else {}
+        self.session.parts = self.by_span  # the span list, tooltips and relations read them joined
+
+    def of(self, span: SpanTuple) -> list[Part]:
+        return self.by_span.get(span[ID]) or [(span[START], span[END])]
+
+    def expand(self, spans: list[SpanTuple], bs: int, be: int) -> list[SpanTuple]:
+        """``spans`` of a block with each multi-part span replaced by its parts inside the block
+        (the same id and label), so the words between the parts keep no background of it."""
+        if not self.by_span or not any(s[ID] in self.by_span for s in spans):
+            return spans
+        out: list[SpanTuple] = []
+        for s in spans:
+            parts = self.by_span.get(s[ID])
+            if parts is None:
+                out.append(s)
+                continue
+            out.extend((a, b, *s[2:]) for a, b in parts if a < be and b > bs)
+        return out
