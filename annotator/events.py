@@ -23,6 +23,7 @@ Entity = Literal[
     "comment",
     "attribute",
     "suggestion",
+    "actor",
 ]
 Action = Literal["created", "updated", "deleted"]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.actor_refs import actor_refs
 from annotator.bulk import gc_paused
 from annotator.dataset import LabelMap, Layer, Split, select_layer, split_sentences
 from annotator.errors import AnnotatorError, NotFoundError, ValidationError
@@ -27,7 +28,7 @@ from annotator.formats import iob, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import ExportDoc, iter_documents, names
-from annotator.records import DocRecord, RelationRecord, SpanRecord, document_fields
+from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord, document_fields
 from annotator.tokens import said_tokens_lost, unpack
 
 # Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
@@ -169,7 +170,11 @@ def plan(session: Session, project_id: int, options: ExportOptions) -> Plan:
 
 
 def to_record(
-    doc: ExportDoc, labels: dict[int, str], types: dict[int, str], people: dict[int, str]
+    doc: ExportDoc,
+    labels: dict[int, str],
+    types: dict[int, str],
+    people: dict[int, str],
+    actors: dict[int, ActorRef] | None = None,
 ) -> DocRecord:
     d = doc.document
     tokens, sentences = unpack(getattr(d, "tokens", None))
@@ -190,6 +195,7 @@ def to_record(
                 s.text,
                 str(s.id),
                 attributes=s.attributes,
+                actor=(actors or {}).get(s.actor_id) if s.actor_id is not None else None,
             )
             for s in doc.spans
         ],
@@ -239,6 +245,7 @@ def records(
     report = report if report is not None else ExportReport(Path())
     first = the_plan.split.names[0] if the_plan.split else None
     labels, types, people = names(session, project_id)
+    actors = actor_refs(session, project_id)
     for doc in iter_documents(session, project_id):
         reason = _skip(doc, options, the_plan)
         if reason:
@@ -251,7 +258,7 @@ def records(
             continue
         if progress:
             progress(1)
-        record = to_record(doc, labels, types, people)
+        record = to_record(doc, labels, types, people, actors)
         record = the_plan.labels.apply(record, report)
         record = select_layer(record, the_plan.layer, report, the_plan.gold)
         if options.sentences:

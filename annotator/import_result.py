@@ -26,6 +26,11 @@ class ImportResult:
     # stored ones (kept): see ``annotator.tokens.fill_existing``.
     tokens_added: int = 0
     tokens_kept: list[str] = field(default_factory=list)
+    # Codebook attributes the file used that the project lacked (created), registry actors made
+    # for spans that name one, and spans linked to an actor (annotator.import_extras).
+    attributes_added: list[str] = field(default_factory=list)
+    actors_added: list[str] = field(default_factory=list)
+    actors_linked: int = 0
 
     def add(self, other: ImportResult) -> None:
         """Add up the results of several imports (``--skip-bad`` imports file by file)."""
@@ -69,6 +74,9 @@ class ImportResult:
                 self.tokens_kept,
                 "document(s) already present have other tokens than the file's; their own were kept",
             )
+            + _listed(self.attributes_added, "attribute(s) the codebook lacked, added")
+            + _listed(self.actors_added, "actor(s) added to the registry")
+            + (f"\n{self.actors_linked} span(s) linked to their actor" if self.actors_linked else "")
         )
 
 

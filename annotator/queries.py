@@ -49,6 +49,7 @@ class SpanRow:
     annotator_id: int
     text: str
     attributes: dict[str, Any] | None = None
+    actor_id: int | None = None  # the registry actor it names (exports read it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,13 +209,14 @@ def iter_documents(
                 Annotation.annotator_id,
                 Annotation.text,
                 Annotation.attributes,
+                Annotation.actor_id,
             )
             .where(Annotation.document_id.between(ids[0], ids[-1]))
             .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
         ).all():
             bucket = spans.get(row[0])
             if bucket is not None:
-                bucket.append(SpanRow(row[1], row[2], row[3], row[4], row[5], row[6], row[7]))
+                bucket.append(SpanRow(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]))
         relations: dict[int, list[RelationRow]] = {i: [] for i in ids}
         for rrow in conn.execute(
             select(

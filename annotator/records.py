@@ -10,6 +10,18 @@ from typing import Any
 
 
 @dataclass(slots=True)
+class ActorRef:
+    """The registry actor a span names (``annotation.actor_id``), as formats carry it: exports
+    fill ``id``, ``name`` and ``external_id``; a reader gives an external id (brat ``N`` lines)
+    and/or a ``group`` that the spans naming one actor share (brat ``Equiv``)."""
+
+    id: int | None = None
+    name: str | None = None
+    external_id: str | None = None
+    group: str | None = None
+
+
+@dataclass(slots=True)
 class SpanRecord:
     start: int
     end: int
@@ -27,6 +39,8 @@ class SpanRecord:
     attributes: dict[str, Any] | None = None
     # Native JSONL only: where a span not typed by hand came from ("suggestion:rules@1").
     origin: str | None = None
+    # The registry actor this span names (ACTOR spans), see ActorRef.
+    actor: ActorRef | None = None
 
 
 @dataclass(slots=True)
@@ -96,6 +110,9 @@ class DocRecord:
     assigned: list[str] | None = None
     # Native JSONL only: comments and flags for discussion (annotator.comments_carry).
     comments: list[CommentRecord] = field(default_factory=list)
+    # Attributes the file uses that a codebook may lack, label → name → choices seen ([]: yes/no);
+    # the import creates the missing ones (brat A lines, annotator.import_extras).
+    new_attributes: dict[str, dict[str, list[str]]] | None = None
 
 
 @dataclass(slots=True)
