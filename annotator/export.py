@@ -26,6 +26,7 @@ from annotator.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.export_folder import FolderResult, export_folder
 from annotator.formats import iob, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
+from annotator.formats.carried import reporting_lost
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import ExportDoc, iter_documents, names
 from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord, document_fields
@@ -270,11 +271,11 @@ def records(
 def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path | None) -> Writer:
     factory = _factories().get(fmt)
     if factory is not None:
-        return said_tokens_lost(fmt, factory(options, the_plan, labels_path))
+        return reporting_lost(fmt, said_tokens_lost(fmt, factory(options, the_plan, labels_path)))
     writer = WRITERS.get(fmt)
     if writer is None:
         raise AnnotatorError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
-    return said_tokens_lost(fmt, writer)
+    return reporting_lost(fmt, said_tokens_lost(fmt, writer))
 
 
 def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Writer:

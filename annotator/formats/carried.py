@@ -3,9 +3,11 @@ writers that hold them (Label Studio, W3C, spaCy) and the report lines of those 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
-from annotator.formats.base import ExportReport
+from annotator.formats.base import ExportReport, Writer
 from annotator.records import ActorRef, DocRecord
 
 ATTRIBUTES_LOST = "attribute values of spans and relations ({} has no place for them)"
@@ -60,3 +62,33 @@ def report_lost(
         linked = sum(s.actor is not None for s in record.spans)
         if linked:
             report.leave_out(ACTORS_LOST.format(fmt), linked)
+
+
+# What each export format cannot hold: (span values, relation values, actors). Formats not named
+# hold all three (native JSONL, brat, spaCy, W3C) or report for themselves (Label Studio).
+CANNOT_HOLD: dict[str, tuple[str, bool, bool, bool]] = {
+    "doccano": ("doccano", True, True, True),
+    "doccano-relations": ("doccano", True, True, True),
+    "prodigy": ("Prodigy", True, True, True),
+    "iob": ("IOB", True, True, True),
+    "conll": ("IOB", True, True, True),
+    "hf-jsonl": ("Hugging Face JSONL", True, True, True),
+}
+
+
+def reporting_lost(fmt: str, writer: Writer) -> Writer:
+    """``writer``, reporting the values and actor links the format ``fmt`` leaves out."""
+    holds = CANNOT_HOLD.get(fmt)
+    if holds is None:
+        return writer
+    name, spans, relations, actors = holds
+
+    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        def counted() -> Iterator[DocRecord]:
+            for record in records:
+                report_lost(report, record, name, spans=spans, relations=relations, actors=actors)
+                yield record
+
+        writer(counted(), out, report)
+
+    return write

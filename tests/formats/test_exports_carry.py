@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from annotator.demo import create_demo
-from annotator.export import export
+from annotator.export import ExportOptions, export
 from annotator.formats import w3c
 from annotator.importing import import_paths
 from annotator.model import Label, Project, RelationType
@@ -47,7 +47,9 @@ def _export(store: Store, project: Project, fmt: str, out: Path) -> dict[str, in
 def test_default_schema_has_cue_label_and_cue_link(store: Store, filled: Project) -> None:
     with store.session() as s:
         labels = set(s.scalars(select(Label.name).where(Label.project_id == filled.id)))
-        cue = s.scalar(select(RelationType).where(RelationType.project_id == filled.id, RelationType.name == "cue"))
+        cue = s.scalar(
+            select(RelationType).where(RelationType.project_id == filled.id, RelationType.name == "cue")
+        )
         assert {"CLAIM", "QUOTE", "ACTOR", "CUE"} <= labels
         assert cue is not None and cue.from_label_id is None  # QUOTE or CLAIM --cue--> CUE
         assert s.get(Label, cue.to_label_id).name == "CUE"  # type: ignore[union-attr]
@@ -116,9 +118,38 @@ def test_w3c_bodies_carry_values_and_actor(store: Store, filled: Project, tmp_pa
     assert quote[1]["annotator:attribute"] == "type"
     actor = by_text["Mayor Ana Ruiz"]["body"][-1]
     assert actor["type"] == "SpecificResource" and actor["purpose"] == "identifying"
-    assert actor["source"] == "http://www.wikidata.org/entity/Q7000001" and actor["annotator:name"] == "Ana Ruiz"
+    assert (
+        actor["source"] == "http://www.wikidata.org/entity/Q7000001" and actor["annotator:name"] == "Ana Ruiz"
+    )
     (record,) = [r for r in w3c.read(out) if r.text == TEXT]
     spans = {s.text or record.text[s.start : s.end]: s for s in record.spans}
     assert spans['"will reopen in May"'].attributes == {"type": "direct"}
     ruiz = spans["Mayor Ana Ruiz"].actor
     assert ruiz is not None and (ruiz.external_id, ruiz.name) == ("Q7000001", "Ana Ruiz")
+
+
+def test_chosen_labels_and_sentences_keep_values_and_actors(
+    store: Store, filled: Project, tmp_path: Path
+) -> None:
+    """Choosing labels or cutting sentences rebuilds the records: values and actors ride along."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    out = tmp_path / "out.spacy"
+    options = ExportOptions(labels=["ACTOR", "QUOTE"], sentences=True)
+    with store.session() as s:
+        export(s, filled.id, "spacy", out, options=options)
+    docs = list(DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
+    kb_ids = {sp.text: sp.kb_id_ for d in docs for sp in d.spans["sc"]}
+    assert kb_ids["She"] == "Q7000001"
+    values = [x.get("attributes") for d in docs for x in d.user_data["annotator"]["spans"]]
+    assert {"type": "direct"} in values and {"type": "mixed"} in values
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("doccano", "doccano"), ("prodigy", "Prodigy"), ("iob", "IOB")])
+def test_formats_without_a_place_report_values_and_actors(
+    store: Store, filled: Project, tmp_path: Path, fmt: str, name: str
+) -> None:
+    left = _export(store, filled, fmt, tmp_path / f"out.{fmt}")
+    assert left[f"attribute values of spans and relations ({name} has no place for them)"] == 3
+    assert left[f"actor links of spans ({name} has no place for them)"] == 4
