@@ -4,8 +4,9 @@ registry actors its spans name (brat ``A``, ``N`` and ``Equiv`` lines; ``annotat
 Both run in the import's transaction, after the batch's spans are written: a bad value or an
 actor that cannot be made fails the whole import, so nothing is written.
 
-- ``declare_attributes``: an attribute the file uses that the label lacks is created (a choice
-  of the values seen, or yes/no when it came without a value) and named in the import's report;
+- ``declare_attributes``: an attribute the file uses that the label lacks is created (yes/no,
+  number, choice or multi-choice, as its values tell; a brat attribute without a value is yes/no)
+  and named in the import's report;
   an attribute this import created takes the values later documents bring. A number attribute
   already in the codebook takes the file's text as a number.
 - ``link_actors``: a span with an external id names the project's actor with that id (one not
@@ -24,7 +25,7 @@ from sqlalchemy import bindparam, insert, select, update
 from annotator.attributes import define_attribute, get_attribute, update_attribute
 from annotator.attributes_io import SpanKey, span_rows
 from annotator.audit import default_actor_name
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, ValidationError
 from annotator.import_result import ImportResult
 from annotator.model import Actor as RegistryActor
 from annotator.model import Annotation, utcnow
@@ -40,28 +41,42 @@ def declare_attributes(
     """Create the attributes the batch's records declare and the codebook lacks."""
     for record in batch:
         for label, names in (record.new_attributes or {}).items():
-            for name, choices in names.items():
+            for name, values in names.items():
                 try:
-                    _declare(tx, project_id, label, name, choices, result)
+                    _declare(tx, project_id, label, name, values, result)
                 except AnnotatorError as exc:
                     raise fail(record, f"attribute {label}.{name}: {exc}") from None
         _numbers(tx, project_id, record)
 
 
-def _declare(
-    tx: Tx, project_id: int, label: str, name: str, choices: list[str], result: ImportResult
-) -> None:
+def _kind(values: list[Any]) -> tuple[str, list[str]]:
+    """The kind and choices that hold ``values``: yes/no, number, choice or multi-choice."""
+    if all(isinstance(v, bool) for v in values):
+        return "bool", []
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "number", []
+    choices: list[str] = []
+    for value in values:
+        for one in value if isinstance(value, list) else [value]:
+            if not isinstance(one, str):
+                raise ValidationError(f"its values are of several kinds ({values[0]!r}, {one!r})")
+            if one not in choices:
+                choices.append(one)
+    return ("multi" if any(isinstance(v, list) for v in values) else "choice"), choices
+
+
+def _declare(tx: Tx, project_id: int, label: str, name: str, values: list[Any], result: ImportResult) -> None:
     qualified = f"{label}.{name}"
+    kind, choices = _kind(values)
     try:
         attr = get_attribute(tx.session, project_id, label, name)
     except AnnotatorError:
-        kind = "choice" if choices else "bool"
         define_attribute(tx, project_id, label, name, kind, choices)
         result.attributes_added.append(f"{qualified} ({kind}{': ' + ', '.join(choices) if choices else ''})")
         return
     made = any(line.startswith(qualified + " ") for line in result.attributes_added)
     new = [c for c in choices if c not in (attr.choices or [])]
-    if made and new and attr.kind == "choice":
+    if made and new and attr.kind in ("choice", "multi"):
         update_attribute(tx, attr, choices=[*(attr.choices or []), *new])
 
 

@@ -110,9 +110,9 @@ class DocRecord:
     assigned: list[str] | None = None
     # Native JSONL only: comments and flags for discussion (annotator.comments_carry).
     comments: list[CommentRecord] = field(default_factory=list)
-    # Attributes the file uses that a codebook may lack, label → name → choices seen ([]: yes/no);
-    # the import creates the missing ones (brat A lines, annotator.import_extras).
-    new_attributes: dict[str, dict[str, list[str]]] | None = None
+    # Span attributes a peer file uses that the codebook may lack, label → name → values seen; the
+    # import creates the missing ones, their kind told by the values (annotator.import_extras).
+    new_attributes: dict[str, dict[str, list[Any]]] | None = None
 
 
 @dataclass(slots=True)

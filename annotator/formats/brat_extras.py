@@ -30,6 +30,7 @@ from typing import Any
 
 from annotator.errors import InputError
 from annotator.formats.base import ExportReport
+from annotator.formats.carried import declare_values
 from annotator.formats.peerkit import ReadReport
 from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord
 
@@ -114,6 +115,7 @@ class Extras:
             elif kind == "N":
                 self._normalisation(line, spans, report)
         self._equivalences(record, spans, report)
+        declare_values(record)
 
     def _events(self, record: DocRecord, spans: dict[str, SpanRecord], report: ReadReport) -> dict[str, str]:
         """Attribution events → speaker and cue links; returns event id → content span key."""
@@ -209,11 +211,6 @@ class Extras:
             raise self.fail(line, f"{ref} has attribute {name!r} twice")
         values[name] = value
         span.attributes = values
-        book = record.new_attributes if record.new_attributes is not None else {}
-        declared = book.setdefault(span.label, {}).setdefault(name, [])
-        record.new_attributes = book
-        if value is not True and value not in declared:
-            declared.append(value)
 
     def _normalisation(self, line: _Line, spans: dict[str, SpanRecord], report: ReadReport) -> None:
         if len(line.args) < 3 or ":" not in line.args[2]:

@@ -24,6 +24,18 @@ def shown(value: Any) -> str:
     return "+".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
 
+def declare_values(record: DocRecord) -> None:
+    """Note the span values ``record`` carries in ``new_attributes`` (label → name → values seen),
+    so that importing a peer file creates what the codebook lacks instead of refusing it."""
+    book: dict[str, dict[str, list[Any]]] = {}
+    for span in record.spans:
+        for name, value in (span.attributes or {}).items():
+            seen = book.setdefault(span.label, {}).setdefault(name, [])
+            if value not in seen:
+                seen.append(value)
+    record.new_attributes = book or None
+
+
 def kb_id(actor: ActorRef | None) -> str:
     """The actor as a knowledge-base id: its external id, else ``actor:<id>``, else ""."""
     if actor is None:

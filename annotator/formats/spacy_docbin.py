@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost, split_at
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.base import ExportReport, Writer
-from annotator.formats.carried import actor_json, kb_id
+from annotator.formats.carried import actor_json, declare_values, kb_id
 from annotator.formats.docbin_stream import StreamingDocBin
 from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord
 from annotator.tokens import Splits, export_tokens
@@ -278,6 +278,7 @@ def from_doc(doc: Doc, span_key: str | None = None) -> DocRecord:
                 record.relations.append(
                     RelationRecord(source, target, rel["label"], rel.get("annotator"), attributes=values)
                 )
+    declare_values(record)
     return record
 
 

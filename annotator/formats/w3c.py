@@ -36,7 +36,7 @@ from typing import Any
 from annotator.atomic import atomic_write
 from annotator.errors import InputError
 from annotator.formats.base import ExportReport
-from annotator.formats.carried import WIKIDATA, actor_iri
+from annotator.formats.carried import WIKIDATA, actor_iri, declare_values
 from annotator.formats.carried import shown as show_value
 from annotator.formats.peerkit import (
     ReadReport,
@@ -231,6 +231,7 @@ def read(path: Path, annotator: str | None = None, report: ReadReport | None = N
                         )
                     )
     for record in sources.values():
+        declare_values(record)
         report.count(record)
         yield record
 

@@ -67,7 +67,7 @@ def test_events_become_speaker_and_cue_links(tmp_path: Path) -> None:
     ]
     spans = {s.key: s for s in record.spans}
     assert spans["T1"].attributes == {"named": True} and spans["T3"].attributes == {"type": "direct"}
-    assert record.new_attributes == {"ACTOR": {"named": []}, "QUOTE": {"type": ["direct", "mixed"]}}
+    assert record.new_attributes == {"ACTOR": {"named": [True]}, "QUOTE": {"type": ["direct", "mixed"]}}
     assert spans["T1"].actor is not None and spans["T1"].actor.external_id == "Q7000001"
     assert spans["T4"].actor is not None and spans["T4"].actor.group == spans["T1"].actor.group
     assert report.skipped == {}

@@ -14,7 +14,9 @@ from annotator.demo import create_demo
 from annotator.export import ExportOptions, export
 from annotator.formats import w3c
 from annotator.importing import import_paths
-from annotator.model import Label, Project, RelationType
+from annotator.model import Actor as RegistryActor
+from annotator.model import Annotation, Document, Label, Project, RelationType
+from annotator.ops.projects import create_project
 from annotator.store import Store
 from tests.formats.test_brat_events import ANN, TEXT, _folder
 
@@ -153,3 +155,44 @@ def test_formats_without_a_place_report_values_and_actors(
     left = _export(store, filled, fmt, tmp_path / f"out.{fmt}")
     assert left[f"attribute values of spans and relations ({name} has no place for them)"] == 3
     assert left[f"actor links of spans ({name} has no place for them)"] == 4
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("w3c", "out.jsonld"), ("spacy", "out.spacy")])
+def test_values_and_actors_come_back_into_another_project(
+    store: Store, filled: Project, tmp_path: Path, fmt: str, name: str
+) -> None:
+    out = tmp_path / name
+    _export(store, filled, fmt, out)
+    with store.transaction() as tx:
+        other = create_project(tx, "Other")
+    summary = import_paths(store, other.id, [out], fmt=fmt, annotator="bob").summary()
+    assert "QUOTE.type (choice: direct, mixed)" in summary and "ACTOR.named (bool)" in summary
+    with store.session() as s:
+        actors = {
+            a.name: a for a in s.scalars(select(RegistryActor).where(RegistryActor.project_id == other.id))
+        }
+        assert set(actors) == {"Ana Ruiz", "The union"} and actors["Ana Ruiz"].external_id == "Q7000001"
+        in_other = select(Document.id).where(Document.project_id == other.id)
+        linked = s.execute(
+            select(Annotation.text, Annotation.actor_id).where(
+                Annotation.document_id.in_(in_other), Annotation.actor_id.is_not(None)
+            )
+        ).all()
+        assert sorted(linked) == sorted(
+            [
+                ("Mayor Ana Ruiz", actors["Ana Ruiz"].id),
+                ("She", actors["Ana Ruiz"].id),
+                ("The union", actors["The union"].id),
+                ("The union", actors["The union"].id),
+            ]
+        )
+        values = dict(
+            s.execute(
+                select(Annotation.text, Annotation.attributes).where(
+                    Annotation.document_id.in_(in_other), Annotation.attributes.is_not(None)
+                )
+            ).all()
+        )
+        assert values == {'"will reopen in May"': {"type": "direct"}, '"costs rose"': {"type": "mixed"}} | {
+            "Mayor Ana Ruiz": {"named": True}
+        }
