@@ -36,6 +36,7 @@ from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord
 
 SPEAKER, CLAIMANT, CUE_TYPE = "speaker", "claimant", "cue"
 CUE_LABEL, EVENT = "CUE", "Attribution"
+RELATION_VALUES = "attribute values of relations (brat has attributes on spans and events only)"
 ROLES = {
     "content": "content",
     "message": "content",
@@ -280,6 +281,7 @@ class Written:
     ) -> tuple[list[RelationRecord], list[str]]:
         """(the relations left for R lines, the E/A/N/* lines and the trigger T lines)."""
         by_key = {s.key: s for s in spans if s.key is not None}
+        report.leave_out(RELATION_VALUES, sum(bool(r.attributes) for r in rels))
         cues: dict[str, RelationRecord] = {}
         sources: dict[str, RelationRecord] = {}
         for rel in rels:

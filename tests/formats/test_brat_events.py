@@ -7,15 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from annotator.errors import InputError
 from annotator.export import export
-from annotator.formats import brat
+from annotator.formats import brat, brat_extras
 from annotator.formats.peerkit import ReadReport
 from annotator.importing import import_paths
 from annotator.model import Actor as RegistryActor
-from annotator.model import Annotation, AttributeDef, Project
+from annotator.model import Annotation, AttributeDef, Project, Relation
 from annotator.store import Store
 
 SHARED = Path("/work/shared/formats/brat/nlplab_tutorial_news")
@@ -149,6 +149,11 @@ def test_import_links_actors_creates_attributes_and_round_trips(
     assert "Attribution\tContent:<ENTITY>, Cue:<ENTITY>, Source?:<ENTITY>" in conf
     assert "type\tArg:<ENTITY>, Value:direct|mixed" in conf
     assert not any("actor" in reason or "attribute" in reason for reason in report.left_out)
+    with store.transaction() as tx:  # a value on a relation: brat has no place for it, and says so
+        tx.session.execute(update(Relation).values(attributes={"certain": True}))
+    with store.session() as s:
+        left = export(s, project.id, "brat", tmp_path / "again").left_out
+    assert left[brat_extras.RELATION_VALUES] == 4
     # Importing the same file again finds the actor by its external id: no second one.
     assert "actor(s) added" not in _import(store, project, _folder(tmp_path, ANN))
 
