@@ -72,7 +72,7 @@ def with_actors(records: Iterable[DocRecord], session: Session) -> Iterator[DocR
                 actor = actors.get(linked.get(int(span.key), 0)) if span.key and span.key.isdigit() else None
                 if actor is None:
                     continue
-                span.actor = str(actor.id)
+                span.actor_key = str(actor.id)
                 used.setdefault(actor.id, _record(actor))
             record.actors = list(used.values())
             yield record
@@ -140,7 +140,7 @@ def link_records(
     """Link the stored spans of ``items`` (document id, record, each span's owner here, None:
     not brought in) to the record's actors (see the module's docstring)."""
     result = result if result is not None else ActorCarry()
-    wanted = [(d, r, o) for d, r, o in items if r.actors and any(s.actor for s in r.spans)]
+    wanted = [(d, r, o) for d, r, o in items if r.actors and any(s.actor_key for s in r.spans)]
     if not wanted:
         return result
     registry = _Registry(tx, project_id, result)
@@ -168,7 +168,7 @@ def link_records(
         )
         local = {a.key: registry.resolve(a, where) for a in record.actors}
         for span, owner in zip(record.spans, owners, strict=True):
-            target = local.get(span.actor or "")
+            target = local.get(span.actor_key or "")
             label = labels.get(span.label)
             if target is None or owner is None or label is None or label not in actor_labels:
                 continue
@@ -181,7 +181,7 @@ def link_records(
             elif current != target:
                 result.conflicts.append(
                     f"{where}: span {span.start}–{span.end} {span.text or ''!r} points to actor {current} "
-                    f"here, to {span.actor} ({_name(record, span.actor)}) in the file"
+                    f"here, to {span.actor_key} ({_name(record, span.actor_key)}) in the file"
                 )
     for target, span_ids in moves.items():
         for i in range(0, len(span_ids), 5000):

@@ -98,4 +98,4 @@ def actors_from_json(
             raise InputError(
                 str(path), f"span {i + 1}: 'actor' {actor!r} is not in the line's 'actors'", line
             )
-        kept.actor = str(actor)
+        kept.actor_key = str(actor)

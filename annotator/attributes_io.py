@@ -91,7 +91,7 @@ def store_imported(
             links.append((key_of[rel.source], key_of[rel.target], rel.type, rel.attributes or {}, record))
     if not spans and not links:
         return
-    rows = _span_rows(tx, {s[0][0] for s in spans} | {link[0][0] for link in links})
+    rows = span_rows(tx, {s[0][0] for s in spans} | {link[0][0] for link in links})
     book = _Codebook(tx, "label")
     _write(
         tx,
@@ -109,7 +109,10 @@ def _failing(fail: Fail, record: DocRecord, what: str) -> Callable[[str], Except
     return lambda reason: fail(record, f"{what}: {reason}")
 
 
-def _span_rows(tx: Tx, documents: set[int]) -> dict[SpanKey, tuple[int, Any]]:
+def span_rows(
+    tx: Tx, documents: set[int], column: Any = Annotation.attributes
+) -> dict[SpanKey, tuple[int, Any]]:
+    """The spans of ``documents`` by natural key: their id and ``column`` (the importers' read-back)."""
     query = select(
         Annotation.document_id,
         Annotation.annotator_id,
@@ -117,7 +120,7 @@ def _span_rows(tx: Tx, documents: set[int]) -> dict[SpanKey, tuple[int, Any]]:
         Annotation.start,
         Annotation.end,
         Annotation.id,
-        Annotation.attributes,
+        column,
     ).where(Annotation.document_id.in_(documents))
     return {tuple(r[:5]): (r[5], r[6]) for r in tx.session.execute(query)}
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.actor_refs import actor_refs
 from annotator.bulk import gc_paused
 from annotator.dataset import LabelMap, Layer, Split, select_layer, split_sentences
 from annotator.errors import AnnotatorError, NotFoundError, ValidationError
@@ -26,9 +27,10 @@ from annotator.export_folder import FolderResult, export_folder
 from annotator.formats import iob, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
 from annotator.fragments_export import hulls_reported
+from annotator.formats.carried import reporting_lost
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import ExportDoc, iter_documents, names
-from annotator.records import DocRecord, RelationRecord, SpanRecord, document_fields
+from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord, document_fields
 from annotator.tokens import said_tokens_lost, unpack
 
 # Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
@@ -170,7 +172,11 @@ def plan(session: Session, project_id: int, options: ExportOptions) -> Plan:
 
 
 def to_record(
-    doc: ExportDoc, labels: dict[int, str], types: dict[int, str], people: dict[int, str]
+    doc: ExportDoc,
+    labels: dict[int, str],
+    types: dict[int, str],
+    people: dict[int, str],
+    actors: dict[int, ActorRef] | None = None,
 ) -> DocRecord:
     d = doc.document
     tokens, sentences = unpack(getattr(d, "tokens", None))
@@ -192,6 +198,7 @@ def to_record(
                 str(s.id),
                 attributes=s.attributes,
                 fragments=None if s.fragments is None else [(a, b) for a, b in s.fragments],
+                actor=(actors or {}).get(s.actor_id) if s.actor_id is not None else None,
             )
             for s in doc.spans
         ],
@@ -241,6 +248,7 @@ def records(
     report = report if report is not None else ExportReport(Path())
     first = the_plan.split.names[0] if the_plan.split else None
     labels, types, people = names(session, project_id)
+    actors = actor_refs(session, project_id)
     for doc in iter_documents(session, project_id):
         reason = _skip(doc, options, the_plan)
         if reason:
@@ -253,7 +261,7 @@ def records(
             continue
         if progress:
             progress(1)
-        record = to_record(doc, labels, types, people)
+        record = to_record(doc, labels, types, people, actors)
         record = the_plan.labels.apply(record, report)
         record = select_layer(record, the_plan.layer, report, the_plan.gold)
         if options.sentences:
@@ -265,11 +273,13 @@ def records(
 def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path | None) -> Writer:
     factory = _factories().get(fmt)
     if factory is not None:
-        return said_tokens_lost(fmt, hulls_reported(fmt, factory(options, the_plan, labels_path)))
+        return reporting_lost(
+            fmt, said_tokens_lost(fmt, hulls_reported(fmt, factory(options, the_plan, labels_path)))
+        )
     writer = WRITERS.get(fmt)
     if writer is None:
         raise AnnotatorError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
-    return said_tokens_lost(fmt, hulls_reported(fmt, writer))
+    return reporting_lost(fmt, said_tokens_lost(fmt, hulls_reported(fmt, writer)))
 
 
 def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Writer:

@@ -50,6 +50,7 @@ class SpanRow:
     text: str
     attributes: dict[str, Any] | None = None
     fragments: list[list[int]] | None = None  # a multi-part span's parts (annotator.fragments)
+    actor_id: int | None = None  # the registry actor it names (exports read it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,7 @@ def iter_documents(
                 Annotation.text,
                 Annotation.attributes,
                 Annotation.fragments,
+                Annotation.actor_id,
             )
             .where(Annotation.document_id.between(ids[0], ids[-1]))
             .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)

@@ -10,6 +10,18 @@ from typing import Any
 
 
 @dataclass(slots=True)
+class ActorRef:
+    """The registry actor a span names (``annotation.actor_id``), as formats carry it: exports
+    fill ``id``, ``name`` and ``external_id``; a reader gives an external id (brat ``N`` lines)
+    and/or a ``group`` that the spans naming one actor share (brat ``Equiv``)."""
+
+    id: int | None = None
+    name: str | None = None
+    external_id: str | None = None
+    group: str | None = None
+
+
+@dataclass(slots=True)
 class SpanRecord:
     start: int
     end: int
@@ -28,9 +40,11 @@ class SpanRecord:
     # Native JSONL only: where a span not typed by hand came from ("suggestion:rules@1").
     origin: str | None = None
     # Native JSONL only: the key (in ``DocRecord.actors``) of the registry actor this span names.
-    actor: str | None = None
+    actor_key: str | None = None
     # A multi-part span's parts (annotator.fragments), start/end being their hull; None: one part.
     fragments: list[tuple[int, int]] | None = None
+    # The registry actor this span names (ACTOR spans) as peer formats carry it, see ActorRef.
+    actor: ActorRef | None = None
 
 
 @dataclass(slots=True)
@@ -100,13 +114,16 @@ class DocRecord:
     assigned: list[str] | None = None
     # Native JSONL only: comments and flags for discussion (annotator.comments_carry).
     comments: list[CommentRecord] = field(default_factory=list)
+    # Span attributes a peer file uses that the codebook may lack, label → name → values seen; the
+    # import creates the missing ones, their kind told by the values (annotator.import_extras).
+    new_attributes: dict[str, dict[str, list[Any]]] | None = None
     # Native JSONL only: the registry actors this document's spans name (annotator.actors_carry).
     actors: list[ActorRecord] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class ActorRecord:
-    """A registry actor in a file: ``key`` is what spans' ``actor`` say (its id where it came from)."""
+    """A registry actor in a file: ``key`` is what spans' ``actor_key`` say (its id where it came from)."""
 
     key: str
     name: str

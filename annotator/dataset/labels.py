@@ -69,14 +69,29 @@ class LabelMap:
                 if s.key is not None and twin.key is not None:
                     alias[s.key] = twin.key
                 continue
-            span = SpanRecord(s.start, s.end, label, s.annotator, s.text, s.key, fragments=s.fragments)
+            span = SpanRecord(
+                s.start,
+                s.end,
+                label,
+                s.annotator,
+                s.text,
+                s.key,
+                attributes=s.attributes,
+                actor=s.actor,
+                actor_key=s.actor_key,
+                fragments=s.fragments,
+            )
             seen[ident] = span
             spans.append(span)
         relations: list[RelationRecord] = []
         present: set[tuple[str, str, str, str | None]] = set()
         for r in record.relations:
             rel = RelationRecord(
-                alias.get(r.source, r.source), alias.get(r.target, r.target), r.type, r.annotator
+                alias.get(r.source, r.source),
+                alias.get(r.target, r.target),
+                r.type,
+                r.annotator,
+                attributes=r.attributes,
             )
             rel_ident = (rel.source, rel.target, rel.type, rel.annotator)
             if rel_ident in present:

@@ -152,7 +152,16 @@ def split_sentences(record: DocRecord, report: ExportReport) -> Iterator[DocReco
         index = _find(starts, span.start)
         start = bounds[index][0]
         per_sentence[index].append(
-            SpanRecord(span.start - start, span.end - start, span.label, span.annotator, span.text, span.key)
+            SpanRecord(
+                span.start - start,
+                span.end - start,
+                span.label,
+                span.annotator,
+                span.text,
+                span.key,
+                attributes=span.attributes,
+                actor=span.actor,
+            )
         )
         if span.key is not None:
             where[span.key] = index

@@ -6,8 +6,8 @@ reads the file without translating newlines). ``T`` lines are spans (``T1<TAB>LA
 END<TAB>text``, fragments ``START END;START END`` whose text is joined with one space), ``R``
 lines relations (the first argument is the source, e.g. the QUOTE of a ``speaker`` relation).
 Every T line's text is checked against the .txt: a mismatch raises InputError, never a shifted
-span. E (event), A/M (attribute), N (normalisation), # (note) and * (equivalence) lines have no
-counterpart here and are skipped with a report.
+span. E (attribution events), A/M (attributes), N (normalisations → actors) and * (equivalences)
+lines are read and written by ``annotator.formats.brat_extras``; # (note) lines are skipped with a report.
 
 Discontinuous spans: brat splits a span at each line break into fragments, so fragments separated
 only by whitespace are one part (and the writer writes parts that cross line breaks that way).
@@ -28,6 +28,7 @@ from pathlib import Path
 
 from annotator.atomic import atomic_write
 from annotator.errors import InputError
+from annotator.formats import brat_extras
 from annotator.formats.base import ExportReport, SpanTrims
 from annotator.formats.encoding import decode
 from annotator.formats.peerkit import (
@@ -51,7 +52,7 @@ CROSS_LAYER = "relations whose ends are not both spans of the relation's annotat
 DANGLING = "relations to a span that is not in the document"
 ONLY_BREAKS = "spans of nothing but line breaks (brat fragments cannot hold them)"
 TRIMMED = "span edges on a line break (a brat fragment holds none; the spans were written without it)"
-_SKIPPED = {"E": "events", "A": "attributes", "M": "attributes", "N": "normalizations", "#": "notes"}
+_SKIPPED = {"#": "notes"}  # E, A/M, N and * lines: annotator.formats.brat_extras
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -80,6 +81,7 @@ def _ann(
     rels: list[RelationRecord],
     report: ExportReport,
     trims: SpanTrims,
+    extras: brat_extras.Written | None = None,
 ) -> str:
     lines: list[str] = []
     tids: dict[str, str] = {}
@@ -95,6 +97,7 @@ def _ann(
         offsets = ";".join(f"{a} {b}" for a, b in frags)
         quote = " ".join(record.text[a:b] for a, b in frags)
         lines.append(f"{tids[key]}\t{_brat_type(span.label, report)} {offsets}\t{quote}")
+    rels, more = (extras or brat_extras.Written()).lines(record, spans, rels, tids, report)
     n = 0
     for rel in rels:
         if rel.source not in tids or rel.target not in tids:
@@ -104,6 +107,7 @@ def _ann(
         lines.append(
             f"R{n}\t{_brat_type(rel.type, report)} Arg1:{tids[rel.source]} Arg2:{tids[rel.target]}\t"
         )
+    lines += more
     return "".join(line + "\n" for line in lines)
 
 
@@ -118,6 +122,7 @@ def write(
     labels: set[str] = set()
     types: set[str] = set()
     trims = SpanTrims(TRIMMED)
+    extras = brat_extras.Written()
     with SpillSet() as used:  # the stems written so far (a project of any size: memory stays flat)
         for i, record in enumerate(records):
             report.count(record)
@@ -143,7 +148,7 @@ def write(
                 with (folder / f"{stem}.txt").open("w", encoding="utf-8", newline="\n") as fh:
                     fh.write(record.text)
                 with (folder / f"{stem}.ann").open("w", encoding="utf-8", newline="\n") as fh:
-                    fh.write(_ann(record, part.spans, part.relations, report, trims))
+                    fh.write(_ann(record, part.spans, part.relations, report, trims, extras))
                 labels.update(re.sub(r"\s", "_", s.label) or "_" for s in part.spans)
                 types.update(re.sub(r"\s", "_", r.type) or "_" for r in part.relations)
     trims.report_to(report)
@@ -151,7 +156,7 @@ def write(
     with atomic_write(out / "annotation.conf") as fh:
         fh.write("[entities]\n" + "".join(f"{name}\n" for name in sorted(labels)))
         fh.write("\n[relations]\n" + "".join(f"{t}\tArg1:<ENTITY>, Arg2:<ENTITY>\n" for t in sorted(types)))
-        fh.write("\n[events]\n\n[attributes]\n")
+        fh.write(extras.conf())
 
 
 def read(
@@ -200,6 +205,7 @@ def _document(ann: Path, annotator: str | None, report: ReadReport) -> DocRecord
     record = DocRecord(text=text, source_file=str(txt), title=txt.stem)
     pending: list[tuple[int, str, str, str, str]] = []
     kinds: dict[str, str] = {}
+    extras = brat_extras.Extras(ann)
     lines = read_text(ann).split("\n") if ann.is_file() and ann.stat().st_size else []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -216,10 +222,10 @@ def _document(ann: Path, annotator: str | None, report: ReadReport) -> DocRecord
             if len(args) < 3 or any(":" not in a for a in args[1:3]):
                 raise InputError(str(ann), f"{head}: expected 'TYPE Arg1:ID Arg2:ID'", number)
             pending.append((number, head, args[0], args[1].split(":", 1)[1], args[2].split(":", 1)[1]))
+        elif extras.take(head, line, number):
+            pass
         elif head[:1] in _SKIPPED:
             report.skip(f"brat {_SKIPPED[head[:1]]} ({head[:1]} lines)")
-        elif head == "*":
-            report.skip("brat equivalences (* lines)")
         else:
             raise InputError(str(ann), f"unknown annotation line {shown(line)}", number)
     keys = {s.key for s in record.spans}
@@ -231,6 +237,7 @@ def _document(ann: Path, annotator: str | None, report: ReadReport) -> DocRecord
             record.relations.append(RelationRecord(source, target, kind, annotator))
         else:
             report.skip("brat relations to something other than a text span")
+    extras.apply(record, set(kinds), report)
     report.count(record)
     return record
 

@@ -14,7 +14,12 @@ other than the text are kept in the document's metadata under ``data`` (and writ
 image, audio and other tasks without text are skipped and reported.
 
 The writer fills ``value.text``, writes one annotation per annotator, and beside ``tasks.json``
-writes ``tasks.label_config.xml``: a labeling config whose names match the results.
+writes ``tasks.label_config.xml``: a labeling config whose names match the results. A span's
+codebook values are per-region results linked to the region by its ``id`` (as Label Studio's
+``perRegion`` controls write them): choice, multi-choice and yes/no values as ``choices`` (yes/no:
+``["yes"]``/``["no"]``; a short text as its one choice), numbers as ``number``, each with
+``from_name`` the attribute's name; the config declares those controls. Relation values and actor
+links have no place in Label Studio and are reported.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from xml.sax.saxutils import quoteattr
 from annotator.atomic import atomic_write
 from annotator.errors import InputError
 from annotator.formats.base import ExportReport
+from annotator.formats.carried import report_lost
 from annotator.formats.peerkit import (
     ReadReport,
     dumps,
@@ -60,7 +66,58 @@ def _completed_by(name: str, people: dict[str, int]) -> dict[str, Any]:
     return {"id": ident, "email": "", "first_name": name, "last_name": ""}
 
 
-def _task(record: DocRecord, number: int, people: dict[str, int], report: ExportReport) -> dict[str, Any]:
+def _per_region(
+    key: str, span: SpanRecord, region: dict[str, Any], controls: dict[str, tuple[str, set[str], set[str]]]
+) -> list[dict[str, Any]]:
+    """The span's codebook values as per-region results (``controls``: name → tag, choices, labels)."""
+    out = []
+    for name, raw in sorted((span.attributes or {}).items()):
+        where = {"start": region["start"], "end": region["end"]}
+        if isinstance(raw, bool | str | list):
+            picked = (
+                ["yes" if raw else "no"] if isinstance(raw, bool) else [raw] if isinstance(raw, str) else raw
+            )
+            tag, value = "choices", {**where, "text": region["text"], "choices": [str(v) for v in picked]}
+        else:
+            tag, value = "number", {**where, "number": raw}
+        known = controls.setdefault(name, (tag, set(), set()))
+        if tag == "choices":
+            known[1].update(value["choices"])
+        known[2].add(span.label)
+        out.append(
+            {
+                "id": key,
+                "from_name": name,
+                "to_name": TO_NAME,
+                "type": tag,
+                "origin": "manual",
+                "value": value,
+            }
+        )
+    return out
+
+
+def _control(name: str, tag: str, choices: set[str], labels: set[str]) -> str:
+    """A perRegion control of the labeling config, shown for the labels whose spans use it."""
+    head = f'  <{tag.capitalize()} name={quoteattr(name)} toName="{TO_NAME}"'
+    head += (
+        f' perRegion="true" whenTagName="{FROM_NAME}" whenLabelValue={quoteattr(",".join(sorted(labels)))}'
+    )
+    if tag != "choices":
+        return head + "/>\n"
+    body = "".join(f"    <Choice value={quoteattr(c)}/>\n" for c in sorted(choices))
+    return head + ' choice="multiple">\n' + body + "  </Choices>\n"
+
+
+def _task(
+    record: DocRecord,
+    number: int,
+    people: dict[str, int],
+    report: ExportReport,
+    controls: dict[str, tuple[str, set[str], set[str]]] | None = None,
+) -> dict[str, Any]:
+    controls = controls if controls is not None else {}
+    report_lost(report, record, "Label Studio", spans=False, relations=True, actors=True)
     extra = record.meta.get("data") if record.meta else None
     data: dict[str, Any] = dict(extra) if isinstance(extra, dict) else {}
     data["text"] = record.text
@@ -89,6 +146,7 @@ def _task(record: DocRecord, number: int, people: dict[str, int], report: Export
                     "value": value,
                 }
             )
+            result += _per_region(key, s, value, controls)
         for r in part.relations:
             result.append(
                 {
@@ -118,11 +176,12 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
     people: dict[str, int] = {}
     labels: set[str] = set()
     types: set[str] = set()
+    controls: dict[str, tuple[str, set[str], set[str]]] = {}
     with atomic_write(out) as fh:
         fh.write("[")
         for i, record in enumerate(records):
             report.count(record)
-            fh.write(("\n" if i == 0 else ",\n") + dumps(_task(record, i + 1, people, report)))
+            fh.write(("\n" if i == 0 else ",\n") + dumps(_task(record, i + 1, people, report, controls)))
             labels.update(s.label for s in record.spans)
             types.update(r.type for r in record.relations)
         fh.write("\n]\n")
@@ -132,7 +191,9 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
         fh.writelines(f"    <Label value={quoteattr(name)}/>\n" for name in sorted(labels))
         fh.write("  </Labels>\n  <Relations>\n")
         fh.writelines(f"    <Relation value={quoteattr(name)}/>\n" for name in sorted(types))
-        fh.write(f'  </Relations>\n  <Text name="{TO_NAME}" value="$text"/>\n</View>\n')
+        fh.write(f'  </Relations>\n  <Text name="{TO_NAME}" value="$text"/>\n')
+        fh.writelines(_control(name, *control) for name, control in sorted(controls.items()))
+        fh.write("</View>\n")
 
 
 def person(completed_by: Any, fallback: str | None) -> str | None:

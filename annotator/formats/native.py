@@ -71,7 +71,7 @@ def _span_json(text: str, s: SpanRecord) -> dict[str, Any]:
         value = getattr(s, name)
         if value is not None:
             item[name] = value
-    span_actor_json(item, s.actor)
+    span_actor_json(item, s.actor_key)
     if s.fragments:  # a multi-part span's parts (start/end are their hull)
         item["fragments"] = [[a, b] for a, b in s.fragments]
     return item

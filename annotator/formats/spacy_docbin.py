@@ -13,10 +13,19 @@ range and no token carries characters from outside a span it belongs to. In the 
 
       {"version": 1, "span_key": "sc",
        "doc": {"id", "title", "author", "published", "source_url", "source_file", "status", "meta"},
-       "spans": [{"key": "17", "annotator": "alice"}, ...],        # aligned with doc.spans[span_key]
+       "spans": [{"key": "17", "annotator": "alice",                # aligned with doc.spans[span_key]
+                  "attributes": {"type": "direct"},                  # codebook values, when any
+                  "actor": {"id": 3, "name": "Jane Roe", "external_id": "Q42"}}, ...],  # when linked
        "relations": [{"head": 0, "child": 2, "label": "speaker", "annotator": "alice"}, ...]}
 
   ``head``/``child`` index ``doc.spans[span_key]``: source and target span of the relation.
+
+* a span's registry actor is its ``kb_id_`` (in ``doc.spans`` and ``doc.ents``): the actor's
+  external id (``Q42``), else ``actor:<id>``;
+* a span's codebook values are also span extension data, read with
+  ``Span.set_extension("attributes", default=None)`` then ``span._.attributes`` (spaCy keys
+  extension data by character offsets, so spans at the same offsets share one value: the
+  ``user_data`` list above keeps each; such clashes are reported).
 
 The file is written in bounded memory (``docbin_stream``: spaCy's own ``DocBin`` would hold every
 document until the end); pass ``docs_per_file`` to write a folder of ``.spacy`` parts instead,
@@ -33,8 +42,9 @@ from typing import TYPE_CHECKING, Any
 from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost, split_at
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.base import ExportReport, Writer
+from annotator.formats.carried import actor_json, declare_values, kb_id
 from annotator.formats.docbin_stream import StreamingDocBin
-from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord
 from annotator.tokens import Splits, export_tokens
 
 if TYPE_CHECKING:
@@ -51,6 +61,11 @@ INFLATE_PIECE = 1 << 20
 DEFAULT_KEY = "sc"
 SPAN_KEY_META = "spacy_span_key"  # meta of a document whose spans came under another key
 NOT_IN_ENTS = " (left out of doc.ents only; all are in doc.spans)"
+EXTENSION = "attributes"  # span._.attributes
+SHARED_EXTENSION = (
+    "codebook values of spans at the same offsets as another span with other values "
+    "(span._.attributes holds the first; user_data['annotator']['spans'] holds all)"
+)
 
 
 def blank(language: str) -> Language:
@@ -106,7 +121,9 @@ def to_doc(
     index = {s.key: i for i, s in enumerate(record.spans) if s.key is not None}
     group = []
     for s in record.spans:
-        span = doc.char_span(s.start, s.end, label=s.label, alignment_mode="strict", span_id=s.key or "")
+        span = doc.char_span(
+            s.start, s.end, label=s.label, alignment_mode="strict", span_id=s.key or "", kb_id=kb_id(s.actor)
+        )
         if span is None:
             raise AnnotatorError(f"internal error: span {s.start}–{s.end} is not on token boundaries")
         group.append(span)
@@ -123,6 +140,7 @@ def to_doc(
         if r.source in index and r.target in index:
             relations.append(
                 {"head": index[r.source], "child": index[r.target], "label": r.type, "annotator": r.annotator}
+                | ({"attributes": r.attributes} if r.attributes else {})
             )
         else:
             report.leave_out("relations naming a span the document does not have")
@@ -130,10 +148,33 @@ def to_doc(
         "version": 1,
         "span_key": span_key,
         "doc": {"id": record.doc_id, **{f: getattr(record, f) for f in FIELDS}, "meta": record.meta},
-        "spans": [{"key": s.key, "annotator": s.annotator} for s in record.spans],
+        "spans": [_span_data(s) for s in record.spans],
         "relations": relations,
     }
+    _extension_values(doc, record, report)
     return doc
+
+
+def _span_data(span: SpanRecord) -> dict[str, Any]:
+    data: dict[str, Any] = {"key": span.key, "annotator": span.annotator}
+    if span.attributes:
+        data["attributes"] = span.attributes
+    if span.actor is not None:
+        data["actor"] = actor_json(span.actor)
+    return data
+
+
+def _extension_values(doc: Doc, record: DocRecord, report: ExportReport) -> None:
+    """Codebook values as ``span._.attributes`` (spaCy's key: ``("._.", name, start, end)``)."""
+    for s in record.spans:
+        if not s.attributes:
+            continue
+        key: Any = ("._.", EXTENSION, s.start, s.end)
+        held = doc.user_data.get(key)
+        if held is not None and held != s.attributes:
+            report.leave_out(SHARED_EXTENSION)
+            continue
+        doc.user_data[key] = s.attributes
 
 
 def _covering(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
@@ -220,6 +261,7 @@ def from_doc(doc: Doc, span_key: str | None = None) -> DocRecord:
         record.spans.append(
             SpanRecord(span.start_char, span.end_char, span.label_, who.get("annotator"), span.text, key)
         )
+        _take_back(record.spans[-1], who)
         seen.add((span.start_char, span.end_char, span.label_))
     for ent in doc.ents:
         if (ent.start_char, ent.end_char, ent.label_) not in seen:
@@ -232,8 +274,21 @@ def from_doc(doc: Doc, span_key: str | None = None) -> DocRecord:
                     raise ValueError(f"a relation refers to span {end!r} of {len(record.spans)}")
             source, target = record.spans[rel["head"]].key, record.spans[rel["child"]].key
             if source is not None and target is not None:
-                record.relations.append(RelationRecord(source, target, rel["label"], rel.get("annotator")))
+                values = _plain(rel.get("attributes")) or None
+                record.relations.append(
+                    RelationRecord(source, target, rel["label"], rel.get("annotator"), attributes=values)
+                )
+    declare_values(record)
     return record
+
+
+def _take_back(span: SpanRecord, data: dict[str, Any]) -> None:
+    """A span's codebook values and actor as this tool wrote them (checked on import)."""
+    if isinstance(data.get("attributes"), dict):
+        span.attributes = _plain(data["attributes"]) or None
+    actor = data.get("actor")
+    if isinstance(actor, dict) and (actor.get("external_id") or actor.get("name")):
+        span.actor = ActorRef(name=actor.get("name"), external_id=actor.get("external_id"))
 
 
 def _key_of(doc: Doc, data: dict[str, Any]) -> str:

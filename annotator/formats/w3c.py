@@ -2,7 +2,13 @@
 target holding a TextQuoteSelector (exact, ~32 characters of prefix and suffix) and a
 TextPositionSelector (code points, as the spec counts characters); relations are annotations with
 ``motivation: "linking"`` whose target is the two span annotations' ids and whose tagging body is
-the relation type (as recogito-js writes them). ``creator`` is the annotator.
+the relation type (as recogito-js writes them). ``creator`` is the annotator. Codebook values
+are further bodies with ``purpose: "classifying"`` (``value`` as a person reads it: yes/no, lists
+joined by "+"; ``annotator:attribute`` the attribute's name, ``annotator:value`` the stored JSON
+value); a span's registry actor is a ``SpecificResource`` body with ``purpose: "identifying"``
+whose ``source`` is the actor's IRI (Wikidata's for a ``Q…`` external id, else
+``urn:annotator:actor:<id>``), with ``annotator:actor``, ``annotator:name`` and
+``annotator:external_id``. The reader takes both back.
 
 The annotations do not carry the text they point into, so the writer puts the texts in the same
 file: an AnnotationCollection whose embedded first page holds the annotations, plus an extension
@@ -30,6 +36,8 @@ from typing import Any
 from annotator.atomic import atomic_write
 from annotator.errors import InputError
 from annotator.formats.base import ExportReport
+from annotator.formats.carried import WIKIDATA, actor_iri, declare_values
+from annotator.formats.carried import shown as show_value
 from annotator.formats.peerkit import (
     ReadReport,
     dumps,
@@ -42,7 +50,7 @@ from annotator.formats.peerkit import (
     span_keys,
 )
 from annotator.hashing import content_hash
-from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord
 from annotator.spillset import SpillSet
 from annotator.text import OffsetMap
 
@@ -54,6 +62,32 @@ DANGLING = "relations to a span that is not in the document"
 
 def _creator(name: str | None) -> dict[str, Any]:
     return {} if name is None else {"creator": {"type": "Person", "name": name}}
+
+
+def _bodies(values: dict[str, Any] | None, actor: ActorRef | None = None) -> list[dict[str, Any]]:
+    """Classifying bodies for codebook values, an identifying one for the registry actor."""
+    out: list[dict[str, Any]] = [
+        {
+            "type": "TextualBody",
+            "purpose": "classifying",
+            "value": show_value(value),
+            "annotator:attribute": name,
+            "annotator:value": value,
+        }
+        for name, value in sorted((values or {}).items())
+    ]
+    if actor is not None:
+        out.append(
+            {
+                "type": "SpecificResource",
+                "purpose": "identifying",
+                "source": actor_iri(actor),
+                "annotator:actor": actor.id,
+                "annotator:name": actor.name,
+                "annotator:external_id": actor.external_id,
+            }
+        )
+    return out
 
 
 def _annotations(record: DocRecord, number: int, iri: str, created: str) -> Iterator[dict[str, Any]]:
@@ -71,7 +105,10 @@ def _annotations(record: DocRecord, number: int, iri: str, created: str) -> Iter
             "id": prefix + key,
             "type": "Annotation",
             "motivation": "tagging",
-            "body": [{"type": "TextualBody", "purpose": "tagging", "value": s.label}],
+            "body": [
+                {"type": "TextualBody", "purpose": "tagging", "value": s.label},
+                *_bodies(s.attributes, s.actor),
+            ],
             "target": {"source": iri, "selector": [quote, position]},
             **_creator(s.annotator),
             "created": created,
@@ -83,7 +120,10 @@ def _annotations(record: DocRecord, number: int, iri: str, created: str) -> Iter
                 "id": f"{prefix}rel{n}",
                 "type": "Annotation",
                 "motivation": "linking",
-                "body": [{"type": "TextualBody", "purpose": "tagging", "value": r.type}],
+                "body": [
+                    {"type": "TextualBody", "purpose": "tagging", "value": r.type},
+                    *_bodies(r.attributes),
+                ],
                 "target": [{"id": prefix + r.source}, {"id": prefix + r.target}],
                 **_creator(r.annotator),
                 "created": created,
@@ -168,7 +208,9 @@ def read(path: Path, annotator: str | None = None, report: ReadReport | None = N
         keys = spans.setdefault(str(anno.get("id")), (record, []))[1]
         for k, tag in enumerate(tags):
             keys.append(f"{n}:{anno.get('id')}" + (f"#{k}" if k else ""))
-            record.spans.append(SpanRecord(start, end, tag, who, key=keys[-1]))
+            record.spans.append(
+                SpanRecord(start, end, tag, who, key=keys[-1], attributes=_values(anno), actor=_actor(anno))
+            )
     for anno, line in links:
         targets: list[Any] = anno["target"] if isinstance(anno.get("target"), list) else []
         ends = [str(t.get("id") if isinstance(t, dict) else t) for t in targets]
@@ -184,9 +226,12 @@ def read(path: Path, annotator: str | None = None, report: ReadReport | None = N
             for a in a_keys:
                 for b in b_keys:
                     record.relations.append(
-                        RelationRecord(a, b, kind, _person(anno.get("creator"), annotator))
+                        RelationRecord(
+                            a, b, kind, _person(anno.get("creator"), annotator), attributes=_values(anno)
+                        )
                     )
     for record in sources.values():
+        declare_values(record)
         report.count(record)
         yield record
 
@@ -236,6 +281,39 @@ def _tags(anno: dict[str, Any]) -> list[str]:
         for b in bodies
         if isinstance(b, dict) and b.get("purpose") == "tagging" and isinstance(b.get("value"), str)
     ]
+
+
+def _body_list(anno: dict[str, Any]) -> list[dict[str, Any]]:
+    bodies = anno.get("body") or []
+    return [b for b in (bodies if isinstance(bodies, list) else [bodies]) if isinstance(b, dict)]
+
+
+def _values(anno: dict[str, Any]) -> dict[str, Any] | None:
+    """Codebook values from classifying bodies this tool wrote (checked against the codebook on import)."""
+    found = {
+        b["annotator:attribute"]: b.get("annotator:value", b.get("value"))
+        for b in _body_list(anno)
+        if b.get("purpose") == "classifying" and isinstance(b.get("annotator:attribute"), str)
+    }
+    return found or None
+
+
+def _actor(anno: dict[str, Any]) -> ActorRef | None:
+    """The registry actor of an identifying body: its external id (a Wikidata IRI's QID) and name."""
+    for b in _body_list(anno):
+        if b.get("purpose") != "identifying":
+            continue
+        external = b.get("annotator:external_id")
+        source = b.get("source")
+        if not isinstance(external, str) and isinstance(source, str) and source.startswith(WIKIDATA):
+            external = source[len(WIKIDATA) :]
+        name = b.get("annotator:name")
+        if isinstance(external, str) or isinstance(name, str):
+            return ActorRef(
+                name=name if isinstance(name, str) else None,
+                external_id=external if isinstance(external, str) else None,
+            )
+    return None
 
 
 def _person(creator: Any, fallback: str | None) -> str | None:

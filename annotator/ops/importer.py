@@ -21,6 +21,7 @@ from annotator.comments_carry import restore_imported
 from annotator.fragments_io import store_imported as store_fragments
 from annotator.ids import next_sqlite_id
 from annotator.import_apart import Apart, own_key
+from annotator.import_extras import declare_attributes, link_actors
 from annotator.import_result import ImportResult
 from annotator.model import (
     Annotation,
@@ -164,6 +165,8 @@ class Importer:
         self.reviewed.extend((d, r) for d, r in zip(doc_ids, batch, strict=True) if r.review is not None)
         self._spans_and_relations(batch, doc_ids, merged, owners)
         restore_imported(self.tx, self.project_id, list(zip(doc_ids, batch, strict=True)), self.owners)
+        declare_attributes(self.tx, self.project_id, batch, self.result, _fail)
+        link_actors(self.tx, self.project_id, batch, doc_ids, owners, self.labels, self.result)
         store_imported(
             self.tx, self.project_id, batch, doc_ids, owners, self.labels, _fail, self.owners.owner
         )

@@ -97,11 +97,12 @@ def test_label_commands(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "labels", "rename", "PLACE", "LOCATION", "--db", db)[0] == 0
     assert run(capsys, "labels", "recolor", "LOCATION", "#000000", "--db", db)[0] == 0
     listing = json.loads(run(capsys, "labels", "list", "--json", "--db", db)[1])
-    assert [lab["name"] for lab in listing["labels"]] == ["CLAIM", "QUOTE", "ACTOR", "LOCATION"]
-    assert listing["labels"][3]["color"] == "#000000"
+    assert [lab["name"] for lab in listing["labels"]] == ["CLAIM", "QUOTE", "ACTOR", "CUE", "LOCATION"]
+    assert listing["labels"][4]["color"] == "#000000"
     assert {t["name"]: (t["from"], t["to"]) for t in listing["relation_types"]} == {
         "speaker": ("QUOTE", "ACTOR"),
         "claimant": ("CLAIM", "ACTOR"),
+        "cue": (None, "CUE"),
     }
     assert run(capsys, "labels", "remove", "LOCATION", "--db", db)[0] == 0
 

@@ -113,6 +113,8 @@ def test_discontinuous_spans(tmp_path: Path) -> None:
 
 
 def test_other_line_kinds_are_skipped_and_reported(tmp_path: Path) -> None:
+    """Events other than attributions, attributes of them and notes are skipped and reported;
+    the span's attribute, normalisation and equivalence are read (tests/formats/test_brat_events.py)."""
     ann = (
         "T1\tActor 0 3\tAnn\nT2\tSay 4 8\tsaid\nE1\tSay:T2 Agent:T1\nA1\tNegated E1\nA2\tLevel T1 High\n"
         "N1\tReference T1 Wiki:1\tAnn\n#1\tAnnotatorNotes T1\tcheck\n*\tAlias T1 T2\nR1\tAbout Arg1:E1 Arg2:T1\n"
@@ -122,13 +124,13 @@ def test_other_line_kinds_are_skipped_and_reported(tmp_path: Path) -> None:
     (record,) = brat.read(tmp_path, annotator="a", report=report)
     assert len(record.spans) == 2 and record.relations == []
     assert report.skipped == {
-        "brat events (E lines)": 1,
-        "brat attributes (A lines)": 2,
-        "brat normalizations (N lines)": 1,
+        "brat events (E lines) other than attributions": 1,
+        "brat attributes of relations or of events other than attributions": 1,
         "brat notes (# lines)": 1,
-        "brat equivalences (* lines)": 1,
         "brat relations to something other than a text span": 1,
     }
+    assert record.spans[0].attributes == {"Level": "High"}
+    assert record.spans[0].actor is not None and record.spans[0].actor.external_id == "Wiki:1"
 
 
 @pytest.mark.parametrize(

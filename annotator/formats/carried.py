@@ -1,0 +1,106 @@
+"""What the peer formats write for a span's codebook values and registry actor, shared by the
+writers that hold them (Label Studio, W3C, spaCy) and the report lines of those that cannot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.formats.base import ExportReport, Writer
+from annotator.records import ActorRef, DocRecord
+
+ATTRIBUTES_LOST = "attribute values of spans and relations ({} has no place for them)"
+RELATION_ATTRIBUTES_LOST = "attribute values of relations ({} has no place for them)"
+ACTORS_LOST = "actor links of spans ({} has no place for them)"
+WIKIDATA = "http://www.wikidata.org/entity/"
+
+
+def shown(value: Any) -> str:
+    """A value as a person reads it (as ``attributes_values.show_value``, which formats may not
+    import: it pulls in the operations): yes/no, numbers as written, lists joined by "+"."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "+".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def declare_values(record: DocRecord) -> None:
+    """Note the span values ``record`` carries in ``new_attributes`` (label → name → values seen),
+    so that importing a peer file creates what the codebook lacks instead of refusing it."""
+    book: dict[str, dict[str, list[Any]]] = {}
+    for span in record.spans:
+        for name, value in (span.attributes or {}).items():
+            seen = book.setdefault(span.label, {}).setdefault(name, [])
+            if value not in seen:
+                seen.append(value)
+    record.new_attributes = book or None
+
+
+def kb_id(actor: ActorRef | None) -> str:
+    """The actor as a knowledge-base id: its external id, else ``actor:<id>``, else ""."""
+    if actor is None:
+        return ""
+    if actor.external_id:
+        return actor.external_id
+    return f"actor:{actor.id}" if actor.id is not None else ""
+
+
+def actor_iri(actor: ActorRef) -> str:
+    """The actor as an IRI: Wikidata's for a ``Q…`` id, the id itself if it is one, else a URN."""
+    ext = actor.external_id or ""
+    if ext[:1] == "Q" and ext[1:].isdigit():
+        return WIKIDATA + ext
+    if "://" in ext:
+        return ext
+    if ext:
+        return f"urn:annotator:external:{ext}"
+    return f"urn:annotator:actor:{actor.id}"
+
+
+def actor_json(actor: ActorRef) -> dict[str, Any]:
+    return {"id": actor.id, "name": actor.name, "external_id": actor.external_id}
+
+
+def report_lost(
+    report: ExportReport, record: DocRecord, fmt: str, *, spans: bool, relations: bool, actors: bool
+) -> None:
+    """Count what ``record`` holds that the format ``fmt`` does not write (each flag: it cannot)."""
+    values = sum(bool(s.attributes) for s in record.spans) if spans else 0
+    values += sum(bool(r.attributes) for r in record.relations) if relations else 0
+    if values:
+        reason = ATTRIBUTES_LOST if spans else RELATION_ATTRIBUTES_LOST
+        report.leave_out(reason.format(fmt), values)
+    if actors:
+        linked = sum(s.actor is not None for s in record.spans)
+        if linked:
+            report.leave_out(ACTORS_LOST.format(fmt), linked)
+
+
+# What each export format cannot hold: (span values, relation values, actors). Formats not named
+# hold all three (native JSONL, brat, spaCy, W3C) or report for themselves (Label Studio).
+CANNOT_HOLD: dict[str, tuple[str, bool, bool, bool]] = {
+    "doccano": ("doccano", True, True, True),
+    "doccano-relations": ("doccano", True, True, True),
+    "prodigy": ("Prodigy", True, True, True),
+    "iob": ("IOB", True, True, True),
+    "conll": ("IOB", True, True, True),
+    "hf-jsonl": ("Hugging Face JSONL", True, True, True),
+}
+
+
+def reporting_lost(fmt: str, writer: Writer) -> Writer:
+    """``writer``, reporting the values and actor links the format ``fmt`` leaves out."""
+    holds = CANNOT_HOLD.get(fmt)
+    if holds is None:
+        return writer
+    name, spans, relations, actors = holds
+
+    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        def counted() -> Iterator[DocRecord]:
+            for record in records:
+                report_lost(report, record, name, spans=spans, relations=relations, actors=actors)
+                yield record
+
+        writer(counted(), out, report)
+
+    return write

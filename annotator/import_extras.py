@@ -1,0 +1,191 @@
+"""What an import brings besides spans and relations: codebook attributes a file declares and the
+registry actors its spans name (brat ``A``, ``N`` and ``Equiv`` lines; ``annotator.formats.brat_extras``).
+
+Both run in the import's transaction, after the batch's spans are written: a bad value or an
+actor that cannot be made fails the whole import, so nothing is written.
+
+- ``declare_attributes``: an attribute the file uses that the label lacks is created (yes/no,
+  number, choice or multi-choice, as its values tell; a brat attribute without a value is yes/no)
+  and named in the import's report;
+  an attribute this import created takes the values later documents bring. A number attribute
+  already in the codebook takes the file's text as a number.
+- ``link_actors``: a span with an external id names the project's actor with that id (one not
+  merged away), else the one with that canonical name, else a new actor named by the file (or
+  by the span's text). Spans that share a ``group`` (brat Equiv) name one actor: the one an
+  external id in the group finds, else one found or made from the first mention's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+
+from annotator.attributes import define_attribute, get_attribute, update_attribute
+from annotator.attributes_io import SpanKey, span_rows
+from annotator.audit import default_actor_name
+from annotator.errors import AnnotatorError, ValidationError
+from annotator.import_result import ImportResult
+from annotator.model import Actor as RegistryActor
+from annotator.model import Annotation, utcnow
+from annotator.records import ActorRef, DocRecord, SpanRecord
+from annotator.tx import Tx
+
+Fail = Callable[[DocRecord, str], Exception]
+
+
+def declare_attributes(
+    tx: Tx, project_id: int, batch: Sequence[DocRecord], result: ImportResult, fail: Fail
+) -> None:
+    """Create the attributes the batch's records declare and the codebook lacks."""
+    for record in batch:
+        for label, names in (record.new_attributes or {}).items():
+            for name, values in names.items():
+                try:
+                    _declare(tx, project_id, label, name, values, result)
+                except AnnotatorError as exc:
+                    raise fail(record, f"attribute {label}.{name}: {exc}") from None
+        _numbers(tx, project_id, record)
+
+
+def _kind(values: list[Any]) -> tuple[str, list[str]]:
+    """The kind and choices that hold ``values``: yes/no, number, choice or multi-choice."""
+    if all(isinstance(v, bool) for v in values):
+        return "bool", []
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "number", []
+    choices: list[str] = []
+    for value in values:
+        for one in value if isinstance(value, list) else [value]:
+            if not isinstance(one, str):
+                raise ValidationError(f"its values are of several kinds ({values[0]!r}, {one!r})")
+            if one not in choices:
+                choices.append(one)
+    return ("multi" if any(isinstance(v, list) for v in values) else "choice"), choices
+
+
+def _declare(tx: Tx, project_id: int, label: str, name: str, values: list[Any], result: ImportResult) -> None:
+    qualified = f"{label}.{name}"
+    kind, choices = _kind(values)
+    try:
+        attr = get_attribute(tx.session, project_id, label, name)
+    except AnnotatorError:
+        define_attribute(tx, project_id, label, name, kind, choices)
+        result.attributes_added.append(f"{qualified} ({kind}{': ' + ', '.join(choices) if choices else ''})")
+        return
+    made = any(line.startswith(qualified + " ") for line in result.attributes_added)
+    new = [c for c in choices if c not in (attr.choices or [])]
+    if made and new and attr.kind in ("choice", "multi"):
+        update_attribute(tx, attr, choices=[*(attr.choices or []), *new])
+
+
+def _numbers(tx: Tx, project_id: int, record: DocRecord) -> None:
+    """File text for a number attribute (brat values are words) becomes the number."""
+    for span in record.spans:
+        for name, value in list((span.attributes or {}).items()):
+            if (
+                isinstance(value, str)
+                and record.new_attributes
+                and name in record.new_attributes.get(span.label, {})
+            ):
+                try:
+                    attr = get_attribute(tx.session, project_id, span.label, name)
+                except AnnotatorError:
+                    continue
+                if attr.kind == "number":
+                    try:
+                        number = float(value)
+                    except ValueError:
+                        continue
+                    assert span.attributes is not None
+                    span.attributes[name] = int(number) if number.is_integer() else number
+
+
+def link_actors(
+    tx: Tx,
+    project_id: int,
+    batch: Sequence[DocRecord],
+    doc_ids: Sequence[int],
+    owners: Sequence[Sequence[int]],
+    labels: dict[str, int],
+    result: ImportResult,
+) -> None:
+    """Set ``annotation.actor_id`` of the batch's spans that name an actor (see the module)."""
+    wanted: list[tuple[SpanKey, int]] = []
+    finder = _Finder(tx, project_id, result)
+    for record, doc_id, whos in zip(batch, doc_ids, owners, strict=True):
+        named = [(s, w) for s, w in zip(record.spans, whos, strict=True) if s.actor is not None]
+        if not named:
+            continue
+        groups: dict[str, list[tuple[SpanRecord, int]]] = {}
+        for span, who in named:
+            ref = span.actor
+            assert ref is not None
+            groups.setdefault(ref.group or f"#{id(span)}", []).append((span, who))
+        for members in groups.values():
+            actor_id = finder.actor(record, members)
+            wanted += [((doc_id, who, labels[s.label], s.start, s.end), actor_id) for s, who in members]
+    if not wanted:
+        return
+    rows = span_rows(tx, {key[0] for key, _a in wanted}, Annotation.actor_id)
+    # A span that already named an actor (a merge into a project that has it) keeps its link.
+    updates = [{"ident": rows[key][0], "actor": actor} for key, actor in wanted if rows[key][1] is None]
+    if updates:
+        statement = (
+            update(Annotation).where(Annotation.id == bindparam("ident")).values(actor_id=bindparam("actor"))
+        )
+        tx.session.connection().execute(statement, updates)
+        result.actors_linked += len(updates)
+        spans = tuple(u["ident"] for u in updates)
+        tx.record("annotation", "updated", spans, tuple({key[0] for key, _a in wanted}), {"actor": "linked"})
+
+
+class _Finder:
+    """The project's actors by external id and by name, read once, and the ones this import made."""
+
+    def __init__(self, tx: Tx, project_id: int, result: ImportResult) -> None:
+        self.tx, self.project_id, self.result = tx, project_id, result
+        self.by_external: dict[str, int] = {}
+        self.by_name: dict[str, int] = {}
+        query = select(RegistryActor.id, RegistryActor.name, RegistryActor.external_id).where(
+            RegistryActor.project_id == project_id, RegistryActor.merged_into_id.is_(None)
+        )
+        for ident, name, external in tx.session.execute(query.order_by(RegistryActor.id)):
+            if external:
+                self.by_external.setdefault(external, ident)
+            self.by_name.setdefault(name, ident)
+
+    def actor(self, record: DocRecord, members: list[tuple[SpanRecord, int]]) -> int:
+        refs: list[ActorRef] = [s.actor for s, _w in members if s.actor is not None]
+        external = next((r.external_id for r in refs if r.external_id), None)
+        name = (
+            next((r.name for r in refs if r.name), None)
+            or record.text[members[0][0].start : members[0][0].end]
+        )
+        name = " ".join(name.split())[:300]
+        if external is not None and external in self.by_external:
+            return self.by_external[external]
+        if external is None and name in self.by_name:
+            return self.by_name[name]
+        if not name:
+            raise AnnotatorError(f"{record.read_from or record.source_file}: an actor needs a name")
+        now = utcnow()
+        row: dict[str, Any] = {
+            "project_id": self.project_id,
+            "name": name,
+            "aliases": [],
+            "external_id": external,
+            "created_by": self.tx.actor.name if self.tx.actor else default_actor_name(),
+            "created_at": now,
+            "updated_at": now,
+        }
+        ident = int(
+            self.tx.session.execute(insert(RegistryActor).returning(RegistryActor.id), [row]).scalar_one()
+        )
+        self.tx.record("actor", "created", (ident,), detail={"name": name, "external_id": external})
+        if external is not None:
+            self.by_external[external] = ident
+        self.by_name.setdefault(name, ident)
+        self.result.actors_added.append(name + (f" ({external})" if external else ""))
+        return ident
