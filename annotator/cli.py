@@ -183,6 +183,7 @@ def _parser() -> argparse.ArgumentParser:
     from annotator.cli_suggest import add_suggest_commands
     from annotator.cli_team import add_team_commands
     from annotator.cli_undo import add_undo_commands
+    from annotator.cli_whosaid import add_whosaid_command
 
     parser = argparse.ArgumentParser(
         prog="annotator", description="Tag claims, quotes and actors in news articles."
@@ -245,6 +246,7 @@ def _parser() -> argparse.ArgumentParser:
     add_codebook_commands(command)
     add_suggest_commands(command)
     add_actor_commands(command)
+    add_whosaid_command(command)
 
     p = command("annotate", cmd_annotate, "add a span (code point offsets, end exclusive); prints its id")
     p.add_argument("doc_id", type=int, metavar="DOC_ID")

@@ -283,7 +283,12 @@ def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path 
 
 
 def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Writer:
-    """Native JSONL carries the gold layer's provenance and the review's decisions too."""
+    """Native JSONL carries the gold layer's provenance and the review's decisions too; the
+    who-said-what CSV the actor registry."""
+    if fmt == "whosaid":
+        from annotator.whosaid_carry import with_registry
+
+        return with_registry(writer, session, project_id)
     if fmt not in ("jsonl", "native"):
         return writer
     from annotator.actors_carry import carrying_actors

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from annotator.review.compare_gold import GoldComparison
     from annotator.store import Actor, Store
     from annotator.suggest.store import Listing
+    from annotator.whosaid import Said
 
 
 class FeatureReads:
@@ -112,3 +113,13 @@ class FeatureReads:
         with self.store.session() as session:
             rows = find_documents(session, self.id, assigned_to=assigned_to)
             return most_uncertain(session, [r.id for r in rows], self.actor.id or 0, current)
+
+    # --- who said what (annotator.whosaid) ----------------------------------------------------
+
+    def who_said(self, layer: str | None = None) -> Said:
+        """Every quote and claim of ``layer`` (gold, all or an annotator's name; None: gold when
+        there is gold) with its speakers, outlet and month; group it with ``annotator.whosaid.group``."""
+        from annotator.whosaid import collect
+
+        with self.store.session() as session:
+            return collect(session, self.id, layer)

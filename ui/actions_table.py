@@ -167,6 +167,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("assign", "Assign &documents…", (), "global", "review.assign_documents", "Review"),
     A("progress", "Team &progress…", (), "global", "review.show_progress", "Review"),
     A("compare_gold", "Compare my work with &gold…", (), "global", "window.compare_gold", "Review"),
+    A("whosaid", "&Who said what…", (), "global", "window.who_said", "Review"),
     A("review_next", "Next disagreement", ("N",), "review", "target.walk", "",
         "Review, in the list and the annotators' panes: next / previous disagreement", "review_walk", (1,)),
     A("review_prev", "Previous disagreement", ("P",), "review", "target.walk", "", "", "review_walk", (-1,)),

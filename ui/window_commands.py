@@ -28,6 +28,7 @@ class WindowCommands:
         project: Any
         actions_by_name: Any
         stack: Any
+        open_document: Any
         signals: Any
 
         def report(self, message: str) -> None: ...
@@ -76,6 +77,12 @@ class WindowCommands:
 
     def compare_gold(self) -> None:
         show_compare_gold(self, self.project)
+
+    def who_said(self) -> None:
+        """Review ▸ Who said what…: counts per actor, outlet and month; a document opens here."""
+        from ui.whosaid import show_whosaid
+
+        show_whosaid(self, self.project, self.open_document)
 
     def show_about(self) -> None:
         QMessageBox.about(

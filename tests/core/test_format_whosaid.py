@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
+from annotator.export import ExportOptions, export
 from annotator.formats import whosaid
 from annotator.formats.base import ExportReport
+from annotator.model import Project
 from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.store import Store
+from tests.core.whosaid_fixture import whosaid_project
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -62,3 +67,70 @@ def test_labels_and_relation_types_can_be_chosen(tmp_path: Path) -> None:
     out = tmp_path / "who.csv"
     whosaid.write([record], out, ExportReport(out), labels=["statement"], relation_types=["said_by"])
     assert [(r["text"], r["actor"]) for r in _read(out)] == [("yes", "Ann")]
+
+
+def test_actor_columns_come_from_the_registry_and_cue_from_its_relation(tmp_path: Path) -> None:
+    text = "Ann said yes, and Bo agreed. Cy: no."
+    record = DocRecord(
+        text,
+        spans=[
+            SpanRecord(0, 3, "ACTOR", key="1"),
+            SpanRecord(4, 8, "CUE", key="2"),
+            SpanRecord(9, 12, "QUOTE", key="3", attributes={"type": "indirect", "tone": ["calm", "dry"]}),
+            SpanRecord(18, 20, "ACTOR", key="4"),
+            SpanRecord(29, 31, "ACTOR", key="5"),
+            SpanRecord(33, 35, "QUOTE", key="6"),
+        ],
+        relations=[
+            RelationRecord("3", "1", "speaker"),
+            RelationRecord("3", "4", "speaker"),
+            RelationRecord("3", "2", "cue"),
+            RelationRecord("6", "5", "speaker"),
+        ],
+    )
+    registry = whosaid.ActorRegistry(
+        {"1": 7}, {7: whosaid.ActorInfo(7, "Ann Lee", "Q1", {"role": "mayor", "party": "X"})}
+    )
+    out = tmp_path / "who.csv"
+    whosaid.write([record], out, ExportReport(out), registry=registry)
+    first, second = _read(out)
+    assert (first["actor"], first["actor_id"], first["actor_name"], first["actor_external_id"]) == (
+        "Ann | Bo",
+        "7 | ",  # Bo is not in the registry: an empty cell at his place
+        "Ann Lee | ",
+        "Q1 | ",
+    )
+    assert json.loads(first["actor_attributes"].split(" | ")[0]) == {"role": "mayor", "party": "X"}
+    assert json.loads(first["quote_attributes"]) == {"type": "indirect", "tone": ["calm", "dry"]}
+    assert first["cue"] == "said"
+    assert [second[c] for c in ("actor", "actor_id", "actor_name", "actor_attributes", "cue")] == [
+        "Cy",
+        "",
+        "",
+        "",
+        "",
+    ]
+
+
+def test_a_project_export_fills_actor_columns_following_merges(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
+    fx = whosaid_project(store, project.id)
+    out = tmp_path / "who.csv"
+    with store.session() as s:
+        export(s, project.id, "whosaid", out, options=ExportOptions(layer="annotator:alice"))
+    by_text = {r["text"]: r for r in _read(out)}
+    quote, claim = by_text["We will talk."], by_text["talks would resume"]
+    assert (quote["actor_id"], quote["actor_name"], quote["actor_external_id"]) == (
+        str(fx.blinken),
+        "Antony Blinken",
+        "Q7432",
+    )
+    assert json.loads(quote["actor_attributes"]) == {"role": "minister", "party": "D"}
+    assert (quote["cue"], json.loads(quote["quote_attributes"])) == ("said", {"type": "direct"})
+    assert (claim["actor"], claim["actor_id"], claim["actor_name"]) == (
+        "Blinken",
+        str(fx.blinken),
+        "Antony Blinken",
+    )
+    assert by_text["nothing else"]["actor_id"] == "" and by_text["nothing else"]["actor"] == "He"
