@@ -158,3 +158,23 @@ def test_other_encodings_still_read_whole(tmp_path: Path) -> None:
     path = tmp_path / "utf16.json"
     path.write_bytes(json.dumps(tasks, ensure_ascii=False).encode("utf-16"))
     assert [r.spans[0].start for r in labelstudio.read(path)] == [0]
+
+
+def test_the_import_command_streams_a_label_studio_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.core.cli_run import new_project, run
+
+    url = new_project(capsys, tmp_path)
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([_task(f"Ana Ruiz said {n}.", 0, 8, "Ana Ruiz") for n in range(7)]), "utf-8")
+
+    def whole_file(_path: Path) -> str:
+        raise AssertionError("read whole")
+
+    monkeypatch.setattr(peerkit, "read_text", whole_file)
+    monkeypatch.setattr(jsonstream, "read_text", whole_file)
+    code, out, err = run(capsys, "--db", url, "import", str(path), "--create-labels", "--annotator", "ana")
+    assert code == 0, err
+    assert f"read 7 document(s), 7 span(s), 0 relation(s) from {path}" in out
+    assert "7 document(s) added" in out
