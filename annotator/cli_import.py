@@ -17,7 +17,7 @@ Command = Callable[[str, Handler, str], argparse.ArgumentParser]
 def cmd_import(args: argparse.Namespace) -> int:
     from annotator.bulk import gc_paused
     from annotator.formats.peerkit import ReadReport
-    from annotator.importing import BadFile, import_each, read_all, read_each
+    from annotator.importing import BadFile, import_each, read_all, read_each, stream_path
     from annotator.ops.importer import import_as_batch
 
     store, project_id = store_and_project(args)
@@ -33,22 +33,27 @@ def cmd_import(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     columns = {"annotator": args.annotator, "reports": reports, "label_field": args.label_field}
     bad: list[BadFile] = []
+    read = ReadReport(paths[0])  # a streamed file's (a Label Studio export: read while written)
+    streamed = None if args.skip_bad else stream_path(paths, fmt, annotator=args.annotator, report=read)
     with gc_paused():
         if args.skip_bad:
             files, bad = read_each(paths, fmt, args.text_field, **columns)
-        else:
+        elif streamed is None:
             files = [(paths[0], read_all(paths, fmt, args.text_field, **columns))]
         for report in reports:
             print(report.summary())
-        total = sum(len(records) for _path, records in files)
+        total = None if streamed is not None else sum(len(records) for _path, records in files)
         with progress_bar(total, "doc", "importing") as tick, store.transaction() as tx:
             if args.skip_bad:
                 batch, result, refused = import_each(tx, project_id, files, " ".join(args.paths), **options)
                 bad += refused
             else:
+                records = files[0][1] if streamed is None else streamed
                 batch, result = import_as_batch(
-                    tx, project_id, files[0][1], " ".join(args.paths), progress=tick, **options
+                    tx, project_id, records, " ".join(args.paths), progress=tick, **options
                 )
+    if streamed is not None:
+        print(read.summary())
     print(result.summary())
     if bad:
         print(f"{len(bad)} file(s) not imported (--skip-bad; nothing of them was imported):")

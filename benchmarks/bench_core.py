@@ -225,18 +225,19 @@ def cases(docs: int, runs: int) -> list[Any]:
 
 
 def postgres_cases(docs: int, runs: int, url: str, agreement: Any) -> list[Any]:
-    """Import, export and agreement on PostgreSQL beside the same on SQLite (target: within 3×)."""
+    """Import, export and agreement on PostgreSQL beside the same on SQLite (target: within 3×;
+    the import within 2×, issue 19)."""
     from benchmarks.report import Case
 
     result = []
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        for label, key in (("import", "import"), ("export native", "export_jsonl")):
+        for label, key, factor in (("import", "import", 2.0), ("export native", "export_jsonl", 3.0)):
             case = Case(
                 f"PostgreSQL: {label} {docs:,} documents",
                 "wall time",
-                "≤ 3× SQLite",
-                ok=_within(3.0),
+                f"≤ {factor:.0f}× SQLite",
+                ok=_within(factor),
                 note="floor column: the same operation on SQLite in the same run",
             )
             for _ in range(runs):

@@ -19,11 +19,20 @@ __all__ = ["Case", "machine", "report", "run_cases", "subprocess_seconds"]
 
 
 def run_cases(quick: bool, runs: int, pg_url: str | None) -> list[Case]:
-    from benchmarks import bench_agreement, bench_assist, bench_core, bench_gui, bench_live, bench_memory
+    from benchmarks import (
+        bench_agreement,
+        bench_assist,
+        bench_core,
+        bench_formats,
+        bench_gui,
+        bench_live,
+        bench_memory,
+    )
 
     docs = 300 if quick else 10_000
     cases: list[Case] = []
     cases += bench_core.cases(docs, runs)
+    cases += bench_formats.cases(docs, runs)
     cases += bench_agreement.cases(docs, runs)
     if pg_url:
         cases += bench_core.postgres_cases(docs, runs, pg_url, bench_agreement)

@@ -27,7 +27,15 @@ def test_benchmark_suite_runs_quick(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     report = out.read_text(encoding="utf-8")
-    for case in ("import", "export", "agreement", "first paint", "app start", "peak RSS growth"):
+    for case in (
+        "import",
+        "export",
+        "agreement",
+        "first paint",
+        "app start",
+        "peak RSS growth",
+        "Label Studio",
+    ):
         assert case in report, case
     rows = [line for line in report.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert rows and all("nan" not in row for row in rows)

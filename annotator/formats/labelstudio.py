@@ -34,14 +34,13 @@ from annotator.atomic import atomic_write
 from annotator.errors import InputError
 from annotator.formats.base import ExportReport
 from annotator.formats.carried import report_lost
+from annotator.formats.jsonstream import stream_items
 from annotator.formats.peerkit import (
     ReadReport,
     dumps,
-    json_items,
     layers,
     line_of,
     need,
-    read_text,
     resolve,
     shown,
     span_keys,
@@ -258,41 +257,55 @@ def _length(value: Any) -> int:
 
 
 def read(path: Path, annotator: str | None = None, report: ReadReport | None = None) -> Iterator[DocRecord]:
-    """Read a Label Studio JSON export (a list of tasks, or one task)."""
+    """Read a Label Studio JSON export (a list of tasks, or one task), a task at a time."""
     path = Path(path)
     report = report if report is not None else ReadReport(path)
-    for task, line0 in json_items(path, read_text(path)):
-        line = line_of(task, line0) or line0
-        if not isinstance(task, dict):
-            raise InputError(str(path), "expected a task object", line)
-        data = task_data(task)
-        key = _text_field(data, path, line)
-        if key is None:
-            report.skip(MEDIA_SKIP)
+    for item in stream_items(path):
+        try:
+            record = _record(item.value, item.line, path, annotator, report)
+        except InputError:
+            # Name the line of the bad annotation or result: the task again, its objects' lines known.
+            _record(item.precise(path), item.line, path, annotator, ReadReport(path))
+            raise
+        if record is not None:
+            yield record
+
+
+def _record(
+    task: Any, line0: int, path: Path, annotator: str | None, report: ReadReport
+) -> DocRecord | None:
+    """One task as a record (None: an image, audio, … task, reported)."""
+    line = line_of(task, line0) or line0
+    if not isinstance(task, dict):
+        raise InputError(str(path), "expected a task object", line)
+    data = task_data(task)
+    key = _text_field(data, path, line)
+    if key is None:
+        report.skip(MEDIA_SKIP)
+        return None
+    text = str(data[key])
+    record = DocRecord(text=text, source_file=str(path), line=line)
+    for name in FIELDS:
+        if isinstance(data.get(name), str):
+            setattr(record, name, data[name])
+    if isinstance(task.get("meta"), dict):
+        record.meta = dict(task["meta"])
+    unused = {k: v for k, v in data.items() if k != key and not (k in FIELDS and isinstance(v, str))}
+    if unused:  # kept, and written back into ``data`` on export
+        record.meta["data"] = unused
+    predictions = task.get("predictions")
+    report.skip("predictions (model output, not annotations)", _length(predictions))
+    omap = OffsetMap(text)
+    annotations = task.get("annotations") or task.get("completions") or []
+    for n, ann in enumerate(annotations if isinstance(annotations, list) else []):
+        if not isinstance(ann, dict):
+            raise InputError(str(path), f"annotation {n + 1} must be an object", line)
+        if ann.get("was_cancelled"):
+            report.skip("cancelled annotations")
             continue
-        text = str(data[key])
-        record = DocRecord(text=text, source_file=str(path), line=line)
-        for name in FIELDS:
-            if isinstance(data.get(name), str):
-                setattr(record, name, data[name])
-        if isinstance(task.get("meta"), dict):
-            record.meta = dict(task["meta"])
-        unused = {k: v for k, v in data.items() if k != key and not (k in FIELDS and isinstance(v, str))}
-        if unused:  # kept, and written back into ``data`` on export
-            record.meta["data"] = unused
-        predictions = task.get("predictions")
-        report.skip("predictions (model output, not annotations)", _length(predictions))
-        omap = OffsetMap(text)
-        annotations = task.get("annotations") or task.get("completions") or []
-        for n, ann in enumerate(annotations if isinstance(annotations, list) else []):
-            if not isinstance(ann, dict):
-                raise InputError(str(path), f"annotation {n + 1} must be an object", line)
-            if ann.get("was_cancelled"):
-                report.skip("cancelled annotations")
-                continue
-            _annotation(ann, n, record, omap, person(ann.get("completed_by"), annotator), path, line, report)
-        report.count(record)
-        yield record
+        _annotation(ann, n, record, omap, person(ann.get("completed_by"), annotator), path, line, report)
+    report.count(record)
+    return record
 
 
 def _annotation(

@@ -64,7 +64,15 @@ _LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": 
 
 def dumps(obj: Any) -> str:
     """Compact UTF-8 JSON on one line, even for readers that split lines with str.splitlines."""
-    return json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKS)
+    return one_line(json.dumps(obj, ensure_ascii=False))
+
+
+def one_line(text: str) -> str:
+    """JSON text with the line breaks str.splitlines sees escaped (``dumps`` without the dumping)."""
+    # translate() looks every character up (seconds on a large export); most lines need nothing.
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:
+        return text.translate(_LINE_BREAKS)
+    return text
 
 
 def leave_out(report: ExportReport, reason: str, count: int) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from annotator.errors import InputError
 from annotator.formats import brat, doccano, labelstudio, prodigy, w3c, webanno, whosaid
 from annotator.formats.base import Writer
-from annotator.formats.peerkit import json_items, read_text
+from annotator.formats.jsonstream import stream_items
 from annotator.records import DocRecord
 
 Reader = Callable[[Path], Iterator[DocRecord]]
@@ -117,7 +117,7 @@ def sniff(path: Path) -> str | None:
     if path.suffix not in (".json", ".jsonl"):
         return None
     try:
-        first = next(json_items(path, read_text(path)), (None, 0))[0]
+        first = next((item.value for item in stream_items(path)), None)  # not the whole file
     except InputError:
         return None
     found = sniff_record(first)

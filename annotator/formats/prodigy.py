@@ -21,12 +21,14 @@ own, so the tokens and their ``ws`` flags rebuild the text exactly (as spaCy's d
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from annotator.atomic import atomic_write
+from annotator.dataset.tokens import split_at
 from annotator.errors import InputError
 from annotator.formats.base import ExportReport
 from annotator.formats.peerkit import (
@@ -39,13 +41,13 @@ from annotator.formats.peerkit import (
     leave_out,
     line_of,
     need,
+    one_line,
     read_text,
     shown,
     span_keys,
 )
 from annotator.records import DocRecord, RelationRecord, SpanRecord
-from annotator.text import tokenize
-from annotator.tokens import Splits, export_tokens
+from annotator.tokens import Splits, export_tokens, fast_tokenize
 
 FIELDS = ("title", "author", "published", "source_url")
 NO_SENTENCES = "sentence breaks (a Prodigy task holds none)"
@@ -59,24 +61,18 @@ def tokens_for(
     text: str, starts: set[int], ends: set[int], words: list[tuple[int, int]] | None = None
 ) -> list[Token]:
     """Tokens covering ``text`` (whitespace runs included), split at every span start and end;
-    ``words``: the source's tokens (default: ``annotator.text.tokenize``)."""
+    ``words``: the source's tokens (default: ``annotator.text.tokenize``, through ``fast_tokenize``)."""
     edges = starts | ends
     pieces: list[tuple[int, int]] = []
     at = 0
-    for start, end in tokenize(text) if words is None else words:
+    for start, end in fast_tokenize(text) if words is None else words:
         if start > at:
             pieces.append((at, start))
         pieces.append((start, end))
         at = end
     if at < len(text):
         pieces.append((at, len(text)))
-    split: list[tuple[int, int]] = []
-    for start, end in pieces:
-        cuts = sorted(e for e in edges if start < e < end)
-        for cut in cuts:
-            split.append((start, cut))
-            start = cut
-        split.append((start, end))
+    split = split_at(pieces, edges)  # by bisection: scanning every edge per piece was quadratic
     tokens: list[Token] = []
     for start, end in split:
         absorb = (
@@ -95,7 +91,15 @@ def tokens_for(
     return tokens
 
 
-def _line(record: DocRecord, layer: Layer, tokens: list[Token]) -> dict[str, Any]:
+def _token_dicts(text: str, tokens: list[Token]) -> list[dict[str, Any]]:
+    return [
+        {"text": text[s:e], "start": s, "end": e, "id": i, "ws": ws} for i, (s, e, ws) in enumerate(tokens)
+    ]
+
+
+def _line(
+    record: DocRecord, layer: Layer, tokens: list[Token], token_dicts: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     first = {t[0]: i for i, t in enumerate(tokens)}
     last = {t[1]: i for i, t in enumerate(tokens)}
     meta = dict(record.meta)
@@ -113,10 +117,7 @@ def _line(record: DocRecord, layer: Layer, tokens: list[Token]) -> dict[str, Any
             "token_end": last[s.end],
         }
     line: dict[str, Any] = {"text": record.text, "meta": meta}
-    line["tokens"] = [
-        {"text": record.text[s:e], "start": s, "end": e, "id": i, "ws": ws}
-        for i, (s, e, ws) in enumerate(tokens)
-    ]
+    line["tokens"] = _token_dicts(record.text, tokens) if token_dicts is None else token_dicts
     line["spans"] = list(spans.values())
     line["relations"] = [
         {
@@ -148,9 +149,26 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
             words = export_tokens(record, starts | ends, splits) if record.tokens else None
             report.leave_out(NO_SENTENCES, len(record.sentences or [0]) - 1)
             tokens = tokens_for(record.text, starts, ends, words)
+            dicts = _token_dicts(record.text, tokens)  # the same on every line of the document
+            shared = json.dumps(dicts, ensure_ascii=False) if SHARED_TOKENS else None
             for part in parts or [Layer(None)]:
-                fh.write(dumps(_line(record, part, tokens)) + "\n")
+                fh.write(_dumps_line(_line(record, part, tokens, dicts), shared) + "\n")
     splits.report_to(report)
+
+
+SHARED_TOKENS = True  # tests turn it off to compare with plain ``dumps`` of every line
+
+
+def _dumps_line(line: dict[str, Any], tokens: str | None) -> str:
+    """``dumps(line)``, with ``tokens`` the line's token list already encoded (the same on every
+    line of a document, and most of its bytes)."""
+    if tokens is None:
+        return dumps(line)
+    keys = list(line)
+    at = keys.index("tokens")
+    head = json.dumps({k: line[k] for k in keys[:at]}, ensure_ascii=False)
+    tail = json.dumps({k: line[k] for k in keys[at + 1 :]}, ensure_ascii=False)
+    return one_line(f'{head[:-1]}, "tokens": {tokens}, {tail[1:]}')
 
 
 def annotator_of(obj: dict[str, Any], dataset: str | None, fallback: str | None) -> str | None:
