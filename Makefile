@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck bench screenshot bundle bundle-install clean
+.PHONY: run test lint typecheck bench bench-scale screenshot bundle bundle-install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
+
+## A million documents (about an hour, ~20 GB of disk): its own section of BENCHMARKS.md.
+bench-scale: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.bench_scale
 
 screenshot: $(STAMP)
 	rm -f .venv/screenshot.db

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from annotator.errors import NotFoundError
@@ -22,6 +22,7 @@ from annotator.model import (
     Relation,
     RelationType,
 )
+from annotator.search import text_condition
 
 # The span tables live in span_reads; their names stay importable from here for the many callers.
 from annotator.span_reads import SpanDetail as SpanDetail
@@ -348,7 +349,12 @@ def document_view(session: Session, document_id: int) -> DocumentView:
 
 
 def _document_filter(
-    query: Select[Any], project_id: int, text: str, status: str | None, assigned_to: int | None = None
+    session: Session,
+    query: Select[Any],
+    project_id: int,
+    text: str,
+    status: str | None,
+    assigned_to: int | None = None,
 ) -> Select[Any]:
     query = query.where(Document.project_id == project_id)
     if assigned_to is not None:  # one annotator's queue (annotator.assign)
@@ -357,11 +363,8 @@ def _document_filter(
     if status:
         query = query.where(Document.status == status)
     text = text.strip()
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(Document.title.ilike(pattern, escape="\\"), Document.text.ilike(pattern, escape="\\"))
-        )
+    if text:  # words through the full-text index (annotator/search.py says what matches)
+        query = query.where(text_condition(session, text))
     return query
 
 
@@ -385,12 +388,12 @@ def find_documents(
     limit: int | None = None,
     assigned_to: int | None = None,
 ) -> list[DocumentRow]:
-    """A page of the document list, filtered by ``text`` (in title or text) and ``status``.
+    """A page of the document list, filtered by ``text`` (words of title or text) and ``status``.
 
     Span counts come from a correlated subquery per row of the page, so a page costs the same
     however large the project is.
     """
-    query = _document_filter(_document_row_query(), project_id, text, status, assigned_to)
+    query = _document_filter(session, _document_row_query(), project_id, text, status, assigned_to)
     query = query.order_by(Document.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -405,7 +408,7 @@ def count_documents(
     status: str | None = None,
     assigned_to: int | None = None,
 ) -> int:
-    query = _document_filter(select(func.count(Document.id)), project_id, text, status, assigned_to)
+    query = _document_filter(session, select(func.count(Document.id)), project_id, text, status, assigned_to)
     return session.scalar(query) or 0
 
 

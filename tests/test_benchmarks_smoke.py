@@ -12,12 +12,11 @@ import pytest
 ROOT = Path(__file__).parents[1]
 
 
-@pytest.mark.slow
-def test_benchmark_suite_runs_quick(tmp_path: Path) -> None:
-    out = tmp_path / "BENCHMARKS.md"
+def _run_quick(*args: str) -> str:
+    """Run ``python -m args`` offscreen; its stdout (it must succeed)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out)],
+        [sys.executable, "-m", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -26,6 +25,13 @@ def test_benchmark_suite_runs_quick(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_benchmark_suite_runs_quick(tmp_path: Path) -> None:
+    out = tmp_path / "BENCHMARKS.md"
+    _run_quick("benchmarks.run", "--quick", "--out", str(out))
     report = out.read_text(encoding="utf-8")
     for case in (
         "import",
@@ -39,3 +45,12 @@ def test_benchmark_suite_runs_quick(tmp_path: Path) -> None:
         assert case in report, case
     rows = [line for line in report.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert rows and all("nan" not in row for row in rows)
+
+
+@pytest.mark.slow
+def test_million_document_benchmark_runs_quick() -> None:
+    stdout = _run_quick("benchmarks.bench_scale", "--quick")
+    rows = [line for line in stdout.splitlines() if line.startswith("| ") and "---" not in line]
+    for case in ("import 3,000", "open a project", "peak RSS", "export", "agreement", "list filter", "FTS5"):
+        assert any(case in row for row in rows), case
+    assert all("nan" not in row for row in rows)

@@ -178,7 +178,11 @@ class DocumentPanel(QWidget):
         super().__init__(parent)
         self.model = DocumentListModel(self)
         self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Filter by title or text…")
+        self.filter.setPlaceholderText("Filter by words of title or text…")
+        self.filter.setToolTip(
+            "Documents whose title or text holds these words, in this order; the last may be the start "
+            "of a word (harbour bri finds Harbour Bridge). Case and accents do not matter."
+        )
         self.filter.setClearButtonEnabled(True)
         self.show_all = QCheckBox("Show all", self)
         self.show_all.setToolTip("List every document, not only the ones assigned to you")

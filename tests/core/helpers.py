@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, select
+
+import annotator.store
 from annotator.model import Annotator, Label
 from annotator.ops.importer import import_records
 from annotator.records import DocRecord
@@ -26,3 +31,11 @@ def annotator_id(store: Store, project_id: int, name: str) -> int:
         return s.scalars(
             select(Annotator.id).where(Annotator.project_id == project_id, Annotator.name == name)
         ).one()
+
+
+def upgrade_to(conn: Connection, revision: str) -> None:
+    """Migrate the database ``conn`` is open on up to ``revision`` (not head), in its transaction."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(annotator.store.__file__).parent / "migrations"))
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)

@@ -9,15 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, select, text
 
-import annotator.store
 from annotator.model import Annotation, Base
 from annotator.ops.annotations import create_span
 from annotator.store import open_store
 from tests.conftest import pg_database
+from tests.core.helpers import upgrade_to
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "migrations"
 
@@ -106,11 +104,8 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def test_counters_start_above_ids_the_audit_log_has_seen(empty_url: str) -> None:
     """A database at 0005 whose highest span (id 50) was deleted: 0006 never hands out 50 again."""
     engine = create_engine(empty_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(annotator.store.__file__).parent / "migrations"))
     with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0005")
+        upgrade_to(conn, "0005")
         for sql in (
             "INSERT INTO project (id, name, language, created_at) VALUES (1, 'P', 'en', '2026-11-30')",
             "INSERT INTO label (id, project_id, name, color, description, position) "

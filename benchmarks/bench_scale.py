@@ -1,0 +1,435 @@
+"""A million documents: import, open, export, agreement and the list's text filter at scale.
+
+``python -m benchmarks.bench_scale [--docs N] [--agree-docs N] [--runs N] [--keep DIR]`` writes its
+own section of BENCHMARKS.md (``--quick``: 3,000 documents, nothing written). Not part of
+``make test`` nor ``make bench``: a full run takes about an hour and ~20 GB of disk.
+
+The corpus is ``benchmarks/corpus.py`` (seeded), written once to JSONL files of ``CHUNK``
+documents, streamed: no step holds the corpus in memory. Floors are raw ``sqlite3`` executemany
+into bare tables (streamed, one transaction) and a raw streamed json dump of those tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import platform
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from benchmarks.corpus import corpus
+from benchmarks.report import ROOT, Case, machine
+
+CHUNK = 50_000  # documents per import file: what one `annotator import` of a file reads at once
+SECTION = "## A million documents"
+
+
+def write_chunks(folder: Path, docs: int, spans: int = 20) -> list[Path]:
+    """The corpus as JSONL files of CHUNK documents each (streamed from the seeded generator)."""
+    paths: list[Path] = []
+    stream = corpus(docs, spans)
+    for n in itertools.count():
+        part = list(itertools.islice(stream, CHUNK))
+        if not part:
+            return paths
+        path = folder / f"corpus-{n:03}.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(doc, ensure_ascii=False) + "\n" for doc in part)
+        paths.append(path)
+
+
+def _docs(paths: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)
+
+
+def floor_import(paths: list[Path], db: Path, *, fts: bool = True) -> None:
+    """json.loads and sqlite3 executemany of the same documents, spans and relations, in batches,
+    and (``fts``) the same full-text index, built at the end in one statement (its cheapest way)."""
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("CREATE TABLE document (id INTEGER PRIMARY KEY, text TEXT, title TEXT)")
+    con.execute(
+        'CREATE TABLE annotation (id INTEGER PRIMARY KEY, document_id INT, start INT, "end" INT, '
+        "label TEXT, annotator TEXT, text TEXT)"
+    )
+    con.execute("CREATE INDEX ix_doc ON annotation (document_id, start)")
+    con.execute(
+        "CREATE TABLE relation (id INTEGER PRIMARY KEY, source INT, target INT, type TEXT, annotator TEXT)"
+    )
+    doc_id = span_id = 0
+    stream = _docs(paths)
+    with con:
+        while batch := list(itertools.islice(stream, 10_000)):
+            docs, spans, relations = [], [], []
+            for doc in batch:
+                doc_id += 1
+                docs.append((doc_id, doc["text"], doc["title"]))
+                ids = {}
+                for s in doc["spans"]:
+                    span_id += 1
+                    ids[s["id"]] = span_id
+                    spans.append(
+                        (span_id, doc_id, s["start"], s["end"], s["label"], s["annotator"], s["text"])
+                    )
+                relations += [
+                    (ids[r["from"]], ids[r["to"]], r["type"], r["annotator"]) for r in doc["relations"]
+                ]
+            con.executemany("INSERT INTO document (id, text, title) VALUES (?, ?, ?)", docs)
+            con.executemany(
+                'INSERT INTO annotation (id, document_id, start, "end", label, annotator, text) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                spans,
+            )
+            con.executemany(
+                "INSERT INTO relation (source, target, type, annotator) VALUES (?, ?, ?, ?)", relations
+            )
+    con.close()
+
+
+def floor_export(db: Path, out: Path) -> None:
+    """The floor database back out as one JSON line a document: three ordered scans merged."""
+    con = sqlite3.connect(db)
+    spans = con.execute(
+        'SELECT document_id, id, start, "end", label, text, annotator FROM annotation ORDER BY document_id, start'
+    )
+    relations = con.cursor().execute(
+        "SELECT a.document_id, r.source, r.target, r.type, r.annotator FROM relation r "
+        "JOIN annotation a ON a.id = r.source ORDER BY r.source"
+    )
+    by_doc = itertools.groupby(spans, key=lambda row: row[0])
+    rel_by_doc = itertools.groupby(relations, key=lambda row: row[0])
+    next_spans, next_rels = next(by_doc, None), next(rel_by_doc, None)
+    with out.open("w", encoding="utf-8") as fh:
+        for doc_id, text, title in con.cursor().execute("SELECT id, text, title FROM document ORDER BY id"):
+            mine: list[dict[str, Any]] = []
+            links: list[dict[str, Any]] = []
+            if next_spans is not None and next_spans[0] == doc_id:
+                mine = [
+                    {"id": i, "start": s, "end": e, "label": lab, "text": t, "annotator": who}
+                    for _, i, s, e, lab, t, who in next_spans[1]
+                ]
+                next_spans = next(by_doc, None)
+            if next_rels is not None and next_rels[0] == doc_id:
+                links = [
+                    {"from": f, "to": t, "type": k, "annotator": who} for _, f, t, k, who in next_rels[1]
+                ]
+                next_rels = next(rel_by_doc, None)
+            line = {"id": doc_id, "text": text, "title": title, "spans": mine, "relations": links}
+            fh.write(json.dumps(line, ensure_ascii=False))
+            fh.write("\n")
+    con.close()
+
+
+def ours_import(url: str, paths: list[Path], name: str) -> tuple[float, int]:
+    """`annotator import` of each chunk file into a new project (the path the CLI and app take)."""
+    from annotator.importing import import_paths
+    from annotator.ops.projects import create_project, ensure_annotator
+    from annotator.store import open_store
+
+    store = open_store(url)
+    with store.transaction() as tx:
+        project_id = create_project(tx, name).id
+        ensure_annotator(tx, project_id, "bench")
+    began = time.perf_counter()
+    for path in paths:
+        import_paths(store, project_id, [path])
+    seconds = time.perf_counter() - began
+    store.close()
+    return seconds, project_id
+
+
+def without_triggers(url: str, paths: list[Path], *, rebuild: bool) -> float:
+    """Import with the FTS5 triggers dropped; with ``rebuild``, the index is then rebuilt in one statement."""
+    from annotator.store import open_store
+
+    store = open_store(url)
+    with store.engine.begin() as conn:
+        for name in ("insert", "delete", "update"):
+            conn.exec_driver_sql(f"DROP TRIGGER document_fts_{name}")
+    store.close()
+    seconds, _ = ours_import(url, paths, "bench-no-triggers")
+    if not rebuild:
+        return seconds
+    began = time.perf_counter()
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    with con:
+        con.execute("INSERT INTO document_fts(document_fts) VALUES ('rebuild')")
+    con.close()
+    return seconds + time.perf_counter() - began
+
+
+def ours_export(url: str, project_id: int, out: Path) -> float:
+    from annotator.export import export
+    from annotator.store import open_store
+
+    store = open_store(url)
+    began = time.perf_counter()
+    with store.session() as session:
+        export(session, project_id, "jsonl", out)
+    seconds = time.perf_counter() - began
+    store.close()
+    return seconds
+
+
+def open_window(url: str) -> dict[str, Any]:
+    """The real main window opening the project in a fresh process (benchmarks.gui_start)."""
+    from benchmarks.bench_gui import run_json
+
+    return run_json(["-m", "benchmarks.gui_start", "open", url])
+
+
+def filter_times(url: str, project_id: int, queries: dict[str, str], runs: int) -> dict[str, Any]:
+    """What the document list runs when the filter changes: the count, then the first page."""
+    from sqlalchemy import func, select
+
+    from annotator.model import Document
+    from annotator.queries import count_documents, find_documents
+    from annotator.search import substring
+    from annotator.store import open_store
+
+    store = open_store(url)
+    found: dict[str, Any] = {}
+    for key, typed in queries.items():
+        times, total = [], 0
+        for _ in range(runs + 1):  # the first run warms the page cache; it is reported apart
+            began = time.perf_counter()
+            with store.session() as session:
+                total = count_documents(session, project_id, text=typed)
+                find_documents(session, project_id, text=typed, limit=200)
+            times.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        with store.session() as session:  # the LIKE scan the list ran before migration 0018
+            session.scalar(
+                select(func.count(Document.id)).where(Document.project_id == project_id, substring(typed))
+            )
+        found[key] = {
+            "typed": typed,
+            "first": times[0],
+            "times": times[1:],
+            "total": total,
+            "like": time.perf_counter() - began,
+        }
+    store.close()
+    return found
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
+
+
+def _at_most(limit: float) -> Any:
+    return lambda ours, _floor: ours <= limit
+
+
+def _within(factor: float) -> Any:
+    return lambda ours, floor: floor is not None and ours <= factor * floor
+
+
+def _corpus(folder: Path, docs: int) -> tuple[list[Path], float]:
+    """The corpus files, written unless a previous run in ``folder`` left them complete."""
+    began = time.perf_counter()
+    expected = -(-docs // CHUNK)
+    found = sorted(folder.glob("corpus-*.jsonl"))
+    if len(found) == expected and docs % CHUNK == 0:
+        return found, 0.0
+    for path in found:
+        path.unlink()
+    return write_chunks(folder, docs), time.perf_counter() - began
+
+
+def _show(case: Case) -> None:
+    print(case.row(), flush=True)
+
+
+def measure(folder: Path, docs: int, agree_docs: int, runs: int, *, bare: bool) -> list[Case]:
+    """Every case, each printed as soon as it is measured (a full run takes long)."""
+    from benchmarks import bench_agreement
+
+    paths, written = _corpus(folder, docs)
+    small_folder = folder / "small"
+    small_folder.mkdir(exist_ok=True)
+    small = write_chunks(small_folder, 1_000)
+    imp = Case(
+        f"import {docs:,} documents × 20 spans (native JSONL)",
+        "wall time",
+        "≤ 2× raw executemany",
+        ok=_within(2.0),
+    )
+    opened = Case(f"open a project of {docs:,} documents", "wall time", "≤ 1 s", ok=_at_most(1.0))
+    rss = Case(f"open a project of {docs:,} documents", "peak RSS", "≤ 300 MB", unit="MB", ok=_at_most(300))
+    exp = Case(f"native JSONL export of {docs:,} documents", "wall time", "≤ 2× raw dump", ok=_within(2.0))
+    agree = Case(
+        f"agreement of 3 annotators on {agree_docs:,} documents", "wall time", "≤ 60 s", ok=_at_most(60.0)
+    )
+    fts = Case(
+        f"import {min(docs, 2 * CHUNK):,} documents: FTS5 kept by triggers", "wall time", "(informative)"
+    )
+    filters: dict[str, Case] = {}
+    rebuilt: list[float] = []
+    bare_floor: list[float] = []
+    for run in range(runs):
+        floor_db = folder / f"floor-{run}.db"
+        imp.floor.append(_timed(lambda db=floor_db: floor_import(paths, db)))
+        url = f"sqlite:///{folder / f'ours-{run}.db'}"
+        seconds, project_id = ours_import(url, paths, "scale")
+        imp.ours.append(seconds)
+        _show(imp)
+        small_url = f"sqlite:///{folder / f'small-{run}.db'}"
+        ours_import(small_url, small, "small")
+        many, few_docs = open_window(url), open_window(small_url)
+        opened.ours.append(many["open"])
+        opened.floor.append(few_docs["open"])
+        rss.ours.append(many["rss"])
+        rss.floor.append(few_docs["rss"])
+        _show(opened)
+        _show(rss)
+        queries = {
+            "one title word": _title(url, docs // 2).split()[-1],
+            "a common phrase": "harbour deal",
+            "a word no document has": "zeppelin",
+        }
+        for key, value in filter_times(url, project_id, queries, 5).items():
+            case = filters.setdefault(
+                key,
+                Case(
+                    f"list filter by text on {docs:,} documents: {key}",
+                    "count + first page",
+                    "≤ 200 ms",
+                    ok=_at_most(0.2),
+                ),
+            )
+            case.ours += value["times"]
+            case.floor.append(value["like"])
+            case.note = (
+                f"typed `{value['typed']}`: {value['total']:,} documents match; the first query after opening "
+                f"took {_ms(value['first'])}. Floor column: the substring LIKE scan the list ran before "
+                "migration 0018 (count only)."
+            )
+            _show(case)
+        exp.floor.append(_timed(lambda db=floor_db: floor_export(db, folder / "floor.jsonl")))
+        exp.ours.append(ours_export(url, project_id, folder / "ours.jsonl"))
+        _show(exp)
+        for path in folder.glob(f"*-{run}.db*"):
+            path.unlink()
+    agree_url = f"sqlite:///{folder / 'agree.db'}"
+    store, agree_project = bench_agreement._load(agree_url, agree_docs, folder)
+    agree.ours = [bench_agreement._time(store, agree_project) for _ in range(runs)]
+    store.close()
+    _show(agree)
+    for run in range(runs):
+        few = paths[:2]
+        fts.ours.append(ours_import(f"sqlite:///{folder / f'fts-{run}.db'}", few, "fts")[0])
+        fts.floor.append(without_triggers(f"sqlite:///{folder / f'nofts-{run}.db'}", few, rebuild=False))
+        rebuilt.append(without_triggers(f"sqlite:///{folder / f'rebuilt-{run}.db'}", few, rebuild=True))
+        if bare:
+            bare_floor.append(_timed(lambda: floor_import(paths, folder / "bare.db", fts=False)))
+            (folder / "bare.db").unlink()
+        for path in folder.glob(f"*-{run}.db*"):
+            path.unlink()
+    _show(fts)
+    without = (
+        f"; without that index the floor took {_ms(statistics.median(bare_floor))}" if bare_floor else ""
+    )
+    imp.note = (
+        f"ours: `import_paths` (what `annotator import` runs) of each of the {len(paths)} files of {CHUNK:,} "
+        "documents (parse, validate every span, duplicate checks, documents, spans, relations, audit log, "
+        "the FTS5 index by its triggers); floor: the same files read with json.loads and inserted with "
+        "sqlite3.executemany into bare tables, streamed, one transaction, then the same FTS5 index built in "
+        f"one statement{without}." + (f" Writing the corpus took {written:.0f} s." if written else "")
+    )
+    fts.note = (
+        "ours with the FTS5 triggers (as shipped); floor column: the same import with no full-text index at "
+        "all (the triggers dropped). With the triggers dropped and the index rebuilt after the import in one "
+        f"statement ('rebuild'): {_ms(statistics.median(rebuilt))}."
+    )
+    opened.note = rss.note = (
+        "the real MainWindow opens the project in a fresh process (`benchmarks.gui_start open`), to the first "
+        "frame of the document list; floor column: the same on a project of 1,000 documents."
+    )
+    exp.note = (
+        "`export(..., 'jsonl')` (what `annotator export --format jsonl` runs); floor: the floor database dumped "
+        "by three ordered raw scans (documents, spans, relations) merged, json.dumps per document."
+    )
+    agree.note = (
+        "`annotator agree` in full (reading, tokenising, span and relation F1 per pair, token κ and α, αU) on "
+        "the agreement benchmark's corpus (three annotators, partly different spans)."
+    )
+    return [imp, fts, opened, rss, exp, agree, *filters.values()]
+
+
+def _timed(fn: Any) -> float:
+    began = time.perf_counter()
+    fn()
+    return time.perf_counter() - began
+
+
+def _title(url: str, document_id: int) -> str:
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        row = con.execute(
+            "SELECT title FROM document WHERE id >= ? ORDER BY id LIMIT 1", (document_id,)
+        ).fetchone()
+    finally:
+        con.close()
+    return str(row[0])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.bench_scale``: the million-document cases, as their own section of BENCHMARKS.md."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--quick", action="store_true", help="3,000 documents, one run, nothing written")
+    parser.add_argument("--docs", type=int, default=1_000_000)
+    parser.add_argument("--agree-docs", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--work", help="work in this folder (kept, its corpus reused) instead of a temporary one"
+    )
+    parser.add_argument("--bare", action="store_true", help="also time the floor without the FTS5 index")
+    args = parser.parse_args(argv)
+    docs, agree_docs = (3_000, 1_000) if args.quick else (args.docs, args.agree_docs)
+    began = time.perf_counter()
+    if args.work:
+        Path(args.work).mkdir(parents=True, exist_ok=True)
+        found = measure(Path(args.work), docs, agree_docs, args.runs, bare=args.bare)
+    else:
+        with tempfile.TemporaryDirectory() as name:
+            found = measure(Path(name), docs, agree_docs, args.runs, bare=args.bare)
+    command = "python -m benchmarks.bench_scale" + ("" if args.docs == 1_000_000 else f" --docs {args.docs}")
+    lines = [
+        SECTION,
+        "",
+        f"Measured with `{command}` on {time.strftime('%Y-%m-%d')} ({time.perf_counter() - began:.0f} s, "
+        f"{args.runs} run(s); {machine()}; {platform.python_version()}).",
+        "",
+        "| case | measure | ours | floor | ratio | target | met |",
+        "|---|---|---|---|---|---|---|",
+        *(c.row() for c in found),
+        "",
+        *(f"- **{c.name}**: {c.note}" for c in found if c.note),
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text, flush=True)
+    if not args.quick:
+        path = ROOT / "BENCHMARKS.md"
+        old = path.read_text(encoding="utf-8")
+        if SECTION in old:
+            head, _, rest = old.partition(SECTION)
+            tail = rest[rest.find("\n## ") :] if "\n## " in rest else ""
+            path.write_text(head.rstrip() + "\n\n" + text + tail, encoding="utf-8")
+        else:
+            path.write_text(old.rstrip() + "\n\n" + text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
