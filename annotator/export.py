@@ -26,8 +26,8 @@ from annotator.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.export_folder import FolderResult, export_folder
 from annotator.formats import iob, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
-from annotator.fragments_export import hulls_reported
 from annotator.formats.carried import reporting_lost
+from annotator.fragments_export import hulls_reported
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import ExportDoc, iter_documents, names
 from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord, document_fields

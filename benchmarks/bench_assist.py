@@ -141,9 +141,7 @@ def polnear(runs: int) -> list[Case]:
     train_docs, test_docs = read_split(root, "train"), read_split(root, "test")
     with tempfile.TemporaryDirectory() as name:
         began = time.perf_counter()
-        result = train(
-            train_docs, Path(name) / "polnear", labels=["QUOTE", "ACTOR"], max_minutes=10, seed=0
-        )
+        result = train(train_docs, Path(name) / "polnear", labels=["QUOTE", "ACTOR"], max_minutes=10, seed=0)
         seconds = time.perf_counter() - began
         figures = scoring.evaluate(load(result.folder), test_docs)
     labels = figures["labels"]
