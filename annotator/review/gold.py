@@ -115,14 +115,12 @@ def accept_spans(
     gold = gold_annotator(tx, _project_of(tx, document_id))
     names = dict(tx.session.execute(select(Annotator.id, Annotator.name)).all())
     groups: dict[tuple[int, int, int], set[str]] = defaultdict(set)
-    values: dict[tuple[int, int, int], Any] = {}
+    values: dict[tuple[int, int, int], Any] = {}  # gold takes: codebook values, first actor, parts
     for span in spans:
         if span.annotator_id == gold.id:
             raise ValidationError("that span is already in the gold layer")
         groups[k := (span.start, span.end, span.label_id)].add(names[span.annotator_id])
-        # gold's codebook values, actor (the first reading that names one) and a quote's parts
-        actor = span.actor_id or values.get(k, (None, None, None))[1]
-        values[k] = (span.attributes or None, actor, span.fragments)
+        values[k] = (span.attributes or None, span.actor_id or values.get(k, (0, 0, 0))[1], span.fragments)
     index = gold_index(tx, document_id, gold.id)
     spare = [i for i in instead_of if index.key_of(i) is not None]
     bad = set(instead_of) - set(spare)
@@ -168,12 +166,10 @@ def accept_spans(
             tx.session.add(existing)
             tx.session.flush()
             index.add(start, end, existing.id, label_id)
-            tx.record(
-                "annotation", "created", (existing.id,), (document_id,), {"accepted_from": sorted(sources)}
-            )
-        attributes, actor, fragments = values[key]
-        existing.attributes, existing.actor_id = attributes, actor or existing.actor_id
-        existing.fragments = fragments  # a quote's parts
+            detail = {"accepted_from": sorted(sources)}
+            tx.record("annotation", "created", (existing.id,), (document_id,), detail)
+        existing.attributes, actor, existing.fragments = values[key]
+        existing.actor_id = actor or existing.actor_id
         if existing.id in spare:
             spare.remove(existing.id)
         withdraw_rejection(tx, document_id, key)
