@@ -15,6 +15,7 @@ from annotator.model import DocStatus
 from ui.actions import keymap
 from ui.article.index import END, ID, LABEL, START
 from ui.article.view import ArticleView
+from ui.attribute_keys import AttributeKeys
 from ui.commands import CreateRelation, CreateSpans, DeleteSpans, EditContext, SetStatus, UpdateSpan, execute
 from ui.edges import step_edge
 from ui.fragments import add_part, label_gathered, remove_part
@@ -24,7 +25,7 @@ from ui.qt import QInputDialog, QKeyEvent, QMessageBox, QObject, Qt, QUndoStack,
 from ui.suggest_layer import SuggestionLayer
 
 
-class AnnotationController(QObject):
+class AnnotationController(AttributeKeys, QObject):
     message = Signal(str)
 
     def __init__(
@@ -221,19 +222,6 @@ class AnnotationController(QObject):
             DeleteSpans(ctx, self.session.doc_id or 0, [span[ID]], f"Delete {self._label_name(span[LABEL])}"),
         )
         return True
-
-    def edit_attributes(self) -> bool:
-        """The selected span's codebook attributes in a keyboard-only editor (ui/attributes.py)."""
-        from ui.attributes import edit_span_attributes
-
-        ctx = self._ctx()
-        return ctx is not None and edit_span_attributes(ctx, self.stack, self.view) is not None
-
-    def edit_document_attributes(self) -> bool:
-        from ui.attributes_document import edit_document_attributes
-
-        ctx = self._ctx()
-        return ctx is not None and edit_document_attributes(ctx, self.stack, self.view) is not None
 
     def resize_selected(self, edge: str, direction: int) -> bool:
         """Shift+arrows: move an edge of the selected span; without one the key extends the text

@@ -212,7 +212,12 @@ def show_step(
 
 def relation_image(image: dict[str, Any]) -> RelationRow:
     return RelationRow(
-        image["id"], image["source_id"], image["target_id"], image["type_id"], image["annotator_id"]
+        image["id"],
+        image["source_id"],
+        image["target_id"],
+        image["type_id"],
+        image["annotator_id"],
+        image.get("attributes"),  # the link's codebook values stay on the open document's row
     )
 
 
