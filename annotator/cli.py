@@ -122,8 +122,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         label = get_label(tx, project_id, args.label)
         annotator = identify(tx, project_id, args.annotator)
         title = f"Label {label.name} {args.start}–{args.end}"
+        parts = [[args.start, args.end], *args.part] if args.part else None  # a multi-part span
         with undoable(tx, title, [args.doc_id], annotator_id=annotator.id, spans=()):
-            span = create_span(tx, args.doc_id, args.start, args.end, label.id, annotator.id)
+            span = create_span(tx, args.doc_id, args.start, args.end, label.id, annotator.id, fragments=parts)
     print(span.id)
     return 0
 
@@ -254,6 +255,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("end", type=int, metavar="END")
     p.add_argument("label", metavar="LABEL")
     p.add_argument("--annotator", required=True, help="who made the span")
+    p.add_argument(
+        "--part",
+        nargs=2,
+        type=int,
+        action="append",
+        default=[],
+        metavar=("START", "END"),
+        help="another part of a multi-part span (repeatable; START END above is one part)",
+    )
 
     p = command("unannotate", cmd_unannotate, "delete a span (and its relations)")
     p.add_argument("span_id", type=int, metavar="SPAN_ID")

@@ -168,6 +168,10 @@ def _span(span: Any, path: Path, line: int, what: str) -> SpanRecord:
     )
 
 
+# What a span may carry beyond offsets, label, annotator, text and id (read by _gold_fields).
+_SPAN_EXTRAS = frozenset({"updated_at", "sources", "adjudicator", "attributes", "fragments"})
+
+
 def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
     """One parsed JSON line → DocRecord, with the file and line in every error."""
     if not isinstance(obj, dict):
@@ -204,16 +208,13 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
                         None if key is None else str(key),
                     )
                 )
-                if "updated_at" in span or "sources" in span or "adjudicator" in span or "attributes" in span:
+                if not span.keys().isdisjoint(_SPAN_EXTRAS):
                     _gold_fields(record.spans[-1], span, path, line, f"span {i + 1}")
                 continue
         except (KeyError, TypeError):
             pass
         append(_span(span, path, line, f"span {i + 1}"))
         _gold_fields(record.spans[-1], span, path, line, f"span {i + 1}")
-    for item, span in zip(record.spans, spans, strict=True):  # parts of multi-part spans
-        if isinstance(span, dict) and span.get("fragments") is not None:
-            item.fragments = fragments_json(span["fragments"], path, line)
     relations = obj.get("relations") or []
     if not isinstance(relations, list):
         raise InputError(str(path), "'relations' must be a list", line)
@@ -257,6 +258,8 @@ def _gold_fields(
     """A span's ``updated_at``, and a gold span's or relation's ``sources`` and ``adjudicator``."""
     if isinstance(item, SpanRecord) and obj.get("updated_at") is not None:
         item.updated_at = _need(obj, "updated_at", str, path, line, what)
+    if isinstance(item, SpanRecord) and obj.get("fragments") is not None:
+        item.fragments = fragments_json(obj["fragments"], path, line)
     sources = obj.get("sources")
     if sources is not None:
         if not isinstance(sources, list) or not all(isinstance(n, str) for n in sources):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -13,7 +15,8 @@ from annotator.model import Annotation, AuditEntry, Project, Role
 from annotator.ops.annotations import create_span, delete_spans, update_span
 from annotator.ops.projects import ensure_annotator
 from annotator.review.gold import accept_spans
-from annotator.store import Store
+from annotator.store import Store, open_store
+from tests.core.cli_run import new_project, run
 from tests.core.helpers import add_doc, label_id
 from tests.core.test_undo import actor
 
@@ -131,3 +134,24 @@ def test_accepting_a_multi_part_span_copies_its_parts_into_gold(
         (gold,) = accept_spans(tx, [span])
     with store.session() as s:
         assert s.get_one(Annotation, gold).fragments == [list(FIRST), list(SECOND)]
+
+
+def test_the_command_line_makes_a_multi_part_span_undoably(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = new_project(capsys, tmp_path)
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    assert run(capsys, "--db", url, "import", str(tmp_path / "a.txt"))[0] == 0
+    base = ("--db", url, "annotate", "1", *map(str, FIRST), "QUOTE", "--annotator", "alice")
+    code, _out, err = run(capsys, *base, "--part", "50", str(len(TEXT) + 4))
+    assert code != 0 and f"fragment 2 (50–{len(TEXT) + 4}) lies outside the text" in err
+    code, out, _err = run(capsys, *base, "--part", *map(str, SECOND))
+    assert out.strip().isdigit()
+    assert code == 0
+    store = open_store(url)
+    try:
+        assert _rows(store) == [(0, len(TEXT), [list(FIRST), list(SECOND)], TEXT)]
+        assert run(capsys, "--db", url, "undo", "--annotator", "alice")[0] == 0
+        assert _rows(store) == []
+    finally:
+        store.close()
