@@ -287,7 +287,10 @@ def test_a_step_that_changes_an_actor_it_did_not_name_is_refused(
 
     who = add(store, project, alice, "Jane Roe")
     before = registry(store)
-    with pytest.raises(ValidationError, match="did not name"), store.transaction(actor=alice) as tx:
-        with steps.actor_step(tx, "Rename"):  # the actor is not named: undo could not restore it
-            update_actor(tx, who, name="Jane Doe")
+    with (  # the actor is not named: undo could not restore it
+        pytest.raises(ValidationError, match="did not name"),
+        store.transaction(actor=alice) as tx,
+        steps.actor_step(tx, "Rename"),
+    ):
+        update_actor(tx, who, name="Jane Doe")
     assert registry(store) == before
