@@ -161,7 +161,7 @@ def link_records(
             Annotation.actor_id,
         ).where(Annotation.document_id.in_(docs[i : i + CHUNK]))
         stored.update({tuple(r[:5]): (r[5], r[6]) for r in tx.session.execute(query)})  # type: ignore[misc]
-    moves: dict[int, list[int]] = {}
+    moves: dict[int, list[tuple[int, int]]] = {}
     for doc_id, record, owners in wanted:
         where = f"{record.read_from or record.source_file or 'file'}" + (
             f":{record.line}" if record.line else ""
@@ -170,25 +170,34 @@ def link_records(
         for span, owner in zip(record.spans, owners, strict=True):
             target = local.get(span.actor_key or "")
             label = labels.get(span.label)
-            if target is None or owner is None or label is None or label not in actor_labels:
+            if target is None or owner is None or label is None:
+                continue
+            if label not in actor_labels:
+                result.conflicts.append(
+                    f"{where}: span {span.start}–{span.end} is a {span.label} span, not an actor mention; "
+                    "its actor was not linked"
+                )
                 continue
             found = stored.get((doc_id, owner, label, span.start, span.end))
             if found is None:
                 continue
             span_id, current = found
             if current is None:
-                moves.setdefault(target, []).append(span_id)
+                moves.setdefault(target, []).append((span_id, doc_id))
             elif current != target:
                 result.conflicts.append(
                     f"{where}: span {span.start}–{span.end} {span.text or ''!r} points to actor {current} "
                     f"here, to {span.actor_key} ({_name(record, span.actor_key)}) in the file"
                 )
-    for target, span_ids in moves.items():
-        for i in range(0, len(span_ids), 5000):
-            part = span_ids[i : i + 5000]
-            tx.session.execute(update(Annotation).where(Annotation.id.in_(part)).values(actor_id=target))
-            tx.record("annotation", "updated", part, (), {"actor_id": target})
-        result.linked += len(span_ids)
+    for target, found_spans in moves.items():
+        for i in range(0, len(found_spans), 5000):
+            part = found_spans[i : i + 5000]
+            ids = [span_id for span_id, _doc in part]
+            tx.session.execute(update(Annotation).where(Annotation.id.in_(ids)).values(actor_id=target))
+            tx.record(
+                "annotation", "updated", ids, tuple(sorted({d for _s, d in part})), {"actor_id": target}
+            )
+        result.linked += len(found_spans)
     return result
 
 

@@ -169,3 +169,18 @@ def test_accepting_into_gold_keeps_the_actor(store: Store, project: Project, ali
         accept_spans(tx, [mention])
     gold = {k: v for k, v in linked(store).items() if k[0] != "alice"}
     assert list(gold.values()) == ["Antony Blinken"]
+
+
+def test_a_file_linking_a_non_actor_span_is_reported_not_linked(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "quote.jsonl"
+    spans = [{"id": 1, "start": 0, "end": 6, "label": "QUOTE", "annotator": "alice", "actor": 7}]
+    path.write_text(
+        json.dumps({"text": "Antony said.", "spans": spans, "actors": [{"id": 7, "name": "Antony"}]})
+    )
+    with store.transaction() as tx:
+        result = import_records(tx, project.id, native.read(path), keep_annotators=True)
+    assert result.actors_linked == 0 and "QUOTE span, not an actor mention" in result.actor_conflicts[0]
+    assert "quote.jsonl:1" in result.summary()
+    assert linked(store) == {("alice", "Antony"): None}
