@@ -219,7 +219,7 @@ def iter_documents(
         ).all():
             bucket = spans.get(row[0])
             if bucket is not None:
-                bucket.append(SpanRow(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]))
+                bucket.append(SpanRow(*row[1:]))
         relations: dict[int, list[RelationRow]] = {i: [] for i in ids}
         for rrow in conn.execute(
             select(
