@@ -115,7 +115,12 @@ def link_actors(
     wanted: list[tuple[SpanKey, int]] = []
     finder = _Finder(tx, project_id, result)
     for record, doc_id, whos in zip(batch, doc_ids, owners, strict=True):
-        named = [(s, w) for s, w in zip(record.spans, whos, strict=True) if s.actor is not None]
+        # A span with a native actor key (native JSONL, merges) is linked by annotator.actors_carry.
+        named = [
+            (s, w)
+            for s, w in zip(record.spans, whos, strict=True)
+            if s.actor is not None and s.actor_key is None
+        ]
         if not named:
             continue
         groups: dict[str, list[tuple[SpanRecord, int]]] = {}
