@@ -266,6 +266,8 @@ def test_each_write_command_is_undone_by_annotator_undo(tmp_path: Path) -> None:
             ("guidelines", "set", str(notes)),
             ("guidelines", "describe", "QUOTE", "--text", "Words someone said."),
             ("codebook", "import", str(codebook)),
+            ("attributes", "add", "QUOTE", "kind", "--type", "text"),
+            ("attributes", "describe", "QUOTE", "kind", "--description", "How it is reported"),
             ("merge", str(source), "--by", "ana"),
             ("suggest", "--rules", "--all"),
         ]
