@@ -6,8 +6,16 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 from annotator.cli_common import actions, open_project, print_table
+from annotator.cli_undo import ANNOTATOR_HELP, schema_step_of
+
+if TYPE_CHECKING:
+    from annotator.model import AttributeDef
+    from annotator.tx import Tx
+    from annotator.undo import Step
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -16,6 +24,21 @@ def _scope(args: argparse.Namespace) -> str:
     if getattr(args, "document", False):
         return "document"
     return "relation" if getattr(args, "relation_type", False) else "label"
+
+
+def _step(
+    tx: Tx, project_id: int, args: argparse.Namespace, title: str, values: AttributeDef | None = None
+) -> AbstractContextManager[Step]:
+    """One undoable schema step; ``values``: an attribute whose values on spans, relations or
+    documents the edit may rewrite (a rename), imaged with the step."""
+    named: dict[str, Any] = {}
+    if values is not None and values.scope == "document":
+        named["doc_values"] = True
+    elif values is not None and values.relation_type_id is not None:
+        named["types"] = [values.relation_type_id]
+    elif values is not None and values.label_id is not None:
+        named["labels"] = [values.label_id]
+    return schema_step_of(tx, project_id, args.annotator, title, **named)
 
 
 def cmd_add_document(args: argparse.Namespace) -> int:
@@ -82,7 +105,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     store, project_id = open_project(args)
     choices = args.values.split(",") if args.values else []
-    with store.transaction() as tx:
+    with store.transaction() as tx, _step(tx, project_id, args, f"Add attribute {args.owner}.{args.name}"):
         attr = define_attribute(
             tx,
             project_id,
@@ -152,9 +175,9 @@ def cmd_rename(args: argparse.Namespace) -> int:
 
     store, project_id = open_project(args)
     with store.transaction() as tx:
-        update_attribute(
-            tx, get_attribute(tx.session, project_id, args.owner, args.old, _scope(args)), name=args.new
-        )
+        attr = get_attribute(tx.session, project_id, args.owner, args.old, _scope(args))
+        with _step(tx, project_id, args, f"Rename attribute {args.owner}.{args.old}", attr):
+            update_attribute(tx, attr, name=args.new)
     print(f"renamed attribute {args.owner}.{args.old} to {args.new}")
     return 0
 
@@ -166,7 +189,8 @@ def cmd_describe(args: argparse.Namespace) -> int:
     with store.transaction() as tx:
         attr = get_attribute(tx.session, project_id, args.owner, args.name, _scope(args))
         choices = args.values.split(",") if args.values is not None else None
-        update_attribute(tx, attr, description=args.description, choices=choices)
+        with _step(tx, project_id, args, f"Describe attribute {args.owner}.{args.name}", attr):
+            update_attribute(tx, attr, description=args.description, choices=choices)
     print(f"updated attribute {args.owner}.{args.name}")
     return 0
 
@@ -176,7 +200,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     store, project_id = open_project(args)
     with store.transaction() as tx:
-        delete_attribute(tx, get_attribute(tx.session, project_id, args.owner, args.name, _scope(args)))
+        attr = get_attribute(tx.session, project_id, args.owner, args.name, _scope(args))
+        with _step(tx, project_id, args, f"Remove attribute {args.owner}.{args.name}"):
+            delete_attribute(tx, attr)
     print(f"removed attribute {args.owner}.{args.name}")
     return 0
 
@@ -185,6 +211,7 @@ def _owner_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("owner", metavar="LABEL", help="the label (or with --relation-type the relation type)")
     p.add_argument("--relation-type", action="store_true", help="LABEL names a relation type")
     p.add_argument("--document", action="store_true", help="a document attribute (LABEL: write document)")
+    p.add_argument("--annotator", metavar="NAME", help=ANNOTATOR_HELP)
 
 
 def add_attribute_commands(command: Command) -> None:
@@ -200,6 +227,8 @@ def add_attribute_commands(command: Command) -> None:
         p = action(name, handler, help_)
         if name == "add":
             _owner_args(p)
+        else:
+            p.add_argument("--annotator", metavar="NAME", help=ANNOTATOR_HELP)
         p.add_argument("name", metavar="NAME")
         p.add_argument("--type", required=True, choices=["choice", "multi", "bool", "number", "text"])
         p.add_argument("--values", help="the choices of a choice or multi attribute, comma separated")

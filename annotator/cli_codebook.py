@@ -27,15 +27,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from annotator.cli_undo import acting
+    from annotator.cli_undo import schema_step_of
     from annotator.codebook import import_codebook
-    from annotator.undo import schema_step
 
     store, project_id = open_project(args)
-    with store.transaction() as tx:
-        person = acting(tx, project_id, args.annotator)
-        with schema_step(tx, f"Import codebook {Path(args.file).name}", project_id, person.id):
-            report = import_codebook(tx, project_id, Path(args.file))
+    title = f"Import codebook {Path(args.file).name}"
+    with store.transaction() as tx, schema_step_of(tx, project_id, args.annotator, title):
+        report = import_codebook(tx, project_id, Path(args.file))
     for line in report.changes:
         print(line)
     print(

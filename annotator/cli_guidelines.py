@@ -11,17 +11,11 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from annotator.cli_common import actions, project_of
-from annotator.cli_undo import ANNOTATOR_HELP
+from annotator.cli_undo import ANNOTATOR_HELP, schema_step_of
 from annotator.errors import ValidationError
-
-if TYPE_CHECKING:
-    from annotator.tx import Tx
-    from annotator.undo import Step
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -42,20 +36,15 @@ def read_text(name: str) -> str:
         raise ValidationError(f"{name}, line {line}: not UTF-8 text") from exc
 
 
-def _step(tx: Tx, project_id: int, args: argparse.Namespace, title: str) -> AbstractContextManager[Step]:
-    """One undoable schema step of ``--annotator`` (else the login or the OS account)."""
-    from annotator.cli_undo import acting
-    from annotator.undo import schema_step
-
-    return schema_step(tx, title, project_id, acting(tx, project_id, args.annotator).id)
-
-
 def cmd_set(args: argparse.Namespace) -> int:
     from annotator.settings_project import check_guidelines, set_guidelines
 
     text = check_guidelines(read_text(args.file), args.file)  # checked before anything opens
     project = project_of(args)
-    with project.store.transaction() as tx, _step(tx, project.id, args, "Set the guidelines"):
+    with (
+        project.store.transaction() as tx,
+        schema_step_of(tx, project.id, args.annotator, "Set the guidelines"),
+    ):
         changed = set_guidelines(tx, project.id, text)
     lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
     print(f"guidelines: {lines} line(s)" + ("" if changed else " (unchanged)"))
@@ -86,7 +75,10 @@ def cmd_describe(args: argparse.Namespace) -> int:
     text = read_text(args.file) if args.file is not None else args.text
     project = project_of(args)
     kind = "relation type" if args.relation else "label"
-    with project.store.transaction() as tx, _step(tx, project.id, args, f"Describe {kind} {args.name}"):
+    with (
+        project.store.transaction() as tx,
+        schema_step_of(tx, project.id, args.annotator, f"Describe {kind} {args.name}"),
+    ):
         describe(tx, project.id, args.name, text, relation=args.relation)
     print(f"{kind} {args.name}: description of {len(text)} character(s)")
     return 0

@@ -29,15 +29,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    from annotator.cli_undo import acting
+    from annotator.cli_undo import schema_step_of
     from annotator.settings_project import KNOWN, set_setting, spec
-    from annotator.undo import schema_step
 
     store, project_id = open_project(args)
-    with store.transaction() as tx:
-        person = acting(tx, project_id, args.annotator)
-        with schema_step(tx, f"Set {args.key}", project_id, person.id):
-            changed = set_setting(tx, project_id, args.key, args.value)
+    with store.transaction() as tx, schema_step_of(tx, project_id, args.annotator, f"Set {args.key}"):
+        changed = set_setting(tx, project_id, args.key, args.value)
     value = spec(args.key).parse(args.value)
     shown = KNOWN[args.key].show(value)
     print(f"{args.key} = {shown}" + ("" if changed else " (unchanged)"))

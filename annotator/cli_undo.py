@@ -8,13 +8,15 @@ someone else changed since is refused with the row named, and nothing changes.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 from annotator.cli_common import Action, open_project
 
 if TYPE_CHECKING:
     from annotator.model import Annotator
     from annotator.store import Tx
+    from annotator.undo import Step
 
 ANNOTATOR_HELP = (
     "who makes this edit (their undo step): default your login on PostgreSQL, else your OS account name"
@@ -35,6 +37,16 @@ def acting(tx: Tx, project_id: int, declared: str | None) -> Annotator:
     person = identify(tx, project_id, declared)
     tx.actor = actor_of(person)
     return person
+
+
+def schema_step_of(
+    tx: Tx, project_id: int, declared: str | None, title: str, **named: Any
+) -> AbstractContextManager[Step]:
+    """The block as one undoable schema step (``annotator.undo.schema_step``: labels, attributes,
+    settings, guidelines) of ``--annotator`` NAME, else the login or the OS account (``acting``)."""
+    from annotator.undo import schema_step
+
+    return schema_step(tx, title, project_id, acting(tx, project_id, declared).id, **named)
 
 
 def project_of_documents(tx: Tx, document_ids: list[int]) -> int:

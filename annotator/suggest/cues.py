@@ -7,7 +7,8 @@ settings (``RuleConfig``). Everything works on a token list of the document (``t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 TOKEN = re.compile(r"[A-Z](?:\.[A-Z])+\.?|\w+(?:['’]\w+)*")
 
@@ -180,15 +181,17 @@ _SKIP = frozenset(
 DETERMINERS = frozenset({"the", "a", "an", "The", "A", "An"})
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word of the document (a tuple: made by the thousand per document, so made cheaply)."""
+
     start: int
     end: int
     text: str
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    new = tuple.__new__  # Token(...) without the named tuple's own __new__ on top: same tuples
+    return [new(Token, (*m.span(), m.group())) for m in TOKEN.finditer(text)]
 
 
 def _capital(token: Token) -> bool:
@@ -255,8 +258,27 @@ def name_after(text: str, tokens: list[Token], i: int) -> tuple[int, int] | None
 
 def phrase_at(tokens: list[Token], i: int, phrases: tuple[str, ...]) -> int:
     """How many tokens an "according to" phrase starting at token ``i`` has (0: none)."""
-    for phrase in phrases:
-        words = phrase.split()
+    index = _by_first_word(phrases)
+    candidates = index.get(tokens[i].text.lower(), ()) if index is not None else map(str.split, phrases)
+    for words in candidates:  # in the phrases' order
         if [t.text.lower() for t in tokens[i : i + len(words)]] == words:
             return len(words)
     return 0
+
+
+def first_words(phrases: tuple[str, ...]) -> dict[str, list[list[str]]] | None:
+    """The words "according to" phrases start with (None: a blank phrase starts anywhere)."""
+    return _by_first_word(phrases)
+
+
+@lru_cache(maxsize=16)
+def _by_first_word(phrases: tuple[str, ...]) -> dict[str, list[list[str]]] | None:
+    """The phrases as word lists by their first word (most tokens start none: one lookup);
+    None when a phrase is blank (it matches anywhere, so every phrase is tried in order)."""
+    out: dict[str, list[list[str]]] = {}
+    for phrase in phrases:
+        words = phrase.split()
+        if not words:
+            return None
+        out.setdefault(words[0], []).append(words)
+    return out

@@ -30,6 +30,9 @@ PAIRS: dict[str, str] = {
 _BEFORE_OPEN = " \t\n([{—–-/"
 _AFTER_CLOSE = " \t\n.,;:!?)]}—–-/"
 _PARAGRAPH = re.compile(r"\n\s*\n")
+# Every character that opens or closes a quote: the scan jumps from one to the next (a document is
+# mostly letters, which neither open nor close anything).
+_MARKS = re.compile("[" + re.escape("".join(sorted(set(PAIRS) | set("".join(PAIRS.values()))))) + "]")
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ def find_quotes(text: str, max_chars: int = 4000) -> list[Quote]:
             if text[first] == pending[1] or (text[first] in PAIRS and pending[1] in PAIRS[text[first]]):
                 open_at, i = pending, first + 1
             pending = None
-        while i < p_end:
+        for m in _MARKS.finditer(text, i, p_end):
+            i = m.start()
             ch = text[i]
             if open_at is None:
                 if ch in PAIRS and _opens(text, i):
@@ -100,7 +104,6 @@ def find_quotes(text: str, max_chars: int = 4000) -> list[Quote]:
                 if i > start + 1 and i + 1 - start <= max_chars:
                     found.append(Quote(start, i + 1, start + 1, i, mark, _spans_paragraphs(text, start, i)))
                 open_at = None
-            i += 1
         if open_at is not None and open_at[1] != "'":
             pending = open_at
     return found

@@ -1,11 +1,12 @@
 """A merge of a teammate's work (``annotator.review.merge``) as one undoable step.
 
 A merge adds documents, adds and removes the merged annotators' spans and relations in documents
-the project has, adds comments and assignments, and may add annotators and labels. The step keeps:
+the project has, adds comments and assignments, and may add labels and annotators. The step keeps
+(annotators it added stay, without labels: people are never deleted, row security forbids it):
 
 - for the documents the project already had (those the plan touches): the merged annotators'
   layer, the documents' status, comments and assignments imaged before and after, as any step;
-- the project's annotators and schema imaged before and after (a few rows);
+- the project's schema imaged before and after (a few rows);
 - for each document the merge added, a marker (``merged_document``) with the ids of its spans
   and relations: undo deletes those documents with everything on them (no tombstone: merging the
   file again brings them back) and keeps their rows in the step (``merged:TABLE``), so redo puts
@@ -36,7 +37,6 @@ DOCS = 200  # documents imaged per statement
 def _capture(session: Session, project_id: int, documents: Sequence[int], owners: Sequence[int]) -> Snapshot:
     out = schema.capture(session, project_id, (), ())
     t = rows.TABLES
-    out["annotator"] = rows._read(session, "annotator", t["annotator"].c.project_id == project_id)
     out["actor"] = rows._read(session, "actor", t["actor"].c.project_id == project_id)  # actors carried
     for lo in range(0, len(documents), DOCS):
         part = list(documents[lo : lo + DOCS])

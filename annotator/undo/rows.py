@@ -22,7 +22,6 @@ from annotator.errors import ConflictError
 from annotator.model import Actor as RegistryActor
 from annotator.model import (
     Annotation,
-    Annotator,
     Assignment,
     AttributeDef,
     Base,
@@ -58,7 +57,6 @@ TABLES: dict[str, Table] = {
     "relation_type": cast(Table, RelationType.__table__),
     "attribute": cast(Table, AttributeDef.__table__),  # the codebook's definitions (schema steps)
     "project_setting": cast(Table, ProjectSetting.__table__),  # settings, guidelines (schema steps)
-    "annotator": cast(Table, Annotator.__table__),  # those a merge added (annotator.undo.merged)
     "suggestion": cast(Table, Suggestion.__table__),  # what a suggestion run stored (its step)
     "relation_suggestion": cast(Table, RelationSuggestion.__table__),
     "actor": cast(Table, RegistryActor.__table__),  # the actor registry (annotator.actors_steps)
@@ -66,7 +64,6 @@ TABLES: dict[str, Table] = {
 # Parents first: inserts go in this order, deletes in the reverse one.
 ORDER = (
     "project_setting",
-    "annotator",
     "label",
     "relation_type",
     "attribute",
@@ -360,7 +357,7 @@ def apply(tx: Tx, changes: list[RowChange], *, undo: bool, owners: bool = True) 
 
 
 def _document_of(c: RowChange) -> int | None:
-    if c.table in SCHEMA or c.table == "annotator":
+    if c.table in SCHEMA:
         return None
     return c.id if c.table == "document" else int((c.before or c.after or {})["document_id"])
 
@@ -375,7 +372,7 @@ def _audit(tx: Tx, table: str, action: str, ids: list[int], changes: list[RowCha
         keys = sorted({str((c.before or c.after or {}).get("key")) for c in mine})
         projects = {int((c.before or c.after or {})["project_id"]) for c in mine}
         tx.record("project", "updated", tuple(sorted(projects)), detail={"settings": keys, **note})
-    elif table in ("annotation", "relation", "document", "assignment", "comment", "annotator", *SCHEMA):
+    elif table in ("annotation", "relation", "document", "assignment", "comment", *SCHEMA):
         tx.record(table, action, ids, docs, note)  # type: ignore[arg-type]
     elif table in ("suggestion_decision", "suggestion", "relation_suggestion"):
         tx.record("suggestion", action, ids, docs, note)  # type: ignore[arg-type]

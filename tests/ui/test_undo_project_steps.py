@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from annotator.model import Label, Project
+from annotator.model import Label, Project, Suggestion
 from annotator.ops.labels import describe
 from annotator.settings_project import get_setting
 from annotator.store import Store
@@ -77,3 +77,25 @@ def test_ctrl_z_takes_back_project_settings(
     with store.session() as s:
         assert get_setting(s, project.id, "speech-verbs") == ()
         assert get_setting(s, project.id, "quote-marks") == "include"
+
+
+def test_ctrl_z_takes_back_a_suggest_with_rules_run(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    window = open_window('"The bridge opens in May," Mayor Ana Ruiz said.')
+    window.open_document(window.project.document_ids()[0])  # type: ignore[union-attr]
+    view = window.pane.view
+    assert view.suggestions == []
+    window.actions_by_name["suggest_rules"].trigger()
+    made = [s[:2] for s in view.suggestions]
+    assert made and _suggestions(store)
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert _suggestions(store) == []
+    qtbot.waitUntil(lambda: view.suggestions == [])
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: [s[:2] for s in view.suggestions] == made)
+
+
+def _suggestions(store: Store) -> list[int]:
+    with store.session() as s:
+        return list(s.scalars(select(Suggestion.id)))
