@@ -7,7 +7,8 @@ the annotator's layer in that document, refused for another annotator's values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -16,7 +17,9 @@ from sqlalchemy.orm import Session
 from annotator.attributes import DOCUMENT
 from annotator.attributes_values import check_value, definitions_for
 from annotator.errors import NotFoundError
+from annotator.formats.base import ExportReport, Writer
 from annotator.model import Document, DocumentAttribute, utcnow
+from annotator.records import DocRecord
 from annotator.tx import Tx
 from annotator.undo import undoable
 from annotator.undo.rows import Step
@@ -83,3 +86,26 @@ def document_values(
     if annotator_ids is not None:
         query = query.where(DocumentAttribute.annotator_id.in_(list(annotator_ids)))
     return {(d, a): v for d, a, v in session.execute(query) if v}
+
+
+# Export formats with a place for document-level values: native JSONL (by annotator) and the
+# who-said-what CSV (the row's annotator's, as JSON). Every other format reports leaving them out.
+HOLD_DOCUMENT_VALUES = frozenset({"jsonl", "native", "whosaid"})
+NO_DOCUMENT_VALUES = "documents' own attribute values (genre, topic…: the format has no place for them)"
+
+
+def said_document_values_lost(fmt: str, writer: Writer) -> Writer:
+    """``writer``, reporting each document that has document-level values ``fmt`` cannot hold."""
+    if fmt in HOLD_DOCUMENT_VALUES:
+        return writer
+
+    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        def counted() -> Iterator[DocRecord]:
+            for record in records:
+                if record.attributes:
+                    report.leave_out(NO_DOCUMENT_VALUES)
+                yield record
+
+        writer(counted(), out, report)
+
+    return write

@@ -261,13 +261,15 @@ def records(
 
 
 def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path | None) -> Writer:
+    from annotator.attributes_documents import said_document_values_lost
+
     factory = _factories().get(fmt)
     if factory is not None:
-        return said_tokens_lost(fmt, factory(options, the_plan, labels_path))
+        return said_document_values_lost(fmt, said_tokens_lost(fmt, factory(options, the_plan, labels_path)))
     writer = WRITERS.get(fmt)
     if writer is None:
         raise AnnotatorError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
-    return said_tokens_lost(fmt, writer)
+    return said_document_values_lost(fmt, said_tokens_lost(fmt, writer))
 
 
 def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Writer:
