@@ -7,8 +7,7 @@ the annotator's layer in that document, refused for another annotator's values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -17,9 +16,8 @@ from sqlalchemy.orm import Session
 from annotator.attributes import DOCUMENT
 from annotator.attributes_values import check_value, definitions_for
 from annotator.errors import NotFoundError
-from annotator.formats.base import ExportReport, Writer
+from annotator.formats.base import Writer, reporting_left_out
 from annotator.model import Document, DocumentAttribute, utcnow
-from annotator.records import DocRecord
 from annotator.tx import Tx
 from annotator.undo import undoable
 from annotator.undo.rows import Step
@@ -98,14 +96,4 @@ def said_document_values_lost(fmt: str, writer: Writer) -> Writer:
     """``writer``, reporting each document that has document-level values ``fmt`` cannot hold."""
     if fmt in HOLD_DOCUMENT_VALUES:
         return writer
-
-    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
-        def counted() -> Iterator[DocRecord]:
-            for record in records:
-                if record.attributes:
-                    report.leave_out(NO_DOCUMENT_VALUES)
-                yield record
-
-        writer(counted(), out, report)
-
-    return write
+    return reporting_left_out(writer, NO_DOCUMENT_VALUES, lambda record: bool(record.attributes))
