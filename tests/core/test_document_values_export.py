@@ -37,7 +37,9 @@ def _native(store: Store, project: Project, out: Path, layer: str) -> dict[int, 
     return {line["id"]: line.get("attributes") for line in lines if "text" in line}
 
 
-def test_each_layer_carries_only_its_own_document_values(store: Store, project: Project, tmp_path: Path) -> None:
+def test_each_layer_carries_only_its_own_document_values(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
     doc, _alice, _bob = _coded(store, project)
     assert _native(store, project, tmp_path / "all.jsonl", "all")[doc] == {
         "alice": {"genre": "news", "topic": "diplomacy"},
@@ -49,7 +51,9 @@ def test_each_layer_carries_only_its_own_document_values(store: Store, project: 
     assert _native(store, project, tmp_path / "maj.jsonl", "majority")[doc] == {"majority": {"genre": "news"}}
 
 
-def test_whosaid_csv_has_the_row_annotators_document_values(store: Store, project: Project, tmp_path: Path) -> None:
+def test_whosaid_csv_has_the_row_annotators_document_values(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
     _coded(store, project)
     out = tmp_path / "who.csv"
     with store.session() as s:
@@ -57,7 +61,10 @@ def test_whosaid_csv_has_the_row_annotators_document_values(store: Store, projec
     with out.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["text"] == "We will talk."]
     found = {r["annotator"]: json.loads(r["document_attributes"]) for r in rows}
-    assert found == {"alice": {"genre": "news", "topic": "diplomacy"}, "bob": {"genre": "news", "topic": "talks"}}
+    assert found == {
+        "alice": {"genre": "news", "topic": "diplomacy"},
+        "bob": {"genre": "news", "topic": "talks"},
+    }
 
 
 def test_formats_without_a_place_for_them_report_it(store: Store, project: Project, tmp_path: Path) -> None:
