@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from annotator.attributes import DOCUMENT
 from annotator.attributes_values import check_value, definitions_for
 from annotator.errors import NotFoundError
+from annotator.formats.base import Writer, reporting_left_out
 from annotator.model import Document, DocumentAttribute, utcnow
 from annotator.tx import Tx
 from annotator.undo import undoable
@@ -83,3 +84,16 @@ def document_values(
     if annotator_ids is not None:
         query = query.where(DocumentAttribute.annotator_id.in_(list(annotator_ids)))
     return {(d, a): v for d, a, v in session.execute(query) if v}
+
+
+# Export formats with a place for document-level values: native JSONL (by annotator) and the
+# who-said-what CSV (the row's annotator's, as JSON). Every other format reports leaving them out.
+HOLD_DOCUMENT_VALUES = frozenset({"jsonl", "native", "whosaid"})
+NO_DOCUMENT_VALUES = "documents' own attribute values (genre, topic…: the format has no place for them)"
+
+
+def said_document_values_lost(fmt: str, writer: Writer) -> Writer:
+    """``writer``, reporting each document that has document-level values ``fmt`` cannot hold."""
+    if fmt in HOLD_DOCUMENT_VALUES:
+        return writer
+    return reporting_left_out(writer, NO_DOCUMENT_VALUES, lambda record: bool(record.attributes))

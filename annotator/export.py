@@ -271,15 +271,16 @@ def records(
 
 
 def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path | None) -> Writer:
+    from annotator.attributes_documents import said_document_values_lost
+
     factory = _factories().get(fmt)
-    if factory is not None:
-        return reporting_lost(
-            fmt, said_tokens_lost(fmt, hulls_reported(fmt, factory(options, the_plan, labels_path)))
-        )
-    writer = WRITERS.get(fmt)
+    writer = factory(options, the_plan, labels_path) if factory is not None else WRITERS.get(fmt)
     if writer is None:
         raise AnnotatorError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
-    return reporting_lost(fmt, said_tokens_lost(fmt, hulls_reported(fmt, writer)))
+    # Each wrapper reports what the format cannot hold: tokens, multi-part spans, actors and
+    # attributes, document values.
+    reported = said_tokens_lost(fmt, hulls_reported(fmt, writer))
+    return said_document_values_lost(fmt, reporting_lost(fmt, reported))
 
 
 def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Writer:

@@ -210,7 +210,7 @@ def collect(
         if name.casefold() in {n.casefold() for n in labels}
     }
     type_ids = _ids(session, RelationType, project_id, relation_types)
-    contents = session.execute(
+    chosen = (
         select(Annotation.id, Annotation.document_id, Annotation.label_id)
         .join(Document, Document.id == Annotation.document_id)
         .where(
@@ -218,8 +218,8 @@ def collect(
             Annotation.label_id.in_(list(label_ids)),
             Annotation.annotator_id.in_(people),
         )
-        .order_by(Annotation.document_id, Annotation.start, Annotation.id)
-    ).all()
+    )
+    contents = session.execute(chosen.order_by(Annotation.document_id, Annotation.start, Annotation.id)).all()
     registry = {
         a.id: a for a in session.scalars(select(RegistryActor).where(RegistryActor.project_id == project_id))
     }
@@ -241,15 +241,14 @@ def collect(
         for text, _actor in found:
             name = normalise(text)
             surface.setdefault(name.casefold(), Counter())[name] += 1
-    doc_ids = {d for _s, d, _l in contents}
+    where = chosen.with_only_columns(Annotation.document_id).distinct()  # only documents quoted in
     docs = {
         i: (outlet_of(meta, url), month_of(published))
         for i, meta, url, published in session.execute(
             select(Document.id, Document.meta, Document.source_url, Document.published).where(
-                Document.project_id == project_id
+                Document.id.in_(where)
             )
         )
-        if i in doc_ids
     }
     utterances = []
     for span_id, doc_id, label_id in contents:

@@ -36,7 +36,7 @@ def registry_of(session: Session, project_id: int) -> ActorRegistry:
         .join(Document, Document.id == Annotation.document_id)
         .where(Document.project_id == project_id, Annotation.actor_id.is_not(None))
     )
-    for span_id, actor_id in session.execute(linked).tuples():
+    for span_id, actor_id in session.execute(linked):
         resolved = final(actor_id) if actor_id is not None else None
         if resolved is not None and resolved[0] in actors:
             spans[str(span_id)] = resolved[0]

@@ -1,12 +1,15 @@
 """Document-level attributes (genre, topic) in the article's header, set from the keyboard.
 
-The header shows your values for the open document ("genre=opinion · topic=economy"); the
-action "document_attributes" (Shift+F2) opens the same keyboard-only editor as for spans
+When the project has document attributes, the header shows each with your value for the open
+document ("genre=opinion · topic=—", a dash for one not set yet) and a "set…" link; the link and
+the action "document_attributes" (Shift+F2) open the same keyboard-only editor as for spans
 (ui/attributes.py), and Enter stores every change as one undo step of yours.
 """
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -24,26 +27,45 @@ _LINES: WeakKeyDictionary[DocumentSession, DocumentValuesLine] = WeakKeyDictiona
 
 
 class DocumentValuesLine(QLabel):
-    """A line under the header's byline with the document's values (hidden when it has none)."""
+    """A line under the header's byline with the document's values and a link that sets them
+    (hidden when the project has no document attributes)."""
 
-    def __init__(self, session: DocumentSession, header: QWidget) -> None:
+    def __init__(
+        self, session: DocumentSession, header: QWidget, edit: Callable[[], object] | None = None
+    ) -> None:
         super().__init__(header)
         self.session = session
         self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.setWordWrap(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        self.editable = edit is not None
+        if edit is not None:
+            self.linkActivated.connect(lambda _link: edit())
         layout = header.layout()
         if layout is not None:
             layout.addWidget(self)
+        self.plain = ""  # the values as plain text (the label shows them with the link)
         self.setVisible(False)
         session.reset.connect(self.refresh)
         _LINES[session] = self
 
     def refresh(self) -> None:
         project, doc_id = self.session.project, self.session.doc_id
-        values = project.document_attributes(doc_id) if project is not None and doc_id is not None else {}
-        self.setText("  ·  ".join(f"{name}={show_value(value)}" for name, value in values.items()))
-        self.setVisible(bool(values))
+        if project is None or doc_id is None:
+            self.setVisible(False)
+            return
+        values = project.document_attributes(doc_id)
+        names = [a.name for a in project.attribute_defs() if a.scope == DOCUMENT]
+        names += [name for name in values if name not in names]  # a value whose attribute is gone
+        self.plain = "  ·  ".join(
+            f"{name}={show_value(values[name]) if name in values else '—'}" for name in names
+        )
+        link = '  ·  <a href="#set">set…</a> (Shift+F2)' if self.editable and names else ""
+        self.setText(html.escape(self.plain) + link)
+        self.setVisible(bool(names))
 
 
 class SetDocumentAttributes(Command):

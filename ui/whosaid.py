@@ -98,13 +98,15 @@ class WhoSaidView(QDialog):
         self.documents_label = QLabel("Double-click a row for its documents", self)
         self.csv_button = QPushButton("Export &CSV…", self)
         self.png_button = QPushButton("Export &PNG…", self)
-        for button in (self.csv_button, self.png_button):
+        self.refresh_button = QPushButton("&Refresh", self)
+        for button in (self.csv_button, self.png_button, self.refresh_button):
             button.setAutoDefault(False)  # Enter in the lists opens a document, never an export
         self._layout()
         self.by.currentIndexChanged.connect(lambda _i: self.show_grouping())
         self.layer.currentTextChanged.connect(lambda _t: self.compute())
         self.table.doubleClicked.connect(self.list_documents)
         self.documents.itemActivated.connect(self._open)
+        self.refresh_button.clicked.connect(self.compute)
         self.csv_button.clicked.connect(lambda: self._ask_and_export("CSV (*.csv)", ".csv", self.export_csv))
         self.png_button.clicked.connect(
             lambda: self._ask_and_export("PNG image (*.png)", ".png", self.export_png)
@@ -117,6 +119,7 @@ class WhoSaidView(QDialog):
             top.addWidget(QLabel(text, self))
             top.addWidget(widget)
         top.addStretch(1)
+        top.addWidget(self.refresh_button)
         top.addWidget(self.csv_button)
         top.addWidget(self.png_button)
         side = QWidget(self)

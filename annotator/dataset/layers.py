@@ -7,9 +7,10 @@ documents, so a gold export takes only those (see ``annotator.export``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 from annotator.dataset.common import drop_dangling, with_annotations
 from annotator.errors import ValidationError
@@ -50,11 +51,30 @@ def select_layer(
     if layer.kind == "all":
         return record
     if layer.kind == "majority":
-        return majority(record)
+        return replace(majority(record), attributes=majority_values(record))
     people = {layer.name} if layer.kind == "annotator" else set(gold)
     spans = [s for s in record.spans if s.annotator in people]
     relations = [r for r in record.relations if r.annotator in people]
-    return with_annotations(record, spans, drop_dangling(relations, spans, report, OUTSIDE_LAYER))
+    kept = with_annotations(record, spans, drop_dangling(relations, spans, report, OUTSIDE_LAYER))
+    values = {who: found for who, found in (record.attributes or {}).items() if who in people}
+    return replace(kept, attributes=values or None)  # the layer's document values, no one else's
+
+
+def majority_values(record: DocRecord) -> dict[str, dict[str, Any]] | None:
+    """Document-level values that more than half of the document's annotators (those with spans
+    or values in it) chose alike, as the majority's."""
+    coded = record.attributes or {}
+    voters = {s.annotator for s in record.spans} | set(coded)
+    need = len(voters) // 2 + 1
+    votes: dict[tuple[str, str], int] = {}
+    chosen: dict[tuple[str, str], Any] = {}
+    for found in coded.values():
+        for name, value in found.items():
+            ident = (name, json.dumps(value, sort_keys=True))
+            votes[ident] = votes.get(ident, 0) + 1
+            chosen[ident] = value
+    values = {name: chosen[(name, v)] for (name, v), n in votes.items() if n >= need}
+    return {MAJORITY: values} if values else None
 
 
 def majority(record: DocRecord) -> DocRecord:

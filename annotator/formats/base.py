@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,3 +99,18 @@ class SpanTrims:
 
 # A writer streams records into ``path`` (atomically) and fills in the report.
 Writer = Callable[[Iterable[DocRecord], Path, ExportReport], None]
+
+
+def reporting_left_out(writer: Writer, reason: str, lost: Callable[[DocRecord], bool]) -> Writer:
+    """``writer``, counting under ``reason`` each record it cannot hold all of (``lost``)."""
+
+    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        def counted() -> Iterator[DocRecord]:
+            for record in records:
+                if lost(record):
+                    report.leave_out(reason)
+                yield record
+
+        writer(counted(), out, report)
+
+    return write

@@ -9,8 +9,9 @@ canonical names, external ids and actor attributes (one JSON object per actor, e
 ``{"party": "D", "role": "minister"}``; an actor merged into another is reported as the one that
 absorbed it; a speaker span not linked to the registry leaves these cells empty at its place), the
 quote's attributes as one JSON object, and the cue: the text of the span(s) its ``cue`` relation
-points to ("said", "according to"). Several speakers or cues are joined with " | ", in the same
-order in every speaker column. UTF-8 without a byte-order mark, comma
+points to ("said", "according to"), and the document's own codebook values (genre, topic) as the
+row's annotator coded them, as a JSON object. Several speakers or cues are joined with " | ", in
+the same order in every speaker column. UTF-8 without a byte-order mark, comma
 separated, quoted where needed (span texts may contain commas, quotes and line breaks). A text
 cell that a spreadsheet would run as a formula gets a leading ``'`` (``annotator.csvsafe``;
 ``raw=True`` / ``--raw-csv`` turns that off).
@@ -49,6 +50,7 @@ COLUMNS = (
     "actor_attributes",  # each actor's attributes as a JSON object
     "quote_attributes",  # the quote's (or claim's) attributes as one JSON object
     "cue",  # the text of the span its cue relation points to
+    "document_attributes",  # the annotator's document-level values (genre, topic) as a JSON object
 )
 ACTOR_SEPARATOR = " | "
 CUE_TYPES = ("cue",)
@@ -149,6 +151,7 @@ def rows(
                 *_actor_cells(targets.get(key, []), registry),
                 _json(span.attributes),
                 ACTOR_SEPARATOR.join(cues.get(key, [])),
+                _json((record.attributes or {}).get(span.annotator or "")),
             ]
         )
     return out

@@ -11,8 +11,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from annotator.model import Project
+from annotator.ops.importer import import_records
+from annotator.records import DocRecord, SpanRecord
 from annotator.store import Store
-from tests.core.whosaid_fixture import whosaid_project
+from tests.core.whosaid_fixture import SECOND, whosaid_project
 from ui import whosaid as whosaid_ui
 from ui.main_window import MainWindow
 from ui.qt import QImage, Qt
@@ -86,8 +88,10 @@ def test_groupings_exports_and_documents(
     assert view.summary.text() == f"Exported {target['png']}"
 
 
-def test_another_layer_reads_again(qtbot: QtBot, open_window: Open, store: Store, project: Project) -> None:
-    whosaid_project(store, project.id)
+def test_another_layer_and_refresh_read_again(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    fx = whosaid_project(store, project.id)
     window = open_window()
     window.actions_by_name["whosaid"].trigger()
     view = window.findChild(WhoSaidView, "whosaid")
@@ -96,3 +100,17 @@ def test_another_layer_reads_again(qtbot: QtBot, open_window: Open, store: Store
     view.layer.setCurrentText("bob")
     qtbot.waitUntil(lambda: view.said is not None and view.said.layer == "annotator:bob")
     assert view.model.rowCount() == 1 and view.model.index(0, 2).data() == "1"
+    with store.transaction() as tx:  # bob quotes the mayor meanwhile
+        import_records(
+            tx,
+            project.id,
+            [DocRecord(SECOND, spans=[SpanRecord(15, 29, "QUOTE", "bob", key="q")])],
+        )
+    view.said = None
+    qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.said is not None)
+    assert [view.model.index(r, 0).data() for r in range(view.model.rowCount())] == [
+        "(no speaker)",  # one each: ties go by name
+        "Antony Blinken",
+    ]
+    assert view.model.rows[0].documents == (fx.documents[1],)

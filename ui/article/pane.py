@@ -41,7 +41,9 @@ class ArticlePane(QWidget):
         session.statusChanged.connect(lambda _s: self.header.show_document(session.doc))
         self._zoomed(self.view.point_size)
         self.header.show_document(None)
-        self.document_values = DocumentValuesLine(session, self.header)  # ui/attributes_document.py
+        self.document_values = DocumentValuesLine(  # ui/attributes_document.py
+            session, self.header, self.controller.edit_document_attributes
+        )
 
     def _zoomed(self, size: float) -> None:
         self.header.set_font_family(self.view.font(), size)
