@@ -210,9 +210,7 @@ def read(path: Path, annotator: str | None = None, report: ReadReport | None = N
             yield record
 
 
-def _record(
-    task: Any, line0: int, path: Path, annotator: str | None, report: ReadReport
-) -> DocRecord | None:
+def _record(task: Any, line0: int, path: Path, annotator: str | None, report: ReadReport) -> DocRecord | None:
     """One task as a record (None: an image, audio, … task, reported)."""
     line = line_of(task, line0) or line0
     if not isinstance(task, dict):
