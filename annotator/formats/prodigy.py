@@ -97,11 +97,21 @@ def _token_dicts(text: str, tokens: list[Token]) -> list[dict[str, Any]]:
     ]
 
 
+Index = tuple[dict[int, int], dict[int, int]]  # token by start offset, token by end offset
+
+
+def _index(tokens: list[Token]) -> Index:
+    return {t[0]: i for i, t in enumerate(tokens)}, {t[1]: i for i, t in enumerate(tokens)}
+
+
 def _line(
-    record: DocRecord, layer: Layer, tokens: list[Token], token_dicts: list[dict[str, Any]] | None = None
+    record: DocRecord,
+    layer: Layer,
+    tokens: list[Token],
+    token_dicts: list[dict[str, Any]] | None = None,
+    index: Index | None = None,
 ) -> dict[str, Any]:
-    first = {t[0]: i for i, t in enumerate(tokens)}
-    last = {t[1]: i for i, t in enumerate(tokens)}
+    first, last = _index(tokens) if index is None else index
     meta = dict(record.meta)
     for name in FIELDS:
         if getattr(record, name) is not None:
@@ -151,8 +161,9 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
             tokens = tokens_for(record.text, starts, ends, words)
             dicts = _token_dicts(record.text, tokens)  # the same on every line of the document
             shared = json.dumps(dicts, ensure_ascii=False) if SHARED_TOKENS else None
+            index = _index(tokens)
             for part in parts or [Layer(None)]:
-                fh.write(_dumps_line(_line(record, part, tokens, dicts), shared) + "\n")
+                fh.write(_dumps_line(_line(record, part, tokens, dicts, index), shared) + "\n")
     splits.report_to(report)
 
 
