@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import Actor as RegistryActor
@@ -243,7 +244,14 @@ def _set_actor(tx: Tx, spans: Sequence[Annotation], actor_id: int | None) -> Non
             }
         )
         span.actor_id, span.updated_at, span.version = actor_id, now, span.version + 1
-    tx.session.flush()
+    try:
+        tx.session.flush()
+    except StaleDataError:  # PostgreSQL's row-level security hides rows that are not the login's
+        raise ValidationError(
+            f"the database refused to change {len(changed)} mention(s): on a team database only a "
+            "span's owner (or a reviewer, for annotators without a login) changes it; ask them, "
+            "or the admin, to run this"
+        ) from None
     docs = tuple(sorted({s.document_id for s in changed}))
     tx.record("annotation", "updated", [s.id for s in changed], docs, details=details)
 

@@ -4,6 +4,13 @@ A registry edit is project-wide like a label-schema edit (a merge moves everyone
 it is stored as a schema-kind step (``annotator.undo.schema``): the step images the actors it
 names (and those merged into them) and the spans it names or that point to them, before and
 after. Undo and redo then put those rows back only while they still look as the step left them.
+
+The functions below are the steps the CLI runs. A face that keeps the step's id (the app's undo
+stack) runs the operation inside ``actor_step`` itself::
+
+    with actor_step(tx, "Link span 4 to actor 2", spans=[4]) as step:
+        actors.link_span(tx, 4, 2)
+    step.id  # the log's step: annotator.undo.undo(tx, who, step.id) takes it back
 """
 
 from __future__ import annotations
@@ -90,14 +97,47 @@ def update(tx: Tx, actor_id: int, **fields: Any) -> RegistryActor:
 
 
 def link(tx: Tx, span_id: int, actor_id: int | None) -> Annotation:
+    """Link (or unlink) a mention; a gold span only as a review operation (reviewers)."""
     title = f"Link span {span_id} to actor {actor_id}" if actor_id else f"Unlink span {span_id}"
+    if _is_gold(tx, span_id):
+        with tx.reviewing(), actor_step(tx, title, spans=[span_id]):
+            return ops.link_span(tx, span_id, actor_id)
     with actor_step(tx, title, spans=[span_id]):
         return ops.link_span(tx, span_id, actor_id)
+
+
+def _is_gold(tx: Tx, span_id: int) -> bool:
+    from sqlalchemy import select
+
+    from annotator.model import Annotator, Role
+
+    query = select(Annotator.role).join(Annotation, Annotation.annotator_id == Annotator.id)
+    return tx.session.scalar(query.where(Annotation.id == span_id)) == Role.GOLD.value
 
 
 def link_many(tx: Tx, actor_id: int, span_ids: Sequence[int]) -> list[int]:
     with actor_step(tx, f"Link {len(span_ids)} span(s) to actor {actor_id}", spans=span_ids):
         return ops.link_many(tx, actor_id, span_ids)
+
+
+def link_same_name(
+    tx: Tx,
+    actor_id: int,
+    document_id: int,
+    span_ids: Sequence[int],
+    occurrences: Sequence[tuple[int, int]],
+    label_id: int,
+) -> list[int]:
+    """ "The same name elsewhere" in one step: the unlinked mentions ``span_ids`` and, tagged with
+    ``label_id`` in the acting person's layer first, the bare ``occurrences`` (see
+    ``actors_reads.same_name_unlinked``) all point to the actor; returns the spans linked."""
+    from annotator.ops.annotations import create_span
+
+    if tx.actor is None or tx.actor.id is None:
+        raise ValidationError("tagging the same name elsewhere needs the annotator at the keyboard")
+    with actor_step(tx, f"Link the same name to actor {actor_id}", spans=span_ids):
+        made = [create_span(tx, document_id, s, e, label_id, tx.actor.id).id for s, e in occurrences]
+        return ops.link_many(tx, actor_id, [*span_ids, *made])
 
 
 def new_and_link(tx: Tx, project_id: int, name: str, span_ids: Sequence[int], **fields: Any) -> RegistryActor:

@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from annotator.errors import AnnotatorError
 from annotator.formats.guards import clean_text
 from annotator.hashing import content_hash
+from annotator.model import Actor as RegistryActor
 from annotator.model import (
     Annotation,
     Annotator,
@@ -109,6 +110,8 @@ PLAN: list[tuple[type[Base], dict[str, str]]] = [
     (DeletedDocument, {"project_id": "project"}),
     (Document, {"project_id": "project", "batch_id": "import_batch"}),
     (DocumentAttribute, {"document_id": "document", "annotator_id": "annotator"}),
+    # merged_into_id names a row of the same table: re-pointed once all are in (_repoint_merged).
+    (RegistryActor, {"project_id": "project"}),
     (
         Annotation,
         {
@@ -116,6 +119,7 @@ PLAN: list[tuple[type[Base], dict[str, str]]] = [
             "label_id": "label",
             "annotator_id": "annotator",
             "adjudicator_id": "annotator?",
+            "actor_id": "actor?",
         },
     ),
     (
@@ -226,9 +230,23 @@ def copy_projects(
                 report.rows[table.name] = report.rows.get(table.name, 0) + len(chunk)
                 if progress:
                     progress(len(chunk))
+        _repoint_merged(source, tx.session, ids.get("actor", {}))
         everything = set(ids["project"]) == set(source.scalars(select(Project.id)))
         report.rows["audit"], report.unattributed = _copy_audit(source, tx.session, ids, everything)
     return report
+
+
+def _repoint_merged(source: Session, target: Session, actors: dict[int, int]) -> None:
+    """Merged-away actors name the actor that absorbed them by its id in the destination."""
+    query = select(RegistryActor.id, RegistryActor.merged_into_id).where(
+        RegistryActor.merged_into_id.is_not(None)
+    )
+    for old, heir in source.execute(query):
+        if old in actors:
+            new_heir = actors.get(heir) if heir is not None else None
+            target.execute(
+                update(RegistryActor).where(RegistryActor.id == actors[old]).values(merged_into_id=new_heir)
+            )
 
 
 def _existing(source: Session, entity: str, wanted: set[int]) -> set[int]:

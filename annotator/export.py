@@ -274,10 +274,11 @@ def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Write
     """Native JSONL carries the gold layer's provenance and the review's decisions too."""
     if fmt not in ("jsonl", "native"):
         return writer
+    from annotator.actors_carry import carrying_actors
     from annotator.comments_carry import carrying_comments
     from annotator.review.carry import with_review
 
-    return with_review(carrying_comments(writer, session), session, project_id)
+    return with_review(carrying_comments(carrying_actors(writer, session), session), session, project_id)
 
 
 def writes_folder(fmt: str, *, split: bool = False, docs_per_file: int | None = None) -> bool:

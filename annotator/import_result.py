@@ -26,6 +26,10 @@ class ImportResult:
     # stored ones (kept): see ``annotator.tokens.fill_existing``.
     tokens_added: int = 0
     tokens_kept: list[str] = field(default_factory=list)
+    # Registry actors the file named (annotator.actors_carry): added here, spans linked, conflicts.
+    actors_added: list[str] = field(default_factory=list)
+    actors_linked: int = 0
+    actor_conflicts: list[str] = field(default_factory=list)
 
     def add(self, other: ImportResult) -> None:
         """Add up the results of several imports (``--skip-bad`` imports file by file)."""
@@ -69,6 +73,9 @@ class ImportResult:
                 self.tokens_kept,
                 "document(s) already present have other tokens than the file's; their own were kept",
             )
+            + (f"\n{len(self.actors_added)} actor(s) added to the registry" if self.actors_added else "")
+            + (f"\n{self.actors_linked} span(s) linked to their actors" if self.actors_linked else "")
+            + _listed(self.actor_conflicts, "actor conflict(s), left as they are here")
         )
 
 

@@ -27,6 +27,8 @@ class SpanRecord:
     attributes: dict[str, Any] | None = None
     # Native JSONL only: where a span not typed by hand came from ("suggestion:rules@1").
     origin: str | None = None
+    # Native JSONL only: the key (in ``DocRecord.actors``) of the registry actor this span names.
+    actor: str | None = None
 
 
 @dataclass(slots=True)
@@ -96,6 +98,20 @@ class DocRecord:
     assigned: list[str] | None = None
     # Native JSONL only: comments and flags for discussion (annotator.comments_carry).
     comments: list[CommentRecord] = field(default_factory=list)
+    # Native JSONL only: the registry actors this document's spans name (annotator.actors_carry).
+    actors: list[ActorRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ActorRecord:
+    """A registry actor in a file: ``key`` is what spans' ``actor`` say (its id where it came from)."""
+
+    key: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    kind: str | None = None
+    external_id: str | None = None
+    attributes: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)

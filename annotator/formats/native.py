@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.actors_json import actors_from_json, actors_json, span_actor_json
 from annotator.atomic import atomic_write
 from annotator.comments_json import comments_from_json, comments_json
 from annotator.errors import InputError
@@ -51,6 +52,7 @@ def to_json(record: DocRecord) -> dict[str, Any]:
     if record.as_of is not None:
         line["as_of"] = record.as_of
     line.update(comments_json(record))
+    line.update(actors_json(record))
     if record.attributes:
         line["attributes"] = record.attributes
     return line
@@ -69,6 +71,7 @@ def _span_json(text: str, s: SpanRecord) -> dict[str, Any]:
         value = getattr(s, name)
         if value is not None:
             item[name] = value
+    span_actor_json(item, s.actor)
     return item
 
 
@@ -230,6 +233,7 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
     record.attributes = values or None
     record.tokens, record.sentences = tokens_from_json(obj, str(path), line)
     comments_from_json(obj, record, path, line)
+    actors_from_json(obj, spans, record, path, line)
     return record
 
 

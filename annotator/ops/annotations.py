@@ -283,6 +283,12 @@ def update_span(
     if new_label != annotation.label_id and annotation.attributes:  # values the new label has stay
         kept = set(tx.session.scalars(select(AttributeDef.name).where(AttributeDef.label_id == new_label)))
         annotation.attributes = {k: v for k, v in annotation.attributes.items() if k in kept} or None
+    if new_label != annotation.label_id and annotation.actor_id is not None:  # only mentions name actors
+        from annotator.actors import actor_label_ids
+
+        annotation.actor_id = (
+            annotation.actor_id if new_label in actor_label_ids(tx.session, project_id) else None
+        )
     if (new_start, new_end) != (annotation.start, annotation.end):
         annotation.text = text[new_start:new_end]
     annotation.start, annotation.end, annotation.label_id = new_start, new_end, new_label

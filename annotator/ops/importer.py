@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Table, insert, select, update
 
+from annotator.actors_carry import link_imported
 from annotator.attributes_io import store_imported
 from annotator.audit import default_actor_name
 from annotator.bulk import bulk_insert, bulk_insert_dicts, stamp
@@ -165,6 +166,7 @@ class Importer:
         store_imported(
             self.tx, self.project_id, batch, doc_ids, owners, self.labels, _fail, self.owners.owner
         )
+        link_imported(self.tx, self.project_id, batch, doc_ids, owners, self.result)
 
     def _documents(self, batch: Sequence[DocRecord], owners: list[list[int]]) -> tuple[list[int], set[int]]:
         """Insert the batch's new documents; returns each record's document id and the merged ones."""

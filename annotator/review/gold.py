@@ -119,8 +119,8 @@ def accept_spans(
     for span in spans:
         if span.annotator_id == gold.id:
             raise ValidationError("that span is already in the gold layer")
-        groups[(span.start, span.end, span.label_id)].add(names[span.annotator_id])
-        values[(span.start, span.end, span.label_id)] = span.attributes or None  # gold takes them
+        groups[k := (span.start, span.end, span.label_id)].add(names[span.annotator_id])
+        values[k] = (span.attributes or None, span.actor_id or values.get(k, (None, None))[1])  # gold's
     index = gold_index(tx, document_id, gold.id)
     spare = [i for i in instead_of if index.key_of(i) is not None]
     bad = set(instead_of) - set(spare)
@@ -169,7 +169,7 @@ def accept_spans(
             tx.record(
                 "annotation", "created", (existing.id,), (document_id,), {"accepted_from": sorted(sources)}
             )
-        existing.attributes = values[key]
+        existing.attributes, existing.actor_id = values[key][0], values[key][1] or existing.actor_id
         if existing.id in spare:
             spare.remove(existing.id)
         withdraw_rejection(tx, document_id, key)

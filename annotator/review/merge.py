@@ -18,11 +18,12 @@ import shutil
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from annotator.actors_carry import ActorCarry, merge_actors_in
 from annotator.comments_carry import merge_comments
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats import native
@@ -53,6 +54,7 @@ class MergeSummary:
     documents_deleted: int = 0  # in the source, but deleted here: skipped
     assignments_added: int | str = 0  # or why none were (annotator.assign_merge)
     comments_added: int = 0
+    actors: ActorCarry = field(default_factory=ActorCarry)
 
     def summary(self) -> str:
         who = ", ".join(self.annotators) or "nobody"
@@ -80,6 +82,8 @@ class MergeSummary:
         if self.assignments_added:
             added = self.assignments_added
             text += f"; {added} assignment(s) added" if isinstance(added, int) else f"; {added}"
+        if self.actors.added or self.actors.linked or self.actors.conflicts:
+            text += "; " + self.actors.summary()
         return text
 
 
@@ -119,6 +123,7 @@ def _copy_database(path: Path, folder: Path) -> Path:
 
 
 def _records_of_database(path: Path) -> Iterator[DocRecord]:
+    from annotator.actors_carry import with_actors
     from annotator.assign_merge import with_assignments
     from annotator.comments_carry import with_comments
     from annotator.export import records
@@ -140,7 +145,8 @@ def _records_of_database(path: Path) -> Iterator[DocRecord]:
                 except Exception as exc:
                     raise InputError(str(path), str(exc)) from None
                 carried = with_assignments(session, project_id, records(session, project_id))
-                for record in with_comments(enrich(session, project_id, carried), session):
+                enriched = with_actors(enrich(session, project_id, carried), session)
+                for record in with_comments(enriched, session):
                     record.source_file = str(path)
                     yield record
         finally:
@@ -197,6 +203,7 @@ def merge(
         summary.comments_added = merge_comments(
             tx, project_id, source, chosen if annotators else None, exclude
         )
+        summary.actors = merge_actors_in(tx, project_id, source, chosen, _owner_here(tx, project_id))
     summary.documents_deleted = skipped
     return summary
 
@@ -235,6 +242,19 @@ def _apply(
     summary.replaced, summary.not_replaced = the_plan.replaced, the_plan.not_replaced
     summary.reasons = the_plan.reasons
     return summary
+
+
+def _owner_here(tx: object, project_id: int) -> Callable[[str], int | None]:
+    """The annotator a merged name is here (the merge has made them by now)."""
+    from sqlalchemy import select
+
+    from annotator.model import Annotator
+    from annotator.store import Tx
+
+    assert isinstance(tx, Tx)
+    query = select(Annotator.name, Annotator.id).where(Annotator.project_id == project_id)
+    people = dict(tx.session.execute(query).all())
+    return people.get
 
 
 def _pause_for_tests() -> None:

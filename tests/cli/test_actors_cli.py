@@ -98,3 +98,17 @@ def test_csv_export_and_import(tmp_path: Path) -> None:
     done = cli(url, "actors", "import", str(bad))
     assert done.returncode == 1 and f"{bad}:3: attributes are not JSON" in done.stderr
     assert listed(url) == before
+
+
+def test_the_readme_forms_exist() -> None:
+    """Every ``annotator actors`` line of the README's "Actors" block is a form the parser knows."""
+    import shlex
+
+    from annotator.cli import _parser
+    from tests.test_readme import _block
+
+    lines = _block("## Actors")
+    assert len(lines) >= 10
+    for line in lines:
+        args = _parser().parse_args(shlex.split(line)[1:])
+        assert args.command == "actors" and args.actors_command in line, line

@@ -218,3 +218,63 @@ def project_types(store: Store, project: Project) -> list[tuple[int, str]]:
                 select(RelationType.id, RelationType.name).where(RelationType.project_id == project.id)
             ).all()
         )
+
+
+def test_link_the_same_name_elsewhere_in_one_step(
+    store: Store, project: Project, alice: Actor, doc: int
+) -> None:
+    first = span(store, project, alice, doc, "Antony Blinken")
+    blinken = add(store, project, alice, "Antony Blinken")
+    with store.transaction(actor=alice) as tx:
+        steps.link(tx, first, blinken)
+    ctx = ProjectContext(store, project.id, project.name, alice)
+    same = ctx.same_name_unlinked(doc, "Blinken")
+    assert same.occurrences == [(TEXT.index("Blinken", 20), TEXT.index("Blinken", 20) + 7)]
+    before = links(store)
+    with store.transaction(actor=alice) as tx:
+        steps.link_same_name(
+            tx, blinken, doc, same.spans, same.occurrences, label_id(store, project.id, "ACTOR")
+        )
+    assert [m.text for m in ctx.actor_mentions(blinken)] == ["Antony Blinken", "Blinken"]
+    with store.transaction(actor=alice) as tx:
+        log.undo(tx)  # the new span and its link go together
+    assert links(store) == before
+
+
+def test_relabelling_a_mention_away_from_actor_drops_its_link(
+    store: Store, project: Project, alice: Actor, doc: int
+) -> None:
+    from annotator.ops.annotations import update_span
+
+    mention = span(store, project, alice, doc, "The minister")
+    who = add(store, project, alice, "The Minister")
+    with store.transaction(actor=alice) as tx:
+        steps.link(tx, mention, who)
+    with store.transaction(actor=alice) as tx, log.undoable(tx, "Relabel", [doc], spans=[mention]):
+        update_span(tx, mention, label_id=label_id(store, project.id, "CLAIM"))
+    assert links(store)[mention] is None
+    with store.transaction(actor=alice) as tx:
+        log.undo(tx)
+    assert links(store)[mention] == who
+
+
+def test_a_reviewer_links_gold_mentions_in_review(
+    store: Store, project: Project, alice: Actor, doc: int
+) -> None:
+    from annotator.model import Role
+    from annotator.ops.projects import ensure_annotator
+    from annotator.review.gold import accept_spans
+
+    mention = span(store, project, alice, doc, "The minister")
+    who = add(store, project, alice, "The Minister")
+    with store.transaction() as tx:
+        riley = Actor(
+            "riley", ensure_annotator(tx, project.id, "riley", Role.REVIEWER).id, Role.REVIEWER.value
+        )
+    with store.transaction(actor=riley, review=True) as tx:
+        gold = accept_spans(tx, [mention])[0]
+    with pytest.raises(ValidationError, match="not a reviewer"), store.transaction(actor=alice) as tx:
+        steps.link(tx, gold, who)
+    with store.transaction(actor=riley) as tx:
+        steps.link(tx, gold, who)
+    assert links(store)[gold] == who

@@ -1,0 +1,256 @@
+"""Actors travel with the project: out in native JSONL exports, back in by imports and merges.
+
+Export: each record lists the registry actors its spans name, and each linked span names its
+actor (``annotator.actors_json``). Import and merge: each file actor is matched to a live actor
+here by external id, else by canonical name (ignoring case), else added; then each span of the
+file that is stored here (same document, owner, label and offsets) and not linked yet points to
+it. A span here already linked to another actor keeps its link: a conflict, reported. A file
+actor whose name matches an actor here that has another external id is a conflict too (reported;
+its spans stay unlinked), never a silent merge of two people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from annotator import actors as ops
+from annotator.formats.base import ExportReport, Writer
+from annotator.import_result import ImportResult
+from annotator.model import Actor as RegistryActor
+from annotator.model import Annotation, Label
+from annotator.records import ActorRecord, DocRecord
+from annotator.tx import Tx
+
+CHUNK = 500
+
+
+@dataclass(slots=True)
+class ActorCarry:
+    """What bringing actors in did, for the import's or merge's report."""
+
+    added: list[str] = field(default_factory=list)
+    linked: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"actors: {len(self.added)} added, {self.linked} span(s) linked"
+        if self.conflicts:
+            shown = "\n  ".join(self.conflicts[:20])
+            more = f"\n  … and {len(self.conflicts) - 20} more" if len(self.conflicts) > 20 else ""
+            text += f"; {len(self.conflicts)} conflict(s), left as they are here:\n  {shown}{more}"
+        return text
+
+
+# --- going out ----------------------------------------------------------------------------------
+
+
+def with_actors(records: Iterable[DocRecord], session: Session) -> Iterator[DocRecord]:
+    """Exported records with their spans' actors, a chunk of documents at a time (one indexed
+    read of the chunk's linked spans: a project without actors costs one empty query a chunk)."""
+    it = iter(records)
+    while chunk := list(islice(it, CHUNK)):
+        docs = [r.doc_id for r in chunk if r.doc_id is not None]
+        linked: dict[int, int] = {}
+        if docs:
+            query = select(Annotation.id, Annotation.actor_id).where(
+                Annotation.document_id.between(min(docs), max(docs)), Annotation.actor_id.is_not(None)
+            )
+            linked = {span: actor for span, actor in session.execute(query) if actor is not None}
+        actors = {}
+        if linked:
+            named = select(RegistryActor).where(RegistryActor.id.in_(set(linked.values())))
+            actors = {a.id: a for a in session.scalars(named)}
+        for record in chunk:
+            used: dict[int, ActorRecord] = {}
+            for span in record.spans:
+                actor = actors.get(linked.get(int(span.key), 0)) if span.key and span.key.isdigit() else None
+                if actor is None:
+                    continue
+                span.actor = str(actor.id)
+                used.setdefault(actor.id, _record(actor))
+            record.actors = list(used.values())
+            yield record
+
+
+def _record(a: RegistryActor) -> ActorRecord:
+    return ActorRecord(str(a.id), a.name, list(a.aliases or []), a.kind, a.external_id, a.attributes)
+
+
+def carrying_actors(writer: Writer, session: Session) -> Writer:
+    """``writer`` (native JSONL) fed records that carry their actors."""
+
+    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        writer(with_actors(records, session), out, report)
+
+    return write
+
+
+# --- coming in ----------------------------------------------------------------------------------
+
+
+class _Registry:
+    """The project's live actors, matched by external id then name, added on first need."""
+
+    def __init__(self, tx: Tx, project_id: int, result: ActorCarry) -> None:
+        self.tx, self.project_id, self.result = tx, project_id, result
+        live = ops.live_actors(tx.session, project_id)
+        self.by_external = {a.external_id: a.id for a in live if a.external_id}
+        self.by_name = {a.name.casefold(): (a.id, a.external_id) for a in live}
+
+    def resolve(self, actor: ActorRecord, where: str) -> int | None:
+        external = ops.clean_external_id(actor.external_id)
+        if external is not None and external in self.by_external:
+            return self.by_external[external]
+        name = ops.clean_name(actor.name)
+        found = self.by_name.get(name.casefold())
+        if found is not None:
+            actor_id, theirs = found
+            if external is not None and theirs is not None:
+                self.result.conflicts.append(
+                    f"{where}: actor {name!r} has external id {external!r} in the file, "
+                    f"but actor {actor_id} here has {theirs!r}; its spans were not linked"
+                )
+                return None
+            return actor_id
+        made = ops.add_actor(
+            self.tx, self.project_id, name, actor.aliases, actor.kind, external, actor.attributes
+        )
+        self.by_name[name.casefold()] = (made.id, external)
+        if external is not None:
+            self.by_external[external] = made.id
+        self.result.added.append(name)
+        return made.id
+
+
+SpanKey = tuple[int, int, int, int, int]
+
+
+def link_records(
+    tx: Tx,
+    project_id: int,
+    items: Sequence[tuple[int, DocRecord, Sequence[int | None]]],
+    result: ActorCarry | None = None,
+) -> ActorCarry:
+    """Link the stored spans of ``items`` (document id, record, each span's owner here, None:
+    not brought in) to the record's actors (see the module's docstring)."""
+    result = result if result is not None else ActorCarry()
+    wanted = [(d, r, o) for d, r, o in items if r.actors and any(s.actor for s in r.spans)]
+    if not wanted:
+        return result
+    registry = _Registry(tx, project_id, result)
+    labels = dict(
+        tx.session.execute(select(Label.name, Label.id).where(Label.project_id == project_id)).all()
+    )
+    actor_labels = ops.actor_label_ids(tx.session, project_id)
+    docs = sorted({d for d, _r, _o in wanted})
+    stored: dict[SpanKey, tuple[int, int | None]] = {}
+    for i in range(0, len(docs), CHUNK):
+        query = select(
+            Annotation.document_id,
+            Annotation.annotator_id,
+            Annotation.label_id,
+            Annotation.start,
+            Annotation.end,
+            Annotation.id,
+            Annotation.actor_id,
+        ).where(Annotation.document_id.in_(docs[i : i + CHUNK]))
+        stored.update({tuple(r[:5]): (r[5], r[6]) for r in tx.session.execute(query)})  # type: ignore[misc]
+    moves: dict[int, list[tuple[int, int]]] = {}
+    for doc_id, record, owners in wanted:
+        where = f"{record.read_from or record.source_file or 'file'}" + (
+            f":{record.line}" if record.line else ""
+        )
+        local = {a.key: registry.resolve(a, where) for a in record.actors}
+        for span, owner in zip(record.spans, owners, strict=True):
+            target = local.get(span.actor or "")
+            label = labels.get(span.label)
+            if target is None or owner is None or label is None:
+                continue
+            if label not in actor_labels:
+                result.conflicts.append(
+                    f"{where}: span {span.start}–{span.end} is a {span.label} span, not an actor mention; "
+                    "its actor was not linked"
+                )
+                continue
+            found = stored.get((doc_id, owner, label, span.start, span.end))
+            if found is None:
+                continue
+            span_id, current = found
+            if current is None:
+                moves.setdefault(target, []).append((span_id, doc_id))
+            elif current != target:
+                result.conflicts.append(
+                    f"{where}: span {span.start}–{span.end} {span.text or ''!r} points to actor {current} "
+                    f"here, to {span.actor} ({_name(record, span.actor)}) in the file"
+                )
+    for target, found_spans in moves.items():
+        for i in range(0, len(found_spans), 5000):
+            part = found_spans[i : i + 5000]
+            ids = [span_id for span_id, _doc in part]
+            tx.session.execute(update(Annotation).where(Annotation.id.in_(ids)).values(actor_id=target))
+            tx.record(
+                "annotation", "updated", ids, tuple(sorted({d for _s, d in part})), {"actor_id": target}
+            )
+        result.linked += len(found_spans)
+    return result
+
+
+def _name(record: DocRecord, key: str | None) -> str:
+    return next((a.name for a in record.actors if a.key == key), "?")
+
+
+def link_imported(
+    tx: Tx,
+    project_id: int,
+    batch: Sequence[DocRecord],
+    doc_ids: Sequence[int],
+    owners: Sequence[Sequence[int]],
+    report: ImportResult,
+) -> None:
+    """The importer's hook: a batch it has just written (``owners``: each span's annotator)."""
+    if not any(r.actors for r in batch):
+        return
+    done = link_records(tx, project_id, list(zip(doc_ids, batch, owners, strict=True)))
+    report.actors_added.extend(done.added)
+    report.actors_linked += done.linked
+    report.actor_conflicts.extend(done.conflicts)
+
+
+def merge_actors_in(
+    tx: Tx,
+    project_id: int,
+    source: Sequence[DocRecord],
+    chosen: Sequence[str],
+    owner_of: Callable[[str], int | None],
+) -> ActorCarry:
+    """A merge's pass: the chosen teammates' links in the documents matched by text."""
+    from annotator.hashing import content_hash
+    from annotator.model import Document
+
+    records = [r for r in source if r.actors]
+    if not records:
+        return ActorCarry()
+    hashes = {content_hash(r.text) for r in records}
+    by_hash = dict(
+        tx.session.execute(
+            select(Document.content_hash, Document.id).where(
+                Document.project_id == project_id, Document.content_hash.in_(hashes)
+            )
+        ).all()
+    )
+    items = []
+    for record in records:
+        doc_id = by_hash.get(content_hash(record.text))
+        if doc_id is not None:
+            owners = [
+                owner_of(s.annotator) if s.annotator is not None and s.annotator in chosen else None
+                for s in record.spans
+            ]
+            items.append((doc_id, record, owners))
+    return link_records(tx, project_id, items)
