@@ -32,7 +32,9 @@ from annotator.undo.log import save
 from annotator.undo.rows import Snapshot, Step
 
 
-def _capture(session: Session, actors: set[int], spans: set[int]) -> Snapshot:
+def _capture(session: Session, actors: set[int], spans: set[int], mentions: bool) -> Snapshot:
+    """The actors (and those merged into them), the spans named, and with ``mentions`` every
+    span pointing to those actors."""
     t = rows.TABLES
     people, marks = t["actor"], t["annotation"]
     out: Snapshot = {"actor": {}, "annotation": {}}
@@ -41,15 +43,15 @@ def _capture(session: Session, actors: set[int], spans: set[int]) -> Snapshot:
             session, "actor", or_(people.c.id.in_(actors), people.c.merged_into_id.in_(actors))
         )
     where = [marks.c.id.in_(spans)] if spans else []
-    if actors:
+    if actors and mentions:
         where.append(marks.c.actor_id.in_(actors))
     if where:
         out["annotation"] = rows._read(session, "annotation", or_(*where))
     return out
 
 
-def _made(tx: Tx, mark: int, entity: str) -> set[int]:
-    return {i for c in tx.changes[mark:] if c.entity == entity and c.action == "created" for i in c.ids}
+def _ids(tx: Tx, mark: int, entity: str, *actions: str) -> set[int]:
+    return {i for c in tx.changes[mark:] if c.entity == entity and c.action in actions for i in c.ids}
 
 
 @contextmanager
@@ -60,24 +62,37 @@ def actor_step(
     actors: Sequence[int] = (),
     spans: Sequence[int] = (),
     annotator_id: int | None = None,
+    mentions: bool = True,
 ) -> Iterator[Step]:
     """Run registry edits as one undoable step of ``annotator_id`` (default: the acting person).
 
     ``actors``/``spans``: the rows the block changes (actors it creates, and spans it creates,
-    are found from its audit records)."""
+    are found from its audit records); with ``mentions`` the spans pointing to ``actors`` too
+    (a merge moves them). A block that changes a row it did not name is refused, never half
+    recorded."""
     who = annotator_id if annotator_id is not None else (tx.actor.id if tx.actor is not None else None)
     if who is None:
         raise ValidationError("an undoable step needs the annotator who makes it")
     tx.session.flush()
     named_actors, named_spans = set(actors), set(spans)
-    before = _capture(tx.session, named_actors, named_spans)
+    before = _capture(tx.session, named_actors, named_spans, mentions)
     mark = len(tx.changes)
     step = Step(title, schema.KIND)
     yield step
     tx.session.flush()
-    all_actors = named_actors | set(before["actor"]) | _made(tx, mark, "actor")
-    all_spans = named_spans | set(before["annotation"]) | _made(tx, mark, "annotation")
-    after = _capture(tx.session, all_actors, all_spans)
+    made_spans = _ids(tx, mark, "annotation", "created")
+    all_actors = named_actors | set(before["actor"]) | _ids(tx, mark, "actor", "created")
+    all_spans = named_spans | set(before["annotation"]) | made_spans
+    after = _capture(tx.session, all_actors, all_spans, mentions)
+    stray = (_ids(tx, mark, "actor", "updated", "deleted") - set(before["actor"])) or (
+        (_ids(tx, mark, "annotation", "updated", "deleted") | set(after["annotation"]))
+        - set(before["annotation"])
+        - made_spans
+    )
+    if stray:
+        raise ValidationError(
+            f"internal error: the step {title!r} changed a row it did not name ({min(stray)})"
+        )
     step.changes, step.documents = schema.changes(before, after)
     if not step.empty:
         step.id = save(tx, who, step)

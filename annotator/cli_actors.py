@@ -185,6 +185,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.actors import live_actors
     from annotator.actors_csv import import_rows, read_csv
     from annotator.actors_steps import actor_step
 
@@ -192,7 +193,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     store, project_id = open_project(args)
     with store.transaction() as tx:
         _acting(tx, project_id, args)
-        with actor_step(tx, f"Import actors from {Path(args.file).name}"):
+        live = [a.id for a in live_actors(tx.session, project_id)]  # any may gain aliases
+        with actor_step(tx, f"Import actors from {Path(args.file).name}", actors=live, mentions=False):
             result = import_rows(tx, project_id, rows, str(args.file))
     print(result.summary())
     return 0

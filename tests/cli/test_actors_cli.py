@@ -98,6 +98,10 @@ def test_csv_export_and_import(tmp_path: Path) -> None:
     done = cli(url, "actors", "import", str(bad))
     assert done.returncode == 1 and f"{bad}:3: attributes are not JSON" in done.stderr
     assert listed(url) == before
+    assert "Import actors from in.csv" in ok(url, "undo", "--annotator", "ann")  # the import is one step
+    assert [(r["name"], r["aliases"], r["kind"]) for r in listed(url)] == [
+        ("Antony Blinken", ["Blinken"], None)
+    ]
 
 
 def test_the_readme_forms_exist() -> None:

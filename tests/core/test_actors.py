@@ -278,3 +278,19 @@ def test_a_reviewer_links_gold_mentions_in_review(
     with store.transaction(actor=riley) as tx:
         steps.link(tx, gold, who)
     assert links(store)[gold] == who
+
+
+def test_a_step_that_changes_an_actor_it_did_not_name_is_refused(
+    store: Store, project: Project, alice: Actor, doc: int
+) -> None:
+    from annotator.actors import update_actor
+
+    who = add(store, project, alice, "Jane Roe")
+    before = registry(store)
+    with (  # the actor is not named: undo could not restore it
+        pytest.raises(ValidationError, match="did not name"),
+        store.transaction(actor=alice) as tx,
+        steps.actor_step(tx, "Rename"),
+    ):
+        update_actor(tx, who, name="Jane Doe")
+    assert registry(store) == before
