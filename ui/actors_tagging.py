@@ -76,8 +76,7 @@ class ActorTagging(QObject):
     # --- the flow -------------------------------------------------------------------------------
 
     def _is_actor(self, label_id: int) -> bool:
-        project = self.session.project
-        return project is not None and label_id in project.actor_label_ids()
+        return label_id in self.names.labels  # read with the document's links (ui.actors_column)
 
     def _where(self, span_id: int) -> QPoint:
         span = self.session.span(span_id)

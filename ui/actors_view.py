@@ -17,6 +17,7 @@ from annotator.events import ChangeSet
 from ui.flow import FlowLayout
 from ui.qt import (
     QAbstractItemView,
+    QEvent,
     QHeaderView,
     QItemSelectionModel,
     QKeyEvent,
@@ -27,6 +28,7 @@ from ui.qt import (
     QPushButton,
     Qt,
     QTableView,
+    QTimer,
     QVBoxLayout,
     QWidget,
 )
@@ -125,7 +127,12 @@ class ActorPanel(QWidget):
         self.filter.setPlaceholderText("Filter actors by name, alias, kind, id…")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter)
+        self.filter.installEventFilter(self)  # ↓ goes to the list, Enter jumps from the filter box
         self.model = ActorModel(self)
+        self._soon = QTimer(self)  # counts change with every span: read them once per burst
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(250)
+        self._soon.timeout.connect(self.refresh)
         self.table = ActorTable(self)
         self.table.setModel(self.model)
         configure_table(self.table)
@@ -180,10 +187,11 @@ class ActorPanel(QWidget):
     _stale = True  # re-read when next shown (it is hidden, or the project changed)
 
     def mark_stale(self) -> None:
+        """Re-read soon while shown (a burst of edits reads once), else when next shown."""
         self._stale = True
         if self.isVisible():
             self._stale = False
-            self.refresh()
+            self._soon.start()
 
     def on_store_changed(self, changeset: ChangeSet) -> None:
         """Actors, mentions or their quotes and claims changed: the counts change with them."""
@@ -195,6 +203,16 @@ class ActorPanel(QWidget):
             self._stale = False
             self.refresh()
         super().showEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down:
+                self.table.setFocus()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.jump(max(0, self.table.currentIndex().row()))
+                return True
+        return super().eventFilter(watched, event)
 
     def _filter(self, text: str) -> None:
         self.model.set_filter(text)
