@@ -167,11 +167,18 @@ class ProjectContext(FeatureReads, ActorReads):
     # --- documents ----------------------------------------------------------------------------
 
     def document_total(
-        self, *, text: str = "", status: str | None = None, assigned_to: int | None = None
+        self,
+        *,
+        text: str = "",
+        status: str | None = None,
+        assigned_to: int | None = None,
+        at_most: int | None = None,
     ) -> int:
-        """How many documents match the list's filter (all of them without one)."""
+        """How many documents match the list's filter (all of them without one), up to ``at_most``."""
         with self.store.session() as session:
-            return count_documents(session, self.id, text=text, status=status, assigned_to=assigned_to)
+            return count_documents(
+                session, self.id, text=text, status=status, assigned_to=assigned_to, at_most=at_most
+            )
 
     def documents(
         self,

@@ -16,7 +16,7 @@ import re
 import weakref
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, TextClause, column, or_, select, table, text
+from sqlalchemy import ColumnElement, Engine, Select, column, or_, table, text
 from sqlalchemy.orm import Session
 
 from annotator.model import Document
@@ -27,6 +27,9 @@ WORD = re.compile(r"[^\W_]+")
 # The expression PostgreSQL's GIN index was built on (migration 0018): the planner uses the index
 # only for this exact expression.
 PG_VECTOR = "to_tsvector('simple'::regconfig, coalesce(document.title, '') || ' ' || document.text)"
+
+# The list's order (document id) as a column expression, as the FTS join's rowid is one.
+DOCUMENT_ID: ColumnElement[Any] = Document.id.expression
 
 _fts_tables: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
@@ -72,16 +75,30 @@ def substring(typed: str) -> ColumnElement[bool]:
     return or_(Document.title.ilike(pattern, escape="\\"), Document.text.ilike(pattern, escape="\\"))
 
 
-def text_condition(session: Session, typed: str) -> ColumnElement[bool] | TextClause:
-    """The WHERE condition on ``document`` for what the user typed in the list's filter box."""
+def drives(session: Session, typed: str) -> bool:
+    """Whether filtering by ``typed`` joins from ``document_fts`` (SQLite with FTS5, words typed).
+
+    Then the project's own condition must not use its index: SQLite, without statistics, takes an
+    indexed equality for a handful of rows and would run the MATCH once per document of the
+    project (seconds on a large one) instead of once (see ``queries._document_filter``)."""
+    return bool(words(typed)) and session.get_bind().dialect.name == "sqlite" and has_fts5(session)
+
+
+def restrict(session: Session, query: Select[Any], typed: str) -> tuple[Select[Any], ColumnElement[Any]]:
+    """``query`` (over ``document``) kept to what the user typed in the list's filter box, and the
+    column to order it by for the list's id order.
+
+    On SQLite the index drives: a join from ``document_fts``, ordered by its rowid (the document
+    id), which FTS5 yields in order, so the first page of a word that half the documents hold
+    stops after that page instead of collecting every match first.
+    """
     if not words(typed):
-        return substring(typed)
+        return query.where(substring(typed)), DOCUMENT_ID
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return text(f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, :fts_query)").bindparams(
-            fts_query=tsquery(typed)
-        )
-    if dialect == "sqlite" and has_fts5(session):
-        matching: Any = select(FTS.c.rowid).where(text("document_fts MATCH :fts_query"))
-        return Document.id.in_(matching.params(fts_query=fts5_query(typed)))
-    return substring(typed)
+        matches = text(f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, :fts_query)")
+        return query.where(matches.bindparams(fts_query=tsquery(typed))), DOCUMENT_ID
+    if drives(session, typed):
+        matches = text("document_fts MATCH :fts_query").bindparams(fts_query=fts5_query(typed))
+        return query.join_from(Document, FTS, FTS.c.rowid == Document.id).where(matches), FTS.c.rowid
+    return query.where(substring(typed)), DOCUMENT_ID

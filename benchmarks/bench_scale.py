@@ -1,133 +1,34 @@
 """A million documents: import, open, export, agreement and the list's text filter at scale.
 
-``python -m benchmarks.bench_scale [--docs N] [--agree-docs N] [--runs N] [--keep DIR]`` writes its
-own section of BENCHMARKS.md (``--quick``: 3,000 documents, nothing written). Not part of
-``make test`` nor ``make bench``: a full run takes about an hour and ~20 GB of disk.
+``python -m benchmarks.bench_scale [--docs N] [--agree-docs N] [--grow N] [--runs N] [--work DIR]``
+(``make bench-scale``) writes its own section of BENCHMARKS.md (``--quick``: 3,000 documents,
+nothing written; ``--print-only``). Not part of ``make test`` nor ``make bench``: a full run takes
+about an hour on an idle machine and ~20 GB of disk; ``--grow`` copies an imported project by SQL
+up to that many documents for the open and filter cases when importing them all would take too
+long. Each case is printed as soon as it is measured.
 
 The corpus is ``benchmarks/corpus.py`` (seeded), written once to JSONL files of ``CHUNK``
 documents, streamed: no step holds the corpus in memory. Floors are raw ``sqlite3`` executemany
-into bare tables (streamed, one transaction) and a raw streamed json dump of those tables.
+into bare tables (streamed, one transaction) with the same FTS5 index built at the end, and a raw
+streamed json dump of those tables.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
 import platform
 import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.corpus import corpus
+from benchmarks.bench_scale_data import CHUNK, floor_export, floor_import, grow, write_chunks
 from benchmarks.report import ROOT, Case, machine
 
-CHUNK = 50_000  # documents per import file: what one `annotator import` of a file reads at once
 SECTION = "## A million documents"
-
-
-def write_chunks(folder: Path, docs: int, spans: int = 20) -> list[Path]:
-    """The corpus as JSONL files of CHUNK documents each (streamed from the seeded generator)."""
-    paths: list[Path] = []
-    stream = corpus(docs, spans)
-    for n in itertools.count():
-        part = list(itertools.islice(stream, CHUNK))
-        if not part:
-            return paths
-        path = folder / f"corpus-{n:03}.jsonl"
-        with path.open("w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(doc, ensure_ascii=False) + "\n" for doc in part)
-        paths.append(path)
-
-
-def _docs(paths: list[Path]) -> Iterator[dict[str, Any]]:
-    for path in paths:
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                yield json.loads(line)
-
-
-def floor_import(paths: list[Path], db: Path, *, fts: bool = True) -> None:
-    """json.loads and sqlite3 executemany of the same documents, spans and relations, in batches,
-    and (``fts``) the same full-text index, built at the end in one statement (its cheapest way)."""
-    con = sqlite3.connect(db)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")
-    con.execute("CREATE TABLE document (id INTEGER PRIMARY KEY, text TEXT, title TEXT)")
-    con.execute(
-        'CREATE TABLE annotation (id INTEGER PRIMARY KEY, document_id INT, start INT, "end" INT, '
-        "label TEXT, annotator TEXT, text TEXT)"
-    )
-    con.execute("CREATE INDEX ix_doc ON annotation (document_id, start)")
-    con.execute(
-        "CREATE TABLE relation (id INTEGER PRIMARY KEY, source INT, target INT, type TEXT, annotator TEXT)"
-    )
-    doc_id = span_id = 0
-    stream = _docs(paths)
-    with con:
-        while batch := list(itertools.islice(stream, 10_000)):
-            docs, spans, relations = [], [], []
-            for doc in batch:
-                doc_id += 1
-                docs.append((doc_id, doc["text"], doc["title"]))
-                ids = {}
-                for s in doc["spans"]:
-                    span_id += 1
-                    ids[s["id"]] = span_id
-                    spans.append(
-                        (span_id, doc_id, s["start"], s["end"], s["label"], s["annotator"], s["text"])
-                    )
-                relations += [
-                    (ids[r["from"]], ids[r["to"]], r["type"], r["annotator"]) for r in doc["relations"]
-                ]
-            con.executemany("INSERT INTO document (id, text, title) VALUES (?, ?, ?)", docs)
-            con.executemany(
-                'INSERT INTO annotation (id, document_id, start, "end", label, annotator, text) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                spans,
-            )
-            con.executemany(
-                "INSERT INTO relation (source, target, type, annotator) VALUES (?, ?, ?, ?)", relations
-            )
-    con.close()
-
-
-def floor_export(db: Path, out: Path) -> None:
-    """The floor database back out as one JSON line a document: three ordered scans merged."""
-    con = sqlite3.connect(db)
-    spans = con.execute(
-        'SELECT document_id, id, start, "end", label, text, annotator FROM annotation ORDER BY document_id, start'
-    )
-    relations = con.cursor().execute(
-        "SELECT a.document_id, r.source, r.target, r.type, r.annotator FROM relation r "
-        "JOIN annotation a ON a.id = r.source ORDER BY r.source"
-    )
-    by_doc = itertools.groupby(spans, key=lambda row: row[0])
-    rel_by_doc = itertools.groupby(relations, key=lambda row: row[0])
-    next_spans, next_rels = next(by_doc, None), next(rel_by_doc, None)
-    with out.open("w", encoding="utf-8") as fh:
-        for doc_id, text, title in con.cursor().execute("SELECT id, text, title FROM document ORDER BY id"):
-            mine: list[dict[str, Any]] = []
-            links: list[dict[str, Any]] = []
-            if next_spans is not None and next_spans[0] == doc_id:
-                mine = [
-                    {"id": i, "start": s, "end": e, "label": lab, "text": t, "annotator": who}
-                    for _, i, s, e, lab, t, who in next_spans[1]
-                ]
-                next_spans = next(by_doc, None)
-            if next_rels is not None and next_rels[0] == doc_id:
-                links = [
-                    {"from": f, "to": t, "type": k, "annotator": who} for _, f, t, k, who in next_rels[1]
-                ]
-                next_rels = next(rel_by_doc, None)
-            line = {"id": doc_id, "text": text, "title": title, "spans": mine, "relations": links}
-            fh.write(json.dumps(line, ensure_ascii=False))
-            fh.write("\n")
-    con.close()
+ASSIST = "## Assisted annotation"
 
 
 def ours_import(url: str, paths: list[Path], name: str) -> tuple[float, int]:
@@ -196,6 +97,7 @@ def filter_times(url: str, project_id: int, queries: dict[str, str], runs: int) 
     from annotator.queries import count_documents, find_documents
     from annotator.search import substring
     from annotator.store import open_store
+    from ui.documents import COUNTED
 
     store = open_store(url)
     found: dict[str, Any] = {}
@@ -204,7 +106,7 @@ def filter_times(url: str, project_id: int, queries: dict[str, str], runs: int) 
         for _ in range(runs + 1):  # the first run warms the page cache; it is reported apart
             began = time.perf_counter()
             with store.session() as session:
-                total = count_documents(session, project_id, text=typed)
+                total = count_documents(session, project_id, text=typed, at_most=COUNTED)
                 find_documents(session, project_id, text=typed, limit=200)
             times.append(time.perf_counter() - began)
         began = time.perf_counter()
@@ -221,6 +123,14 @@ def filter_times(url: str, project_id: int, queries: dict[str, str], runs: int) 
         }
     store.close()
     return found
+
+
+def _matches(total: int) -> str:
+    from ui.documents import COUNTED
+
+    if total >= COUNTED:
+        return f"{COUNTED:,} or more documents match (the list counts up to {COUNTED:,}, then fetches pages)"
+    return f"{total:,} documents match"
 
 
 def _ms(seconds: float) -> str:
@@ -251,11 +161,54 @@ def _show(case: Case) -> None:
     print(case.row(), flush=True)
 
 
-def measure(folder: Path, docs: int, agree_docs: int, runs: int, *, bare: bool) -> list[Case]:
+def _open_and_filter(
+    url: str, project_id: int, held: int, small_url: str, docs: int, runs: int
+) -> list[Case]:
+    """The open and filter cases on the project grown to ``held`` documents by copies."""
+    how = f" (the {docs:,} imported, copied by SQL)"
+    opened = Case(f"open a project of {held:,} documents{how}", "wall time", "≤ 1 s", ok=_at_most(1.0))
+    rss = Case(
+        f"open a project of {held:,} documents{how}", "peak RSS", "≤ 300 MB", unit="MB", ok=_at_most(300)
+    )
+    for _ in range(runs):
+        many, few = open_window(url), open_window(small_url)
+        opened.ours.append(many["open"])
+        opened.floor.append(few["open"])
+        rss.ours.append(many["rss"])
+        rss.floor.append(few["rss"])
+    opened.note = rss.note = "as above, on the grown project; floor column: a project of 1,000 documents."
+    out = [opened, rss]
+    queries = {
+        "one title word": _title(url, held - 7).split()[-1],
+        "a common phrase": "harbour deal",
+        "a word no document has": "zeppelin",
+    }
+    for key, value in filter_times(url, project_id, queries, 5).items():
+        case = Case(
+            f"list filter by text on {held:,} documents: {key}",
+            "count + first page",
+            "≤ 200 ms",
+            ok=_at_most(0.2),
+            ours=value["times"],
+            floor=[value["like"]],
+        )
+        case.note = (
+            f"typed `{value['typed']}`: {_matches(value['total'])}; the first query after opening took "
+            f"{_ms(value['first'])}. Floor column: the substring LIKE scan of before migration 0018 (count only)."
+        )
+        out.append(case)
+    for case in out:
+        _show(case)
+    return out
+
+
+def measure(
+    folder: Path, docs: int, agree_docs: int, runs: int, *, bare: bool, grown_to: int = 0
+) -> list[Case]:
     """Every case, each printed as soon as it is measured (a full run takes long)."""
     from benchmarks import bench_agreement
 
-    paths, written = _corpus(folder, docs)
+    paths, written = _corpus(folder, docs) if docs else ([], 0.0)
     small_folder = folder / "small"
     small_folder.mkdir(exist_ok=True)
     small = write_chunks(small_folder, 1_000)
@@ -275,9 +228,10 @@ def measure(folder: Path, docs: int, agree_docs: int, runs: int, *, bare: bool) 
         f"import {min(docs, 2 * CHUNK):,} documents: FTS5 kept by triggers", "wall time", "(informative)"
     )
     filters: dict[str, Case] = {}
+    extra: list[Case] = []
     rebuilt: list[float] = []
     bare_floor: list[float] = []
-    for run in range(runs):
+    for run in range(runs if docs else 0):
         floor_db = folder / f"floor-{run}.db"
         imp.floor.append(_timed(lambda db=floor_db: floor_import(paths, db)))
         url = f"sqlite:///{folder / f'ours-{run}.db'}"
@@ -311,7 +265,7 @@ def measure(folder: Path, docs: int, agree_docs: int, runs: int, *, bare: bool) 
             case.ours += value["times"]
             case.floor.append(value["like"])
             case.note = (
-                f"typed `{value['typed']}`: {value['total']:,} documents match; the first query after opening "
+                f"typed `{value['typed']}`: {_matches(value['total'])}; the first query after opening "
                 f"took {_ms(value['first'])}. Floor column: the substring LIKE scan the list ran before "
                 "migration 0018 (count only)."
             )
@@ -319,14 +273,22 @@ def measure(folder: Path, docs: int, agree_docs: int, runs: int, *, bare: bool) 
         exp.floor.append(_timed(lambda db=floor_db: floor_export(db, folder / "floor.jsonl")))
         exp.ours.append(ours_export(url, project_id, folder / "ours.jsonl"))
         _show(exp)
+        if grown_to > docs:
+            held = grow(folder / f"ours-{run}.db", grown_to)
+            extra += _open_and_filter(url, project_id, held, small_url, docs, runs)
         for path in folder.glob(f"*-{run}.db*"):
-            path.unlink()
-    agree_url = f"sqlite:///{folder / 'agree.db'}"
-    store, agree_project = bench_agreement._load(agree_url, agree_docs, folder)
-    agree.ours = [bench_agreement._time(store, agree_project) for _ in range(runs)]
-    store.close()
-    _show(agree)
-    for run in range(runs):
+            if not grown_to:  # a grown project is kept for measuring again by hand
+                path.unlink()
+    cpu: list[float] = []
+    if agree_docs:
+        store, agree_project = bench_agreement._load(f"sqlite:///{folder / 'agree.db'}", agree_docs, folder)
+        for _ in range(runs):
+            began = time.process_time()
+            agree.ours.append(bench_agreement._time(store, agree_project))
+            cpu.append(time.process_time() - began)
+        store.close()
+        _show(agree)
+    for run in range(runs if docs else 0):
         few = paths[:2]
         fts.ours.append(ours_import(f"sqlite:///{folder / f'fts-{run}.db'}", few, "fts")[0])
         fts.floor.append(without_triggers(f"sqlite:///{folder / f'nofts-{run}.db'}", few, rebuild=False))
@@ -336,7 +298,8 @@ def measure(folder: Path, docs: int, agree_docs: int, runs: int, *, bare: bool) 
             (folder / "bare.db").unlink()
         for path in folder.glob(f"*-{run}.db*"):
             path.unlink()
-    _show(fts)
+    if docs:
+        _show(fts)
     without = (
         f"; without that index the floor took {_ms(statistics.median(bare_floor))}" if bare_floor else ""
     )
@@ -350,7 +313,7 @@ def measure(folder: Path, docs: int, agree_docs: int, runs: int, *, bare: bool) 
     fts.note = (
         "ours with the FTS5 triggers (as shipped); floor column: the same import with no full-text index at "
         "all (the triggers dropped). With the triggers dropped and the index rebuilt after the import in one "
-        f"statement ('rebuild'): {_ms(statistics.median(rebuilt))}."
+        f"statement ('rebuild'): {_ms(statistics.median(rebuilt or [0.0]))}."
     )
     opened.note = rss.note = (
         "the real MainWindow opens the project in a fresh process (`benchmarks.gui_start open`), to the first "
@@ -362,9 +325,11 @@ def measure(folder: Path, docs: int, agree_docs: int, runs: int, *, bare: bool) 
     )
     agree.note = (
         "`annotator agree` in full (reading, tokenising, span and relation F1 per pair, token κ and α, αU) on "
-        "the agreement benchmark's corpus (three annotators, partly different spans)."
+        "the agreement benchmark's corpus (three annotators, partly different spans)"
+        + (f"; CPU time of the process {_ms(statistics.median(cpu))}." if cpu else ".")
     )
-    return [imp, fts, opened, rss, exp, agree, *filters.values()]
+    cases = [imp, fts, opened, rss, exp, *filters.values(), *extra] if docs else []
+    return cases + ([agree] if agree_docs else [])
 
 
 def _timed(fn: Any) -> float:
@@ -395,15 +360,19 @@ def main(argv: list[str] | None = None) -> int:
         "--work", help="work in this folder (kept, its corpus reused) instead of a temporary one"
     )
     parser.add_argument("--bare", action="store_true", help="also time the floor without the FTS5 index")
+    parser.add_argument(
+        "--grow", type=int, default=0, help="then copy documents up to this many for open and filter"
+    )
+    parser.add_argument("--print-only", action="store_true", help="print the section, leave BENCHMARKS.md")
     args = parser.parse_args(argv)
     docs, agree_docs = (3_000, 1_000) if args.quick else (args.docs, args.agree_docs)
     began = time.perf_counter()
     if args.work:
         Path(args.work).mkdir(parents=True, exist_ok=True)
-        found = measure(Path(args.work), docs, agree_docs, args.runs, bare=args.bare)
+        found = measure(Path(args.work), docs, agree_docs, args.runs, bare=args.bare, grown_to=args.grow)
     else:
         with tempfile.TemporaryDirectory() as name:
-            found = measure(Path(name), docs, agree_docs, args.runs, bare=args.bare)
+            found = measure(Path(name), docs, agree_docs, args.runs, bare=args.bare, grown_to=args.grow)
     command = "python -m benchmarks.bench_scale" + ("" if args.docs == 1_000_000 else f" --docs {args.docs}")
     lines = [
         SECTION,
@@ -419,13 +388,16 @@ def main(argv: list[str] | None = None) -> int:
     ]
     text = "\n".join(lines) + "\n"
     print(text, flush=True)
-    if not args.quick:
+    if not args.quick and not args.print_only:
         path = ROOT / "BENCHMARKS.md"
         old = path.read_text(encoding="utf-8")
         if SECTION in old:
             head, _, rest = old.partition(SECTION)
             tail = rest[rest.find("\n## ") :] if "\n## " in rest else ""
             path.write_text(head.rstrip() + "\n\n" + text + tail, encoding="utf-8")
+        elif ASSIST in old:  # before bench_assist's section, which that benchmark rewrites to the end
+            head, _, rest = old.partition(ASSIST)
+            path.write_text(head.rstrip() + "\n\n" + text + "\n" + ASSIST + rest, encoding="utf-8")
         else:
             path.write_text(old.rstrip() + "\n\n" + text, encoding="utf-8")
     return 0

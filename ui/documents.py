@@ -43,6 +43,9 @@ from ui.tables import TableModel
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
+# A text filter counts its matches up to this many (counting all of a million would take seconds);
+# past it, the list goes on fetching pages for as long as they come full.
+COUNTED = 1_000
 COLUMNS = ("Title", "Spans", "Status")
 SELECTING = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
 STATUS_MARK = {"new": "○ new", "in progress": "◐ in progress", "done": "● done"}
@@ -61,6 +64,7 @@ class DocumentListModel(TableModel):
         self.queue: int | None = None
         self._rows: list[DocumentRow] = []
         self._total = 0
+        self._open_ended = False  # the count stopped at COUNTED: there may be more
         self._dirty: set[int] = set()
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
@@ -81,19 +85,21 @@ class DocumentListModel(TableModel):
         self._total = 0
         if self.project is not None:
             self._total = self.project.document_total(
-                text=self.text, status=self.status, assigned_to=self.queue
+                text=self.text, status=self.status, assigned_to=self.queue, at_most=COUNTED
             )
             self._rows = self.project.documents(
                 text=self.text, status=self.status, limit=PAGE, assigned_to=self.queue
             )
+        self._open_ended = self._total >= COUNTED
         self.endResetModel()
 
     @property
     def total(self) -> int:
+        """The documents the filter keeps (at least this many while the count is open-ended)."""
         return self._total
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and (len(self._rows) < self._total or self._open_ended)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self.project is None:
@@ -102,11 +108,14 @@ class DocumentListModel(TableModel):
             text=self.text, status=self.status, offset=len(self._rows), limit=PAGE, assigned_to=self.queue
         )
         if not page:
-            self._total = len(self._rows)
+            self._total, self._open_ended = len(self._rows), False
             return
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
         self._rows.extend(page)
         self.endInsertRows()
+        self._total = max(self._total, len(self._rows))
+        if len(page) < PAGE:
+            self._open_ended = False
 
     def on_store_changed(self, changeset: ChangeSet) -> None:
         """New or removed documents reload the list; changed ones refresh just their rows."""

@@ -78,6 +78,18 @@ def test_the_filter_finds_words_and_word_starts_in_title_or_text(store: Store, p
         assert [r.id for r in find_documents(session, project.id, text="the", offset=1, limit=1)] == [budget]
 
 
+def test_a_count_can_stop_early_and_pages_keep_id_order(store: Store, project: Project) -> None:
+    ids = [add_doc(store, project.id, f"Harbour report number {n}.") for n in range(5)]
+    add_doc(store, project.id, "Nothing else.")
+    with store.session() as session:
+        assert count_documents(session, project.id, text="harbour", at_most=3) == 3
+        assert count_documents(session, project.id, text="harbour", at_most=10) == 5
+        assert count_documents(session, project.id, text="zzz", at_most=3) == 0
+        assert count_documents(session, project.id, at_most=4) == 4
+        pages = [find_documents(session, project.id, text="harb", offset=o, limit=2) for o in (0, 2, 4)]
+    assert [row.id for page in pages for row in page] == ids
+
+
 def test_quotes_and_query_syntax_typed_by_the_user_never_raise(store: Store, project: Project) -> None:
     doc = add_doc(store, project.id, 'He said "a b" and it\'s NEAR the (harbour) at 5:30 & more.')
     for typed in HOSTILE:

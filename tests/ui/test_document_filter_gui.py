@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from pytestqt.qtbot import QtBot
 
+import ui.documents
 from ui.main_window import MainWindow
 from ui.qt import Qt
 
@@ -49,3 +51,20 @@ def test_typed_words_filter_the_list_and_query_syntax_is_plain_text(qtbot: QtBot
     qtbot.waitUntil(lambda: model.total == 0, timeout=3000)
     window.documents.filter.clear()
     qtbot.waitUntil(lambda: model.total == 3, timeout=3000)
+
+
+def test_a_filter_with_more_matches_than_counted_still_lists_them_all(
+    qtbot: QtBot, open_window: Open, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ui.documents, "PAGE", 2)
+    monkeypatch.setattr(ui.documents, "COUNTED", 3)  # counting stops at 3 of the 7 matches
+    window = open_window(*[f"Harbour news {n}." for n in range(7)], "Other news.")
+    model = window.documents.model
+    _type(qtbot, window, "harbour")
+    qtbot.waitUntil(lambda: model.text == "harbour", timeout=3000)
+    model.reload()  # no events until the asserts: the view cannot fetch pages meanwhile
+    assert (model.total, model.rowCount()) == (3, 2) and model.canFetchMore()
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 7 and model.total == 7
+    assert not model.canFetchMore()
