@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from annotator.cli_common import open_project
+from annotator.cli_undo import ANNOTATOR_HELP
 from annotator.errors import AnnotatorError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -16,7 +17,9 @@ def cmd_rm(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from annotator.model import Document
-    from annotator.ops.documents import batch_documents, delete_documents
+    from annotator.cli_undo import acting
+    from annotator.ops.documents import batch_documents
+    from annotator.undo.log import delete_step
 
     if bool(args.doc_ids) == (args.batch is not None):
         raise AnnotatorError("name the documents to delete (DOC_ID...) or one import batch (--batch N)")
@@ -36,9 +39,13 @@ def cmd_rm(args: argparse.Namespace) -> int:
             missing = [i for i in ids if i not in found]
             if missing:
                 raise AnnotatorError(f"no document with id {missing[0]} in this project; nothing was deleted")
-        deleted = delete_documents(tx, ids, snapshot=False)
+        # One undo step of the person deleting: ``annotator undo`` puts everything back, same ids.
+        who = acting(tx, project_id, args.annotator)
+        n = len(ids)
+        title = f"Delete import batch {args.batch}" if args.batch is not None else f"Delete {n} document(s)"
+        deleted, _step = delete_step(tx, ids, title, who.id)
     where = f" (import batch {args.batch})" if args.batch is not None else ""
-    print(deleted.summary() + where)
+    print(deleted.summary() + where + f"; annotator undo --annotator {who.name} puts it back")
     return 0
 
 
@@ -82,6 +89,7 @@ def add_document_commands(command: Command) -> None:
     p = command("rm", cmd_rm, "delete documents with their spans and relations, or a whole import batch")
     p.add_argument("doc_ids", nargs="*", type=int, metavar="DOC_ID")
     p.add_argument("--batch", type=int, metavar="N", help="delete every document import batch N added")
+    p.add_argument("--annotator", metavar="NAME", help=ANNOTATOR_HELP)
     p = command(
         "batches", cmd_batches, "list import batches: number, when, by whom, documents added and left"
     )

@@ -38,8 +38,10 @@ def test_rm_and_batches(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert code == 1 and "no document with id 99" in err and "nothing was deleted" in err
     assert [i for i, _t in _docs(capsys, db)] == [1, 2, 3]
 
-    code, out, _ = run(capsys, "--db", db, "rm", "1")
-    assert code == 0 and out.strip() == "deleted 1 document(s) with 1 span(s) and 0 relation(s)"
+    code, out, _ = run(capsys, "--db", db, "rm", "1", "--annotator", "ana")
+    assert code == 0 and out.strip() == (
+        "deleted 1 document(s) with 1 span(s) and 0 relation(s); annotator undo --annotator ana puts it back"
+    )
     assert [i for i, _t in _docs(capsys, db)] == [2, 3]
 
     code, out, _ = run(capsys, "--db", db, "batches", "--json")
@@ -73,3 +75,29 @@ def test_rm_needs_documents_or_a_batch(tmp_path: Path, capsys: pytest.CaptureFix
     run(capsys, "--db", db, "init")
     code, _out, err = run(capsys, "--db", db, "rm")
     assert code == 1 and "--batch" in err
+
+
+def test_rm_is_an_undo_step_of_who_deleted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Deleting documents (one by one or a whole import batch) is taken back by ``annotator undo``
+    with the same ids and spans, and redone by ``annotator redo``."""
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    for name, body in (("a.txt", "Alpha said one thing.\n"), ("b.txt", "Beta said another.\n")):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    assert run(capsys, "--db", db, "init")[0] == 0
+    assert run(capsys, "--db", db, "import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"))[0] == 0
+    assert run(capsys, "--db", db, "annotate", "1", "0", "5", "ACTOR", "--annotator", "ana")[0] == 0
+
+    assert run(capsys, "--db", db, "rm", "1", "--annotator", "ana")[0] == 0
+    assert [i for i, _t in _docs(capsys, db)] == [2]
+    code, out, err = run(capsys, "--db", db, "undo", "--annotator", "ana")
+    assert code == 0, err
+    assert [i for i, _t in _docs(capsys, db)] == [1, 2]
+    code, out, _ = run(capsys, "--db", db, "docs", "--json")
+    assert code == 0 and [d["spans"] for d in json.loads(out)] == [1, 0]  # its span is back too
+    assert run(capsys, "--db", db, "redo", "--annotator", "ana")[0] == 0
+    assert [i for i, _t in _docs(capsys, db)] == [2]
+
+    assert run(capsys, "--db", db, "rm", "--batch", "1", "--annotator", "bo")[0] == 0
+    assert _docs(capsys, db) == []
+    assert run(capsys, "--db", db, "undo", "--annotator", "bo")[0] == 0
+    assert [i for i, _t in _docs(capsys, db)] == [2]
