@@ -16,8 +16,8 @@ Command = Callable[[str, Handler, str], argparse.ArgumentParser]
 def cmd_rm(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from annotator.model import Document
     from annotator.cli_undo import acting
+    from annotator.model import Document
     from annotator.ops.documents import batch_documents
     from annotator.undo.log import delete_step
 
@@ -40,7 +40,9 @@ def cmd_rm(args: argparse.Namespace) -> int:
             if missing:
                 raise AnnotatorError(f"no document with id {missing[0]} in this project; nothing was deleted")
         # One undo step of the person deleting: ``annotator undo`` puts everything back, same ids.
-        who = acting(tx, project_id, args.annotator)
+        # The step's owner only: deleting stays the command line's as before (who may is as it was).
+        before, who = tx.actor, acting(tx, project_id, args.annotator)
+        tx.actor = before
         n = len(ids)
         title = f"Delete import batch {args.batch}" if args.batch is not None else f"Delete {n} document(s)"
         deleted, _step = delete_step(tx, ids, title, who.id)

@@ -10,12 +10,13 @@ naming the row) instead of overwriting their work.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Table, and_, delete, insert, or_, select, update
+from sqlalchemy import DateTime, LargeBinary, Table, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from annotator.errors import ConflictError
@@ -127,7 +128,17 @@ class RowChange:
 
 
 def _json(value: Any) -> Any:
+    if isinstance(value, bytes | memoryview):  # a document's packed tokens (LargeBinary)
+        return {"base64": base64.b64encode(bytes(value)).decode("ascii")}
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _value(column: Any, value: Any) -> Any:
+    if isinstance(column.type, DateTime) and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, LargeBinary) and isinstance(value, dict):
+        return base64.b64decode(value["base64"])
+    return value
 
 
 def _image(table: str, row: Any) -> Image:
@@ -246,12 +257,10 @@ def to_json(row: dict[str, Any]) -> Image:
 
 
 def from_json(table: str, image: Image) -> dict[str, Any]:
-    """An image's values as the table's column types want them (ISO strings back to times)."""
+    """An image's values as the table's column types want them (ISO strings back to times,
+    base64 back to bytes)."""
     columns = Base.metadata.tables[table].c
-    return {
-        k: datetime.fromisoformat(v) if isinstance(columns[k].type, DateTime) and isinstance(v, str) else v
-        for k, v in image.items()
-    }
+    return {k: _value(columns[k], v) for k, v in image.items()}
 
 
 def check(session: Session, changes: Iterable[RowChange], undo: bool) -> Snapshot:

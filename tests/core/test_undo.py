@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from annotator import undo as log
 from annotator.errors import AnnotatorError, ConflictError, NotFoundError, ValidationError
@@ -277,3 +277,26 @@ def test_deleting_documents_is_a_step_and_redo_spares_work_added_since(
     with refused, store.transaction(actor=alice) as tx:
         log.redo(tx)
     assert len(state(store)["annotation"]) == 2
+
+
+def test_deleting_a_document_with_stored_tokens_is_undone_with_its_tokens(
+    store: Store, project: Project, doc: int
+) -> None:
+    """A document imported with its source's tokens (IOB, spaCy…) holds bytes; the step keeps them
+    (as base64) and undo writes back the very same bytes (before, the step could not be saved)."""
+    from annotator.undo.log import delete_step
+
+    packed = bytes(range(256)) * 3
+    alice = actor(store, project, "alice")
+    with store.transaction() as tx:
+        tx.session.execute(update(Document).where(Document.id == doc).values(tokens=packed))
+    with store.transaction(actor=alice) as tx:
+        delete_step(tx, [doc], "Delete document", alice.id or 0)
+    with store.transaction(actor=alice) as tx:
+        log.undo(tx)
+    with store.session() as s:
+        assert s.scalar(select(Document.tokens).where(Document.id == doc)) == packed
+    with store.transaction(actor=alice) as tx:
+        log.redo(tx)
+    with store.session() as s:
+        assert s.get(Document, doc) is None
