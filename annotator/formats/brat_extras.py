@@ -47,6 +47,7 @@ ROLES = {
     "cue": "cue",
 }
 ROLE_LABELS = {"content": "QUOTE", "source": "ACTOR", "cue": CUE_LABEL}
+EXTERNAL_ID_LIMIT = 200  # actor.external_id's column
 _ROLE_TAIL = re.compile(r"(-arg)?\d*$")
 _WIKIDATA = re.compile(r"Q\d+")
 
@@ -216,6 +217,8 @@ class Extras:
     def _normalisation(self, line: _Line, spans: dict[str, SpanRecord], report: ReadReport) -> None:
         if len(line.args) < 3 or ":" not in line.args[2]:
             raise self.fail(line, "expected 'TYPE ID DB:ID<TAB>name'")
+        if len(stored_id(line.args[2])) > EXTERNAL_ID_LIMIT:
+            raise self.fail(line, f"an external id holds at most {EXTERNAL_ID_LIMIT} characters")
         span = spans.get(line.args[1])
         if span is None:
             report.skip("brat normalisations of something other than a text span")

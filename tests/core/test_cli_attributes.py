@@ -78,7 +78,7 @@ def test_codebook_round_trip_between_projects(db: str, tmp_path: Path) -> None:
         ).returncode
         == 0
     )
-    assert cli(db, "labels", "add", "CUE", "--color", "#112233", "--hotkey", "u").returncode == 0
+    assert cli(db, "labels", "add", "TOPIC", "--color", "#112233", "--hotkey", "t").returncode == 0
     book = tmp_path / "codebook.json"
     done = cli(db, "codebook", "export", "-o", str(book))
     assert done.returncode == 0, done.stderr
@@ -91,7 +91,7 @@ def test_codebook_round_trip_between_projects(db: str, tmp_path: Path) -> None:
     assert cli(other, "init").returncode == 0
     done = cli(other, "codebook", "import", str(book))
     assert done.returncode == 0, done.stderr
-    assert "added label CUE" in done.stdout and "added attribute QUOTE.type (choice)" in done.stdout
+    assert "added label TOPIC" in done.stdout and "added attribute QUOTE.type (choice)" in done.stdout
     again = cli(other, "codebook", "import", str(book))
     assert "nothing to change" in again.stdout
     exported = tmp_path / "again.json"
@@ -105,7 +105,7 @@ def test_codebook_import_refuses_bad_input_naming_the_place_and_changes_nothing(
     book = tmp_path / "codebook.json"
     assert cli(db, "codebook", "export", "-o", str(book)).returncode == 0
     data = json.loads(book.read_text(encoding="utf-8"))
-    data["labels"].append({"name": "CUE", "color": "#123456"})
+    data["labels"].append({"name": "TOPIC", "color": "#123456"})
     data["labels"][0]["description"] = "changed"
     data["labels"][2]["hotkey"] = "too long"
     book.write_text(json.dumps(data), encoding="utf-8")
@@ -113,7 +113,7 @@ def test_codebook_import_refuses_bad_input_naming_the_place_and_changes_nothing(
     assert done.returncode == 1
     assert f"{book}: labels[2].hotkey" in done.stderr
     listed = json.loads(cli(db, "labels", "list", "--json").stdout)
-    assert "CUE" not in [x["name"] for x in listed["labels"]]
+    assert "TOPIC" not in [x["name"] for x in listed["labels"]]
     assert listed["labels"][0]["description"] != "changed"
     book.write_text('{"codebook": 1,\n "labels": [}', encoding="utf-8")
     done = cli(db, "codebook", "import", str(book))

@@ -30,7 +30,9 @@ def test_datasets_loads_the_hf_jsonl_split(tmp_path: Path, monkeypatch: pytest.M
     assert loaded["train"].num_rows and loaded["dev"].num_rows
 
     names = json.loads((out / "labels.json").read_text(encoding="utf-8"))["label_names"]
-    assert names == ["O", "B-CLAIM", "I-CLAIM", "B-QUOTE", "I-QUOTE", "B-ACTOR", "I-ACTOR"]  # project order
+    assert names == [  # project order
+        "O", "B-CLAIM", "I-CLAIM", "B-QUOTE", "I-QUOTE", "B-ACTOR", "I-ACTOR", "B-CUE", "I-CUE",
+    ]  # fmt: skip
     typed = loaded["train"].cast_column("ner_tags", datasets.Sequence(datasets.ClassLabel(names=names)))
     tag_names = typed.features["ner_tags"].feature.names
     assert tag_names == names

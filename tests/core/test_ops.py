@@ -32,10 +32,14 @@ def _ids(store: Store, project: Project) -> tuple[int, int, int, int, int]:
 def test_new_project_has_default_schema(store: Store, project: Project) -> None:
     with store.session() as s:
         labels = s.scalars(select(Label).where(Label.project_id == project.id).order_by(Label.position)).all()
-        types = {t.name: (t.from_label.name, t.to_label.name) for t in s.scalars(select(RelationType))}  # type: ignore[union-attr]
-    assert [lab.name for lab in labels] == ["CLAIM", "QUOTE", "ACTOR"]
+        types = {
+            t.name: (t.from_label and t.from_label.name, t.to_label and t.to_label.name)
+            for t in s.scalars(select(RelationType))
+        }
+    assert [lab.name for lab in labels] == ["CLAIM", "QUOTE", "ACTOR", "CUE"]
     assert all(lab.color.startswith("#") and lab.description for lab in labels)
-    assert types == {"speaker": ("QUOTE", "ACTOR"), "claimant": ("CLAIM", "ACTOR")}
+    # cue: from a QUOTE or a CLAIM to the CUE that attributes it (Source–Cue–Content).
+    assert types == {"speaker": ("QUOTE", "ACTOR"), "claimant": ("CLAIM", "ACTOR"), "cue": (None, "CUE")}
 
 
 def test_project_names_are_unique_and_found(store: Store, project: Project) -> None:
@@ -178,4 +182,4 @@ def test_label_rename_recolor_and_guarded_remove(store: Store, project: Project)
         assert s.get(Label, extra.id) is None
         claimant = s.scalars(select(RelationType).where(RelationType.name == "claimant")).one()
         assert claimant.from_label_id is None  # restriction lifted, type kept
-        assert [lab.position for lab in s.scalars(select(Label).order_by(Label.position))] == [0, 1]
+        assert [lab.position for lab in s.scalars(select(Label).order_by(Label.position))] == [0, 1, 2]

@@ -37,13 +37,14 @@ def test_schema_rows_and_projects(store: Store, project: Project) -> None:
         assert [p.name for p in project_rows(session)] == ["Test"]
         labels = label_rows(session, project.id)
         types = relation_type_rows(session, project.id)
-    assert [lab.name for lab in labels] == ["CLAIM", "QUOTE", "ACTOR"]
-    assert [lab.position for lab in labels] == [0, 1, 2]
+    assert [lab.name for lab in labels] == ["CLAIM", "QUOTE", "ACTOR", "CUE"]
+    assert [lab.position for lab in labels] == [0, 1, 2, 3]
     assert all(lab.color.startswith("#") and lab.hotkey for lab in labels)
     by_id = {lab.id: lab.name for lab in labels}
-    assert {t.name: (by_id[t.from_label_id], by_id[t.to_label_id]) for t in types} == {  # type: ignore[index]
+    assert {t.name: (by_id.get(t.from_label_id), by_id.get(t.to_label_id)) for t in types} == {  # type: ignore[arg-type]
         "speaker": ("QUOTE", "ACTOR"),
         "claimant": ("CLAIM", "ACTOR"),
+        "cue": (None, "CUE"),  # a QUOTE's or a CLAIM's
     }
 
 

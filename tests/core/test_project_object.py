@@ -48,7 +48,7 @@ def test_opens_the_only_project_as_the_annotator_named(opened: ProjectContext) -
     assert opened.name == "News"
     assert opened.actor.name == "alice"
     assert opened.people == {opened.annotator_id: "alice"}
-    assert {lab.name for lab in opened.labels} == {"CLAIM", "QUOTE", "ACTOR"}
+    assert {lab.name for lab in opened.labels} == {"CLAIM", "QUOTE", "ACTOR", "CUE"}
 
 
 def test_several_projects_and_none_named_ask_for_a_choice(backend_url: str) -> None:

@@ -39,7 +39,7 @@ def test_label_names_with_control_characters_are_refused(
     code, _, err = run(capsys, "--db", db, "labels", "rename", "ACTOR", name)
     assert code == 1 and "label name" in err
     listing = json.loads(run(capsys, "--db", db, "labels", "list", "--json")[1])
-    assert [lab["name"] for lab in listing["labels"]] == ["CLAIM", "QUOTE", "ACTOR"]
+    assert [lab["name"] for lab in listing["labels"]] == ["CLAIM", "QUOTE", "ACTOR", "CUE"]
 
 
 def test_ops_refuse_control_characters_in_every_name(tmp_path: Path) -> None:

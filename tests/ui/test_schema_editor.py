@@ -181,12 +181,12 @@ def test_recolour_and_reorder(
     assert window.palette_panel.buttons[label_id(store, project.id, "ACTOR")].label.color == "#112233"
     press(qtbot, dialog.labels, "up")
     press(qtbot, dialog.labels, "up")
-    assert palette(window) == ["ACTOR", "CLAIM", "QUOTE"]
+    assert palette(window) == ["ACTOR", "CLAIM", "QUOTE", "CUE"]
     assert window.project is not None and window.project.label_for_key("1").name == "ACTOR"  # type: ignore[union-attr]
     lst = dialog.labels.findChild(QListWidget, "list")
     undo_in(qtbot, lst)
     undo_in(qtbot, lst)
-    assert palette(window) == ["CLAIM", "QUOTE", "ACTOR"]
+    assert palette(window) == ["CLAIM", "QUOTE", "ACTOR", "CUE"]
     undo_in(qtbot, lst)
     assert labels(store, project)["ACTOR"][0] != "#112233"
 

@@ -100,5 +100,5 @@ def test_new_project_in_a_new_sqlite_file(
     assert window.new_project()
     assert target.exists()
     assert window.project is not None and window.project.name == "Newsroom"
-    assert [lab.name for lab in window.project.labels] == ["CLAIM", "QUOTE", "ACTOR"]
+    assert [lab.name for lab in window.project.labels] == ["CLAIM", "QUOTE", "ACTOR", "CUE"]
     assert window.session.doc is None and window.documents.model.total == 0
