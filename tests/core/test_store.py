@@ -36,9 +36,14 @@ def test_migrations_agree_with_models(tmp_path: Path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    def modelled(name: str | None, kind: str, _parent: object) -> bool:
+        # The full-text index of 0018 (FTS5's virtual table and its shadow tables) has no model.
+        return not (kind == "table" and (name or "").startswith("document_fts"))
+
     store = open_store(f"sqlite:///{tmp_path / 'a.db'}")
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": modelled})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 
