@@ -68,10 +68,13 @@ def store_imported(
     labels: dict[str, int],
     fail: Fail,
     owner_of: Callable[[str | None], int] | None = None,
+    *,
+    replace: bool = False,
 ) -> None:
     """Store the values of a batch the importer has just written (``owners``: each span's
     annotator id, as the importer chose them; ``owner_of`` the annotator a name in the file is
-    stored under, for document-level values)."""
+    stored under, for document-level values). A file's values never overwrite a span's own,
+    except in a merge (``replace``), whose plan found the teammate's values newer."""
     if owner_of is not None:
         _store_documents(tx, project_id, batch, doc_ids, owner_of, fail)
     spans: list[tuple[SpanKey, dict[str, Any], DocRecord, str]] = []
@@ -99,7 +102,7 @@ def store_imported(
         [
             {"ident": rows[ident][0], "values": book.check(ident[2], v, _failing(fail, rec, what)) or None}
             for ident, v, rec, what in spans
-            if not rows[ident][1]
+            if not rows[ident][1] or (replace and rows[ident][1] != v)
         ],
     )
     _store_links(tx, project_id, links, rows, fail)

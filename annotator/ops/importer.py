@@ -82,6 +82,7 @@ class Importer:
         keep_apart: bool | Apart = False,
     ) -> None:
         self.tx, self.project_id, self.create = tx, project_id, create_labels
+        self.merging = names_checked  # a merge: the teammate's newer values replace the ones here
         self.owners = Owners(
             tx, project_id, annotator, keep_annotators, anonymous_ok=anonymous_ok, checked=names_checked
         )
@@ -167,9 +168,8 @@ class Importer:
         restore_imported(self.tx, self.project_id, list(zip(doc_ids, batch, strict=True)), self.owners)
         declare_attributes(self.tx, self.project_id, batch, self.result, _fail)
         link_actors(self.tx, self.project_id, batch, doc_ids, owners, self.labels, self.result)
-        store_imported(
-            self.tx, self.project_id, batch, doc_ids, owners, self.labels, _fail, self.owners.owner
-        )
+        args = (self.tx, self.project_id, batch, doc_ids, owners, self.labels, _fail, self.owners.owner)
+        store_imported(*args, replace=self.merging)
         link_imported(self.tx, self.project_id, batch, doc_ids, owners, self.result)
         store_fragments(self.tx, batch, doc_ids, owners, self.labels, _fail)  # multi-part spans' parts
 

@@ -59,6 +59,7 @@ class MergeSummary:
     documents_deleted: int = 0  # in the source, but deleted here: skipped
     assignments_added: int | str = 0  # or why none were (annotator.assign_merge)
     comments_added: int = 0
+    values_updated: int = 0  # spans both sides had whose codebook values took the newer file's
     step: int | None = None  # the merge's undo step (``annotator undo`` of whoever ran it)
     actors: ActorCarry = field(default_factory=ActorCarry)
 
@@ -71,6 +72,8 @@ class MergeSummary:
         )
         if self.comments_added:
             text += f"; comments +{self.comments_added}"
+        if self.values_updated:
+            text += f"; values of {self.values_updated} span(s) updated"
         if self.replaced:
             text += "; replaced " + ", ".join(
                 f"{n}'s labels in {c} document(s)" for n, c in sorted(self.replaced.items())
@@ -269,6 +272,7 @@ def _apply(
     summary.documents_added = result.documents_added
     summary.spans_added = result.spans_added
     summary.spans_kept = the_plan.spans_wanted - result.spans_added
+    summary.values_updated = the_plan.revalued
     summary.relations_added = result.relations_added
     summary.relations_kept = the_plan.relations_wanted - result.relations_added
     summary.replaced, summary.not_replaced = the_plan.replaced, the_plan.not_replaced

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,6 +38,7 @@ class Plan:
     not_replaced: Counter[str] = field(default_factory=Counter)
     reasons: dict[str, str] = field(default_factory=dict)
     touched: list[int] = field(default_factory=list)  # documents here it changes (its undo images them)
+    revalued: int = 0  # spans here whose codebook values take the teammate's newer ones
 
     def stale(self, session: Session) -> bool:
         return _watermark(session) != self.watermark
@@ -63,13 +65,14 @@ class _Local:
         labels = dict(session.execute(select(Label.id, Label.name)).all())
         types = dict(session.execute(select(RelationType.id, RelationType.name)).all())
         self.spans: dict[tuple[int, int], dict[Key, tuple[int, datetime | None]]] = defaultdict(dict)
+        self.values: dict[tuple[int, int], dict[Key, Any]] = defaultdict(dict)  # codebook values
         self.relations: dict[tuple[int, int], dict[RelKey, int]] = defaultdict(dict)
         keys: dict[int, Key] = {}
         if not people:
             return
         for i in range(0, len(doc_ids), CHUNK):
             chunk = doc_ids[i : i + CHUNK]
-            for doc, who, span_id, start, end, label_id, updated in session.execute(
+            for doc, who, span_id, start, end, label_id, updated, values in session.execute(
                 select(
                     Annotation.document_id,
                     Annotation.annotator_id,
@@ -78,11 +81,13 @@ class _Local:
                     Annotation.end,
                     Annotation.label_id,
                     Annotation.updated_at,
+                    Annotation.attributes,
                 ).where(Annotation.document_id.in_(chunk), Annotation.annotator_id.in_(people))
             ):
                 key = (start, end, labels.get(label_id, f"#{label_id}"))
                 keys[span_id] = key
                 self.spans[(doc, who)][key] = (span_id, updated)
+                self.values[(doc, who)][key] = values or None
             for rel_id, doc, who, src, dst, type_id in session.execute(
                 select(
                     Relation.id,
@@ -134,7 +139,8 @@ def plan_merge(
             who = ids.get(name)
             mine = local.spans.get((doc_id, who), {}) if doc_id is not None and who is not None else {}
             theirs = local.relations.get((doc_id, who), {}) if doc_id is not None and who is not None else {}
-            _one(the_plan, record, out, name, mine, theirs, refusals[name])
+            values = local.values.get((doc_id, who), {}) if doc_id is not None and who is not None else {}
+            _one(the_plan, record, out, name, (mine, values), theirs, refusals[name])
         if doc_id is None or out.spans:
             the_plan.additions.append(out)
         if doc_id is not None and (
@@ -149,11 +155,12 @@ def _one(
     record: DocRecord,
     out: DocRecord,
     name: str,
-    mine: dict[Key, tuple[int, datetime | None]],
+    here: tuple[dict[Key, tuple[int, datetime | None]], dict[Key, Any]],
     theirs: dict[RelKey, int],
     refusal: str | None,
 ) -> None:
-    """Plan one annotator's work in one document."""
+    """Plan one annotator's work in one document (``here``: their spans and values here)."""
+    mine, values = here
     wanted: dict[Key, SpanRecord] = {
         (s.start, s.end, s.label): s for s in record.spans if s.annotator == name
     }
@@ -181,6 +188,16 @@ def _one(
             the_plan.not_replaced[name] += len(gone) + len(gone_links)
             the_plan.reasons[name] = reason
     adds = any(key not in mine for key in wanted) or any(key not in theirs for key in own)
+    # Values changed on spans both sides have: the file's, when its labels are the newer ones.
+    revalued = [k for k, s in wanted.items() if k in mine and (s.attributes or None) != values.get(k)]
+    if revalued:
+        reason = refusal or _not_newer(record, mine)
+        if reason is None:
+            the_plan.revalued += len(revalued)
+            adds = True
+        else:
+            the_plan.not_replaced[name] += len(revalued)
+            the_plan.reasons[name] = reason
     if adds:
         out.spans.extend(wanted.values())
         out.relations.extend(own.values())

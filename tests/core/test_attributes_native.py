@@ -131,6 +131,37 @@ def test_merging_a_teammates_database_carries_their_values(tmp_path: Path) -> No
     main.close()
 
 
+def test_a_second_merge_brings_a_value_the_teammate_changed_since(tmp_path: Path) -> None:
+    """Values changed on a span an earlier merge brought take the teammate's newer value (before,
+    the merge said "unchanged" and kept the old one)."""
+    from annotator.attributes_values import set_value
+    from annotator.review.merge import merge, read_source
+    from annotator.store import open_store
+
+    mate = open_store(f"sqlite:///{tmp_path / 'mate.db'}")
+    project, rtype = _project(mate, "P")
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(_line(rtype)) + "\n", encoding="utf-8")
+    with mate.transaction() as tx:
+        import_records(tx, project, native.read(source), keep_annotators=True)
+    mate.close()
+    main = open_store(f"sqlite:///{tmp_path / 'main.db'}")
+    mine, _rtype = _project(main, "P")
+    merge(main, mine, read_source(tmp_path / "mate.db"))
+    mate = open_store(f"sqlite:///{tmp_path / 'mate.db'}")
+    with mate.transaction() as tx:
+        quote = tx.session.scalar(select(Annotation.id).where(Annotation.attributes.is_not(None)))
+        assert quote is not None
+        set_value(tx, "span", quote, "type", "indirect")
+    mate.close()
+    summary = merge(main, mine, read_source(tmp_path / "mate.db"))
+    assert summary is not None and "values of 1 span(s) updated" in summary.summary()
+    with main.session() as s:
+        values = [v for v in s.scalars(select(Annotation.attributes)) if v]
+        assert values == [{"type": "indirect", "topics": ["a", "b"]}]
+    main.close()
+
+
 def test_who_said_what_csv_has_the_quote_attributes(store: Store, tmp_path: Path) -> None:
     import csv
 
