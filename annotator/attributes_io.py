@@ -41,7 +41,9 @@ class _Codebook:
         for name, value in values.items():
             if name not in known:
                 raise fail(
-                    f"no attribute {name!r} in the codebook here (there: {', '.join(known) or 'none'})"
+                    f"no attribute {name!r} in the codebook here (there: {', '.join(known) or 'none'}); "
+                    "bring the codebook that defines it first: annotator codebook export -o FILE "
+                    "on the project it comes from, then annotator codebook import FILE here"
                 )
             try:
                 out[name] = check_value(known[name], value)
