@@ -292,6 +292,11 @@ def merge_actors(tx: Tx, keep_id: int, other_id: int) -> RegistryActor:
     keep, other = get_actor(tx.session, keep_id), get_actor(tx.session, other_id)
     if keep.project_id != other.project_id:
         raise ValidationError(f"actors {keep_id} and {other_id} belong to different projects")
+    if keep.external_id and other.external_id and keep.external_id != other.external_id:
+        raise ValidationError(  # an actor holds one external id: the other's would be lost unsaid
+            f"actor {keep_id} is {keep.external_id} and actor {other_id} is {other.external_id}: "
+            f"clear the wrong one first (annotator actors edit ID --external-id '')"
+        )
     before = _detail(keep)
     mentions = _mentions(tx.session, other_id)
     _set_actor(tx, mentions, keep_id)  # whoever's they are: the registry is the project's

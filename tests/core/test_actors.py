@@ -152,6 +152,22 @@ def test_merge_moves_mentions_unions_aliases_and_undoes(
     assert (registry(store), links(store)) == before
 
 
+def test_merging_two_actors_with_other_external_ids_is_refused(
+    store: Store, project: Project, alice: Actor, doc: int
+) -> None:
+    """One actor holds one external id: merging Q312 with Q999 would drop one unsaid (and a later
+    import naming it would make a duplicate), so it is refused until the wrong one is cleared."""
+    keep = add(store, project, alice, "Antony Blinken", external_id="Q312")
+    other = add(store, project, alice, "Tony Blinken", external_id="Q999")
+    before = registry(store)
+    with (
+        pytest.raises(ValidationError, match=r"Q312 and actor .* is Q999"),
+        store.transaction(actor=alice) as tx,
+    ):
+        steps.merge(tx, keep, other)
+    assert registry(store) == before
+
+
 def test_split_and_delete(store: Store, project: Project, alice: Actor, doc: int) -> None:
     first = span(store, project, alice, doc, "Antony Blinken")
     minister = span(store, project, alice, doc, "The minister")
