@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from annotator.errors import NotFoundError, ValidationError
@@ -65,11 +65,16 @@ def canonical(values: Any) -> str:
 
 def agreeing(session: Session, document_id: int, groups: Sequence[Sequence[int]]) -> list[int]:
     """The span ids of the ``groups`` (spans of the document on the same offsets with the same
-    label) whose attribute values are the same too: what review counts as agreed."""
-    query = select(Annotation.id, Annotation.attributes).where(
-        Annotation.document_id == document_id, Annotation.attributes.is_not(None)
+    label) whose attribute values and registry actor are the same too: what review counts as agreed."""
+    query = select(Annotation.id, Annotation.attributes, Annotation.actor_id).where(
+        Annotation.document_id == document_id,
+        or_(Annotation.attributes.is_not(None), Annotation.actor_id.is_not(None)),
     )
-    values = {i: canonical(v) for i, v in session.execute(query)} if groups else {}
+    values = (
+        {i: canonical({**(v or {}), **({"@actor": a} if a else {})}) for i, v, a in session.execute(query)}
+        if groups
+        else {}
+    )
     return [i for group in groups if len({values.get(j, "") for j in group}) == 1 for i in group]
 
 

@@ -20,7 +20,7 @@ class Kind(enum.StrEnum):
     LABEL = "label differs"
     BOUNDARIES = "boundaries differ"
     RELATION = "relation differs"
-    ATTRIBUTES = "attribute differs"  # same offsets and label, different codebook values
+    ATTRIBUTES = "attribute differs"  # same offsets and label, other codebook values or actor
 
 
 @dataclass(frozen=True, slots=True)

@@ -235,9 +235,13 @@ def load_curation(session: Session, document_id: int, annotator_ids: Sequence[in
     )
     wanted = {a.id for a in chosen} | ({gold_id} if gold_id is not None else set())
     rows = session.execute(
-        select(*SPAN_COLUMNS, Annotation.sources, Annotation.attributes, Annotation.fragments).where(
-            Annotation.document_id == document_id, Annotation.annotator_id.in_(wanted)
-        )
+        select(
+            *SPAN_COLUMNS,
+            Annotation.sources,
+            Annotation.attributes,
+            Annotation.fragments,
+            Annotation.actor_id,
+        ).where(Annotation.document_id == document_id, Annotation.annotator_id.in_(wanted))
     ).all()
     spans = sorted(tuple(r[:6]) for r in rows if r[4] != gold_id)
     gold = sorted(tuple(r[:6]) for r in rows if r[4] == gold_id)
@@ -265,7 +269,8 @@ def load_curation(session: Session, document_id: int, annotator_ids: Sequence[in
     }
     by_id = {r[2]: r for r in rows}
     names = {a.id: a.name for a in chosen}
-    values = {r[2]: canonical(r[7]) for r in rows if r[7]}
+    # Readings agree on their codebook values and on the registry actor they name (as "@actor").
+    values = {r[2]: canonical({**(r[7] or {}), **({"@actor": r[9]} if r[9] else {})}) for r in rows}
     parts = {r[2]: tuple((a, b) for a, b in r[8]) for r in rows if r[8]}  # multi-part spans
     marks = [
         Mark(s[2], names[s[4]], s[0], s[1], labels[s[3]], values.get(s[2], ""), parts.get(s[2], ()))

@@ -96,3 +96,46 @@ def test_accept_is_undone_with_its_values(store: Store, project: Project) -> Non
         log.undo(tx)
     with store.session() as s:
         assert s.get_one(Annotation, gold).attributes == {"type": "indirect"}
+
+
+def test_readings_naming_other_actors_differ_and_the_same_actor_agrees(
+    store: Store, project: Project
+) -> None:
+    """Actor identity is part of a reading: two coders who link the same ACTOR span to different
+    registry actors disagree ("attribute differs"), and accept-agreed leaves it to the reviewer;
+    the same actor on both is agreed and gold keeps it."""
+    from annotator.model import Actor as RegistryActor
+
+    start = TEXT.index("Ana Ruiz")
+    record = DocRecord(
+        TEXT,
+        spans=[
+            SpanRecord(start, start + 8, "ACTOR", "alice", "Ana Ruiz", "1"),
+            SpanRecord(start, start + 8, "ACTOR", "bob", "Ana Ruiz", "2"),
+        ],
+    )
+    with store.transaction() as tx:
+        ensure_annotator(tx, project.id, "riley", Role.REVIEWER)
+        doc = import_records(tx, project.id, [record], keep_annotators=True).document_ids[0]
+        one, two = (RegistryActor(project_id=project.id, name=n, aliases=[], created_by="t") for n in "AB")
+        tx.session.add_all([one, two])
+        tx.session.flush()
+        spans = dict(tx.session.execute(select(Annotation.annotator_id, Annotation.id)).all())
+        alice, bob = (annotator_id(store, project.id, n) for n in ("alice", "bob"))
+        tx.session.get_one(Annotation, spans[alice]).actor_id = one.id
+        tx.session.get_one(Annotation, spans[bob]).actor_id = two.id
+    people = [alice, bob]
+    with store.session() as s:
+        [unit] = load_curation(s, doc, people).disagreements()
+    assert unit.kind == Kind.ATTRIBUTES
+    riley = Actor("riley", annotator_id(store, project.id, "riley"), Role.REVIEWER.value)
+    with store.transaction(actor=riley) as tx:
+        assert accept_agreed(tx, doc, people) == []
+    with store.transaction() as tx:
+        tx.session.get_one(Annotation, spans[bob]).actor_id = one.id
+    with store.session() as s:
+        assert load_curation(s, doc, people).disagreements() == []
+    with store.transaction(actor=riley) as tx:
+        [gold] = accept_agreed(tx, doc, people)
+    with store.session() as s:
+        assert s.get_one(Annotation, gold).actor_id == one.id
