@@ -16,7 +16,7 @@ Command = Callable[[str, Handler, str], argparse.ArgumentParser]
 def cmd_rm(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from annotator.cli_undo import acting
+    from annotator.cli_undo import step_owner
     from annotator.model import Document
     from annotator.ops.documents import batch_documents
     from annotator.undo.log import delete_step
@@ -40,9 +40,8 @@ def cmd_rm(args: argparse.Namespace) -> int:
             if missing:
                 raise AnnotatorError(f"no document with id {missing[0]} in this project; nothing was deleted")
         # One undo step of the person deleting: ``annotator undo`` puts everything back, same ids.
-        # The step's owner only: deleting stays the command line's as before (who may is as it was).
-        before, who = tx.actor, acting(tx, project_id, args.annotator)
-        tx.actor = before
+        # Only the step's owner: deleting keeps the command line's permissions, as it always had.
+        who = step_owner(tx, project_id, args.annotator)
         n = len(ids)
         title = f"Delete import batch {args.batch}" if args.batch is not None else f"Delete {n} document(s)"
         deleted, _step = delete_step(tx, ids, title, who.id)

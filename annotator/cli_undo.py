@@ -23,18 +23,26 @@ ANNOTATOR_HELP = (
 )
 
 
-def acting(tx: Tx, project_id: int, declared: str | None) -> Annotator:
-    """Who a command's edit belongs to, made the transaction's actor: ``--annotator NAME``, else
-    the login's annotator on PostgreSQL, else the account running the command (the OS user; the
-    database user for PostgreSQL's admin), the name the audit log records beside every change."""
+def step_owner(tx: Tx, project_id: int, declared: str | None) -> Annotator:
+    """Whose undo step a command's edit is: ``--annotator NAME``, else the login's annotator on
+    PostgreSQL, else the account running the command (the OS user; the database user for
+    PostgreSQL's admin). Leaves the transaction's actor (and so its permissions) as it is."""
     from annotator.errors import ValidationError
-    from annotator.ops.projects import actor_of, identify
+    from annotator.ops.projects import identify
 
     if declared is None and tx.login is None:
         if not tx.account:
             raise ValidationError("say who you are with --annotator NAME")
         declared = tx.account
-    person = identify(tx, project_id, declared)
+    return identify(tx, project_id, declared)
+
+
+def acting(tx: Tx, project_id: int, declared: str | None) -> Annotator:
+    """The step's owner (``step_owner``) made the transaction's actor: the edit is theirs, with
+    their permissions, and the audit log records their name beside every change."""
+    from annotator.ops.projects import actor_of
+
+    person = step_owner(tx, project_id, declared)
     tx.actor = actor_of(person)
     return person
 
