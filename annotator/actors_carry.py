@@ -4,9 +4,12 @@ Export: each record lists the registry actors its spans name, and each linked sp
 actor (``annotator.actors_json``). Import and merge: each file actor is matched to a live actor
 here by external id, else by canonical name (ignoring case), else added; then each span of the
 file that is stored here (same document, owner, label and offsets) and not linked yet points to
-it. A span here already linked to another actor keeps its link: a conflict, reported. A file
-actor whose name matches an actor here that has another external id is a conflict too (reported;
-its spans stay unlinked), never a silent merge of two people.
+it. A span here already linked to another actor keeps its link: a conflict, reported (a merge
+asks its ``relink`` rule first: the link of whoever changed the span last counts). A file actor
+whose name matches an actor here that has another external id is a conflict too (reported; its
+spans stay unlinked), never a silent merge of two people; so is one whose name is another
+actor's alias here (unless external ids tell them apart), never a silent duplicate. A merge also
+brings in the teammate's edits of matched actors (``annotator.actors_edits``).
 """
 
 from __future__ import annotations
@@ -114,6 +117,7 @@ class _Registry:
         live = ops.live_actors(tx.session, project_id)
         self.by_external = {a.external_id: a.id for a in live if a.external_id}
         self.by_name = {a.name.casefold(): (a.id, a.external_id) for a in live}
+        self.by_alias = {n.casefold(): (a.id, a.name, a.external_id) for a in live for n in a.aliases or []}
         self.edits = edits  # a merge: bring the file's edits of matched actors in (actors_edits)
         self.done: set[tuple[int, str]] = set()
 
@@ -142,6 +146,13 @@ class _Registry:
                 )
                 return None
             return actor_id
+        holder = self.by_alias.get(name.casefold())
+        if holder is not None and (external is None or external == holder[2]):
+            self.result.conflicts.append(
+                f"{where}: actor {name!r} of the file is an alias of actor {holder[0]} ({holder[1]}) "
+                "here; its spans were not linked (link them by hand, or give it an external id)"
+            )
+            return None
         made = ops.add_actor(
             self.tx, self.project_id, name, actor.aliases, actor.kind, external, actor.attributes
         )

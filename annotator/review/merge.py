@@ -33,6 +33,7 @@ from annotator.import_apart import own_key
 from annotator.model import Annotator
 from annotator.ops.documents import deleted_hashes
 from annotator.records import DocRecord
+from annotator.review.merge_codebook import declare, with_definitions
 from annotator.review.merge_plan import Plan, plan_merge
 from annotator.review.merge_values import write_document_values
 from annotator.sqlite_guard import refuse_database_file
@@ -64,6 +65,7 @@ class MergeSummary:
     cleared: int = 0  # values here the file lacks (the teammate cleared them): kept, not carried
     document_values: int = 0  # document-level values taken from the file
     value_conflicts: list[str] = field(default_factory=list)  # document values kept as they are here
+    attributes_created: list[str] = field(default_factory=list)  # from the file's codebook: QUOTE.type
     step: int | None = None  # the merge's undo step (``annotator undo`` of whoever ran it)
     actors: ActorCarry = field(default_factory=ActorCarry)
 
@@ -74,6 +76,8 @@ class MergeSummary:
             f"-{self.spans_removed} ({self.spans_kept} unchanged); relations +{self.relations_added} "
             f"-{self.relations_removed} ({self.relations_kept} unchanged); other annotators untouched"
         )
+        if self.attributes_created:
+            text += "; " + ", ".join(f"attribute {name} created" for name in self.attributes_created)
         if self.comments_added:
             text += f"; comments +{self.comments_added}"
         if self.values_updated:
@@ -124,7 +128,10 @@ def read_source(path: Path) -> list[DocRecord]:
         raise AnnotatorError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     if header == b"SQLite format 3\x00":
         return list(_records_of_database(path))
-    return list(native.read(path))
+    found = list(native.read(path))
+    for record in found:  # errors and conflicts name this file, not the one a document came from
+        record.read_from = str(path)
+    return found
 
 
 def _copy_database(path: Path, folder: Path) -> Path:
@@ -166,7 +173,8 @@ def _records_of_database(path: Path) -> Iterator[DocRecord]:
                     project_id = find_project(session).id
                 except Exception as exc:
                     raise InputError(str(path), str(exc)) from None
-                carried = with_assignments(session, project_id, records(session, project_id))
+                found = with_definitions(records(session, project_id), session, project_id)
+                carried = with_assignments(session, project_id, found)
                 enriched = with_actors(enrich(session, project_id, carried), session)
                 for record in with_comments(enriched, session):
                     record.source_file = str(path)
@@ -229,7 +237,9 @@ def merge(
             if owner is None
             else MergeJournal(tx, project_id, the_plan.touched, _ids(tx, project_id, chosen))
         )
+        created = declare(tx, project_id, source)  # the codebook the file's values use
         summary = _apply(tx, project_id, the_plan, chosen, restore_deleted)
+        summary.attributes_created = created
         summary.assignments_added = carry(tx, project_id, source, exclude)
         summary.comments_added = merge_comments(
             tx, project_id, source, chosen if annotators else None, exclude

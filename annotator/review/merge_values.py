@@ -58,7 +58,8 @@ class DocumentValues:
     documents: set[int] = field(default_factory=set)  # existing documents whose values change
 
 
-def _fail(record: DocRecord, reason: str) -> InputError:
+def fail(record: DocRecord, reason: str) -> InputError:
+    """The error naming the file and line ``record`` came from."""
     return InputError(record.read_from or record.source_file or "<input>", reason, record.line)
 
 
@@ -143,7 +144,7 @@ def write_document_values(tx: Tx, project_id: int, planned: DocumentValues) -> N
         checked = {}
         for k, v in values.items():
             if k not in known:
-                raise _fail(
+                raise fail(
                     record,
                     f"document values of {name}: no document attribute {k!r} in the codebook here "
                     f"(there: {', '.join(known) or 'none'}); bring the codebook that defines it first: "
@@ -153,7 +154,7 @@ def write_document_values(tx: Tx, project_id: int, planned: DocumentValues) -> N
             try:
                 checked[k] = check_value(known[k], v)
             except AnnotatorError as exc:
-                raise _fail(record, f"document values of {name}: {exc}") from None
+                raise fail(record, f"document values of {name}: {exc}") from None
         who = ensure_annotator(tx, project_id, name).id
         row = tx.session.scalar(
             select(DocumentAttribute.id).where(

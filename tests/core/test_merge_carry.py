@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from annotator.cli import main
 from annotator.model import Actor as RegistryActor
-from annotator.model import Annotation, Annotator, DocumentAttribute
+from annotator.model import Annotation, Annotator, AttributeDef, DocumentAttribute
 from annotator.store import open_store
 
 EXE = shutil.which("annotator", path=str(Path(sys.executable).parent))
@@ -207,3 +208,53 @@ def test_only_real_value_changes_are_counted_and_cleared_values_stay(tmp_path: P
     assert "values of" not in out and "1 cleared value(s) not carried" in out
     values = rows(team, select(Annotation.attributes).where(Annotation.attributes.is_not(None)))
     assert values == [({"topics": ["a", "b"], "type": "direct"},)]
+
+
+def test_the_codebook_the_file_defines_is_created_and_undone_with_the_merge(tmp_path: Path) -> None:
+    pytest.importorskip("annotator.codebook_carry", reason="native JSONL carries no codebook yet")
+    bob = project(tmp_path, "bob", KIND, GENRE)
+    quote = span(bob, "QUOTE", QUOTE, "bob")
+    cli(bob, "attributes", "set", str(quote), "type", "indirect")
+    cli(bob, "attributes", "set-document", "1", "genre", "news", "--annotator", "bob")
+    team = project(tmp_path, "team")
+    out = run(team, "merge", str(export(bob, tmp_path, "bob")), "--by", "bob")
+    assert "attribute QUOTE.type created" in out and "attribute document.genre created" in out
+    assert document_values(team) == {"bob": {"genre": "news"}}
+    assert rows(team, select(Annotation.attributes).where(Annotation.attributes.is_not(None))) == [
+        ({"type": "indirect"},)
+    ]
+    cli(team, "undo", "--annotator", "bob")
+    assert rows(team, select(AttributeDef.name)) == [] and document_values(team) == {}
+
+
+def test_a_value_without_a_definition_still_fails_the_merge_clearly(tmp_path: Path) -> None:
+    bob = project(tmp_path, "bob", GENRE)
+    span(bob, "ACTOR", ANA, "bob")
+    cli(bob, "attributes", "set-document", "1", "genre", "news", "--annotator", "bob")
+    path = export(bob, tmp_path, "bob")
+    line = json.loads(path.read_text(encoding="utf-8"))
+    line.pop("codebook", None)  # an older export: values, no definitions
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    team = project(tmp_path, "team")
+    assert EXE is not None
+    done = subprocess.run(
+        [EXE, "--db", f"sqlite:///{team}", "merge", str(path), "--by", "bob"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert f"{path}:1: document values of bob: no document attribute 'genre'" in done.stderr
+    assert "annotator codebook import FILE here" in done.stderr
+    assert rows(team, select(Annotation.id)) == [] and document_values(team) == {}
+
+
+def test_a_file_actor_named_like_an_alias_here_is_a_conflict_not_a_duplicate(tmp_path: Path) -> None:
+    team = project(tmp_path, "team")
+    cli(team, "actors", "add", "Ana Ruiz", "--alias", "Mayor Ruiz")
+    bob = project(tmp_path, "bob")
+    mention = span(bob, "ACTOR", ANA, "bob")
+    cli(bob, "actors", "link", str(mention), cli(bob, "actors", "add", "Mayor Ruiz").strip())
+    out = run(team, "merge", str(export(bob, tmp_path, "bob")), "--by", "bob")
+    assert "actor 'Mayor Ruiz' of the file is an alias of actor 1 (Ana Ruiz) here" in out
+    assert list(_actors(team)) == ["Ana Ruiz"] and _link(team, "bob") is None
