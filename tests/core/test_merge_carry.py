@@ -29,27 +29,33 @@ QUOTE = (TEXT.index('"The'), TEXT.index('May."') + 5)
 CRITICS = (TEXT.index("Critics"), TEXT.index("Critics") + len("Critics"))
 
 
-def cli(db: Path, *args: str) -> str:
+Db = Path | str  # a SQLite file, or a database URL
+
+
+def url(db: Db) -> str:
+    return db if isinstance(db, str) else f"sqlite:///{db}"
+
+
+def cli(db: Db, *args: str) -> str:
     """The command line in this process (setting projects up)."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert main(["--db", f"sqlite:///{db}", *args]) == 0
+        assert main(["--db", url(db), *args]) == 0
     return out.getvalue()
 
 
-def run(db: Path, *args: str) -> str:
+def run(db: Db, *args: str) -> str:
     """The command line as a real process (the merges and undos under test)."""
     assert EXE is not None
-    done = subprocess.run(
-        [EXE, "--db", f"sqlite:///{db}", *args], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([EXE, "--db", url(db), *args], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
-def project(tmp_path: Path, name: str, *codebook: list[str]) -> Path:
-    """A project holding the article (document 1), with ``codebook`` (attributes add … lines)."""
-    db = tmp_path / f"{name}.db"
+def project(tmp_path: Path, name: str, *codebook: list[str], at: str | None = None) -> Db:
+    """A project holding the article (document 1), with ``codebook`` (attributes add … lines),
+    in a SQLite file or in the database ``at``."""
+    db: Db = at or tmp_path / f"{name}.db"
     article = tmp_path / "a.txt"
     article.write_text(TEXT, encoding="utf-8")
     cli(db, "init")
@@ -59,18 +65,18 @@ def project(tmp_path: Path, name: str, *codebook: list[str]) -> Path:
     return db
 
 
-def export(db: Path, tmp_path: Path, name: str) -> Path:
+def export(db: Db, tmp_path: Path, name: str) -> Path:
     out = tmp_path / f"{name}.jsonl"
     cli(db, "export", "--format", "jsonl", "-o", str(out))
     return out
 
 
-def span(db: Path, label: str, where: tuple[int, int], who: str) -> int:
+def span(db: Db, label: str, where: tuple[int, int], who: str) -> int:
     return int(cli(db, "annotate", "1", str(where[0]), str(where[1]), label, "--annotator", who).strip())
 
 
-def rows(db: Path, query: Any) -> list[Any]:
-    store = open_store(f"sqlite:///{db}")
+def rows(db: Db, query: Any) -> list[Any]:
+    store = open_store(url(db))
     try:
         with store.session() as s:
             return list(s.execute(query).all())
@@ -78,7 +84,7 @@ def rows(db: Path, query: Any) -> list[Any]:
         store.close()
 
 
-def document_values(db: Path) -> dict[str, dict[str, Any]]:
+def document_values(db: Db) -> dict[str, dict[str, Any]]:
     query = select(Annotator.name, DocumentAttribute.attributes).join(
         Annotator, Annotator.id == DocumentAttribute.annotator_id
     )
@@ -89,13 +95,15 @@ GENRE = ["add-document", "genre", "--type", "choice", "--values", "news,opinion"
 TONE = ["add-document", "tone", "--type", "text"]
 
 
-def test_document_values_come_in_conflicts_are_reported_and_undo_takes_them_back(tmp_path: Path) -> None:
+def test_document_values_come_in_conflicts_are_reported_and_undo_takes_them_back(
+    tmp_path: Path, backend_url: str
+) -> None:
     bob = project(tmp_path, "bob", GENRE, TONE)
     span(bob, "ACTOR", ANA, "bob")
     cli(bob, "attributes", "set-document", "1", "genre", "opinion", "--annotator", "bob")
     cli(bob, "attributes", "set-document", "1", "tone", "calm", "--annotator", "bob")
     first = export(bob, tmp_path, "first")
-    team = project(tmp_path, "team", GENRE, TONE)
+    team = project(tmp_path, "team", GENRE, TONE, at=backend_url)
     out = run(team, "merge", str(first), "--by", "bob")
     assert "2 document value(s) taken" in out
     assert document_values(team) == {"bob": {"genre": "opinion", "tone": "calm"}}
@@ -116,13 +124,13 @@ def test_document_values_come_in_conflicts_are_reported_and_undo_takes_them_back
     assert document_values(team) == {"bob": {"genre": "news", "tone": "calm"}}
 
 
-def _actors(db: Path) -> dict[str, tuple[list[str], str | None, str | None, dict[str, Any] | None]]:
+def _actors(db: Db) -> dict[str, tuple[list[str], str | None, str | None, dict[str, Any] | None]]:
     query = select(RegistryActor).where(RegistryActor.merged_into_id.is_(None))
     return {a.name: (a.aliases, a.kind, a.external_id, a.attributes) for (a,) in rows(db, query)}
 
 
-def test_a_teammates_edits_of_registry_actors_come_in(tmp_path: Path) -> None:
-    team = project(tmp_path, "team")
+def test_a_teammates_edits_of_registry_actors_come_in(tmp_path: Path, backend_url: str) -> None:
+    team = project(tmp_path, "team", at=backend_url)
     cli(team, "actors", "add", "Ana Ruiz", "--alias", "Mayor Ruiz")
     cli(team, "actors", "edit", "1", "--attributes", '{"party": "Blue"}')
     cli(team, "actors", "add", "Critics", "--kind", "group")
@@ -148,7 +156,7 @@ def test_a_teammates_edits_of_registry_actors_come_in(tmp_path: Path) -> None:
     }
 
 
-def _link(db: Path, who: str) -> str | None:
+def _link(db: Db, who: str) -> str | None:
     query = (
         select(RegistryActor.name)
         .join(Annotation, Annotation.actor_id == RegistryActor.id)
@@ -159,8 +167,10 @@ def _link(db: Path, who: str) -> str | None:
     return found[0][0] if found else None
 
 
-def test_the_owners_newer_link_stays_and_a_teammates_newer_link_comes(tmp_path: Path) -> None:
-    team = project(tmp_path, "team")
+def test_the_owners_newer_link_stays_and_a_teammates_newer_link_comes(
+    tmp_path: Path, backend_url: str
+) -> None:
+    team = project(tmp_path, "team", at=backend_url)
     mine = span(team, "ACTOR", ANA, "alice")
     for name in ("Ana Ruiz", "Ana Ruiz Sr"):
         cli(team, "actors", "add", name)
