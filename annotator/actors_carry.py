@@ -125,7 +125,7 @@ class _Registry:
         found = self._match(actor, where)
         if found is not None and self.edits and (found, actor.key) not in self.done:
             self.done.add((found, actor.key))
-            changed, conflicts = carry_edits(self.tx, found, actor, self.by_external, where)
+            changed, conflicts = carry_edits(self.tx, found, actor, self.by_external, self.by_name, where)
             self.result.conflicts.extend(conflicts)
             if changed and actor.name not in self.result.updated:
                 self.result.updated.append(actor.name)

@@ -20,10 +20,10 @@ from annotator.tx import Tx
 
 
 def carry_edits(
-    tx: Tx, actor_id: int, theirs: ActorRecord, held: dict[str, int], where: str
+    tx: Tx, actor_id: int, theirs: ActorRecord, held: dict[str, int], names: dict[str, Any], where: str
 ) -> tuple[bool, list[str]]:
     """Bring ``theirs`` into actor ``actor_id`` (``held``: live actors by external id, kept up to
-    date); returns whether the actor changed and the conflicts."""
+    date; ``names``: by folded canonical name); returns whether the actor changed and the conflicts."""
     here = tx.session.get(RegistryActor, actor_id)
     if here is None:
         return False, []
@@ -33,9 +33,13 @@ def carry_edits(
     known = {a.casefold() for a in aliases} | {here.name.casefold()}
     for alias in [theirs.name, *theirs.aliases]:
         alias = alias.strip()
-        if alias and alias.casefold() not in known:
-            known.add(alias.casefold())
-            aliases.append(alias)
+        if not alias or alias.casefold() in known:
+            continue
+        known.add(alias.casefold())
+        if alias.casefold() in names:  # another actor's name here: never an alias of this one
+            conflicts.append(f"{said}: alias {alias!r} in the file is another actor's name here; not taken")
+            continue
+        aliases.append(alias)
     fields: dict[str, Any] = {}
     if aliases != list(here.aliases or []):
         fields["aliases"] = aliases

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from annotator.attributes import DOCUMENT
+from annotator.attributes import DOCUMENT, AttributeInfo
 from annotator.attributes_values import check_value, definitions_for, show_value
 from annotator.errors import AnnotatorError, InputError
 from annotator.import_apart import where
@@ -136,41 +136,62 @@ def write_document_values(tx: Tx, project_id: int, planned: DocumentValues) -> N
         )
         by_key.update(dict(tx.session.execute(query).all()))
     known = definitions_for(tx, DOCUMENT, project_id)
-    now = utcnow()
+    people: dict[str, int] = {}
+    final: dict[tuple[int, int], tuple[str, dict[str, Any]]] = {}
     for doc_id, key, name, values, record in planned.writes:
         doc = doc_id or by_key.get(key)
         if doc is None:
             continue  # a document the merge did not bring (deleted here)
-        checked = {}
-        for k, v in values.items():
-            if k not in known:
-                raise fail(
-                    record,
-                    f"document values of {name}: no document attribute {k!r} in the codebook here "
-                    f"(there: {', '.join(known) or 'none'}); bring the codebook that defines it first: "
-                    "annotator codebook export -o FILE on the project it comes from, then annotator "
-                    "codebook import FILE here",
-                )
-            try:
-                checked[k] = check_value(known[k], v)
-            except AnnotatorError as exc:
-                raise fail(record, f"document values of {name}: {exc}") from None
-        who = ensure_annotator(tx, project_id, name).id
-        row = tx.session.scalar(
-            select(DocumentAttribute.id).where(
-                DocumentAttribute.document_id == doc, DocumentAttribute.annotator_id == who
-            )
+        if name not in people:
+            people[name] = ensure_annotator(tx, project_id, name).id
+        final[(doc, people[name])] = (name, _checked(known, values, record, name))
+    docs = sorted({d for d, _a in final})
+    rows: dict[tuple[int, int], int] = {}
+    for i in range(0, len(docs), CHUNK):
+        held = select(
+            DocumentAttribute.document_id, DocumentAttribute.annotator_id, DocumentAttribute.id
+        ).where(DocumentAttribute.document_id.in_(docs[i : i + CHUNK]))
+        rows.update({(d, a): row for d, a, row in tx.session.execute(held)})
+    now = utcnow()
+    fresh = [
+        {"document_id": d, "annotator_id": a, "attributes": v, "updated_at": now}
+        for (d, a), (_n, v) in final.items()
+        if (d, a) not in rows
+    ]
+    if fresh:
+        tx.session.execute(insert(DocumentAttribute), fresh)
+    changed = [
+        {"ident": rows[(d, a)], "values": v, "now": now}
+        for (d, a), (_n, v) in final.items()
+        if (d, a) in rows
+    ]
+    if changed:
+        statement = (
+            update(DocumentAttribute)
+            .where(DocumentAttribute.id == bindparam("ident"))
+            .values(attributes=bindparam("values"), updated_at=bindparam("now"))
         )
-        if row is None:
-            tx.session.execute(
-                insert(DocumentAttribute).values(
-                    document_id=doc, annotator_id=who, attributes=checked, updated_at=now
-                )
+        tx.session.connection().execute(statement, changed)
+    for (doc, _a), (name, values) in final.items():
+        tx.record("document", "updated", (doc,), (doc,), {"document values": name, "after": values})
+
+
+def _checked(
+    known: dict[str, AttributeInfo], values: dict[str, Any], record: DocRecord, name: str
+) -> dict[str, Any]:
+    """``values`` checked against the project's document attributes (file:line on error)."""
+    checked = {}
+    for k, v in values.items():
+        if k not in known:
+            raise fail(
+                record,
+                f"document values of {name}: no document attribute {k!r} in the codebook here "
+                f"(there: {', '.join(known) or 'none'}); bring the codebook that defines it first: "
+                "annotator codebook export -o FILE on the project it comes from, then annotator "
+                "codebook import FILE here",
             )
-        else:
-            tx.session.execute(
-                update(DocumentAttribute)
-                .where(DocumentAttribute.id == row)
-                .values(attributes=checked, updated_at=now)
-            )
-        tx.record("document", "updated", (doc,), (doc,), {"document values": name, "after": checked})
+        try:
+            checked[k] = check_value(known[k], v)
+        except AnnotatorError as exc:
+            raise fail(record, f"document values of {name}: {exc}") from None
+    return checked

@@ -136,7 +136,20 @@ def test_a_teammates_edits_of_registry_actors_come_in(tmp_path: Path, backend_ur
     cli(team, "actors", "add", "Critics", "--kind", "group")
     bob = project(tmp_path, "bob")
     ana, critics = span(bob, "ACTOR", ANA, "bob"), span(bob, "ACTOR", CRITICS, "bob")
-    who = cli(bob, "actors", "add", "ana ruiz", "--alias", "Ruiz", "--kind", "person", "--external-id", "Q1")
+    who = cli(
+        bob,
+        "actors",
+        "add",
+        "ana ruiz",
+        "--alias",
+        "Ruiz",
+        "--alias",
+        "Critics",
+        "--kind",
+        "person",
+        "--external-id",
+        "Q1",
+    )
     cli(bob, "actors", "edit", who.strip(), "--attributes", '{"role": "mayor", "party": "Green"}')
     crowd = cli(bob, "actors", "add", "Critics", "--kind", "public")
     cli(bob, "actors", "link", str(ana), who.strip())
@@ -145,6 +158,7 @@ def test_a_teammates_edits_of_registry_actors_come_in(tmp_path: Path, backend_ur
     assert "1 updated (ana ruiz)" in out and "2 span(s) linked" in out
     assert "party is Blue here, Green in the file; kept the project's" in out
     assert "is a 'group' here, a 'public' in the file; kept 'group'" in out
+    assert "alias 'Critics' in the file is another actor's name here; not taken" in out
     assert _actors(team) == {
         "Ana Ruiz": (["Mayor Ruiz", "Ruiz"], "person", "Q1", {"party": "Blue", "role": "mayor"}),
         "Critics": ([], "group", None, None),
