@@ -4,15 +4,19 @@ Export: each record lists the registry actors its spans name, and each linked sp
 actor (``annotator.actors_json``). Import and merge: each file actor is matched to a live actor
 here by external id, else by canonical name (ignoring case), else added; then each span of the
 file that is stored here (same document, owner, label and offsets) and not linked yet points to
-it. A span here already linked to another actor keeps its link: a conflict, reported. A file
-actor whose name matches an actor here that has another external id is a conflict too (reported;
-its spans stay unlinked), never a silent merge of two people.
+it. A span here already linked to another actor keeps its link: a conflict, reported (a merge
+asks its ``relink`` rule first: the link of whoever changed the span last counts). A file actor
+whose name matches an actor here that has another external id is a conflict too (reported; its
+spans stay unlinked), never a silent merge of two people; so is one whose name is another
+actor's alias here (unless external ids tell them apart), never a silent duplicate. A merge also
+brings in the teammate's edits of matched actors (``annotator.actors_edits``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 
@@ -20,11 +24,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from annotator import actors as ops
+from annotator.actors_edits import carry_edits
 from annotator.formats.base import ExportReport, Writer
 from annotator.import_result import ImportResult
 from annotator.model import Actor as RegistryActor
 from annotator.model import Annotation, Label
-from annotator.records import ActorRecord, DocRecord
+from annotator.records import ActorRecord, DocRecord, SpanRecord
 from annotator.tx import Tx
 
 CHUNK = 500
@@ -37,9 +42,19 @@ class ActorCarry:
     added: list[str] = field(default_factory=list)
     linked: int = 0
     conflicts: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # a merge: actors that took a teammate's edits
+    relinked: int = 0  # a merge: spans that took their owner's newer link
+
+    def anything(self) -> bool:
+        return bool(self.added or self.linked or self.conflicts or self.updated or self.relinked)
 
     def summary(self) -> str:
         text = f"actors: {len(self.added)} added, {self.linked} span(s) linked"
+        if self.updated:
+            text += f", {len(self.updated)} updated ({', '.join(self.updated[:5])}"
+            text += ", …)" if len(self.updated) > 5 else ")"
+        if self.relinked:
+            text += f", {self.relinked} span(s) relinked"
         if self.conflicts:
             shown = "\n  ".join(self.conflicts[:20])
             more = f"\n  … and {len(self.conflicts) - 20} more" if len(self.conflicts) > 20 else ""
@@ -97,13 +112,26 @@ def carrying_actors(writer: Writer, session: Session) -> Writer:
 class _Registry:
     """The project's live actors, matched by external id then name, added on first need."""
 
-    def __init__(self, tx: Tx, project_id: int, result: ActorCarry) -> None:
+    def __init__(self, tx: Tx, project_id: int, result: ActorCarry, edits: bool = False) -> None:
         self.tx, self.project_id, self.result = tx, project_id, result
         live = ops.live_actors(tx.session, project_id)
         self.by_external = {a.external_id: a.id for a in live if a.external_id}
         self.by_name = {a.name.casefold(): (a.id, a.external_id) for a in live}
+        self.by_alias = {n.casefold(): (a.id, a.name, a.external_id) for a in live for n in a.aliases or []}
+        self.edits = edits  # a merge: bring the file's edits of matched actors in (actors_edits)
+        self.done: set[tuple[int, str]] = set()
 
     def resolve(self, actor: ActorRecord, where: str) -> int | None:
+        found = self._match(actor, where)
+        if found is not None and self.edits and (found, actor.key) not in self.done:
+            self.done.add((found, actor.key))
+            changed, conflicts = carry_edits(self.tx, found, actor, self.by_external, self.by_name, where)
+            self.result.conflicts.extend(conflicts)
+            if changed and actor.name not in self.result.updated:
+                self.result.updated.append(actor.name)
+        return found
+
+    def _match(self, actor: ActorRecord, where: str) -> int | None:
         external = ops.clean_external_id(actor.external_id)
         if external is not None and external in self.by_external:
             return self.by_external[external]
@@ -118,6 +146,13 @@ class _Registry:
                 )
                 return None
             return actor_id
+        holder = self.by_alias.get(name.casefold())
+        if holder is not None and (external is None or external == holder[2]):
+            self.result.conflicts.append(
+                f"{where}: actor {name!r} of the file is an alias of actor {holder[0]} ({holder[1]}) "
+                "here; its spans were not linked (link them by hand, or give it an external id)"
+            )
+            return None
         made = ops.add_actor(
             self.tx, self.project_id, name, actor.aliases, actor.kind, external, actor.attributes
         )
@@ -125,10 +160,14 @@ class _Registry:
         if external is not None:
             self.by_external[external] = made.id
         self.result.added.append(name)
+        self.done.add((made.id, actor.key))
         return made.id
 
 
 SpanKey = tuple[int, int, int, int, int]
+# A merge's rule for a span linked here to another actor than the file says: "take" the file's,
+# "keep" the project's silently (its link is the newer one), or report a "conflict".
+Relink = Callable[[SpanRecord, datetime | None], str]
 
 
 def link_records(
@@ -136,20 +175,23 @@ def link_records(
     project_id: int,
     items: Sequence[tuple[int, DocRecord, Sequence[int | None]]],
     result: ActorCarry | None = None,
+    relink: Relink | None = None,
 ) -> ActorCarry:
     """Link the stored spans of ``items`` (document id, record, each span's owner here, None:
-    not brought in) to the record's actors (see the module's docstring)."""
+    not brought in) to the record's actors (see the module's docstring). A merge passes
+    ``relink`` (span of the file, when the span here last changed) and brings in edits of the
+    matched actors (``annotator.actors_edits``)."""
     result = result if result is not None else ActorCarry()
     wanted = [(d, r, o) for d, r, o in items if r.actors and any(s.actor_key for s in r.spans)]
     if not wanted:
         return result
-    registry = _Registry(tx, project_id, result)
+    registry = _Registry(tx, project_id, result, edits=relink is not None)
     labels = dict(
         tx.session.execute(select(Label.name, Label.id).where(Label.project_id == project_id)).all()
     )
     actor_labels = ops.actor_label_ids(tx.session, project_id)
     docs = sorted({d for d, _r, _o in wanted})
-    stored: dict[SpanKey, tuple[int, int | None]] = {}
+    stored: dict[SpanKey, tuple[int, int | None, datetime | None]] = {}
     for i in range(0, len(docs), CHUNK):
         query = select(
             Annotation.document_id,
@@ -159,9 +201,11 @@ def link_records(
             Annotation.end,
             Annotation.id,
             Annotation.actor_id,
+            Annotation.updated_at,
         ).where(Annotation.document_id.in_(docs[i : i + CHUNK]))
-        stored.update({tuple(r[:5]): (r[5], r[6]) for r in tx.session.execute(query)})  # type: ignore[misc]
+        stored.update({tuple(r[:5]): (r[5], r[6], r[7]) for r in tx.session.execute(query)})  # type: ignore[misc]
     moves: dict[int, list[tuple[int, int]]] = {}
+    taken = 0
     for doc_id, record, owners in wanted:
         where = f"{record.read_from or record.source_file or 'file'}" + (
             f":{record.line}" if record.line else ""
@@ -181,10 +225,17 @@ def link_records(
             found = stored.get((doc_id, owner, label, span.start, span.end))
             if found is None:
                 continue
-            span_id, current = found
+            span_id, current, changed = found
             if current is None:
                 moves.setdefault(target, []).append((span_id, doc_id))
-            elif current != target:
+                continue
+            if current == target:
+                continue
+            rule = "conflict" if relink is None else relink(span, changed)
+            if rule == "take":
+                moves.setdefault(target, []).append((span_id, doc_id))
+                taken += 1
+            elif rule == "conflict":
                 result.conflicts.append(
                     f"{where}: span {span.start}–{span.end} {span.text or ''!r} points to actor {current} "
                     f"here, to {span.actor_key} ({_name(record, span.actor_key)}) in the file"
@@ -198,6 +249,8 @@ def link_records(
                 "annotation", "updated", ids, tuple(sorted({d for _s, d in part})), {"actor_id": target}
             )
         result.linked += len(found_spans)
+    result.linked -= taken  # counted apart: a link here replaced by its owner's newer one
+    result.relinked += taken
     return result
 
 
@@ -228,8 +281,10 @@ def merge_actors_in(
     source: Sequence[DocRecord],
     chosen: Sequence[str],
     owner_of: Callable[[str], int | None],
+    relink: Relink | None = None,
 ) -> ActorCarry:
-    """A merge's pass: the chosen teammates' links in the documents matched by text."""
+    """A merge's pass: the chosen teammates' links in the documents matched by text (``relink``:
+    the merge's rule for a span linked otherwise here)."""
     from annotator.hashing import content_hash
     from annotator.model import Document
 
@@ -253,4 +308,4 @@ def merge_actors_in(
                 for s in record.spans
             ]
             items.append((doc_id, record, owners))
-    return link_records(tx, project_id, items)
+    return link_records(tx, project_id, items, relink=relink)

@@ -33,7 +33,9 @@ from annotator.import_apart import own_key
 from annotator.model import Annotator
 from annotator.ops.documents import deleted_hashes
 from annotator.records import DocRecord
+from annotator.review.merge_codebook import declare, with_definitions
 from annotator.review.merge_plan import Plan, plan_merge
+from annotator.review.merge_values import write_document_values
 from annotator.sqlite_guard import refuse_database_file
 from annotator.store import Actor, Store, Tx, open_store
 from annotator.undo.log import save as save_step
@@ -60,6 +62,10 @@ class MergeSummary:
     assignments_added: int | str = 0  # or why none were (annotator.assign_merge)
     comments_added: int = 0
     values_updated: int = 0  # spans both sides had whose codebook values took the newer file's
+    cleared: int = 0  # values here the file lacks (the teammate cleared them): kept, not carried
+    document_values: int = 0  # document-level values taken from the file
+    value_conflicts: list[str] = field(default_factory=list)  # document values kept as they are here
+    attributes_created: list[str] = field(default_factory=list)  # from the file's codebook: QUOTE.type
     step: int | None = None  # the merge's undo step (``annotator undo`` of whoever ran it)
     actors: ActorCarry = field(default_factory=ActorCarry)
 
@@ -70,10 +76,21 @@ class MergeSummary:
             f"-{self.spans_removed} ({self.spans_kept} unchanged); relations +{self.relations_added} "
             f"-{self.relations_removed} ({self.relations_kept} unchanged); other annotators untouched"
         )
+        if self.attributes_created:
+            text += "; " + ", ".join(f"attribute {name} created" for name in self.attributes_created)
         if self.comments_added:
             text += f"; comments +{self.comments_added}"
         if self.values_updated:
             text += f"; values of {self.values_updated} span(s) updated"
+        if self.document_values:
+            text += f"; {self.document_values} document value(s) taken"
+        if self.cleared:
+            text += f"; {self.cleared} cleared value(s) not carried (kept here)"
+        if self.value_conflicts:
+            text += f"; {len(self.value_conflicts)} document value conflict(s), kept as they are here:\n  "
+            text += "\n  ".join(self.value_conflicts[:20])
+            if len(self.value_conflicts) > 20:
+                text += f"\n  … and {len(self.value_conflicts) - 20} more"
         if self.replaced:
             text += "; replaced " + ", ".join(
                 f"{n}'s labels in {c} document(s)" for n, c in sorted(self.replaced.items())
@@ -91,7 +108,7 @@ class MergeSummary:
         if self.assignments_added:
             added = self.assignments_added
             text += f"; {added} assignment(s) added" if isinstance(added, int) else f"; {added}"
-        if self.actors.added or self.actors.linked or self.actors.conflicts:
+        if self.actors.anything():
             text += "; " + self.actors.summary()
         return text
 
@@ -111,7 +128,10 @@ def read_source(path: Path) -> list[DocRecord]:
         raise AnnotatorError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     if header == b"SQLite format 3\x00":
         return list(_records_of_database(path))
-    return list(native.read(path))
+    found = list(native.read(path))
+    for record in found:  # errors and conflicts name this file, not the one a document came from
+        record.read_from = str(path)
+    return found
 
 
 def _copy_database(path: Path, folder: Path) -> Path:
@@ -153,7 +173,8 @@ def _records_of_database(path: Path) -> Iterator[DocRecord]:
                     project_id = find_project(session).id
                 except Exception as exc:
                     raise InputError(str(path), str(exc)) from None
-                carried = with_assignments(session, project_id, records(session, project_id))
+                found = with_definitions(records(session, project_id), session, project_id)
+                carried = with_assignments(session, project_id, found)
                 enriched = with_actors(enrich(session, project_id, carried), session)
                 for record in with_comments(enriched, session):
                     record.source_file = str(path)
@@ -189,7 +210,10 @@ def merge(
     from annotator.assign_merge import carry
     from annotator.ops.owners import is_gold_name
 
-    present = sorted({s.annotator for r in source for s in r.spans if s.annotator})
+    present = sorted(
+        {s.annotator for r in source for s in r.spans if s.annotator}
+        | {name for r in source for name in r.attributes or {}}
+    )
     chosen = [a for a in (annotators or present) if a not in exclude and not is_gold_name(a)]
     runner = actor if actor is not None else (Actor(by) if by else None)
     planner = runner if runner is not None or system else Actor(NO_RUNNER)
@@ -213,12 +237,15 @@ def merge(
             if owner is None
             else MergeJournal(tx, project_id, the_plan.touched, _ids(tx, project_id, chosen))
         )
+        created = declare(tx, project_id, source)  # the codebook the file's values use
         summary = _apply(tx, project_id, the_plan, chosen, restore_deleted)
+        summary.attributes_created = created
         summary.assignments_added = carry(tx, project_id, source, exclude)
         summary.comments_added = merge_comments(
             tx, project_id, source, chosen if annotators else None, exclude
         )
-        summary.actors = merge_actors_in(tx, project_id, source, chosen, _owner_here(tx, project_id))
+        owners = _owner_here(tx, project_id)
+        summary.actors = merge_actors_in(tx, project_id, source, chosen, owners, the_plan.relink)
         if journal is not None and owner is not None:
             step = journal.step(f"Merge {', '.join(chosen) or 'nobody'}", _ids(tx, project_id, chosen))
             if not step.empty:
@@ -273,6 +300,10 @@ def _apply(
     summary.spans_added = result.spans_added
     summary.spans_kept = the_plan.spans_wanted - result.spans_added
     summary.values_updated = the_plan.revalued
+    write_document_values(tx, project_id, the_plan.document_values)
+    summary.document_values = the_plan.document_values.taken
+    summary.value_conflicts = the_plan.document_values.conflicts
+    summary.cleared = the_plan.cleared + the_plan.document_values.cleared
     summary.relations_added = result.relations_added
     summary.relations_kept = the_plan.relations_wanted - result.relations_added
     summary.replaced, summary.not_replaced = the_plan.replaced, the_plan.not_replaced

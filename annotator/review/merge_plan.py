@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from annotator.import_apart import document_keys
 from annotator.model import Annotation, Annotator, AuditEntry, Document, Label, Relation, RelationType, Role
 from annotator.records import DocRecord, RelationRecord, SpanRecord, document_fields
+from annotator.review.merge_values import DocumentValues, combine, plan_document_values
 from annotator.store import Actor
 
 Key = tuple[int, int, str]  # start, end, label
@@ -39,6 +40,21 @@ class Plan:
     reasons: dict[str, str] = field(default_factory=dict)
     touched: list[int] = field(default_factory=list)  # documents here it changes (its undo images them)
     revalued: int = 0  # spans here whose codebook values take the teammate's newer ones
+    cleared: int = 0  # values here the file lacks (cleared there): kept, not carried
+    document_values: DocumentValues = field(default_factory=DocumentValues)
+    refusals: dict[str, str | None] = field(default_factory=dict)  # why the runner may not replace
+
+    def relink(self, span: SpanRecord, changed: datetime | None) -> str:
+        """A span the file links to another actor than here: the link of whoever changed the span
+        last counts ("take" the file's, "keep" the project's); the file's newer link is a
+        "conflict" when the runner may not replace that teammate's labels, or when either side
+        does not say when it changed."""
+        theirs = _time(span.updated_at)
+        if theirs is None or changed is None:
+            return "conflict"
+        if changed >= theirs:
+            return "keep"
+        return "take" if self.refusals.get(span.annotator or "", "?") is None else "conflict"
 
     def stale(self, session: Session) -> bool:
         return _watermark(session) != self.watermark
@@ -130,7 +146,14 @@ def plan_merge(
         )
     ids = {name: people[name][0] for name in chosen if name in people}
     local = _Local(session, sorted(set(existing.values())), list(ids.values()))
-    refusals = {name: _refusal(session, runner, name, people) for name in chosen}
+    refusals = the_plan.refusals = {name: _refusal(session, runner, name, people) for name in chosen}
+    the_plan.document_values = plan_document_values(
+        session,
+        project_id,
+        [(r, h, existing.get(h)) for r, h in zip(source, hashes, strict=True)],
+        chosen,
+        lambda record, name, changed: refusals[name] is None and _newer(record.as_of, changed),
+    )
     for record, digest in zip(source, hashes, strict=True):
         doc_id = existing.get(digest)
         out = _bare(record)
@@ -143,11 +166,19 @@ def plan_merge(
             _one(the_plan, record, out, name, (mine, values), theirs, refusals[name])
         if doc_id is None or out.spans:
             the_plan.additions.append(out)
+        links = any(s.actor_key and s.annotator in ids for s in record.spans)  # links may change
         if doc_id is not None and (
-            out.spans or removals < len(the_plan.spans_removed) + len(the_plan.relations_removed)
+            out.spans or links or removals < len(the_plan.spans_removed) + len(the_plan.relations_removed)
         ):
             the_plan.touched.append(doc_id)
+    the_plan.touched += sorted(the_plan.document_values.documents - set(the_plan.touched))
     return the_plan
+
+
+def _newer(as_of: str | None, changed: datetime | None) -> bool:
+    """Whether a file made at ``as_of`` is newer than a change here at ``changed``."""
+    when = _time(as_of)
+    return when is not None and (changed is None or changed < when)
 
 
 def _one(
@@ -188,8 +219,16 @@ def _one(
             the_plan.not_replaced[name] += len(gone) + len(gone_links)
             the_plan.reasons[name] = reason
     adds = any(key not in mine for key in wanted) or any(key not in theirs for key in own)
-    # Values changed on spans both sides have: the file's, when its labels are the newer ones.
-    revalued = [k for k, s in wanted.items() if k in mine and (s.attributes or None) != values.get(k)]
+    # Values changed on spans both sides have: the file's, when its labels are the newer ones; a
+    # value the file lacks stays (``merge_values``), a list in another order is the same value.
+    revalued = []
+    for k, s in wanted.items():
+        if k in mine:
+            merged, changed, cleared = combine(values.get(k), s.attributes)
+            the_plan.cleared += cleared
+            if changed:
+                revalued.append(k)
+                wanted[k] = replace(s, attributes=merged or None)
     if revalued:
         reason = refusal or _not_newer(record, mine)
         if reason is None:
