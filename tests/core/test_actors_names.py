@@ -70,3 +70,18 @@ def test_a_split_may_take_the_name_of_one_of_the_actors_aliases(store: Store, pr
     with store.transaction(actor=alice) as tx:
         new = ops.split_actor(tx, keep, [span], "Obi")
         assert new.name == "Obi" and ops.get_actor(tx.session, keep).aliases == []
+
+
+def test_a_csv_row_named_by_an_alias_is_that_actor(tmp_path: Path) -> None:
+    url = _project(tmp_path)
+    first = ok(url, "actors", "add", "Antony Blinken", "--alias", "Blinken")
+    sheet = tmp_path / "actors.csv"
+    sheet.write_text(
+        "id,name,aliases,kind,external_id,attributes\n,Blinken,Tony,person,,\n", encoding="utf-8"
+    )
+    done = cli(url, "actors", "import", str(sheet))
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(ok(url, "actors", "list", "--json"))
+    assert [(str(a["id"]), a["name"], a["aliases"]) for a in listed] == [
+        (first, "Antony Blinken", ["Blinken", "Tony"])
+    ]
