@@ -23,14 +23,12 @@ DOCUMENT = "document"
 
 
 def used_names(record: DocRecord) -> set[tuple[str, str, str]]:
-    """(scope, owner, name) of every attribute a value of ``record`` uses."""
-    used: set[tuple[str, str, str]] = set()
-    for span in record.spans:
-        if span.attributes:
-            used.update(("label", span.label, name) for name in span.attributes)
-    for rel in record.relations:
-        if rel.attributes:
-            used.update(("relation", rel.type, name) for name in rel.attributes)
+    """(scope, owner, name) of every attribute a value of ``record`` uses (an export's hot path:
+    one small tuple per valued span, expanded once)."""
+    shapes = {(span.label, *span.attributes) for span in record.spans if span.attributes}
+    used = {("label", label, name) for label, *names in shapes for name in names}
+    links = {(rel.type, *rel.attributes) for rel in record.relations if rel.attributes}
+    used.update(("relation", kind, name) for kind, *names in links for name in names)
     for values in (record.attributes or {}).values():
         used.update((DOCUMENT, DOCUMENT, name) for name in values)
     return used
