@@ -31,7 +31,6 @@ from annotator.records import DefinitionRecord, DocRecord
 from annotator.tx import Tx
 
 Fail = Callable[[DocRecord, str], Exception]
-Key = tuple[str, str, str]  # scope, owner, name
 
 
 def _definition(a: AttributeInfo) -> DefinitionRecord:
