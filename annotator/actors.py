@@ -2,16 +2,17 @@
 
 Each function is one small audited operation on a ``Tx`` (run it inside ``actor_step`` of
 ``annotator.actors_steps`` so that undo sees it). Input is checked before anything is written:
-an empty name, a name another actor already has, an external id another actor holds, a link to a
-missing or merged-away actor, or a span that is not an actor mention is refused with an error
-naming it.
+an empty name, a name another actor already has as its name or alias (unless an external id tells
+the two people apart), an external id another actor holds, a link to a missing or merged-away
+actor, or a span that is not an actor mention is refused with an error naming it.
 
 Which spans may point to an actor (``actor_label_ids``): spans labelled ``ACTOR`` (any case),
 and spans of a label that is the target of an attribution relation type (``speaker`` or
 ``claimant``, any case), so a project that calls its sources SOURCE links them too.
 
 A merge keeps the other actor's row with ``merged_into_id`` set (undo restores it; old exports'
-ids still resolve); names and aliases stay unique among live actors, compared without case.
+ids still resolve); a new name is refused when it is a live actor's name or alias (compared without
+case), unless external ids tell the two apart.
 """
 
 from __future__ import annotations
@@ -90,21 +91,35 @@ def live_actors(session: Session, project_id: int) -> list[RegistryActor]:
 
 
 def _check_unique(
-    session: Session, project_id: int, name: str, external_id: str | None, exclude: int | None
+    session: Session,
+    project_id: int,
+    name: str,
+    external_id: str | None,
+    exclude: int | None,
+    *,
+    aliases: bool = True,
 ) -> None:
-    for other in live_actors(session, project_id):
-        if other.id == exclude:
-            continue
-        if other.name.casefold() == name.casefold():
-            raise ValidationError(
-                f"actor {other.id} is already called {other.name!r}; "
-                "use another name (or add it as an alias of that actor)"
-            )
+    """Refuse an external id another live actor holds, and a name that is another's canonical name
+    (or, with ``aliases``, one of its aliases): a silent duplicate. Two real people may share a
+    name: with an external id that differs from that actor's, the name is allowed."""
+    others = [a for a in live_actors(session, project_id) if a.id != exclude]
+    for other in others:
         if external_id is not None and other.external_id == external_id:
             raise ValidationError(
                 f"external id {external_id!r} is already actor {other.id}'s ({other.name}); "
                 "an external id names one actor of the project"
             )
+    folded = name.casefold()
+    for other in others:
+        names = [other.name, *((other.aliases or []) if aliases else [])]
+        hit = next((n for n in names if n.casefold() == folded), None)
+        if hit is None or (external_id is not None and external_id != other.external_id):
+            continue
+        what = f"is already called {hit!r}" if hit == other.name else f"already has the alias {hit!r}"
+        raise ValidationError(
+            f"actor {other.id} ({other.name}) {what}; link the mentions to that actor, use another "
+            "name, or give an external id (--external-id) if this is another person of that name"
+        )
 
 
 def get_actor(session: Session, actor_id: int, *, live: bool = True) -> RegistryActor:
@@ -194,7 +209,8 @@ def update_actor(
     before = _detail(actor)
     new_name = actor.name if name is None else clean_name(name)
     new_external = actor.external_id if external_id is ... else clean_external_id(external_id)
-    _check_unique(tx.session, actor.project_id, new_name, new_external, actor.id)
+    renamed = new_name.casefold() != actor.name.casefold()
+    _check_unique(tx.session, actor.project_id, new_name, new_external, actor.id, aliases=renamed)
     old_aliases = list(actor.aliases or [])
     if name is not None and aliases is None and new_name.casefold() != actor.name.casefold():
         old_aliases.append(actor.name)  # a renamed actor is still found by its old name
@@ -335,9 +351,21 @@ def split_actor(
             raise ValidationError(f"span {span_id} ({span.text!r}) is not a mention of actor {actor_id}")
         spans.append(span)
     fields.setdefault("kind", actor.kind)
+    _give_up_alias(tx, actor, new_name)
     new = add_actor(tx, actor.project_id, new_name, **fields)
     _set_actor(tx, spans, new.id)
     return new
+
+
+def _give_up_alias(tx: Tx, actor: RegistryActor, name: str) -> None:
+    """A split that names the new actor by one of the old one's aliases (undoing a wrong merge)
+    takes that alias away from it, so the name is not another actor's."""
+    kept = [a for a in actor.aliases or [] if a.casefold() != name.strip().casefold()]
+    if kept != list(actor.aliases or []):
+        before = _detail(actor)
+        actor.aliases, actor.updated_at = kept, utcnow()
+        tx.session.flush()
+        tx.record("actor", "updated", (actor.id,), (), {"before": before, "after": _detail(actor)})
 
 
 def delete_actor(tx: Tx, actor_id: int) -> None:

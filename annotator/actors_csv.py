@@ -1,9 +1,9 @@
 """The actor registry as CSV (``annotator actors export`` / ``import``), for spreadsheets and teams.
 
 Columns: ``id,name,aliases,kind,external_id,attributes``; aliases separated by ``;``, attributes a
-JSON object. On import a row matches a live actor by external id, else by canonical name
-(ignoring case); a match gains the row's aliases, and its kind and attributes where it has none;
-no match: a new actor. A row whose external id differs from that of the actor its name matches is
+JSON object. On import a row matches a live actor by external id, else by canonical name, else
+by alias (ignoring case); a match gains the row's aliases, and its kind and attributes where it
+has none; no match: a new actor. A row whose external id differs from that of the actor its name matches is
 a conflict: reported, left as it is. Every row is checked first: a bad one names file and line,
 and nothing is written. ``id`` is informational (ids belong to one database).
 """
@@ -124,6 +124,8 @@ def import_rows(tx: Tx, project_id: int, rows: list[CsvActor], where: str) -> Ac
     live = ops.live_actors(tx.session, project_id)
     by_external = {a.external_id: a for a in live if a.external_id}
     by_name = {a.name.casefold(): a for a in live}
+    for a in live:  # a row named by an actor's alias is that actor (add_actor refuses a duplicate)
+        by_name.update({alias.casefold(): a for alias in a.aliases or [] if alias.casefold() not in by_name})
     for row in rows:
         match = by_external.get(row.external_id or "") or by_name.get(row.name.casefold())
         if match is None:

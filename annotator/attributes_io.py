@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, insert, select, update
 from annotator.attributes import DOCUMENT, AttributeInfo, info, siblings
 from annotator.attributes_documents import document_values
 from annotator.attributes_values import check_value
+from annotator.codebook_json import definitions_from_json as definitions_from_json  # the line's "codebook"
 from annotator.errors import AnnotatorError
 from annotator.model import Annotation, AttributeDef, DocumentAttribute, Relation, RelationType, utcnow
 from annotator.records import DocRecord

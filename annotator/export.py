@@ -293,9 +293,11 @@ def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Write
     if fmt not in ("jsonl", "native"):
         return writer
     from annotator.actors_carry import carrying_actors
+    from annotator.codebook_carry import carrying_codebook
     from annotator.comments_carry import carrying_comments
     from annotator.review.carry import with_review
 
+    writer = carrying_codebook(writer, session, project_id)  # the definitions the values use
     return with_review(carrying_comments(carrying_actors(writer, session), session), session, project_id)
 
 

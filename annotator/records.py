@@ -119,6 +119,20 @@ class DocRecord:
     new_attributes: dict[str, dict[str, list[Any]]] | None = None
     # Native JSONL only: the registry actors this document's spans name (annotator.actors_carry).
     actors: list[ActorRecord] = field(default_factory=list)
+    # Native JSONL only: the codebook attributes this document's values use (annotator.codebook_json).
+    codebook: list[DefinitionRecord] | None = None
+
+
+@dataclass(slots=True)
+class DefinitionRecord:
+    """A codebook attribute a file's values use: scope label/relation/document, owner its label's
+    or relation type's name ("document" for document attributes), kind and choices."""
+
+    scope: str
+    owner: str
+    name: str
+    kind: str
+    choices: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

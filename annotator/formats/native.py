@@ -13,6 +13,7 @@ from typing import Any
 
 from annotator.actors_json import actors_from_json, actors_json, span_actor_json
 from annotator.atomic import atomic_write
+from annotator.codebook_json import definitions_from_json, definitions_json
 from annotator.comments_json import comments_from_json, comments_json
 from annotator.errors import InputError
 from annotator.formats import guards
@@ -55,6 +56,8 @@ def to_json(record: DocRecord) -> dict[str, Any]:
     line.update(actors_json(record))
     if record.attributes:
         line["attributes"] = record.attributes
+    if record.codebook:  # the definitions the line's values use (annotator.codebook_json)
+        line.update(definitions_json(record))
     return line
 
 
@@ -240,6 +243,7 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
     record.tokens, record.sentences = tokens_from_json(obj, str(path), line)
     comments_from_json(obj, record, path, line)
     actors_from_json(obj, spans, record, path, line)
+    record.codebook = definitions_from_json(obj, path, line)
     return record
 
 

@@ -10,7 +10,9 @@ canonical names, external ids and actor attributes (one JSON object per actor, e
 absorbed it; a speaker span not linked to the registry leaves these cells empty at its place), the
 quote's attributes as one JSON object, and the cue: the text of the span(s) its ``cue`` relation
 points to ("said", "according to"), and the document's own codebook values (genre, topic) as the
-row's annotator coded them, as a JSON object. Several speakers or cues are joined with " | ", in
+row's annotator coded them, as a JSON object, and the values of each speaker link itself (the
+``speaker``/``claimant`` relation's codebook attributes, e.g. ``{"certain": true}``; ``{}`` for a
+link without any when another has some). Several speakers or cues are joined with " | ", in
 the same order in every speaker column. UTF-8 without a byte-order mark, comma
 separated, quoted where needed (span texts may contain commas, quotes and line breaks). A text
 cell that a spreadsheet would run as a formula gets a leading ``'`` (``annotator.csvsafe``;
@@ -51,6 +53,7 @@ COLUMNS = (
     "quote_attributes",  # the quote's (or claim's) attributes as one JSON object
     "cue",  # the text of the span its cue relation points to
     "document_attributes",  # the annotator's document-level values (genre, topic) as a JSON object
+    "speaker_link_attributes",  # each speaker link's own values as a JSON object (" | " between several)
 )
 ACTOR_SEPARATOR = " | "
 CUE_TYPES = ("cue",)
@@ -100,6 +103,13 @@ def _actor_cells(targets: list[str], registry: ActorRegistry) -> list[str]:
     ]
 
 
+def _link_cells(values: list[dict[str, Any] | None]) -> str:
+    """The speaker links' own values, one JSON object each; empty when none has any."""
+    if not any(values):
+        return ""
+    return ACTOR_SEPARATOR.join(_json(v) or "{}" for v in values)
+
+
 def rows(
     record: DocRecord,
     labels: Iterable[str] = ("QUOTE", "CLAIM"),
@@ -114,6 +124,7 @@ def rows(
     actors: dict[str, list[str]] = {}
     targets: dict[str, list[str]] = {}  # quote key -> its speakers' keys, in the order of ``actors``
     cues: dict[str, list[str]] = {}
+    links: dict[str, list[dict[str, Any] | None]] = {}  # the speaker links' values, as ``targets``
     for rel in record.relations:
         target = by_key.get(rel.target)
         if target is None:
@@ -128,6 +139,7 @@ def rows(
             if name not in found:
                 found.append(name)
                 targets.setdefault(rel.source, []).append(rel.target)
+                links.setdefault(rel.source, []).append(rel.attributes)
     registry = registry or ActorRegistry()
     out: list[list[str | int]] = []
     chosen = [(s, k) for s, k in zip(record.spans, keys, strict=True) if s.label.casefold() in wanted]
@@ -152,6 +164,7 @@ def rows(
                 _json(span.attributes),
                 ACTOR_SEPARATOR.join(cues.get(key, [])),
                 _json((record.attributes or {}).get(span.annotator or "")),
+                _link_cells(links.get(key, [])),
             ]
         )
     return out

@@ -17,6 +17,7 @@ from annotator.actors_carry import link_imported
 from annotator.attributes_io import store_imported
 from annotator.audit import default_actor_name
 from annotator.bulk import bulk_insert, bulk_insert_dicts, stamp
+from annotator.codebook_carry import declare_definitions
 from annotator.comments_carry import restore_imported
 from annotator.fragments_io import store_imported as store_fragments
 from annotator.ids import next_sqlite_id
@@ -166,6 +167,7 @@ class Importer:
         self.reviewed.extend((d, r) for d, r in zip(doc_ids, batch, strict=True) if r.review is not None)
         self._spans_and_relations(batch, doc_ids, merged, owners)
         restore_imported(self.tx, self.project_id, list(zip(doc_ids, batch, strict=True)), self.owners)
+        declare_definitions(self.tx, self.project_id, batch, self.result, _fail)  # native JSONL's codebook
         declare_attributes(self.tx, self.project_id, batch, self.result, _fail)
         link_actors(self.tx, self.project_id, batch, doc_ids, owners, self.labels, self.result)
         args = (self.tx, self.project_id, batch, doc_ids, owners, self.labels, _fail, self.owners.owner)

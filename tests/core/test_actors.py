@@ -109,7 +109,7 @@ def test_bad_input_is_refused_and_writes_nothing(
         (
             lambda tx: steps.add(tx, project.id, "antony blinken"),
             ValidationError,
-            f"actor {blinken} is already",
+            rf"actor {blinken} \(Antony Blinken\) is already called",
         ),
         (lambda tx: steps.add(tx, project.id, "A. Blinken", external_id="Q1"), ValidationError, "'Q1'"),
         (lambda tx: steps.link(tx, mention, 999), NotFoundError, "no actor with id 999"),

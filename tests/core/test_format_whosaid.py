@@ -134,3 +134,54 @@ def test_a_project_export_fills_actor_columns_following_merges(
         "Antony Blinken",
     )
     assert by_text["nothing else"]["actor_id"] == "" and by_text["nothing else"]["actor"] == "He"
+
+
+def test_the_speaker_links_own_values_have_a_column(tmp_path: Path) -> None:
+    text = "Ann and Bo said yes. Cy: no."
+    record = DocRecord(
+        text,
+        spans=[
+            SpanRecord(0, 3, "ACTOR", key="1"),
+            SpanRecord(8, 10, "ACTOR", key="2"),
+            SpanRecord(16, 19, "QUOTE", key="3"),
+            SpanRecord(21, 23, "ACTOR", key="4"),
+            SpanRecord(25, 27, "QUOTE", key="5"),
+        ],
+        relations=[
+            RelationRecord("3", "1", "speaker", attributes={"certain": True, "role": "source"}),
+            RelationRecord("3", "2", "speaker"),
+            RelationRecord("5", "4", "speaker"),
+        ],
+    )
+    out = tmp_path / "who.csv"
+    whosaid.write([record], out, ExportReport(out))
+    both, plain = _read(out)
+    assert both["actor"] == "Ann | Bo"
+    first, second = both["speaker_link_attributes"].split(" | ")
+    assert (json.loads(first), json.loads(second)) == ({"certain": True, "role": "source"}, {})
+    assert plain["speaker_link_attributes"] == ""
+
+
+def test_a_project_export_carries_the_speaker_links_values(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
+    from sqlalchemy import select, update
+
+    from annotator.attributes import define_attribute
+    from annotator.model import Relation, RelationType
+
+    whosaid_project(store, project.id)
+    with store.transaction() as tx:
+        speaker = tx.session.scalars(
+            select(RelationType).where(RelationType.project_id == project.id, RelationType.name == "speaker")
+        ).one()
+        define_attribute(tx, project.id, "speaker", "certain", "bool", scope="relation")
+        tx.session.execute(
+            update(Relation).where(Relation.type_id == speaker.id).values(attributes={"certain": False})
+        )
+    out = tmp_path / "who.csv"
+    with store.session() as s:
+        export(s, project.id, "whosaid", out, options=ExportOptions(layer="annotator:alice"))
+    by_text = {r["text"]: r for r in _read(out)}
+    assert json.loads(by_text["We will talk."]["speaker_link_attributes"]) == {"certain": False}
+    assert by_text["talks would resume"]["speaker_link_attributes"] == ""  # a claimant link without values
