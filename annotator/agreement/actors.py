@@ -5,8 +5,9 @@ Units are matched like the attribute agreement's (``agreement.attributes``): spa
 annotators marked exactly alike (same document, offsets and label). Two figures:
 
 * **actor identity** (``actor_kappa`` per pair and their mean, ``actor_alpha`` over all; label
-  ``ACTOR``): on matched ACTOR spans, which registry actor each annotator linked the span to
-  (``annotation.actor_id``, merges followed by the reader); *unlinked* is a category of its own.
+  ``ACTOR``, or any other label with a span of the selection linked, each on its own): on matched
+  ACTOR spans, which registry actor each annotator linked the span to (``annotation.actor_id``,
+  merges followed by the reader); *unlinked* is a category of its own.
 * **attribution** (``attribution_kappa`` / ``attribution_alpha``; label ``QUOTE``, ``CLAIM`` and
   ``*`` for both together): on matched QUOTE/CLAIM spans, whom each annotator's ``speaker`` /
   ``claimant`` links lead to: the target span's registry actor, or, when that span is unlinked,
@@ -31,7 +32,6 @@ from annotator.agreement.data import OVERALL, Rel, Span
 from annotator.agreement.report import Row
 
 __all__ = [
-    "ACTOR_LABEL",
     "CONTENT_LABELS",
     "LINK_TYPES",
     "actor_rows",
@@ -40,7 +40,6 @@ __all__ = [
     "sparse_alpha",
 ]
 
-ACTOR_LABEL = "ACTOR"
 CONTENT_LABELS = ("QUOTE", "CLAIM")
 LINK_TYPES = ("speaker", "claimant")
 UNLINKED = "unlinked"
@@ -78,28 +77,35 @@ def sparse_alpha(units: Iterable[Mapping[str, str]]) -> float:
     α = 1 − (n − 1) Σ_u (m_u² − Σ_c n_uc²)/(m_u − 1) / (n² − Σ_c n_c²)."""
     n = 0
     disagree = 0.0
-    totals: Counter[str] = Counter()
+    totals: dict[str, int] = {}
     for coded in units:
-        m = len(coded)
+        values = list(coded.values())
+        m = len(values)
         if m < 2:
             continue
-        here = Counter(coded.values())
         n += m
-        totals.update(here)
-        disagree += (m * m - sum(c * c for c in here.values())) / (m - 1)
+        same = sum(x == y for x in values for y in values)  # Σ_c n_uc²: a unit has few coders
+        disagree += (m * m - same) / (m - 1)
+        for value in values:
+            totals[value] = totals.get(value, 0) + 1
     expected = n * n - sum(c * c for c in totals.values())
     if n == 0 or expected == 0:
         return math.nan
     return 1.0 - (n - 1) * disagree / expected
 
 
-def _identity(spans: Iterable[Span], links: Mapping[Span, int]) -> Units:
-    units: Units = defaultdict(dict)
+def _identity(spans: Sequence[Span], links: Mapping[Span, int]) -> dict[str, Units]:
+    """Label → unit → annotator → registry actor, for the labels with a linked span in ``spans``
+    (ACTOR, or another label a project's speaker links point to, such as PERSON)."""
+    linked = {span.label for span in spans if span in links}
+    out: dict[str, Units] = defaultdict(lambda: defaultdict(dict))
     for span in spans:
-        if span.label.upper() == ACTOR_LABEL:
+        if span.label in linked:
             found = links.get(span)
-            units[_unit(span)][span.annotator] = UNLINKED if found is None else f"actor:{found}"
-    return units
+            out[span.label.upper()][_unit(span)][span.annotator] = (
+                UNLINKED if found is None else f"actor:{found}"
+            )
+    return out
 
 
 def _attribution(
@@ -149,11 +155,11 @@ def _rows(metric: str, label: str, units: Units, names: Sequence[str]) -> Iterat
 def actor_rows(
     spans: Sequence[Span], relations: Sequence[Rel], links: Mapping[Span, int], annotators: Sequence[str]
 ) -> Iterator[Row]:
-    """Actor identity rows when any ACTOR span of the selection is linked to the registry, and
-    attribution rows when the selection has speaker/claimant links."""
+    """Actor identity rows for each label with a span of the selection linked to the registry,
+    and attribution rows when the selection has speaker/claimant links."""
     names = sorted(annotators)
-    if any(span.label.upper() == ACTOR_LABEL for span in links):
-        yield from _rows("actor", ACTOR_LABEL, _identity(spans, links), names)
+    for label, units in sorted(_identity(spans, links).items()):
+        yield from _rows("actor", label, units, names)
     types = {t.casefold() for t in LINK_TYPES}
     if any(rel.type.casefold() in types for rel in relations):
         by_label = _attribution(spans, relations, links)

@@ -111,6 +111,14 @@ def test_an_unlinked_target_counts_by_its_position() -> None:
     assert math.isnan(rows[("attribution_alpha", "all", "QUOTE")].value)
 
 
+def test_identity_per_linked_label_and_none_without_links() -> None:
+    spans = [Span(1, 0, 4, label, who) for label in ("PERSON", "ACTOR") for who in "ab"]
+    rows = _by(list(actor_rows(spans, [], {spans[0]: 7, spans[1]: 7}, ["a", "b"])))
+    assert rows[("actor_alpha", "all", "PERSON")].n == 1  # a project whose speakers are PERSON spans
+    assert not any(label == "ACTOR" for _m, _s, label in rows)  # no ACTOR span linked: no figure
+    assert not any(metric.startswith("attribution") for metric, _s, _l in rows)  # no speaker links
+
+
 def test_sparse_coefficients_match_the_dense_ones_with_missing_values() -> None:
     a = ["x", "y", None, "x", "z", "y"]
     b = ["x", "y", "y", None, "z", "x"]
