@@ -93,7 +93,7 @@ class ActorTagging(QObject):
             return
         self.span_id = span_id
         self._offer = None
-        self.picker.ask(self.session.span_text(span), self._where(span_id))
+        self.picker.ask(self.session.span_text(span), self._where(span_id), self.names.of(span_id))
 
     def _search(self, text: str) -> list[Choice]:
         project = self.session.project
