@@ -12,7 +12,7 @@ import math
 from annotator.review.figures import Figures
 from ui.qt import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-HEADERS = ("Attribute", "Cohen's κ (mean of pairs)", "Krippendorff's α", "Matched spans")
+HEADERS = ("Attribute or link", "Cohen's κ (mean of pairs)", "Krippendorff's α", "Matched spans")
 
 
 class AttributeAgreement(QTableWidget):
@@ -27,7 +27,7 @@ class AttributeAgreement(QTableWidget):
 
     def show_figures(self, figures: Figures) -> None:
         rows = sorted(figures.by_attribute.items()) + [
-            (actor_title(key), values) for key, values in sorted(figures.by_actor.items())
+            (actor_title(key), values) for key, values in sorted(figures.by_actor.items(), key=_actor_order)
         ]
         self.setRowCount(len(rows))
         for r, (name, values) in enumerate(rows):
@@ -35,6 +35,12 @@ class AttributeAgreement(QTableWidget):
             for c, text in enumerate(cells):
                 self.setItem(r, c, QTableWidgetItem(text))
         self.setVisible(bool(rows))
+
+
+def _actor_order(item: tuple[str, object]) -> tuple[bool, bool, str]:
+    """Who is who first, then QUOTE and CLAIM, both together last."""
+    kind, label = item[0].split(" ", 1)
+    return (kind != "actor", label == "*", label)
 
 
 def actor_title(key: str) -> str:

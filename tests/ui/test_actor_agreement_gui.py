@@ -63,5 +63,9 @@ def test_agreement_panel_shows_actor_link_rows(
         "2",
     ]
     assert rows["QUOTE → speaker's actor"][2] == "2"
-    assert "QUOTE+CLAIM → speaker's actor" in rows
+    assert list(rows) == [
+        "ACTOR → registry actor",
+        "QUOTE → speaker's actor",
+        "QUOTE+CLAIM → speaker's actor",
+    ]
     panel.close()
