@@ -4,6 +4,9 @@ without saying which actor it was linked to. Real key events; the database is ch
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from pytestqt.qtbot import QtBot
 
 from annotator.model import Project
@@ -47,3 +50,38 @@ def test_asking_again_names_the_linked_actor_and_esc_keeps_it(
     qtbot.keyClick(picker.edit, Qt.Key.Key_Escape)
     start = TEXT.index("Ana Lopes")
     assert _links(store, doc)[(start, start + len("Ana Lopes"))] == lopes
+
+
+def test_an_actor_merged_by_another_process_while_shown_links_to_the_one_it_became(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project, backend_url: str
+) -> None:
+    lopes = _add(store, project, "Ana Lopes")
+    short = _add(store, project, "A. Lopes")
+    window = open_window(TEXT)
+    doc = window.session.doc_id
+    assert doc is not None
+    picker = _tag(qtbot, window, "Ana Lopes")
+    picker.edit.clear()
+    qtbot.keyClicks(picker.edit, "A. Lo")
+    assert picker.list.item(0).text() == "A. Lopes"
+    merged = subprocess.run(  # a teammate folds it into Ana Lopes while the picker shows it
+        [
+            sys.executable,
+            "-m",
+            "annotator.cli",
+            "--db",
+            backend_url,
+            "actors",
+            "merge",
+            str(lopes),
+            str(short),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert merged.returncode == 0, merged.stderr
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
+    start = TEXT.index("Ana Lopes")
+    assert _links(store, doc)[(start, start + len("Ana Lopes"))] == lopes  # not refused, not lost
+    assert "merged into Ana Lopes" in window.statusBar().currentMessage()
