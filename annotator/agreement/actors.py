@@ -186,7 +186,10 @@ def actor_summary(rows: Sequence[Row]) -> str:
 
     titles = {"actor": "registry actor of", "attribution": "speaker's actor of"}
     lines = [f"{'actor links':<30}  κ (mean of pairs)  α (all)  matched spans"]
-    for (kind, label), figures in sorted(found.items()):
+    order = {label: n for n, label in enumerate(CONTENT_LABELS)}  # QUOTE, CLAIM, then both together
+    for (kind, label), figures in sorted(
+        found.items(), key=lambda f: (f[0][0] != "actor", f[0][1] == OVERALL, order.get(f[0][1], -1), f[0][1])
+    ):
         n = max((row.n or 0) for row in figures.values())
         name = f"{titles[kind]} {'QUOTE+CLAIM' if label == OVERALL else label}"
         lines.append(

@@ -91,6 +91,7 @@ def test_attribution_by_actor_or_by_the_unlinked_span() -> None:
     text = actor_summary(list(rows.values())).splitlines()
     assert text[0].startswith("actor links") and len(text) == 5
     assert text[1].split()[-3:] == ["0.636", "0.667", "4"]  # registry actor of ACTOR
+    assert [line.split()[3] for line in text[1:]] == ["ACTOR", "QUOTE", "CLAIM", "QUOTE+CLAIM"]
 
 
 def test_an_unlinked_target_counts_by_its_position() -> None:
