@@ -127,7 +127,7 @@ def actor_row(session: Session, actor_id: int) -> ActorRow | None:
 
 def _rank(actor: RegistryActor, needle: str) -> int | None:
     """How well ``needle`` (casefolded) matches: exact name, exact alias, prefix, word prefix,
-    substring (lower is better); None: no match."""
+    substring, the name or an alias inside the needle (lower is better); None: no match."""
     name = actor.name.casefold()
     aliases = [a.casefold() for a in actor.aliases or ()]
     if name == needle:
@@ -143,7 +143,14 @@ def _rank(actor: RegistryActor, needle: str) -> int | None:
         return 4
     if needle in name or any(needle in a for a in aliases):
         return 5
+    if any(_within(text, needle) for text in (name, *aliases)):
+        return 6  # the mention reads "Shop owner Priya Nandakumar": offer Priya Nandakumar
     return None
+
+
+def _within(text: str, needle: str) -> bool:
+    """``text`` occurs in ``needle`` as whole words (a name inside a longer mention)."""
+    return bool(text.strip()) and re.search(rf"(?<!\w){re.escape(text)}(?!\w)", needle) is not None
 
 
 def match_actors(session: Session, project_id: int, text: str, limit: int = 10) -> list[ActorRow]:

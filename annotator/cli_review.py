@@ -114,6 +114,7 @@ def add_review_commands(command: Callable[..., argparse.ArgumentParser]) -> None
 def cmd_agree(args: argparse.Namespace) -> int:
     import sys
 
+    from annotator.agreement.actors import actor_summary
     from annotator.agreement.attributes import attribute_summary
     from annotator.atomic import atomic_write
     from annotator.review.agree import Selection, project_agreement
@@ -135,6 +136,8 @@ def cmd_agree(args: argparse.Namespace) -> int:
         report = project_agreement(session, project_id, selection)
     print(report.table())
     if summary := attribute_summary(report.rows):  # the codebook's attributes, one line each
+        print(f"\n{summary}")
+    if summary := actor_summary(report.rows):  # registry actor links: who is who, who said what
         print(f"\n{summary}")
     if args.csv:
         with atomic_write(args.csv) as fh:

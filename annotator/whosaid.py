@@ -57,7 +57,8 @@ OUTLET_KEYS = (
 NO_SPEAKER = "(no speaker)"
 UNKNOWN_OUTLET = "(unknown outlet)"
 UNDATED = "undated"
-_TRIM = " \t\n\"'“”‘’„«»‹›,.;:!?()[]—–-"
+_TRIM = " \t\n\"'“”‘’„«»‹›,.;:!?—–-"
+_BRACKETS = (("(", ")"), ("[", "]"))
 _MONTH = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})(?:\D|$)")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})\d{2}(?:\D|$)")
 
@@ -115,8 +116,22 @@ class WhoSaidRow:
 
 
 def normalise(text: str) -> str:
-    """A surface text as a name: NFKC, one space between words, quotes and punctuation trimmed."""
-    return " ".join(unicodedata.normalize("NFKC", text).split()).strip(_TRIM)
+    """A surface text as a name: NFKC, one space between words, quotes and punctuation trimmed;
+    a bracket only when unpaired ("林美玲 (Lin Meiling)" keeps its closing one) or around it all."""
+    name = " ".join(unicodedata.normalize("NFKC", text).split())
+    while True:
+        trimmed = name.strip(_TRIM)
+        for left, right in _BRACKETS:
+            trimmed = trimmed.removesuffix(left).removeprefix(right)  # never paired from there
+            if trimmed.endswith(right) and trimmed.count(left) < trimmed.count(right):
+                trimmed = trimmed[:-1]
+            if trimmed.startswith(left) and trimmed.count(left) > trimmed.count(right):
+                trimmed = trimmed[1:]
+            if trimmed[:1] == left and trimmed[-1:] == right and trimmed.count(left) == 1:
+                trimmed = trimmed[1:-1]
+        if trimmed == name:
+            return name
+        name = trimmed
 
 
 def month_of(published: str | None) -> str:

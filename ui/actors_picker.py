@@ -3,7 +3,7 @@
 Typing filters the registry by name and alias (the core's ``match_actors``); ↑/↓ move, Enter
 links the span to the highlighted actor (or makes the new one when that row is highlighted),
 Ctrl+Enter makes a new actor from the typed text (the span's text when nothing is typed), Esc
-leaves the span unlinked. After a link, when the same name occurs unlinked elsewhere in the
+leaves the span as it is: unlinked, or, asked again with ``I``, linked to the actor the hint names. After a link, when the same name occurs unlinked elsewhere in the
 document, the picker turns into a one-key offer: Enter links (and labels) them all, Esc leaves
 them. The picker only asks; ``ui.actors_tagging`` runs the undoable commands.
 """
@@ -78,6 +78,7 @@ class ActorPicker(QFrame):
         self.search = search
         self.fallback = ""  # the span's text: the new actor's name when nothing is typed
         self.offering = False
+        self.linked: tuple[int, str] | None = None  # the span's actor when asked again (I)
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("Actor name or alias…")
         self.edit.installEventFilter(self)
@@ -102,15 +103,21 @@ class ActorPicker(QFrame):
 
     # --- what the flow asks ---------------------------------------------------------------------
 
-    def ask(self, span_text: str, at: QPoint) -> None:
-        """Offer the registry for a span reading ``span_text``, the line prefilled with it."""
+    def ask(self, span_text: str, at: QPoint, linked: tuple[int, str] | None = None) -> None:
+        """Offer the registry for a span reading ``span_text``, the line prefilled with it;
+        ``linked``: the actor the span points to already (Esc keeps it, and its row says so)."""
         self.offering = False
+        self.linked = linked
         self.fallback = " ".join(span_text.split())
         self.edit.show()
         self.list.show()
         self.edit.setText(self.fallback)
         self.edit.selectAll()  # typing replaces it; Enter takes the best match for it
-        self.hint.setText("↑/↓ choose · Enter link · Ctrl+Enter new actor · Esc leave unlinked")
+        keys = "↑/↓ choose · Enter link · Ctrl+Enter new actor"
+        if linked is None:
+            self.hint.setText(f"{keys} · Esc leave unlinked")
+        else:
+            self.hint.setText(f"Linked to {linked[1]} (id {linked[0]})\n{keys} · Esc keep it")
         self.refresh(self.fallback)
         self._place(at)
 
@@ -126,7 +133,8 @@ class ActorPicker(QFrame):
         text = typed.strip()
         self.list.clear()
         for choice in self.search(text)[:ROWS] if text else []:
-            item = QListWidgetItem(choice.shown())
+            now = self.linked is not None and choice.id == self.linked[0]
+            item = QListWidgetItem(f"✓ {choice.shown()}  (linked now)" if now else choice.shown())
             item.setData(Qt.ItemDataRole.UserRole, choice.id)
             self.list.addItem(item)
         name = text or self.fallback

@@ -93,7 +93,7 @@ class ActorTagging(QObject):
             return
         self.span_id = span_id
         self._offer = None
-        self.picker.ask(self.session.span_text(span), self._where(span_id))
+        self.picker.ask(self.session.span_text(span), self._where(span_id), self.names.of(span_id))
 
     def _search(self, text: str) -> list[Choice]:
         project = self.session.project
@@ -108,6 +108,10 @@ class ActorTagging(QObject):
         ctx, span = self._ctx(), self.session.span(self.span_id)
         if ctx is None or span is None:
             return self._done()
+        picked = ctx.project.registry_actor(actor_id)
+        if picked is not None and picked.merged_into_id is not None:  # merged meanwhile (a teammate,
+            merged, actor_id = picked.name, picked.merged_into_id  # the CLI): the one it became
+            self.message.emit(f"{merged} was merged into {self._name(actor_id)} meanwhile: linked to that")
         name = self._name(actor_id)
         command = LinkActors(ctx, ctx.session.doc_id or 0, [span[ID]], actor_id, f"Link actor {name}")
         if execute(self.stack, command):

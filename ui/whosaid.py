@@ -1,7 +1,8 @@
 """Review ▸ Who said what…: quotes and claims per actor, outlet and month, as a table and a chart.
 
 What ``annotator whosaid`` prints (annotator.whosaid), read once per layer on a worker thread and
-grouped three ways without reading again. Double-clicking an actor (or outlet, or month) lists
+grouped three ways without reading again; read again (once per burst) when quotes, links or actors
+change, here or in another process (the CLI, a teammate). Double-clicking an actor (or outlet, or month) lists
 the documents where its quotes are; activating one opens it in the main window. Export CSV writes
 the table shown (the same columns as ``whosaid -o``), Export PNG the chart as drawn.
 """
@@ -12,10 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from annotator.events import ChangeSet
 from annotator.whosaid import GROUPINGS, Grouping, Said, WhoSaidRow, group
 from annotator.whosaid_table import cells, columns, write_csv
 from ui.file_dialogs import get_save_file_name
-from ui.jobs import JobDialog, Progress, start
+from ui.jobs import JobDialog, Progress, running, start
 from ui.project import ProjectContext
 from ui.qt import (
     QComboBox,
@@ -29,6 +31,7 @@ from ui.qt import (
     QSplitter,
     Qt,
     QTableView,
+    QTimer,
     QVBoxLayout,
     QWidget,
 )
@@ -111,6 +114,10 @@ class WhoSaidView(QDialog):
         self.png_button.clicked.connect(
             lambda: self._ask_and_export("PNG image (*.png)", ".png", self.export_png)
         )
+        self._soon = QTimer(self)  # a burst of changes (an import, a merge) reads once
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(500)
+        self._soon.timeout.connect(self._read_again)
         self.resize(1100, 700)
 
     def _layout(self) -> None:
@@ -152,6 +159,17 @@ class WhoSaidView(QDialog):
         self.summary.setText("Reading…")
         self.job = start(self, "Who said what", work, self.show_said, self.summary.setText)
         return self.job
+
+    def on_store_changed(self, changeset: ChangeSet) -> None:
+        """Quotes, speaker links, actors or documents changed: the counts change with them."""
+        if any(changeset.touches(t) for t in ("annotation", "relation", "actor", "document")):
+            self._soon.start()
+
+    def _read_again(self) -> None:
+        if self.job is not None and running([self.job]):
+            self._soon.start()  # after the read under way, not beside it
+        elif self.isVisible():
+            self.compute()
 
     def show_said(self, said: Said) -> None:
         self.said = said
@@ -222,6 +240,9 @@ def show_whosaid(
         return None
     view = WhoSaidView(project, open_document, parent)
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    signals = getattr(parent, "signals", None)  # the window's change bus: own and others' commits
+    if signals is not None:
+        signals.changed.connect(view.on_store_changed)
     view.show()
     view.compute()
     return view

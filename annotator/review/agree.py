@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.agreement import AgreementReport, Rel, Span, compute_agreement
+from annotator.agreement.actors import actor_rows
 from annotator.agreement.attributes import attribute_rows
 from annotator.attributes import DOCUMENT
 from annotator.attributes_documents import document_values
@@ -25,6 +26,7 @@ from annotator.model import (
     Role,
     SuggestionShown,
 )
+from annotator.review.agree_actors import actor_links
 from annotator.text import tokenize
 
 
@@ -127,4 +129,6 @@ def project_agreement(
         lengths = {doc: len(text) for doc, text in texts.items()}
         report = compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)
     names = sorted({s.annotator for s in [*spans, *values]})
-    return AgreementReport(report.rows + tuple(attribute_rows(values, names)))
+    links = actor_links(session, project_id)  # registry actors: who is who, who said what
+    actors = tuple(actor_rows(spans, relations, links, names))
+    return AgreementReport(report.rows + tuple(attribute_rows(values, names)) + actors)

@@ -22,8 +22,10 @@ from annotator.agreement import (
     compute_agreement,
     label_confusion,
 )
+from annotator.agreement.actors import actor_rows
 from annotator.agreement.attributes import attribute_rows
 from annotator.review.agree import Selection, load
+from annotator.review.agree_actors import actor_links
 from annotator.text import tokenize
 
 # What the bar chart shows per label, in this order.
@@ -51,6 +53,8 @@ class Figures:
     report: AgreementReport | None = None
     # Per attribute ("QUOTE.type"): mean κ over pairs, α over all, and the matched spans (n).
     by_attribute: dict[str, dict[str, float]] = field(default_factory=dict)
+    # The same for actor links (agreement.actors): "actor ACTOR", "attribution QUOTE", "attribution *".
+    by_actor: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -103,6 +107,11 @@ def agreement_figures(
         if row.scope != "pair":
             found = result.by_attribute.setdefault(row.label, {"n": float(row.n or 0)})
             found["kappa" if row.metric == "attribute_kappa" else "alpha"] = row.value
+    for row in actor_rows(spans, relations, actor_links(session, project_id), names):
+        if row.scope != "pair":
+            kind, coefficient = row.metric.rsplit("_", 1)
+            found = result.by_actor.setdefault(f"{kind} {row.label}", {"n": float(row.n or 0)})
+            found[coefficient] = row.value
     step("Comparing labels")
     for a, b in combinations(names, 2):
         if any(s.annotator == a for s in spans) and any(s.annotator == b for s in spans):

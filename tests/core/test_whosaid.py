@@ -93,3 +93,16 @@ def test_helpers() -> None:
     assert outlet_of({"sitename": "The Paper"}, "https://x.org/") == "The Paper"
     assert outlet_of({}, "https://www.x.org/a") == "x.org"
     assert outlet_of(None, None) == "(unknown outlet)"
+
+
+def test_a_name_keeps_its_paired_brackets() -> None:
+    # seen in the app: "Festival director 林美玲 (Lin Meiling" lost its closing bracket
+    assert normalise("Festival director 林美玲 (Lin Meiling)") == "Festival director 林美玲 (Lin Meiling)"
+    assert normalise('"Marcus Obi (Greens),"') == "Marcus Obi (Greens)"
+    assert [normalise(t) for t in ("(Obi)", "Obi)", "(Obi", "[he]", "the council (")] == [
+        "Obi",
+        "Obi",
+        "Obi",
+        "he",
+        "the council",
+    ]
