@@ -147,7 +147,8 @@ class ArticleView(QTextEdit):
         doc.setUndoRedoEnabled(False)
         doc.setDefaultFont(self.font())
         doc.setDocumentMargin(24)
-        self.parts.reload()
+        session = self.session  # a long document's parts: the first screen's now, all once complete
+        self.parts.reload(None if session.complete else list(session.index.spans))
         self.parts.gathering = []
         self.highlighter = SpanHighlighter(self.session, self._formats, doc, self.parts)
         self.highlighter.prime(FIRST_SCREEN_CHARS)
@@ -166,6 +167,7 @@ class ArticleView(QTextEdit):
         self._update_column()
 
     def _on_completed(self) -> None:
+        self.parts.reload()
         self.highlighter.spans_completed()
         self.ensure_visible_ready()
         self.viewport().update()
@@ -292,9 +294,18 @@ class ArticleView(QTextEdit):
     # --- geometry -----------------------------------------------------------------------------
 
     def visible_blocks(self, rect: QRectF | None = None) -> range:
+        """Blocks from the top to the bottom of ``rect`` (default: the viewport).
+
+        Probed inside the text, never in the document's margin: while Qt still lays a long text
+        out in idle steps, a point in the margin resolves to wherever that layout has got to (or
+        lays out the rest on the spot), and the blocks between were then all highlighted at once.
+        """
         area = rect or QRectF(self.viewport().rect())
-        first = self.cursorForPosition(area.topLeft().toPoint()).block().blockNumber()
-        last = self.cursorForPosition(area.bottomRight().toPoint()).block().blockNumber()
+        margin = int(self.document().documentMargin()) + 1
+        x = margin - self.horizontalScrollBar().value()
+        top = max(int(area.top()), margin - self.verticalScrollBar().value())
+        first = self.cursorForPosition(QPoint(x, top)).block().blockNumber()
+        last = self.cursorForPosition(QPoint(x, max(top, int(area.bottom())))).block().blockNumber()
         return range(max(first, 0), max(last, first) + 1)
 
     def range_rects(self, start: int, end: int, cache: LineCache | None = None) -> list[QRectF]:
@@ -345,7 +356,7 @@ class ArticleView(QTextEdit):
             self.highlighter.ensure(blocks.start - 2, blocks.stop + 2)
 
     def _on_spans(self, delta: SpanDelta) -> None:
-        self.parts.reload()  # before the blocks are re-tinted: a span's parts may have changed
+        self.parts.update(delta.removed, delta.added)  # before the blocks are re-tinted
         self.highlighter.refresh(delta.blocks)
         self.viewport().update()
 
