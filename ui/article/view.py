@@ -62,6 +62,7 @@ MIN_SIDE = 28
 LINE_HEIGHT_PERCENT = 155
 DEFAULT_POINT_SIZE = 12.5
 FIRST_SCREEN_CHARS = 4000  # highlighted before the first paint; more than a screenful
+AHEAD_SCREENS = 2  # screens below the visible one highlighted when idle (and one above)
 
 
 class KeyHandler(Protocol):
@@ -131,6 +132,8 @@ class ArticleView(QTextEdit):
         session.spansChanged.connect(self._on_spans)
         session.selectionChanged.connect(self._on_selection)
         session.relationsChanged.connect(self.viewport().update)
+        self._ahead = QTimer(self, singleShot=True, interval=0)  # the next screens, once idle
+        self._ahead.timeout.connect(self._highlight_ahead)
         self.verticalScrollBar().valueChanged.connect(self.ensure_visible_ready)
 
     # --- loading ------------------------------------------------------------------------------
@@ -294,12 +297,9 @@ class ArticleView(QTextEdit):
     # --- geometry -----------------------------------------------------------------------------
 
     def visible_blocks(self, rect: QRectF | None = None) -> range:
-        """Blocks from the top to the bottom of ``rect`` (default: the viewport).
-
-        Probed inside the text, never in the document's margin: while Qt still lays a long text
-        out in idle steps, a point in the margin resolves to wherever that layout has got to (or
-        lays out the rest on the spot), and the blocks between were then all highlighted at once.
-        """
+        """Blocks from the top to the bottom of ``rect`` (default: the viewport), probed inside
+        the text: while Qt lays a long text out in idle steps, a point in the document's margin
+        resolves to wherever that layout has got to, and every block before it got highlighted."""
         area = rect or QRectF(self.viewport().rect())
         margin = int(self.document().documentMargin()) + 1
         x = margin - self.horizontalScrollBar().value()
@@ -354,6 +354,18 @@ class ArticleView(QTextEdit):
         if not self._loading and self.document() is not None and self.session.index.block_count:
             blocks = self.visible_blocks()
             self.highlighter.ensure(blocks.start - 2, blocks.stop + 2)
+            self._ahead.start()
+
+    def _highlight_ahead(self) -> None:
+        """Once idle: the screens just below and above are highlighted too, so the next PageUp or
+        PageDown paints blocks that are ready instead of laying them out inside its frame."""
+        if self._loading or self.document() is None or not self.session.index.block_count:
+            return
+        height = self.viewport().height()
+        below = self.visible_blocks(QRectF(0, height, self.viewport().width(), AHEAD_SCREENS * height))
+        above = self.visible_blocks(QRectF(0, -height, self.viewport().width(), height))
+        self.highlighter.ensure(below.start, below.stop)
+        self.highlighter.ensure(above.start - 2, above.stop)
 
     def _on_spans(self, delta: SpanDelta) -> None:
         self.parts.update(delta.removed, delta.added)  # before the blocks are re-tinted
