@@ -224,6 +224,8 @@ class GuiCases:
         self.scroll.ours += r["frames"]
         self.scroll.floor += r["floor_frames"]
         self.extra.setdefault("frames", []).extend(r["frames"])
+        self.extra.setdefault("cpu_frames", []).extend(r["cpu_frames"])
+        self.extra.setdefault("cpu_edits", []).extend(r["cpu_edits"])
         self.extra.setdefault("floor_frames", []).extend(r["floor_frames"])
         self.keep(**{k: r[k] for k in ("open_paint", "all_spans", "layout_rest", "spans", "chars")})
         self.keep(frame_count=len(r["frames"]))
@@ -253,7 +255,8 @@ class GuiCases:
                 f"{EDITS[kind]}: a QTest key press on the article view (controller, undo command, SQLite "
                 "commit, session index, highlighter, span list) to the end of the frame that repainted the "
                 f"article; {self.size.ops} per run × {runs} run(s), spread over the document, all pooled: "
-                f"median (min–max), p95 {_ms(_pct(case.ours, 95))}. {PAUSE_NOTE} Floor: Shift+Right in the "
+                f"median (min–max), p95 {_ms(_pct(case.ours, 95))}. {_cpu(x['cpu_edits'])} {PAUSE_NOTE} "
+                "Floor: Shift+Right in the "
                 f"bare QPlainTextEdit (the selection grows, repaint), p95 {_ms(_pct(case.floor, 95))}."
             )
         self.scroll.note = (
@@ -261,7 +264,8 @@ class GuiCases:
             "from the key press to the end of the frame whose visible blocks are highlighted; all frames of "
             f"all runs pooled: median (min–max), p95 {_ms(_pct(x['frames'], 95))}, worst "
             f"{_ms(max(x['frames']))}. Between presses the app idles ≥ 10 ms (it highlights the next "
-            f"screens then). Floor: the same in the bare QPlainTextEdit, p95 {_ms(_pct(x['floor_frames'], 95))}."
+            f"screens then). {_cpu(x['cpu_frames'])} Floor: the same in the bare QPlainTextEdit, p95 "
+            f"{_ms(_pct(x['floor_frames'], 95))}."
         )
         self.start.note = (
             "a fresh process (`python -m benchmarks.gui_start start`) runs ui.app.main on the demo project "
@@ -310,6 +314,16 @@ def cases(quick: bool, runs: int) -> list[Case]:
             )
     gui.write_notes(runs)
     return gui.rows()
+
+
+def _cpu(values: list[float]) -> str:
+    """The GUI thread's CPU time over the same stretches (all kinds pooled): what the work costs
+    whatever else runs on the machine, beside the load average of the run."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"GUI-thread CPU time of those stretches: median {_ms(statistics.median(values))}, p95 "
+        f"{_ms(_pct(values, 95))}, worst {_ms(max(values))} (load average {load:.1f} at the end of the run)."
+    )
 
 
 def _ms(seconds: float) -> str:
