@@ -4,6 +4,8 @@ images carry the parts back and forth; callers run them inside ``undoable`` as f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -70,9 +72,15 @@ def remove_fragment(
     return _set(tx, span, fragments.remove(old, index), "fragment_removed")
 
 
-def parts_in_document(session: Session, document_id: int) -> dict[int, list[fragments.Part]]:
-    """The parts of a document's multi-part spans, by span id (what the article draws)."""
+def parts_in_document(
+    session: Session, document_id: int, span_ids: Sequence[int] | None = None
+) -> dict[int, list[fragments.Part]]:
+    """The parts of a document's multi-part spans, by span id (what the article draws); with
+    ``span_ids``, of those spans only (a primary-key lookup: an edit re-reads its own spans, not
+    the document's 50,000)."""
     query = select(Annotation.id, Annotation.fragments).where(
         Annotation.document_id == document_id, Annotation.fragments.is_not(None)
     )
+    if span_ids is not None:
+        query = query.where(Annotation.id.in_(span_ids))
     return {i: fragments.parts_of(0, 0, parts) for i, parts in session.execute(query) if parts}

@@ -44,12 +44,14 @@ class FeatureReads:
         with self.store.session() as session:
             return commented_spans(session, doc_id)
 
-    def span_parts(self, doc_id: int) -> dict[int, list[tuple[int, int]]]:
-        """The parts of a document's multi-part spans, by span id (annotator.fragments)."""
+    def span_parts(
+        self, doc_id: int, span_ids: Sequence[int] | None = None
+    ) -> dict[int, list[tuple[int, int]]]:
+        """The parts of a document's multi-part spans (or of ``span_ids``), by span id."""
         from annotator.fragments_ops import parts_in_document
 
         with self.store.session() as session:
-            return parts_in_document(session, doc_id)
+            return parts_in_document(session, doc_id, span_ids)
 
     # --- attributes (the codebook) ------------------------------------------------------------
 

@@ -178,19 +178,25 @@ class GuiCases:
             Case(
                 f"open a {size.label} document with {size.spans:,} spans in the main window",
                 "time to first paint",
-                "≤ 0.3 s and ≤ 10× bare QPlainTextEdit",
-                ok=lambda ours, floor: ours <= 0.3 and floor is not None and ours <= 10 * floor,
+                "≤ 0.3 s and ≤ 5× bare QPlainTextEdit",
+                ok=lambda ours, floor: ours <= 0.3 and floor is not None and ours <= 5 * floor,
             ),
             {
-                kind: Case(
+                kind: _p95_case(
                     f"{kind} a span in that document (key, DB write, repaint)",
                     "latency",
-                    "median ≤ 16 ms",
-                    ok=_at_most(0.016),
+                    "p95 ≤ 16 ms",
+                    0.016,
                 )
                 for kind in EDITS
             },
-            Case("scroll through that document page by page", "worst frame", "≤ 50 ms", ok=_at_most(0.050)),
+            _p95_case(
+                "scroll through that document page by page",
+                "frame time",
+                "p95 ≤ 16.7 ms, worst ≤ 33 ms",
+                0.0167,
+                worst=0.033,
+            ),
             Case("app start to main window shown (demo project)", "wall time", "≤ 1.0 s", ok=_at_most(1.0)),
             Case(f"open a project of {size.docs:,} documents", "wall time", "≤ 1 s", ok=_at_most(1.0)),
             Case(
@@ -215,9 +221,11 @@ class GuiCases:
         for kind, case in self.edits.items():
             case.ours += r[kind]
             case.floor += r["floor_key"]
-        self.scroll.ours.append(max(r["frames"]))
-        self.scroll.floor.append(max(r["floor_frames"]))
+        self.scroll.ours += r["frames"]
+        self.scroll.floor += r["floor_frames"]
         self.extra.setdefault("frames", []).extend(r["frames"])
+        self.extra.setdefault("cpu_frames", []).extend(r["cpu_frames"])
+        self.extra.setdefault("cpu_edits", []).extend(r["cpu_edits"])
         self.extra.setdefault("floor_frames", []).extend(r["floor_frames"])
         self.keep(**{k: r[k] for k in ("open_paint", "all_spans", "layout_rest", "spans", "chars")})
         self.keep(frame_count=len(r["frames"]))
@@ -247,15 +255,17 @@ class GuiCases:
                 f"{EDITS[kind]}: a QTest key press on the article view (controller, undo command, SQLite "
                 "commit, session index, highlighter, span list) to the end of the frame that repainted the "
                 f"article; {self.size.ops} per run × {runs} run(s), spread over the document, all pooled: "
-                f"median (min–max), p95 {_ms(_pct(case.ours, 95))}. {PAUSE_NOTE} Floor: Shift+Right in the "
+                f"median (min–max), p95 {_ms(_pct(case.ours, 95))}. {_cpu(x['cpu_edits'])} {PAUSE_NOTE} "
+                "Floor: Shift+Right in the "
                 f"bare QPlainTextEdit (the selection grows, repaint), p95 {_ms(_pct(case.floor, 95))}."
             )
         self.scroll.note = (
             f"PageDown on the article from top to bottom ({int(med(x['frame_count']))} pages), each timed "
-            "from the key press to the end of the frame whose visible blocks are highlighted; the worst "
-            f"frame of each run; over all frames median {_ms(med(x['frames']))}, p95 "
-            f"{_ms(_pct(x['frames'], 95))}. Floor: the same in the bare QPlainTextEdit (median "
-            f"{_ms(med(x['floor_frames']))})."
+            "from the key press to the end of the frame whose visible blocks are highlighted; all frames of "
+            f"all runs pooled: median (min–max), p95 {_ms(_pct(x['frames'], 95))}, worst "
+            f"{_ms(max(x['frames']))}. Between presses the app idles ≥ 10 ms (it highlights the next "
+            f"screens then). {_cpu(x['cpu_frames'])} Floor: the same in the bare QPlainTextEdit, p95 "
+            f"{_ms(_pct(x['floor_frames'], 95))}."
         )
         self.start.note = (
             "a fresh process (`python -m benchmarks.gui_start start`) runs ui.app.main on the demo project "
@@ -306,12 +316,33 @@ def cases(quick: bool, runs: int) -> list[Case]:
     return gui.rows()
 
 
+def _cpu(values: list[float]) -> str:
+    """The GUI thread's CPU time over the same stretches (all kinds pooled): what the work costs
+    whatever else runs on the machine, beside the load average of the run."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"GUI-thread CPU time of those stretches: median {_ms(statistics.median(values))}, p95 "
+        f"{_ms(_pct(values, 95))}, worst {_ms(max(values))} (load average {load:.1f} at the end of the run)."
+    )
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.3g} ms"
 
 
 def _at_most(limit: float) -> Callable[[float, float | None], bool]:
     return lambda ours, _floor: ours <= limit
+
+
+def _p95_case(name: str, measure: str, target: str, limit: float, worst: float | None = None) -> Case:
+    """A case whose target is on the p95 (and worst) of all its pooled values, not their median."""
+    from benchmarks.report import Case
+
+    case = Case(name, measure, target)
+    case.ok = lambda _ours, _floor: (
+        _pct(case.ours, 95) <= limit and (worst is None or max(case.ours) <= worst)
+    )
+    return case
 
 
 def _pct(values: list[float], q: float) -> float:

@@ -18,7 +18,7 @@ import itertools
 from annotator.queries import SpanTuple
 from ui.article.index import END, LABEL, START
 from ui.article.parts import SpanParts
-from ui.qt import QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from ui.qt import QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument
 from ui.session import HEAD_CHARS, DocumentSession
 
 
@@ -84,14 +84,38 @@ class SpanHighlighter(QSyntaxHighlighter):
             self.rehighlightBlock(doc.findBlockByNumber(n))
 
     def ensure(self, first: int, last: int) -> None:
-        """Make blocks ``first``..``last`` ready (they are about to be painted)."""
+        """Make blocks ``first``..``last`` ready (they are about to be painted), in one pass."""
         ready = self._ready
         index = self._session.index
+        tinted: list[int] = []
         for n in range(max(first, 0), min(last + 1, len(ready))):
             if not ready[n]:
                 ready[n] = 1
                 if index.block_spans(n):
-                    self._rehighlight_number(n)
+                    tinted.append(n)
+        if len(tinted) == 1:
+            self._rehighlight_number(tinted[0])
+        elif tinted:
+            self._rehighlight_run(tinted[0], tinted[-1])
+
+    def _rehighlight_run(self, first: int, last: int) -> None:
+        """Re-highlight blocks ``first``..``last`` with one re-layout instead of one per block.
+
+        Each ``rehighlightBlock`` makes QTextDocumentLayout re-lay out that block and move every
+        block after it (O(document) per block: ~2 ms near the top of a 1 MB text). Re-setting the
+        blocks' own block format in one edit block changes nothing, but emits one contentsChange
+        over the run; the highlighter re-formats the run inside it, and Qt lays it out once.
+        """
+        doc = self.document()
+        if doc is None:
+            return
+        edit = QTextCursor(doc)
+        edit.beginEditBlock()
+        block = doc.findBlockByNumber(first)
+        while block.isValid() and block.blockNumber() <= last:
+            QTextCursor(block).setBlockFormat(block.blockFormat())
+            block = block.next()
+        edit.endEditBlock()
 
     def refresh(self, blocks: set[int] | range) -> None:
         """Re-highlight exactly the blocks a change touched."""

@@ -9,6 +9,7 @@ dashed until the label key makes the span.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ui.article.index import END, ID, START
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from ui.session import DocumentSession
 
 Part = tuple[int, int]
+BY_ID_AT_MOST = 500  # spans whose parts are read by id; more (an import, a filter): the whole document
 
 
 class SpanParts:
@@ -29,10 +31,27 @@ class SpanParts:
         self.by_span: dict[int, list[Part]] = {}
         self.gathering: list[Part] = []  # Ctrl+dragged parts of a span not labelled yet
 
-    def reload(self) -> None:
+    def reload(self, span_ids: Sequence[int] | None = None) -> None:
+        """Read the parts of the document's spans (or of ``span_ids`` only: the first screen's
+        while a long document opens, the rest once all its spans are in)."""
         project, doc = self.session.project, self.session.doc_id
-        self.by_span = project.span_parts(doc) if project is not None and doc is not None else {}
-        self.session.parts = self.by_span  # the span list, tooltips and relations read them joined
+        if span_ids is not None and len(span_ids) > BY_ID_AT_MOST:
+            span_ids = None
+        found = project.span_parts(doc, span_ids) if project is not None and doc is not None else {}
+        self.by_span = found
+        self.session.parts = found  # the span list, tooltips and relations read them joined
+
+    def update(self, removed: Iterable[SpanTuple], added: Sequence[SpanTuple]) -> None:
+        """After a change: forget the parts of the spans it removed and read those of the spans
+        it added (their own rows by id), instead of every multi-part span of the document."""
+        if len(added) > BY_ID_AT_MOST:
+            self.reload()
+            return
+        for span in removed:
+            self.by_span.pop(span[ID], None)
+        project, doc = self.session.project, self.session.doc_id
+        if added and project is not None and doc is not None:
+            self.by_span.update(project.span_parts(doc, [span[ID] for span in added]))
 
     def of(self, span: SpanTuple) -> list[Part]:
         return self.by_span.get(span[ID]) or [(span[START], span[END])]

@@ -62,6 +62,7 @@ MIN_SIDE = 28
 LINE_HEIGHT_PERCENT = 155
 DEFAULT_POINT_SIZE = 12.5
 FIRST_SCREEN_CHARS = 4000  # highlighted before the first paint; more than a screenful
+AHEAD_SCREENS = 2  # screens below the visible one highlighted when idle (and one above)
 
 
 class KeyHandler(Protocol):
@@ -131,6 +132,8 @@ class ArticleView(QTextEdit):
         session.spansChanged.connect(self._on_spans)
         session.selectionChanged.connect(self._on_selection)
         session.relationsChanged.connect(self.viewport().update)
+        self._ahead = QTimer(self, singleShot=True, interval=0)  # the next screens, once idle
+        self._ahead.timeout.connect(self._highlight_ahead)
         self.verticalScrollBar().valueChanged.connect(self.ensure_visible_ready)
 
     # --- loading ------------------------------------------------------------------------------
@@ -147,7 +150,8 @@ class ArticleView(QTextEdit):
         doc.setUndoRedoEnabled(False)
         doc.setDefaultFont(self.font())
         doc.setDocumentMargin(24)
-        self.parts.reload()
+        session = self.session  # a long document's parts: the first screen's now, all once complete
+        self.parts.reload(None if session.complete else list(session.index.spans))
         self.parts.gathering = []
         self.highlighter = SpanHighlighter(self.session, self._formats, doc, self.parts)
         self.highlighter.prime(FIRST_SCREEN_CHARS)
@@ -166,6 +170,7 @@ class ArticleView(QTextEdit):
         self._update_column()
 
     def _on_completed(self) -> None:
+        self.parts.reload()
         self.highlighter.spans_completed()
         self.ensure_visible_ready()
         self.viewport().update()
@@ -292,9 +297,15 @@ class ArticleView(QTextEdit):
     # --- geometry -----------------------------------------------------------------------------
 
     def visible_blocks(self, rect: QRectF | None = None) -> range:
+        """Blocks from the top to the bottom of ``rect`` (default: the viewport), probed inside
+        the text: while Qt lays a long text out in idle steps, a point in the document's margin
+        resolves to wherever that layout has got to, and every block before it got highlighted."""
         area = rect or QRectF(self.viewport().rect())
-        first = self.cursorForPosition(area.topLeft().toPoint()).block().blockNumber()
-        last = self.cursorForPosition(area.bottomRight().toPoint()).block().blockNumber()
+        margin = int(self.document().documentMargin()) + 1
+        x = margin - self.horizontalScrollBar().value()
+        top = max(int(area.top()), margin - self.verticalScrollBar().value())
+        first = self.cursorForPosition(QPoint(x, top)).block().blockNumber()
+        last = self.cursorForPosition(QPoint(x, max(top, int(area.bottom())))).block().blockNumber()
         return range(max(first, 0), max(last, first) + 1)
 
     def range_rects(self, start: int, end: int, cache: LineCache | None = None) -> list[QRectF]:
@@ -343,9 +354,21 @@ class ArticleView(QTextEdit):
         if not self._loading and self.document() is not None and self.session.index.block_count:
             blocks = self.visible_blocks()
             self.highlighter.ensure(blocks.start - 2, blocks.stop + 2)
+            self._ahead.start()
+
+    def _highlight_ahead(self) -> None:
+        """Once idle: the screens just below and above are highlighted too, so the next PageUp or
+        PageDown paints blocks that are ready instead of laying them out inside its frame."""
+        if self._loading or self.document() is None or not self.session.index.block_count:
+            return
+        height = self.viewport().height()
+        below = self.visible_blocks(QRectF(0, height, self.viewport().width(), AHEAD_SCREENS * height))
+        above = self.visible_blocks(QRectF(0, -height, self.viewport().width(), height))
+        self.highlighter.ensure(below.start, below.stop)
+        self.highlighter.ensure(above.start - 2, above.stop)
 
     def _on_spans(self, delta: SpanDelta) -> None:
-        self.parts.reload()  # before the blocks are re-tinted: a span's parts may have changed
+        self.parts.update(delta.removed, delta.added)  # before the blocks are re-tinted
         self.highlighter.refresh(delta.blocks)
         self.viewport().update()
 
