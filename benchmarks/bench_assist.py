@@ -83,27 +83,44 @@ def _timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - began
 
 
-def cases(quick: bool, runs: int) -> list[Case]:
-    n = 300 if quick else 10_000
-    docs = _texts(n)
+def rules_case(docs: list[tuple[int, str]], runs: int) -> Case:
+    """The rules on both cores (forked workers, as the CLI runs them) against reading and
+    tokenising the same texts in one process, alternating run by run (same load for both)."""
     rules = Case(
-        f"rules suggestions on {n:,} documents",
+        f"rules suggestions on {len(docs):,} documents",
         "wall time, 2 processes",
         "≤ 2× reading and tokenising them",
         ok=lambda ours, floor: floor is not None and ours <= 2 * floor,
     )
+    load = [os.getloadavg()[0]]
+    for _ in range(runs):
+        rules.floor.append(_timed(lambda: [tokenize(text) for _i, text in docs]))
+        rules.ours.append(_timed(lambda: list(suggest_many(docs, workers=2))))
+        load.append(os.getloadavg()[0])
+    rules.note = (
+        f"`annotator.learn.batch.suggest_many` over made-up news documents (~{len(docs[0][1])} characters "
+        "each) in 2 worker processes (forked: `annotator.forking`); floor: the same texts tokenised in one "
+        f"process (`annotator.learn.features.tokenize`). Load average {min(load):.1f}–{max(load):.1f} "
+        "during the runs."
+    )
+    return rules
+
+
+def cases(quick: bool, runs: int) -> list[Case]:
+    n = 300 if quick else 10_000
+    docs = _texts(n)
+    rules = rules_case(docs, runs)
     model = Case(f"model suggestions on {n:,} documents", "wall time, 2 processes", "–")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name) / "quotes"
         train(corpus(60, seed=5), folder, labels=["QUOTE", "ACTOR"], max_minutes=0.5, seed=1)
         for _ in range(runs):
-            rules.floor.append(_timed(lambda: [tokenize(text) for _i, text in docs]))
-            rules.ours.append(_timed(lambda: list(suggest_many(docs, workers=2))))
             model.ours.append(_timed(lambda: list(suggest_many(docs, model_dir=str(folder), workers=2))))
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        rules.note = model.note = (
+        rules.note += f" Peak RSS of a worker process {peak:.0f} MB."
+        model.note = (
             f"`annotator.learn.batch.suggest_many` over made-up news documents (~{len(docs[0][1])} characters each); "
-            f"peak RSS of a worker process {peak:.0f} MB. Floor: the same texts tokenised in one process."
+            f"peak RSS of a worker process {peak:.0f} MB."
         )
         held_out = corpus(50 if quick else 200, seed=99)
         trained = load(folder)

@@ -1,8 +1,9 @@
 """Suggestions for many documents on both cores, in bounded memory.
 
-Worker processes (spawned: safe beside Qt) each load the engine once — the built-in rules or a
-model folder — and take documents in chunks; results come back in order, so a caller can store
-them as they arrive and memory holds only a few chunks whatever the corpus size.
+Worker processes (forked where that is safe, else spawned: ``annotator.forking``) each load the
+engine once — the built-in rules or a model folder — and take documents in chunks; results come
+back in order, so a caller can store them as they arrive and memory holds only a few chunks
+whatever the corpus size.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from annotator.forking import start_method
 from annotator.suggest.rules import RuleConfig, Suggestions, suggest
 
 _engine: Any = None
@@ -53,7 +55,7 @@ def suggest_many(
         yield from map(_one, docs)
         return
     source = iter(docs)
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(start_method())  # forked where safe: no start-up imports
     with context.Pool(workers, initializer=_init, initargs=args) as pool:
         pending: deque[Any] = deque()
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from annotator.agreement import AgreementReport, Rel, Span, compute_agreement
 from annotator.agreement.actors import actor_rows
 from annotator.agreement.attributes import attribute_rows
+from annotator.agreement.tokenise import tokens_of
 from annotator.attributes import DOCUMENT
 from annotator.attributes_documents import document_values
 from annotator.bulk import gc_paused
@@ -125,7 +126,7 @@ def project_agreement(
     values: dict[Span, Any] = {}
     with gc_paused():
         spans, relations, texts = load(session, project_id, selection, values)
-        tokens = {doc: tokenize(text) for doc, text in texts.items()} if selection.tokens else None
+        tokens = tokens_of(texts, tokenize) if selection.tokens else None  # on both cores
         lengths = {doc: len(text) for doc, text in texts.items()}
         report = compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)
     names = sorted({s.annotator for s in [*spans, *values]})

@@ -191,7 +191,7 @@ class Token(NamedTuple):
 
 def tokenize(text: str) -> list[Token]:
     new = tuple.__new__  # Token(...) without the named tuple's own __new__ on top: same tuples
-    return [new(Token, (*m.span(), m.group())) for m in TOKEN.finditer(text)]
+    return [new(Token, (m.start(), m.end(), m.group())) for m in TOKEN.finditer(text)]
 
 
 def _capital(token: Token) -> bool:

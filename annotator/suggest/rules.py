@@ -97,6 +97,7 @@ class _Run:
         self._token_starts = [t.start for t in self.tokens]
         self.out = Suggestions()
         self.mentions: dict[Range, int] = {}
+        self._names: dict[Range, bool] = {}
 
     def run(self, gazetteer: set[str]) -> Suggestions:
         for q in self.quotes:
@@ -150,8 +151,12 @@ class _Run:
         return self.text[self.text.rfind("\n", 0, pos) + 1 :].startswith("#")
 
     def _is_name(self, who: Range) -> bool:
-        words = self.text[who[0] : who[1]].split()
-        return words[0] not in PRONOUNS and words[0] not in DETERMINERS
+        """Not a pronoun or a determiner's phrase (asked several times per mention: kept)."""
+        known = self._names.get(who)
+        if known is None:
+            first = self.text[who[0] : who[1]].split()[0]
+            known = self._names[who] = first not in PRONOUNS and first not in DETERMINERS
+        return known
 
     def _clause_clear(self, a: int, b: int) -> bool:
         """Nothing between offsets ``a`` and ``b`` ends a sentence or opens another quote."""
@@ -214,7 +219,11 @@ class _Run:
             if len(name.split()) > 1 and len(last) > 2 and last[0].isupper():
                 local.add(last)
         taken = sorted(self.mentions)
-        hits = [(m.start(), m.end(), 0.85) for m in _names_pattern(frozenset(project)).finditer(self.text)]
+        hits = (  # no gazetteer: no scan of the text for a pattern that matches nothing
+            [(m.start(), m.end(), 0.85) for m in _names_pattern(frozenset(project)).finditer(self.text)]
+            if project
+            else []
+        )
         hits += [(start, end, 0.7) for start, end in _occurrences(self.text, local - project)]
         for start, end, score in sorted(hits, key=lambda h: (h[0], -h[1])):
             i = bisect_left(taken, (end,))
