@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from annotator.learn.features import Tok, document_features, sequences, tokenize
+from annotator.learn.features import Lexicon, Tok, document_features, sequences, tokenize
 
 Span = tuple[int, int, str]
 
@@ -99,6 +99,7 @@ def train_tier(
     *,
     seconds: float,
     progress: Callable[[str], None] | None = None,
+    lexicon: Lexicon | None = None,
 ) -> int:
     """Train one tier's CRF into ``path`` within about ``seconds``; returns the iterations run.
 
@@ -107,7 +108,7 @@ def train_tier(
     trainer = pycrfsuite.Trainer(verbose=False)
     for text, spans in docs:
         toks = tokenize(text)
-        feats = document_features(text, toks)
+        feats = document_features(text, toks, lexicon)
         tags = encode(toks, spans, labels)
         for lo, hi in sequences(text, toks):
             trainer.append(feats[lo:hi], tags[lo:hi])
@@ -126,13 +127,14 @@ def train_tier(
 class CrfTier:
     """A trained tier, ready to tag documents."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(path))
 
     def tag(self, text: str, toks: Sequence[Tok] | None = None) -> list[Tagged]:
         toks = list(toks) if toks is not None else tokenize(text)
-        feats = document_features(text, toks)
+        feats = document_features(text, toks, self.lexicon)
         out: list[Tagged] = []
         for lo, hi in sequences(text, toks):
             self.tagger.set(feats[lo:hi])
