@@ -8,6 +8,9 @@ from pathlib import Path
 
 from annotator.learn.features import document_features, learn_lexicon, tokenize
 from annotator.learn.train import train
+from annotator.records import DocRecord, SpanRecord
+from annotator.suggest.rules import SpanSuggestion, Suggestions
+from benchmarks.polnear import whole_contents
 from benchmarks.quotes_corpus import corpus
 
 TEXT = "Lind scoffed that the dam leaks. The dam is old. Reed scoffed that the dam holds. Birds sing."
@@ -47,3 +50,20 @@ def test_training_against_a_given_held_out_set_uses_every_record(tmp_path: Path)
     meta = json.loads((tmp_path / "m" / "model.json").read_text())
     assert meta["train_docs"] == 12 and meta["figures"]["documents"] == 4
     assert meta["lexicon"]["told"] == 1.0  # "Mayor Varga told reporters: ..." in the made-up corpus
+
+
+def test_a_multi_part_content_counts_once_in_the_whole_content_figures() -> None:
+    text = "Part one, he said, part two. Another claim here."
+    spans = [
+        SpanRecord(0, 8, "QUOTE", "polnear", text[0:8], "T1.0"),
+        SpanRecord(18, 27, "QUOTE", "polnear", text[18:27], "T1.1"),
+        SpanRecord(29, 47, "QUOTE", "polnear", text[29:47], "T2.0"),
+    ]
+    record = DocRecord(text, title="d", source_file="d", spans=spans, relations=[])
+
+    class Found:
+        def predict(self, _text: str) -> Suggestions:
+            return Suggestions([SpanSuggestion(20, 25, "QUOTE", 0.9), SpanSuggestion(40, 44, "ACTOR", 0.9)])
+
+    got = whole_contents(Found(), [record])  # type: ignore[arg-type]
+    assert got == {"p": 1.0, "r": 0.5, "f1": 2 / 3, "contents": 2}  # by fragments: recall 1/3
