@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from annotator.suggest.cues import CUES, PRONOUNS, TITLES
 from annotator.suggest.quotes import find_quotes
 
-TOKEN = re.compile(r"\w+(?:[.'’\-]\w+)*|[^\w\s]")
+# A clitic ("Obama|’s", "she|’ll") is a token of its own: attribution corpora end a source
+# before it ("[Trump]’s lawyer said").
+TOKEN = re.compile(r"\w+(?:(?:[.\-]|['’](?!(?:s|ll|d|re|ve|m)\b))\w+)*|['’](?:s|ll|d|re|ve|m)\b|[^\w\s]")
 _BREAK = re.compile(r"\n\s*\n")
 QUOTE_MARKS = frozenset("\"'“”„‘’«»‹›‚")
 _ENDS = frozenset(".!?")

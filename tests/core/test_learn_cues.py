@@ -67,3 +67,10 @@ def test_a_multi_part_content_counts_once_in_the_whole_content_figures() -> None
 
     got = whole_contents(Found(), [record])  # type: ignore[arg-type]
     assert got == {"p": 1.0, "r": 0.5, "f1": 2 / 3, "contents": 2}  # by fragments: recall 1/3
+
+
+def test_a_clitic_is_its_own_token_so_a_source_can_end_before_it() -> None:
+    text = "Trump’s lawyer said she'll sue; O’Brien didn't."
+    assert [text[a:b] for a, b in tokenize(text)] == [
+        "Trump", "’s", "lawyer", "said", "she", "'ll", "sue", ";", "O’Brien", "didn't", ".",
+    ]  # fmt: skip
