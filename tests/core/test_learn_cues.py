@@ -45,10 +45,19 @@ def test_learnt_cue_words_reach_the_token_features() -> None:
 
 def test_training_against_a_given_held_out_set_uses_every_record(tmp_path: Path) -> None:
     records, held_out = corpus(12, seed=3), corpus(4, seed=4)
-    result = train(records, tmp_path / "m", labels=["QUOTE", "ACTOR"], max_minutes=0.1, held_out=held_out)
+    result = train(
+        records,
+        tmp_path / "m",
+        labels=["QUOTE", "ACTOR"],
+        max_minutes=0.1,
+        held_out=held_out,
+        cpu_minutes=True,
+        tier_per_label=True,
+    )
     assert (result.train_docs, result.test_docs) == (12, 4)
     meta = json.loads((tmp_path / "m" / "model.json").read_text())
     assert meta["train_docs"] == 12 and meta["figures"]["documents"] == 4
+    assert meta["tiers"] == [["QUOTE"], ["ACTOR"]]  # never overlapping, yet one CRF each: both cores
     assert meta["lexicon"]["told"] == 1.0  # "Mayor Varga told reporters: ..." in the made-up corpus
 
 
