@@ -72,10 +72,12 @@ def learn_lexicon(docs: Iterable[tuple[str, Iterable[tuple[Span, Span]]]], min_c
     inside: Counter[str] = Counter()
     for text, pairs in docs:
         seen.update(w.lower() for w in TOKEN.findall(text))
+        at: dict[int, str] = {}  # each word in a gap once, however many links share the gap
         for a, b in pairs:
             lo, hi = (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0])
             if 0 <= hi - lo <= _GAP:
-                inside.update({w.lower() for w in TOKEN.findall(text[lo:hi])})
+                at.update((lo + m.start(), m.group().lower()) for m in TOKEN.finditer(text[lo:hi]))
+        inside.update(at.values())
     rates = {w: n / seen[w] for w, n in inside.items() if seen[w] >= min_count}
     return {w: round(r, 3) for w, r in rates.items() if r >= 0.05}
 

@@ -30,6 +30,8 @@ def test_cue_words_are_learnt_from_the_gaps_between_linked_spans() -> None:
     assert lexicon["scoffed"] == 1.0  # no rules' speech verb: learnt from the links alone
     assert 0 < lexicon["that"] <= 1.0
     assert "dam" not in lexicon and "birds" not in lexicon and "lind" not in lexicon
+    twice = learn_lexicon([(TEXT, _pairs(TEXT) * 2)] * 3)  # two fragments of one content: one gap
+    assert twice["scoffed"] == 1.0
 
 
 def test_learnt_cue_words_reach_the_token_features() -> None:
