@@ -26,7 +26,8 @@ META = "model.json"
 class Model:
     def __init__(self, folder: Path, meta: dict[str, Any]) -> None:
         self.folder, self.meta = folder, meta
-        self.tiers = [CrfTier(folder / f"tier-{i}.crfsuite") for i in range(len(meta["tiers"]))]
+        lexicon = meta.get("lexicon")  # models trained before the learnt cue words use the rules' verbs
+        self.tiers = [CrfTier(folder / f"tier-{i}.crfsuite", lexicon) for i in range(len(meta["tiers"]))]
         self.linkers = [Linker(**spec) for spec in meta["linkers"]]
 
     @property

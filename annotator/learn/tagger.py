@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from annotator.learn.features import Tok, document_features, sequences, tokenize
+from annotator.learn.features import Lexicon, Tok, document_features, sequences, tokenize
 
 Span = tuple[int, int, str]
 
@@ -99,23 +99,26 @@ def train_tier(
     *,
     seconds: float,
     progress: Callable[[str], None] | None = None,
+    lexicon: Lexicon | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> int:
     """Train one tier's CRF into ``path`` within about ``seconds``; returns the iterations run.
 
     crfsuite cannot stop mid-training, so a 3-iteration probe measures the cost of one iteration
-    and the real run gets as many as the time allows (at most 150)."""
+    and the real run gets as many as the time allows (at most 150). ``clock``: wall time, or
+    ``time.process_time`` for a budget of CPU time that does not shrink on a busy machine."""
     trainer = pycrfsuite.Trainer(verbose=False)
     for text, spans in docs:
         toks = tokenize(text)
-        feats = document_features(text, toks)
+        feats = document_features(text, toks, lexicon)
         tags = encode(toks, spans, labels)
         for lo, hi in sequences(text, toks):
             trainer.append(feats[lo:hi], tags[lo:hi])
     trainer.set_params({"c1": 0.05, "c2": 0.01, "max_iterations": 3, "feature.possible_transitions": True})
-    began = time.monotonic()
+    began = clock()
     trainer.train(str(path))
-    per_iteration = max((time.monotonic() - began) / 3, 1e-3)
-    iterations = int(max(10, min(150, (seconds - (time.monotonic() - began)) / per_iteration)))
+    per_iteration = max((clock() - began) / 3, 1e-3)
+    iterations = int(max(10, min(150, (seconds - (clock() - began)) / per_iteration)))
     if progress:
         progress(f"training {'/'.join(labels)}: {iterations} iterations (~{per_iteration:.2f} s each)")
     trainer.set_params({"max_iterations": iterations})
@@ -126,13 +129,14 @@ def train_tier(
 class CrfTier:
     """A trained tier, ready to tag documents."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(path))
 
     def tag(self, text: str, toks: Sequence[Tok] | None = None) -> list[Tagged]:
         toks = list(toks) if toks is not None else tokenize(text)
-        feats = document_features(text, toks)
+        feats = document_features(text, toks, self.lexicon)
         out: list[Tagged] = []
         for lo, hi in sequences(text, toks):
             self.tagger.set(feats[lo:hi])
