@@ -117,6 +117,8 @@ class DocRecord:
     # Span attributes a peer file uses that the codebook may lack, label → name → values seen; the
     # import creates the missing ones, their kind told by the values (annotator.import_extras).
     new_attributes: dict[str, dict[str, list[Any]]] | None = None
+    # The same for relation values: relation type → name → values seen.
+    new_relation_attributes: dict[str, dict[str, list[Any]]] | None = None
     # Native JSONL only: the registry actors this document's spans name (annotator.actors_carry).
     actors: list[ActorRecord] = field(default_factory=list)
 

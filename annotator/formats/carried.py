@@ -25,15 +25,21 @@ def shown(value: Any) -> str:
 
 
 def declare_values(record: DocRecord) -> None:
-    """Note the span values ``record`` carries in ``new_attributes`` (label → name → values seen),
-    so that importing a peer file creates what the codebook lacks instead of refusing it."""
+    """Note the values ``record`` carries in ``new_attributes`` (label → name → values seen) and
+    ``new_relation_attributes`` (relation type → …), so that importing a peer file creates what
+    the codebook lacks instead of refusing it."""
+    record.new_attributes = _seen((s.label, s.attributes) for s in record.spans)
+    record.new_relation_attributes = _seen((r.type, r.attributes) for r in record.relations)
+
+
+def _seen(carriers: Iterable[tuple[str, dict[str, Any] | None]]) -> dict[str, dict[str, list[Any]]] | None:
     book: dict[str, dict[str, list[Any]]] = {}
-    for span in record.spans:
-        for name, value in (span.attributes or {}).items():
-            seen = book.setdefault(span.label, {}).setdefault(name, [])
+    for owner, values in carriers:
+        for name, value in (values or {}).items():
+            seen = book.setdefault(owner, {}).setdefault(name, [])
             if value not in seen:
                 seen.append(value)
-    record.new_attributes = book or None
+    return book or None
 
 
 def kb_id(actor: ActorRef | None) -> str:
