@@ -44,8 +44,9 @@ def declare_attributes(
         for scope, book in (("label", record.new_attributes), ("relation", record.new_relation_attributes)):
             for owner, names in (book or {}).items():
                 for name, values in names.items():
+                    hint = (record.attribute_kinds or {}).get(f"{owner}.{name}") if scope == "label" else None
                     try:
-                        _declare(tx, project_id, (scope, owner, name), values, result, cache)
+                        _declare(tx, project_id, (scope, owner, name), values, result, cache, hint)
                     except AnnotatorError as exc:
                         raise fail(record, f"attribute {owner}.{name}: {exc}") from None
         _coerce(tx, project_id, record, cache)
@@ -95,9 +96,14 @@ def _declare(
     values: list[Any],
     result: ImportResult,
     cache: dict[Where, AttributeDef | None],
+    hint: str | None = None,
 ) -> None:
+    """Create ``where`` if the codebook lacks it: of the kind ``hint`` names (a short text, a
+    multi-choice) or, without one, the kind its ``values`` tell."""
     scope, owner, name = where
-    kind, choices = _kind(values)
+    kind, choices = ("text", []) if hint == "text" else _kind(values)
+    if hint == "multi" and kind == "choice":
+        kind = "multi"
     attr = _lookup(tx, project_id, where, cache)
     if attr is None:
         cache[where] = define_attribute(tx, project_id, owner, name, kind, choices, scope=scope)

@@ -1,0 +1,169 @@
+"""A span's codebook values in Label Studio: per-region results linked to the region by its ``id``
+(as Label Studio's ``perRegion`` controls write them), each with ``from_name`` the attribute.
+
+- choice, multi-choice and yes/no values: ``choices`` (``value.choices``; yes/no as ``["yes"]``
+  or ``["no"]``), declared as ``<Choices choice="single">`` (``"multiple"`` for multi-choice);
+- numbers: ``number`` (``value.number``), declared as ``<Number>``;
+- short texts: ``textarea`` (``value.text``, a list of one text), declared as ``<TextArea>``.
+
+The writer knows each attribute's kind from the project's codebook (``kinds``: ``(label, name)``
+or ``name`` → kind), else tells it from the value. The reader takes each back onto the spans of
+its region; a choices result of one choice is that choice (a list in a ``multiple`` control of
+the labeling config beside the file), and the kinds it can tell (a text area holds text, a
+``multiple`` control multi-choice) go to ``DocRecord.attribute_kinds``, so an import creates
+the attribute the codebook lacks with the right kind. Results on no region (a whole task's
+``choices``) stay skipped and reported.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from annotator.errors import InputError
+from annotator.records import DocRecord, SpanRecord
+
+TO_NAME, FROM_NAME = "text", "label"
+VALUE_TYPES = ("choices", "number", "textarea")
+TAGS = {"choices": "Choices", "number": "Number", "textarea": "TextArea"}
+Kinds = dict[Any, str]  # (label, name) or name → the codebook kind (choice, multi, bool, number, text)
+
+
+@dataclass(slots=True)
+class Control:
+    """A perRegion control of the labeling config: its tag, choices, labels and whether multiple."""
+
+    tag: str
+    choices: set[str] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)
+    multiple: bool = False
+
+
+def kind_of(value: Any, label: str, name: str, kinds: Kinds) -> str:
+    declared = kinds.get((label, name)) or kinds.get(name)
+    if declared:
+        return declared
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return "multi" if isinstance(value, list) else "choice"
+
+
+def per_region(
+    key: str, span: SpanRecord, region: dict[str, Any], controls: dict[str, Control], kinds: Kinds
+) -> list[dict[str, Any]]:
+    """The span's codebook values as per-region results (``controls`` collects the config's)."""
+    out = []
+    for name, raw in sorted((span.attributes or {}).items()):
+        where = {"start": region["start"], "end": region["end"]}
+        kind = kind_of(raw, span.label, name, kinds)
+        if kind == "text":
+            tag, value = "textarea", {**where, "text": [str(raw)]}
+        elif kind == "number" and isinstance(raw, int | float) and not isinstance(raw, bool):
+            tag, value = "number", {**where, "number": raw}
+        else:
+            picked = (
+                ["yes" if raw else "no"] if isinstance(raw, bool) else raw if isinstance(raw, list) else [raw]
+            )
+            tag, value = "choices", {**where, "text": region["text"], "choices": [str(v) for v in picked]}
+        control = controls.setdefault(name, Control(tag))
+        control.choices.update(value.get("choices", []))
+        control.labels.add(span.label)
+        control.multiple = control.multiple or kind == "multi"
+        out.append(
+            {
+                "id": key,
+                "from_name": name,
+                "to_name": TO_NAME,
+                "type": tag,
+                "origin": "manual",
+                "value": value,
+            }
+        )
+    return out
+
+
+def control_xml(name: str, control: Control) -> str:
+    """A perRegion control, shown for the labels whose spans use it."""
+    tag = TAGS[control.tag]
+    head = f'  <{tag} name={quoteattr(name)} toName={quoteattr(TO_NAME)} perRegion="true"'
+    head += f' whenTagName="{FROM_NAME}" whenLabelValue={quoteattr(",".join(sorted(control.labels)))}'
+    if control.tag == "textarea":
+        return head + ' editable="true" maxSubmissions="1"/>\n'
+    if control.tag != "choices":
+        return head + "/>\n"
+    body = "".join(f"    <Choice value={quoteattr(c)}/>\n" for c in sorted(control.choices))
+    return head + f' choice="{"multiple" if control.multiple else "single"}">\n' + body + f"  </{tag}>\n"
+
+
+def config_kinds(path: Path) -> dict[str, str]:
+    """What a labeling config beside the tasks tells of its per-region controls: name → kind
+    (``multi`` for a multiple Choices, ``text`` for a TextArea); {} without one."""
+    if not path.is_file():
+        return {}
+    try:
+        root = ET.fromstring(path.read_text(encoding="utf-8"))
+    except (ET.ParseError, UnicodeDecodeError, OSError) as exc:
+        raise InputError(str(path), f"not a Label Studio labeling config ({exc})") from None
+    kinds = {}
+    for element in root.iter():
+        name = element.get("name")
+        if name is None or element.get("perRegion") != "true":
+            continue
+        if element.tag == "Choices" and element.get("choice") == "multiple":
+            kinds[name] = "multi"
+        elif element.tag == "TextArea":
+            kinds[name] = "text"
+    return kinds
+
+
+def take_back(
+    record: DocRecord,
+    results: list[tuple[dict[str, Any], int]],
+    regions: dict[str, list[str]],
+    config: dict[str, str],
+    path: Path,
+) -> list[str]:
+    """Put per-region ``results`` onto the spans of their regions; returns the types of the
+    results that are on no region (skipped by the caller)."""
+    spans = {s.key: s for s in record.spans if s.key is not None}
+    skipped = []
+    for res, where in results:
+        keys = regions.get(str(res.get("id")))
+        name = res.get("from_name")
+        if not keys or not isinstance(name, str):
+            skipped.append(str(res.get("type")))
+            continue
+        value = _value(res, config.get(name), path, where)
+        for key in keys:
+            span = spans[key]
+            span.attributes = {**(span.attributes or {}), name: value}
+            hint = "text" if res.get("type") == "textarea" else config.get(name)
+            if hint:
+                record.attribute_kinds = {**(record.attribute_kinds or {}), f"{span.label}.{name}": hint}
+    return skipped
+
+
+def _value(res: dict[str, Any], hint: str | None, path: Path, where: int) -> Any:
+    value = res.get("value") if isinstance(res.get("value"), dict) else {}
+    assert isinstance(value, dict)
+    kind = res.get("type")
+    what = f"result {res.get('from_name')!r} on region {res.get('id')!r}"
+    if kind == "number":
+        number = value.get("number")
+        if isinstance(number, int | float) and not isinstance(number, bool):
+            return number
+        raise InputError(str(path), f"{what}: 'number' is not a number ({number!r})", where)
+    key = "choices" if kind == "choices" else "text"
+    found = value.get(key)
+    if isinstance(found, str):
+        found = [found]
+    if not isinstance(found, list) or not found or not all(isinstance(v, str) for v in found):
+        raise InputError(str(path), f"{what}: {key!r} must be a list of texts", where)
+    if kind == "textarea":
+        return " ".join(found)
+    return found if len(found) > 1 or hint == "multi" else found[0]
