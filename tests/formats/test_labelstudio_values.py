@@ -74,18 +74,28 @@ def test_each_kind_is_written_as_its_label_studio_control(
     assert '<Choices name="type" toName="text" perRegion="true"' in config and 'choice="single"' in config
 
 
+def _round_trip(
+    store: Store, project: Project, tmp_path: Path, codebook: tuple[tuple[str, str, str, list[str]], ...] = ()
+) -> tuple[dict[str, object], Project, str]:
+    """Export ``project`` with values to Label Studio, import it into a new project that has
+    ``codebook``; the values before, the new project, the import's summary."""
+    _valued(store, project)
+    before = _values(store, project)
+    out = tmp_path / "tasks.json"
+    _export(store, project, "labelstudio", out)
+    with store.transaction() as tx:
+        other = create_project(tx, "Other")
+        for label, name, kind, choices in codebook:
+            define_attribute(tx, other.id, label, name, kind, choices)
+    return before, other, import_paths(store, other.id, [out], fmt="labelstudio", annotator="bob").summary()
+
+
 def test_values_of_every_kind_come_back_into_a_fresh_project(
     store: Store,
     filled: Project,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    _valued(store, filled)
-    before = _values(store, filled)
-    out = tmp_path / "tasks.json"
-    _export(store, filled, "labelstudio", out)
-    with store.transaction() as tx:
-        other = create_project(tx, "Other")
-    summary = import_paths(store, other.id, [out], fmt="labelstudio", annotator="bob").summary()
+    before, other, summary = _round_trip(store, filled, tmp_path)
     assert "QUOTE.note (text)" in summary and "QUOTE.weight (number)" in summary
     assert "QUOTE.topics (multi: transport)" in summary
     after = _values(store, other)
@@ -100,21 +110,14 @@ def test_values_come_back_into_a_project_that_has_the_codebook(
     tmp_path: Path,
 ) -> None:
     """A yes/no attribute the project has takes "yes" back as yes."""
-    _valued(store, filled)
-    before = _values(store, filled)
-    out = tmp_path / "tasks.json"
-    _export(store, filled, "labelstudio", out)
-    with store.transaction() as tx:
-        other = create_project(tx, "Other")
-        for label, name, kind, choices in (
-            ("ACTOR", "named", "bool", []),
-            ("QUOTE", "type", "choice", ["direct", "indirect", "mixed"]),
-            ("QUOTE", "note", "text", []),
-            ("QUOTE", "weight", "number", []),
-            ("QUOTE", "topics", "multi", ["city", "money", "transport"]),
-        ):
-            define_attribute(tx, other.id, label, name, kind, choices)
-    summary = import_paths(store, other.id, [out], fmt="labelstudio", annotator="bob").summary()
+    codebook = (
+        ("ACTOR", "named", "bool", []),
+        ("QUOTE", "type", "choice", ["direct", "indirect", "mixed"]),
+        ("QUOTE", "note", "text", []),
+        ("QUOTE", "weight", "number", []),
+        ("QUOTE", "topics", "multi", ["city", "money", "transport"]),
+    )
+    before, other, summary = _round_trip(store, filled, tmp_path, codebook)
     assert "attribute(s) the codebook lacked" not in summary
     assert _values(store, other) == before
 
