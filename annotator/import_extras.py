@@ -99,9 +99,9 @@ def _declare(
     hint: str | None = None,
 ) -> None:
     """Create ``where`` if the codebook lacks it: of the kind ``hint`` names (a short text, a
-    multi-choice) or, without one, the kind its ``values`` tell."""
+    yes/no, a multi-choice) or, without one, the kind its ``values`` tell."""
     scope, owner, name = where
-    kind, choices = ("text", []) if hint == "text" else _kind(values)
+    kind, choices = (hint, []) if hint in ("text", "bool") else _kind(values)
     if hint == "multi" and kind == "choice":
         kind = "multi"
     attr = _lookup(tx, project_id, where, cache)

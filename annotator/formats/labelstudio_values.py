@@ -10,7 +10,7 @@ The writer knows each attribute's kind from the project's codebook (``kinds``: `
 or ``name`` → kind), else tells it from the value. The reader takes each back onto the spans of
 its region; a choices result of one choice is that choice (a list in a ``multiple`` control of
 the labeling config beside the file), and the kinds it can tell (a text area holds text, a
-``multiple`` control multi-choice) go to ``DocRecord.attribute_kinds``, so an import creates
+``multiple`` control multi-choice, one of just yes and no yes/no) go to ``DocRecord.attribute_kinds``, so an import creates
 the attribute the codebook lacks with the right kind. Results on no region (a whole task's
 ``choices``) stay skipped and reported.
 """
@@ -29,6 +29,7 @@ from annotator.records import DocRecord, SpanRecord
 TO_NAME, FROM_NAME = "text", "label"
 VALUE_TYPES = ("choices", "number", "textarea")
 TAGS = {"choices": "Choices", "number": "Number", "textarea": "TextArea"}
+YES_NO = {"yes", "no"}  # the choices of a yes/no attribute (both always declared)
 Kinds = dict[Any, str]  # (label, name) or name → the codebook kind (choice, multi, bool, number, text)
 
 
@@ -71,7 +72,7 @@ def per_region(
             )
             tag, value = "choices", {**where, "text": region["text"], "choices": [str(v) for v in picked]}
         control = controls.setdefault(name, Control(tag))
-        control.choices.update(value.get("choices", []))
+        control.choices.update(YES_NO if kind == "bool" else value.get("choices", []))
         control.labels.add(span.label)
         control.multiple = control.multiple or kind == "multi"
         out.append(
@@ -102,7 +103,8 @@ def control_xml(name: str, control: Control) -> str:
 
 def config_kinds(path: Path) -> dict[str, str]:
     """What a labeling config beside the tasks tells of its per-region controls: name → kind
-    (``multi`` for a multiple Choices, ``text`` for a TextArea); {} without one."""
+    (``multi`` for a multiple Choices, ``bool`` for one of just yes and no, ``text`` for a
+    TextArea); {} without one."""
     if not path.is_file():
         return {}
     try:
@@ -114,8 +116,11 @@ def config_kinds(path: Path) -> dict[str, str]:
         name = element.get("name")
         if name is None or element.get("perRegion") != "true":
             continue
+        choices = {c.get("value") for c in element if c.tag == "Choice"}
         if element.tag == "Choices" and element.get("choice") == "multiple":
             kinds[name] = "multi"
+        elif element.tag == "Choices" and choices == YES_NO:
+            kinds[name] = "bool"
         elif element.tag == "TextArea":
             kinds[name] = "text"
     return kinds
