@@ -96,8 +96,8 @@ class Plan:
     split: Split | None
     language: str
     output_labels: list[str]
-    # The codebook's span attribute kinds, (label, name) → kind, for writers that write each kind
-    # its own way (Label Studio: text areas, numbers, choices).
+    # The codebook's span and document attribute kinds, (label or "" for documents, name) → kind,
+    # for writers that write each kind its own way (Label Studio: text areas, numbers, choices).
     kinds: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
@@ -174,9 +174,9 @@ def plan(session: Session, project_id: int, options: ExportOptions) -> Plan:
     split = None if options.split is None else Split.of_ratios(options.split, options.seed)
     language = options.language or project.language or "en"
     kinds = {
-        (options.rename.get(a.owner, a.owner), a.name): a.kind
+        (options.rename.get(a.owner, a.owner) if a.scope == "label" else "", a.name): a.kind
         for a in list_attributes(session, project_id)
-        if a.scope == "label"
+        if a.scope != "relation"
     }
     return Plan(layer, labels, gold, split, language, labels.output_labels(label_names), kinds)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
-from annotator.attributes import define_attribute, get_attribute, update_attribute
+from annotator.attributes import DOCUMENT, define_attribute, get_attribute, update_attribute
 from annotator.attributes_io import SpanKey, span_rows
 from annotator.audit import default_actor_name
 from annotator.errors import AnnotatorError, ValidationError
@@ -38,13 +38,21 @@ Fail = Callable[[DocRecord, str], Exception]
 def declare_attributes(
     tx: Tx, project_id: int, batch: Sequence[DocRecord], result: ImportResult, fail: Fail
 ) -> None:
-    """Create the span and relation attributes the batch's records declare and the codebook lacks."""
+    """Create the span, relation and document attributes the batch's records declare and the
+    codebook lacks."""
     cache: dict[tuple[str, str, str], AttributeDef | None] = {}
     for record in batch:
-        for scope, book in (("label", record.new_attributes), ("relation", record.new_relation_attributes)):
+        documents = {DOCUMENT: record.new_document_attributes} if record.new_document_attributes else None
+        for scope, book in (
+            ("label", record.new_attributes),
+            ("relation", record.new_relation_attributes),
+            (DOCUMENT, documents),
+        ):
             for owner, names in (book or {}).items():
                 for name, values in names.items():
-                    hint = (record.attribute_kinds or {}).get(f"{owner}.{name}") if scope == "label" else None
+                    hint = (
+                        (record.attribute_kinds or {}).get(f"{owner}.{name}") if scope != "relation" else None
+                    )
                     try:
                         _declare(tx, project_id, (scope, owner, name), values, result, cache, hint)
                     except AnnotatorError as exc:
@@ -120,14 +128,19 @@ YES_NO = {"yes": True, "no": False, "true": True, "false": False}
 
 def _coerce(tx: Tx, project_id: int, record: DocRecord, cache: dict[Where, AttributeDef | None]) -> None:
     """File text for a number or yes/no attribute (brat and Label Studio values are words)
-    becomes the number or the yes/no, for spans and relations alike."""
-    books = {"label": record.new_attributes or {}, "relation": record.new_relation_attributes or {}}
-    if not books["label"] and not books["relation"]:
+    becomes the number or the yes/no, for spans, relations and documents alike."""
+    books = {
+        "label": record.new_attributes or {},
+        "relation": record.new_relation_attributes or {},
+        DOCUMENT: {DOCUMENT: record.new_document_attributes or {}},
+    }
+    if not books["label"] and not books["relation"] and not record.new_document_attributes:
         return  # values of a native file are stored as they are (and checked)
     carriers: list[tuple[str, str, dict[str, Any] | None]] = [
         ("label", s.label, s.attributes) for s in record.spans if s.attributes
     ]
     carriers += [("relation", r.type, r.attributes) for r in record.relations if r.attributes]
+    carriers += [(DOCUMENT, DOCUMENT, values) for values in (record.attributes or {}).values()]
     for scope, owner, values in carriers:
         for name, value in list((values or {}).items()):
             if not isinstance(value, str) or name not in books[scope].get(owner, {}):

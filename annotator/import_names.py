@@ -82,6 +82,8 @@ def fold_names(tx: Tx, project_id: int, batch: Sequence[DocRecord], result: Impo
             record.attributes[who] = _keys(values, attribute("document", "")) or {}
         record.new_attributes = _book(record.new_attributes, labels, "label", attribute)
         record.new_relation_attributes = _book(record.new_relation_attributes, types, "relation", attribute)
+        if record.new_document_attributes:
+            record.new_document_attributes = _keys(record.new_document_attributes, attribute("document", ""))
         if record.attribute_kinds:
             record.attribute_kinds = {
                 _qualified(key, labels, attribute): kind for key, kind in record.attribute_kinds.items()

@@ -119,6 +119,8 @@ class DocRecord:
     new_attributes: dict[str, dict[str, list[Any]]] | None = None
     # The same for relation values: relation type → name → values seen.
     new_relation_attributes: dict[str, dict[str, list[Any]]] | None = None
+    # The same for document values (the codebook's document attributes): name → values seen.
+    new_document_attributes: dict[str, list[Any]] | None = None
     # The kind a peer file tells for a span attribute ("QUOTE.note" → "text": a Label Studio text
     # area), which its values alone would not: what the import creates if the codebook lacks it.
     attribute_kinds: dict[str, str] | None = None

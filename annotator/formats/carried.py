@@ -25,11 +25,13 @@ def shown(value: Any) -> str:
 
 
 def declare_values(record: DocRecord) -> None:
-    """Note the values ``record`` carries in ``new_attributes`` (label → name → values seen) and
-    ``new_relation_attributes`` (relation type → …), so that importing a peer file creates what
-    the codebook lacks instead of refusing it."""
+    """Note the values ``record`` carries in ``new_attributes`` (label → name → values seen),
+    ``new_relation_attributes`` (relation type → …) and ``new_document_attributes`` (name → …),
+    so that importing a peer file creates what the codebook lacks instead of refusing it."""
     record.new_attributes = _seen((s.label, s.attributes) for s in record.spans)
     record.new_relation_attributes = _seen((r.type, r.attributes) for r in record.relations)
+    documents = _seen(("", values) for values in (record.attributes or {}).values())
+    record.new_document_attributes = documents[""] if documents else None
 
 
 def _seen(carriers: Iterable[tuple[str, dict[str, Any] | None]]) -> dict[str, dict[str, list[Any]]] | None:
@@ -40,6 +42,15 @@ def _seen(carriers: Iterable[tuple[str, dict[str, Any] | None]]) -> dict[str, di
             if value not in seen:
                 seen.append(value)
     return book or None
+
+
+def document_values(found: Any) -> dict[str, dict[str, Any]] | None:
+    """Document values as a file carries them (annotator → name → value), or None: anything
+    else is not taken (the import checks the values against the codebook)."""
+    if not isinstance(found, dict):
+        return None
+    out = {str(who): dict(values) for who, values in found.items() if isinstance(values, dict) and values}
+    return out or None
 
 
 def kb_id(actor: ActorRef | None) -> str:

@@ -43,9 +43,11 @@ from annotator.formats.labelstudio_values import (
     config_kinds,
     control_xml,
     per_region,
+    per_task,
     take_back,
 )
 from annotator.formats.peerkit import (
+    Layer,
     ReadReport,
     dumps,
     layers,
@@ -93,8 +95,11 @@ def _task(
     parts, homeless = layers(record)
     report.leave_out(CROSS_LAYER, homeless, "relations")
     annotations = []
+    pending = dict(record.attributes or {})  # document values, by annotator
+    # An annotator with document values but no labels here gets an annotation of those alone.
+    parts += [Layer(who) for who in pending if who not in {p.annotator for p in parts}]
     for n, part in enumerate(parts, start=1):
-        result: list[dict[str, Any]] = []
+        result: list[dict[str, Any]] = per_task(pending.get(part.annotator or ""), controls, kinds or {})
         for key, s in zip(span_keys(part.spans), part.spans, strict=True):
             value = {
                 "start": s.start,
@@ -288,7 +293,7 @@ def _record(
             continue
         who = person(ann.get("completed_by"), annotator)
         values = _annotation(ann, n, record, omap, who, path, line, report)
-        for kind in take_back(record, values[0], values[1], config or {}, path):
+        for kind in take_back(record, values[0], values[1], config or {}, path, who):
             report.skip(f"results of type {kind!r} (not text regions)")
     declare_values(record)
     report.count(record)

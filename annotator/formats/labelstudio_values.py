@@ -11,8 +11,10 @@ or ``name`` → kind), else tells it from the value. The reader takes each back 
 its region; a choices result of one choice is that choice (a list in a ``multiple`` control of
 the labeling config beside the file), and the kinds it can tell (a text area holds text, a
 ``multiple`` control multi-choice, one of just yes and no yes/no) go to ``DocRecord.attribute_kinds``, so an import creates
-the attribute the codebook lacks with the right kind. Results on no region (a whole task's
-``choices``) stay skipped and reported.
+the attribute the codebook lacks with the right kind. An annotator's document values (the
+codebook's document attributes) are results on the whole task (no region ``id``, no offsets),
+as Label Studio writes a task's ``choices``, declared as controls without ``perRegion``; read
+back as that annotation's annotator's document values.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Control:
     choices: set[str] = field(default_factory=set)
     labels: set[str] = field(default_factory=set)
     multiple: bool = False
+    per_region: bool = True  # False: a document value, on the whole task
 
 
 def kind_of(value: Any, label: str, name: str, kinds: Kinds) -> str:
@@ -54,45 +57,59 @@ def kind_of(value: Any, label: str, name: str, kinds: Kinds) -> str:
     return "multi" if isinstance(value, list) else "choice"
 
 
+def _result(raw: Any, kind: str, region: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
+    """A value as a result's type and ``value`` (on ``region``, or on the whole task)."""
+    where = {"start": region["start"], "end": region["end"]} if region else {}
+    if kind == "text":
+        return "textarea", {**where, "text": [str(raw)]}
+    if kind == "number" and isinstance(raw, int | float) and not isinstance(raw, bool):
+        return "number", {**where, "number": raw}
+    picked = ["yes" if raw else "no"] if isinstance(raw, bool) else raw if isinstance(raw, list) else [raw]
+    if region:
+        where["text"] = region["text"]
+    return "choices", {**where, "choices": [str(v) for v in picked]}
+
+
+def _results(
+    values: dict[str, Any] | None,
+    label: str,
+    region: dict[str, Any] | None,
+    controls: dict[str, Control],
+    kinds: Kinds,
+) -> list[dict[str, Any]]:
+    out = []
+    for name, raw in sorted((values or {}).items()):
+        kind = kind_of(raw, label, name, kinds)
+        tag, value = _result(raw, kind, region)
+        control = controls.setdefault(name, Control(tag, per_region=region is not None))
+        control.choices.update(YES_NO if kind == "bool" else value.get("choices", []))
+        control.labels.add(label)
+        control.multiple = control.multiple or kind == "multi"
+        out.append({"from_name": name, "to_name": TO_NAME, "type": tag, "origin": "manual", "value": value})
+    return out
+
+
 def per_region(
     key: str, span: SpanRecord, region: dict[str, Any], controls: dict[str, Control], kinds: Kinds
 ) -> list[dict[str, Any]]:
     """The span's codebook values as per-region results (``controls`` collects the config's)."""
-    out = []
-    for name, raw in sorted((span.attributes or {}).items()):
-        where = {"start": region["start"], "end": region["end"]}
-        kind = kind_of(raw, span.label, name, kinds)
-        if kind == "text":
-            tag, value = "textarea", {**where, "text": [str(raw)]}
-        elif kind == "number" and isinstance(raw, int | float) and not isinstance(raw, bool):
-            tag, value = "number", {**where, "number": raw}
-        else:
-            picked = (
-                ["yes" if raw else "no"] if isinstance(raw, bool) else raw if isinstance(raw, list) else [raw]
-            )
-            tag, value = "choices", {**where, "text": region["text"], "choices": [str(v) for v in picked]}
-        control = controls.setdefault(name, Control(tag))
-        control.choices.update(YES_NO if kind == "bool" else value.get("choices", []))
-        control.labels.add(span.label)
-        control.multiple = control.multiple or kind == "multi"
-        out.append(
-            {
-                "id": key,
-                "from_name": name,
-                "to_name": TO_NAME,
-                "type": tag,
-                "origin": "manual",
-                "value": value,
-            }
-        )
-    return out
+    return [{"id": key, **r} for r in _results(span.attributes, span.label, region, controls, kinds)]
+
+
+def per_task(
+    values: dict[str, Any] | None, controls: dict[str, Control], kinds: Kinds
+) -> list[dict[str, Any]]:
+    """An annotator's document values as results on the whole task (as a task's ``choices``)."""
+    return _results(values, "", None, controls, kinds)
 
 
 def control_xml(name: str, control: Control) -> str:
-    """A perRegion control, shown for the labels whose spans use it."""
+    """A perRegion control, shown for the labels whose spans use it (or a control of the task)."""
     tag = TAGS[control.tag]
-    head = f'  <{tag} name={quoteattr(name)} toName={quoteattr(TO_NAME)} perRegion="true"'
-    head += f' whenTagName="{FROM_NAME}" whenLabelValue={quoteattr(",".join(sorted(control.labels)))}'
+    head = f"  <{tag} name={quoteattr(name)} toName={quoteattr(TO_NAME)}"
+    if control.per_region:
+        labels = quoteattr(",".join(sorted(control.labels)))
+        head += f' perRegion="true" whenTagName="{FROM_NAME}" whenLabelValue={labels}'
     if control.tag == "textarea":
         return head + ' editable="true" maxSubmissions="1"/>\n'
     if control.tag != "choices":
@@ -114,7 +131,7 @@ def config_kinds(path: Path) -> dict[str, str]:
     kinds = {}
     for element in root.iter():
         name = element.get("name")
-        if name is None or element.get("perRegion") != "true":
+        if name is None:
             continue
         choices = {c.get("value") for c in element if c.tag == "Choice"}
         if element.tag == "Choices" and element.get("choice") == "multiple":
@@ -132,25 +149,38 @@ def take_back(
     regions: dict[str, list[str]],
     config: dict[str, str],
     path: Path,
+    who: str | None,
 ) -> list[str]:
-    """Put per-region ``results`` onto the spans of their regions; returns the types of the
-    results that are on no region (skipped by the caller)."""
+    """Put per-region ``results`` onto the spans of their regions, results on the whole task
+    into the document values of ``who``; returns the types of the results it could not place
+    (on an unknown region, or by nobody: skipped and reported by the caller)."""
     spans = {s.key: s for s in record.spans if s.key is not None}
     skipped = []
     for res, where in results:
         keys = regions.get(str(res.get("id")))
         name = res.get("from_name")
-        if not keys or not isinstance(name, str):
+        if not isinstance(name, str) or (not keys and who is None):
             skipped.append(str(res.get("type")))
             continue
         value = _value(res, config.get(name), path, where)
+        if not keys:  # on the whole task: a document value of the annotation's annotator
+            assert who is not None
+            record.attributes = record.attributes or {}
+            record.attributes.setdefault(who, {})[name] = value
+            _hint(record, f"document.{name}", res, config)
+            continue
         for key in keys:
             span = spans[key]
             span.attributes = {**(span.attributes or {}), name: value}
-            hint = "text" if res.get("type") == "textarea" else config.get(name)
-            if hint:
-                record.attribute_kinds = {**(record.attribute_kinds or {}), f"{span.label}.{name}": hint}
+            _hint(record, f"{span.label}.{name}", res, config)
     return skipped
+
+
+def _hint(record: DocRecord, qualified: str, res: dict[str, Any], config: dict[str, str]) -> None:
+    """Note the kind a result tells (a text area: text) or its control in the config does."""
+    hint = "text" if res.get("type") == "textarea" else config.get(str(res.get("from_name")))
+    if hint:
+        record.attribute_kinds = {**(record.attribute_kinds or {}), qualified: hint}
 
 
 def _value(res: dict[str, Any], hint: str | None, path: Path, where: int) -> Any:

@@ -12,7 +12,8 @@ range and no token carries characters from outside a span it belongs to. In the 
 * ``doc.user_data["annotator"]`` holds what spaCy has no place for (a msgpack-able dict)::
 
       {"version": 1, "span_key": "sc",
-       "doc": {"id", "title", "author", "published", "source_url", "source_file", "status", "meta"},
+       "doc": {"id", "title", "author", "published", "source_url", "source_file", "status", "meta",
+               "attributes": {"alice": {"genre": "news"}}},          # document values, when any
        "spans": [{"key": "17", "annotator": "alice",                # aligned with doc.spans[span_key]
                   "attributes": {"type": "direct"},                  # codebook values, when any
                   "actor": {"id": 3, "name": "Jane Roe", "external_id": "Q42"}}, ...],  # when linked
@@ -46,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost, split_at
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.base import ExportReport, Writer
-from annotator.formats.carried import actor_json, declare_values, kb_id
+from annotator.formats.carried import actor_json, declare_values, document_values, kb_id
 from annotator.formats.docbin_stream import StreamingDocBin
 from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord
 from annotator.tokens import Splits, export_tokens
@@ -152,7 +153,8 @@ def to_doc(
     doc.user_data[USER_DATA] = {
         "version": 1,
         "span_key": span_key,
-        "doc": {"id": record.doc_id, **{f: getattr(record, f) for f in FIELDS}, "meta": record.meta},
+        "doc": {"id": record.doc_id, **{f: getattr(record, f) for f in FIELDS}, "meta": record.meta}
+        | ({"attributes": record.attributes} if record.attributes else {}),
         "spans": [_span_data(s) for s in record.spans],
         "relations": relations,
     }
@@ -259,6 +261,7 @@ def from_doc(doc: Doc, span_key: str | None = None) -> DocRecord:
     record = DocRecord(text=doc.text, meta=_plain(info.get("meta") or {}), doc_id=info.get("id"))
     for name in FIELDS:
         setattr(record, name, info.get(name))
+    record.attributes = document_values(_plain(info.get("attributes")))
     span_key = span_key or _key_of(doc, data)
     if span_key != DEFAULT_KEY:
         record.meta[SPAN_KEY_META] = span_key

@@ -8,7 +8,8 @@ joined by "+"; ``annotator:attribute`` the attribute's name, ``annotator:value``
 value); a span's registry actor is a ``SpecificResource`` body with ``purpose: "identifying"``
 whose ``source`` is the actor's IRI (Wikidata's for a ``Q…`` external id, else
 ``urn:annotator:actor:<id>``), with ``annotator:actor``, ``annotator:name`` and
-``annotator:external_id``. The reader takes both back.
+``annotator:external_id``. A document's own values (the codebook's document attributes) are
+``annotator:attributes`` of its source, by annotator. The reader takes them all back.
 
 The annotations do not carry the text they point into, so the writer puts the texts in the same
 file: an AnnotationCollection whose embedded first page holds the annotations, plus an extension
@@ -36,7 +37,7 @@ from typing import Any
 from annotator.atomic import atomic_write
 from annotator.errors import InputError
 from annotator.formats.base import ExportReport
-from annotator.formats.carried import WIKIDATA, actor_iri, declare_values
+from annotator.formats.carried import WIKIDATA, actor_iri, declare_values, document_values
 from annotator.formats.carried import shown as show_value
 from annotator.formats.peerkit import (
     ReadReport,
@@ -152,6 +153,8 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
             source.update({f"annotator:{f}": getattr(record, f) for f in FIELDS if getattr(record, f)})
             if record.meta:
                 source["annotator:meta"] = record.meta
+            if record.attributes:
+                source["annotator:attributes"] = record.attributes
             spool.write(("" if not sources else ",\n") + dumps(source))
             sources += 1
             seen.add(iri)
@@ -261,6 +264,7 @@ def _collect(
                 setattr(record, f, src[f"annotator:{f}"])
         meta = src.get("annotator:meta")
         record.meta = dict(meta) if isinstance(meta, dict) else {}
+        record.attributes = document_values(src.get("annotator:attributes"))
         sources[iri] = record
     kind = value.get("type")
     if kind in ("AnnotationCollection", "AnnotationPage"):

@@ -13,9 +13,8 @@ from annotator.attributes import define_attribute
 from annotator.attributes_values import set_value
 from annotator.errors import InputError
 from annotator.formats import labelstudio
-from annotator.formats.peerkit import ReadReport
 from annotator.importing import import_paths
-from annotator.model import Annotation, Document, Project
+from annotator.model import Annotation, Document, DocumentAttribute, Project
 from annotator.ops.projects import create_project
 from annotator.store import Store
 from tests.formats.test_exports_carry import _export, filled  # noqa: F401  (fixture)
@@ -120,14 +119,21 @@ def test_values_come_back_into_a_project_that_has_the_codebook(
     assert _values(store, other) == before
 
 
-def test_whole_task_choices_of_a_real_export_stay_skipped() -> None:
+def test_whole_task_choices_of_a_real_export_are_document_values(store: Store, project: Project) -> None:
+    """A real export's task-level ``choices`` (a sentiment) is its annotator's document value."""
     path = SHARED / "converter_tests" / "csv_test_history.json"
     if not path.is_file():
         pytest.skip("the shared Label Studio samples are not here")
-    report = ReadReport(path)
-    records = list(labelstudio.read(path, report=report))
-    assert records and not any(s.attributes for r in records for s in r.spans)
-    assert "results of type 'choices' (not text regions)" in report.summary()
+    (record,) = labelstudio.read(path)
+    assert record.attributes == {"sergei@heartex.e2e": {"sentiment": "Positive"}}
+    summary = import_paths(store, project.id, [path], fmt="labelstudio", annotator="bob").summary()
+    assert "document.sentiment (choice: Positive)" in summary
+    with store.session() as s:
+        docs = select(Document.id).where(Document.project_id == project.id)
+        values = s.scalars(
+            select(DocumentAttribute.attributes).where(DocumentAttribute.document_id.in_(docs))
+        )
+        assert list(values) == [{"sentiment": "Positive"}]
 
 
 def test_a_bad_number_result_names_file_and_line(tmp_path: Path) -> None:
