@@ -53,6 +53,18 @@ def document_values(found: Any) -> dict[str, dict[str, Any]] | None:
     return out or None
 
 
+def parts(found: Any) -> list[tuple[int, int]] | None:
+    """A multi-part span's parts as a file carries them (``[[0, 5], [16, 23]]``), or None;
+    ValueError for anything else (the import checks them against the text)."""
+    if found is None:
+        return None
+    if not isinstance(found, list | tuple) or not all(
+        isinstance(p, list | tuple) and len(p) == 2 and all(type(x) is int for x in p) for p in found
+    ):
+        raise ValueError(f"fragments must be a list of [start, end] pairs, not {found!r}")
+    return [(int(a), int(b)) for a, b in found] or None
+
+
 def kb_id(actor: ActorRef | None) -> str:
     """The actor as a knowledge-base id: its external id, else ``actor:<id>``, else ""."""
     if actor is None:

@@ -16,7 +16,8 @@ range and no token carries characters from outside a span it belongs to. In the 
                "attributes": {"alice": {"genre": "news"}}},          # document values, when any
        "spans": [{"key": "17", "annotator": "alice",                # aligned with doc.spans[span_key]
                   "attributes": {"type": "direct"},                  # codebook values, when any
-                  "actor": {"id": 3, "name": "Jane Roe", "external_id": "Q42"}}, ...],  # when linked
+                  "actor": {"id": 3, "name": "Jane Roe", "external_id": "Q42"},  # when linked
+                  "fragments": [[0, 5], [16, 23]]}, ...],  # a multi-part span's parts (doc.spans: its hull)
        "relations": [{"head": 0, "child": 2, "label": "speaker", "annotator": "alice"}, ...]}
 
   ``head``/``child`` index ``doc.spans[span_key]``: source and target span of the relation.
@@ -47,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost, split_at
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.base import ExportReport, Writer
-from annotator.formats.carried import actor_json, declare_values, document_values, kb_id
+from annotator.formats.carried import actor_json, declare_values, document_values, kb_id, parts
 from annotator.formats.docbin_stream import StreamingDocBin
 from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord
 from annotator.tokens import Splits, export_tokens
@@ -168,6 +169,8 @@ def _span_data(span: SpanRecord) -> dict[str, Any]:
         data["attributes"] = span.attributes
     if span.actor is not None:
         data["actor"] = actor_json(span.actor)
+    if span.fragments:
+        data["fragments"] = [list(p) for p in span.fragments]
     return data
 
 
@@ -305,6 +308,7 @@ def _take_back(span: SpanRecord, data: dict[str, Any]) -> None:
     """A span's codebook values and actor as this tool wrote them (checked on import)."""
     if isinstance(data.get("attributes"), dict):
         span.attributes = _plain(data["attributes"]) or None
+    span.fragments = parts(_plain(data.get("fragments")))
     actor = data.get("actor")
     if isinstance(actor, dict) and (actor.get("external_id") or actor.get("name")):
         span.actor = ActorRef(name=actor.get("name"), external_id=actor.get("external_id"))

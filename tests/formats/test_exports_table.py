@@ -4,6 +4,7 @@ file is imported into a fresh project, or the export's report names it as left o
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +96,43 @@ def test_each_thing_comes_back_or_is_reported(
     for thing, held in before.items():
         reported = [line for line in left_out if any(marker in line for marker in LEFT_OUT[thing])]
         assert after[thing] == held or reported, f"{fmt}: {thing} neither came back nor was reported"
+
+
+def test_parts_survive_cutting_into_sentences(store: Store, project: Project, tmp_path: Path) -> None:
+    """``--sentences`` rebuilds the spans: a multi-part span keeps its parts, moved with it."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    from annotator.export import ExportOptions
+
+    fill(store, project, tmp_path)  # the quote at 31–51 gained a part at 0–5
+    out = tmp_path / "out.spacy"
+    with store.session() as s:
+        export(s, project.id, "spacy", out, options=ExportOptions(sentences=True))
+    docs = list(DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
+    parts = [
+        [list(p) for p in x["fragments"]]
+        for d in docs
+        for x in d.user_data["annotator"]["spans"]
+        if "fragments" in x
+    ]
+    assert parts == [[[0, 5], [31, 51]]]  # the first sentence starts at 0
+
+
+def test_w3c_fragments_that_are_not_pairs_name_file_and_line(tmp_path: Path) -> None:
+    from annotator.errors import InputError
+    from annotator.formats import w3c
+
+    anno = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": "a1",
+        "type": "Annotation",
+        "body": {"type": "TextualBody", "purpose": "tagging", "value": "QUOTE"},
+        "target": {"selector": {"type": "TextPositionSelector", "start": 0, "end": 3}},
+        "annotator:fragments": [[0, 1], "2-3"],
+    }
+    path = tmp_path / "one.jsonld"
+    path.write_text(json.dumps(anno, indent=1), encoding="utf-8")
+    path.with_suffix(".txt").write_text("Ana said no.", encoding="utf-8")
+    with pytest.raises(InputError, match=r"one.jsonld:\d+: annotation 'a1': fragments must be"):
+        list(w3c.read(path))
