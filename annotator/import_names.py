@@ -53,30 +53,37 @@ def fold_names(tx: Tx, project_id: int, batch: Sequence[DocRecord], result: Impo
         set(session.scalars(select(RelationType.name).where(RelationType.project_id == project_id))),
         result,
     )
-    owned: dict[tuple[str, str], set[str]] = {}
-    query = (
-        select(AttributeDef.scope, Label.name, RelationType.name, AttributeDef.name)
-        .outerjoin(Label, Label.id == AttributeDef.label_id)
-        .outerjoin(RelationType, RelationType.id == AttributeDef.relation_type_id)
-        .where(AttributeDef.project_id == project_id)
-    )
-    for scope, label, kind, name in session.execute(query):
-        owned.setdefault((scope, label or kind or ""), set()).add(name)
+    owned: dict[tuple[str, str], set[str]] | None = None
     attributes: dict[tuple[str, str], _Names] = {}
 
     def attribute(scope: str, owner: str) -> _Names:
+        nonlocal owned
+        if owned is None:  # read once, and only for a batch with values from a peer file
+            owned = _attributes(tx, project_id)
         if (scope, owner) not in attributes:
             what = f"attribute of {owner}" if scope != "document" else "document attribute"
             attributes[scope, owner] = _Names(what, owned.get((scope, owner), set()), result)
         return attributes[scope, owner]
 
+    # A big import of the project's own names: one pass over the names, nothing changed.
+    relabel = any(labels(n) != n for n in {s.label for r in batch for s in r.spans})
+    retype = any(types(n) != n for n in {x.type for r in batch for x in r.relations})
     for record in batch:
-        for span in record.spans:
-            span.label = labels(span.label)
-            span.attributes = _keys(span.attributes, attribute("label", span.label))
-        for rel in record.relations:
-            rel.type = types(rel.type)
-            rel.attributes = _keys(rel.attributes, attribute("relation", rel.type))
+        # Values a peer file brought (readers note them, see carried.declare_values); a native
+        # file's names are its project's, checked against the codebook as they are.
+        peer = record.new_attributes or record.new_relation_attributes or record.new_document_attributes
+        if relabel or peer:
+            for span in record.spans:
+                span.label = labels(span.label)
+                if peer and span.attributes:
+                    span.attributes = _keys(span.attributes, attribute("label", span.label))
+        if retype or peer:
+            for rel in record.relations:
+                rel.type = types(rel.type)
+                if peer and rel.attributes:
+                    rel.attributes = _keys(rel.attributes, attribute("relation", rel.type))
+        if not peer:
+            continue
         for who, values in list((record.attributes or {}).items()):
             assert record.attributes is not None
             record.attributes[who] = _keys(values, attribute("document", "")) or {}
@@ -88,6 +95,20 @@ def fold_names(tx: Tx, project_id: int, batch: Sequence[DocRecord], result: Impo
             record.attribute_kinds = {
                 _qualified(key, labels, attribute): kind for key, kind in record.attribute_kinds.items()
             }
+
+
+def _attributes(tx: Tx, project_id: int) -> dict[tuple[str, str], set[str]]:
+    """The project's attribute names by scope and owner's name ("" for documents)."""
+    owned: dict[tuple[str, str], set[str]] = {}
+    query = (
+        select(AttributeDef.scope, Label.name, RelationType.name, AttributeDef.name)
+        .outerjoin(Label, Label.id == AttributeDef.label_id)
+        .outerjoin(RelationType, RelationType.id == AttributeDef.relation_type_id)
+        .where(AttributeDef.project_id == project_id)
+    )
+    for scope, label, kind, name in tx.session.execute(query):
+        owned.setdefault((scope, label or kind or ""), set()).add(name)
+    return owned
 
 
 def _keys(values: dict[str, Any] | None, names: _Names) -> dict[str, Any] | None:
