@@ -88,7 +88,7 @@ def document_values(
 
 # Export formats with a place for document-level values: native JSONL (by annotator) and the
 # who-said-what CSV (the row's annotator's, as JSON). Every other format reports leaving them out.
-HOLD_DOCUMENT_VALUES = frozenset({"jsonl", "native", "whosaid"})
+HOLD_DOCUMENT_VALUES = frozenset({"jsonl", "native", "whosaid", "w3c", "spacy", "labelstudio"})
 NO_DOCUMENT_VALUES = "documents' own attribute values (genre, topic…: the format has no place for them)"
 
 

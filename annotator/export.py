@@ -20,11 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.actor_refs import actor_refs
+from annotator.attributes import list_attributes
 from annotator.bulk import gc_paused
 from annotator.dataset import LabelMap, Layer, Split, select_layer, split_sentences
 from annotator.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.export_folder import FolderResult, export_folder
-from annotator.formats import iob, native, peers, spacy_docbin
+from annotator.formats import iob, labelstudio, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
 from annotator.formats.carried import reporting_lost
 from annotator.fragments_export import hulls_reported
@@ -95,6 +96,9 @@ class Plan:
     split: Split | None
     language: str
     output_labels: list[str]
+    # The codebook's span and document attribute kinds, (label or "" for documents, name) → kind,
+    # for writers that write each kind its own way (Label Studio: text areas, numbers, choices).
+    kinds: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -136,6 +140,7 @@ def _factories() -> dict[str, Callable[[ExportOptions, Plan, Path | None], Write
         "conll": lambda o, _p, _labels: iob.iob_writer(o.docstart),
         "hf-jsonl": lambda _o, p, labels: iob.hf_writer(p.output_labels, labels),
         "whosaid": lambda o, _p, _labels: peers.writer("whosaid", raw=o.raw_csv),
+        "labelstudio": lambda _o, p, _labels: labelstudio.writer(dict(p.kinds)),
     }
 
 
@@ -168,7 +173,12 @@ def plan(session: Session, project_id: int, options: ExportOptions) -> Plan:
         )
     split = None if options.split is None else Split.of_ratios(options.split, options.seed)
     language = options.language or project.language or "en"
-    return Plan(layer, labels, gold, split, language, labels.output_labels(label_names))
+    kinds = {
+        (options.rename.get(a.owner, a.owner) if a.scope == "label" else "", a.name): a.kind
+        for a in list_attributes(session, project_id)
+        if a.scope != "relation"
+    }
+    return Plan(layer, labels, gold, split, language, labels.output_labels(label_names), kinds)
 
 
 def to_record(

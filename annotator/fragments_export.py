@@ -1,11 +1,10 @@
 """Exports to formats that cannot hold a multi-part span say what they did with it.
 
-Native JSONL (``"fragments"``) and brat (``T1 Quote 0 5;16 23``) write the parts. Every other
+Native JSONL (``"fragments"``) and brat (``T1 Quote 0 5;16 23``) write the parts; W3C and spaCy
+write the hull where other tools look (selectors, ``doc.spans``) and the parts beside it
+(``annotator:fragments``, the span's user data), which this tool reads back. Every other
 format writes such a span as its hull, one span from the first part's start to the last part's
-end with the words between the parts included, and the export's report counts them. W3C Web
-Annotation could list several TextPositionSelectors in a ``List``/``Choice``, but the tools that
-read W3C files (Hypothesis, Recogito) take the first selector only, so a hull is the honest
-reading there too.
+end with the words between the parts included, and the export's report counts them.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from pathlib import Path
 from annotator.formats.base import ExportReport, Writer
 from annotator.records import DocRecord
 
-HOLDS_PARTS = frozenset({"jsonl", "native", "brat"})
+HOLDS_PARTS = frozenset({"jsonl", "native", "brat", "w3c", "spacy"})
 AS_HULL = "multi-part spans written as their hull (first part's start to last part's end, the words between included)"
 
 

@@ -4,11 +4,11 @@ registry actors its spans name (brat ``A``, ``N`` and ``Equiv`` lines; ``annotat
 Both run in the import's transaction, after the batch's spans are written: a bad value or an
 actor that cannot be made fails the whole import, so nothing is written.
 
-- ``declare_attributes``: an attribute the file uses that the label lacks is created (yes/no,
-  number, choice or multi-choice, as its values tell; a brat attribute without a value is yes/no)
-  and named in the import's report;
+- ``declare_attributes``: an attribute the file uses that the label (or, for a relation's
+  values, the relation type) lacks is created (yes/no, number, choice or multi-choice, as its
+  values tell; a brat attribute without a value is yes/no) and named in the import's report;
   an attribute this import created takes the values later documents bring. A number attribute
-  already in the codebook takes the file's text as a number.
+  already in the codebook takes the file's text as a number (a yes/no one "yes" or "no").
 - ``link_actors``: a span with an external id names the project's actor with that id (one not
   merged away), else the one with that canonical name, else a new actor named by the file (or
   by the span's text). Spans that share a ``group`` (brat Equiv) name one actor: the one an
@@ -22,13 +22,13 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
-from annotator.attributes import define_attribute, get_attribute, update_attribute
+from annotator.attributes import DOCUMENT, define_attribute, get_attribute, update_attribute
 from annotator.attributes_io import SpanKey, span_rows
 from annotator.audit import default_actor_name
 from annotator.errors import AnnotatorError, ValidationError
 from annotator.import_result import ImportResult
 from annotator.model import Actor as RegistryActor
-from annotator.model import Annotation, utcnow
+from annotator.model import Annotation, AttributeDef, utcnow
 from annotator.records import ActorRef, DocRecord, SpanRecord
 from annotator.tx import Tx
 
@@ -38,15 +38,26 @@ Fail = Callable[[DocRecord, str], Exception]
 def declare_attributes(
     tx: Tx, project_id: int, batch: Sequence[DocRecord], result: ImportResult, fail: Fail
 ) -> None:
-    """Create the attributes the batch's records declare and the codebook lacks."""
+    """Create the span, relation and document attributes the batch's records declare and the
+    codebook lacks."""
+    cache: dict[tuple[str, str, str], AttributeDef | None] = {}
     for record in batch:
-        for label, names in (record.new_attributes or {}).items():
-            for name, values in names.items():
-                try:
-                    _declare(tx, project_id, label, name, values, result)
-                except AnnotatorError as exc:
-                    raise fail(record, f"attribute {label}.{name}: {exc}") from None
-        _numbers(tx, project_id, record)
+        documents = {DOCUMENT: record.new_document_attributes} if record.new_document_attributes else None
+        for scope, book in (
+            ("label", record.new_attributes),
+            ("relation", record.new_relation_attributes),
+            (DOCUMENT, documents),
+        ):
+            for owner, names in (book or {}).items():
+                for name, values in names.items():
+                    hint = (
+                        (record.attribute_kinds or {}).get(f"{owner}.{name}") if scope != "relation" else None
+                    )
+                    try:
+                        _declare(tx, project_id, (scope, owner, name), values, result, cache, hint)
+                    except AnnotatorError as exc:
+                        raise fail(record, f"attribute {owner}.{name}: {exc}") from None
+        _coerce(tx, project_id, record, cache)
 
 
 def _kind(values: list[Any]) -> tuple[str, list[str]]:
@@ -65,41 +76,87 @@ def _kind(values: list[Any]) -> tuple[str, list[str]]:
     return ("multi" if any(isinstance(v, list) for v in values) else "choice"), choices
 
 
-def _declare(tx: Tx, project_id: int, label: str, name: str, values: list[Any], result: ImportResult) -> None:
-    qualified = f"{label}.{name}"
-    kind, choices = _kind(values)
-    try:
-        attr = get_attribute(tx.session, project_id, label, name)
-    except AnnotatorError:
-        define_attribute(tx, project_id, label, name, kind, choices)
-        result.attributes_added.append(f"{qualified} ({kind}{': ' + ', '.join(choices) if choices else ''})")
+Where = tuple[str, str, str]  # scope ("label" or "relation"), owner (label or relation type), name
+
+
+def _line(where: Where) -> str:
+    """How the import's report names an attribute: ``QUOTE.type (`` or ``speaker.confidence (link, ``."""
+    scope, owner, name = where
+    return f"{owner}.{name} (" + ("link, " if scope == "relation" else "")
+
+
+def _lookup(
+    tx: Tx, project_id: int, where: Where, cache: dict[Where, AttributeDef | None]
+) -> AttributeDef | None:
+    if where not in cache:
+        scope, owner, name = where
+        try:
+            cache[where] = get_attribute(tx.session, project_id, owner, name, scope)
+        except AnnotatorError:
+            cache[where] = None
+    return cache[where]
+
+
+def _declare(
+    tx: Tx,
+    project_id: int,
+    where: Where,
+    values: list[Any],
+    result: ImportResult,
+    cache: dict[Where, AttributeDef | None],
+    hint: str | None = None,
+) -> None:
+    """Create ``where`` if the codebook lacks it: of the kind ``hint`` names (a short text, a
+    yes/no, a multi-choice) or, without one, the kind its ``values`` tell."""
+    scope, owner, name = where
+    kind, choices = (hint, []) if hint in ("text", "bool") else _kind(values)
+    if hint == "multi" and kind == "choice":
+        kind = "multi"
+    attr = _lookup(tx, project_id, where, cache)
+    if attr is None:
+        cache[where] = define_attribute(tx, project_id, owner, name, kind, choices, scope=scope)
+        result.attributes_added.append(f"{_line(where)}{kind}{': ' + ', '.join(choices) if choices else ''})")
         return
-    made = any(line.startswith(qualified + " ") for line in result.attributes_added)
+    made = any(line.startswith(_line(where)) for line in result.attributes_added)
     new = [c for c in choices if c not in (attr.choices or [])]
     if made and new and attr.kind in ("choice", "multi"):
         update_attribute(tx, attr, choices=[*(attr.choices or []), *new])
 
 
-def _numbers(tx: Tx, project_id: int, record: DocRecord) -> None:
-    """File text for a number attribute (brat values are words) becomes the number."""
-    for span in record.spans:
-        for name, value in list((span.attributes or {}).items()):
-            if (
-                isinstance(value, str)
-                and record.new_attributes
-                and name in record.new_attributes.get(span.label, {})
-            ):
+YES_NO = {"yes": True, "no": False, "true": True, "false": False}
+
+
+def _coerce(tx: Tx, project_id: int, record: DocRecord, cache: dict[Where, AttributeDef | None]) -> None:
+    """File text for a number or yes/no attribute (brat and Label Studio values are words)
+    becomes the number or the yes/no, for spans, relations and documents alike."""
+    books = {
+        "label": record.new_attributes or {},
+        "relation": record.new_relation_attributes or {},
+        DOCUMENT: {DOCUMENT: record.new_document_attributes or {}},
+    }
+    if not books["label"] and not books["relation"] and not record.new_document_attributes:
+        return  # values of a native file are stored as they are (and checked)
+    carriers: list[tuple[str, str, dict[str, Any] | None]] = [
+        ("label", s.label, s.attributes) for s in record.spans if s.attributes
+    ]
+    carriers += [("relation", r.type, r.attributes) for r in record.relations if r.attributes]
+    carriers += [(DOCUMENT, DOCUMENT, values) for values in (record.attributes or {}).values()]
+    for scope, owner, values in carriers:
+        for name, value in list((values or {}).items()):
+            if not isinstance(value, str) or name not in books[scope].get(owner, {}):
+                continue
+            attr = _lookup(tx, project_id, (scope, owner, name), cache)
+            if attr is None:
+                continue
+            assert values is not None
+            if attr.kind == "bool" and value.lower() in YES_NO:
+                values[name] = YES_NO[value.lower()]
+            elif attr.kind == "number":
                 try:
-                    attr = get_attribute(tx.session, project_id, span.label, name)
-                except AnnotatorError:
+                    number = float(value)
+                except ValueError:
                     continue
-                if attr.kind == "number":
-                    try:
-                        number = float(value)
-                    except ValueError:
-                        continue
-                    assert span.attributes is not None
-                    span.attributes[name] = int(number) if number.is_integer() else number
+                values[name] = int(number) if number.is_integer() else number
 
 
 def link_actors(

@@ -32,6 +32,8 @@ class ImportResult:
     actors_linked: int = 0
     actor_conflicts: list[str] = field(default_factory=list)
     attributes_added: list[str] = field(default_factory=list)
+    # Names in the file taken as the project's that differ only in case (annotator.import_names).
+    names_mapped: list[str] = field(default_factory=list)
 
     def add(self, other: ImportResult) -> None:
         """Add up the results of several imports (``--skip-bad`` imports file by file)."""
@@ -74,6 +76,9 @@ class ImportResult:
             + _listed(
                 self.tokens_kept,
                 "document(s) already present have other tokens than the file's; their own were kept",
+            )
+            + _listed(
+                self.names_mapped, "name(s) in the file taken as the project's (they differ only in case)"
             )
             + _listed(self.attributes_added, "attribute(s) the codebook lacked, added")
             + _listed(self.actors_added, "actor(s) added to the registry")

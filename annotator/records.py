@@ -117,6 +117,13 @@ class DocRecord:
     # Span attributes a peer file uses that the codebook may lack, label → name → values seen; the
     # import creates the missing ones, their kind told by the values (annotator.import_extras).
     new_attributes: dict[str, dict[str, list[Any]]] | None = None
+    # The same for relation values: relation type → name → values seen.
+    new_relation_attributes: dict[str, dict[str, list[Any]]] | None = None
+    # The same for document values (the codebook's document attributes): name → values seen.
+    new_document_attributes: dict[str, list[Any]] | None = None
+    # The kind a peer file tells for a span attribute ("QUOTE.note" → "text": a Label Studio text
+    # area), which its values alone would not: what the import creates if the codebook lacks it.
+    attribute_kinds: dict[str, str] | None = None
     # Native JSONL only: the registry actors this document's spans name (annotator.actors_carry).
     actors: list[ActorRecord] = field(default_factory=list)
     # Native JSONL only: the codebook attributes this document's values use (annotator.codebook_json).

@@ -161,6 +161,7 @@ def split_sentences(record: DocRecord, report: ExportReport) -> Iterator[DocReco
                 span.key,
                 attributes=span.attributes,
                 actor=span.actor,
+                fragments=[(a - start, b - start) for a, b in span.fragments] if span.fragments else None,
             )
         )
         if span.key is not None:

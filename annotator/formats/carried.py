@@ -25,15 +25,44 @@ def shown(value: Any) -> str:
 
 
 def declare_values(record: DocRecord) -> None:
-    """Note the span values ``record`` carries in ``new_attributes`` (label → name → values seen),
+    """Note the values ``record`` carries in ``new_attributes`` (label → name → values seen),
+    ``new_relation_attributes`` (relation type → …) and ``new_document_attributes`` (name → …),
     so that importing a peer file creates what the codebook lacks instead of refusing it."""
+    record.new_attributes = _seen((s.label, s.attributes) for s in record.spans)
+    record.new_relation_attributes = _seen((r.type, r.attributes) for r in record.relations)
+    documents = _seen(("", values) for values in (record.attributes or {}).values())
+    record.new_document_attributes = documents[""] if documents else None
+
+
+def _seen(carriers: Iterable[tuple[str, dict[str, Any] | None]]) -> dict[str, dict[str, list[Any]]] | None:
     book: dict[str, dict[str, list[Any]]] = {}
-    for span in record.spans:
-        for name, value in (span.attributes or {}).items():
-            seen = book.setdefault(span.label, {}).setdefault(name, [])
+    for owner, values in carriers:
+        for name, value in (values or {}).items():
+            seen = book.setdefault(owner, {}).setdefault(name, [])
             if value not in seen:
                 seen.append(value)
-    record.new_attributes = book or None
+    return book or None
+
+
+def document_values(found: Any) -> dict[str, dict[str, Any]] | None:
+    """Document values as a file carries them (annotator → name → value), or None: anything
+    else is not taken (the import checks the values against the codebook)."""
+    if not isinstance(found, dict):
+        return None
+    out = {str(who): dict(values) for who, values in found.items() if isinstance(values, dict) and values}
+    return out or None
+
+
+def parts(found: Any) -> list[tuple[int, int]] | None:
+    """A multi-part span's parts as a file carries them (``[[0, 5], [16, 23]]``), or None;
+    ValueError for anything else (the import checks them against the text)."""
+    if found is None:
+        return None
+    if not isinstance(found, list | tuple) or not all(
+        isinstance(p, list | tuple) and len(p) == 2 and all(type(x) is int for x in p) for p in found
+    ):
+        raise ValueError(f"fragments must be a list of [start, end] pairs, not {found!r}")
+    return [(int(a), int(b)) for a, b in found] or None
 
 
 def kb_id(actor: ActorRef | None) -> str:

@@ -15,11 +15,10 @@ image, audio and other tasks without text are skipped and reported.
 
 The writer fills ``value.text``, writes one annotation per annotator, and beside ``tasks.json``
 writes ``tasks.label_config.xml``: a labeling config whose names match the results. A span's
-codebook values are per-region results linked to the region by its ``id`` (as Label Studio's
-``perRegion`` controls write them): choice, multi-choice and yes/no values as ``choices`` (yes/no:
-``["yes"]``/``["no"]``; a short text as its one choice), numbers as ``number``, each with
-``from_name`` the attribute's name; the config declares those controls. Relation values and actor
-links have no place in Label Studio and are reported.
+codebook values are per-region results (``choices``, ``number``, ``textarea`` by the attribute's
+kind; ``annotator.formats.labelstudio_values``), read back onto the region's spans; the config
+declares those controls. Relation values and actor links have no place in Label Studio and are
+reported.
 """
 
 from __future__ import annotations
@@ -32,10 +31,23 @@ from xml.sax.saxutils import quoteattr
 
 from annotator.atomic import atomic_write
 from annotator.errors import InputError
-from annotator.formats.base import ExportReport
-from annotator.formats.carried import report_lost
+from annotator.formats.base import ExportReport, Writer
+from annotator.formats.carried import declare_values, report_lost
 from annotator.formats.jsonstream import stream_items
+from annotator.formats.labelstudio_values import (
+    FROM_NAME,
+    TO_NAME,
+    VALUE_TYPES,
+    Control,
+    Kinds,
+    config_kinds,
+    control_xml,
+    per_region,
+    per_task,
+    take_back,
+)
 from annotator.formats.peerkit import (
+    Layer,
     ReadReport,
     dumps,
     layers,
@@ -50,7 +62,6 @@ from annotator.text import OffsetMap
 
 FIELDS = ("title", "author", "published", "source_url")
 CROSS_LAYER = "relations whose ends are not both spans of the relation's annotator"
-FROM_NAME, TO_NAME = "label", "text"
 
 
 def config_path(out: Path) -> Path:
@@ -65,55 +76,13 @@ def _completed_by(name: str, people: dict[str, int]) -> dict[str, Any]:
     return {"id": ident, "email": "", "first_name": name, "last_name": ""}
 
 
-def _per_region(
-    key: str, span: SpanRecord, region: dict[str, Any], controls: dict[str, tuple[str, set[str], set[str]]]
-) -> list[dict[str, Any]]:
-    """The span's codebook values as per-region results (``controls``: name → tag, choices, labels)."""
-    out = []
-    for name, raw in sorted((span.attributes or {}).items()):
-        where = {"start": region["start"], "end": region["end"]}
-        if isinstance(raw, bool | str | list):
-            picked = (
-                ["yes" if raw else "no"] if isinstance(raw, bool) else [raw] if isinstance(raw, str) else raw
-            )
-            tag, value = "choices", {**where, "text": region["text"], "choices": [str(v) for v in picked]}
-        else:
-            tag, value = "number", {**where, "number": raw}
-        known = controls.setdefault(name, (tag, set(), set()))
-        if tag == "choices":
-            known[1].update(value["choices"])
-        known[2].add(span.label)
-        out.append(
-            {
-                "id": key,
-                "from_name": name,
-                "to_name": TO_NAME,
-                "type": tag,
-                "origin": "manual",
-                "value": value,
-            }
-        )
-    return out
-
-
-def _control(name: str, tag: str, choices: set[str], labels: set[str]) -> str:
-    """A perRegion control of the labeling config, shown for the labels whose spans use it."""
-    head = f'  <{tag.capitalize()} name={quoteattr(name)} toName="{TO_NAME}"'
-    head += (
-        f' perRegion="true" whenTagName="{FROM_NAME}" whenLabelValue={quoteattr(",".join(sorted(labels)))}'
-    )
-    if tag != "choices":
-        return head + "/>\n"
-    body = "".join(f"    <Choice value={quoteattr(c)}/>\n" for c in sorted(choices))
-    return head + ' choice="multiple">\n' + body + "  </Choices>\n"
-
-
 def _task(
     record: DocRecord,
     number: int,
     people: dict[str, int],
     report: ExportReport,
-    controls: dict[str, tuple[str, set[str], set[str]]] | None = None,
+    controls: dict[str, Control] | None = None,
+    kinds: Kinds | None = None,
 ) -> dict[str, Any]:
     controls = controls if controls is not None else {}
     report_lost(report, record, "Label Studio", spans=False, relations=True, actors=True)
@@ -126,8 +95,11 @@ def _task(
     parts, homeless = layers(record)
     report.leave_out(CROSS_LAYER, homeless, "relations")
     annotations = []
+    pending = dict(record.attributes or {})  # document values, by annotator
+    # An annotator with document values but no labels here gets an annotation of those alone.
+    parts += [Layer(who) for who in pending if who not in {p.annotator for p in parts}]
     for n, part in enumerate(parts, start=1):
-        result: list[dict[str, Any]] = []
+        result: list[dict[str, Any]] = per_task(pending.get(part.annotator or ""), controls, kinds or {})
         for key, s in zip(span_keys(part.spans), part.spans, strict=True):
             value = {
                 "start": s.start,
@@ -145,7 +117,7 @@ def _task(
                     "value": value,
                 }
             )
-            result += _per_region(key, s, value, controls)
+            result += per_region(key, s, value, controls, kinds or {})
         for r in part.relations:
             result.append(
                 {
@@ -169,30 +141,40 @@ def _task(
     return task
 
 
-def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
-    """Stream the tasks as one JSON array into ``out``, then write the labeling config beside it."""
-    out = Path(out)
-    people: dict[str, int] = {}
-    labels: set[str] = set()
-    types: set[str] = set()
-    controls: dict[str, tuple[str, set[str], set[str]]] = {}
-    with atomic_write(out) as fh:
-        fh.write("[")
-        for i, record in enumerate(records):
-            report.count(record)
-            fh.write(("\n" if i == 0 else ",\n") + dumps(_task(record, i + 1, people, report, controls)))
-            labels.update(s.label for s in record.spans)
-            types.update(r.type for r in record.relations)
-        fh.write("\n]\n")
-    with atomic_write(config_path(out)) as fh:
-        fh.write("<View>\n")
-        fh.write(f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n')
-        fh.writelines(f"    <Label value={quoteattr(name)}/>\n" for name in sorted(labels))
-        fh.write("  </Labels>\n  <Relations>\n")
-        fh.writelines(f"    <Relation value={quoteattr(name)}/>\n" for name in sorted(types))
-        fh.write(f'  </Relations>\n  <Text name="{TO_NAME}" value="$text"/>\n')
-        fh.writelines(_control(name, *control) for name, control in sorted(controls.items()))
-        fh.write("</View>\n")
+def writer(kinds: Kinds | None = None) -> Writer:
+    """A writer that knows the codebook's kinds (``labelstudio_values.Kinds``), e.g. which
+    values are short texts (written as text areas, not choices)."""
+
+    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        """Stream the tasks as one JSON array into ``out``, then write the labeling config beside it."""
+        out = Path(out)
+        people: dict[str, int] = {}
+        labels: set[str] = set()
+        types: set[str] = set()
+        controls: dict[str, Control] = {}
+        with atomic_write(out) as fh:
+            fh.write("[")
+            for i, record in enumerate(records):
+                report.count(record)
+                task = _task(record, i + 1, people, report, controls, kinds)
+                fh.write(("\n" if i == 0 else ",\n") + dumps(task))
+                labels.update(s.label for s in record.spans)
+                types.update(r.type for r in record.relations)
+            fh.write("\n]\n")
+        with atomic_write(config_path(out)) as fh:
+            fh.write("<View>\n")
+            fh.write(f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n')
+            fh.writelines(f"    <Label value={quoteattr(name)}/>\n" for name in sorted(labels))
+            fh.write("  </Labels>\n  <Relations>\n")
+            fh.writelines(f"    <Relation value={quoteattr(name)}/>\n" for name in sorted(types))
+            fh.write(f'  </Relations>\n  <Text name="{TO_NAME}" value="$text"/>\n')
+            fh.writelines(control_xml(name, control) for name, control in sorted(controls.items()))
+            fh.write("</View>\n")
+
+    return write
+
+
+write = writer()
 
 
 def person(completed_by: Any, fallback: str | None) -> str | None:
@@ -260,18 +242,26 @@ def read(path: Path, annotator: str | None = None, report: ReadReport | None = N
     """Read a Label Studio JSON export (a list of tasks, or one task), a task at a time."""
     path = Path(path)
     report = report if report is not None else ReadReport(path)
+    config = config_kinds(config_path(path))
     for item in stream_items(path):
         try:
-            record = _record(item.value, item.line, path, annotator, report)
+            record = _record(item.value, item.line, path, annotator, report, config)
         except InputError:
             # Name the line of the bad annotation or result: the task again, its objects' lines known.
-            _record(item.precise(path), item.line, path, annotator, ReadReport(path))
+            _record(item.precise(path), item.line, path, annotator, ReadReport(path), config)
             raise
         if record is not None:
             yield record
 
 
-def _record(task: Any, line0: int, path: Path, annotator: str | None, report: ReadReport) -> DocRecord | None:
+def _record(
+    task: Any,
+    line0: int,
+    path: Path,
+    annotator: str | None,
+    report: ReadReport,
+    config: dict[str, str] | None = None,
+) -> DocRecord | None:
     """One task as a record (None: an image, audio, … task, reported)."""
     line = line_of(task, line0) or line0
     if not isinstance(task, dict):
@@ -301,7 +291,11 @@ def _record(task: Any, line0: int, path: Path, annotator: str | None, report: Re
         if ann.get("was_cancelled"):
             report.skip("cancelled annotations")
             continue
-        _annotation(ann, n, record, omap, person(ann.get("completed_by"), annotator), path, line, report)
+        who = person(ann.get("completed_by"), annotator)
+        values = _annotation(ann, n, record, omap, who, path, line, report)
+        for kind in take_back(record, values[0], values[1], config or {}, path, who):
+            report.skip(f"results of type {kind!r} (not text regions)")
+    declare_values(record)
     report.count(record)
     return record
 
@@ -315,8 +309,11 @@ def _annotation(
     path: Path,
     line: int,
     report: ReadReport,
-) -> None:
+) -> tuple[list[tuple[dict[str, Any], int]], dict[str, list[str]]]:
+    """Read one annotation's regions and relations; returns its per-region value results and
+    its regions (id → span keys), for ``take_back``."""
     regions: dict[str, list[str]] = {}
+    valued: list[tuple[dict[str, Any], int]] = []
     places: dict[str, tuple[int, int]] = {}
     relations: list[tuple[dict[str, Any], int]] = []
     results = ann.get("result") or []
@@ -325,6 +322,8 @@ def _annotation(
         kind = res.get("type") if isinstance(res, dict) else None
         if kind == "relation":
             relations.append((res, where))
+        elif kind in VALUE_TYPES and isinstance(res, dict):
+            valued.append((res, where))
         elif kind != "labels":
             report.skip(f"results of type {kind!r} (not text regions)")
         else:
@@ -376,3 +375,4 @@ def _annotation(
             for a in regions[ends[0]]:
                 for b in regions[ends[1]]:
                     record.relations.append(RelationRecord(a, b, str(label), who))
+    return valued, regions

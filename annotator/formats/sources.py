@@ -158,7 +158,7 @@ def _with_source(records: list[DocRecord], path: Path, carried: bool = False) ->
     ``source_file`` to the file of a folder they read it from, except where it is ``carried``
     from elsewhere (a native export's document field)."""
     for record in records:
-        record.read_from = str(path) if carried else record.source_file or str(path)
+        record.read_from = record.read_from or (str(path) if carried else record.source_file or str(path))
         record.source_file = record.source_file or str(path)
     return records
 

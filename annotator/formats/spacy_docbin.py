@@ -12,20 +12,25 @@ range and no token carries characters from outside a span it belongs to. In the 
 * ``doc.user_data["annotator"]`` holds what spaCy has no place for (a msgpack-able dict)::
 
       {"version": 1, "span_key": "sc",
-       "doc": {"id", "title", "author", "published", "source_url", "source_file", "status", "meta"},
+       "doc": {"id", "title", "author", "published", "source_url", "source_file", "status", "meta",
+               "attributes": {"alice": {"genre": "news"}}},          # document values, when any
        "spans": [{"key": "17", "annotator": "alice",                # aligned with doc.spans[span_key]
                   "attributes": {"type": "direct"},                  # codebook values, when any
-                  "actor": {"id": 3, "name": "Jane Roe", "external_id": "Q42"}}, ...],  # when linked
+                  "actor": {"id": 3, "name": "Jane Roe", "external_id": "Q42"},  # when linked
+                  "fragments": [[0, 5], [16, 23]]}, ...],  # a multi-part span's parts (doc.spans: its hull)
        "relations": [{"head": 0, "child": 2, "label": "speaker", "annotator": "alice"}, ...]}
 
   ``head``/``child`` index ``doc.spans[span_key]``: source and target span of the relation.
 
 * a span's registry actor is its ``kb_id_`` (in ``doc.spans`` and ``doc.ents``): the actor's
   external id (``Q42``), else ``actor:<id>``;
-* a span's codebook values are also span extension data, read with
-  ``Span.set_extension("attributes", default=None)`` then ``span._.attributes`` (spaCy keys
-  extension data by character offsets, so spans at the same offsets share one value: the
-  ``user_data`` list above keeps each; such clashes are reported).
+* a span's codebook values are also span extension data: after
+  ``Span.set_extension("attributes_of", default=None)``, ``span._.attributes_of[span.id_]`` is
+  the span's own values; after ``Span.set_extension("attributes", default=None)``,
+  ``span._.attributes`` is the values of every span at those offsets when they agree. spaCy keys
+  extension data by character offsets alone, so where two annotators' spans share offsets but
+  not values, ``span._.attributes`` is left empty (and that is reported) rather than showing one
+  annotator the other's values.
 
 The file is written in bounded memory (``docbin_stream``: spaCy's own ``DocBin`` would hold every
 document until the end); pass ``docs_per_file`` to write a folder of ``.spacy`` parts instead,
@@ -34,6 +39,7 @@ which ``spacy train`` reads as one corpus.
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -42,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.dataset.tokens import DUPLICATE, OVERLAPPING, outermost, split_at
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.base import ExportReport, Writer
-from annotator.formats.carried import actor_json, declare_values, kb_id
+from annotator.formats.carried import actor_json, declare_values, document_values, kb_id, parts
 from annotator.formats.docbin_stream import StreamingDocBin
 from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord
 from annotator.tokens import Splits, export_tokens
@@ -62,9 +68,10 @@ DEFAULT_KEY = "sc"
 SPAN_KEY_META = "spacy_span_key"  # meta of a document whose spans came under another key
 NOT_IN_ENTS = " (left out of doc.ents only; all are in doc.spans)"
 EXTENSION = "attributes"  # span._.attributes
+EXTENSION_OF = "attributes_of"  # span._.attributes_of[span.id_]
 SHARED_EXTENSION = (
-    "codebook values of spans at the same offsets as another span with other values "
-    "(span._.attributes holds the first; user_data['annotator']['spans'] holds all)"
+    "places where spans at the same offsets have different codebook values: span._.attributes "
+    "left empty there (span._.attributes_of[span.id_] and user_data['annotator']['spans'] hold each)"
 )
 
 
@@ -147,7 +154,8 @@ def to_doc(
     doc.user_data[USER_DATA] = {
         "version": 1,
         "span_key": span_key,
-        "doc": {"id": record.doc_id, **{f: getattr(record, f) for f in FIELDS}, "meta": record.meta},
+        "doc": {"id": record.doc_id, **{f: getattr(record, f) for f in FIELDS}, "meta": record.meta}
+        | ({"attributes": record.attributes} if record.attributes else {}),
         "spans": [_span_data(s) for s in record.spans],
         "relations": relations,
     }
@@ -161,20 +169,33 @@ def _span_data(span: SpanRecord) -> dict[str, Any]:
         data["attributes"] = span.attributes
     if span.actor is not None:
         data["actor"] = actor_json(span.actor)
+    if span.fragments:
+        data["fragments"] = [list(p) for p in span.fragments]
     return data
 
 
 def _extension_values(doc: Doc, record: DocRecord, report: ExportReport) -> None:
-    """Codebook values as ``span._.attributes`` (spaCy's key: ``("._.", name, start, end)``)."""
+    """Codebook values as span extension data. spaCy keys it by character offsets alone
+    (``("._.", name, start, end)``), so two spans at the same offsets (two annotators) share it:
+    ``span._.attributes_of`` maps each span's ``id_`` to its values and never collides;
+    ``span._.attributes`` holds the values when all spans at those offsets agree, else nothing
+    (another annotator's values would be wrong), which is reported."""
+    by_place: dict[tuple[int, int], dict[str, Any]] = {}
     for s in record.spans:
-        if not s.attributes:
-            continue
-        key: Any = ("._.", EXTENSION, s.start, s.end)
-        held = doc.user_data.get(key)
-        if held is not None and held != s.attributes:
+        if s.attributes:
+            by_place.setdefault((s.start, s.end), {})[s.key or ""] = s.attributes
+    data: dict[Any, Any] = doc.user_data  # spaCy's extension keys are tuples
+    for (start, end), values in by_place.items():
+        data[("._.", EXTENSION_OF, start, end)] = values
+        distinct = {_canonical(v) for v in values.values()}
+        if len(distinct) > 1:
             report.leave_out(SHARED_EXTENSION)
             continue
-        doc.user_data[key] = s.attributes
+        data[("._.", EXTENSION, start, end)] = next(iter(values.values()))
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
 
 
 def _covering(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
@@ -243,6 +264,7 @@ def from_doc(doc: Doc, span_key: str | None = None) -> DocRecord:
     record = DocRecord(text=doc.text, meta=_plain(info.get("meta") or {}), doc_id=info.get("id"))
     for name in FIELDS:
         setattr(record, name, info.get(name))
+    record.attributes = document_values(_plain(info.get("attributes")))
     span_key = span_key or _key_of(doc, data)
     if span_key != DEFAULT_KEY:
         record.meta[SPAN_KEY_META] = span_key
@@ -286,6 +308,7 @@ def _take_back(span: SpanRecord, data: dict[str, Any]) -> None:
     """A span's codebook values and actor as this tool wrote them (checked on import)."""
     if isinstance(data.get("attributes"), dict):
         span.attributes = _plain(data["attributes"]) or None
+    span.fragments = parts(_plain(data.get("fragments")))
     actor = data.get("actor")
     if isinstance(actor, dict) and (actor.get("external_id") or actor.get("name")):
         span.actor = ActorRef(name=actor.get("name"), external_id=actor.get("external_id"))
@@ -365,4 +388,7 @@ def _records(docs: Iterator[Doc], file: Path, span_key: str | None) -> Iterator[
             record = from_doc(doc, span_key)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             raise InputError(str(file), f"document {number}: malformed spaCy data ({exc!r})") from None
+        # Errors found later (the import's checks) name this file and document, not the file the
+        # document first came from (``source_file``, carried in the user data).
+        record.read_from = f"{file} (document {number})"
         yield record

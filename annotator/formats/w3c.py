@@ -8,7 +8,10 @@ joined by "+"; ``annotator:attribute`` the attribute's name, ``annotator:value``
 value); a span's registry actor is a ``SpecificResource`` body with ``purpose: "identifying"``
 whose ``source`` is the actor's IRI (Wikidata's for a ``Q…`` external id, else
 ``urn:annotator:actor:<id>``), with ``annotator:actor``, ``annotator:name`` and
-``annotator:external_id``. The reader takes both back.
+``annotator:external_id``. A document's own values (the codebook's document attributes) are
+``annotator:attributes`` of its source, by annotator. A multi-part span's selectors give its hull
+(what other tools read: Hypothesis and Recogito take one selector), its parts are the
+annotation's ``annotator:fragments`` (``[[0, 5], [16, 23]]``). The reader takes them all back.
 
 The annotations do not carry the text they point into, so the writer puts the texts in the same
 file: an AnnotationCollection whose embedded first page holds the annotations, plus an extension
@@ -36,7 +39,7 @@ from typing import Any
 from annotator.atomic import atomic_write
 from annotator.errors import InputError
 from annotator.formats.base import ExportReport
-from annotator.formats.carried import WIKIDATA, actor_iri, declare_values
+from annotator.formats.carried import WIKIDATA, actor_iri, declare_values, document_values, parts
 from annotator.formats.carried import shown as show_value
 from annotator.formats.peerkit import (
     ReadReport,
@@ -112,6 +115,7 @@ def _annotations(record: DocRecord, number: int, iri: str, created: str) -> Iter
             "target": {"source": iri, "selector": [quote, position]},
             **_creator(s.annotator),
             "created": created,
+            **({"annotator:fragments": [list(p) for p in s.fragments]} if s.fragments else {}),
         }
     keys = set(span_keys(record.spans))
     for n, r in enumerate(record.relations):
@@ -152,6 +156,8 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
             source.update({f"annotator:{f}": getattr(record, f) for f in FIELDS if getattr(record, f)})
             if record.meta:
                 source["annotator:meta"] = record.meta
+            if record.attributes:
+                source["annotator:attributes"] = record.attributes
             spool.write(("" if not sources else ",\n") + dumps(source))
             sources += 1
             seen.add(iri)
@@ -206,10 +212,23 @@ def read(path: Path, annotator: str | None = None, report: ReadReport | None = N
         if anno.get("id") is not None and str(anno.get("id")) in spans:  # links would pick one
             raise InputError(str(path), f"annotation id {anno.get('id')!r} is used twice", line)
         keys = spans.setdefault(str(anno.get("id")), (record, []))[1]
+        try:
+            pieces = parts(anno.get("annotator:fragments"))
+        except ValueError as exc:
+            raise InputError(str(path), f"annotation {anno.get('id')!r}: {exc}", line) from None
         for k, tag in enumerate(tags):
             keys.append(f"{n}:{anno.get('id')}" + (f"#{k}" if k else ""))
             record.spans.append(
-                SpanRecord(start, end, tag, who, key=keys[-1], attributes=_values(anno), actor=_actor(anno))
+                SpanRecord(
+                    start,
+                    end,
+                    tag,
+                    who,
+                    key=keys[-1],
+                    attributes=_values(anno),
+                    actor=_actor(anno),
+                    fragments=pieces,
+                )
             )
     for anno, line in links:
         targets: list[Any] = anno["target"] if isinstance(anno.get("target"), list) else []
@@ -261,6 +280,7 @@ def _collect(
                 setattr(record, f, src[f"annotator:{f}"])
         meta = src.get("annotator:meta")
         record.meta = dict(meta) if isinstance(meta, dict) else {}
+        record.attributes = document_values(src.get("annotator:attributes"))
         sources[iri] = record
     kind = value.get("type")
     if kind in ("AnnotationCollection", "AnnotationPage"):

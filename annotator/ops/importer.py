@@ -23,6 +23,7 @@ from annotator.fragments_io import store_imported as store_fragments
 from annotator.ids import next_sqlite_id
 from annotator.import_apart import Apart, own_key
 from annotator.import_extras import declare_attributes, link_actors
+from annotator.import_names import fold_names
 from annotator.import_result import ImportResult
 from annotator.model import (
     Annotation,
@@ -162,6 +163,8 @@ class Importer:
                     raise _fail(record, f"relation {rel.type!r} refers to a missing span {end_key!r}")
 
     def batch(self, batch: Sequence[DocRecord]) -> None:
+        if not self.merging:  # a file's "Quote" is the project's QUOTE (a merge's names are the project's)
+            fold_names(self.tx, self.project_id, batch, self.result)
         owners = [[self.owners.owner(span.annotator) for span in record.spans] for record in batch]
         doc_ids, merged = self._documents(batch, owners)
         self.reviewed.extend((d, r) for d, r in zip(doc_ids, batch, strict=True) if r.review is not None)
