@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import gc
 import json
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Table, insert
@@ -41,9 +43,20 @@ def _converter(kind: Any) -> Callable[[Any], Any] | None:
 
 
 def bulk_insert(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    multirow: bool = False,
 ) -> None:
-    """Insert ``rows`` (tuples in the order of ``columns``) into ``table`` in one executemany."""
+    """Insert ``rows`` (tuples in the order of ``columns``) into ``table`` in one executemany.
+
+    ``multirow`` (SQLite): as few multi-row INSERT statements as the driver's variable limit
+    allows instead. For a table with FTS5 triggers (``document``): FTS5 flushes its pending terms
+    into a new index segment at the end of every statement that wrote it, so an executemany made
+    a tiny segment per row and merged them all again (2.4 s against 1.1 s for 20,000 documents).
+    """
     if not rows:
         return
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
@@ -69,7 +82,22 @@ def bulk_insert(
                 values[i] = f(values[i])
             converted.append(tuple(values))
         data = converted
+    if multirow:
+        _insert_multirow(conn, sql, len(columns), data)
+        return
     conn.exec_driver_sql(sql, data)
+
+
+def _insert_multirow(conn: Connection, sql: str, width: int, rows: Sequence[tuple[Any, ...]]) -> None:
+    """``sql`` (one row's INSERT) for all ``rows``, as many rows a statement as SQLite accepts."""
+    raw: Any = conn.connection.driver_connection
+    per = max(1, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    head, _, one = sql.rpartition(" VALUES ")
+    for begin in range(0, len(rows), per):
+        part = rows[begin : begin + per]
+        conn.exec_driver_sql(
+            f"{head} VALUES {', '.join([one] * len(part))}", tuple(chain.from_iterable(part))
+        )
 
 
 def _copy_rows(
