@@ -210,8 +210,12 @@ class Importer:
         link_imported(self.tx, self.project_id, batch, doc_ids, owners, self.result)
         parted = [i for i, r in enumerate(batch) if any(s.fragments for s in r.spans)]
         if parted:  # multi-part spans' parts
-            pick = (batch, doc_ids, owners)
-            store_fragments(self.tx, *([seq[i] for i in parted] for seq in pick), self.labels, _fail)
+            records, docs, whos = (
+                [batch[i] for i in parted],
+                [doc_ids[i] for i in parted],
+                [owners[i] for i in parted],
+            )
+            store_fragments(self.tx, records, docs, whos, self.labels, _fail)
 
     def _documents(self, batch: Sequence[DocRecord], owners: list[list[int]]) -> tuple[list[int], set[int]]:
         """Insert the batch's new documents; returns each record's document id and the merged ones."""
@@ -268,7 +272,7 @@ class Importer:
             first = self.next_document
             rows = [(first + i, *row.values()) for i, row in enumerate(new_rows.values())]
             columns = ("id", *next(iter(new_rows.values())))
-            bulk_insert(conn, DOCUMENT, columns, rows, multirow=True)  # one statement: see bulk_insert
+            bulk_insert(conn, DOCUMENT, columns, rows)
             self.next_document = first + len(rows)
             return {key: first + i for i, key in enumerate(new_rows)}
         bulk_insert_dicts(conn, DOCUMENT, list(new_rows.values()))
