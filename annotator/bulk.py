@@ -106,7 +106,7 @@ def _copy_rows(
             if json_columns:
                 values = list(row)
                 for i in json_columns:
-                    values[i] = None if values[i] is None else _json(values[i])
+                    values[i] = _json(values[i])  # None as JSON null, as SQLAlchemy writes it
                 row = tuple(values)
             copy.write_row(row)
 
