@@ -2,7 +2,7 @@
 
 SQLAlchemy's executemany spends most of its time building parameters row by row; for the
 hundreds of thousands of spans an import writes, on SQLite we hand tuples straight to the
-driver instead (same SQL, same transaction). Other databases take the Core path, whose batched
+driver instead (multi-row INSERTs, same transaction); PostgreSQL through psycopg takes COPY. Other databases take the Core path, whose batched
 "insertmanyvalues" is already near the driver's speed there.
 """
 
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import gc
 import json
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Table, insert
@@ -21,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 # SQLAlchemy's own storage format for SQLite DATETIME, so ORM reads see the same values.
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+ROWS_PER_STATEMENT = 2000  # SQLite: rows a multi-row INSERT (see bulk_insert), within the variable limit
 
 
 @lru_cache(maxsize=8)
@@ -43,7 +46,15 @@ def _converter(kind: Any) -> Callable[[Any], Any] | None:
 def bulk_insert(
     conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    """Insert ``rows`` (tuples in the order of ``columns``) into ``table`` in one executemany."""
+    """Insert ``rows`` (tuples in the order of ``columns``) into ``table``.
+
+    On SQLite as multi-row INSERT statements of up to ``ROWS_PER_STATEMENT`` rows rather than an
+    executemany of one statement a row: SQLite updates an AUTOINCREMENT table's sequence at the
+    end of every statement, and FTS5 (the ``document`` table's triggers) flushes its pending
+    terms into a new index segment at the end of every statement that wrote it, so an
+    executemany made a tiny segment per document and merged them all again (20,000 documents:
+    2.4 s against 1.1 s; spans and relations: a third less CPU).
+    """
     if not rows:
         return
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
@@ -53,7 +64,6 @@ def bulk_insert(
         conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
     names = ", ".join(conn.dialect.identifier_preparer.quote(name) for name in columns)
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
     # A column whose first value is already a str (see ``stamp``) needs no conversion.
     converters = [
         (i, f)
@@ -69,7 +79,18 @@ def bulk_insert(
                 values[i] = f(values[i])
             converted.append(tuple(values))
         data = converted
-    conn.exec_driver_sql(sql, data)
+    raw: Any = conn.connection.driver_connection
+    per = max(1, min(ROWS_PER_STATEMENT, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
+    one = f"({', '.join('?' * len(columns))})"
+    full = f"INSERT INTO {table.name} ({names}) VALUES {', '.join([one] * per)}"
+    for begin in range(0, len(data), per):
+        part = data[begin : begin + per]
+        sql = (
+            full
+            if len(part) == per
+            else f"INSERT INTO {table.name} ({names}) VALUES {', '.join([one] * len(part))}"
+        )
+        conn.exec_driver_sql(sql, tuple(chain.from_iterable(part)))
 
 
 def _copy_rows(
@@ -85,7 +106,7 @@ def _copy_rows(
             if json_columns:
                 values = list(row)
                 for i in json_columns:
-                    values[i] = None if values[i] is None else _json(values[i])
+                    values[i] = _json(values[i])  # None as JSON null, as SQLAlchemy writes it
                 row = tuple(values)
             copy.write_row(row)
 

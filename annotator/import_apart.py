@@ -36,6 +36,8 @@ KEY = "apart_key"
 
 def signature(record: DocRecord, owners: Sequence[int]) -> Signature:
     """Each annotator's spans of ``record`` as (start, end, label); ``owners``: each span's owner."""
+    if owners and owners.count(owners[0]) == len(owners):  # one owner (an import without kept names)
+        return {owners[0]: frozenset([(span.start, span.end, span.label) for span in record.spans])}
     found: dict[int, set[tuple[int, int, str]]] = {}
     for span, who in zip(record.spans, owners, strict=True):
         found.setdefault(who, set()).add((span.start, span.end, span.label))

@@ -8,10 +8,12 @@ on PostgreSQL they are read back by their natural key (faster than reserving seq
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, insert, select, update
+from sqlalchemy import text as sql_text
 
 from annotator.actors_carry import link_imported
 from annotator.attributes_io import store_imported
@@ -102,8 +104,10 @@ class Importer:
         self.reviewed: list[tuple[int, DocRecord]] = []  # documents whose review decisions come too
         # SQLite: this transaction holds the write lock, so ids can be handed out here.
         self.next_span: int | None = None
+        self.next_document: int | None = None
         if session.connection().dialect.name == "sqlite":
             self.next_span = next_sqlite_id(session.connection(), ANNOTATION)
+            self.next_document = next_sqlite_id(session.connection(), DOCUMENT)
 
     def label(self, name: str, record: DocRecord) -> int:
         found = self.labels.get(name)
@@ -137,6 +141,7 @@ class Importer:
             raise _fail(record, f"unknown status {record.status!r}")
         length = len(text)
         keys: set[str] = set()
+        refused = self._refusals(record)
         for span in record.spans:
             start, end = span.start, span.end
             if type(start) is not int or type(end) is not int:
@@ -150,33 +155,73 @@ class Importer:
                     record,
                     f"span {start}–{end}: its text {span.text!r} does not match the document ({text[start:end]!r})",
                 )
-            refusal = self.owners.missing(span.annotator)
-            if refusal is not None:
+            if refused and (refusal := refused.get(span.annotator)) is not None:
                 raise _fail(record, f"span {start}–{end} {refusal}")
             if span.key is not None:
                 keys.add(span.key)
         for rel in record.relations:
             if rel.annotator is not None and (refusal := self.owners.missing(rel.annotator)) is not None:
                 raise _fail(record, f"relation {rel.type!r} {refusal}")
-            for end_key in (rel.source, rel.target):
-                if end_key not in keys:
-                    raise _fail(record, f"relation {rel.type!r} refers to a missing span {end_key!r}")
+            if rel.source not in keys or rel.target not in keys:
+                missing = rel.source if rel.source not in keys else rel.target
+                raise _fail(record, f"relation {rel.type!r} refers to a missing span {missing!r}")
+
+    def _refusals(self, record: DocRecord) -> dict[str | None, str]:
+        """Why the names on the record's spans cannot be imported, asked once per distinct name
+        (a per-span call was a fifth of the checks' time)."""
+        names: Iterable[str | None]
+        try:
+            names = {span.annotator for span in record.spans}
+        except TypeError:  # an unhashable name (a reader without guards): each on its own
+            names = [span.annotator for span in record.spans]
+        missing = self.owners.missing
+        return {name: why for name in names if (why := missing(name)) is not None}
+
+    def _owner_ids(self, names: Iterable[str | None]) -> dict[str | None, int]:
+        """``Owners.owner`` of each distinct name, asked once: what it counts per label (names
+        reassigned to the runner) is counted as often as the name occurs."""
+        counts = Counter(names)
+        reassigned = self.owners.reassigned
+        ids: dict[str | None, int] = {}
+        for name, times in counts.items():
+            before = reassigned[name] if name is not None else 0
+            ids[name] = self.owners.owner(name)
+            if name is not None and times > 1 and (added := reassigned[name] - before):
+                reassigned[name] += added * (times - 1)
+        return ids
+
+    def _span_owners(self, batch: Sequence[DocRecord]) -> list[list[int]]:
+        """Each record's span owners (``Owners.owner`` of each span's annotator name)."""
+        ids = self._owner_ids(span.annotator for record in batch for span in record.spans)
+        if len(set(ids.values())) == 1:  # the usual import: every label becomes the runner's
+            (only,) = set(ids.values())
+            return [[only] * len(record.spans) for record in batch]
+        return [[ids[span.annotator] for span in record.spans] for record in batch]
 
     def batch(self, batch: Sequence[DocRecord]) -> None:
         if not self.merging:  # a file's "Quote" is the project's QUOTE (a merge's names are the project's)
             fold_names(self.tx, self.project_id, batch, self.result)
-        owners = [[self.owners.owner(span.annotator) for span in record.spans] for record in batch]
+        owners = self._span_owners(batch)
         doc_ids, merged = self._documents(batch, owners)
         self.reviewed.extend((d, r) for d, r in zip(doc_ids, batch, strict=True) if r.review is not None)
         self._spans_and_relations(batch, doc_ids, merged, owners)
         restore_imported(self.tx, self.project_id, list(zip(doc_ids, batch, strict=True)), self.owners)
         declare_definitions(self.tx, self.project_id, batch, self.result, _fail)  # native JSONL's codebook
-        declare_attributes(self.tx, self.project_id, batch, self.result, _fail)
+        declare_attributes(
+            self.tx, self.project_id, [r for r in batch if r.new_attributes], self.result, _fail
+        )
         link_actors(self.tx, self.project_id, batch, doc_ids, owners, self.labels, self.result)
         args = (self.tx, self.project_id, batch, doc_ids, owners, self.labels, _fail, self.owners.owner)
         store_imported(*args, replace=self.merging)
         link_imported(self.tx, self.project_id, batch, doc_ids, owners, self.result)
-        store_fragments(self.tx, batch, doc_ids, owners, self.labels, _fail)  # multi-part spans' parts
+        parted = [i for i, r in enumerate(batch) if any(s.fragments for s in r.spans)]
+        if parted:  # multi-part spans' parts
+            records, docs, whos = (
+                [batch[i] for i in parted],
+                [doc_ids[i] for i in parted],
+                [owners[i] for i in parted],
+            )
+            store_fragments(self.tx, records, docs, whos, self.labels, _fail)
 
     def _documents(self, batch: Sequence[DocRecord], owners: list[list[int]]) -> tuple[list[int], set[int]]:
         """Insert the batch's new documents; returns each record's document id and the merged ones."""
@@ -213,15 +258,7 @@ class Importer:
         self.result.kept_apart.extend(why for key, why in self.apart.kept.items() if key in new_rows)
         self.apart.kept.clear()
         if new_rows:
-            # Plain executemany, then one indexed read of the new ids: much faster than RETURNING rows.
-            bulk_insert_dicts(session.connection(), DOCUMENT, list(new_rows.values()))
-            fresh = dict(
-                session.execute(
-                    select(Document.content_hash, Document.id).where(
-                        Document.project_id == self.project_id, Document.content_hash.in_(list(new_rows))
-                    )
-                ).all()
-            )
+            fresh = self._insert_documents(new_rows)
             existing.update(fresh)
             self.result.document_ids.extend(fresh[h] for h in new_rows)
             self.result.documents_added += len(new_rows)
@@ -230,6 +267,37 @@ class Importer:
         old = [(d, r) for d, r, h in zip(ids, batch, hashes, strict=True) if h not in new_rows]
         fill_existing(self.tx, old, self.result)  # texts already here take the file's tokens
         return ids, merged
+
+    def _insert_documents(self, new_rows: dict[str, dict[str, Any]]) -> dict[str, int]:
+        """Write the new documents; returns their ids by key. On SQLite the ids are handed out
+        here (as for spans); elsewhere a plain bulk insert, then one indexed read of the new ids
+        (much faster than RETURNING rows)."""
+        session = self.tx.session
+        conn = session.connection()
+        if self.next_document is not None:
+            first = self.next_document
+            rows = [(first + i, *row.values()) for i, row in enumerate(new_rows.values())]
+            columns = ("id", *next(iter(new_rows.values())))
+            bulk_insert(conn, DOCUMENT, columns, rows)
+            self.next_document = first + len(rows)
+            return {key: first + i for i, key in enumerate(new_rows)}
+        bulk_insert_dicts(conn, DOCUMENT, list(new_rows.values()))
+        return dict(
+            session.execute(
+                select(Document.content_hash, Document.id).where(
+                    Document.project_id == self.project_id, Document.content_hash.in_(list(new_rows))
+                )
+            ).all()
+        )
+
+    def _reserve_span_ids(self, count: int) -> list[int]:
+        """``count`` new span ids from the column's sequence, in one round trip, in the order a
+        bulk insert would have drawn them: relations and gold provenance then need no read-back
+        of the spans by natural key (a query of every new span of the batch)."""
+        query = sql_text(
+            "SELECT nextval(pg_get_serial_sequence('annotation', 'id')) FROM generate_series(1, :n) ORDER BY 1"
+        )
+        return list(self.tx.session.execute(query, {"n": count}).scalars())
 
     def _stored_spans(self, documents: set[int], people: set[int] | None = None) -> dict[SpanKey, int]:
         """Stored spans of ``documents`` (of ``people`` only, when given) by (document, annotator,
@@ -293,17 +361,16 @@ class Importer:
             if record.relations:
                 links.append((record, key_of))
         self.next_span = next_id
+        if rows and next_id is None:  # PostgreSQL: the new spans' ids, taken from their sequence
+            ids = self._reserve_span_ids(len(rows))
+            fresh = [ident for ident, value in stored.items() if value == -1]
+            stored.update(zip(fresh, ids, strict=True))
+            rows = [(i, *row[1:]) for i, row in zip(ids, rows, strict=True)]
         if rows:
-            columns = SPAN_COLUMNS if next_id is not None else SPAN_COLUMNS[1:]
-            data = rows if next_id is not None else [row[1:] for row in rows]
-            bulk_insert(session.connection(), ANNOTATION, columns, data)
+            bulk_insert(session.connection(), ANNOTATION, SPAN_COLUMNS, rows)
             self.result.spans_added += len(rows)
             detail = self.owners.audit_detail()
             self.tx.record("annotation", "created", (), tuple({r[1] for r in rows}), detail)
-        if (links or gold) and next_id is None:
-            # Without ids handed out here (PostgreSQL), read the new spans' ids back by natural key.
-            touched = {key[0] for _r, keys in links for key in keys.values()} | {g[0][0] for g in gold}
-            stored.update(self._stored_spans(touched))
         if gold:
             provenance(self.tx, self.owners, [(stored[ident], span) for ident, span in gold])
         self._relations(links, stored, merged, now)
@@ -318,6 +385,7 @@ class Importer:
         wanted: list[tuple[Any, ...]] = []
         gold: list[tuple[tuple[int, int, int, int], RelationRecord]] = []
         ends: dict[str, tuple[int, int | None, int | None]] = {}  # type → id and allowed labels
+        owner_of = self._owner_ids(rel.annotator for record, _keys in links for rel in record.relations)
         for record, key_of in links:
             for rel in record.relations:
                 src, dst = key_of[rel.source], key_of[rel.target]
@@ -327,7 +395,7 @@ class Importer:
                     kind = ends[rel.type] = (rtype.id, rtype.from_label_id, rtype.to_label_id)
                 if kind[1] not in (None, src[2]) or kind[2] not in (None, dst[2]):
                     raise _fail(record, f"relation type {rel.type!r} does not fit the labels of its spans")
-                who = self.owners.owner(rel.annotator)
+                who = owner_of[rel.annotator]
                 wanted.append((src[0], stored[src], stored[dst], kind[0], who, now))
                 if rel.sources is not None or rel.adjudicator is not None:
                     gold.append(((stored[src], stored[dst], kind[0], who), rel))
