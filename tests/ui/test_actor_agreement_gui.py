@@ -52,14 +52,19 @@ def test_agreement_panel_shows_actor_link_rows(
     qtbot.waitUntil(lambda: panel.figures is not None, timeout=15000)
     table = panel.attributes
     assert table.isVisible()
-    rows = {
-        table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, 4)]
-        for r in range(table.rowCount())
-    }
+
+    def cell(r: int, c: int) -> str:
+        item = table.item(r, c)
+        assert item is not None
+        return item.text()
+
+    rows = {cell(r, 0): [cell(r, c) for c in range(1, 4)] for r in range(table.rowCount())}
+    figures = panel.figures
+    assert figures is not None
     # one pair, two matched mentions: agree 1/2, chance (1·2 + 1·0)/4 = 1/2 → κ 0
     assert rows["ACTOR → registry actor"] == [
         "0.00",
-        f"{panel.figures.by_actor['actor ACTOR']['alpha']:.2f}",
+        f"{figures.by_actor['actor ACTOR']['alpha']:.2f}",
         "2",
     ]
     assert rows["QUOTE → speaker's actor"][2] == "2"
