@@ -89,7 +89,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "controller.edit_document_attributes", "Annotate", "Set the document's attributes (genre, topic…)"),
     A("tag_actor", "Identify the ac&tor of the selected span…", ("I",), "annotate", "controller.tag_actor", "Annotate",
         "Which registry actor the selected ACTOR span names: type a name or alias, ↑/↓ Enter links, "
-        "Ctrl+Enter makes a new actor, Esc leaves it unlinked (also asked when an ACTOR span is made)"),
+        "Ctrl+Enter makes a new actor, Esc leaves the span as it was (also asked when an ACTOR span is made)"),
     A("ask_actor", "As&k for the actor of each new ACTOR span", (), "global", "window.actors.set_asking",
         "Annotate", checkable=True),
     A("actor_registry", "Actor &registry", ("Ctrl+Shift+K",), "global", "window.actors.show_panel", "View",

@@ -113,11 +113,13 @@ class ActorPicker(QFrame):
         self.list.show()
         self.edit.setText(self.fallback)
         self.edit.selectAll()  # typing replaces it; Enter takes the best match for it
-        keys = "↑/↓ choose · Enter link · Ctrl+Enter new actor"
+        keys = (
+            "↑/↓\u00a0choose · Enter\u00a0link · Ctrl+Enter\u00a0new\u00a0actor"  # (no key split by a wrap)
+        )
         if linked is None:
-            self.hint.setText(f"{keys} · Esc leave unlinked")
+            self.hint.setText(f"{keys} · Esc\u00a0leave\u00a0unlinked")
         else:
-            self.hint.setText(f"Linked to {linked[1]} (id {linked[0]})\n{keys} · Esc keep it")
+            self.hint.setText(f"Linked to {linked[1]} (id {linked[0]})\n{keys} · Esc\u00a0keep\u00a0it")
         self.refresh(self.fallback)
         self._place(at)
 
