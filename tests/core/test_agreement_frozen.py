@@ -23,6 +23,7 @@ from annotator.review import agree
 from annotator.review.agree import project_agreement
 from annotator.text import tokenize
 from benchmarks import bench_agreement
+from tests.core.test_forking import _alone
 
 FROZEN = Path(__file__).parent.parent / "fixtures" / "agreement_frozen.json"
 DOCS = 300
@@ -49,7 +50,7 @@ def test_two_worker_processes_report_the_same(tmp_path: Path, monkeypatch: pytes
         made.append(real(*args, **kwargs))
         return made[-1]
 
-    monkeypatch.setattr(forking, "_qt_loaded", lambda: False)  # pytest-qt imports it; no app runs
+    _alone(monkeypatch)
     monkeypatch.setattr(tokenise, "PARALLEL_FROM", 1)
     monkeypatch.setattr(tokenise, "CHUNK", 7)  # many chunks, the last one short
     monkeypatch.setattr(agree, "tokens_of", spy)
@@ -67,10 +68,11 @@ def test_the_workers_tokens_are_the_tokenizers() -> None:
 
 
 def test_no_fork_beside_other_threads_or_qt(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(forking, "_qt_loaded", lambda: False)
+    _alone(monkeypatch)
     assert forking.can_fork()
     monkeypatch.setattr(forking, "_qt_loaded", lambda: True)
     assert not forking.can_fork()
+    monkeypatch.undo()
     monkeypatch.setattr(forking, "_qt_loaded", lambda: False)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)

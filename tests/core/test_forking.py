@@ -13,9 +13,18 @@ from annotator.suggest.rules import suggest
 from benchmarks.quotes_corpus import corpus
 
 
-def test_fork_only_without_qt_and_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+def _alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in the CLI: no Qt (pytest-qt imports it; no app runs here) and no other thread (other
+    tests may leave one behind)."""
     monkeypatch.setattr(forking, "_qt_loaded", lambda: False)
+    monkeypatch.setattr(forking, "_threads", lambda: 1)
+
+
+def test_fork_only_without_qt_and_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    _alone(monkeypatch)
     assert forking.start_method() == "fork"
+    monkeypatch.undo()
+    monkeypatch.setattr(forking, "_qt_loaded", lambda: False)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
@@ -29,7 +38,7 @@ def test_fork_only_without_qt_and_threads(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_forked_workers_suggest_what_one_process_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(forking, "_qt_loaded", lambda: False)  # pytest-qt imports Qt; no app runs
+    _alone(monkeypatch)
     methods: list[str] = []
     real = batch.multiprocessing.get_context
     monkeypatch.setattr(batch.multiprocessing, "get_context", lambda m=None: methods.append(m) or real(m))
