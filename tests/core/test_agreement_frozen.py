@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,20 +30,32 @@ FROZEN = Path(__file__).parent.parent / "fixtures" / "agreement_frozen.json"
 DOCS = 300
 
 
-def _report(folder: Path) -> list[dict[str, Any]]:
-    store, project_id = bench_agreement._load(f"sqlite:///{folder / 'agree.db'}", DOCS, folder)
+def _report(
+    folder: Path, url: str | None = None, between: Callable[[], object] | None = None
+) -> list[list[dict[str, Any]]]:
+    """The report over one store; again after ``between`` when it is given."""
+    store, project_id = bench_agreement._load(url or f"sqlite:///{folder / 'agree.db'}", DOCS, folder)
     try:
-        with store.session() as session:
-            return project_agreement(session, project_id).as_dicts()
+        found = []
+        for run in range(1 if between is None else 2):
+            if run and between is not None:
+                between()
+            with store.session() as session:
+                found.append(project_agreement(session, project_id).as_dicts())
+        return found
     finally:
         store.close()
 
 
 def test_the_report_is_exactly_the_frozen_one(tmp_path: Path) -> None:
-    assert _report(tmp_path) == json.loads(FROZEN.read_text(encoding="utf-8"))
+    assert _report(tmp_path) == [json.loads(FROZEN.read_text(encoding="utf-8"))]
 
 
-def test_two_worker_processes_report_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_worker_processes_report_the_same(
+    backend_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forked workers tokenise; the parent's connection (SQLite file, PostgreSQL socket) still
+    serves the second run, in-process, which reports the same."""
     made: list[object] = []
     real = agree.tokens_of
 
@@ -54,8 +67,10 @@ def test_two_worker_processes_report_the_same(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(tokenise, "PARALLEL_FROM", 1)
     monkeypatch.setattr(tokenise, "CHUNK", 7)  # many chunks, the last one short
     monkeypatch.setattr(agree, "tokens_of", spy)
-    assert _report(tmp_path) == json.loads(FROZEN.read_text(encoding="utf-8"))
-    assert [type(t) for t in made] == [tokenise.Tokens]  # the workers made the tokens
+    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))
+    in_process = lambda: monkeypatch.setattr(tokenise, "PARALLEL_FROM", 1 << 30)  # noqa: E731
+    assert _report(tmp_path, backend_url, in_process) == [frozen, frozen]
+    assert [type(t) for t in made] == [tokenise.Tokens, dict]  # the workers made the first tokens
 
 
 def test_the_workers_tokens_are_the_tokenizers() -> None:
@@ -90,4 +105,4 @@ if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as name:
-        FROZEN.write_text(json.dumps(_report(Path(name)), indent=1) + "\n", encoding="utf-8")
+        FROZEN.write_text(json.dumps(_report(Path(name))[0], indent=1) + "\n", encoding="utf-8")

@@ -39,9 +39,14 @@ def test_fork_only_without_qt_and_threads(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_forked_workers_suggest_what_one_process_does(monkeypatch: pytest.MonkeyPatch) -> None:
     _alone(monkeypatch)
-    methods: list[str] = []
+    methods: list[str | None] = []
     real = batch.multiprocessing.get_context
-    monkeypatch.setattr(batch.multiprocessing, "get_context", lambda m=None: methods.append(m) or real(m))
+
+    def context(method: str | None = None) -> object:
+        methods.append(method)
+        return real(method)
+
+    monkeypatch.setattr(batch.multiprocessing, "get_context", context)
     docs = [(i, r.text) for i, r in enumerate(corpus(150, seed=4))]
     found = list(batch.suggest_many(docs, gazetteer=["Ana Ruiz"], workers=2, chunk=16))
     assert methods == ["fork"]
