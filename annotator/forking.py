@@ -22,11 +22,11 @@ def _qt_loaded() -> bool:
 
 def can_fork() -> bool:
     """Fork is available (Linux, macOS) and safe here: no Qt, no thread but this one."""
-    return (
-        "fork" in multiprocessing.get_all_start_methods()
-        and not _qt_loaded()
-        and threading.active_count() == 1
-    )
+    return "fork" in multiprocessing.get_all_start_methods() and not _qt_loaded() and _threads() == 1
+
+
+def _threads() -> int:
+    return threading.active_count()
 
 
 def start_method() -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,25 +24,38 @@ from annotator.review import agree
 from annotator.review.agree import project_agreement
 from annotator.text import tokenize
 from benchmarks import bench_agreement
+from tests.core.test_forking import _alone
 
 FROZEN = Path(__file__).parent.parent / "fixtures" / "agreement_frozen.json"
 DOCS = 300
 
 
-def _report(folder: Path) -> list[dict[str, Any]]:
-    store, project_id = bench_agreement._load(f"sqlite:///{folder / 'agree.db'}", DOCS, folder)
+def _report(
+    folder: Path, url: str | None = None, between: Callable[[], object] | None = None
+) -> list[list[dict[str, Any]]]:
+    """The report over one store; again after ``between`` when it is given."""
+    store, project_id = bench_agreement._load(url or f"sqlite:///{folder / 'agree.db'}", DOCS, folder)
     try:
-        with store.session() as session:
-            return project_agreement(session, project_id).as_dicts()
+        found = []
+        for run in range(1 if between is None else 2):
+            if run and between is not None:
+                between()
+            with store.session() as session:
+                found.append(project_agreement(session, project_id).as_dicts())
+        return found
     finally:
         store.close()
 
 
 def test_the_report_is_exactly_the_frozen_one(tmp_path: Path) -> None:
-    assert _report(tmp_path) == json.loads(FROZEN.read_text(encoding="utf-8"))
+    assert _report(tmp_path) == [json.loads(FROZEN.read_text(encoding="utf-8"))]
 
 
-def test_two_worker_processes_report_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_worker_processes_report_the_same(
+    backend_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forked workers tokenise; the parent's connection (SQLite file, PostgreSQL socket) still
+    serves the second run, in-process, which reports the same."""
     made: list[object] = []
     real = agree.tokens_of
 
@@ -49,12 +63,14 @@ def test_two_worker_processes_report_the_same(tmp_path: Path, monkeypatch: pytes
         made.append(real(*args, **kwargs))
         return made[-1]
 
-    monkeypatch.setattr(forking, "_qt_loaded", lambda: False)  # pytest-qt imports it; no app runs
+    _alone(monkeypatch)
     monkeypatch.setattr(tokenise, "PARALLEL_FROM", 1)
     monkeypatch.setattr(tokenise, "CHUNK", 7)  # many chunks, the last one short
     monkeypatch.setattr(agree, "tokens_of", spy)
-    assert _report(tmp_path) == json.loads(FROZEN.read_text(encoding="utf-8"))
-    assert [type(t) for t in made] == [tokenise.Tokens]  # the workers made the tokens
+    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))
+    in_process = lambda: monkeypatch.setattr(tokenise, "PARALLEL_FROM", 1 << 30)  # noqa: E731
+    assert _report(tmp_path, backend_url, in_process) == [frozen, frozen]
+    assert [type(t) for t in made] == [tokenise.Tokens, dict]  # the workers made the first tokens
 
 
 def test_the_workers_tokens_are_the_tokenizers() -> None:
@@ -67,10 +83,11 @@ def test_the_workers_tokens_are_the_tokenizers() -> None:
 
 
 def test_no_fork_beside_other_threads_or_qt(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(forking, "_qt_loaded", lambda: False)
+    _alone(monkeypatch)
     assert forking.can_fork()
     monkeypatch.setattr(forking, "_qt_loaded", lambda: True)
     assert not forking.can_fork()
+    monkeypatch.undo()
     monkeypatch.setattr(forking, "_qt_loaded", lambda: False)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
@@ -88,4 +105,4 @@ if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as name:
-        FROZEN.write_text(json.dumps(_report(Path(name)), indent=1) + "\n", encoding="utf-8")
+        FROZEN.write_text(json.dumps(_report(Path(name))[0], indent=1) + "\n", encoding="utf-8")

@@ -9,13 +9,40 @@ import pytest
 
 from annotator import forking
 from annotator.learn import batch
+from annotator.model import Project
+from annotator.ops.importer import import_records
+from annotator.store import Store
+from annotator.suggest import engines
 from annotator.suggest.rules import suggest
 from benchmarks.quotes_corpus import corpus
+from tests.core.test_suggest_parallel import _stored
+
+
+def _alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in the CLI: no Qt (pytest-qt imports it; no app runs here) and no other thread (other
+    tests may leave one behind)."""
+    monkeypatch.setattr(forking, "_qt_loaded", lambda: False)
+    monkeypatch.setattr(forking, "_threads", lambda: 1)
+
+
+def _start_methods(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The start methods ``suggest_many`` asks for, as it asks."""
+    methods: list[str | None] = []
+    real = batch.multiprocessing.get_context
+
+    def context(method: str | None = None) -> object:
+        methods.append(method)
+        return real(method)
+
+    monkeypatch.setattr(batch.multiprocessing, "get_context", context)
+    return methods
 
 
 def test_fork_only_without_qt_and_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(forking, "_qt_loaded", lambda: False)
+    _alone(monkeypatch)
     assert forking.start_method() == "fork"
+    monkeypatch.undo()
+    monkeypatch.setattr(forking, "_qt_loaded", lambda: False)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
@@ -29,13 +56,33 @@ def test_fork_only_without_qt_and_threads(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_forked_workers_suggest_what_one_process_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(forking, "_qt_loaded", lambda: False)  # pytest-qt imports Qt; no app runs
-    methods: list[str] = []
-    real = batch.multiprocessing.get_context
-    monkeypatch.setattr(batch.multiprocessing, "get_context", lambda m=None: methods.append(m) or real(m))
+    _alone(monkeypatch)
+    methods = _start_methods(monkeypatch)
     docs = [(i, r.text) for i, r in enumerate(corpus(150, seed=4))]
     found = list(batch.suggest_many(docs, gazetteer=["Ana Ruiz"], workers=2, chunk=16))
     assert methods == ["fork"]
     assert [(i, s.spans, s.relations) for i, s in found] == [
         (i, *(lambda s: (s.spans, s.relations))(suggest(t, {"Ana Ruiz"}))) for i, t in docs
     ]
+
+
+def test_a_forked_run_stores_what_one_process_does(
+    store: Store, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``annotator suggest`` forks its workers while its transaction is open (SQLite file or
+    PostgreSQL socket inherited, never used by them): it stores what one process stores, and the
+    connection goes on serving."""
+    with store.transaction() as tx:
+        docs = import_records(
+            tx, project.id, [r.__class__(r.text) for r in corpus(engines.PARALLEL_FROM + 10)]
+        ).document_ids
+    _alone(monkeypatch)
+    methods = _start_methods(monkeypatch)
+    engine = engines.rules_engine(store, project.id)
+    report = engines.run(store, project.id, engine, docs)
+    assert methods == ["fork"]
+    forked = _stored(store)
+    assert report.spans == len(forked) > len(docs)
+    monkeypatch.setattr(engines, "PARALLEL_FROM", 10**9)
+    engines.run(store, project.id, engine, docs)
+    assert _stored(store) == forked
