@@ -136,6 +136,7 @@ def test_a_teammates_edits_of_registry_actors_come_in(tmp_path: Path, backend_ur
     cli(team, "actors", "add", "Critics", "--kind", "group")
     bob = project(tmp_path, "bob")
     ana, critics = span(bob, "ACTOR", ANA, "bob"), span(bob, "ACTOR", CRITICS, "bob")
+    crowd = cli(bob, "actors", "add", "Critics", "--kind", "public")  # (before the alias: a name is checked)
     who = cli(
         bob,
         "actors",
@@ -151,7 +152,6 @@ def test_a_teammates_edits_of_registry_actors_come_in(tmp_path: Path, backend_ur
         "Q1",
     )
     cli(bob, "actors", "edit", who.strip(), "--attributes", '{"role": "mayor", "party": "Green"}')
-    crowd = cli(bob, "actors", "add", "Critics", "--kind", "public")
     cli(bob, "actors", "link", str(ana), who.strip())
     cli(bob, "actors", "link", str(critics), crowd.strip())
     out = run(team, "merge", str(export(bob, tmp_path, "bob")), "--by", "bob")
