@@ -32,6 +32,7 @@ def write_chunks(folder: Path, docs: int, spans: int = 20) -> list[Path]:
         with path.open("w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(doc, ensure_ascii=False) + "\n" for doc in part)
         paths.append(path)
+    raise AssertionError("unreachable: itertools.count() never ends")
 
 
 def _docs(paths: list[Path]) -> Iterator[dict[str, Any]]:
