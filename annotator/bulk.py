@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Table, insert
+from sqlalchemy import JSON, DateTime, Table, insert, text
 from sqlalchemy.engine import Connection
 
 # SQLAlchemy's own storage format for SQLite DATETIME, so ORM reads see the same values.
@@ -109,6 +109,14 @@ def _copy_rows(
                     values[i] = _json(values[i])  # None as JSON null, as SQLAlchemy writes it
                 row = tuple(values)
             copy.write_row(row)
+
+
+def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """``count`` new ids of ``table`` from its id sequence (PostgreSQL) in one round trip, in the
+    order a bulk insert would have drawn them: the caller then knows its rows' ids without
+    reading them back (a query of every new row)."""
+    query = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n) ORDER BY 1")
+    return list(conn.execute(query, {"t": table.name, "n": count}).scalars())
 
 
 def stamp(conn: Connection, value: datetime) -> datetime | str:
