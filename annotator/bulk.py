@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Table, insert
+from sqlalchemy import JSON, DateTime, Table, insert, text
 from sqlalchemy.engine import Connection
 
 # SQLAlchemy's own storage format for SQLite DATETIME, so ORM reads see the same values.
@@ -57,7 +57,7 @@ def bulk_insert(
     """
     if not rows:
         return
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg" and _copy_allowed(conn, table):
         _copy_rows(conn, table, columns, rows)
         return
     if conn.dialect.name != "sqlite":
@@ -93,6 +93,14 @@ def bulk_insert(
         conn.exec_driver_sql(sql, tuple(chain.from_iterable(part)))
 
 
+def _copy_allowed(conn: Connection, table: Table) -> bool:
+    """Whether COPY may write ``table``: PostgreSQL refuses COPY FROM where row-level security
+    applies to the login (a teammate's on a team database: ``audit``, ``annotation``, ...);
+    there the rows go by INSERT, checked by the policies."""
+    active = conn.execute(text("SELECT row_security_active(CAST(:t AS regclass))"), {"t": table.name})
+    return not active.scalar()
+
+
 def _copy_rows(
     conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
@@ -109,6 +117,14 @@ def _copy_rows(
                     values[i] = _json(values[i])  # None as JSON null, as SQLAlchemy writes it
                 row = tuple(values)
             copy.write_row(row)
+
+
+def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """``count`` new ids of ``table`` from its id sequence (PostgreSQL) in one round trip, in the
+    order a bulk insert would have drawn them: the caller then knows its rows' ids without
+    reading them back (a query of every new row)."""
+    query = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n) ORDER BY 1")
+    return list(conn.execute(query, {"t": table.name, "n": count}).scalars())
 
 
 def stamp(conn: Connection, value: datetime) -> datetime | str:

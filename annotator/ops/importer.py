@@ -8,17 +8,15 @@ on PostgreSQL they are read back by their natural key (faster than reserving seq
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, insert, select, update
-from sqlalchemy import text as sql_text
 
 from annotator.actors_carry import link_imported
 from annotator.attributes_io import store_imported
 from annotator.audit import default_actor_name
-from annotator.bulk import bulk_insert, bulk_insert_dicts, stamp
+from annotator.bulk import bulk_insert, bulk_insert_dicts, reserve_ids, stamp
 from annotator.codebook_carry import declare_definitions
 from annotator.comments_carry import restore_imported
 from annotator.fragments_io import store_imported as store_fragments
@@ -39,6 +37,7 @@ from annotator.model import (
 )
 from annotator.ops.documents import deleted_hashes, forget_restored
 from annotator.ops.import_checks import _fail, _when
+from annotator.ops.import_owners import check_record, owner_ids, span_owners
 from annotator.ops.labels import add_label, add_relation_type
 from annotator.ops.owners import Owners
 from annotator.records import DocRecord, RelationRecord, SpanRecord
@@ -67,7 +66,6 @@ SPAN_COLUMNS = (
     "version",
 )
 RELATION_COLUMNS = ("document_id", "source_id", "target_id", "type_id", "annotator_id", "created_at")
-STATUSES = frozenset(s.value for s in DocStatus)
 
 
 class Importer:
@@ -134,74 +132,12 @@ class Importer:
 
     def check(self, record: DocRecord) -> None:
         """Refuse a record before anything of it is written; errors name file, line and reason."""
-        text = record.text
-        if not text:
-            raise _fail(record, "document has no text")
-        if record.status is not None and record.status not in STATUSES:
-            raise _fail(record, f"unknown status {record.status!r}")
-        length = len(text)
-        keys: set[str] = set()
-        refused = self._refusals(record)
-        for span in record.spans:
-            start, end = span.start, span.end
-            if type(start) is not int or type(end) is not int:
-                raise _fail(record, f"span {span.key or ''} {start}–{end}: offsets must be whole numbers")
-            if start < 0 or end > length:
-                raise _fail(record, f"span {start}–{end} lies outside the text (0–{length})")
-            if end <= start:
-                raise _fail(record, f"span {start}–{end} is empty or reversed (end must be > start)")
-            if span.text is not None and text[start:end] != span.text:
-                raise _fail(
-                    record,
-                    f"span {start}–{end}: its text {span.text!r} does not match the document ({text[start:end]!r})",
-                )
-            if refused and (refusal := refused.get(span.annotator)) is not None:
-                raise _fail(record, f"span {start}–{end} {refusal}")
-            if span.key is not None:
-                keys.add(span.key)
-        for rel in record.relations:
-            if rel.annotator is not None and (refusal := self.owners.missing(rel.annotator)) is not None:
-                raise _fail(record, f"relation {rel.type!r} {refusal}")
-            if rel.source not in keys or rel.target not in keys:
-                missing = rel.source if rel.source not in keys else rel.target
-                raise _fail(record, f"relation {rel.type!r} refers to a missing span {missing!r}")
-
-    def _refusals(self, record: DocRecord) -> dict[str | None, str]:
-        """Why the names on the record's spans cannot be imported, asked once per distinct name
-        (a per-span call was a fifth of the checks' time)."""
-        names: Iterable[str | None]
-        try:
-            names = {span.annotator for span in record.spans}
-        except TypeError:  # an unhashable name (a reader without guards): each on its own
-            names = [span.annotator for span in record.spans]
-        missing = self.owners.missing
-        return {name: why for name in names if (why := missing(name)) is not None}
-
-    def _owner_ids(self, names: Iterable[str | None]) -> dict[str | None, int]:
-        """``Owners.owner`` of each distinct name, asked once: what it counts per label (names
-        reassigned to the runner) is counted as often as the name occurs."""
-        counts = Counter(names)
-        reassigned = self.owners.reassigned
-        ids: dict[str | None, int] = {}
-        for name, times in counts.items():
-            before = reassigned[name] if name is not None else 0
-            ids[name] = self.owners.owner(name)
-            if name is not None and times > 1 and (added := reassigned[name] - before):
-                reassigned[name] += added * (times - 1)
-        return ids
-
-    def _span_owners(self, batch: Sequence[DocRecord]) -> list[list[int]]:
-        """Each record's span owners (``Owners.owner`` of each span's annotator name)."""
-        ids = self._owner_ids(span.annotator for record in batch for span in record.spans)
-        if len(set(ids.values())) == 1:  # the usual import: every label becomes the runner's
-            (only,) = set(ids.values())
-            return [[only] * len(record.spans) for record in batch]
-        return [[ids[span.annotator] for span in record.spans] for record in batch]
+        check_record(self.owners, record)
 
     def batch(self, batch: Sequence[DocRecord]) -> None:
         if not self.merging:  # a file's "Quote" is the project's QUOTE (a merge's names are the project's)
             fold_names(self.tx, self.project_id, batch, self.result)
-        owners = self._span_owners(batch)
+        owners = span_owners(self.owners, batch)
         doc_ids, merged = self._documents(batch, owners)
         self.reviewed.extend((d, r) for d, r in zip(doc_ids, batch, strict=True) if r.review is not None)
         self._spans_and_relations(batch, doc_ids, merged, owners)
@@ -290,15 +226,6 @@ class Importer:
             ).all()
         )
 
-    def _reserve_span_ids(self, count: int) -> list[int]:
-        """``count`` new span ids from the column's sequence, in one round trip, in the order a
-        bulk insert would have drawn them: relations and gold provenance then need no read-back
-        of the spans by natural key (a query of every new span of the batch)."""
-        query = sql_text(
-            "SELECT nextval(pg_get_serial_sequence('annotation', 'id')) FROM generate_series(1, :n) ORDER BY 1"
-        )
-        return list(self.tx.session.execute(query, {"n": count}).scalars())
-
     def _stored_spans(self, documents: set[int], people: set[int] | None = None) -> dict[SpanKey, int]:
         """Stored spans of ``documents`` (of ``people`` only, when given) by (document, annotator,
         label, start, end): others' spans cannot be duplicates of the ones coming in."""
@@ -362,7 +289,7 @@ class Importer:
                 links.append((record, key_of))
         self.next_span = next_id
         if rows and next_id is None:  # PostgreSQL: the new spans' ids, taken from their sequence
-            ids = self._reserve_span_ids(len(rows))
+            ids = reserve_ids(session.connection(), ANNOTATION, len(rows))
             fresh = [ident for ident, value in stored.items() if value == -1]
             stored.update(zip(fresh, ids, strict=True))
             rows = [(i, *row[1:]) for i, row in zip(ids, rows, strict=True)]
@@ -385,7 +312,9 @@ class Importer:
         wanted: list[tuple[Any, ...]] = []
         gold: list[tuple[tuple[int, int, int, int], RelationRecord]] = []
         ends: dict[str, tuple[int, int | None, int | None]] = {}  # type → id and allowed labels
-        owner_of = self._owner_ids(rel.annotator for record, _keys in links for rel in record.relations)
+        owner_of = owner_ids(
+            self.owners, (rel.annotator for record, _keys in links for rel in record.relations)
+        )
         for record, key_of in links:
             for rel in record.relations:
                 src, dst = key_of[rel.source], key_of[rel.target]
