@@ -316,3 +316,18 @@ def test_without_by_an_added_value_comes_and_another_value_is_reported_not_taken
     assert rows(team, select(Annotation.attributes).where(Annotation.start == QUOTE[0])) == [
         ({"type": "indirect"},)
     ]
+
+
+def test_a_cleared_value_stays_when_the_teammate_also_adds_a_span_there(tmp_path: Path) -> None:
+    bob = project(tmp_path, "bob", KIND, TOPICS_AB)
+    quote = span(bob, "QUOTE", QUOTE, "bob")
+    cli(bob, "attributes", "set", str(quote), "type", "direct")
+    cli(bob, "attributes", "set", str(quote), "topics", "a")
+    team = project(tmp_path, "team", KIND, TOPICS_AB)
+    run(team, "merge", str(export(bob, tmp_path, "first")), "--by", "bob")
+    cli(bob, "attributes", "clear", str(quote), "type")
+    span(bob, "ACTOR", CRITICS, "bob")  # an addition in the same document
+    out = run(team, "merge", str(export(bob, tmp_path, "second")), "--by", "bob")
+    assert "spans +1" in out and "1 cleared value(s) not carried" in out
+    kept = rows(team, select(Annotation.attributes).where(Annotation.start == QUOTE[0]))
+    assert kept == [({"type": "direct", "topics": ["a"]},)]
