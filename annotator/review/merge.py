@@ -63,6 +63,8 @@ class MergeSummary:
     comments_added: int = 0
     values_updated: int = 0  # spans both sides had whose codebook values took the newer file's
     cleared: int = 0  # values here the file lacks (the teammate cleared them): kept, not carried
+    values_kept: Counter[str] = field(default_factory=Counter)  # spans whose other values stay here
+    value_reasons: dict[str, tuple[str, bool]] = field(default_factory=dict)  # why; a refusal?
     document_values: int = 0  # document-level values taken from the file
     value_conflicts: list[str] = field(default_factory=list)  # document values kept as they are here
     attributes_created: list[str] = field(default_factory=list)  # from the file's codebook: QUOTE.type
@@ -82,6 +84,10 @@ class MergeSummary:
             text += f"; comments +{self.comments_added}"
         if self.values_updated:
             text += f"; values of {self.values_updated} span(s) updated"
+        for name, count in sorted(self.values_kept.items()):
+            reason, refused = self.value_reasons[name]
+            hint = "; --by NAME, that teammate or a reviewer, takes their own newer values" if refused else ""
+            text += f"; values of {count} span(s) of {name} differ in the file and were not taken ({reason}{hint})"
         if self.document_values:
             text += f"; {self.document_values} document value(s) taken"
         if self.cleared:
@@ -300,6 +306,7 @@ def _apply(
     summary.spans_added = result.spans_added
     summary.spans_kept = the_plan.spans_wanted - result.spans_added
     summary.values_updated = the_plan.revalued
+    summary.values_kept, summary.value_reasons = the_plan.values_kept, the_plan.value_reasons
     write_document_values(tx, project_id, the_plan.document_values)
     summary.document_values = the_plan.document_values.taken
     summary.value_conflicts = the_plan.document_values.conflicts

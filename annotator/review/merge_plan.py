@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from annotator.import_apart import document_keys
 from annotator.model import Annotation, Annotator, AuditEntry, Document, Label, Relation, RelationType, Role
 from annotator.records import DocRecord, RelationRecord, SpanRecord, document_fields
-from annotator.review.merge_values import DocumentValues, combine, plan_document_values
+from annotator.review.merge_values import DocumentValues, combine, plan_document_values, same_value
 from annotator.store import Actor
 
 Key = tuple[int, int, str]  # start, end, label
@@ -43,6 +43,8 @@ class Plan:
     cleared: int = 0  # values here the file lacks (cleared there): kept, not carried
     document_values: DocumentValues = field(default_factory=DocumentValues)
     refusals: dict[str, str | None] = field(default_factory=dict)  # why the runner may not replace
+    values_kept: Counter[str] = field(default_factory=Counter)  # spans whose other values stay here
+    value_reasons: dict[str, tuple[str, bool]] = field(default_factory=dict)  # why; a refusal?
 
     def relink(self, span: SpanRecord, changed: datetime | None) -> str:
         """A span the file links to another actor than here: the link of whoever changed the span
@@ -221,22 +223,41 @@ def _one(
     adds = any(key not in mine for key in wanted) or any(key not in theirs for key in own)
     # Values changed on spans both sides have: the file's, when its labels are the newer ones; a
     # value the file lacks stays (``merge_values``), a list in another order is the same value.
-    revalued = []
+    # A value the span here lacks is an addition: taken like a new span, by whoever runs the merge.
+    # Every span both sides have is written with its final values (the importer replaces a
+    # merge's), so values the rule does not let in never ride along with another addition.
+    added: list[Key] = []
+    differ: dict[Key, dict[str, Any]] = {}  # the file's other values, per span
     for k, s in wanted.items():
         if k in mine:
-            merged, changed, cleared = combine(values.get(k), s.attributes)
+            held = values.get(k) or {}
+            merged, changed, cleared = combine(held, s.attributes)
             the_plan.cleared += cleared
-            if changed:
-                revalued.append(k)
-                wanted[k] = replace(s, attributes=merged or None)
-    if revalued:
+            other = {
+                n: v for n, v in (s.attributes or {}).items() if n in held and not same_value(held[n], v)
+            }
+            if other:
+                differ[k] = other
+            elif changed:
+                added.append(k)
+            wanted[k] = replace(s, attributes=merged or None)
+    if differ:
         reason = refusal or _not_newer(record, mine)
         if reason is None:
-            the_plan.revalued += len(revalued)
-            adds = True
-        else:
-            the_plan.not_replaced[name] += len(revalued)
-            the_plan.reasons[name] = reason
+            added += differ
+        else:  # the project's values stay; the file's other values are reported, not taken
+            for k in differ:
+                held = values.get(k) or {}
+                merged = {**(wanted[k].attributes or {}), **{n: held[n] for n in differ[k]}}
+                wanted[k] = replace(wanted[k], attributes=merged)
+                if any(n not in held for n in (wanted[k].attributes or {})):
+                    the_plan.revalued += 1  # its added values still come
+                    adds = True
+            the_plan.values_kept[name] += len(differ)
+            the_plan.value_reasons[name] = (reason, refusal is not None)
+    if added:
+        the_plan.revalued += len(added)
+        adds = True
     if adds:
         out.spans.extend(wanted.values())
         out.relations.extend(own.values())

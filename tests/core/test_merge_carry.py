@@ -282,3 +282,52 @@ def test_a_file_actor_named_like_an_alias_here_is_a_conflict_not_a_duplicate(tmp
     out = run(team, "merge", str(export(bob, tmp_path, "bob")), "--by", "bob")
     assert "actor 'Mayor Ruiz' of the file is an alias of actor 1 (Ana Ruiz) here" in out
     assert list(_actors(team)) == ["Ana Ruiz"] and _link(team, "bob") is None
+
+
+ROLE = ["add", "ACTOR", "role", "--type", "choice", "--values", "politician,expert"]
+
+
+def test_without_by_an_added_value_comes_and_another_value_is_reported_not_taken(tmp_path: Path) -> None:
+    bob = project(tmp_path, "bob", KIND, ROLE)
+    quote, ana = span(bob, "QUOTE", QUOTE, "bob"), span(bob, "ACTOR", ANA, "bob")
+    cli(bob, "attributes", "set", str(quote), "type", "direct")
+    team = project(tmp_path, "team", KIND, ROLE)
+    run(team, "merge", str(export(bob, tmp_path, "first")))
+    # bob then gives his merged Ana a role (a value the project lacks: an addition anyone's merge
+    # takes), changes his quote's type (another value: only his own or a reviewer's merge takes
+    # it) and adds a span in the same document (which must not carry the other value along).
+    cli(bob, "attributes", "set", str(ana), "role", "expert")
+    cli(bob, "attributes", "set", str(quote), "type", "indirect")
+    span(bob, "ACTOR", CRITICS, "bob")
+    later = export(bob, tmp_path, "later")
+    out = run(team, "merge", str(later))
+    assert "spans +1 -0 (2 unchanged)" in out and "values of 1 span(s) updated" in out
+    assert (
+        "values of 1 span(s) of bob differ in the file and were not taken (a merge that names nobody "
+        "(--by) is neither bob nor a reviewer; --by NAME, that teammate or a reviewer, takes their own "
+        "newer values)"
+    ) in out
+    values = sorted(rows(team, select(Annotation.start, Annotation.attributes)), key=lambda r: r[0])
+    assert values == [(ANA[0], {"role": "expert"}), (QUOTE[0], {"type": "direct"}), (CRITICS[0], None)]
+    again = run(team, "merge", str(later))  # twice: the difference is said again, nothing is taken
+    assert "updated" not in again and "values of 1 span(s) of bob differ" in again
+    out = run(team, "merge", str(later), "--by", "bob")
+    assert "values of 1 span(s) updated" in out and "differ" not in out
+    assert rows(team, select(Annotation.attributes).where(Annotation.start == QUOTE[0])) == [
+        ({"type": "indirect"},)
+    ]
+
+
+def test_a_cleared_value_stays_when_the_teammate_also_adds_a_span_there(tmp_path: Path) -> None:
+    bob = project(tmp_path, "bob", KIND, TOPICS_AB)
+    quote = span(bob, "QUOTE", QUOTE, "bob")
+    cli(bob, "attributes", "set", str(quote), "type", "direct")
+    cli(bob, "attributes", "set", str(quote), "topics", "a")
+    team = project(tmp_path, "team", KIND, TOPICS_AB)
+    run(team, "merge", str(export(bob, tmp_path, "first")), "--by", "bob")
+    cli(bob, "attributes", "clear", str(quote), "type")
+    span(bob, "ACTOR", CRITICS, "bob")  # an addition in the same document
+    out = run(team, "merge", str(export(bob, tmp_path, "second")), "--by", "bob")
+    assert "spans +1" in out and "1 cleared value(s) not carried" in out
+    kept = rows(team, select(Annotation.attributes).where(Annotation.start == QUOTE[0]))
+    assert kept == [({"type": "direct", "topics": ["a"]},)]
