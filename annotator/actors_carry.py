@@ -65,10 +65,22 @@ class ActorCarry:
 # --- going out ----------------------------------------------------------------------------------
 
 
-def with_actors(records: Iterable[DocRecord], session: Session) -> Iterator[DocRecord]:
+def with_actors(
+    records: Iterable[DocRecord],
+    session: Session,
+    project_id: int | None = None,
+    report: ExportReport | None = None,
+    *,
+    whole: bool = False,
+) -> Iterator[DocRecord]:
     """Exported records with their spans' actors, a chunk of documents at a time (one indexed
-    read of the chunk's linked spans: a project without actors costs one empty query a chunk)."""
+    read of the chunk's linked spans: a project without actors costs one empty query a chunk).
+    ``whole`` (every document and span goes out): the first record also lists the registry actors
+    no span names (added with aliases and external id before anyone tagged them), so an import or
+    merge of the file still has them; otherwise ``report`` counts the registry actors left out."""
     it = iter(records)
+    sent: set[int] = set()
+    first = True
     while chunk := list(islice(it, CHUNK)):
         docs = [r.doc_id for r in chunk if r.doc_id is not None]
         linked: dict[int, int] = {}
@@ -89,19 +101,42 @@ def with_actors(records: Iterable[DocRecord], session: Session) -> Iterator[DocR
                     continue
                 span.actor_key = str(actor.id)
                 used.setdefault(actor.id, _record(actor))
+            if first and whole and project_id is not None:
+                for spare in _unmentioned(session, project_id):
+                    used.setdefault(spare.id, _record(spare))
+            first = False
+            sent.update(used)
             record.actors = list(used.values())
             yield record
+    if project_id is not None and report is not None:
+        left = [a for a in ops.live_actors(session, project_id) if a.id not in sent]
+        if left:
+            report.leave_out(
+                "registry actor(s) no exported span names (export the whole project to carry them)",
+                len(left),
+            )
+
+
+def _unmentioned(session: Session, project_id: int) -> list[RegistryActor]:
+    """Live registry actors no span points to."""
+    named = select(Annotation.id).where(Annotation.actor_id == RegistryActor.id).exists()
+    query = select(RegistryActor).where(
+        RegistryActor.project_id == project_id, RegistryActor.merged_into_id.is_(None), ~named
+    )
+    return list(session.scalars(query.order_by(RegistryActor.id)))
 
 
 def _record(a: RegistryActor) -> ActorRecord:
     return ActorRecord(str(a.id), a.name, list(a.aliases or []), a.kind, a.external_id, a.attributes)
 
 
-def carrying_actors(writer: Writer, session: Session) -> Writer:
-    """``writer`` (native JSONL) fed records that carry their actors."""
+def carrying_actors(
+    writer: Writer, session: Session, project_id: int | None = None, whole: bool = False
+) -> Writer:
+    """``writer`` (native JSONL) fed records that carry their actors (``whole``: see ``with_actors``)."""
 
     def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
-        writer(with_actors(records, session), out, report)
+        writer(with_actors(records, session, project_id, report, whole=whole), out, report)
 
     return write
 
@@ -176,16 +211,23 @@ def link_records(
     items: Sequence[tuple[int, DocRecord, Sequence[int | None]]],
     result: ActorCarry | None = None,
     relink: Relink | None = None,
+    listed: Sequence[DocRecord] | None = None,
 ) -> ActorCarry:
     """Link the stored spans of ``items`` (document id, record, each span's owner here, None:
     not brought in) to the record's actors (see the module's docstring). A merge passes
     ``relink`` (span of the file, when the span here last changed) and brings in edits of the
-    matched actors (``annotator.actors_edits``)."""
+    matched actors (``annotator.actors_edits``). The actors a record of ``listed`` (default: the
+    records of ``items``) lists but none of its spans names are matched or added too."""
     result = result if result is not None else ActorCarry()
     wanted = [(d, r, o) for d, r, o in items if r.actors and any(s.actor_key for s in r.spans)]
-    if not wanted:
+    spare = [
+        (r, a) for r in (listed if listed is not None else [r for _d, r, _o in items]) for a in _unnamed(r)
+    ]
+    if not wanted and not spare:
         return result
     registry = _Registry(tx, project_id, result, edits=relink is not None)
+    if not wanted:
+        return _add_spare(registry, spare, result)
     labels = dict(
         tx.session.execute(select(Label.name, Label.id).where(Label.project_id == project_id)).all()
     )
@@ -207,9 +249,7 @@ def link_records(
     moves: dict[int, list[tuple[int, int]]] = {}
     taken = 0
     for doc_id, record, owners in wanted:
-        where = f"{record.read_from or record.source_file or 'file'}" + (
-            f":{record.line}" if record.line else ""
-        )
+        where = _where(record)
         local = {a.key: registry.resolve(a, where) for a in record.actors}
         for span, owner in zip(record.spans, owners, strict=True):
             target = local.get(span.actor_key or "")
@@ -251,7 +291,26 @@ def link_records(
         result.linked += len(found_spans)
     result.linked -= taken  # counted apart: a link here replaced by its owner's newer one
     result.relinked += taken
+    return _add_spare(registry, spare, result)
+
+
+def _add_spare(
+    registry: _Registry, spare: list[tuple[DocRecord, ActorRecord]], result: ActorCarry
+) -> ActorCarry:
+    """Listed, named by no span: registry actors nobody tagged yet, matched or added after the
+    named ones (so ids follow the file's order)."""
+    for record, actor in spare:
+        registry.resolve(actor, _where(record))
     return result
+
+
+def _where(record: DocRecord) -> str:
+    return f"{record.read_from or record.source_file or 'file'}" + (f":{record.line}" if record.line else "")
+
+
+def _unnamed(record: DocRecord) -> list[ActorRecord]:
+    named = {s.actor_key for s in record.spans}
+    return [a for a in record.actors if a.key not in named]
 
 
 def _name(record: DocRecord, key: str | None) -> str:
@@ -308,4 +367,4 @@ def merge_actors_in(
                 for s in record.spans
             ]
             items.append((doc_id, record, owners))
-    return link_records(tx, project_id, items, relink=relink)
+    return link_records(tx, project_id, items, relink=relink, listed=records)

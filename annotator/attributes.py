@@ -182,13 +182,19 @@ def check_choices(kind: str, choices: Sequence[str], what: str) -> list[str]:
     return cleaned
 
 
-def _check_new_name(session: Session, scope: str, owner_id: int, name: str, what: str) -> str:
+def _check_new_name(
+    session: Session, scope: str, owner_id: int, name: str, what: str, own_id: int | None = None
+) -> str:
+    """A name no sibling has, ignoring case (imports fold case, see import_names.py)."""
     name = check_name(name.strip(), "attribute")
     if not name or "." in name or "=" in name or ";" in name:
         raise ValidationError(f"attribute name {name!r} must be non-empty, without '.', '=' or ';'")
-    taken = select(AttributeDef.id).where(siblings(scope, owner_id), AttributeDef.name == name)
-    if session.scalar(taken) is not None:
-        raise ValidationError(f"{what} has an attribute {name!r} already")
+    for other_id, other in session.execute(
+        select(AttributeDef.id, AttributeDef.name).where(siblings(scope, owner_id))
+    ):
+        if other_id != own_id and other.casefold() == name.casefold():
+            same = "" if other == name else f" (as {other!r}; names differ only in case)"
+            raise ValidationError(f"{what} has an attribute {name!r} already{same}")
     return name
 
 
@@ -299,7 +305,7 @@ def update_attribute(
             )
         attr.choices = cleaned
     if name is not None and name.strip() != attr.name:
-        new = _check_new_name(tx.session, attr.scope, _owner_id(attr), name, parent)
+        new = _check_new_name(tx.session, attr.scope, _owner_id(attr), name, parent, attr.id)
         old = attr.name
 
         def renamed(values: dict[str, Any]) -> dict[str, Any]:

@@ -293,9 +293,9 @@ def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path 
     return said_document_values_lost(fmt, reporting_lost(fmt, reported))
 
 
-def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Writer:
-    """Native JSONL carries the gold layer's provenance and the review's decisions too; the
-    who-said-what CSV the actor registry."""
+def _carry(fmt: str, writer: Writer, session: Session, project_id: int, whole: bool = False) -> Writer:
+    """Native JSONL carries the gold layer's provenance and the review's decisions too (and, in a
+    ``whole`` export, the registry actors no span names); the who-said-what CSV the actor registry."""
     if fmt == "whosaid":
         from annotator.whosaid_carry import with_registry
 
@@ -308,7 +308,9 @@ def _carry(fmt: str, writer: Writer, session: Session, project_id: int) -> Write
     from annotator.review.carry import with_review
 
     writer = carrying_codebook(writer, session, project_id)  # the definitions the values use
-    return with_review(carrying_comments(carrying_actors(writer, session), session), session, project_id)
+    return with_review(
+        carrying_comments(carrying_actors(writer, session, project_id, whole), session), session, project_id
+    )
 
 
 def writes_folder(fmt: str, *, split: bool = False, docs_per_file: int | None = None) -> bool:
@@ -331,7 +333,8 @@ def export(
     the_plan = plan(session, project_id, options)
     report = DatasetReport(out, sentences=options.sentences)
     if the_plan.split is None:
-        writer = _carry(fmt, _writer(fmt, options, the_plan, None), session, project_id)
+        whole = options.layer == "all" and not (options.only_done or options.labels or options.sentences)
+        writer = _carry(fmt, _writer(fmt, options, the_plan, None), session, project_id, whole)
         if not writes_folder(fmt, docs_per_file=options.docs_per_file):
             writer(records(session, project_id, options, progress, report=report), out, report)
             return report

@@ -54,13 +54,18 @@ def _what(kind: Kind) -> str:
     return "label" if kind is Label else "relation type"
 
 
-def _check_new_name(tx: Tx, kind: Kind, project_id: int, name: str) -> str:
+def _check_new_name(tx: Tx, kind: Kind, project_id: int, name: str, own_id: int | None = None) -> str:
+    """A name no other label (relation type) has, ignoring case: imports fold case
+    (import_names.py), so ``Quote`` and ``quote`` side by side would be merged on the next import."""
     what = _what(kind)
     name = check_name(name.strip(), what)
     if not name:
         raise ValidationError(f"a {what} needs a name")
-    if tx.session.scalar(select(kind.id).where(kind.project_id == project_id, kind.name == name)):
-        raise ValidationError(f"{what} {name!r} exists already")
+    others = tx.session.execute(select(kind.id, kind.name).where(kind.project_id == project_id)).all()
+    for other_id, other in others:
+        if other_id != own_id and other.casefold() == name.casefold():
+            same = "" if other == name else f" (as {other!r}; names differ only in case)"
+            raise ValidationError(f"{what} {name!r} exists already{same}")
     return name
 
 
@@ -133,7 +138,7 @@ def update_label(
     gone to another label. The audit entry records each changed field before and after."""
     before = _fields(label)
     if name is not None and name.strip() != label.name:
-        label.name = _check_new_name(tx, Label, label.project_id, name)
+        label.name = _check_new_name(tx, Label, label.project_id, name, label.id)
     if color is not None:
         label.color = _check_color(color)
     if hotkey is not None:
@@ -297,7 +302,7 @@ def update_relation_type(
     a label name, or ``ANY``). A restriction that relations of the type would break is refused."""
     before = _fields(rtype)
     if name is not None and name.strip() != rtype.name:
-        rtype.name = _check_new_name(tx, RelationType, rtype.project_id, name)
+        rtype.name = _check_new_name(tx, RelationType, rtype.project_id, name, rtype.id)
     if color is not None:
         rtype.color = _check_color(color)
     if description is not None:

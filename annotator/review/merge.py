@@ -181,7 +181,7 @@ def _records_of_database(path: Path) -> Iterator[DocRecord]:
                     raise InputError(str(path), str(exc)) from None
                 found = with_definitions(records(session, project_id), session, project_id)
                 carried = with_assignments(session, project_id, found)
-                enriched = with_actors(enrich(session, project_id, carried), session)
+                enriched = with_actors(enrich(session, project_id, carried), session, project_id, whole=True)
                 for record in with_comments(enriched, session):
                     record.source_file = str(path)
                     yield record

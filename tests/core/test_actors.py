@@ -213,11 +213,12 @@ def test_reads_for_the_gui(store: Store, project: Project, alice: Actor, doc: in
 
 
 def test_actor_like_label_by_attribution_type(store: Store, project: Project, alice: Actor, doc: int) -> None:
-    from annotator.ops.labels import add_relation_type
+    from annotator.ops.labels import get_relation_type, update_relation_type
 
-    with store.transaction() as tx:
+    with store.transaction() as tx:  # a second "Speaker" beside "speaker" is refused: retarget it
         add_label(tx, project.id, "SOURCE")
-        add_relation_type(tx, project.id, "Speaker", from_label="QUOTE", to_label="SOURCE")
+        speaker = get_relation_type(tx, project.id, "speaker")
+        update_relation_type(tx, speaker, name="Speaker", from_label="QUOTE", to_label="SOURCE")
     source = span(store, project, alice, doc, "The minister", "SOURCE")
     who = add(store, project, alice, "The Minister")
     with store.transaction(actor=alice) as tx:

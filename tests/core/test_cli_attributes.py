@@ -188,3 +188,22 @@ def test_document_attributes_from_the_command_line(db: str, tmp_path: Path) -> N
     assert "added attribute document.genre (choice)" in cli(other, "codebook", "import", str(book)).stdout
     assert cli(db, "attributes", "clear-document", "1", "genre", "--annotator", "alice").returncode == 0
     assert cli(db, "attributes", "remove", "document", "genre", "--document").returncode == 0
+
+
+def test_names_that_differ_only_in_case_are_refused(db: str) -> None:
+    """Imports fold case, so ``type`` beside ``Type`` (or ``quote`` beside ``QUOTE``) would be two
+    names the next import merges: refused, naming the existing one; a rename to its own case passes."""
+    added = cli(db, "attributes", "add", "QUOTE", "Type", "--type", "choice", "--values", "direct,indirect")
+    assert added.returncode == 0, added.stderr
+    again = cli(db, "attributes", "add", "QUOTE", "type", "--type", "choice", "--values", "a,b")
+    assert again.returncode != 0
+    assert "'Type'" in again.stderr and "case" in again.stderr
+    listed = json.loads(cli(db, "attributes", "list", "--json").stdout)
+    assert [a["name"] for a in listed] == ["Type"]
+    label = cli(db, "labels", "add", "quote")
+    assert label.returncode != 0 and "'QUOTE'" in label.stderr
+    assert cli(db, "labels", "add", "Topic", "--relation").returncode == 0
+    rtype = cli(db, "labels", "add", "TOPIC", "--relation")
+    assert rtype.returncode != 0 and "'Topic'" in rtype.stderr
+    assert cli(db, "labels", "rename", "QUOTE", "Quote").returncode == 0
+    assert cli(db, "attributes", "rename", "Quote", "Type", "TYPE").returncode == 0

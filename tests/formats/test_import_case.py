@@ -50,11 +50,12 @@ def test_names_differing_in_case_map_to_the_projects(store: Store, project: Proj
 
 
 def test_a_name_the_project_has_as_it_is_stays(store: Store, project: Project, tmp_path: Path) -> None:
-    """With both ``Quote`` and ``QUOTE`` in the project, the file's ``Quote`` is ``Quote``."""
+    """With both ``Quote`` and ``QUOTE`` in the project (made before ``labels add`` refused that),
+    the file's ``Quote`` is ``Quote``."""
     with store.transaction() as tx:
         from annotator.ops.labels import add_label
 
-        add_label(tx, project.id, "Quote")
+        add_label(tx, project.id, "Quote2").name = "Quote"  # as an older project may hold
     folder = _folder(
         tmp_path, ANN.replace("R1\tSpeaker Arg1:T2 Arg2:T1\n", "").replace("A1\tType T2 direct\n", ""), TEXT
     )
