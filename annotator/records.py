@@ -128,6 +128,9 @@ class DocRecord:
     actors: list[ActorRecord] = field(default_factory=list)
     # Native JSONL only: the codebook attributes this document's values use (annotator.codebook_json).
     codebook: list[DefinitionRecord] | None = None
+    # Where a span's value came from when a file line holds it (brat's A lines): (span key, attribute
+    # name) → (file, line, line id), so a value the codebook refuses names that line.
+    value_lines: dict[tuple[str, str], tuple[str, int, str]] | None = None
 
 
 @dataclass(slots=True)

@@ -179,8 +179,11 @@ def test_a_value_outside_an_existing_choice_fails_and_writes_nothing(
     _import(store, project, _folder(tmp_path, ANN))
     other = TEXT.replace("Ana", "Eva")
     bad = ANN.replace("Ana Ruiz", "Eva Ruiz").replace("type T6 mixed", "type T6 paraphrase")
-    with pytest.raises(Exception, match="paraphrase"):
+    with pytest.raises(InputError, match="paraphrase") as caught:
         _import(store, project, _folder(tmp_path / "b", bad, other))
+    # The error names the .ann file and the A line that held the value, not the .txt.
+    assert str(caught.value.path).endswith("doc.ann") and caught.value.line == 13
+    assert str(caught.value.reason).startswith("A3: QUOTE.type: 'paraphrase' is not one of")
     with store.session() as s:
         assert s.scalar(select(AttributeDef.choices).where(AttributeDef.name == "type")) == [
             "direct",
