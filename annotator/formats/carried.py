@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.formats.base import ExportReport, Writer
-from annotator.records import ActorRef, DocRecord
+from annotator.records import ActorRef, DocRecord, SpanRecord
 
 ATTRIBUTES_LOST = "attribute values of spans and relations ({} has no place for them)"
 RELATION_ATTRIBUTES_LOST = "attribute values of relations ({} has no place for them)"
@@ -22,6 +22,17 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "+".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def note_lines(record: DocRecord, span: SpanRecord, file: str, line: int, head: str) -> None:
+    """Remember that ``span``'s values come from ``file``'s ``line`` (``head``: what the line is
+    called there), so a value the codebook refuses names that line (``DocRecord.value_lines``)."""
+    if span.key is None or not span.attributes:
+        return
+    if record.value_lines is None:
+        record.value_lines = {}
+    for name in span.attributes:
+        record.value_lines.setdefault((span.key, name), (file, line, head))
 
 
 def declare_values(record: DocRecord) -> None:
