@@ -19,6 +19,10 @@ class ActorRef:
     name: str | None = None
     external_id: str | None = None
     group: str | None = None
+    # The registry's details (exports fill them; spaCy carries them, other peer formats report them).
+    aliases: list[str] | None = None
+    kind: str | None = None
+    attributes: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
