@@ -18,12 +18,13 @@ from annotator.attributes import DOCUMENT, AttributeInfo, info, siblings
 from annotator.attributes_documents import document_values
 from annotator.attributes_values import check_value
 from annotator.codebook_json import definitions_from_json as definitions_from_json  # the line's "codebook"
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, InputError
 from annotator.model import Annotation, AttributeDef, DocumentAttribute, Relation, RelationType, utcnow
 from annotator.records import DocRecord
 from annotator.tx import Tx
 
 Fail = Callable[[DocRecord, str], Exception]
+Failing = Callable[[str, str], Exception]  # (reason, attribute name) → the error to raise
 
 
 class _Codebook:
@@ -33,7 +34,7 @@ class _Codebook:
         self.tx, self.scope = tx, scope
         self.known: dict[int, dict[str, AttributeInfo]] = {}
 
-    def check(self, owner: int, values: dict[str, Any], fail: Callable[[str], Exception]) -> dict[str, Any]:
+    def check(self, owner: int, values: dict[str, Any], fail: Failing) -> dict[str, Any]:
         known = self.known.get(owner)
         if known is None:
             rows = self.tx.session.scalars(select(AttributeDef).where(siblings(self.scope, owner)))
@@ -44,12 +45,13 @@ class _Codebook:
                 raise fail(
                     f"no attribute {name!r} in the codebook here (there: {', '.join(known) or 'none'}); "
                     "bring the codebook that defines it first: annotator codebook export -o FILE "
-                    "on the project it comes from, then annotator codebook import FILE here"
+                    "on the project it comes from, then annotator codebook import FILE here",
+                    name,
                 )
             try:
                 out[name] = check_value(known[name], value)
             except AnnotatorError as exc:
-                raise fail(str(exc)) from None
+                raise fail(str(exc), name) from None
         return out
 
 
@@ -80,7 +82,7 @@ def store_imported(
     except in a merge (``replace``), whose plan found the teammate's values newer."""
     if owner_of is not None:
         _store_documents(tx, project_id, batch, doc_ids, owner_of, fail)
-    spans: list[tuple[SpanKey, dict[str, Any], DocRecord, str]] = []
+    spans: list[tuple[SpanKey, dict[str, Any], DocRecord, str, str | None]] = []
     links: list[tuple[SpanKey, SpanKey, str, dict[str, Any], DocRecord]] = []
     for record, doc_id, whos in zip(batch, doc_ids, owners, strict=True):
         valued = [r for r in record.relations if r.attributes]
@@ -92,7 +94,7 @@ def store_imported(
             if span.key is not None:
                 key_of[span.key] = ident
             if span.attributes:
-                spans.append((ident, span.attributes, record, f"span {span.start}–{span.end}"))
+                spans.append((ident, span.attributes, record, f"span {span.start}–{span.end}", span.key))
         for rel in valued:
             links.append((key_of[rel.source], key_of[rel.target], rel.type, rel.attributes or {}, record))
     if not spans and not links:
@@ -103,16 +105,28 @@ def store_imported(
         tx,
         Annotation,
         [
-            {"ident": rows[ident][0], "values": book.check(ident[2], v, _failing(fail, rec, what)) or None}
-            for ident, v, rec, what in spans
+            {
+                "ident": rows[ident][0],
+                "values": book.check(ident[2], v, _failing(fail, rec, what, key)) or None,
+            }
+            for ident, v, rec, what, key in spans
             if not rows[ident][1] or (replace and rows[ident][1] != v)
         ],
     )
     _store_links(tx, project_id, links, rows, fail)
 
 
-def _failing(fail: Fail, record: DocRecord, what: str) -> Callable[[str], Exception]:
-    return lambda reason: fail(record, f"{what}: {reason}")
+def _failing(fail: Fail, record: DocRecord, what: str, key: str | None = None) -> Failing:
+    """The error for a refused value: naming the file line that held it when the reader kept it
+    (brat's A lines), else ``what`` in the record's file."""
+
+    def failing(reason: str, name: str) -> Exception:
+        where = (record.value_lines or {}).get((key, name)) if key is not None else None
+        if where is not None:
+            return InputError(where[0], f"{where[2]}: {reason}", where[1])
+        return fail(record, f"{what}: {reason}")
+
+    return failing
 
 
 def span_rows(

@@ -236,7 +236,9 @@ class _Finder:
         row: dict[str, Any] = {
             "project_id": self.project_id,
             "name": name,
-            "aliases": [],
+            "aliases": next((r.aliases for r in refs if r.aliases), []),
+            "kind": next((r.kind[:100] for r in refs if r.kind), None),
+            "attributes": next((r.attributes for r in refs if r.attributes), None),
             "external_id": external,
             "created_by": self.tx.actor.name if self.tx.actor else default_actor_name(),
             "created_at": now,

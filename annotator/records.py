@@ -19,6 +19,10 @@ class ActorRef:
     name: str | None = None
     external_id: str | None = None
     group: str | None = None
+    # The registry's details (exports fill them; spaCy carries them, other peer formats report them).
+    aliases: list[str] | None = None
+    kind: str | None = None
+    attributes: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -128,6 +132,9 @@ class DocRecord:
     actors: list[ActorRecord] = field(default_factory=list)
     # Native JSONL only: the codebook attributes this document's values use (annotator.codebook_json).
     codebook: list[DefinitionRecord] | None = None
+    # Where a span's value came from when a file line holds it (brat's A lines): (span key, attribute
+    # name) → (file, line, line id), so a value the codebook refuses names that line.
+    value_lines: dict[tuple[str, str], tuple[str, int, str]] | None = None
 
 
 @dataclass(slots=True)

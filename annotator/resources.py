@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Container
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -21,3 +22,18 @@ def resource(*parts: str) -> Traversable:
 def default_schema() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(resource("schema.json").read_text(encoding="utf-8"))
     return data
+
+
+def default_relation_type(name: str, labels: Container[str]) -> dict[str, Any]:
+    """How the default schema defines relation type ``name`` (its ends, colour, description), as
+    ``add_relation_type`` keywords: an import that must create ``cue`` in a project made before it
+    existed makes it QUOTE/CLAIM → CUE, not any → any. Ends whose label the project lacks stay open."""
+    item = next((t for t in default_schema().get("relation_types", []) if t["name"] == name), None)
+    if item is None:
+        return {}
+    return {
+        "from_label": item.get("from") if item.get("from") in labels else None,
+        "to_label": item.get("to") if item.get("to") in labels else None,
+        "color": item.get("color"),
+        "description": item.get("description", ""),
+    }

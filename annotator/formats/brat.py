@@ -111,6 +111,16 @@ def _ann(
     return "".join(line + "\n" for line in lines)
 
 
+def _stem(record: DocRecord, i: int) -> str:
+    """The document's file name: the stem of the .txt it was imported from (a brat folder's
+    ``a1.txt`` is written back as ``a1``), else ``doc<id>``."""
+    source = (record.source_file or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = source[:-4] if source.lower().endswith(".txt") else ""
+    if stem and stem.strip(".") and not any(c in stem for c in ':*?"<>|\0') and stem != "annotation":
+        return stem
+    return f"doc{record.doc_id}" if record.doc_id is not None else f"doc-{i + 1:06d}"
+
+
 def write(
     records: Iterable[DocRecord], out: Path, report: ExportReport, *, by_annotator: bool = False
 ) -> None:
@@ -126,10 +136,10 @@ def write(
     with SpillSet() as used:  # the stems written so far (a project of any size: memory stays flat)
         for i, record in enumerate(records):
             report.count(record)
-            stem = f"doc{record.doc_id}" if record.doc_id is not None else f"doc-{i + 1:06d}"
-            while stem in used:
+            stem = _stem(record, i)
+            while stem.casefold() in used:  # unique also where file names ignore case
                 stem += "_"
-            used.add(stem)
+            used.add(stem.casefold())
             if by_annotator:
                 parts, homeless = layers(record)
                 report.leave_out(CROSS_LAYER, homeless, "relations")

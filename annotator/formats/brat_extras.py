@@ -213,6 +213,9 @@ class Extras:
             raise self.fail(line, f"{ref} has attribute {name!r} twice")
         values[name] = value
         span.attributes = values
+        if record.value_lines is None:
+            record.value_lines = {}
+        record.value_lines[(key, name)] = (str(self.ann), line.number, line.head)
 
     def _normalisation(self, line: _Line, spans: dict[str, SpanRecord], report: ReadReport) -> None:
         if len(line.args) < 3 or ":" not in line.args[2]:

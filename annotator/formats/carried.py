@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.formats.base import ExportReport, Writer
-from annotator.records import ActorRef, DocRecord
+from annotator.records import ActorRef, DocRecord, SpanRecord
 
 ATTRIBUTES_LOST = "attribute values of spans and relations ({} has no place for them)"
 RELATION_ATTRIBUTES_LOST = "attribute values of relations ({} has no place for them)"
@@ -22,6 +22,17 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "+".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def note_lines(record: DocRecord, span: SpanRecord, file: str, line: int, head: str) -> None:
+    """Remember that ``span``'s values come from ``file``'s ``line`` (``head``: what the line is
+    called there), so a value the codebook refuses names that line (``DocRecord.value_lines``)."""
+    if span.key is None or not span.attributes:
+        return
+    if record.value_lines is None:
+        record.value_lines = {}
+    for name in span.attributes:
+        record.value_lines.setdefault((span.key, name), (file, line, head))
 
 
 def declare_values(record: DocRecord) -> None:
@@ -87,7 +98,14 @@ def actor_iri(actor: ActorRef) -> str:
 
 
 def actor_json(actor: ActorRef) -> dict[str, Any]:
-    return {"id": actor.id, "name": actor.name, "external_id": actor.external_id}
+    out: dict[str, Any] = {"id": actor.id, "name": actor.name, "external_id": actor.external_id}
+    details = {"aliases": actor.aliases, "kind": actor.kind, "attributes": actor.attributes}
+    return out | {k: v for k, v in details.items() if v}
+
+
+def has_details(actor: ActorRef | None) -> bool:
+    """The actor has registry details beyond its name and external id (aliases, kind, attributes)."""
+    return actor is not None and bool(actor.aliases or actor.kind or actor.attributes)
 
 
 def report_lost(
@@ -117,8 +135,18 @@ CANNOT_HOLD: dict[str, tuple[str, bool, bool, bool]] = {
 }
 
 
+# Formats that hold actor links but not the registry's details of the actors.
+NO_ACTOR_DETAILS = {"brat": "brat", "w3c": "W3C", "labelstudio": "Label Studio"}
+ACTOR_DETAILS_LOST = (
+    "registry actors' aliases, kind and attributes ({} has no place for them; native JSONL or "
+    "`annotator actors export` carries them)"
+)
+
+
 def reporting_lost(fmt: str, writer: Writer) -> Writer:
     """``writer``, reporting the values and actor links the format ``fmt`` leaves out."""
+    if fmt in NO_ACTOR_DETAILS:
+        return _details_reported(NO_ACTOR_DETAILS[fmt], writer)
     holds = CANNOT_HOLD.get(fmt)
     if holds is None:
         return writer
@@ -128,6 +156,26 @@ def reporting_lost(fmt: str, writer: Writer) -> Writer:
         def counted() -> Iterator[DocRecord]:
             for record in records:
                 report_lost(report, record, name, spans=spans, relations=relations, actors=actors)
+                yield record
+
+        writer(counted(), out, report)
+
+    return write
+
+
+def _details_reported(name: str, writer: Writer) -> Writer:
+    """``writer``, counting once each linked actor whose aliases, kind or attributes it drops."""
+
+    def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
+        seen: set[int | None] = set()
+
+        def counted() -> Iterator[DocRecord]:
+            for record in records:
+                for span in record.spans:
+                    actor = span.actor
+                    if actor is not None and has_details(actor) and actor.id not in seen:
+                        seen.add(actor.id)
+                        report.leave_out(ACTOR_DETAILS_LOST.format(name))
                 yield record
 
         writer(counted(), out, report)

@@ -312,6 +312,11 @@ def _take_back(span: SpanRecord, data: dict[str, Any]) -> None:
     actor = data.get("actor")
     if isinstance(actor, dict) and (actor.get("external_id") or actor.get("name")):
         span.actor = ActorRef(name=actor.get("name"), external_id=actor.get("external_id"))
+        aliases, kind, values = _plain(actor.get("aliases")), actor.get("kind"), actor.get("attributes")
+        if isinstance(aliases, list) and all(isinstance(a, str) for a in aliases):
+            span.actor.aliases = aliases or None
+        span.actor.kind = kind if isinstance(kind, str) and kind else None
+        span.actor.attributes = _plain(values) or None if isinstance(values, dict) else None
 
 
 def _key_of(doc: Doc, data: dict[str, Any]) -> str:

@@ -39,7 +39,7 @@ from typing import Any
 from annotator.atomic import atomic_write
 from annotator.errors import InputError
 from annotator.formats.base import ExportReport
-from annotator.formats.carried import WIKIDATA, actor_iri, declare_values, document_values, parts
+from annotator.formats.carried import WIKIDATA, actor_iri, declare_values, document_values, note_lines, parts
 from annotator.formats.carried import shown as show_value
 from annotator.formats.peerkit import (
     ReadReport,
@@ -230,6 +230,7 @@ def read(path: Path, annotator: str | None = None, report: ReadReport | None = N
                     fragments=pieces,
                 )
             )
+            note_lines(record, record.spans[-1], str(path), line, f"annotation {anno.get('id')!r}")
     for anno, line in links:
         targets: list[Any] = anno["target"] if isinstance(anno.get("target"), list) else []
         ends = [str(t.get("id") if isinstance(t, dict) else t) for t in targets]

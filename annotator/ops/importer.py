@@ -41,6 +41,7 @@ from annotator.ops.import_owners import check_record, owner_ids, span_owners
 from annotator.ops.labels import add_label, add_relation_type
 from annotator.ops.owners import Owners
 from annotator.records import DocRecord, RelationRecord, SpanRecord
+from annotator.resources import default_relation_type
 from annotator.review.carry import provenance, relation_provenance, restore_review
 from annotator.store import Tx
 from annotator.tokens import fill_existing
@@ -127,7 +128,8 @@ class Importer:
                     f"unknown relation type {name!r} (project types: {', '.join(self.types) or 'none'}; "
                     "pass --create-labels to add it)",
                 )
-            self.types[name] = add_relation_type(self.tx, self.project_id, name)
+            ends = default_relation_type(name, self.labels)  # e.g. ``cue`` ends at CUE, as in new projects
+            self.types[name] = add_relation_type(self.tx, self.project_id, name, **ends)
         return self.types[name]
 
     def check(self, record: DocRecord) -> None:

@@ -1,5 +1,6 @@
 """A project holding every kind of thing an export may carry, for the table test of formats:
-a multi-part quote, actors (one with an external id), span, link and document values, cue links."""
+a multi-part quote, actors (one with an external id, aliases, a kind and attributes), span, link
+and document values, cue links."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from annotator.actors import update_actor
 from annotator.attributes import define_attribute
 from annotator.attributes_documents import set_document_value
 from annotator.attributes_values import set_value
 from annotator.fragments_ops import add_fragment
 from annotator.importing import import_paths
+from annotator.model import Actor as RegistryActor
 from annotator.model import Annotation, Annotator, Document, Project, Relation, RelationType
 from annotator.store import Store
 from tests.formats.test_brat_events import ANN, _folder
@@ -41,3 +44,7 @@ def fill(store: Store, project: Project, tmp_path: Path) -> None:
         document = session.scalar(select(Document.id).where(Document.project_id == project.id))
         assert alice is not None and document is not None
         set_document_value(tx, document, alice, "genre", "news")
+        # The registry's details of the actor the brat file names (aliases, kind, attributes).
+        actor = session.scalar(select(RegistryActor.id).where(RegistryActor.project_id == project.id))
+        assert actor is not None
+        update_actor(tx, actor, aliases=["Ruiz"], kind="politician", attributes={"party": "Green"})

@@ -179,11 +179,36 @@ def test_a_value_outside_an_existing_choice_fails_and_writes_nothing(
     _import(store, project, _folder(tmp_path, ANN))
     other = TEXT.replace("Ana", "Eva")
     bad = ANN.replace("Ana Ruiz", "Eva Ruiz").replace("type T6 mixed", "type T6 paraphrase")
-    with pytest.raises(Exception, match="paraphrase"):
+    with pytest.raises(InputError, match="paraphrase") as caught:
         _import(store, project, _folder(tmp_path / "b", bad, other))
+    # The error names the .ann file and the A line that held the value, not the .txt.
+    assert str(caught.value.path).endswith("doc.ann") and caught.value.line == 13
+    assert str(caught.value.reason).startswith("A3: QUOTE.type: 'paraphrase' is not one of")
     with store.session() as s:
         assert s.scalar(select(AttributeDef.choices).where(AttributeDef.name == "type")) == [
             "direct",
             "mixed",
         ]
         assert len(list(s.scalars(select(RegistryActor)))) == 1
+
+
+def test_export_keeps_the_imported_file_names_unique_per_folder(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
+    """A brat folder's ``a1.txt``/``a1.ann`` is written back as ``a1``, not ``doc<id>``; a second
+    document imported from another ``a1.txt`` gets ``a1_``."""
+    import_paths(store, project.id, [_folder(tmp_path / "x", ANN, name="a1")], fmt="brat", annotator="alice")
+    other = TEXT.replace("Ana", "Eva")
+    second = _folder(tmp_path / "y", ANN.replace("Ana Ruiz", "Eva Ruiz"), other, name="A1")
+    import_paths(store, project.id, [second], fmt="brat", annotator="alice")
+    out = tmp_path / "out"
+    with store.session() as s:
+        export(s, project.id, "brat", out)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "A1_.ann",
+        "A1_.txt",
+        "a1.ann",
+        "a1.txt",
+        "annotation.conf",
+    ]
+    assert (out / "a1.ann").read_text(encoding="utf-8") == ANN

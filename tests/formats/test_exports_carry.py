@@ -196,3 +196,25 @@ def test_values_and_actors_come_back_into_another_project(
         assert values == {'"will reopen in May"': {"type": "direct"}, '"costs rose"': {"type": "mixed"}} | {
             "Mayor Ana Ruiz": {"named": True}
         }
+
+
+def test_import_creates_cue_as_the_default_schema_defines_it(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
+    """A project made before the CUE label existed: an import with cues and --create-labels makes
+    the ``cue`` link QUOTE/CLAIM → CUE (as new projects have it), not any → any."""
+    from annotator.ops.labels import get_label, get_relation_type, remove_label, remove_relation_type
+
+    with store.transaction() as tx:
+        remove_relation_type(tx, get_relation_type(tx, project.id, "cue"))
+        remove_label(tx, get_label(tx, project.id, "CUE"))
+    import_paths(
+        store, project.id, [_folder(tmp_path, ANN)], fmt="brat", annotator="alice", create_labels=True
+    )
+    with store.session() as s:
+        cue = s.scalar(
+            select(RelationType).where(RelationType.project_id == project.id, RelationType.name == "cue")
+        )
+        assert cue is not None and cue.from_label_id is None and cue.to_label_id is not None
+        assert s.get(Label, cue.to_label_id).name == "CUE"  # type: ignore[union-attr]
+        assert "attributes" in cue.description

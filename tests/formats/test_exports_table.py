@@ -1,6 +1,7 @@
 """Every export format, on a project holding every kind of thing (a multi-part quote, actors with
-an external id, span, link and document values, cue links): each thing either comes back when the
-file is imported into a fresh project, or the export's report names it as left out."""
+an external id, aliases, kind and attributes, span, link and document values, cue links): each
+thing either comes back when the file is imported into a fresh project, or the export's report
+names it as left out."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ READ_AS = {"jsonl": "native", "conll": "iob", "doccano-relations": "doccano"}
 LEFT_OUT = {
     "fragments": ("multi-part spans",),
     "actors": ("actor links",),
+    "actor details": ("actor links", "registry actors' aliases, kind and attributes"),
     "span values": ("attribute values of spans",),
     "link values": (
         "attribute values of relations",
@@ -60,6 +62,22 @@ def things(store: Store, project_id: int) -> dict[str, Any]:
                     .join(RegistryActor, RegistryActor.id == Annotation.actor_id)
                     .where(ours)
                 ).all()
+            ),
+            "actor details": sorted(
+                {
+                    repr(row): (row[0], list(row[1] or []), row[2], sorted((row[3] or {}).items()))
+                    for row in s.execute(
+                        select(
+                            RegistryActor.name,
+                            RegistryActor.aliases,
+                            RegistryActor.kind,
+                            RegistryActor.attributes,
+                        )
+                        .join(Annotation, RegistryActor.id == Annotation.actor_id)
+                        .where(ours)
+                    ).all()
+                    if row[1] or row[2] or row[3]
+                }.values()
             ),
             "span values": sorted(
                 (t, sorted(v.items()))

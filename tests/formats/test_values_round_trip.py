@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from annotator.attributes import define_attribute
 from annotator.attributes_values import set_value
+from annotator.errors import InputError
 from annotator.importing import import_paths
 from annotator.model import Annotation, AttributeDef, Document, Project, Relation, RelationType
 from annotator.ops.projects import create_project
@@ -95,3 +96,30 @@ def test_relation_values_in_a_project_that_has_the_attribute(
     again = import_paths(store, other.id, [out], fmt="w3c", annotator="carol").summary()
     assert "speaker.confidence" not in again
     assert _values(store, other)[1].count({"confidence": 0.5}) == 2
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "head"), [("w3c", "out.jsonld", "annotation "), ("labelstudio", "out.json", "")]
+)
+def test_a_refused_value_names_the_file_line_that_holds_it(
+    store: Store,
+    filled: Project,  # noqa: F811
+    tmp_path: Path,
+    fmt: str,
+    name: str,
+    head: str,
+) -> None:
+    """A value outside its choices fails naming the file and the line of the annotation holding it
+    (W3C: the annotation's own line, not its document's)."""
+    out = tmp_path / name
+    _export(store, filled, fmt, out)
+    text = out.read_text(encoding="utf-8")
+    assert '"mixed"' in text
+    out.write_text(text.replace('"mixed"', '"bogus"'), encoding="utf-8")
+    where = text[: text.index('"mixed"')].count("\n") + 1
+    with pytest.raises(InputError, match=r"QUOTE\.type: 'bogus' is not one of direct, mixed") as caught:
+        import_paths(store, filled.id, [out], fmt=fmt, annotator="bob")
+    assert caught.value.path == str(out) and caught.value.reason.startswith(head)
+    assert caught.value.line is not None and caught.value.line <= where
+    if fmt == "w3c":  # the annotation's own line: within the few lines before the value
+        assert where - caught.value.line < 15, (where, caught.value.line)
