@@ -145,9 +145,10 @@ class Importer:
         self._spans_and_relations(batch, doc_ids, merged, owners)
         restore_imported(self.tx, self.project_id, list(zip(doc_ids, batch, strict=True)), self.owners)
         declare_definitions(self.tx, self.project_id, batch, self.result, _fail)  # native JSONL's codebook
-        declare_attributes(
-            self.tx, self.project_id, [r for r in batch if r.new_attributes], self.result, _fail
-        )
+        valued = [
+            r for r in batch if r.new_attributes or r.new_relation_attributes or r.new_document_attributes
+        ]
+        declare_attributes(self.tx, self.project_id, valued, self.result, _fail)  # peer files' values
         link_actors(self.tx, self.project_id, batch, doc_ids, owners, self.labels, self.result)
         args = (self.tx, self.project_id, batch, doc_ids, owners, self.labels, _fail, self.owners.owner)
         store_imported(*args, replace=self.merging)

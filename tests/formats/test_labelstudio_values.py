@@ -136,6 +136,39 @@ def test_whole_task_choices_of_a_real_export_are_document_values(store: Store, p
         assert list(values) == [{"sentiment": "Positive"}]
 
 
+def test_a_file_with_only_task_choices_makes_the_document_attribute(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
+    """A task whose only result is a whole-task choice (no region) still creates the document
+    attribute the codebook lacks (a batch with document values alone was skipped)."""
+    task = {
+        "data": {"text": "The ferry timetable changes on Monday."},
+        "annotations": [
+            {
+                "completed_by": {"email": "dee@example.org"},
+                "result": [
+                    {
+                        "type": "choices",
+                        "value": {"choices": ["Neutral"]},
+                        "from_name": "tone",
+                        "to_name": "text",
+                    }
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    summary = import_paths(store, project.id, [path], fmt="labelstudio", annotator="bob").summary()
+    assert "document.tone (choice: Neutral)" in summary
+    with store.session() as s:
+        docs = select(Document.id).where(Document.project_id == project.id)
+        values = s.scalars(
+            select(DocumentAttribute.attributes).where(DocumentAttribute.document_id.in_(docs))
+        )
+        assert list(values) == [{"tone": "Neutral"}]
+
+
 def test_a_bad_number_result_names_file_and_line(tmp_path: Path) -> None:
     task = {
         "data": {"text": "Ana said yes."},
