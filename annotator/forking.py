@@ -4,7 +4,8 @@ Forking starts a worker in milliseconds with the parent's modules and data alrea
 costs a fresh interpreter and every import (about half a second here, more than a 10,000-document
 rules run gains from a second core). A fork is only safe where no other thread runs (a child
 would inherit their locks half-taken) and no Qt is loaded (its threads and event loop): the CLI
-and scripts fork, the GUI spawns.
+and scripts fork, the GUI spawns. Only on Linux: macOS's system libraries start threads of their
+own, which is why Python spawns there by default.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ def _qt_loaded() -> bool:
 
 
 def can_fork() -> bool:
-    """Fork is available (Linux, macOS) and safe here: no Qt, no thread but this one."""
-    return "fork" in multiprocessing.get_all_start_methods() and not _qt_loaded() and _threads() == 1
+    """Fork is safe here: Linux, no Qt, no thread but this one."""
+    linux = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    return linux and not _qt_loaded() and _threads() == 1
 
 
 def _threads() -> int:

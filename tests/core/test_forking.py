@@ -55,6 +55,13 @@ def test_fork_only_without_qt_and_threads(monkeypatch: pytest.MonkeyPatch) -> No
     assert forking.start_method() == "spawn"
 
 
+def test_no_fork_off_linux(monkeypatch: pytest.MonkeyPatch) -> None:
+    """macOS offers fork, but its system libraries start threads: spawn there, as Python does."""
+    _alone(monkeypatch)
+    monkeypatch.setattr(forking.sys, "platform", "darwin")
+    assert forking.start_method() == "spawn"
+
+
 def test_forked_workers_suggest_what_one_process_does(monkeypatch: pytest.MonkeyPatch) -> None:
     _alone(monkeypatch)
     methods = _start_methods(monkeypatch)
