@@ -128,12 +128,16 @@ def test_whole_task_choices_of_a_real_export_are_document_values(store: Store, p
     assert record.attributes == {"sergei@heartex.e2e": {"sentiment": "Positive"}}
     summary = import_paths(store, project.id, [path], fmt="labelstudio", annotator="bob").summary()
     assert "document.sentiment (choice: Positive)" in summary
+    assert _document_values(store, project) == [{"sentiment": "Positive"}]
+
+
+def _document_values(store: Store, project: Project) -> list[object]:
+    """Every document value row of the project, in the database's order."""
     with store.session() as s:
         docs = select(Document.id).where(Document.project_id == project.id)
-        values = s.scalars(
-            select(DocumentAttribute.attributes).where(DocumentAttribute.document_id.in_(docs))
+        return list(
+            s.scalars(select(DocumentAttribute.attributes).where(DocumentAttribute.document_id.in_(docs)))
         )
-        assert list(values) == [{"sentiment": "Positive"}]
 
 
 def test_a_file_with_only_task_choices_makes_the_document_attribute(
@@ -161,12 +165,7 @@ def test_a_file_with_only_task_choices_makes_the_document_attribute(
     path.write_text(json.dumps([task]), encoding="utf-8")
     summary = import_paths(store, project.id, [path], fmt="labelstudio", annotator="bob").summary()
     assert "document.tone (choice: Neutral)" in summary
-    with store.session() as s:
-        docs = select(Document.id).where(Document.project_id == project.id)
-        values = s.scalars(
-            select(DocumentAttribute.attributes).where(DocumentAttribute.document_id.in_(docs))
-        )
-        assert list(values) == [{"tone": "Neutral"}]
+    assert _document_values(store, project) == [{"tone": "Neutral"}]
 
 
 def test_a_bad_number_result_names_file_and_line(tmp_path: Path) -> None:
