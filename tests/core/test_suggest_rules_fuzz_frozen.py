@@ -21,12 +21,13 @@ from annotator.suggest.rules import RuleConfig, Suggestions, suggest
 from tests.core.test_suggest_rules_frozen import documents as made_up
 
 FROZEN = Path(__file__).parent.parent / "fixtures" / "rules_frozen_fuzz.jsonl"
-PIECES = """said Said SAID says told tells added warned insisted quipped According according to To in
+_PIECES = """said Said SAID says told tells added warned insisted quipped According according to To in
 In the The a An words of view he He she She They it Ana Ruiz Jean-Luc O'Neil Li Wei Reed Holm Mr. Mr
 Dr. Dr Sen. Foreign Minister President Mayor spokeswoman had previously also U.S. U.S U.Ssaid A.Bsaid
 Russia's rock’n unsaid saidx said_ _said said2 2024 Monday NATO Ölaf Müller ſaid \u212aelvin İstanbul
-o'er dijo reporters plan bridge""".split()
-MARKS = list("\"'“”„‘’‚«»‹›") + [".", ",", "!", "?", ":", ";", "—", "-", "(", ")", "#", "# ", ". "]
+o'er dijo reporters plan bridge"""
+PIECES = _PIECES.split()
+MARKS = [*"\"'“”„‘’‚«»‹›", ".", ",", "!", "?", ":", ";", "—", "-", "(", ")", "#", "# ", ". "]
 GAPS = [" "] * 12 + ["\n", "\n\n", "\n\n", "\t", "\xa0", "", "  ", " \n \n"]
 GAZETTEER = ["Ana Ruiz", "the Ministry", "Olga Petrova", "NATO", "Reed", "U.S."]
 CONFIGS: list[tuple[list[str], RuleConfig]] = [
