@@ -1,13 +1,14 @@
 """Speech cues and the people they name: speech verbs, "according to", name runs, pronouns.
 
 English first; other languages add their lists (``CUES``) and projects extend them in their
-settings (``RuleConfig``). Everything works on a token list of the document (``tokenize``).
+settings (``RuleConfig``). Everything works on the document's tokens (``tokenize``).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 TOKEN = re.compile(r"[A-Z](?:\.[A-Z])+\.?|\w+(?:['’]\w+)*")
@@ -181,87 +182,91 @@ _SKIP = frozenset(
 DETERMINERS = frozenset({"the", "a", "an", "The", "A", "An"})
 
 
-class Token(NamedTuple):
-    """A word of the document (a tuple: made by the thousand per document, so made cheaply)."""
+class Tokens(NamedTuple):
+    """A document's words as two parallel lists, made by the regular expression engine without
+    a Python object per word (issue 19: the rules run over whole corpora): each word's text and
+    the offset where it starts."""
 
-    start: int
-    end: int
-    text: str
+    words: list[str]
+    starts: list[int]
 
-
-def tokenize(text: str) -> list[Token]:
-    new = tuple.__new__  # Token(...) without the named tuple's own __new__ on top: same tuples
-    return [new(Token, (m.start(), m.end(), m.group())) for m in TOKEN.finditer(text)]
-
-
-def _capital(token: Token) -> bool:
-    word = token.text.rstrip(".")
-    return token.text[0].isupper() and word not in NOT_NAMES and token.text not in PRONOUNS
+    def end(self, i: int) -> int:
+        return self.starts[i] + len(self.words[i])
 
 
-def _joined(text: str, left: Token, right: Token) -> bool:
-    """Two tokens of one name: only a space or a hyphen between them."""
-    return text[left.end : right.start] in (" ", "-")
+_SPLIT = re.compile("(" + TOKEN.pattern + ")")
 
 
-def name_before(text: str, tokens: list[Token], i: int) -> tuple[int, int] | None:
+def tokenize(text: str) -> Tokens:
+    """``TOKEN.finditer(text)`` as ``Tokens``: the text split around its words (gap, word, gap,
+    ..., gap), each word's start the running sum of the lengths before it."""
+    parts = _SPLIT.split(text)
+    return Tokens(parts[1::2], list(accumulate(map(len, parts), initial=0))[1:-1:2])
+
+
+def _capital(word: str) -> bool:
+    return word[0].isupper() and word.rstrip(".") not in NOT_NAMES and word not in PRONOUNS
+
+
+def _joined(text: str, tokens: Tokens, left: int) -> bool:
+    """Token ``left`` and the next are of one name: only a space or a hyphen between them."""
+    return text[tokens.end(left) : tokens.starts[left + 1]] in (" ", "-")
+
+
+def name_before(text: str, tokens: Tokens, i: int) -> tuple[int, int] | None:
     """The name (or pronoun) ending just before token ``i``, allowing a few auxiliaries and adverbs
     between ("Lavrov had previously told"); titles before the name are left out."""
+    words = tokens.words
     j = i - 1
-    while j >= 0 and i - j <= 3 and tokens[j].text in _SKIP:
+    while j >= 0 and i - j <= 3 and words[j] in _SKIP:
         j -= 1
     if j < 0:
         return None
-    if tokens[j].text in PRONOUNS:
-        return (tokens[j].start, tokens[j].end)
-    if not _capital(tokens[j]) or tokens[j].text in TITLES:
+    if words[j] in PRONOUNS:
+        return (tokens.starts[j], tokens.end(j))
+    if not _capital(words[j]) or words[j] in TITLES:
         return None
     first = j
-    while first > 0 and _capital(tokens[first - 1]) and _joined(text, tokens[first - 1], tokens[first]):
-        if tokens[first - 1].text.rstrip(".") in TITLES:
+    while first > 0 and _capital(words[first - 1]) and _joined(text, tokens, first - 1):
+        if words[first - 1].rstrip(".") in TITLES:
             break
         first -= 1
     if j - first >= 4:  # a long capitalised run is a headline, not a name: keep its last word
         first = j
-    return (tokens[first].start, tokens[j].end)
+    return (tokens.starts[first], tokens.end(j))
 
 
-def name_after(text: str, tokens: list[Token], i: int) -> tuple[int, int] | None:
+def name_after(text: str, tokens: Tokens, i: int) -> tuple[int, int] | None:
     """The person named just after token ``i`` ("said Blinken", "said Foreign Minister Ana Ruiz",
     "according to a Western official present"): a name after any titles, else a short noun phrase
     that starts with a determiner and ends at punctuation."""
+    words, starts, n = tokens.words, tokens.starts, len(tokens.words)
     j = i + 1
-    if j >= len(tokens):
+    if j >= n:
         return None
-    if tokens[j].text in PRONOUNS:
-        return (tokens[j].start, tokens[j].end)
-    if tokens[j].text in DETERMINERS:
+    if words[j] in PRONOUNS:
+        return (starts[j], tokens.end(j))
+    if words[j] in DETERMINERS:
         last = j
-        while (
-            last + 1 < len(tokens) and last - j < 5 and text[tokens[last].end : tokens[last + 1].start] == " "
-        ):
+        while last + 1 < n and last - j < 5 and text[tokens.end(last) : starts[last + 1]] == " ":
             last += 1
-        return (tokens[j].start, tokens[last].end)
-    while j < len(tokens) and tokens[j].text.rstrip(".") in TITLES:
+        return (starts[j], tokens.end(last))
+    while j < n and words[j].rstrip(".") in TITLES:
         j += 1
-    if j >= len(tokens) or not _capital(tokens[j]):
+    if j >= n or not _capital(words[j]):
         return None
     last = j
-    while (
-        last + 1 < len(tokens)
-        and _capital(tokens[last + 1])
-        and _joined(text, tokens[last], tokens[last + 1])
-    ):
+    while last + 1 < n and _capital(words[last + 1]) and _joined(text, tokens, last):
         last += 1
-    return (tokens[j].start, tokens[last].end)
+    return (starts[j], tokens.end(last))
 
 
-def phrase_at(tokens: list[Token], i: int, phrases: tuple[str, ...]) -> int:
+def phrase_at(tokens: Tokens, i: int, phrases: tuple[str, ...]) -> int:
     """How many tokens an "according to" phrase starting at token ``i`` has (0: none)."""
     index = _by_first_word(phrases)
-    candidates = index.get(tokens[i].text.lower(), ()) if index is not None else map(str.split, phrases)
+    candidates = index.get(tokens.words[i].lower(), ()) if index is not None else map(str.split, phrases)
     for words in candidates:  # in the phrases' order
-        if [t.text.lower() for t in tokens[i : i + len(words)]] == words:
+        if [w.lower() for w in tokens.words[i : i + len(words)]] == words:
             return len(words)
     return 0
 

@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, count
 from typing import NamedTuple
 
 from annotator.suggest.cues import (
@@ -90,11 +91,10 @@ class _Run:
 
     def __init__(self, text: str, config: RuleConfig) -> None:
         self.text, self.config = text, config
-        self.verbs, self.phrases = _cue_words(config)
+        self.verbs, self.phrases, self.cue_words = _cue_words(config)
         self.tokens = tokenize(text)
         self.quotes = find_quotes(text)
         self._quote_starts = [q.start for q in self.quotes]
-        self._token_starts = [t.start for t in self.tokens]
         self.out = Suggestions()
         self.mentions: dict[Range, int] = {}
         self._names: dict[Range, bool] = {}
@@ -128,13 +128,17 @@ class _Run:
         """Each speech cue outside quotes with the person it names: (the cue's offset, mention)."""
         found = []
         tokens = self.tokens
+        words, at = tokens
         verbs, starts = self.verbs, first_words(self.phrases)
-        for i, token in enumerate(tokens):
-            low = token.text.lower()
-            verb = low in verbs and (token.text.islower() or self._headline(token.start))
+        # the tokens a cue can start at, picked out without a Python step per token
+        maybe = compress(count(), map(self.cue_words.__contains__, map(str.lower, words)))
+        for i in maybe if starts is not None else range(len(words)):
+            word = words[i]
+            low = word.lower()
+            verb = low in verbs and (word.islower() or self._headline(at[i]))
             if not verb and starts is not None and low not in starts:  # no cue starts here
                 continue
-            if self._inside(token.start):
+            if self._inside(at[i]):
                 continue
             who: Range | None = None
             if verb:
@@ -142,7 +146,7 @@ class _Run:
             elif n := phrase_at(tokens, i, self.phrases):
                 who = name_after(self.text, tokens, i + n - 1)
             if who is not None and not self._inside(who[0]):
-                found.append((token.start, who))
+                found.append((at[i], who))
         return found
 
     def _headline(self, pos: int) -> bool:
@@ -167,10 +171,10 @@ class _Run:
 
     def _abbreviation(self, pos: int) -> bool:
         """The full stop of "U.S." or "Mr." ends no sentence."""
-        i = bisect_right(self._token_starts, pos) - 1
-        if i < 0 or self.text[pos] != "." or pos > self.tokens[i].end:
+        i = bisect_right(self.tokens.starts, pos) - 1
+        if i < 0 or self.text[pos] != "." or pos > self.tokens.end(i):
             return False
-        token = self.tokens[i].text
+        token = self.tokens.words[i]
         return "." in token[:-1] or token.rstrip(".") in TITLES
 
     def _speaker(
@@ -234,13 +238,13 @@ class _Run:
 
 
 @lru_cache(maxsize=16)
-def _cue_words(config: RuleConfig) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The speech verbs (lower case) and "according to" phrases of ``config``, made once."""
+def _cue_words(config: RuleConfig) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    """The speech verbs (lower case) and "according to" phrases of ``config``, and every word
+    (lower case) a cue can start with, made once."""
     verbs, phrases = CUES.get(config.language, CUES["en"])
-    return (
-        frozenset(v.lower() for v in (*verbs, *config.speech_verbs)),
-        tuple(p.lower() for p in (*phrases, *config.according_to)),
-    )
+    lower = frozenset(v.lower() for v in (*verbs, *config.speech_verbs))
+    according = tuple(p.lower() for p in (*phrases, *config.according_to))
+    return lower, according, lower | set(first_words(according) or ())
 
 
 def _occurrences(text: str, names: set[str]) -> list[Range]:
