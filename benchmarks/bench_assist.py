@@ -99,8 +99,8 @@ def rules_case(docs: list[tuple[int, str]], runs: int) -> Case:
     rules.note = (
         f"`annotator.learn.batch.suggest_many` over made-up news documents (~{len(docs[0][1])} characters "
         "each) in 2 worker processes (forked: `annotator.forking`); floor: the same texts tokenised in one "
-        f"process (`annotator.learn.features.tokenize`). Load average {min(load):.1f}–{max(load):.1f} "
-        "during the runs."
+        f"process (`annotator.learn.features.tokenize`). Measured {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, "
+        f"{runs} runs, load average {min(load):.1f}–{max(load):.1f} during them."
     )
     return rules
 
@@ -187,8 +187,9 @@ SECTION = "## Assisted annotation"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m benchmarks.bench_assist [--quick] [--runs N]``: the assisted-annotation cases,
-    written as their own section of BENCHMARKS.md (the rest of the file is left as it is)."""
+    """``python -m benchmarks.bench_assist [--quick] [--runs N] [--rules-only]``: the
+    assisted-annotation cases, written as their own section of BENCHMARKS.md (the rest of the
+    file is left as it is); ``--rules-only`` measures the rules row alone and only prints it."""
     import argparse
     import platform
 
@@ -197,9 +198,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--rules-only", action="store_true", help="only the rules row; BENCHMARKS.md is left alone"
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    found = cases(args.quick, 1 if args.quick else args.runs)
+    runs = 1 if args.quick else args.runs
+    if args.rules_only:
+        found = [rules_case(_texts(300 if args.quick else 10_000), runs)]
+    else:
+        found = cases(args.quick, runs)
     lines = [
         SECTION,
         "",
@@ -214,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     text = "\n".join(lines) + "\n"
     print(text)
-    if not args.quick:
+    if not args.quick and not args.rules_only:
         path = ROOT / "BENCHMARKS.md"
         old = path.read_text(encoding="utf-8")
         head = old.split(SECTION)[0].rstrip() if SECTION in old else old.rstrip()
