@@ -3,40 +3,43 @@
 Worker processes (forked where that is safe, else spawned: ``annotator.forking``) each load the
 engine once — the built-in rules or a model folder — and take documents in chunks; results come
 back in order, so a caller can store them as they arrive and memory holds only a few chunks
-whatever the corpus size.
+whatever the corpus size. With the rules this process takes its turn too (every ``workers``-th
+chunk, one worker fewer): it would otherwise sit waiting for results while a core's worth of
+rules could run in it, and the rules cost nothing to load.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
 from annotator.forking import start_method
 from annotator.suggest.rules import RuleConfig, Suggestions, suggest
 
+Engine = Callable[[str], Suggestions]
 _engine: Any = None
+
+
+def _make(model_dir: str | None, gazetteer: list[str], config: RuleConfig | None) -> Engine:
+    if model_dir is None:
+        names = set(gazetteer)
+        return lambda text: suggest(text, names, config)
+    from annotator.learn.model import load
+
+    return load(model_dir).predict
 
 
 def _init(model_dir: str | None, gazetteer: list[str], config: RuleConfig | None) -> None:
     global _engine
-    if model_dir is None:
-        names = set(gazetteer)
-        _engine = lambda text: suggest(text, names, config)  # noqa: E731
-    else:
-        from annotator.learn.model import load
-
-        _engine = load(model_dir).predict
+    _engine = _make(model_dir, gazetteer, config)
 
 
-def _one(item: tuple[int, str]) -> tuple[int, Suggestions]:
-    return item[0], _engine(item[1])
-
-
-def _many(items: list[tuple[int, str]]) -> list[tuple[int, Suggestions]]:
-    return [_one(item) for item in items]
+def _many(items: list[tuple[int, str]], engine: Engine | None = None) -> list[tuple[int, Suggestions]]:
+    run = engine or _engine
+    return [(doc, run(text)) for doc, text in items]
 
 
 def suggest_many(
@@ -46,27 +49,45 @@ def suggest_many(
     gazetteer: Iterable[str] = (),
     config: RuleConfig | None = None,
     workers: int = 2,
-    chunk: int = 64,
+    chunk: int | None = None,
 ) -> Iterator[tuple[int, Suggestions]]:
-    """(document id, suggestions) for each (document id, text), in input order."""
+    """(document id, suggestions) for each (document id, text), in input order, on ``workers``
+    processes in all. A chunk is 256 documents for the rules (each costs this process a message:
+    fewer, larger ones leave it less to do), 64 for a model (slower per document: progress moves
+    sooner)."""
     args = (model_dir, list(gazetteer), config)
+    chunk = chunk or (64 if model_dir is not None else 256)
     if workers <= 1:
-        _init(*args)
-        yield from map(_one, docs)
+        yield from _many_lazily(docs, _make(*args))
         return
+    here = _make(*args) if model_dir is None else None  # (a local engine: jobs may run side by side)
     source = iter(docs)
     context = multiprocessing.get_context(start_method())  # forked where safe: no start-up imports
-    with context.Pool(workers, initializer=_init, initargs=args) as pool:
+    with context.Pool(workers - (here is not None), initializer=_init, initargs=args) as pool:
         pending: deque[Any] = deque()
+        sent = 0
 
         def submit() -> None:
+            nonlocal sent
             items = list(islice(source, chunk))
             if items:
-                pending.append(pool.apply_async(_many, (items,)))
+                mine = here is not None and sent % workers == 0
+                pending.append(items if mine else pool.apply_async(_many, (items,)))
+                sent += 1
 
         for _ in range(2 * workers):  # at most this many chunks in flight: bounded memory
             submit()
         while pending:
-            done = pending.popleft().get()
+            head = pending.popleft()
+            if isinstance(head, list):  # this process's own chunk: the workers' go on meanwhile
+                submit()
+                yield from _many(head, here)
+                continue
+            done = head.get()
             submit()
             yield from done
+
+
+def _many_lazily(docs: Iterable[tuple[int, str]], engine: Engine) -> Iterator[tuple[int, Suggestions]]:
+    for doc, text in docs:
+        yield doc, engine(text)
