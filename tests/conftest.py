@@ -35,6 +35,15 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 TEMPLATE = f"annotator_template_{WORKER}_{os.getpid()}"
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle, when it is installed
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist the files of ``slow`` tests go out first: one minutes-long file handed
+    out last would leave the other worker idle while it runs. The order within files is kept."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+        items.sort(key=lambda item: item.path not in slow_files)
+
+
 @pytest.fixture(autouse=True)
 def _no_user_database(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may touch the user's real database: the default URL points into a temp folder."""
