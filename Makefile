@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# pytest-xdist workers for `make test` (each has its own databases and temp folders; see
+# tests/conftest.py); PYTEST_ARGS adds options, e.g. `make test PYTEST_ARGS="-k export"`.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 
 .PHONY: run test lint typecheck bench bench-scale screenshot bundle bundle-install clean
 
@@ -29,7 +33,7 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check annotator ui tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check annotator ui tests benchmarks

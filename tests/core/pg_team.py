@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from annotator.ops.projects import create_project
 from annotator.store import Store, open_store
-from tests.conftest import PG_URL, pg_database
+from tests.conftest import PG_URL, TEMPLATE, pg_database
 from tests.core.helpers import add_doc
 
 README = Path(__file__).parents[2] / "README.md"
@@ -56,7 +56,7 @@ def make_team() -> Iterator[Team]:
     suffix = uuid.uuid4().hex[:8]
     names = {who: f"{who}_{suffix}" for who in (*PEOPLE, "annotator_team")}
     try:
-        with pg_database("annotator_template") as url:
+        with pg_database(TEMPLATE) as url:
             admin = open_store(url)  # the owner: a superuser here
             assert admin.login is None
             with admin.transaction() as tx:
