@@ -9,13 +9,11 @@ from typing import TYPE_CHECKING, Any
 from annotator import __version__
 from ui import actions, menus, settings
 from ui.article.view import DEFAULT_POINT_SIZE
-from ui.compare_gold import show_compare_gold
 from ui.guidelines_window import show_guidelines
 from ui.keys_dialog import CustomiseKeysDialog
 from ui.qt import QMessageBox
 from ui.schema_editor import edit_schema
 from ui.settings_dialog import edit_project_settings
-from ui.train_dialog import train_model
 
 
 class WindowCommands:
@@ -59,6 +57,8 @@ class WindowCommands:
         edit_schema(self, self.project, self.stack, self.signals)
 
     def train_model(self) -> None:
+        from ui.train_dialog import train_model  # lazy: the learner (CRF, numpy) loads on first use
+
         self._train_dialog = train_model(self, self.project, self.report)
 
     def reset_zoom(self) -> None:
@@ -76,6 +76,8 @@ class WindowCommands:
         show_guidelines(self, self.project)  # F1: the project's guidelines, then the keys
 
     def compare_gold(self) -> None:
+        from ui.compare_gold import show_compare_gold  # lazy: agreement (numpy) loads on first use
+
         show_compare_gold(self, self.project)
 
     def who_said(self) -> None:

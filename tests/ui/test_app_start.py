@@ -1,0 +1,44 @@
+"""App start: the first window loads only what it shows; the rest loads on first use.
+
+Each check runs in a fresh process, as a user's start does (a test process has everything loaded).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.bench_gui import build_demo
+from benchmarks.gui_start import HEAVY
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _python(args: list[str], config: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config)}
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False
+    )
+
+
+def test_importing_the_app_and_its_window_loads_no_heavy_module(tmp_path: Path) -> None:
+    code = (
+        "import json, sys\n"
+        "import ui.app, ui.main_window\n"
+        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
+    done = _python(["-c", code], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_first_painted_window_on_the_demo_loads_no_heavy_module(tmp_path: Path) -> None:
+    """ui.app.main on the demo project up to the frame that painted the article (the benchmark's hook)."""
+    url = build_demo(tmp_path / "demo.db")
+    done = _python(["-m", "benchmarks.gui_start", "start", url, "Demo"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    assert shown["heavy"] == []
