@@ -9,11 +9,7 @@ from typing import TYPE_CHECKING, Any
 from annotator import __version__
 from ui import actions, menus, settings
 from ui.article.view import DEFAULT_POINT_SIZE
-from ui.guidelines_window import show_guidelines
-from ui.keys_dialog import CustomiseKeysDialog
 from ui.qt import QMessageBox
-from ui.schema_editor import edit_schema
-from ui.settings_dialog import edit_project_settings
 
 
 class WindowCommands:
@@ -51,9 +47,13 @@ class WindowCommands:
         self.pane.view.set_point_size(self.pane.view.point_size + step)
 
     def edit_project_settings(self) -> None:
+        from ui.settings_dialog import edit_project_settings  # dialogs load on first use (app start)
+
         edit_project_settings(self, self.project, self.report)
 
     def edit_schema(self) -> None:  # labels and relation types, undoable (ui/schema_editor.py)
+        from ui.schema_editor import edit_schema
+
         edit_schema(self, self.project, self.stack, self.signals)
 
     def train_model(self) -> None:
@@ -70,9 +70,13 @@ class WindowCommands:
         menus.apply_keys(self.actions_by_name)
 
     def customise_keys(self) -> None:
+        from ui.keys_dialog import CustomiseKeysDialog
+
         CustomiseKeysDialog(lambda: menus.apply_keys(self.actions_by_name), self).exec()
 
     def show_keys(self) -> None:
+        from ui.guidelines_window import show_guidelines
+
         show_guidelines(self, self.project)  # F1: the project's guidelines, then the keys
 
     def compare_gold(self) -> None:

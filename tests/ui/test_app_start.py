@@ -11,8 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pytestqt.qtbot import QtBot
+
 from benchmarks.bench_gui import build_demo
 from benchmarks.gui_start import HEAVY
+from ui import settings
+from ui.main_window import MainWindow
+from ui.qt import QSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,3 +47,19 @@ def test_the_first_painted_window_on_the_demo_loads_no_heavy_module(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout.strip().splitlines()[-1])
     assert shown["heavy"] == []
+
+
+def test_opening_the_window_writes_no_setting_back(qtbot: QtBot) -> None:
+    """Restoring the preferences writes nothing: each write syncs the file (15-25 ms at start)."""
+    settings.put(settings.SNAP, False)
+    settings.put(settings.ASK_ACTOR, False)
+    path = Path(QSettings().fileName())
+    before = path.stat()
+    window = MainWindow("alice")
+    qtbot.addWidget(window)
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert not window.actions_by_name["snap"].isChecked() and not window.pane.controller.snap
+    assert not window.actions_by_name["ask_actor"].isChecked()
+    window.actions_by_name["snap"].trigger()  # a change the user makes is still stored
+    assert settings.get(settings.SNAP) is True and window.pane.controller.snap
