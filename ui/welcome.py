@@ -172,7 +172,7 @@ class Welcome(QScrollArea):
 def start(window: WelcomeHost, location: Location) -> None:
     """Open the named (or only) project of the start database, otherwise show the welcome."""
     window.welcome.url = location.url
-    names = database_projects(location.url)
+    names = [] if location.project else database_projects(location.url)  # named: opened once, not twice
     if location.project or len(names) == 1:
         window.open_location(Location(location.url, location.project or names[0]))
     window.welcome.show_for(window.project is not None)
