@@ -1,8 +1,8 @@
 """App start and project open, each in a fresh process (JSON on stdout; run by bench_gui).
 
-``python -m benchmarks.gui_start start URL PROJECT`` runs ``ui.app.main`` itself (as
-``annotator gui`` does) and stops at the end of the main window's first frame with the article
-painted: it prints ``time.monotonic()`` there, which the parent compares with its own reading
+``python -m benchmarks.gui_start start URL PROJECT`` runs ``annotator --db URL --project PROJECT
+gui`` (``annotator.cli.main``, as the command and the bundle do) and stops at the end of the
+main window's first frame with the article painted: it prints ``time.monotonic()`` there, which the parent compares with its own reading
 taken before the spawn (CLOCK_MONOTONIC is system-wide), and which of ``HEAVY`` the process has
 loaded by then (none should be: they load on first use), then exits at once.
 
@@ -86,7 +86,9 @@ def start(url: str, project: str) -> int:
 
     ArticleView.paintEvent = first_paint  # type: ignore[method-assign]
     QTimer.singleShot(TIMEOUT_MS, lambda: os._exit(3))
-    return ui.app.main(db=url, project=project)
+    from annotator.cli import main
+
+    return main(["--db", url, "--project", project, "gui"])  # what `annotator gui` and the bundle run
 
 
 FLOOR = """
