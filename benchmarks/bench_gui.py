@@ -294,7 +294,9 @@ PAUSE_NOTE = "Between operations the app idles ≥ 0.17 s (the list's 150 ms ref
 
 
 def cases(quick: bool, runs: int) -> list[Case]:
-    from benchmarks.gui_start import FLOOR
+    from benchmarks.gui_start import FLOOR, compile_sources
+
+    compile_sources()  # the starts read bytecode, as an installed app's do (gui_start)
 
     size = QUICK if quick else FULL
     gui = GuiCases.make(size)

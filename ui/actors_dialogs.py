@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator import actors as ops
-from annotator.actors_csv import ActorImport, import_rows, read_csv
 from annotator.actors_reads import ActorRow, Mention
 from annotator.errors import AnnotatorError
-from annotator.registry_files import export_registry_csv
 from ui.actors_commands import ActorCommand
 from ui.commands import EditContext, execute
 from ui.file_dialogs import get_open_file_name, get_save_file_name
@@ -34,6 +32,9 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from annotator.actors_csv import ActorImport
 
 
 def split_aliases(text: str) -> list[str]:
@@ -252,6 +253,8 @@ class RegistryFiles:
 
     def import_file(self, ctx: EditContext, path: Path) -> bool:
         """Every row checked first (a bad one: file and line said, nothing written); then one step."""
+        from annotator.actors_csv import import_rows, read_csv  # lazy: the encoding sniffer loads on use
+
         try:
             rows = read_csv(path)
         except AnnotatorError as exc:
@@ -278,6 +281,8 @@ class RegistryFiles:
             self.export_file(ctx, Path(path))
 
     def export_file(self, ctx: EditContext, path: Path) -> int:
+        from annotator.registry_files import export_registry_csv  # lazy, like the import
+
         try:
             count = export_registry_csv(ctx.project.store, ctx.project.id, path)
         except (AnnotatorError, OSError) as exc:

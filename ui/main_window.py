@@ -84,6 +84,7 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         self.setObjectName("MainWindow")
         self.annotator_name = annotator_name
         self.persist = restore  # a window that does not restore the layout does not save one either
+        self._restoring = False
         self.project: ProjectContext | None = None
         self.signals: StoreSignals | None = None
         self.jobs: list[JobDialog] = []
@@ -134,7 +135,9 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         self._geometry_timer.setSingleShot(True)
         self._geometry_timer.setInterval(500)
         self._geometry_timer.timeout.connect(lambda: self._store(settings.GEOMETRY, self.saveGeometry()))
+        self._restoring = True  # the restored values come from the settings: not written back
         self._restore_settings(restore)
+        self._restoring = False
         self.docks.append(self.comments.dock)  # after the default sizes; the review view hides it too
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
@@ -197,7 +200,7 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
 
     def _store(self, setting: settings.Setting[T], value: T) -> None:
         """Remember a preference, except in a throwaway window (the --screenshot one)."""
-        if self.persist:
+        if self.persist and not self._restoring:
             settings.put(setting, value)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

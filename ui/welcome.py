@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from annotator.demo import DEMO_NAME, create_demo
 from annotator.errors import AnnotatorError
 from annotator.project import project_names as database_projects
 from annotator.store import default_url, open_store
@@ -154,6 +153,8 @@ class Welcome(QScrollArea):
 
     def _demo(self) -> None:
         """Open the demo project of the start database, creating it there the first time."""
+        from annotator.demo import DEMO_NAME, create_demo  # lazy: the native reader loads on first use
+
         url = self.url or default_url()
         if DEMO_NAME not in database_projects(url):
             try:
@@ -171,7 +172,7 @@ class Welcome(QScrollArea):
 def start(window: WelcomeHost, location: Location) -> None:
     """Open the named (or only) project of the start database, otherwise show the welcome."""
     window.welcome.url = location.url
-    names = database_projects(location.url)
+    names = [] if location.project else database_projects(location.url)  # named: opened once, not twice
     if location.project or len(names) == 1:
         window.open_location(Location(location.url, location.project or names[0]))
     window.welcome.show_for(window.project is not None)

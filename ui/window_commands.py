@@ -9,13 +9,7 @@ from typing import TYPE_CHECKING, Any
 from annotator import __version__
 from ui import actions, menus, settings
 from ui.article.view import DEFAULT_POINT_SIZE
-from ui.compare_gold import show_compare_gold
-from ui.guidelines_window import show_guidelines
-from ui.keys_dialog import CustomiseKeysDialog
 from ui.qt import QMessageBox
-from ui.schema_editor import edit_schema
-from ui.settings_dialog import edit_project_settings
-from ui.train_dialog import train_model
 
 
 class WindowCommands:
@@ -53,12 +47,18 @@ class WindowCommands:
         self.pane.view.set_point_size(self.pane.view.point_size + step)
 
     def edit_project_settings(self) -> None:
+        from ui.settings_dialog import edit_project_settings  # dialogs load on first use (app start)
+
         edit_project_settings(self, self.project, self.report)
 
     def edit_schema(self) -> None:  # labels and relation types, undoable (ui/schema_editor.py)
+        from ui.schema_editor import edit_schema
+
         edit_schema(self, self.project, self.stack, self.signals)
 
     def train_model(self) -> None:
+        from ui.train_dialog import train_model  # lazy: the learner (CRF, numpy) loads on first use
+
         self._train_dialog = train_model(self, self.project, self.report)
 
     def reset_zoom(self) -> None:
@@ -70,12 +70,18 @@ class WindowCommands:
         menus.apply_keys(self.actions_by_name)
 
     def customise_keys(self) -> None:
+        from ui.keys_dialog import CustomiseKeysDialog
+
         CustomiseKeysDialog(lambda: menus.apply_keys(self.actions_by_name), self).exec()
 
     def show_keys(self) -> None:
+        from ui.guidelines_window import show_guidelines
+
         show_guidelines(self, self.project)  # F1: the project's guidelines, then the keys
 
     def compare_gold(self) -> None:
+        from ui.compare_gold import show_compare_gold  # lazy: agreement (numpy) loads on first use
+
         show_compare_gold(self, self.project)
 
     def who_said(self) -> None:

@@ -21,7 +21,6 @@ from ui.projects_ui import (
     recent,
 )
 from ui.qt import QAction, QMenu, QMessageBox, QWidget
-from ui.transfer import run_export, run_import
 
 if TYPE_CHECKING:
     _Base = QWidget  # the window it is mixed into
@@ -105,12 +104,16 @@ class ProjectOpening(_Base):
 
     def import_documents(self) -> None:
         if self.project is not None:
+            from ui.transfer import run_import  # lazy: the file formats load on first use
+
             dialog = run_import(self, self.project, self, self.report)
             if dialog is not None:
                 self.jobs.append(dialog)
 
     def export_project(self) -> None:
         if self.project is not None:
+            from ui.transfer import run_export  # lazy: the file formats load on first use
+
             dialog = run_export(self, self.project, self.report)
             if dialog is not None:
                 self.jobs.append(dialog)

@@ -23,7 +23,6 @@ from ui.qt import (
 )
 from ui.review.annotators import AnnotatorsDialog
 from ui.review.history import SpanHistoryDialog, install_history_menu, show_history
-from ui.review.merge import ask_source, run_merge
 from ui.review.view import ReviewView
 from ui.shell import ReviewHost
 
@@ -124,6 +123,8 @@ class ReviewMode(QObject):
     # --- merge, agreement, roles ---------------------------------------------------------------
 
     def merge(self, path: object = None) -> None:
+        from ui.review.merge import ask_source, run_merge  # lazy: the merge and its readers load on use
+
         project = self.window.project
         if project is None:
             return
