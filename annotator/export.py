@@ -200,17 +200,17 @@ def to_record(
         tokens=tokens,
         sentences=sentences,
         attributes={people[who]: found for who, found in doc.attributes.items()} or None,
-        spans=[
+        spans=[  # rows of EXPORT_SPAN's columns (annotator.export_reads)
             SpanRecord(
-                s.start,
-                s.end,
-                labels[s.label_id],
-                people[s.annotator_id],
-                s.text,
-                str(s.id),
-                attributes=s.attributes,
-                fragments=None if s.fragments is None else [(a, b) for a, b in s.fragments],
-                actor=(actors or {}).get(s.actor_id) if s.actor_id is not None else None,
+                s[2],
+                s[3],
+                labels[s[4]],
+                people[s[5]],
+                s[6],
+                str(s[1]),
+                attributes=s[7],
+                fragments=None if s[8] is None else [(a, b) for a, b in s[8]],
+                actor=(actors or {}).get(s[9]) if s[9] is not None else None,
             )
             for s in doc.spans
         ],

@@ -7,15 +7,24 @@ that ``annotator.review.carry`` need not read every span again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Connection, Row, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from annotator.model import Annotation, Document, DocumentAttribute, Relation
-from annotator.queries import SPAN_COLUMNS, RelationRow, SpanRow
+from annotator.queries import SPAN_COLUMNS, RelationRow
+
+# A span as exports read it: a row (a tuple; a large export reads millions) of these columns,
+# the document's id first; a native export's reads add ``SPAN_PROVENANCE`` after them.
+ExportSpan = Sequence[Any]
+EXPORT_SPAN = (
+    *("document_id", "id", "start", "end", "label_id", "annotator_id", "text"),
+    *("attributes", "fragments", "actor_id"),
+)
 
 
 @dataclass(slots=True)
@@ -23,7 +32,7 @@ class ExportDoc:
     """A document with its spans and relations, as exporters stream them."""
 
     document: Row[Any]  # every column of the document table, by attribute
-    spans: list[SpanRow]
+    spans: list[ExportSpan]
     relations: list[RelationRow]
     attributes: dict[int, dict[str, Any]] = field(default_factory=dict)  # document values by annotator id
     # Read with ``provenance=True`` (a native export, see annotator.review.carry): span id →
@@ -67,6 +76,14 @@ def iter_documents(
     extra_relations = RELATION_PROVENANCE if provenance else ()
     # Core rows on the session's connection: the ORM's per-row bookkeeping costs more than the read.
     conn = session.connection()
+    # JSON and time columns come raw and go through their type's own converter only when not NULL
+    # (the values are those SQLAlchemy gives; most of them are NULL, and converting a NULL per
+    # column and row was a tenth of a large export's time).
+    span_json = _converter(conn, Annotation.attributes)
+    fragments_json = _converter(conn, Annotation.fragments)
+    sources_json = _converter(conn, Annotation.sources)
+    span_time = _converter(conn, Annotation.updated_at)
+    relation_json = _converter(conn, Relation.attributes)
     last = 0
     while True:
         query = select(*Document.__table__.columns).where(
@@ -78,7 +95,7 @@ def iter_documents(
         if not docs:
             return
         ids = [d.id for d in docs]
-        spans: dict[int, list[SpanRow]] = {i: [] for i in ids}
+        spans: dict[int, list[ExportSpan]] = {i: [] for i in ids}
         carried: dict[int, dict[int, tuple[Any, ...]]] = {}
         gold: dict[int, list[tuple[Any, ...]]] = {}
         # A range scan on the (document_id, start) index; rows of documents not asked for are skipped.
@@ -86,19 +103,32 @@ def iter_documents(
             select(
                 Annotation.document_id,
                 *SPAN_COLUMNS,
-                Annotation.attributes,
-                Annotation.fragments,
+                _raw(Annotation.attributes),
+                _raw(Annotation.fragments),
                 Annotation.actor_id,
-                *extra_spans,
+                *(_raw(c) if c.key in ("updated_at", "sources") else c for c in extra_spans),
             )
             .where(Annotation.document_id.between(ids[0], ids[-1]))
             .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
         ).all():
             bucket = spans.get(row[0])
-            if bucket is not None:
-                bucket.append(SpanRow(*row[1:10]))
-                if provenance:
-                    carried.setdefault(row[0], {})[row[1]] = tuple(row[10:])
+            if bucket is None:
+                continue
+            values, parts = row[7], row[8]
+            kept: Sequence[Any] = row
+            if values is not None or parts is not None:  # the row with its values converted
+                values = None if values is None else span_json(values)
+                parts = None if parts is None else fragments_json(parts)
+                kept = (*row[:7], values, parts, *row[9:])
+            bucket.append(kept)
+            if provenance:
+                when, sources = row[10], row[11]
+                carried.setdefault(row[0], {})[row[1]] = (
+                    None if when is None else span_time(when),
+                    None if sources is None else sources_json(sources),
+                    row[12],
+                    row[13],
+                )
         relations: dict[int, list[RelationRow]] = {i: [] for i in ids}
         for rrow in conn.execute(
             select(
@@ -108,7 +138,7 @@ def iter_documents(
                 Relation.target_id,
                 Relation.type_id,
                 Relation.annotator_id,
-                Relation.attributes,
+                _raw(Relation.attributes),
                 *extra_relations,
             )
             .where(Relation.document_id.between(ids[0], ids[-1]))
@@ -116,7 +146,17 @@ def iter_documents(
         ).all():
             links = relations.get(rrow[0])
             if links is not None:
-                links.append(RelationRow(rrow[1], rrow[2], rrow[3], rrow[4], rrow[5], rrow[6]))
+                values = rrow[6]
+                links.append(
+                    RelationRow(
+                        rrow[1],
+                        rrow[2],
+                        rrow[3],
+                        rrow[4],
+                        rrow[5],
+                        None if values is None else relation_json(values),
+                    )
+                )
                 if provenance and rrow[9]:  # sources or adjudicator not NULL in the database
                     gold.setdefault(rrow[0], []).append((rrow[2], rrow[3], rrow[4], rrow[7], rrow[8]))
         valued: dict[int, dict[int, dict[str, Any]]] = {}
@@ -132,3 +172,19 @@ def iter_documents(
                 gold.get(doc.id, []) if provenance else None,
             )
         last = ids[-1]
+
+
+def _raw(column: Any) -> Any:
+    """``column`` as the driver gives it (no converter: see ``_converter``)."""
+    return type_coerce(column, NullType()).label(column.key)
+
+
+def _converter(conn: Connection, column: Any) -> Callable[[Any], Any]:
+    """What SQLAlchemy runs on ``column``'s values on this connection's database (none: as is)."""
+    dialect = conn.dialect
+    convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    return convert if convert is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
