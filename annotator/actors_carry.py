@@ -95,7 +95,7 @@ def with_actors(
             actors = {a.id: a for a in session.scalars(named)}
         for record in chunk:
             used: dict[int, ActorRecord] = {}
-            for span in record.spans:
+            for span in record.spans if actors else ():  # (no linked span in the chunk: none to name)
                 actor = actors.get(linked.get(int(span.key), 0)) if span.key and span.key.isdigit() else None
                 if actor is None:
                     continue

@@ -25,13 +25,15 @@ from annotator.bulk import gc_paused
 from annotator.dataset import LabelMap, Layer, Split, select_layer, split_sentences
 from annotator.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.export_folder import FolderResult, export_folder
+from annotator.export_reads import ExportDoc, iter_documents
 from annotator.formats import iob, labelstudio, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
 from annotator.formats.carried import reporting_lost
 from annotator.fragments_export import hulls_reported
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
-from annotator.queries import ExportDoc, iter_documents, names
+from annotator.queries import names
 from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord, document_fields
+from annotator.review.carry import Provenance
 from annotator.tokens import said_tokens_lost, unpack
 
 # Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
@@ -198,17 +200,17 @@ def to_record(
         tokens=tokens,
         sentences=sentences,
         attributes={people[who]: found for who, found in doc.attributes.items()} or None,
-        spans=[
+        spans=[  # rows of EXPORT_SPAN's columns (annotator.export_reads)
             SpanRecord(
-                s.start,
-                s.end,
-                labels[s.label_id],
-                people[s.annotator_id],
-                s.text,
-                str(s.id),
-                attributes=s.attributes,
-                fragments=None if s.fragments is None else [(a, b) for a, b in s.fragments],
-                actor=(actors or {}).get(s.actor_id) if s.actor_id is not None else None,
+                s[2],
+                s[3],
+                labels[s[4]],
+                people[s[5]],
+                s[6],
+                str(s[1]),
+                attributes=s[7],
+                fragments=None if s[8] is None else [(a, b) for a, b in s[8]],
+                actor=(actors or {}).get(s[9]) if s[9] is not None else None,
             )
             for s in doc.spans
         ],
@@ -247,11 +249,13 @@ def records(
     *,
     report: ExportReport | None = None,
     part: str | None = None,
+    found: Provenance | None = None,
 ) -> Iterator[DocRecord]:
     """Stream the project's documents as dataset records, chunk by chunk.
 
     ``part`` keeps only the documents of that split; ``report`` receives what selection leaves
     out (relations whose span was not selected, merged duplicates, relations across sentences).
+    ``found`` keeps what the same read found for the native export's ``enrich``.
     """
     options = options or ExportOptions()
     the_plan = plan(session, project_id, options)
@@ -259,7 +263,7 @@ def records(
     first = the_plan.split.names[0] if the_plan.split else None
     labels, types, people = names(session, project_id)
     actors = actor_refs(session, project_id)
-    for doc in iter_documents(session, project_id):
+    for doc in iter_documents(session, project_id, provenance=found is not None):
         reason = _skip(doc, options, the_plan)
         if reason:
             if part in (None, first):
@@ -271,6 +275,8 @@ def records(
             continue
         if progress:
             progress(1)
+        if found is not None:
+            found.keep(doc)
         record = to_record(doc, labels, types, people, actors)
         record = the_plan.labels.apply(record, report)
         record = select_layer(record, the_plan.layer, report, the_plan.gold)
@@ -293,9 +299,17 @@ def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path 
     return said_document_values_lost(fmt, reporting_lost(fmt, reported))
 
 
-def _carry(fmt: str, writer: Writer, session: Session, project_id: int, whole: bool = False) -> Writer:
+def _carry(
+    fmt: str,
+    writer: Writer,
+    session: Session,
+    project_id: int,
+    whole: bool = False,
+    found: Provenance | None = None,
+) -> Writer:
     """Native JSONL carries the gold layer's provenance and the review's decisions too (and, in a
-    ``whole`` export, the registry actors no span names); the who-said-what CSV the actor registry."""
+    ``whole`` export, the registry actors no span names); the who-said-what CSV the actor registry.
+    ``found``: what the records' own read kept of the provenance (see ``records``)."""
     if fmt == "whosaid":
         from annotator.whosaid_carry import with_registry
 
@@ -309,7 +323,10 @@ def _carry(fmt: str, writer: Writer, session: Session, project_id: int, whole: b
 
     writer = carrying_codebook(writer, session, project_id)  # the definitions the values use
     return with_review(
-        carrying_comments(carrying_actors(writer, session, project_id, whole), session), session, project_id
+        carrying_comments(carrying_actors(writer, session, project_id, whole), session),
+        session,
+        project_id,
+        found,
     )
 
 
@@ -332,24 +349,27 @@ def export(
     out = Path(out)
     the_plan = plan(session, project_id, options)
     report = DatasetReport(out, sentences=options.sentences)
+    # A native export's provenance comes with the records' own read (annotator.review.carry).
+    found = Provenance() if fmt in ("jsonl", "native") else None
     if the_plan.split is None:
         whole = options.layer == "all" and not (options.only_done or options.labels or options.sentences)
-        writer = _carry(fmt, _writer(fmt, options, the_plan, None), session, project_id, whole)
+        writer = _carry(fmt, _writer(fmt, options, the_plan, None), session, project_id, whole, found)
         if not writes_folder(fmt, docs_per_file=options.docs_per_file):
-            writer(records(session, project_id, options, progress, report=report), out, report)
+            writer(records(session, project_id, options, progress, report=report, found=found), out, report)
             return report
         report.folder = FolderResult()
         with export_folder(out, report.folder) as stage:
-            writer(records(session, project_id, options, progress, report=report), stage, report)
+            writer(records(session, project_id, options, progress, report=report, found=found), stage, report)
         return report
     report.folder = FolderResult()
     with export_folder(out, report.folder) as stage:
-        writer = _carry(fmt, _writer(fmt, options, the_plan, stage / "labels.json"), session, project_id)
+        labels_path = stage / "labels.json"
+        writer = _carry(fmt, _writer(fmt, options, the_plan, labels_path), session, project_id, found=found)
         for name in the_plan.split.names:
             file_name = name + EXTENSIONS.get(fmt, "")
             part = ExportReport(out / file_name)
             writer(
-                records(session, project_id, options, progress, report=part, part=name),
+                records(session, project_id, options, progress, report=part, part=name, found=found),
                 stage / file_name,
                 part,
             )

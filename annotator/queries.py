@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from annotator.errors import NotFoundError
@@ -16,7 +16,6 @@ from annotator.model import (
     Annotator,
     Assignment,
     Document,
-    DocumentAttribute,
     Label,
     Project,
     Relation,
@@ -97,17 +96,21 @@ def document_count(session: Session, project_id: int) -> int:
     return session.scalar(select(func.count()).where(Document.project_id == project_id)) or 0
 
 
+# A span's own columns, in ``SpanRow``'s order (the export reads more after them).
+SPAN_COLUMNS = (
+    Annotation.id,
+    Annotation.start,
+    Annotation.end,
+    Annotation.label_id,
+    Annotation.annotator_id,
+    Annotation.text,
+)
+
+
 def spans_of(session: Session, document_id: int, annotator_ids: Sequence[int] | None = None) -> list[SpanRow]:
     """All spans of one document in text order: one indexed query."""
     query = (
-        select(
-            Annotation.id,
-            Annotation.start,
-            Annotation.end,
-            Annotation.label_id,
-            Annotation.annotator_id,
-            Annotation.text,
-        )
+        select(*SPAN_COLUMNS)
         .where(Annotation.document_id == document_id)
         .order_by(Annotation.start, Annotation.end, Annotation.id)
     )
@@ -160,89 +163,6 @@ def stats(session: Session, project_id: int) -> dict[str, Any]:
         "relations": sum(per_type.values()),
         "relations_by_type": {types[i]: per_type.get(i, 0) for i in types},
     }
-
-
-@dataclass(slots=True)
-class ExportDoc:
-    """A document with its spans and relations, as exporters stream them."""
-
-    document: Row[Any]  # every column of the document table, by attribute
-    spans: list[SpanRow]
-    relations: list[RelationRow]
-    attributes: dict[int, dict[str, Any]] = field(default_factory=dict)  # document values by annotator id
-
-
-DOCUMENT_VALUES = (
-    DocumentAttribute.document_id,
-    DocumentAttribute.annotator_id,
-    DocumentAttribute.attributes,
-)
-
-
-def iter_documents(
-    session: Session, project_id: int, *, chunk: int = 500, document_ids: Sequence[int] | None = None
-) -> Iterator[ExportDoc]:
-    """Stream a project's documents with their spans and relations, ``chunk`` documents at a time.
-
-    Memory stays bounded by one chunk, whatever the size of the project.
-    """
-    # Core rows on the session's connection: the ORM's per-row bookkeeping costs more than the read.
-    conn = session.connection()
-    last = 0
-    while True:
-        query = select(*Document.__table__.columns).where(
-            Document.project_id == project_id, Document.id > last
-        )
-        if document_ids is not None:
-            query = query.where(Document.id.in_(document_ids))
-        docs = conn.execute(query.order_by(Document.id).limit(chunk)).all()
-        if not docs:
-            return
-        ids = [d.id for d in docs]
-        spans: dict[int, list[SpanRow]] = {i: [] for i in ids}
-        # A range scan on the (document_id, start) index; rows of documents not asked for are skipped.
-        for row in conn.execute(
-            select(
-                Annotation.document_id,
-                Annotation.id,
-                Annotation.start,
-                Annotation.end,
-                Annotation.label_id,
-                Annotation.annotator_id,
-                Annotation.text,
-                Annotation.attributes,
-                Annotation.fragments,
-                Annotation.actor_id,
-            )
-            .where(Annotation.document_id.between(ids[0], ids[-1]))
-            .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
-        ).all():
-            bucket = spans.get(row[0])
-            if bucket is not None:
-                bucket.append(SpanRow(*row[1:]))
-        relations: dict[int, list[RelationRow]] = {i: [] for i in ids}
-        for rrow in conn.execute(
-            select(
-                Relation.document_id,
-                Relation.id,
-                Relation.source_id,
-                Relation.target_id,
-                Relation.type_id,
-                Relation.annotator_id,
-                Relation.attributes,
-            )
-            .where(Relation.document_id.between(ids[0], ids[-1]))
-            .order_by(Relation.document_id, Relation.id)
-        ).all():
-            links = relations.get(rrow[0])
-            if links is not None:
-                links.append(RelationRow(rrow[1], rrow[2], rrow[3], rrow[4], rrow[5], rrow[6]))
-        valued: dict[int, dict[int, dict[str, Any]]] = {}
-        for d, who, found in conn.execute(select(*DOCUMENT_VALUES).where(DOCUMENT_VALUES[0].in_(ids))).all():
-            valued.setdefault(d, {})[who] = found
-        for doc in docs:
-            yield ExportDoc(doc, spans[doc.id], relations[doc.id], valued.get(doc.id, {}))
-        last = ids[-1]
 
 
 # --- Lean reads for the desktop app -------------------------------------------------------------

@@ -10,6 +10,7 @@ Restoring them is part of keeping the file's names (``--keep-annotators``, a rev
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
@@ -42,6 +43,7 @@ from annotator.records import (
 from annotator.store import Tx
 
 if TYPE_CHECKING:
+    from annotator.export_reads import ExportDoc
     from annotator.ops.owners import Owners
 
 CHUNK = 500
@@ -63,17 +65,63 @@ def iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def with_review(writer: Writer, session: Session, project_id: int) -> Writer:
+class Provenance:
+    """What the export's one read of each document found for ``enrich`` (span times, gold
+    provenance, origins, gold relations, review status, length), kept per document from when
+    ``annotator.export.records`` reads it until ``enrich`` has used it: without it, ``enrich``
+    reads every span a second time (a quarter of a large export's time)."""
+
+    def __init__(self) -> None:
+        self.documents: dict[int, Found] = {}
+
+    def keep(self, doc: ExportDoc) -> None:
+        """Hold ``doc``'s provenance (read by ``iter_documents(..., provenance=True)``)."""
+        row = doc.document
+        self.documents[row.id] = Found(
+            doc.provenance or {}, doc.gold_relations or [], sql_length(row.text), row.review_status
+        )
+
+    def drop_before(self, document_id: int) -> None:
+        """Forget documents before ``document_id`` (they come in id order; a document's sentence
+        examples may straddle two chunks, so the last one of a chunk stays)."""
+        for done in [d for d in self.documents if d < document_id]:
+            del self.documents[done]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One document's provenance: span id → (updated_at, sources, adjudicator id, origin); gold
+    relations as (source id, target id, type id, sources, adjudicator id); length and review status."""
+
+    spans: dict[int, tuple[Any, ...]]
+    gold_relations: list[tuple[Any, ...]]
+    length: int
+    status: str | None
+
+
+def sql_length(text: str) -> int:
+    """What SQL ``length()`` says of a text: SQLite stops at a NUL (older projects may hold one;
+    PostgreSQL stores none), so a record is "the whole document" exactly when it was before."""
+    cut = text.find("\x00")
+    return len(text) if cut < 0 else cut
+
+
+def with_review(writer: Writer, session: Session, project_id: int, found: Provenance | None = None) -> Writer:
     """``writer`` (native JSONL) fed records that carry the review data (see ``enrich``)."""
 
     def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None:
-        writer(enrich(session, project_id, records), out, report)
+        writer(enrich(session, project_id, records, found), out, report)
 
     return write
 
 
-def enrich(session: Session, project_id: int, records: Iterable[DocRecord]) -> Iterator[DocRecord]:
-    """Add timestamps, gold provenance and review decisions to exported records, chunk by chunk."""
+def enrich(
+    session: Session, project_id: int, records: Iterable[DocRecord], found: Provenance | None = None
+) -> Iterator[DocRecord]:
+    """Add timestamps, gold provenance and review decisions to exported records, chunk by chunk.
+
+    ``found``: what the records' own read kept (``Provenance``); without it, each chunk's spans,
+    gold relations and documents are read here."""
     # The time of the source's last change: what the labels are as of (deterministic, unlike now).
     as_of = iso(session.scalar(select(func.max(AuditEntry.at))))
     people = dict(
@@ -90,36 +138,35 @@ def enrich(session: Session, project_id: int, records: Iterable[DocRecord]) -> I
     while chunk := list(islice(it, CHUNK)):
         ids = [r.doc_id for r in chunk if r.doc_id is not None]
         if ids:
-            _attach(session, chunk, min(ids), max(ids), names)
+            first, last = min(ids), max(ids)
+            documents = found.documents if found is not None else _read_back(session, first, last)
+            _attach(session, chunk, first, last, names, documents)
+            if found is not None:
+                found.drop_before(last)
         for record in chunk:
             record.as_of = as_of
         yield from chunk
 
 
-def _attach(
-    session: Session,
-    chunk: Sequence[DocRecord],
-    first: int,
-    last: int,
-    names: tuple[dict[int, str], dict[int, str], dict[int, str]],
-) -> None:
-    people, labels, types = names
+def _read_back(session: Session, first: int, last: int) -> dict[int, Found]:
+    """``Found`` of the documents ``first``..``last``, read again (records that did not keep it)."""
     conn = session.connection()
-    spans: dict[int, tuple[Any, ...]] = {
-        row[0]: tuple(row[1:])
-        for row in conn.execute(
-            select(
-                Annotation.id,
-                Annotation.updated_at,
-                Annotation.sources,
-                Annotation.adjudicator_id,
-                Annotation.origin,
-            ).where(Annotation.document_id.between(first, last))
-        )
-    }
-    gold_relations: dict[tuple[str, str, str], tuple[Any, Any]] = {}
-    for src, dst, type_id, sources, adjudicator in conn.execute(
+    spans: dict[int, dict[int, tuple[Any, ...]]] = {}
+    for row in conn.execute(
         select(
+            Annotation.document_id,
+            Annotation.id,
+            Annotation.updated_at,
+            Annotation.sources,
+            Annotation.adjudicator_id,
+            Annotation.origin,
+        ).where(Annotation.document_id.between(first, last))
+    ):
+        spans.setdefault(row[0], {})[row[1]] = tuple(row[2:])
+    gold: dict[int, list[tuple[Any, ...]]] = {}
+    for rrow in conn.execute(
+        select(
+            Relation.document_id,
             Relation.source_id,
             Relation.target_id,
             Relation.type_id,
@@ -130,33 +177,58 @@ def _attach(
             (Relation.sources.is_not(None)) | (Relation.adjudicator_id.is_not(None)),
         )
     ):
-        gold_relations[(str(src), str(dst), types.get(type_id, ""))] = (sources, adjudicator)
-    review = _decisions(session, first, last, labels, types, people)
-    # A record's text is the document's or a piece of it (a sentence example): whole when as long.
-    # (Not its hash: a document kept apart on import has a salted one, see annotator.import_apart.)
-    lengths: dict[int, int] = dict(
-        conn.execute(
-            select(Document.id, func.length(Document.text)).where(Document.id.between(first, last))
-        ).all()
-    )
+        gold.setdefault(rrow[0], []).append(tuple(rrow[1:]))
+    documents = conn.execute(
+        select(Document.id, func.length(Document.text), Document.review_status).where(
+            Document.id.between(first, last)
+        )
+    ).all()
+    return {d: Found(spans.get(d, {}), gold.get(d, []), n, status) for d, n, status in documents}
+
+
+def _attach(
+    session: Session,
+    chunk: Sequence[DocRecord],
+    first: int,
+    last: int,
+    names: tuple[dict[int, str], dict[int, str], dict[int, str]],
+    documents: dict[int, Found],
+) -> None:
+    people, labels, types = names
+    statuses = {
+        d: found.status
+        for d, found in documents.items()
+        if first <= d <= last and found.status is not None and found.status != ReviewStatus.UNREVIEWED.value
+    }
+    review = _decisions(session, first, last, labels, types, people, statuses)
     for record in chunk:
+        found = documents.get(record.doc_id) if record.doc_id is not None else None
+        if found is None:
+            continue
+        spans = found.spans
         for span in record.spans:
-            found = spans.get(int(span.key)) if span.key and span.key.isdigit() else None
-            if found is None:
+            provenance_of = spans.get(int(span.key)) if span.key and span.key.isdigit() else None
+            if provenance_of is None:
                 continue
-            span.updated_at = iso(found[0])
-            if found[1] is not None:
-                span.sources = list(found[1])
-            if found[2] is not None:
-                span.adjudicator = people.get(found[2])
-            span.origin = found[3]
-        for rel in record.relations:
-            provenance_of = gold_relations.get((rel.source, rel.target, rel.type))
-            if provenance_of is not None:
-                rel.sources = None if provenance_of[0] is None else list(provenance_of[0])
-                rel.adjudicator = None if provenance_of[1] is None else people.get(provenance_of[1])
+            span.updated_at = iso(provenance_of[0])
+            if provenance_of[1] is not None:
+                span.sources = list(provenance_of[1])
+            if provenance_of[2] is not None:
+                span.adjudicator = people.get(provenance_of[2])
+            span.origin = provenance_of[3]
+        if found.gold_relations and record.relations:
+            gold_relations = {
+                (str(src), str(dst), types.get(type_id, "")): (sources, adjudicator)
+                for src, dst, type_id, sources, adjudicator in found.gold_relations
+            }
+            for rel in record.relations:
+                relation_of = gold_relations.get((rel.source, rel.target, rel.type))
+                if relation_of is not None:
+                    rel.sources = None if relation_of[0] is None else list(relation_of[0])
+                    rel.adjudicator = None if relation_of[1] is None else people.get(relation_of[1])
         # Decisions are about the whole document's offsets: not for sentence examples.
-        if record.doc_id in review and lengths.get(record.doc_id) == len(record.text):
+        # (Not its hash: a document kept apart on import has a salted one, see annotator.import_apart.)
+        if record.doc_id in review and found.length == len(record.text):
             record.review = review[record.doc_id]
 
 
@@ -167,14 +239,11 @@ def _decisions(
     labels: dict[int, str],
     types: dict[int, str],
     people: dict[int, str],
+    statuses: dict[int, str],
 ) -> dict[int, ReviewRecord]:
     conn = session.connection()
     out: dict[int, ReviewRecord] = {}
-    for doc_id, status in conn.execute(
-        select(Document.id, Document.review_status).where(
-            Document.id.between(first, last), Document.review_status != ReviewStatus.UNREVIEWED.value
-        )
-    ):
+    for doc_id, status in sorted(statuses.items()):
         out.setdefault(doc_id, ReviewRecord()).status = status
     for doc_id, start, end, label_id, reviewer in conn.execute(
         select(
