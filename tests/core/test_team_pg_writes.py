@@ -83,15 +83,19 @@ def test_a_reviewers_login_keeps_the_names_nobody_logs_in_as(
     team: Team, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     names = crew(team, capsys)
-    path = write_file(tmp_path / "restore.jsonl", "dana", "dana", "gold")
     riley = team.url_of("riley")
-    code, out, err = run(
-        capsys, "--db", riley, "import", str(path), "--keep-annotators", "--annotator", names["riley"]
-    )
+    # Without --annotator the login is the runner (it used to be "an unnamed user", refused).
+    path = write_file(tmp_path / "restore.jsonl", "dana", "dana", "gold")
+    code, out, err = run(capsys, "--db", riley, "import", str(path), "--keep-annotators")
     assert code == 0, err
     assert "imported as dana, gold (names kept)" in out
-    owners = owners_of_text(team)
-    assert owners == [("dana", None), ("dana", None), ("gold", None)]
+    assert owners_of_text(team) == [("dana", None), ("dana", None), ("gold", None)]
+    again = write_file(tmp_path / "again.jsonl", "erin")
+    code, out, err = run(
+        capsys, "--db", riley, "import", str(again), "--keep-annotators", "--annotator", names["riley"]
+    )
+    assert code == 0 and "imported as erin (names kept)" in out, err
+    assert ("erin", None) in owners_of_text(team)
 
 
 def test_a_reviewers_login_cannot_keep_a_teammates_name(
