@@ -17,8 +17,10 @@ from tests.core.pg_team import Team, annotate_as
 from tests.core.test_team_pg_writes import crew, write_file, written
 
 
-def _commands(team: Team, tmp_path: Path, span: int) -> list[list[str]]:
+def _commands(team: Team, tmp_path: Path, span: int, actor: str, comment: str) -> list[list[str]]:
     doc = str(team.doc)
+    sheet = tmp_path / "actors.csv"
+    sheet.write_text("id,name,aliases,kind,external_id,attributes\n,Erin Lake,,,,\n", encoding="utf-8")
     guide = tmp_path / "guide.md"
     guide.write_text("Mark every quote.\n", encoding="utf-8")
     codebook = tmp_path / "codebook.json"
@@ -38,6 +40,13 @@ def _commands(team: Team, tmp_path: Path, span: int) -> list[list[str]]:
         ["guidelines", "describe", "QUOTE", "--text", "A quote."],
         ["comment", "--doc", doc, "Paywalled?"],
         ["actors", "add", "Dana Obi"],
+        ["actors", "edit", actor, "--kind", "person"],
+        ["actors", "link", str(span), actor],
+        ["actors", "import", str(sheet)],
+        ["comment", "--reply", comment, "Yes."],
+        ["comment", "--resolve", comment],
+        ["labels", "rename", "CUE", "TRIGGER"],
+        ["attributes", "clear-document", doc, "genre"],
         ["rm", doc],
         ["suggest", "--rules", "--all"],
         ["accept", "--doc", doc],
@@ -58,8 +67,14 @@ def test_no_command_writes_as_gold_or_a_teammate(
     code, out, err = annotate_as(capsys, team, "alice", 15, 19)
     assert code == 0, err
     span = int(out)
+    code, actor, err = run(capsys, "--db", alice, "actors", "add", "Ana Ruiz")
+    assert code == 0, err
+    code, comment, err = run(
+        capsys, "--db", alice, "comment", "--doc", str(team.doc), "Open?", "--annotator", names["alice"]
+    )
+    assert code == 0, err
     before = written(team)
-    for command in _commands(team, tmp_path, span):
+    for command in _commands(team, tmp_path, span, actor.strip(), comment.strip()):
         for name in ("gold", "Gold", names["bob"]):
             code, _out, err = run(capsys, "--db", alice, *command, "--annotator", name)
             assert code == 1, (command, name)
