@@ -122,6 +122,33 @@ def _check_unique(
         )
 
 
+def _check_aliases(
+    session: Session,
+    project_id: int,
+    name: str,
+    aliases: Sequence[str],
+    external_id: str | None,
+    exclude: int | None,
+) -> None:
+    """Refuse an alias that is another live actor's canonical name: the two would be one name for
+    two actors (pickers, imports and merges find actors by name). Two people of one name are told
+    apart when both have external ids, and they differ."""
+    if not aliases:
+        return
+    folded = {a.casefold(): a for a in aliases}
+    for other in live_actors(session, project_id):
+        alias = folded.get(other.name.casefold())
+        if other.id == exclude or alias is None:
+            continue
+        if None not in (external_id, other.external_id) and external_id != other.external_id:
+            continue  # two people of one name, told apart by their ids
+        this = f"actor {exclude} ({name})" if exclude is not None else f"the new actor {name!r}"
+        raise ValidationError(
+            f"alias {alias!r} of {this} is the name of actor {other.id} ({other.name}); an alias names "
+            "one actor: merge the two actors, or drop the alias"
+        )
+
+
 def get_actor(session: Session, actor_id: int, *, live: bool = True) -> RegistryActor:
     """The actor ``actor_id``; with ``live``, one that was merged away is refused, naming its heir."""
     actor = session.get(RegistryActor, actor_id)
@@ -176,6 +203,7 @@ def add_actor(
     aliases = clean_aliases(aliases, name)
     external_id = clean_external_id(external_id)
     _check_unique(tx.session, project_id, name, external_id, None)
+    _check_aliases(tx.session, project_id, name, aliases, external_id, None)
     now = utcnow()
     actor = RegistryActor(
         project_id=project_id,
@@ -214,7 +242,11 @@ def update_actor(
     old_aliases = list(actor.aliases or [])
     if name is not None and aliases is None and new_name.casefold() != actor.name.casefold():
         old_aliases.append(actor.name)  # a renamed actor is still found by its old name
-    actor.aliases = clean_aliases(old_aliases if aliases is None else aliases, new_name)
+    new_aliases = clean_aliases(old_aliases if aliases is None else aliases, new_name)
+    had = {a.casefold() for a in actor.aliases or []} | {actor.name.casefold()}
+    added = [a for a in new_aliases if a.casefold() not in had]
+    _check_aliases(tx.session, actor.project_id, new_name, added, new_external, actor.id)
+    actor.aliases = new_aliases
     actor.name, actor.external_id = new_name, new_external
     if kind is not ...:
         actor.kind = (kind or "").strip() or None

@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session
 
 from annotator import actors as ops
 from annotator.actors_edits import carry_edits
-from annotator.formats.base import ExportReport, Writer
+from annotator.attributes_io import SPAN_KEY, SpanKey
+from annotator.chunked import rows_in_chunks
+from annotator.formats.base import ACTORS_LEFT_OUT, ExportReport, Writer
 from annotator.import_result import ImportResult
 from annotator.model import Actor as RegistryActor
 from annotator.model import Annotation, Label
@@ -110,11 +112,8 @@ def with_actors(
             yield record
     if project_id is not None and report is not None:
         left = [a for a in ops.live_actors(session, project_id) if a.id not in sent]
-        if left:
-            report.leave_out(
-                "registry actor(s) no exported span names (export the whole project to carry them)",
-                len(left),
-            )
+        report.actors_left = {a.id for a in left}
+        report.leave_out(ACTORS_LEFT_OUT, len(left))
 
 
 def _unmentioned(session: Session, project_id: int) -> list[RegistryActor]:
@@ -188,9 +187,16 @@ class _Registry:
                 "here; its spans were not linked (link them by hand, or give it an external id)"
             )
             return None
-        made = ops.add_actor(
-            self.tx, self.project_id, name, actor.aliases, actor.kind, external, actor.attributes
-        )
+        aliases = []
+        for alias in actor.aliases:
+            if alias.strip().casefold() in self.by_name:  # another actor's name: never an alias
+                self.result.conflicts.append(
+                    f"{where}: alias {alias!r} of actor {name!r} in the file is another actor's name "
+                    "here; not taken"
+                )
+            else:
+                aliases.append(alias)
+        made = ops.add_actor(self.tx, self.project_id, name, aliases, actor.kind, external, actor.attributes)
         self.by_name[name.casefold()] = (made.id, external)
         if external is not None:
             self.by_external[external] = made.id
@@ -199,7 +205,6 @@ class _Registry:
         return made.id
 
 
-SpanKey = tuple[int, int, int, int, int]
 # A merge's rule for a span linked here to another actor than the file says: "take" the file's,
 # "keep" the project's silently (its link is the newer one), or report a "conflict".
 Relink = Callable[[SpanRecord, datetime | None], str]
@@ -233,19 +238,12 @@ def link_records(
     )
     actor_labels = ops.actor_label_ids(tx.session, project_id)
     docs = sorted({d for d, _r, _o in wanted})
-    stored: dict[SpanKey, tuple[int, int | None, datetime | None]] = {}
-    for i in range(0, len(docs), CHUNK):
-        query = select(
-            Annotation.document_id,
-            Annotation.annotator_id,
-            Annotation.label_id,
-            Annotation.start,
-            Annotation.end,
-            Annotation.id,
-            Annotation.actor_id,
-            Annotation.updated_at,
-        ).where(Annotation.document_id.in_(docs[i : i + CHUNK]))
-        stored.update({tuple(r[:5]): (r[5], r[6], r[7]) for r in tx.session.execute(query)})  # type: ignore[misc]
+    query = select(*SPAN_KEY, Annotation.id, Annotation.actor_id, Annotation.updated_at)
+    rows = rows_in_chunks(tx.session, lambda part: query.where(Annotation.document_id.in_(part)), docs)
+    stored: dict[SpanKey, tuple[int, int | None, datetime | None]] = {
+        tuple(r[:5]): (r[5], r[6], r[7])  # type: ignore[misc]
+        for r in rows
+    }
     moves: dict[int, list[tuple[int, int]]] = {}
     taken = 0
     for doc_id, record, owners in wanted:

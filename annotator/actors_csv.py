@@ -23,8 +23,9 @@ from annotator import actors as ops
 from annotator.actors_reads import list_actors
 from annotator.atomic import atomic_write
 from annotator.csvsafe import TRIGGERS, SafeWriter
-from annotator.errors import AnnotatorError, InputError
+from annotator.errors import AnnotatorError, InputError, ValidationError
 from annotator.formats.encoding import decode
+from annotator.model import Actor as RegistryActor
 from annotator.tx import Tx
 
 COLUMNS = ("id", "name", "aliases", "kind", "external_id", "attributes")
@@ -127,33 +128,47 @@ def import_rows(tx: Tx, project_id: int, rows: list[CsvActor], where: str) -> Ac
     for a in live:  # a row named by an actor's alias is that actor (add_actor refuses a duplicate)
         by_name.update({alias.casefold(): a for alias in a.aliases or [] if alias.casefold() not in by_name})
     for row in rows:
-        match = by_external.get(row.external_id or "") or by_name.get(row.name.casefold())
-        if match is None:
-            made = ops.add_actor(
-                tx, project_id, row.name, row.aliases, row.kind, row.external_id, row.attributes
-            )
-            result.added.append(made.id)
-            continue
-        if row.external_id and match.external_id and row.external_id != match.external_id:
-            result.conflicts.append(
-                f"{where}:{row.line}: {row.name!r} has external id {row.external_id!r} here, "
-                f"but actor {match.id} ({match.name}) has {match.external_id!r}"
-            )
-            continue
-        names = [*(match.aliases or []), *([row.name] if row.name != match.name else []), *row.aliases]
-        aliases = ops.clean_aliases(names, match.name)
-        changes: dict[str, Any] = {}
-        if aliases != list(match.aliases or []):
-            changes["aliases"] = aliases
-        if row.external_id and not match.external_id:
-            changes["external_id"] = row.external_id
-        if row.kind and not match.kind:
-            changes["kind"] = row.kind
-        if row.attributes and any(k not in (match.attributes or {}) for k in row.attributes):
-            changes["attributes"] = {**row.attributes, **(match.attributes or {})}
-        if not changes:
-            result.unchanged += 1
-            continue
-        ops.update_actor(tx, match.id, **changes)
-        result.updated.append(match.id)
+        try:
+            _import_row(tx, project_id, row, by_external, by_name, result, where)
+        except ValidationError as exc:  # a row that would clash with another actor: name its line
+            raise ValidationError(f"{where}:{row.line}: {exc}") from None
     return result
+
+
+def _import_row(
+    tx: Tx,
+    project_id: int,
+    row: CsvActor,
+    by_external: dict[str, RegistryActor],
+    by_name: dict[str, RegistryActor],
+    result: ActorImport,
+    where: str,
+) -> None:
+    """One CSV row matched into the registry: added, updated, unchanged or a conflict."""
+    match = by_external.get(row.external_id or "") or by_name.get(row.name.casefold())
+    if match is None:
+        made = ops.add_actor(tx, project_id, row.name, row.aliases, row.kind, row.external_id, row.attributes)
+        result.added.append(made.id)
+        return
+    if row.external_id and match.external_id and row.external_id != match.external_id:
+        result.conflicts.append(
+            f"{where}:{row.line}: {row.name!r} has external id {row.external_id!r} here, "
+            f"but actor {match.id} ({match.name}) has {match.external_id!r}"
+        )
+        return
+    names = [*(match.aliases or []), *([row.name] if row.name != match.name else []), *row.aliases]
+    aliases = ops.clean_aliases(names, match.name)
+    changes: dict[str, Any] = {}
+    if aliases != list(match.aliases or []):
+        changes["aliases"] = aliases
+    if row.external_id and not match.external_id:
+        changes["external_id"] = row.external_id
+    if row.kind and not match.kind:
+        changes["kind"] = row.kind
+    if row.attributes and any(k not in (match.attributes or {}) for k in row.attributes):
+        changes["attributes"] = {**row.attributes, **(match.attributes or {})}
+    if not changes:
+        result.unchanged += 1
+        return
+    ops.update_actor(tx, match.id, **changes)
+    result.updated.append(match.id)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from annotator.actors import actor_label_ids
@@ -166,10 +166,21 @@ def match_actors(session: Session, project_id: int, text: str, limit: int = 10) 
     return [rows[a.id] for _r, a in ranked[: max(limit, 0)]]
 
 
+def spans_with_names(*columns: Any) -> Select[Any]:
+    """A select of span ``columns`` with their document, label and annotator joined (their names
+    and project at hand): the reads of actor links (mentions here, agreement's links) share it."""
+    return (
+        select(*columns)
+        .join(Document, Document.id == Annotation.document_id)
+        .join(Label, Label.id == Annotation.label_id)
+        .join(Annotator, Annotator.id == Annotation.annotator_id)
+    )
+
+
 def mentions_of(session: Session, actor_id: int) -> list[Mention]:
     """Every span pointing to the actor, by document and position (to jump to them)."""
     query = (
-        select(
+        spans_with_names(
             Annotation.document_id,
             Document.title,
             Annotation.id,
@@ -179,9 +190,6 @@ def mentions_of(session: Session, actor_id: int) -> list[Mention]:
             Label.name,
             Annotator.name,
         )
-        .join(Document, Document.id == Annotation.document_id)
-        .join(Label, Label.id == Annotation.label_id)
-        .join(Annotator, Annotator.id == Annotation.annotator_id)
         .where(Annotation.actor_id == actor_id)
         .order_by(Annotation.document_id, Annotation.start, Annotation.id)
     )

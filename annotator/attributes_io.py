@@ -129,19 +129,21 @@ def _failing(fail: Fail, record: DocRecord, what: str, key: str | None = None) -
     return failing
 
 
+# A span's natural key (``SpanKey``): how imports and merges find a span they wrote or match.
+SPAN_KEY = (
+    Annotation.document_id,
+    Annotation.annotator_id,
+    Annotation.label_id,
+    Annotation.start,
+    Annotation.end,
+)
+
+
 def span_rows(
     tx: Tx, documents: set[int], column: Any = Annotation.attributes
 ) -> dict[SpanKey, tuple[int, Any]]:
     """The spans of ``documents`` by natural key: their id and ``column`` (the importers' read-back)."""
-    query = select(
-        Annotation.document_id,
-        Annotation.annotator_id,
-        Annotation.label_id,
-        Annotation.start,
-        Annotation.end,
-        Annotation.id,
-        column,
-    ).where(Annotation.document_id.in_(documents))
+    query = select(*SPAN_KEY, Annotation.id, column).where(Annotation.document_id.in_(documents))
     return {tuple(r[:5]): (r[5], r[6]) for r in tx.session.execute(query)}
 
 

@@ -15,6 +15,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     source = read_source(Path(args.source))
     store, project_id = open_project(args)
+    if args.by is not None and store.login is not None:  # a login merges as itself: --by must say so
+        from annotator.ops.projects import identify
+
+        with store.transaction() as tx:
+            identify(tx, project_id, args.by)
     # Who runs it: the login's person (PostgreSQL), else --by; without either, the merge only adds.
     summary = merge(
         store,

@@ -24,8 +24,9 @@ def _actor(store: Store, project_id: int, by: str | None) -> Actor | None:
     """Who assigns: the login's person (PostgreSQL), else ``--by`` (their undo step), else the system."""
     from annotator.ops.projects import actor_of, identify
 
-    if store.actor is not None or by is None:
+    if by is None or (store.actor is not None and store.login is None):
         return store.actor
+    # On PostgreSQL --by must be the login's own name (identify refuses another, and gold).
     with store.transaction() as tx:
         return actor_of(identify(tx, project_id, by))
 

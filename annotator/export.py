@@ -27,7 +27,7 @@ from annotator.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.export_folder import FolderResult, export_folder
 from annotator.export_reads import ExportDoc, iter_documents
 from annotator.formats import iob, labelstudio, native, peers, spacy_docbin
-from annotator.formats.base import ExportReport, Progress, Writer
+from annotator.formats.base import ACTORS_LEFT_OUT, ExportReport, Progress, Writer
 from annotator.formats.carried import reporting_lost
 from annotator.fragments_export import hulls_reported
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
@@ -117,7 +117,13 @@ class DatasetReport(ExportReport):
         self.spans += part.spans
         self.relations += part.relations
         for reason, count in part.left_out.items():
-            self.leave_out(reason, count)
+            if reason != ACTORS_LEFT_OUT:
+                self.leave_out(reason, count)
+        if part.actors_left is not None:  # left out of the export: of every part, counted once
+            left = part.actors_left if self.actors_left is None else self.actors_left & part.actors_left
+            self.actors_left = left
+            self.left_out.pop(ACTORS_LEFT_OUT, None)
+            self.leave_out(ACTORS_LEFT_OUT, len(left))
         self.trimmed.extend(part.trimmed)
 
     def summary(self) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
+from annotator.actors_edits import carry_edits
 from annotator.attributes import DOCUMENT, define_attribute, get_attribute, update_attribute
 from annotator.attributes_io import SpanKey, span_rows
 from annotator.audit import default_actor_name
@@ -29,7 +30,7 @@ from annotator.errors import AnnotatorError, ValidationError
 from annotator.import_result import ImportResult
 from annotator.model import Actor as RegistryActor
 from annotator.model import Annotation, AttributeDef, utcnow
-from annotator.records import ActorRef, DocRecord, SpanRecord
+from annotator.records import ActorRecord, ActorRef, DocRecord, SpanRecord
 from annotator.tx import Tx
 
 Fail = Callable[[DocRecord, str], Exception]
@@ -217,6 +218,33 @@ class _Finder:
             if external:
                 self.by_external.setdefault(external, ident)
             self.by_name.setdefault(name, ident)
+        self.folded = {name.casefold(): ident for name, ident in self.by_name.items()}
+        self.carried: set[int] = set()  # actors found here that took the file's details already
+
+    def _found(self, ident: int, refs: list[ActorRef], name: str, where: str) -> int:
+        """An actor found here takes what the file (spaCy) says of it and it lacks, as a merge
+        does (``annotator.actors_edits``): aliases united, a type, external id or attribute it
+        lacks; a different one is a conflict, reported, and the project's stays."""
+        ref = next((r for r in refs if r.aliases or r.kind or r.attributes), None)
+        if ref is None or ident in self.carried:
+            return ident
+        self.carried.add(ident)
+        theirs = ActorRecord("", name, list(ref.aliases or []), ref.kind, ref.external_id, ref.attributes)
+        # What it took is in the audit log; ImportResult has no field for it (its fields are
+        # frozen by tests/core/test_import_exact.py), the conflicts are reported.
+        _changed, conflicts = carry_edits(self.tx, ident, theirs, self.by_external, self.folded, where)
+        self.result.actor_conflicts.extend(conflicts)
+        return ident
+
+    def _own_aliases(self, refs: list[ActorRef], where: str) -> list[str]:
+        """The file's aliases of a new actor, but for another actor's name here (reported)."""
+        aliases = next((r.aliases for r in refs if r.aliases), None) or []
+        for alias in aliases:
+            if alias.strip().casefold() in self.folded:
+                self.result.actor_conflicts.append(
+                    f"{where}: alias {alias!r} in the file is another actor's name here; not taken"
+                )
+        return [a for a in aliases if a.strip().casefold() not in self.folded]
 
     def actor(self, record: DocRecord, members: list[tuple[SpanRecord, int]]) -> int:
         refs: list[ActorRef] = [s.actor for s, _w in members if s.actor is not None]
@@ -226,17 +254,18 @@ class _Finder:
             or record.text[members[0][0].start : members[0][0].end]
         )
         name = " ".join(name.split())[:300]
+        where = f"{record.read_from or record.source_file}"
         if external is not None and external in self.by_external:
-            return self.by_external[external]
+            return self._found(self.by_external[external], refs, name, where)
         if external is None and name in self.by_name:
-            return self.by_name[name]
+            return self._found(self.by_name[name], refs, name, where)
         if not name:
-            raise AnnotatorError(f"{record.read_from or record.source_file}: an actor needs a name")
+            raise AnnotatorError(f"{where}: an actor needs a name")
         now = utcnow()
         row: dict[str, Any] = {
             "project_id": self.project_id,
             "name": name,
-            "aliases": next((r.aliases for r in refs if r.aliases), []),
+            "aliases": self._own_aliases(refs, where),
             "kind": next((r.kind[:100] for r in refs if r.kind), None),
             "attributes": next((r.attributes for r in refs if r.attributes), None),
             "external_id": external,
@@ -251,5 +280,6 @@ class _Finder:
         if external is not None:
             self.by_external[external] = ident
         self.by_name.setdefault(name, ident)
+        self.folded.setdefault(name.casefold(), ident)
         self.result.actors_added.append(name + (f" ({external})" if external else ""))
         return ident

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -25,6 +26,9 @@ from sqlalchemy.engine import make_url
 from annotator.model import Project
 from annotator.ops.projects import create_project, ensure_annotator
 from annotator.store import Store, open_store
+
+if TYPE_CHECKING:
+    from tests.core.pg_team import Team
 
 PG_URL = os.environ.get("ANNOTATOR_TEST_PG")
 # Each test process has its own template database: under pytest-xdist (`make test` runs two
@@ -152,3 +156,13 @@ def project(store: Store) -> Project:
         ensure_annotator(tx, p.id, "alice")
         ensure_annotator(tx, p.id, "bob")
     return p
+
+
+@pytest.fixture
+def team(request: pytest.FixtureRequest) -> Iterator[Team]:
+    """A PostgreSQL database with alice, bob and riley as real logins (``tests.core.pg_team``)."""
+    request.getfixturevalue("pg_template")  # skips, or fails under CI, without PostgreSQL
+    from tests.core.pg_team import make_team  # it imports this module
+
+    with make_team() as made:
+        yield made

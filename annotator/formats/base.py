@@ -41,6 +41,9 @@ class Trim:
         return f"{self.document}: {self.old[0]}–{self.old[1]} → {self.new[0]}–{self.new[1]} {self.label}"
 
 
+ACTORS_LEFT_OUT = "registry actor(s) no exported span names (export the whole project to carry them)"
+
+
 @dataclass(slots=True)
 class ExportReport(Tally):
     # What the format could not hold, by reason: never dropped silently.
@@ -48,6 +51,9 @@ class ExportReport(Tally):
     # Every span a token format wrote with other edges than it has (the reason in ``left_out``
     # names a few; this is the whole list).
     trimmed: list[Trim] = field(default_factory=list)
+    # The registry actors a filtered native export left out (ids, ``ACTORS_LEFT_OUT``): a split's
+    # total counts those no part carries, once, not once per part.
+    actors_left: set[int] | None = None
 
     def leave_out(self, reason: str, count: int = 1, dropped: str | None = None) -> None:
         """Record what the file cannot hold; ``dropped`` ("spans" or "relations") also takes the

@@ -35,6 +35,17 @@ def runner_of(actor: Actor | None, declared: str | None) -> str | None:
     return declared or (actor.name if actor is not None else None)
 
 
+def _login_person(tx: Tx, project_id: int, declared: str | None) -> Actor | None:
+    """Who runs the import or merge: on PostgreSQL a teammate is their login (a declared name that
+    is not theirs is refused, as everywhere), else the transaction's actor."""
+    actor = tx.actor
+    if tx.login is None or (actor is not None and actor.id is not None):
+        return actor
+    from annotator.ops.projects import actor_of, identify
+
+    return actor_of(identify(tx, project_id, declared))
+
+
 def keep_refusal(session: Session, project_id: int, actor: Actor | None, declared: str | None) -> str | None:
     """Why the runner may not keep the file's annotator names; None when they may.
 
@@ -87,21 +98,27 @@ class Owners:
         checked: bool = False,
     ) -> None:
         self.tx, self.project_id = tx, project_id
-        self.runner = runner_of(tx.actor, declared)
+        self.actor = _login_person(tx, project_id, declared)
+        self.runner = runner_of(self.actor, declared)
         # Unless told, the system (no runner) keeps names as it always did; a person does not.
         self.keep = keep if keep is not None else self.runner is None
         if self.keep and not checked:
-            refusal = keep_refusal(tx.session, project_id, tx.actor, declared)
+            refusal = keep_refusal(tx.session, project_id, self.actor, declared)
             if refusal is None and self.runner is None and not anonymous_ok:
                 refusal = keep_refusal(tx.session, project_id, Actor("an unnamed user"), None)
             if refusal is not None:
                 raise ValidationError(refusal)
             self._check_account(declared)
-        self.people: dict[str, int] = dict(
-            tx.session.execute(
-                select(Annotator.name, Annotator.id).where(Annotator.project_id == project_id)
-            ).all()
-        )
+        rows = tx.session.execute(
+            select(Annotator.name, Annotator.id, Annotator.login, Annotator.role).where(
+                Annotator.project_id == project_id
+            )
+        ).all()
+        self.people: dict[str, int] = {name: ident for name, ident, _login, _role in rows}
+        # PostgreSQL: teammates' logins, and whether the runner's login reviews (the server lets a
+        # login write its own labels, and a reviewer's also those of annotators without a login).
+        self.logins = {name: login for name, _ident, login, _role in rows if login is not None}
+        self.reviews = any(login == tx.login and role == Role.REVIEWER.value for _n, _i, login, role in rows)
         self.gold_id: int | None = tx.session.scalar(
             select(Annotator.id).where(Annotator.project_id == project_id, Annotator.role == Role.GOLD.value)
         )
@@ -110,7 +127,7 @@ class Owners:
 
     def _check_account(self, declared: str | None) -> None:
         """A reviewer who keeps names uses reviewer rights: on SQLite those stay with their OS account."""
-        actor = self.tx.actor
+        actor = self.actor
         person: tuple[int, str] | None = None
         if actor is not None and actor.id is not None:
             person = (actor.id, actor.name)
@@ -129,13 +146,35 @@ class Owners:
     def missing(self, named: str | None) -> str | None:
         """Why a label that names ``named`` (None: nobody) cannot be imported; None when it can."""
         if self.keep and named is not None:
-            return None
+            return self._login_refusal(named)
         if self.runner is None:
             if named is None:
                 return "names no annotator; pass --annotator NAME"
             return (
                 f"names the annotator {named!r}; pass --annotator NAME to import the file's labels as "
                 "yours, or --keep-annotators (a reviewer) to keep the names it gives"
+            )
+        return None
+
+    def _login_refusal(self, named: str) -> str | None:
+        """On a shared PostgreSQL database, why the runner's login may not write ``named``'s labels
+        (the server would refuse them mid-import): a teammate's login writes only its own, and
+        only a reviewer writes those of annotators without a login. None: it may."""
+        login = self.tx.login
+        if login is None or is_gold_name(named) or named == self.runner:
+            return None
+        theirs = self.logins.get(named)
+        if theirs is not None and theirs != login:
+            return (
+                f"names {named!r}, a teammate with their own database login: on a shared PostgreSQL "
+                f"database only {named} writes their labels (without --keep-annotators they are "
+                "imported as yours; or let them merge their own work)"
+            )
+        if theirs is None and not self.reviews:
+            return (
+                f"names the annotator {named!r}: on a shared PostgreSQL database only a reviewer writes "
+                "the labels of annotators without a login (ask a reviewer to bring them in; without "
+                "--keep-annotators they are imported as yours)"
             )
         return None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.actors_reads import spans_with_names
 from annotator.agreement import Span
 from annotator.model import Actor as RegistryActor
 from annotator.model import Annotation, Annotator, Document, Label
@@ -26,21 +27,15 @@ def actor_links(session: Session, project_id: int) -> dict[Span, int]:
     if not registry:
         return {}
     resolve = resolver(registry)
-    query = (
-        select(
-            Annotation.document_id,
-            Annotation.start,
-            Annotation.end,
-            Label.name,
-            Annotator.name,
-            Annotation.fragments,
-            Annotation.actor_id,
-        )
-        .join(Label, Label.id == Annotation.label_id)
-        .join(Annotator, Annotator.id == Annotation.annotator_id)
-        .join(Document, Document.id == Annotation.document_id)
-        .where(Document.project_id == project_id, Annotation.actor_id.is_not(None))
-    )
+    query = spans_with_names(
+        Annotation.document_id,
+        Annotation.start,
+        Annotation.end,
+        Label.name,
+        Annotator.name,
+        Annotation.fragments,
+        Annotation.actor_id,
+    ).where(Document.project_id == project_id, Annotation.actor_id.is_not(None))
     links: dict[Span, int] = {}
     for doc, start, end, label, who, parts, actor in session.execute(query):
         found = resolve(actor) if actor is not None else None

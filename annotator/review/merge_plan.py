@@ -286,9 +286,25 @@ def _refusal(
     else:
         role = people.get(runner.name, (0, runner.role))[1]
         me = runner.name == name
-    if me or role == Role.REVIEWER.value:
+    if me:
         return None
+    if role == Role.REVIEWER.value:
+        return _login_refusal(session, name, people.get(name, (None, ""))[0])
     return f"{runner.name} is neither {name} nor a reviewer"
+
+
+def _login_refusal(session: Session, name: str, person: int | None) -> str | None:
+    """On a shared PostgreSQL database a teammate with a login is the only one who changes their
+    labels (the server refuses even a reviewer): a reviewer's merge then only adds, and says why."""
+    from annotator.identity import database_login
+
+    if person is None or session.get_bind().dialect.name != "postgresql":
+        return None
+    mine = database_login(session.connection())  # None: the admin, who acts as the system
+    login = session.scalar(select(Annotator.login).where(Annotator.id == person))
+    if mine is None or login is None or login == mine:
+        return None
+    return f"{name} has their own database login: only they replace their labels"
 
 
 def _bare(record: DocRecord) -> DocRecord:

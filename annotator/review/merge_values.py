@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from annotator.attributes import DOCUMENT, AttributeInfo
 from annotator.attributes_values import check_value, definitions_for, show_value
+from annotator.chunked import rows_in_chunks
 from annotator.errors import AnnotatorError, InputError
 from annotator.import_apart import where
 from annotator.model import Annotator, Document, DocumentAttribute, utcnow
@@ -85,15 +86,18 @@ def plan_document_values(
         ).all()
     )
     docs = sorted({d for _r, _k, d in wanted if d is not None})
-    here: dict[tuple[int, int], tuple[dict[str, Any], datetime | None]] = {}
-    for i in range(0, len(docs), CHUNK):
-        query = select(
-            DocumentAttribute.document_id,
-            DocumentAttribute.annotator_id,
-            DocumentAttribute.attributes,
-            DocumentAttribute.updated_at,
-        ).where(DocumentAttribute.document_id.in_(docs[i : i + CHUNK]))
-        here.update({(d, a): (dict(v or {}), t) for d, a, v, t in session.execute(query)})
+    query = select(
+        DocumentAttribute.document_id,
+        DocumentAttribute.annotator_id,
+        DocumentAttribute.attributes,
+        DocumentAttribute.updated_at,
+    )
+    rows = rows_in_chunks(
+        session, lambda part: query.where(DocumentAttribute.document_id.in_(part)), docs, CHUNK
+    )
+    here: dict[tuple[int, int], tuple[dict[str, Any], datetime | None]] = {
+        (d, a): (dict(v or {}), t) for d, a, v, t in rows
+    }
     for record, key, doc_id in wanted:
         for name, theirs in (record.attributes or {}).items():
             if name not in chosen or not theirs:
@@ -129,12 +133,9 @@ def write_document_values(tx: Tx, project_id: int, planned: DocumentValues) -> N
     if not planned.writes:
         return
     keys = sorted({k for d, k, _n, _v, _r in planned.writes if not d})
-    by_key: dict[str, int] = {}
-    for i in range(0, len(keys), CHUNK):
-        query = select(Document.content_hash, Document.id).where(
-            Document.project_id == project_id, Document.content_hash.in_(keys[i : i + CHUNK])
-        )
-        by_key.update(dict(tx.session.execute(query).all()))
+    query = select(Document.content_hash, Document.id).where(Document.project_id == project_id)
+    found = rows_in_chunks(tx.session, lambda part: query.where(Document.content_hash.in_(part)), keys, CHUNK)
+    by_key: dict[str, int] = {key: doc for key, doc in found}
     known = definitions_for(tx, DOCUMENT, project_id)
     people: dict[str, int] = {}
     final: dict[tuple[int, int], tuple[str, dict[str, Any]]] = {}
@@ -146,12 +147,11 @@ def write_document_values(tx: Tx, project_id: int, planned: DocumentValues) -> N
             people[name] = ensure_annotator(tx, project_id, name).id
         final[(doc, people[name])] = (name, _checked(known, values, record, name))
     docs = sorted({d for d, _a in final})
-    rows: dict[tuple[int, int], int] = {}
-    for i in range(0, len(docs), CHUNK):
-        held = select(
-            DocumentAttribute.document_id, DocumentAttribute.annotator_id, DocumentAttribute.id
-        ).where(DocumentAttribute.document_id.in_(docs[i : i + CHUNK]))
-        rows.update({(d, a): row for d, a, row in tx.session.execute(held)})
+    held = select(DocumentAttribute.document_id, DocumentAttribute.annotator_id, DocumentAttribute.id)
+    kept = rows_in_chunks(
+        tx.session, lambda part: held.where(DocumentAttribute.document_id.in_(part)), docs, CHUNK
+    )
+    rows: dict[tuple[int, int], int] = {(d, a): row for d, a, row in kept}
     now = utcnow()
     fresh = [
         {"document_id": d, "annotator_id": a, "attributes": v, "updated_at": now}

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
@@ -16,6 +17,9 @@ from annotator.ops.projects import create_project
 from annotator.store import Store, open_store
 from tests.conftest import PG_URL, TEMPLATE, pg_database
 from tests.core.helpers import add_doc
+
+if TYPE_CHECKING:
+    import pytest
 
 README = Path(__file__).parents[2] / "README.md"
 TEXT = "Mayor Ana Ruiz said the bridge opens in May."
@@ -78,3 +82,16 @@ def make_team() -> Iterator[Team]:
             for name in names.values():
                 conn.execute(text(f"DROP ROLE IF EXISTS {name}"))
         engine.dispose()
+
+
+def annotate_as(
+    capsys: pytest.CaptureFixture[str], team: Team, who: str, start: int = 0, end: int = 5
+) -> tuple[int, str, str]:
+    """``annotator annotate`` of an ACTOR span in the team's document, by ``who``'s login as
+    themselves: (exit status, output, errors)."""
+    from tests.core.cli_run import run
+
+    doc, name = str(team.doc), team.names[who]
+    return run(
+        capsys, "--db", team.url_of(who), "annotate", doc, str(start), str(end), "ACTOR", "--annotator", name
+    )

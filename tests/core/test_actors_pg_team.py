@@ -4,19 +4,11 @@ a merge that would move a teammate's mentions is refused with a clear error, not
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from tests.core.cli_run import run
-from tests.core.pg_team import Team, make_team
-
-
-@pytest.fixture
-def team(request: pytest.FixtureRequest) -> Iterator[Team]:
-    request.getfixturevalue("pg_template")  # skips, or fails under CI, without PostgreSQL
-    with make_team() as made:
-        yield made
+from tests.core.pg_team import Team
 
 
 def test_logins_share_the_registry_but_move_only_their_mentions(

@@ -64,6 +64,24 @@ def test_a_filtered_export_reports_the_registry_actors_it_left_out(
     }
 
 
+def test_a_split_export_counts_the_actors_it_left_out_once(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
+    """Each part names what it leaves out; the total counts an actor no part carries once (it
+    used to add every part's count: 1 + 2 + 2 here)."""
+    _with_untagged(store, project)
+    for n in range(5):
+        add_doc(store, project.id, f"Another article, number {n}, names nobody.")
+    with store.session() as s:
+        report = export(
+            s, project.id, "native", tmp_path / "parts", options=ExportOptions(split=[0.4, 0.3, 0.3])
+        )
+    reason = "registry actor(s) no exported span names (export the whole project to carry them)"
+    assert sorted(part.left_out[reason] for part in report.parts.values()) == [1, 2, 2]
+    assert report.left_out == {reason: 1}  # Jane Roe: in no part; Antony Blinken is in one
+    assert report.summary().count(f"left out 1: {reason}") == 1
+
+
 def test_a_merge_brings_a_teammates_untagged_actor(store: Store, project: Project, tmp_path: Path) -> None:
     theirs = open_store(f"sqlite:///{tmp_path / 'bob.db'}")
     with theirs.transaction() as tx:

@@ -3,22 +3,13 @@ records only its own time, and the reviewer's assignment is undone from the CLI.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import insert, select, text
 
 from annotator.model import Assignment, WorkTime
 from annotator.progress import record_time
 from tests.core.cli_run import run
-from tests.core.pg_team import Team, make_team
-
-
-@pytest.fixture
-def team(request: pytest.FixtureRequest) -> Iterator[Team]:
-    request.getfixturevalue("pg_template")  # skips, or fails under CI, without PostgreSQL
-    with make_team() as made:
-        yield made
+from tests.core.pg_team import Team
 
 
 def test_reviewer_assigns_annotator_cannot(team: Team, capsys: pytest.CaptureFixture[str]) -> None:

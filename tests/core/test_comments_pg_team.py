@@ -3,21 +3,12 @@ author adds it in their name or changes its text, even in raw SQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.core.cli_run import run
-from tests.core.pg_team import Team, make_team
-
-
-@pytest.fixture
-def team(request: pytest.FixtureRequest) -> Iterator[Team]:
-    request.getfixturevalue("pg_template")  # skips, or fails under CI, without PostgreSQL
-    with make_team() as made:
-        yield made
+from tests.core.pg_team import Team
 
 
 def test_logins_reply_and_resolve_but_only_the_author_edits(

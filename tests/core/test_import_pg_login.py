@@ -8,7 +8,6 @@ before that, its COPY was refused outright): teammates on a team database could 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,14 +16,7 @@ from sqlalchemy import select
 from annotator.cli import main
 from annotator.model import Annotation, Annotator
 from annotator.store import open_store
-from tests.core.pg_team import Team, make_team
-
-
-@pytest.fixture
-def team(request: pytest.FixtureRequest) -> Iterator[Team]:
-    request.getfixturevalue("pg_template")  # skips, or fails under CI, without PostgreSQL
-    with make_team() as made:
-        yield made
+from tests.core.pg_team import Team
 
 
 def test_a_teammates_login_imports_as_itself(

@@ -7,8 +7,6 @@ riley, the reviewer, adjudicates.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
@@ -21,14 +19,7 @@ from annotator.ops.projects import actor_of, identify, set_role
 from annotator.review.gold import accept_spans, gold_annotator, reject
 from annotator.store import Actor, Store, open_store
 from tests.core.helpers import label_id
-from tests.core.pg_team import PEOPLE, Team, make_team
-
-
-@pytest.fixture
-def team(request: pytest.FixtureRequest) -> Iterator[Team]:
-    request.getfixturevalue("pg_template")  # skips, or fails under CI, without PostgreSQL
-    with make_team() as made:
-        yield made
+from tests.core.pg_team import PEOPLE, Team
 
 
 def _me(store: Store, project: int, declared: str | None = None) -> Actor:

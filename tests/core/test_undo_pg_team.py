@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
 
 from annotator.model import Annotation, UndoStep
 from tests.core.cli_run import run
-from tests.core.pg_team import Team, make_team
-
-
-@pytest.fixture
-def team(request: pytest.FixtureRequest) -> Iterator[Team]:
-    request.getfixturevalue("pg_template")  # skips, or fails under CI, without PostgreSQL
-    with make_team() as made:
-        yield made
+from tests.core.pg_team import Team, annotate_as
 
 
 def test_a_login_undoes_only_its_own_steps(team: Team, capsys: pytest.CaptureFixture[str]) -> None:
     alice, bob = team.names["alice"], team.names["bob"]
-    code, out, err = run(
-        capsys,
-        "--db",
-        team.url_of("alice"),
-        "annotate",
-        str(team.doc),
-        "0",
-        "5",
-        "ACTOR",
-        "--annotator",
-        alice,
-    )
+    code, out, err = annotate_as(capsys, team, "alice")
     assert code == 0, err
     code, _out, err = run(capsys, "--db", team.url_of("bob"), "undo", "--annotator", alice)
     assert code == 1 and alice in err  # bob's login is not alice

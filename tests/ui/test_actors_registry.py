@@ -72,6 +72,24 @@ def _open_registry(qtbot: QtBot, window: MainWindow) -> Any:
     return panel
 
 
+def click_actor(qtbot: QtBot, panel: Any, actor_id: int, button: str) -> None:
+    """Click the actor's row in the registry, then the button ``button`` ("edit", "split")."""
+    qtbot.mouseClick(
+        panel.table.viewport(), Qt.MouseButton.LeftButton, pos=_row_point(panel, panel.model.row_of(actor_id))
+    )
+    panel.buttons[button].click()
+
+
+def edit_aliases(qtbot: QtBot, panel: Any, actor_id: int, aliases: str) -> None:
+    """Open the actor's edit form, type ``aliases`` over its own and press Return."""
+    click_actor(qtbot, panel, actor_id, "edit")
+    form = QApplication.activeModalWidget()
+    assert isinstance(form, ActorForm)
+    form.aliases.clear()
+    qtbot.keyClicks(form.aliases, aliases)
+    qtbot.keyClick(form.aliases, Qt.Key.Key_Return)
+
+
 def test_registry_lists_counts_filters_and_enter_jumps_to_each_mention(
     qtbot: QtBot, open_window: Open, store: Store, project: Project
 ) -> None:
@@ -137,19 +155,10 @@ def test_edit_and_split_through_their_forms(
     window = open_window(FIRST, SECOND)
     berg, _mayor, spans = _mentions(store, project, window)
     panel = _open_registry(qtbot, window)
-    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=_row_point(panel, 0))
-    panel.buttons["edit"].click()
-    form = QApplication.activeModalWidget()
-    assert isinstance(form, ActorForm)
-    form.aliases.clear()
-    qtbot.keyClicks(form.aliases, "Berg; Mayor Berg")
-    qtbot.keyClick(form.aliases, Qt.Key.Key_Return)
+    edit_aliases(qtbot, panel, berg, "Berg; Mayor Berg")
     assert _registry(store, project)["Ida Berg"][1] == ["Berg", "Mayor Berg"]
 
-    qtbot.mouseClick(
-        panel.table.viewport(), Qt.MouseButton.LeftButton, pos=_row_point(panel, panel.model.row_of(berg))
-    )
-    panel.buttons["split"].click()
+    click_actor(qtbot, panel, berg, "split")
     split = QApplication.activeModalWidget()
     assert isinstance(split, SplitForm)
     split.list.setFocus()

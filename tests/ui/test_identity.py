@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -13,7 +13,7 @@ from annotator.ops.annotations import create_span
 from annotator.review.gold import accept_spans
 from annotator.store import Actor, Store
 from tests.core.helpers import annotator_id, label_id
-from tests.core.pg_team import Team, make_team
+from tests.core.pg_team import Team
 from ui.main_window import MainWindow
 from ui.project import open_project
 from ui.qt import QInputDialog, QMessageBox, QSettings
@@ -52,13 +52,6 @@ def test_the_window_refuses_to_become_gold_and_keeps_its_name(
     assert warnings and "gold layer's name" in warnings[0]
     assert window.project is not None and window.project.actor.name == "alice"
     assert "alice" in window.who.text() and QSettings().value("annotator/name") == "alice"
-
-
-@pytest.fixture
-def team(request: pytest.FixtureRequest) -> Iterator[Team]:
-    request.getfixturevalue("pg_template")  # skips, or fails under CI, without PostgreSQL
-    with make_team() as made:
-        yield made
 
 
 def test_on_postgresql_the_app_is_the_database_login(team: Team) -> None:
