@@ -3,6 +3,7 @@ for size): what the registry view, the actor picker and the span list ask for.""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -62,8 +63,9 @@ class ActorReads:
         with self.store.session() as session:
             return actor_label_ids(session, self.id)
 
-    def span_actors(self, doc_id: int) -> dict[int, tuple[int, str]]:
-        """The document's linked spans: span id → (actor id, actor name)."""
+    def span_actors(self, doc_id: int, ids: Collection[int] | None = None) -> dict[int, tuple[int, str]]:
+        """The document's linked spans: span id → (actor id, actor name); only among ``ids`` when
+        given (a keystroke's spans: by primary key, not a scan of the document's spans)."""
         from annotator.model import Actor as RegistryActor
         from annotator.model import Annotation
 
@@ -72,5 +74,7 @@ class ActorReads:
             .join(RegistryActor, RegistryActor.id == Annotation.actor_id)
             .where(Annotation.document_id == doc_id)
         )
+        if ids is not None:
+            query = query.where(Annotation.id.in_(sorted(ids)))
         with self.store.session() as session:
             return {span: (actor, name) for span, actor, name in session.execute(query)}

@@ -8,9 +8,12 @@ on committing into a file nobody else can see (lost when the app stops).
 
 So: code outside SQLite never opens those files (``is_database_file`` tells which they are,
 ``check_header`` reads a header through SQLite), and ``Guard`` checks, before the app writes,
-that the process still holds its locks (``/proc/locks``) and that the WAL it writes to is not
-deleted (``/proc/self/fd``, read with ``readlink``/``stat``, which open nothing). When either
-fails it closes the database without letting SQLite checkpoint or delete anything, and reopens it.
+that the process still holds its locks and that the WAL it writes to is not deleted
+(``/proc/self/fd``, read with ``readlink``/``stat``, which open nothing). The locks are read from
+``/proc/self/fdinfo/<fd>`` of the descriptors open on the database and its -shm (Linux lists there
+the locks held through each; ``/proc/locks`` walks every lock of the machine, milliseconds per
+read on a busy host, and serves only where fdinfo shows none). When either check fails it closes
+the database without letting SQLite checkpoint or delete anything, and reopens it.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import struct
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -139,23 +142,63 @@ def held_locks() -> set[tuple[int, int]] | None:
     return found
 
 
-_visible: dict[int, bool] = {}
+def fd_locks(fds: Iterable[int]) -> set[tuple[int, int]] | None:
+    """(inode, first byte) of every POSIX lock this process holds through these descriptors, read
+    from ``/proc/self/fdinfo`` (a closed descriptor adds none); None where Linux does not list them.
+
+    The kernel lists a lock under the descriptor it was taken through, and only while this process
+    holds it: closing any descriptor on the file drops it from every fdinfo at once."""
+    found: set[tuple[int, int]] = set()
+    for fd in fds:
+        try:
+            with open(f"/proc/self/fdinfo/{fd}", encoding="ascii", errors="replace") as fh:
+                info = fh.read()
+        except FileNotFoundError:
+            continue  # closed meanwhile
+        except OSError:
+            return None
+        for line in info.splitlines():
+            fields = line.split()
+            if len(fields) >= 9 and fields[0] == "lock:" and fields[2] == "POSIX":
+                found.add((int(fields[6].rsplit(":", 1)[1]), int(fields[7])))
+    return found
 
 
-def _locks_visible(folder: Path) -> bool:
-    """Whether this process's locks on files in ``folder`` show in /proc/locks (not on every file
-    system, nor in every PID namespace): lock a scratch file there and look, once per device."""
+def fds_on(files: Iterable[tuple[int, int]]) -> list[int]:
+    """This process's descriptors open on any of these (device, inode) files: ``stat`` through
+    ``/proc/self/fd`` follows each link without opening the file (no lock can drop)."""
+    wanted, out = set(files), list[int]()
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return out
+    for fd in fds:
+        if _identity(f"/proc/self/fd/{fd}") in wanted:
+            out.append(int(fd))
+    return sorted(out)
+
+
+_visible: dict[int, str] = {}
+
+
+def _locks_visible(folder: Path) -> str:
+    """Where this process's locks on files in ``folder`` show: "fdinfo", else "proc" (/proc/locks,
+    not in every PID namespace), else "" (neither: some file systems). Found by locking a scratch
+    file there and looking, once per device."""
     dev = _identity(folder)
     if dev is None:
-        return False
+        return ""
     if dev[0] not in _visible:
         try:
             with tempfile.TemporaryFile(dir=folder) as scratch:
                 fcntl.lockf(scratch, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 7)
-                locks = held_locks()
-                _visible[dev[0]] = locks is not None and (os.fstat(scratch.fileno()).st_ino, 7) in locks
+                mine = (os.fstat(scratch.fileno()).st_ino, 7)
+                if mine in (fd_locks([scratch.fileno()]) or ()):
+                    _visible[dev[0]] = "fdinfo"
+                else:
+                    _visible[dev[0]] = "proc" if mine in (held_locks() or ()) else ""
         except OSError:
-            _visible[dev[0]] = False
+            _visible[dev[0]] = ""
     return _visible[dev[0]]
 
 
@@ -187,8 +230,11 @@ class Guard:
         self.path = path
         self._dispose = dispose
         self._checked_out = checked_out
-        self._check_locks = _locks_visible(path.parent)
+        self._check_locks = _locks_visible(path.parent)  # "fdinfo", "proc" or "" (see there)
         self._wal: bool | None = None  # the locks watched here are those of WAL mode
+        # The descriptors on the database and -shm where the locks were last seen: reading only
+        # their fdinfo is the fast path (see _locks_lost).
+        self._fds: list[int] = []
 
     def _watching(self, session: Session) -> bool:
         if self._wal is None:
@@ -205,14 +251,26 @@ class Guard:
         if not self._check_locks:
             gone = _deleted_sidecar(self.path)
             return None if gone is None else f"{gone} was deleted by another program while this one used it"
-        locks, db, shm = held_locks(), _identity(self.path), _identity(f"{self.path}-shm")
-        if locks is None or db is None:
+        db, shm = _identity(self.path), _identity(f"{self.path}-shm")
+        if db is None or not self._locks_lost(db, shm):
             return None
-        if not any(ino == db[1] for ino, _start in locks) or (
-            shm is not None and (shm[1], SHM_DMS) not in locks
-        ):
-            return f"this program had lost its lock on {self.path.name} (a file was read outside SQLite)"
-        return None
+        return f"this program had lost its lock on {self.path.name} (a file was read outside SQLite)"
+
+    def _locks_lost(self, db: tuple[int, int], shm: tuple[int, int] | None) -> bool:
+        """Whether this process lacks its lock on the database or the -shm's dead-man switch.
+
+        Fast path: the fdinfo of the descriptors where the locks were seen last time. It cannot
+        go stale: fdinfo lists only locks held right now (a lock dropped by any close is gone from
+        it), and the lock lines name their inode, so a descriptor number reused for another file
+        cannot pass either. Finding both there proves them held; anything less is decided by a
+        fresh look at every descriptor on the two files, as if nothing were remembered.
+        """
+        if self._check_locks == "proc":
+            return _missing(held_locks(), db, shm)
+        if self._fds and not _missing(fd_locks(self._fds), db, shm):
+            return False
+        self._fds = fds_on([db] if shm is None else [db, shm])
+        return _missing(fd_locks(self._fds), db, shm)
 
     def begin(self, session: Session, options: dict[str, Any]) -> None:
         """Start a write; if the locks were lost, reopen first (nothing was written yet)."""
@@ -292,6 +350,15 @@ def _fence(path: Path) -> int | None:
             fd, op, struct.pack("hhxxxxqqixxxx", fcntl.F_RDLCK, os.SEEK_SET, SHARED_FIRST, SHARED_SIZE, 0)
         )
     return fd
+
+
+def _missing(locks: set[tuple[int, int]] | None, db: tuple[int, int], shm: tuple[int, int] | None) -> bool:
+    """No lock on the database's inode, or none on the -shm's dead-man switch (None: unknown)."""
+    if locks is None:
+        return False
+    return not any(ino == db[1] for ino, _start in locks) or (
+        shm is not None and (shm[1], SHM_DMS) not in locks
+    )
 
 
 def guard_for(engine: Engine) -> Guard | None:

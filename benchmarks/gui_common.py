@@ -23,16 +23,24 @@ WAKE = "bench-wake"  # our own polling timer, which settle() does not count as a
 
 # Set by gui_profile: then exactly the timed stretches (key press to frame end) are profiled.
 PROFILER: cProfile.Profile | None = None
+# Set by gui_profile --sql: one list of the SQL statements run per timed stretch.
+STATEMENTS: list[list[str]] | None = None
+RECORDING = False  # inside a timed stretch
 
 
 @contextmanager
 def timed_stretch() -> Iterator[None]:
+    global RECORDING
     profiler = PROFILER
+    if STATEMENTS is not None:
+        STATEMENTS.append([])
     if profiler is not None:
         profiler.enable()
+    RECORDING = True
     try:
         yield
     finally:
+        RECORDING = False
         if profiler is not None:
             profiler.disable()
 

@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=100_000)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--sql", action="store_true", help="also list the SQL of each timed stretch")
+    parser.add_argument(
+        "--phases", action="store_true", help="no cProfile: wall time per phase of the edit path instead"
+    )
     args = parser.parse_args(argv)
     folder = tempfile.TemporaryDirectory()
     url = (
@@ -49,20 +53,114 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     settle()
     watch = FrameWatch(window, window.pane.view.viewport())
+    if args.sql:
+        _log_sql(window)
     profiler = cProfile.Profile()
-    if args.case == "open":
+    if args.case == "open" and not args.phases:
         gui_common.PROFILER = profiler
     print(open_long(window, watch, args.doc))
-    gui_common.PROFILER = profiler
+    phases = _time_phases() if args.phases else None
+    gui_common.PROFILER = None if args.phases else profiler
     if args.case == "edits":
         print({kind: sorted(v)[len(v) // 2] for kind, v in edits(window, watch, args.ops).items()})
     elif args.case == "scroll":
         frames = scroll(window, watch, args.pages)
         print(f"{len(frames)} frames, worst {max(frames) * 1000:.1f} ms")
     gui_common.PROFILER = None
-    pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+    if phases is not None:
+        for name, spent in sorted(phases.items(), key=lambda kv: -sum(kv[1])):
+            print(
+                f"{name:<40} {len(spent):4d} calls, median {sorted(spent)[len(spent) // 2] * 1000:7.2f} ms, total {sum(spent):.3f} s"
+            )
+    else:
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+    if gui_common.STATEMENTS:
+        _print_sql(gui_common.STATEMENTS, args.case)
     window.close()
     return 0
+
+
+def _time_phases() -> dict[str, list[float]]:
+    """Wrap the edit path's stages with wall clocks (no profiler overhead): the key's handler,
+    the DB write, the views' update, the highlighter, the article's paint, the whole stretch."""
+    import time
+    from collections.abc import Callable
+    from typing import Any
+
+    from ui import actors_column, annotate, commands, session
+    from ui.article import highlighter, view
+
+    spent: dict[str, list[float]] = {}
+
+    def wrap(owner: Any, name: str, label: str) -> None:
+        inner: Callable[..., Any] = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            began, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent.setdefault(label, []).append(time.perf_counter() - began)
+                spent.setdefault(f"{label} [CPU]", []).append(time.thread_time() - cpu)
+
+        setattr(owner, name, timed)
+
+    wrap(annotate.AnnotationController, "handle_key", "key handler (all of it)")
+    wrap(commands.Command, "forward", "command: DB write + views")
+    wrap(commands, "show_step", "views: show_step")
+    wrap(session.DocumentSession, "apply", "views: session.apply")
+    wrap(highlighter.SpanHighlighter, "refresh", "highlighter.refresh")
+    wrap(actors_column.SpanActors, "_changed", "actors column update")
+    wrap(view.ArticleView, "paintEvent", "article paintEvent")
+    wrap(annotate.AnnotationController, "delete_selected", "delete_selected (asks others_links)")
+    original = gui_common.timed_stretch
+
+    def stretch() -> Any:
+        import contextlib
+
+        @contextlib.contextmanager
+        def run() -> Any:
+            began, cpu = time.perf_counter(), time.thread_time()
+            with original():
+                yield
+            spent.setdefault("whole stretch (key to frame end)", []).append(time.perf_counter() - began)
+            spent.setdefault("whole stretch (key to frame end) [CPU]", []).append(time.thread_time() - cpu)
+
+        return run()
+
+    gui_common.timed_stretch = stretch
+    import benchmarks.gui_window as gui_window
+
+    gui_window.timed_stretch = stretch
+    return spent
+
+
+def _log_sql(window: object) -> None:
+    """Record every statement the project's engine runs inside a timed stretch."""
+    from sqlalchemy import event
+
+    project = getattr(window, "project", None)
+    assert project is not None
+    gui_common.STATEMENTS = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if gui_common.RECORDING and gui_common.STATEMENTS:
+            gui_common.STATEMENTS[-1].append(" ".join(statement.split())[:160])
+
+    event.listen(project.store.engine, "before_cursor_execute", seen)
+
+
+def _print_sql(stretches: list[list[str]], case: str) -> None:
+    """Statements per stretch (edits: per kind, the first of each listed in full)."""
+    timed = stretches[1:]  # the first is the open
+    kinds = ("add", "relabel", "delete") if case == "edits" else (case,)
+    for k, kind in enumerate(kinds):
+        mine = timed[k :: len(kinds)]
+        if not mine:
+            continue
+        print(f"--- {kind}: {sum(map(len, mine)) / len(mine):.1f} statements per stretch; the first:")
+        for statement in mine[0]:
+            print("   ", statement)
 
 
 if __name__ == "__main__":

@@ -131,7 +131,10 @@ def timed_key(
     """A key press, to the end of the frame that repainted the watched viewport."""
     with timed_stretch():
         began, cpu = watch.mark(), time.thread_time()
-        QTest.keyClick(widget, key, modifier)
+        if isinstance(key, str):  # a letter, or a Qt.Key: two overloads of keyClick
+            QTest.keyClick(widget, key, modifier)
+        else:
+            QTest.keyClick(widget, key, modifier)
         end = wait_frame(watch)
         CPU.append(time.thread_time() - cpu)
         return end - began

@@ -1,9 +1,10 @@
 """Which registry actor each span of the open document names: the span list's "Actor" column and
 the article's tooltip line.
 
-Read once per document (``ProjectContext.span_actors``: only the linked spans), then again when
-a span changes in place (a link bumps the span's version, and the session re-reads that row) or
-when the registry changes (a rename or a merge elsewhere: ``reload``).
+Read once per document (``ProjectContext.span_actors``: only the linked spans); after that a
+change of spans re-reads only the spans it touched (a link bumps the span's version, and the
+session re-reads that row; a new ACTOR span has no link yet), so a keystroke never scans the
+document's 50,000 spans. A registry change (a rename or a merge elsewhere) reads all again.
 """
 
 from __future__ import annotations
@@ -35,13 +36,23 @@ class SpanActors:
             listener()
 
     def _changed(self, delta: SpanDelta) -> None:
-        """Actor spans changed in place or arrived (a link, an undo): re-read the document's links.
+        """Actor spans changed in place or arrived (a link, an undo): re-read those spans' links,
+        exactly what a whole re-read would give for them (the others did not change).
 
         Other spans name no actor: twenty thousand CLAIM spans made one by one read nothing."""
-        if any(s[LABEL] in self.labels for s in delta.added) or any(
-            s[ID] in self.linked for s in delta.removed
-        ):
-            self.reload()
+        touched = {s[ID] for s in delta.added if s[LABEL] in self.labels}
+        touched |= {s[ID] for s in delta.removed if s[ID] in self.linked}
+        project, doc_id = self.session.project, self.session.doc_id
+        if not touched or project is None or doc_id is None:
+            return
+        fresh = project.span_actors(doc_id, touched)
+        for span_id in touched:
+            if span_id in fresh:
+                self.linked[span_id] = fresh[span_id]
+            else:
+                self.linked.pop(span_id, None)
+        for listener in self.listeners:
+            listener()
 
     def on_store_changed(self, changeset: ChangeSet) -> None:
         """A registry edit (rename, merge) or a schema edit: the names (or actor labels) change."""
