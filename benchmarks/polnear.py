@@ -8,6 +8,7 @@ The corpus is not in this repository (no licence is stated): get it with
 
 from __future__ import annotations
 
+import os
 import re
 import resource
 import time
@@ -29,19 +30,26 @@ LABELS_TRAINED = ("QUOTE", "ACTOR")
 # Also chosen on dev: one CRF per label on both cores, 150 iterations each, did no better than the
 # joint tier at 35 (ACTOR exact 0.649 both; QUOTE exact 0.436 against 0.463) for four times the CPU.
 TIER_PER_LABEL = False
+# The most CRF iterations: see BENCHMARKS.md ("Targets missed on the way").
+ITERATIONS = 150
+# Train on every annotator's file of a train document (PolNeAR has two for some): see BENCHMARKS.md.
+EVERY_ANNOTATOR = False
 _T = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)\t")
 _E = re.compile(r"^E\d+\t(.*)$")
 
 
-def read_split(root: Path, part: str, limit: int | None = None) -> list[DocRecord]:
-    """The documents of ``part`` (train, dev or test), one annotator's file each (the first)."""
+def read_split(
+    root: Path, part: str, limit: int | None = None, *, every_annotator: bool = False
+) -> list[DocRecord]:
+    """The documents of ``part`` (train, dev or test), one annotator's file each (the first);
+    ``every_annotator``: a record per annotator's file (more to train on; never to score)."""
     texts = sorted((root / "data" / part / "text").glob("*.txt"))[:limit]
     notes = root / "data" / part / "attributions"
     out = []
     for text_file in texts:
         anns = sorted(notes.glob(text_file.stem + "_*.ann"))
-        if anns:
-            out.append(_record(text_file.read_text(encoding="utf-8"), anns[0], text_file.name))
+        for ann in anns if every_annotator else anns[:1]:
+            out.append(_record(text_file.read_text(encoding="utf-8"), ann, text_file.name))
     return out
 
 
@@ -77,6 +85,9 @@ class Run:
     train_docs: int
     wall: float
     cpu: float
+    iterations: list[int]
+    load: tuple[float, float]  # load average (1 min) before and after the training
+    began: str  # UTC
 
 
 def _cpu() -> float:
@@ -91,7 +102,9 @@ def train_and_score(root: Path, out: Path, *, labels: Sequence[str], max_minutes
     """Train as ``annotator train`` does on every train document, with the corpus's dev split as
     the held-out set the model reports (choices were made on dev); then score test once.
     ``max_minutes`` is CPU time per tier: a busy shared machine does not cut the iterations."""
-    train_docs, dev_docs, test_docs = (read_split(root, part) for part in ("train", "dev", "test"))
+    train_docs = read_split(root, "train", every_annotator=EVERY_ANNOTATOR)
+    dev_docs, test_docs = (read_split(root, part) for part in ("dev", "test"))
+    began, load_before = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]
     wall, cpu = time.perf_counter(), _cpu()
     result = train(
         train_docs,
@@ -102,11 +115,21 @@ def train_and_score(root: Path, out: Path, *, labels: Sequence[str], max_minutes
         held_out=dev_docs,
         cpu_minutes=True,
         tier_per_label=TIER_PER_LABEL,
+        max_iterations=ITERATIONS,
     )
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu
     model = load(result.folder)
     figures = scoring.evaluate(model, test_docs)
-    return Run(figures, whole_contents(model, test_docs), result.train_docs, wall, cpu)
+    return Run(
+        figures,
+        whole_contents(model, test_docs),
+        result.train_docs,
+        wall,
+        cpu,
+        list(model.meta["iterations"]),
+        (load_before, os.getloadavg()[0]),
+        began,
+    )
 
 
 def whole_contents(model: Model, records: Sequence[DocRecord]) -> dict[str, float]:

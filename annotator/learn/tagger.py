@@ -101,11 +101,12 @@ def train_tier(
     progress: Callable[[str], None] | None = None,
     lexicon: Lexicon | None = None,
     clock: Callable[[], float] = time.monotonic,
+    max_iterations: int = 150,
 ) -> int:
     """Train one tier's CRF into ``path`` within about ``seconds``; returns the iterations run.
 
     crfsuite cannot stop mid-training, so a 3-iteration probe measures the cost of one iteration
-    and the real run gets as many as the time allows (at most 150). ``clock``: wall time, or
+    and the real run gets as many as the time allows (at most ``max_iterations``). ``clock``: wall time, or
     ``time.process_time`` for a budget of CPU time that does not shrink on a busy machine."""
     trainer = pycrfsuite.Trainer(verbose=False)
     for text, spans in docs:
@@ -118,7 +119,7 @@ def train_tier(
     began = clock()
     trainer.train(str(path))
     per_iteration = max((clock() - began) / 3, 1e-3)
-    iterations = int(max(10, min(150, (seconds - (clock() - began)) / per_iteration)))
+    iterations = min(max_iterations, int(max(10, (seconds - (clock() - began)) / per_iteration)))
     if progress:
         progress(f"training {'/'.join(labels)}: {iterations} iterations (~{per_iteration:.2f} s each)")
     trainer.set_params({"max_iterations": iterations})

@@ -72,10 +72,12 @@ def _spans(record: DocRecord, labels: Sequence[str]) -> list[Span]:
     return [(s.start, s.end, s.label) for s in record.spans if s.label in labels]
 
 
-def _tier_job(args: tuple[list[tuple[str, list[Span]]], list[str], str, float, Lexicon, bool]) -> int:
-    docs, labels, path, seconds, lexicon, cpu = args
+def _tier_job(args: tuple[list[tuple[str, list[Span]]], list[str], str, float, Lexicon, bool, int]) -> int:
+    docs, labels, path, seconds, lexicon, cpu, most = args
     clock = time.process_time if cpu else time.monotonic
-    return train_tier(docs, labels, Path(path), seconds=seconds, lexicon=lexicon, clock=clock)
+    return train_tier(
+        docs, labels, Path(path), seconds=seconds, lexicon=lexicon, clock=clock, max_iterations=most
+    )
 
 
 def _linked(record: DocRecord) -> tuple[str, list[tuple[Span, Span]]]:
@@ -134,13 +136,15 @@ def train(
     held_out: Sequence[DocRecord] | None = None,
     cpu_minutes: bool = False,
     tier_per_label: bool = False,
+    max_iterations: int = 150,
 ) -> TrainResult:
     """Train on the records' spans (of ``labels``, default all), evaluate on held-out ones, save.
 
     ``held_out``: documents to score on instead of a part of ``records`` (a corpus's own
     development split); then every record trains. ``cpu_minutes``: ``max_minutes`` counts each
     tier's CPU time, not the wall clock (a benchmark on a shared machine). ``tier_per_label``:
-    each label its own CRF, trained side by side on both cores."""
+    each label its own CRF, trained side by side on both cores. ``max_iterations``: the most
+    L-BFGS iterations a tier runs, however long the budget."""
     say = progress or (lambda _m: None)
     began = time.monotonic()
     out = Path(out)
@@ -168,7 +172,7 @@ def train(
         docs = [[(r.text, _spans(r, g)) for r in train_docs] for g in groups]
         lexicon = learn_lexicon(_linked(r) for r in train_docs)
         jobs = [
-            (d, g, str(work / f"tier-{i}.crfsuite"), budget, lexicon, cpu_minutes)
+            (d, g, str(work / f"tier-{i}.crfsuite"), budget, lexicon, cpu_minutes, max_iterations)
             for i, (d, g) in enumerate(zip(docs, groups, strict=True))
         ]
         iterations = _run_jobs(jobs, cancel, say)

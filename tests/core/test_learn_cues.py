@@ -85,3 +85,11 @@ def test_a_clitic_is_its_own_token_so_a_source_can_end_before_it() -> None:
     assert [text[a:b] for a, b in tokenize(text)] == [
         "Trump", "’s", "lawyer", "said", "she", "'ll", "sue", ";", "O’Brien", "didn't", ".",
     ]  # fmt: skip
+
+
+def test_the_iterations_stop_at_the_cap_whatever_the_budget(tmp_path: Path) -> None:
+    result = train(
+        corpus(12, seed=3), tmp_path / "m", labels=["QUOTE", "ACTOR"], max_minutes=5, max_iterations=4
+    )
+    meta = json.loads((result.folder / "model.json").read_text())
+    assert meta["iterations"] == [4]  # a budget of minutes alone would run 150
