@@ -1,6 +1,7 @@
-"""The rules at scale (``annotator.learn.batch``): this process takes every second chunk itself
-beside one worker, in input order, and a spawned worker (the app's way) suggests what one
-process does."""
+"""The rules at scale (``annotator.learn.batch``): where workers are forked this process takes
+every second chunk itself beside one worker, in input order; spawned workers (the app's way,
+where this process's thread shares the interpreter with the window's) suggest what one process
+does."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ def _whose(text: str, gazetteer: object = (), config: object = None) -> Suggesti
     return Suggestions([SpanSuggestion(0, len(text), str(os.getpid()), 1.0)])
 
 
+def _not_here(text: str, gazetteer: object = (), config: object = None) -> Suggestions:
+    raise AssertionError("the rules ran in the app's process")
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 def test_this_process_takes_every_second_chunk_beside_one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     _alone(monkeypatch)
@@ -37,9 +42,10 @@ def test_this_process_takes_every_second_chunk_beside_one_worker(monkeypatch: py
 
 
 def test_a_spawned_worker_suggests_what_one_process_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As in the app (Qt loaded): the worker is a fresh interpreter, the gazetteer and the
+    """As in the app (Qt loaded): each worker is a fresh interpreter, the gazetteer and the
     configuration travel to it."""
     monkeypatch.setattr(forking, "_qt_loaded", lambda: True)
+    monkeypatch.setattr(batch, "suggest", _not_here)  # (a spawned worker imports the real one)
     methods = _start_methods(monkeypatch)
     docs = [(i, r.text) for i, r in enumerate(corpus(90, seed=8))]
     found = list(batch.suggest_many(docs, gazetteer=["Ilona Varga"], workers=2, chunk=20))
