@@ -3,9 +3,11 @@
 Worker processes (forked where that is safe, else spawned: ``annotator.forking``) each load the
 engine once — the built-in rules or a model folder — and take documents in chunks; results come
 back in order, so a caller can store them as they arrive and memory holds only a few chunks
-whatever the corpus size. With the rules this process takes its turn too (every ``workers``-th
-chunk, one worker fewer): it would otherwise sit waiting for results while a core's worth of
-rules could run in it, and the rules cost nothing to load.
+whatever the corpus size. With the rules, where workers are forked (the CLI, scripts), this
+process takes its turn too (every ``workers``-th chunk, one worker fewer): it would otherwise sit
+waiting for results while a core's worth of rules could run in it, and the rules cost nothing to
+load. Beside Qt (spawned workers) it leaves the rules to the workers: its thread shares the
+interpreter lock with the window's.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def suggest_many(
     chunk: int | None = None,
 ) -> Iterator[tuple[int, Suggestions]]:
     """(document id, suggestions) for each (document id, text), in input order, on ``workers``
-    processes in all. A chunk is 256 documents for the rules (each costs this process a message:
+    cores. A chunk is 256 documents for the rules (each costs this process a message:
     fewer, larger ones leave it less to do), 64 for a model (slower per document: progress moves
     sooner)."""
     args = (model_dir, list(gazetteer), config)
@@ -60,9 +62,11 @@ def suggest_many(
     if workers <= 1:
         yield from _many_lazily(docs, _make(*args))
         return
-    here = _make(*args) if model_dir is None else None  # (a local engine: jobs may run side by side)
+    method = start_method()  # forked where safe: no start-up imports
+    # (a local engine, not the global one: the app may run jobs side by side)
+    here = _make(*args) if model_dir is None and method == "fork" else None
     source = iter(docs)
-    context = multiprocessing.get_context(start_method())  # forked where safe: no start-up imports
+    context = multiprocessing.get_context(method)
     with context.Pool(workers - (here is not None), initializer=_init, initargs=args) as pool:
         pending: deque[Any] = deque()
         sent = 0

@@ -152,7 +152,7 @@ class _Run:
     def _headline(self, pos: int) -> bool:
         """A capitalised verb is a cue only in a headline ("Minister Says ..."), where every word
         is capitalised; elsewhere "State" or "Says" starts a name or a sentence."""
-        return self.text[self.text.rfind("\n", 0, pos) + 1 :].startswith("#")
+        return self.text.startswith("#", self.text.rfind("\n", 0, pos) + 1)  # (no copy of the rest)
 
     def _is_name(self, who: Range) -> bool:
         """Not a pronoun or a determiner's phrase (asked several times per mention: kept)."""

@@ -1,0 +1,55 @@
+"""The rules at scale (``annotator.learn.batch``): where workers are forked this process takes
+every second chunk itself beside one worker, in input order; spawned workers (the app's way,
+where this process's thread shares the interpreter with the window's) suggest what one process
+does."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from annotator import forking
+from annotator.learn import batch
+from annotator.suggest.rules import SpanSuggestion, Suggestions, suggest
+from benchmarks.quotes_corpus import corpus
+from tests.core.test_forking import _alone, _start_methods
+
+
+def _whose(text: str, gazetteer: object = (), config: object = None) -> Suggestions:
+    """A stand-in for the rules that says which process ran it (fork copies it into workers)."""
+    return Suggestions([SpanSuggestion(0, len(text), str(os.getpid()), 1.0)])
+
+
+def _not_here(text: str, gazetteer: object = (), config: object = None) -> Suggestions:
+    raise AssertionError("the rules ran in the app's process")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_this_process_takes_every_second_chunk_beside_one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    _alone(monkeypatch)
+    monkeypatch.setattr(batch, "suggest", _whose)
+    docs = [(i, f"document {i}") for i in range(10 * 8)]
+    found = list(batch.suggest_many(docs, workers=2, chunk=8))
+    assert [i for i, _s in found] == list(range(80))  # in input order
+    runners = [s.spans[0].label for _i, s in found]
+    chunks = [set(runners[k : k + 8]) for k in range(0, 80, 8)]
+    assert all(len(c) == 1 for c in chunks)  # a chunk runs in one process
+    here = str(os.getpid())
+    assert [c == {here} for c in chunks] == [True, False] * 5
+    assert len({*runners} - {here}) == 1  # one worker
+
+
+def test_a_spawned_worker_suggests_what_one_process_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in the app (Qt loaded): each worker is a fresh interpreter, the gazetteer and the
+    configuration travel to it."""
+    monkeypatch.setattr(forking, "_qt_loaded", lambda: True)
+    monkeypatch.setattr(batch, "suggest", _not_here)  # (a spawned worker imports the real one)
+    methods = _start_methods(monkeypatch)
+    docs = [(i, r.text) for i, r in enumerate(corpus(90, seed=8))]
+    found = list(batch.suggest_many(docs, gazetteer=["Ilona Varga"], workers=2, chunk=20))
+    assert methods == ["spawn"]
+    assert [(i, s.spans, s.relations) for i, s in found] == [
+        (i, *(lambda s: (s.spans, s.relations))(suggest(t, {"Ilona Varga"}))) for i, t in docs
+    ]
