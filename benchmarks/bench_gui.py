@@ -270,9 +270,10 @@ class GuiCases:
             f"{_ms(_pct(x['floor_frames'], 95))}."
         )
         self.start.note = (
-            "a fresh process (`python -m benchmarks.gui_start start`) runs ui.app.main on the demo project "
+            "a fresh process (`python -m benchmarks.gui_start start`) runs `annotator gui` on the demo project "
             "(SQLite) and stops at the end of the first frame that painted the article (a one-shot hook, "
-            "then os._exit); from spawn, so interpreter start and every import count. Not `annotator gui "
+            "then os._exit); from spawn, so interpreter start and every import count; the project's modules "
+            "are compiled to bytecode first, as an installed app's are. Not `annotator gui "
             "--screenshot`, which waits 400 ms for the picture to settle. Floor: `python -c` that imports "
             "PySide6.QtWidgets, makes a QApplication, shows a QWidget and runs processEvents() once."
         )

@@ -32,11 +32,14 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from ui.tables import SideColumns, TableModel, configure_table
+from ui.tables import TableModel, configure_table
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Name", "Aliases", "Kind", "External id", "Mentions", "Quotes", "Claims")
 COUNTS = (4, 5, 6)
+PREFERRED = {1: 120, 2: 70, 3: 80} | {c: 62 for c in COUNTS}  # side columns' widths when there is room
+GIVE_WAY = (3, 2, 1)  # hidden in this order when the dock is too narrow for every header
+NAME_SHARE = 0.4
 
 
 def _haystack(row: ActorRow) -> str:
@@ -140,9 +143,7 @@ class ActorPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
-        # The side columns give way in a narrow dock, so the name keeps at least 40 % of the width.
-        shares = {1: (120, 0.16), 2: (70, 0.1), 3: (80, 0.1)} | {c: (62, 0.08) for c in COUNTS}
-        self.side = SideColumns(self.table, shares)
+        self.side = RegistryColumns(self.table)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.doubleClicked.connect(lambda index: self.jump(index.row()))
         buttons = QWidget(self)
@@ -252,6 +253,59 @@ class ActorPanel(QWidget):
         self.reveal(m.document_id, m.span_id, m.start, m.end)
         self.host.report(f"{actor.name}: mention {n + 1} of {len(mentions)}")
         return True
+
+
+class RegistryColumns(QObject):
+    """Every header shown reads in full (a dock is narrow, 310 px by default): each side column is
+    at least as wide as its header and grows towards ``PREFERRED`` when there is room, the name
+    keeps ``NAME_SHARE`` of the width, and when that leaves too little, the external id, then the
+    kind, then the aliases step aside (each row's tooltip still names them; a wider dock shows them)."""
+
+    def __init__(self, table: QTableView) -> None:
+        super().__init__(table)
+        self.table = table
+        table.viewport().installEventFilter(self)
+        self.fit()
+
+    def _needs(self) -> dict[int, int]:
+        """Each side column's header width: Qt's size hint where the column is shown, otherwise
+        the text's advance plus the most the style added to a shown one (the name is always shown)."""
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        model = self.table.model()
+        advance = {
+            c: metrics.horizontalAdvance(str(model.headerData(c, Qt.Orientation.Horizontal)))
+            for c in range(len(COLUMNS))
+        }
+        hints = {c: header.sectionSizeHint(c) for c in advance if not self.table.isColumnHidden(c)}
+        padding = max(hints[c] - advance[c] for c in hints)
+        return {c: max(hints.get(c, 0), advance[c] + padding) for c in PREFERRED}
+
+    def fit(self) -> None:
+        width = self.table.viewport().width()
+        if width <= 0 or self.table.model() is None:
+            return
+        need = self._needs()
+        room = width - int(width * NAME_SHARE)
+        shown = list(PREFERRED)
+        for column in GIVE_WAY:
+            if sum(need[c] for c in shown) <= room:
+                break
+            shown.remove(column)
+        for column in PREFERRED:
+            self.table.setColumnHidden(column, column not in shown)
+        need = self._needs()  # Qt's own hints now for the columns just shown
+        spare = room - sum(need[c] for c in shown) if len(shown) == len(PREFERRED) else 0  # else: to the name
+        header = self.table.horizontalHeader()
+        for column in shown:
+            grow = max(0, min(PREFERRED[column] - need[column], spare))
+            spare -= grow
+            header.resizeSection(column, need[column] + grow)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
 
 
 class ActorTable(QTableView):

@@ -220,7 +220,7 @@ def get(setting: Setting[T]) -> T:
 
 def put(setting: Setting[T], value: T) -> None:
     """Store ``value``; one already stored is not written again (each write syncs the file to
-    disk, 15-25 ms here, and the app start restores several)."""
+    disk, 13-27 ms here, and the app start restores several)."""
     store = _store()
     if store.contains(setting.key):
         try:

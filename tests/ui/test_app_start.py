@@ -50,7 +50,7 @@ def test_the_first_painted_window_on_the_demo_loads_no_heavy_module(tmp_path: Pa
 
 
 def test_opening_the_window_writes_no_setting_back(qtbot: QtBot) -> None:
-    """Restoring the preferences writes nothing: each write syncs the file (15-25 ms at start)."""
+    """Restoring the preferences writes nothing: each write syncs the file (13-27 ms here)."""
     settings.put(settings.SNAP, False)
     settings.put(settings.ASK_ACTOR, False)
     path = Path(QSettings().fileName())
