@@ -364,7 +364,14 @@ def main(argv: list[str] | None = None) -> int:
         "--grow", type=int, default=0, help="then copy documents up to this many for open and filter"
     )
     parser.add_argument("--print-only", action="store_true", help="print the section, leave BENCHMARKS.md")
+    parser.add_argument("--export-only", action="store_true", help="only the native export and its floor")
     args = parser.parse_args(argv)
+    if args.export_only:  # see benchmarks.bench_scale_export; --work keeps the databases for the next run
+        from benchmarks.bench_scale_export import export_only
+
+        steps: dict[str, Any] = {"corpus": _corpus, "ours_import": ours_import}
+        with tempfile.TemporaryDirectory() as name:
+            return export_only(Path(args.work or name), args.docs, args.runs, steps)
     docs, agree_docs = (3_000, 1_000) if args.quick else (args.docs, args.agree_docs)
     began = time.perf_counter()
     if args.work:
