@@ -5,7 +5,8 @@
 nothing written; ``--print-only``). Not part of ``make test`` nor ``make bench``: a full run takes
 about an hour on an idle machine and ~20 GB of disk; ``--grow`` copies an imported project by SQL
 up to that many documents for the open and filter cases when importing them all would take too
-long. Each case is printed as soon as it is measured.
+long. Each case is printed as soon as it is measured. ``--export-only``: the native export and its
+floor alone (``benchmarks.bench_scale_export``).
 
 The corpus is ``benchmarks/corpus.py`` (seeded), written once to JSONL files of ``CHUNK``
 documents, streamed: no step holds the corpus in memory. Floors are raw ``sqlite3`` executemany

@@ -25,6 +25,7 @@ def _ready(
     folder: Path, docs: int, corpus: Callable[..., Any], ours_import: Callable[..., Any]
 ) -> tuple[str, int, Path]:
     """Our project database and the floor one for ``docs`` documents, imported unless kept."""
+    folder.mkdir(parents=True, exist_ok=True)
     ours, floor = folder / f"export-ours-{docs}.db", folder / f"export-floor-{docs}.db"
     url = f"sqlite:///{ours}"
     if not (ours.exists() and floor.exists()):
