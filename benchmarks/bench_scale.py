@@ -5,7 +5,8 @@
 nothing written; ``--print-only``). Not part of ``make test`` nor ``make bench``: a full run takes
 about an hour on an idle machine and ~20 GB of disk; ``--grow`` copies an imported project by SQL
 up to that many documents for the open and filter cases when importing them all would take too
-long. Each case is printed as soon as it is measured.
+long. Each case is printed as soon as it is measured. ``--export-only``: the native export and its
+floor alone (``benchmarks.bench_scale_export``).
 
 The corpus is ``benchmarks/corpus.py`` (seeded), written once to JSONL files of ``CHUNK``
 documents, streamed: no step holds the corpus in memory. Floors are raw ``sqlite3`` executemany
@@ -364,7 +365,14 @@ def main(argv: list[str] | None = None) -> int:
         "--grow", type=int, default=0, help="then copy documents up to this many for open and filter"
     )
     parser.add_argument("--print-only", action="store_true", help="print the section, leave BENCHMARKS.md")
+    parser.add_argument("--export-only", action="store_true", help="only the native export and its floor")
     args = parser.parse_args(argv)
+    if args.export_only:  # see benchmarks.bench_scale_export; --work keeps the databases for the next run
+        from benchmarks.bench_scale_export import export_only
+
+        steps: dict[str, Any] = {"corpus": _corpus, "ours_import": ours_import}
+        with tempfile.TemporaryDirectory() as name:
+            return export_only(Path(args.work or name), args.docs, args.runs, steps)
     docs, agree_docs = (3_000, 1_000) if args.quick else (args.docs, args.agree_docs)
     began = time.perf_counter()
     if args.work:

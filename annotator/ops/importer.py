@@ -208,18 +208,17 @@ class Importer:
         return ids, merged
 
     def _insert_documents(self, new_rows: dict[str, dict[str, Any]]) -> dict[str, int]:
-        """Write the new documents; returns their ids by key. On SQLite the ids are handed out
-        here (as for spans); elsewhere a plain bulk insert, then one indexed read of the new ids
-        (much faster than RETURNING rows)."""
+        """Write the new documents; returns their ids by key: handed out here on SQLite, drawn
+        from their sequence first on PostgreSQL (as for spans), else read back by hash."""
         session = self.tx.session
         conn = session.connection()
-        if self.next_document is not None:
-            first = self.next_document
-            rows = [(first + i, *row.values()) for i, row in enumerate(new_rows.values())]
-            columns = ("id", *next(iter(new_rows.values())))
-            bulk_insert(conn, DOCUMENT, columns, rows)
-            self.next_document = first + len(rows)
-            return {key: first + i for i, key in enumerate(new_rows)}
+        if self.next_document is not None or conn.dialect.name == "postgresql":
+            first, count = self.next_document, len(new_rows)
+            ids = reserve_ids(conn, DOCUMENT, count) if first is None else list(range(first, first + count))
+            self.next_document = None if first is None else first + count
+            rows = [(ids[n], *row.values()) for n, row in enumerate(new_rows.values())]
+            bulk_insert(conn, DOCUMENT, ("id", *next(iter(new_rows.values()))), rows)
+            return dict(zip(new_rows, ids, strict=True))
         bulk_insert_dicts(conn, DOCUMENT, list(new_rows.values()))
         return dict(
             session.execute(

@@ -48,9 +48,9 @@ OPTIONS = {
 }
 
 
-def _project(folder: Path) -> tuple[Store, int]:
+def _project(folder: Path, url: str) -> tuple[Store, int]:
     """A project with every kind of thing a native line carries; times and uids made fixed."""
-    store = open_store(f"sqlite:///{folder / 'p.db'}")
+    store = open_store(url)
     with store.transaction() as tx:
         project_id = create_project(tx, "exact").id
     fx = adjudicated(store, project_id)  # first: it accepts all of bob's spans into gold
@@ -105,8 +105,8 @@ def _digest(found: dict[str, bytes]) -> str:
 
 
 @pytest.fixture
-def built(tmp_path: Path) -> Iterator[tuple[Store, int]]:
-    store, project_id = _project(tmp_path)
+def built(tmp_path: Path, backend_url: str) -> Iterator[tuple[Store, int]]:
+    store, project_id = _project(tmp_path, backend_url)
     yield store, project_id
     store.close()
 
@@ -115,6 +115,8 @@ def test_native_export_writes_what_it_wrote_before_it_was_made_faster(
     built: tuple[Store, int], tmp_path: Path
 ) -> None:
     store, project_id = built
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("the frozen digest is SQLite's (the next test compares both paths on each backend)")
     found = _exports(store, project_id, tmp_path)
     whole = found["whole"].decode()
     for carried in ('"sources"', '"adjudicator"', '"origin"', '"fragments"', '"actor"', '"tone"', '"genre"'):
