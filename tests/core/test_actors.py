@@ -69,6 +69,12 @@ def add(store: Store, project: Project, who: Actor, name: str, **fields: Any) ->
         return steps.add(tx, project.id, name, **fields).id
 
 
+def link(store: Store, who: Actor, span_id: int, actor_id: int | None) -> None:
+    """``who`` links (or, with None, unlinks) the mention ``span_id``: one step of theirs."""
+    with store.transaction(actor=who) as tx:
+        steps.link(tx, span_id, actor_id)
+
+
 def test_add_link_and_undo_redo(store: Store, project: Project, alice: Actor, doc: int) -> None:
     mention = span(store, project, alice, doc, "Antony Blinken")
     before = (registry(store), links(store))
@@ -81,8 +87,7 @@ def test_add_link_and_undo_redo(store: Store, project: Project, alice: Actor, do
         "external_id": "Q1",
         "merged": None,
     }
-    with store.transaction(actor=alice) as tx:
-        steps.link(tx, mention, blinken)
+    link(store, alice, mention, blinken)
     assert links(store)[mention] == blinken
     for _ in range(2):
         with store.transaction(actor=alice) as tx:
@@ -131,10 +136,8 @@ def test_merge_moves_mentions_unions_aliases_and_undoes(
     short = span(store, project, bob, doc, "Blinken", nth=1)
     keep = add(store, project, alice, "Antony Blinken")
     other = add(store, project, alice, "Blinken", aliases=["Tony"], external_id="Q1")
-    with store.transaction(actor=alice) as tx:
-        steps.link(tx, full, keep)
-    with store.transaction(actor=bob) as tx:
-        steps.link(tx, short, other)
+    link(store, alice, full, keep)
+    link(store, bob, short, other)
     before = (registry(store), links(store))
     with store.transaction(actor=alice) as tx:
         steps.merge(tx, keep, other)
@@ -221,8 +224,7 @@ def test_actor_like_label_by_attribution_type(store: Store, project: Project, al
         update_relation_type(tx, speaker, name="Speaker", from_label="QUOTE", to_label="SOURCE")
     source = span(store, project, alice, doc, "The minister", "SOURCE")
     who = add(store, project, alice, "The Minister")
-    with store.transaction(actor=alice) as tx:
-        steps.link(tx, source, who)
+    link(store, alice, source, who)
     assert links(store)[source] == who
 
 
@@ -242,8 +244,7 @@ def test_link_the_same_name_elsewhere_in_one_step(
 ) -> None:
     first = span(store, project, alice, doc, "Antony Blinken")
     blinken = add(store, project, alice, "Antony Blinken")
-    with store.transaction(actor=alice) as tx:
-        steps.link(tx, first, blinken)
+    link(store, alice, first, blinken)
     ctx = ProjectContext(store, project.id, project.name, alice)
     same = ctx.same_name_unlinked(doc, "Blinken")
     assert same.occurrences == [(TEXT.index("Blinken", 20), TEXT.index("Blinken", 20) + 7)]
@@ -265,8 +266,7 @@ def test_relabelling_a_mention_away_from_actor_drops_its_link(
 
     mention = span(store, project, alice, doc, "The minister")
     who = add(store, project, alice, "The Minister")
-    with store.transaction(actor=alice) as tx:
-        steps.link(tx, mention, who)
+    link(store, alice, mention, who)
     with store.transaction(actor=alice) as tx, log.undoable(tx, "Relabel", [doc], spans=[mention]):
         update_span(tx, mention, label_id=label_id(store, project.id, "CLAIM"))
     assert links(store)[mention] is None
@@ -292,8 +292,7 @@ def test_a_reviewer_links_gold_mentions_in_review(
         gold = accept_spans(tx, [mention])[0]
     with pytest.raises(ValidationError, match="not a reviewer"), store.transaction(actor=alice) as tx:
         steps.link(tx, gold, who)
-    with store.transaction(actor=riley) as tx:
-        steps.link(tx, gold, who)
+    link(store, riley, gold, who)
     assert links(store)[gold] == who
 
 

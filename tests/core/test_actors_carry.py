@@ -21,7 +21,7 @@ from annotator.ops.projects import create_project, ensure_annotator
 from annotator.review.gold import accept_spans
 from annotator.review.merge import merge, read_source
 from annotator.store import Actor, Store, open_store
-from tests.core.test_actors import TEXT, add, span
+from tests.core.test_actors import TEXT, add, link, span
 from tests.core.test_undo import actor
 
 
@@ -46,8 +46,7 @@ def registry(store: Store) -> dict[str, tuple[list[str], str | None, int | None]
 def linked_project(store: Store, project: Project, alice: Actor, doc: int) -> int:
     mention = span(store, project, alice, doc, "Antony Blinken")
     blinken = add(store, project, alice, "Antony Blinken", aliases=["Blinken"], external_id="Q312")
-    with store.transaction(actor=alice) as tx:
-        steps.link(tx, mention, blinken)
+    link(store, alice, mention, blinken)
     return blinken
 
 
