@@ -131,8 +131,8 @@ def timed_key(
     """A key press, to the end of the frame that repainted the watched viewport."""
     with timed_stretch():
         began, cpu = watch.mark(), time.thread_time()
-        if isinstance(key, str):  # a letter, or a Qt.Key: two overloads of keyClick
-            QTest.keyClick(widget, key, modifier)
+        if isinstance(key, str):  # a letter (the char overload, missing from the stubs)
+            QTest.keyClick(widget, key, modifier)  # type: ignore[call-overload]
         else:
             QTest.keyClick(widget, key, modifier)
         end = wait_frame(watch)

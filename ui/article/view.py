@@ -16,6 +16,7 @@ from ui.article.canvas import LineCache
 from ui.article.colors import stroke, tint
 from ui.article.highlighter import SpanHighlighter
 from ui.article.parts import SpanParts
+from ui.article.repaint import Regions
 from ui.qt import (
     QColor,
     QEvent,
@@ -103,6 +104,7 @@ class ArticleView(QTextEdit):
         self.keys: KeyHandler | None = None
         self._formats: dict[int, QTextCharFormat] = {}
         self.parts = SpanParts(session)  # multi-part spans (ui/article/parts.py)
+        self.regions = Regions(self)  # what an edit repaints (ui/article/repaint.py)
         self.highlighter = SpanHighlighter(session, self._formats, QTextDocument(self), self.parts)
         self.find_matches: list[tuple[int, int]] = []
         self.pending_source: int | None = None  # span waiting for the relation target click
@@ -309,10 +311,8 @@ class ArticleView(QTextEdit):
         return range(max(first, 0), max(last, first) + 1)
 
     def range_rects(self, start: int, end: int, cache: LineCache | None = None) -> list[QRectF]:
-        """One rectangle per laid-out line piece of ``start``–``end`` (viewport coordinates).
-
-        ``cache`` keeps each block's line table for the duration of one paint.
-        """
+        """One rectangle per laid-out line piece of ``start``–``end`` (viewport coordinates);
+        ``cache`` keeps each block's line table for the duration of one paint."""
         doc = self.document()
         u0, u1 = self.to_qt(start), self.to_qt(end)
         cache = {} if cache is None else cache
@@ -368,12 +368,13 @@ class ArticleView(QTextEdit):
         self.highlighter.ensure(above.start - 2, above.stop)
 
     def _on_spans(self, delta: SpanDelta) -> None:
+        far = self.regions.far_reaching([*delta.added, *delta.removed])  # before parts change
         self.parts.update(delta.removed, delta.added)  # before the blocks are re-tinted
         self.highlighter.refresh(delta.blocks)
-        self.viewport().update()
+        self.regions.spans_changed(delta, far)  # their paragraphs only (ui/article/repaint.py)
 
-    def _on_selection(self, _span_id: object) -> None:
-        self.viewport().update()
+    def _on_selection(self, span_id: object) -> None:
+        self.regions.selection_changed(span_id)
 
     # --- events -------------------------------------------------------------------------------
 

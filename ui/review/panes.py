@@ -79,6 +79,8 @@ class PaneSession(DocumentSession):
 class ReviewPaneView(ArticleView):
     """The article view plus review states and the current unit."""
 
+    partial_repaints = False  # its states are drawn beyond an edit's paragraphs (ui/article/repaint.py)
+
     def __init__(self, session: PaneSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.pane_session = session
