@@ -163,7 +163,7 @@ def _at_least(aim: float | None) -> Callable[[float, float | None], bool] | None
 
 
 def polnear(runs: int) -> list[Case]:
-    """PolNeAR quality rows; one training (about 15 minutes of CPU), whatever ``runs`` says."""
+    """PolNeAR quality rows; one training (a few minutes of CPU: 35 iterations), whatever ``runs`` says."""
     path = os.environ.get("ANNOTATOR_POLNEAR")
     if not path:
         return []

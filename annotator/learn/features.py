@@ -82,6 +82,37 @@ def learn_lexicon(docs: Iterable[tuple[str, Iterable[tuple[Span, Span]]]], min_c
     return {w: round(r, 3) for w, r in rates.items() if r >= 0.05}
 
 
+_DETERMINERS = frozenset(
+    ["the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our"]
+)
+
+
+def _runs(words: list[str]) -> tuple[list[str], list[int], list[int]]:
+    """Each token's place in its run of capitalised words ("B", "I", "E", "S" or "-"), and for
+    every token of a run (a determiner before one included) the index of the first token after
+    the run and of the last one before it: a name's whole phrase sees the verb that governs it
+    ("Senate Majority Leader Mitch McConnell *said*"), however long the name."""
+    n = len(words)
+    cap = [w[:1].isupper() and w[:1].isalpha() for w in words]
+    place = ["-"] * n
+    after = list(range(1, n + 1))
+    before = list(range(-1, n - 1))
+    i = 0
+    while i < n:
+        if not cap[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and cap[j]:
+            j += 1
+        lo = i - 1 if i and words[i - 1].lower() in _DETERMINERS else i
+        for k in range(lo, j):
+            place[k] = "S" if j - i == 1 and k == i else "B" if k == i else "E" if k == j - 1 else "I"
+            after[k], before[k] = j, lo - 1
+        i = j
+    return place, after, before
+
+
 def document_features(
     text: str, toks: list[Tok], lexicon: Lexicon | None = None
 ) -> list[dict[str, float | str]]:
@@ -108,6 +139,8 @@ def document_features(
     for i in range(len(lower) - 1, -1, -1):
         cue_after[i] = seen
         seen = (seen or rate[i] >= CUE_RATE) and not sentence_start[i]
+    place, after, before = _runs(words)
+    position = 0
     feats: list[dict[str, float | str]] = []
     for i, (w, lw) in enumerate(zip(words, lower, strict=True)):
         q = bisect_right(starts, toks[i][0]) - 1
@@ -115,8 +148,12 @@ def document_features(
         j = bisect_right(cues, i)
         left = i - cues[j - 1] if j else 99
         right = cues[j] - i if j < len(cues) else 99
+        position = 0 if sentence_start[i] else position + 1
+        nxt, prv = after[i], before[i]
         f: dict[str, float | str] = {
             "w": lw,
+            "run": place[i],
+            "sent_pos": _bucket(position),
             "shape": _shape(w),
             "p3": lw[:3],
             "s3": lw[-3:],
@@ -134,6 +171,10 @@ def document_features(
             "bi-": f"{lower[i - 1] if i else '<s>'}|{lw}",
             "bi+": f"{lw}|{lower[i + 1] if i + 1 < len(lower) else '</s>'}",
         }
+        if place[i] != "-":
+            f["run_next"] = lower[nxt] if nxt < len(lower) else "</s>"
+            f["run_prev"] = lower[prv] if prv >= 0 else "<s>"
+            f["run_next_cue"] = rate[nxt] if nxt < len(lower) else 0.0
         for k in (-3, -2, -1, 1, 2, 3):
             n = i + k
             if 0 <= n < len(words):
