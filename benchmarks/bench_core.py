@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +182,7 @@ def _measure(docs: int, spans: int, url: str | None, tmp: Path, formats: tuple[s
     with store.session() as session:
         for fmt in formats:
             out = tmp / f"out-{fmt}"
-            results[f"export_{fmt}"] = timed(lambda fmt=fmt, out=out: export(session, project_id, fmt, out))
+            results[f"export_{fmt}"] = timed(partial(export, session, project_id, fmt, out))
     store.close()
     return results
 
