@@ -113,7 +113,14 @@ def label_first_word(window: MainWindow, signals: Path) -> None:
     QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.x(), rect.center().y()))
     QTest.keyClick(view, Qt.Key.Key_A)
     shown = len(window.session.index)
-    (signals / "labelled").write_text(str(shown))
+    _signal(signals / "labelled", str(shown))
+
+
+def _signal(path: Path, content: str) -> None:
+    """Write a signal file whole: the test waits for the name, so it must never see it empty."""
+    part = path.with_name(path.name + ".part")
+    part.write_text(content)
+    os.replace(part, path)
 
 
 def main(url: str, signals: Path) -> int:
@@ -155,7 +162,7 @@ def main(url: str, signals: Path) -> int:
 
     def next_dialog() -> None:
         if not triggers:
-            (signals / "dialogs-done").write_text("ok")
+            _signal(signals / "dialogs-done", "ok")
             wait_for_go()
             return
         trigger, steps = triggers.pop(0)
