@@ -27,7 +27,7 @@ _engine: Any = None
 
 def _make(model_dir: str | None, gazetteer: list[str], config: RuleConfig | None) -> Engine:
     if model_dir is None:
-        names = set(gazetteer)
+        names = frozenset(gazetteer)  # (``suggest`` would copy anything else for each document)
         return lambda text: suggest(text, names, config)
     from annotator.learn.model import load
 

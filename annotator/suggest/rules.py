@@ -77,10 +77,12 @@ class RuleConfig:
 def suggest(text: str, gazetteer: Iterable[str] = (), config: RuleConfig | None = None) -> Suggestions:
     """Quotes, actor mentions and speaker links for ``text``; ``gazetteer`` holds names already
     labelled as actors in the project (each found everywhere as an actor mention)."""
-    return _Run(text, config or RuleConfig()).run(set(gazetteer))
+    names = gazetteer if type(gazetteer) is frozenset else frozenset(gazetteer)  # (no copy per document)
+    return _Run(text, config or _DEFAULT).run(names)
 
 
 Range = tuple[int, int]
+_DEFAULT = RuleConfig()
 _END = re.compile(r"[.!?][\"'”’»]*\s+|\n\s*\n")
 _FOUR_WORDS = re.compile(r"\w+\W+\w+\W+\w+\W+\w")  # at least four words (runs of \w) in a quote
 _BLANK_LINE = re.compile(r"\n\s*\n")
@@ -91,7 +93,7 @@ class _Run:
 
     def __init__(self, text: str, config: RuleConfig) -> None:
         self.text, self.config = text, config
-        self.verbs, self.phrases, self.cue_words = _cue_words(config)
+        self.verbs, self.phrases, self.cue_words, self.starts = _cue_words(config)
         self.tokens = tokenize(text)
         self.quotes = find_quotes(text)
         self._quote_starts = [q.start for q in self.quotes]
@@ -99,7 +101,7 @@ class _Run:
         self.mentions: dict[Range, int] = {}
         self._names: dict[Range, bool] = {}
 
-    def run(self, gazetteer: set[str]) -> Suggestions:
+    def run(self, gazetteer: frozenset[str]) -> Suggestions:
         for q in self.quotes:
             score = 0.9 if _FOUR_WORDS.search(self.text, q.inner_start, q.inner_end) else 0.6
             self.out.spans.append(SpanSuggestion(q.start, q.end, self.config.quote_label, score))
@@ -129,7 +131,7 @@ class _Run:
         found = []
         tokens = self.tokens
         words, at = tokens
-        verbs, starts = self.verbs, first_words(self.phrases)
+        verbs, starts = self.verbs, self.starts
         # the tokens a cue can start at, picked out without a Python step per token
         maybe = compress(count(), map(self.cue_words.__contains__, map(str.lower, words)))
         for i in maybe if starts is not None else range(len(words)):
@@ -216,7 +218,7 @@ class _Run:
             self.out.spans.append(SpanSuggestion(who[0], who[1], self.config.actor_label, score))
         return self.mentions[who]
 
-    def _gazetteer(self, project: set[str], found: set[str]) -> None:
+    def _gazetteer(self, project: frozenset[str], found: set[str]) -> None:
         """Every occurrence of a name the project labelled, or the rules found as a speaker here
         (with its surname alone), becomes an actor mention; the longest name wins where they
         overlap, and a speaker mention already made stays."""
@@ -228,7 +230,7 @@ class _Run:
                 local.add(last)
         taken = sorted(self.mentions)
         hits = (  # no gazetteer: no scan of the text for a pattern that matches nothing
-            [(m.start(), m.end(), 0.85) for m in _names_pattern(frozenset(project)).finditer(self.text)]
+            [(m.start(), m.end(), 0.85) for m in _names_pattern(project).finditer(self.text)]
             if project
             else []
         )
@@ -241,14 +243,31 @@ class _Run:
             self._mention((start, end), score)
 
 
+_CueWords = tuple[frozenset[str], tuple[str, ...], frozenset[str], dict[str, list[list[str]]] | None]
+_last: list[tuple[RuleConfig | None, _CueWords | None]] = [(None, None)]
+
+
+def _cue_words(config: RuleConfig) -> _CueWords:
+    """``_cue_words_of(config)``, the same configuration as the last document's found by
+    identity (hashing a configuration costs more than a whole cue lookup); one read and one
+    write of the pair: threads running jobs side by side see a whole pair."""
+    last, words = _last[0]
+    if last is config and words is not None:
+        return words
+    words = _cue_words_of(config)
+    _last[0] = (config, words)
+    return words
+
+
 @lru_cache(maxsize=16)
-def _cue_words(config: RuleConfig) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
-    """The speech verbs (lower case) and "according to" phrases of ``config``, and every word
-    (lower case) a cue can start with, made once."""
+def _cue_words_of(config: RuleConfig) -> _CueWords:
+    """The speech verbs (lower case) and "according to" phrases of ``config``, every word
+    (lower case) a cue can start with, and the phrases by first word (``first_words``), made once."""
     verbs, phrases = CUES.get(config.language, CUES["en"])
     lower = frozenset(v.lower() for v in (*verbs, *config.speech_verbs))
     according = tuple(p.lower() for p in (*phrases, *config.according_to))
-    return lower, according, lower | set(first_words(according) or ())
+    starts = first_words(according)
+    return lower, according, lower | set(starts or ()), starts
 
 
 def _occurrences(text: str, names: set[str]) -> list[Range]:
