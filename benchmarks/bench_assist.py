@@ -105,7 +105,7 @@ def rules_case(docs: list[tuple[int, str]], runs: int) -> Case:
     here, worker, floor = (min(cpu[k]) for k in ("here", "worker", "floor"))
     rules.note = (
         f"`annotator.learn.batch.suggest_many` over made-up news documents (~{len(docs[0][1])} characters "
-        "each) on 2 processes: this one takes every second chunk, one worker (forked: `annotator.forking`) "
+        "each) on 2 processes: this one takes 4 chunks of every 9, one worker (forked: `annotator.forking`) "
         "the others; floor: the same texts tokenised in one process (`annotator.learn.features.tokenize`). "
         f"Measured {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {runs} runs, load average "
         f"{min(load):.1f}–{max(load):.1f} during them. CPU time (best run): this process {here:.2f} s, "

@@ -4,9 +4,9 @@ Worker processes (forked where that is safe, else spawned: ``annotator.forking``
 engine once — the built-in rules or a model folder — and take documents in chunks; results come
 back in order, so a caller can store them as they arrive and memory holds only a few chunks
 whatever the corpus size. With the rules, where workers are forked (the CLI, scripts), this
-process takes its turn too (every ``workers``-th chunk, one worker fewer): it would otherwise sit
-waiting for results while a core's worth of rules could run in it, and the rules cost nothing to
-load. Beside Qt (spawned workers) it leaves the rules to the workers: its thread shares the
+process takes its turn too (a little under a worker's share of the chunks, ``HERE``; one worker
+fewer): it would otherwise sit waiting for results while a core's worth of rules could run in
+it, and the rules cost nothing to load. Beside Qt (spawned workers) it leaves the rules to the workers: its thread shares the
 interpreter lock with the window's.
 """
 
@@ -22,6 +22,9 @@ from annotator.forking import start_method
 from annotator.suggest.rules import RuleConfig, Suggestions, suggest
 
 Engine = Callable[[str], Suggestions]
+# This process's share of the chunks against one worker's (4 to 5: 4 chunks of every 9 beside one
+# worker; measured in ``benchmarks.bench_assist --rules-only``, where the two CPU times then match)
+HERE = (4, 5)
 _engine: Any = None
 
 
@@ -75,7 +78,7 @@ def suggest_many(
             nonlocal sent
             items = list(islice(source, chunk))
             if items:
-                mine = here is not None and sent % workers == 0
+                mine = here is not None and _ours(sent, workers)
                 pending.append(items if mine else pool.apply_async(_many, (items,)))
                 sent += 1
 
@@ -90,6 +93,15 @@ def suggest_many(
             done = head.get()
             submit()
             yield from done
+
+
+def _ours(k: int, workers: int) -> bool:
+    """Chunk ``k`` is this process's: it takes ``HERE[0]`` chunks for each ``HERE[1]`` of a
+    worker, spread evenly (the first one here, while the workers start): besides its own rules it
+    unpickles all the workers' results, so equal shares would leave it last."""
+    num, den = HERE
+    den = num + den * (workers - 1)
+    return -(-(k + 1) * num // den) > -(-k * num // den)  # the ceiling of k·share went up
 
 
 def _many_lazily(docs: Iterable[tuple[int, str]], engine: Engine) -> Iterator[tuple[int, Suggestions]]:
