@@ -210,20 +210,21 @@ def _capital(word: str) -> bool:
 
 def _joined(text: str, tokens: Tokens, left: int) -> bool:
     """Token ``left`` and the next are of one name: only a space or a hyphen between them."""
-    return text[tokens.end(left) : tokens.starts[left + 1]] in (" ", "-")
+    words, starts = tokens
+    return text[starts[left] + len(words[left]) : starts[left + 1]] in (" ", "-")
 
 
 def name_before(text: str, tokens: Tokens, i: int) -> tuple[int, int] | None:
     """The name (or pronoun) ending just before token ``i``, allowing a few auxiliaries and adverbs
     between ("Lavrov had previously told"); titles before the name are left out."""
-    words = tokens.words
+    words, starts = tokens  # (ends inline: ``Tokens.end`` is a call per word)
     j = i - 1
     while j >= 0 and i - j <= 3 and words[j] in _SKIP:
         j -= 1
     if j < 0:
         return None
     if words[j] in PRONOUNS:
-        return (tokens.starts[j], tokens.end(j))
+        return (starts[j], starts[j] + len(words[j]))
     if not _capital(words[j]) or words[j] in TITLES:
         return None
     first = j
@@ -233,7 +234,7 @@ def name_before(text: str, tokens: Tokens, i: int) -> tuple[int, int] | None:
         first -= 1
     if j - first >= 4:  # a long capitalised run is a headline, not a name: keep its last word
         first = j
-    return (tokens.starts[first], tokens.end(j))
+    return (starts[first], starts[j] + len(words[j]))
 
 
 def name_after(text: str, tokens: Tokens, i: int) -> tuple[int, int] | None:
@@ -245,12 +246,14 @@ def name_after(text: str, tokens: Tokens, i: int) -> tuple[int, int] | None:
     if j >= n:
         return None
     if words[j] in PRONOUNS:
-        return (starts[j], tokens.end(j))
+        return (starts[j], starts[j] + len(words[j]))
     if words[j] in DETERMINERS:
         last = j
-        while last + 1 < n and last - j < 5 and text[tokens.end(last) : starts[last + 1]] == " ":
+        while (
+            last + 1 < n and last - j < 5 and text[starts[last] + len(words[last]) : starts[last + 1]] == " "
+        ):
             last += 1
-        return (starts[j], tokens.end(last))
+        return (starts[j], starts[last] + len(words[last]))
     while j < n and words[j].rstrip(".") in TITLES:
         j += 1
     if j >= n or not _capital(words[j]):
@@ -258,7 +261,7 @@ def name_after(text: str, tokens: Tokens, i: int) -> tuple[int, int] | None:
     last = j
     while last + 1 < n and _capital(words[last + 1]) and _joined(text, tokens, last):
         last += 1
-    return (starts[j], tokens.end(last))
+    return (starts[j], starts[last] + len(words[last]))
 
 
 def phrase_at(tokens: Tokens, i: int, phrases: tuple[str, ...]) -> int:

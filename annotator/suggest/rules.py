@@ -97,14 +97,22 @@ class _Run:
         self.tokens = tokenize(text)
         self.quotes = find_quotes(text)
         self._quote_starts = [q.start for q in self.quotes]
+        self._quote_ends = [q.end for q in self.quotes]
         self.out = Suggestions()
         self.mentions: dict[Range, int] = {}
         self._names: dict[Range, bool] = {}
 
     def run(self, gazetteer: frozenset[str]) -> Suggestions:
+        text, label, add = self.text, self.config.quote_label, self.out.spans.append
         for q in self.quotes:
-            score = 0.9 if _FOUR_WORDS.search(self.text, q.inner_start, q.inner_end) else 0.6
-            self.out.spans.append(SpanSuggestion(q.start, q.end, self.config.quote_label, score))
+            add(
+                SpanSuggestion(
+                    q.start,
+                    q.end,
+                    label,
+                    0.9 if _FOUR_WORDS.search(text, q.inner_start, q.inner_end) else 0.6,
+                )
+            )
         cues = self._cues()
         named = [(pos, who) for pos, who in cues if self._is_name(who)]
         speakers: list[tuple[int, float] | None] = []
@@ -124,7 +132,7 @@ class _Run:
 
     def _inside(self, pos: int) -> bool:
         i = bisect_right(self._quote_starts, pos) - 1
-        return i >= 0 and pos < self.quotes[i].end
+        return i >= 0 and pos < self._quote_ends[i]
 
     def _cues(self) -> list[tuple[int, Range]]:
         """Each speech cue outside quotes with the person it names: (the cue's offset, mention)."""
@@ -132,6 +140,7 @@ class _Run:
         tokens = self.tokens
         words, at = tokens
         verbs, starts = self.verbs, self.starts
+        quote_starts, quote_ends = self._quote_starts, self._quote_ends  # (``_inside``, inline)
         # the tokens a cue can start at, picked out without a Python step per token
         maybe = compress(count(), map(self.cue_words.__contains__, map(str.lower, words)))
         for i in maybe if starts is not None else range(len(words)):
@@ -140,7 +149,8 @@ class _Run:
             verb = low in verbs and (word.islower() or self._headline(at[i]))
             if not verb and starts is not None and low not in starts:  # no cue starts here
                 continue
-            if self._inside(at[i]):
+            k = bisect_right(quote_starts, at[i]) - 1
+            if k >= 0 and at[i] < quote_ends[k]:
                 continue
             who: Range | None = None
             if verb:
