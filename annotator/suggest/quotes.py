@@ -12,7 +12,7 @@ is one span from its first opening to its last closing mark.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # opening mark -> the closing marks that end it
 PAIRS: dict[str, str] = {
@@ -35,9 +35,10 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 _MARKS = re.compile("[" + re.escape("".join(sorted(set(PAIRS) | set("".join(PAIRS.values()))))) + "]")
 
 
-@dataclass(frozen=True)
-class Quote:
-    """A quote from its opening mark to its closing mark, both included (``inner`` excludes them)."""
+class Quote(NamedTuple):
+    """A quote from its opening mark to its closing mark, both included (``inner`` excludes them).
+    A named tuple: the rules make one per quote of whole corpora, and a frozen dataclass's
+    ``__init__`` sets each field through ``object.__setattr__``."""
 
     start: int
     end: int
