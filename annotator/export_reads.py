@@ -101,7 +101,7 @@ def iter_documents(
             return
         ids = [d.id for d in docs]
         spans: dict[int, list[ExportSpan]] = {i: [] for i in ids}
-        carried: dict[int, dict[int, tuple[Any, ...]]] = {}
+        carried: dict[int, dict[int, tuple[Any, ...]]] = {i: {} for i in ids} if provenance else {}
         gold: dict[int, list[tuple[Any, ...]]] = {}
         # A range scan on the (document_id, start) index; rows of documents not asked for are skipped.
         for row in conn.execute(
@@ -134,7 +134,7 @@ def iter_documents(
                         when = span_time(row[10])
                         if cache_stamps:
                             stamps[row[10]] = when
-                carried.setdefault(row[0], {})[row[1]] = (
+                carried[row[0]][row[1]] = (
                     when,
                     None if sources is None else sources_json(sources),
                     row[12],
