@@ -84,6 +84,11 @@ def iter_documents(
     sources_json = _converter(conn, Annotation.sources)
     span_time = _converter(conn, Annotation.updated_at)
     relation_json = _converter(conn, Relation.attributes)
+    # Spans written together share their time (an import, a suggestion run): each distinct raw
+    # value (SQLite's text; exact as a key) is parsed once. Values the driver already converted
+    # (PostgreSQL) are kept as they come.
+    cache_stamps = span_time is not _same
+    stamps: dict[Any, Any] = {}
     last = 0
     while True:
         query = select(*Document.__table__.columns).where(
@@ -96,7 +101,7 @@ def iter_documents(
             return
         ids = [d.id for d in docs]
         spans: dict[int, list[ExportSpan]] = {i: [] for i in ids}
-        carried: dict[int, dict[int, tuple[Any, ...]]] = {}
+        carried: dict[int, dict[int, tuple[Any, ...]]] = {i: {} for i in ids} if provenance else {}
         gold: dict[int, list[tuple[Any, ...]]] = {}
         # A range scan on the (document_id, start) index; rows of documents not asked for are skipped.
         for row in conn.execute(
@@ -123,8 +128,14 @@ def iter_documents(
             bucket.append(kept)
             if provenance:
                 when, sources = row[10], row[11]
-                carried.setdefault(row[0], {})[row[1]] = (
-                    None if when is None else span_time(when),
+                if when is not None:
+                    when = stamps.get(when) if cache_stamps else None
+                    if when is None:  # a time not seen yet in this export (or not cached)
+                        when = span_time(row[10])
+                        if cache_stamps:
+                            stamps[row[10]] = when
+                carried[row[0]][row[1]] = (
+                    when,
                     None if sources is None else sources_json(sources),
                     row[12],
                     row[13],

@@ -70,8 +70,9 @@ def to_json(record: DocRecord) -> dict[str, Any]:
 
 
 def _span_json(text: str, s: SpanRecord) -> dict[str, Any]:
+    key = s.key  # ``_id``, inline: one call fewer per span of a large export
     item: dict[str, Any] = {
-        "id": _id(s.key),
+        "id": int(key) if key is not None and key.isdigit() else key,
         "start": s.start,
         "end": s.end,
         "label": s.label,

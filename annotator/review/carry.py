@@ -65,6 +65,22 @@ def iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+class Stamps:
+    """``iso`` of each distinct time once (spans written together share their time; a large
+    export converted the same few times hundreds of thousands of times)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, str] = {}
+
+    def iso(self, value: datetime) -> str:
+        # Equal aware times in other offsets write differently: the offset is part of the key.
+        key = value if value.tzinfo is None else (value, value.utcoffset())
+        text = self.seen.get(key)
+        if text is None:
+            text = self.seen[key] = value.isoformat()
+        return text
+
+
 class Provenance:
     """What the export's one read of each document found for ``enrich`` (span times, gold
     provenance, origins, gold relations, review status, length), kept per document from when
@@ -134,13 +150,14 @@ def enrich(
         ).all()
     )
     names = (people, labels, types)
+    stamps = Stamps()
     it = iter(records)
     while chunk := list(islice(it, CHUNK)):
         ids = [r.doc_id for r in chunk if r.doc_id is not None]
         if ids:
             first, last = min(ids), max(ids)
             documents = found.documents if found is not None else _read_back(session, first, last)
-            _attach(session, chunk, first, last, names, documents)
+            _attach(session, chunk, first, last, names, documents, stamps)
             if found is not None:
                 found.drop_before(last)
         for record in chunk:
@@ -193,6 +210,7 @@ def _attach(
     last: int,
     names: tuple[dict[int, str], dict[int, str], dict[int, str]],
     documents: dict[int, Found],
+    stamps: Stamps,
 ) -> None:
     people, labels, types = names
     statuses = {
@@ -206,16 +224,18 @@ def _attach(
         if found is None:
             continue
         spans = found.spans
-        for span in record.spans:
-            provenance_of = spans.get(int(span.key)) if span.key and span.key.isdigit() else None
+        for span in record.spans if spans else ():
+            key = span.key
+            provenance_of = spans.get(int(key)) if key and key.isdigit() else None
             if provenance_of is None:
                 continue
-            span.updated_at = iso(provenance_of[0])
-            if provenance_of[1] is not None:
-                span.sources = list(provenance_of[1])
-            if provenance_of[2] is not None:
-                span.adjudicator = people.get(provenance_of[2])
-            span.origin = provenance_of[3]
+            when, sources, adjudicator, origin = provenance_of
+            span.updated_at = None if when is None else stamps.iso(when)
+            if sources is not None:
+                span.sources = list(sources)
+            if adjudicator is not None:
+                span.adjudicator = people.get(adjudicator)
+            span.origin = origin
         if found.gold_relations and record.relations:
             gold_relations = {
                 (str(src), str(dst), types.get(type_id, "")): (sources, adjudicator)
