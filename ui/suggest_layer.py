@@ -126,9 +126,12 @@ class SuggestionLayer(QObject):
             self.select(None, reveal=False)
 
     def select_at(self, cp: int) -> bool:
+        """A click: the suggestion under it, or none, so that Tab walks on from the click."""
         found = self.at(cp)
         if found:
             self.select(found[0].id, reveal=False)
+        elif self.selected is not None:
+            self.select(None, reveal=False)
         return bool(found)
 
     def walk(self, step: int, here: int, from_span: bool, span_start: int | None) -> bool:

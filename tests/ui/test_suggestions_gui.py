@@ -107,6 +107,19 @@ def test_tab_walks_spans_and_suggestions_in_text_order_and_shift_tab_walks_back(
     assert layer.selected is None
 
 
+def test_a_click_on_plain_text_drops_the_selected_suggestion_and_tab_walks_on_from_there(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    window, _doc = _window(open_window, store, project)
+    view, layer = window.pane.view, window.pane.controller.suggestions
+    assert _tab_from_start(qtbot, window, 2) == QUOTE[0]
+    click(qtbot, view, VARGA[1] + 2)  # "said", between the two suggestions
+    assert layer.selected is None
+    qtbot.keyClick(view, Qt.Key.Key_Tab)  # from the click, not from the quote selected before it
+    row = layer.row(layer.selected) if layer.selected is not None else None
+    assert row is not None and (row.start, row.end) == QUOTE
+
+
 def test_the_key_accepts_everything_above_the_threshold(
     qtbot: QtBot, open_window: Open, store: Store, project: Project
 ) -> None:
