@@ -175,7 +175,7 @@ class WhoSaidView(QDialog):
         self.said = said
         quotes = sum(1 for u in said.utterances if u.kind == "QUOTE")
         self.summary.setText(
-            f"{quotes} quote(s) and {len(said.utterances) - quotes} claim(s) in the {said.layer} layer"
+            f"{quotes} quote(s) and {len(said.utterances) - quotes} claim(s) {_layer_words(said.layer)}"
         )
         self.show_grouping()
 
@@ -246,3 +246,12 @@ def show_whosaid(
     view.show()
     view.compute()
     return view
+
+
+def _layer_words(layer: str) -> str:
+    """How the summary names the layer: "all" sums every annotator's own layer."""
+    if layer == "all":
+        return "in every annotator's own layer, summed"
+    if layer == "gold":
+        return "in the gold layer"
+    return f"in {layer.removeprefix('annotator:')}'s layer"

@@ -43,7 +43,7 @@ def test_groupings_exports_and_documents(
     view = window.findChild(WhoSaidView, "whosaid")
     assert view is not None
     qtbot.waitUntil(lambda: view.said is not None)
-    assert view.summary.text() == "5 quote(s) and 2 claim(s) in the all layer"
+    assert view.summary.text() == "5 quote(s) and 2 claim(s) in every annotator's own layer, summed"
     assert view.model.columns[0] == "actor"
     assert [view.model.index(r, 0).data() for r in range(view.model.rowCount())] == [
         "Antony Blinken",
