@@ -113,6 +113,15 @@ def _time_phases() -> dict[str, list[float]]:
     wrap(actors_column.SpanActors, "_changed", "actors column update")
     wrap(view.ArticleView, "paintEvent", "article paintEvent")
     wrap(annotate.AnnotationController, "delete_selected", "delete_selected (asks others_links)")
+    from annotator import project, store
+    from annotator.undo import log, rows
+
+    wrap(project.ProjectContext, "others_links", "core: others_links (before a Delete)")
+    wrap(rows, "capture", "core: undo capture (before)")
+    wrap(rows, "reread", "core: undo reread (after)")
+    wrap(log, "save", "core: undo save")
+    wrap(store, "write_audit", "core: audit rows")
+    wrap(commands.Command, "perform", "core: the operation itself")
     original = gui_common.timed_stretch
 
     def stretch() -> Any:
