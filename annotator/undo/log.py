@@ -15,11 +15,12 @@ from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select
 
+from annotator import statements
 from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import Annotator, Document, Role, UndoStep, utcnow
 from annotator.ops.documents import DeletedDocuments, delete_documents
 from annotator.tx import Tx
-from annotator.undo import documents, merged, rows, schema, statements, suggestions
+from annotator.undo import documents, merged, rows, schema, suggestions
 from annotator.undo.rows import RowChange, Scope, Step
 
 DONE, UNDONE = "done", "undone"

@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import DateTime, LargeBinary, Table, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from annotator import statements
 from annotator.errors import ConflictError
 from annotator.model import Actor as RegistryActor
 from annotator.model import (
@@ -41,7 +42,6 @@ from annotator.model import (
     utcnow,
 )
 from annotator.tx import Tx
-from annotator.undo import statements
 
 Image = dict[str, Any]
 
@@ -165,7 +165,7 @@ def _bound(
     session: Session, table: str, shape: str, where: Callable[[], Any], values: dict[str, Any]
 ) -> dict[int, Image]:
     """``_read`` through a statement built once per table and shape, values bound (an edit's
-    reads cost no statement building; see ``annotator.undo.statements``)."""
+    reads cost no statement building; see ``annotator.statements``)."""
     query = statements.built(("rows", table, shape), lambda: select(*_columns(table)).where(where()))
     return {row.id: _image(table, row) for row in session.execute(query, values)}
 

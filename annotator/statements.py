@@ -1,4 +1,4 @@
-"""Statements of the undo log's per-keystroke reads and writes, built once (issue 19).
+"""Statements of per-keystroke reads and writes (the undo log's, the span operations'), built once (issue 19).
 
 Building a statement (columns, IN lists, ``and_``/``or_``) and computing its cache key cost
 SQLAlchemy a fraction of a millisecond each, several times in every edit on the GUI thread. These
