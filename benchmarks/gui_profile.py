@@ -121,7 +121,12 @@ def _time_phases() -> dict[str, list[float]]:
     wrap(rows, "reread", "core: undo reread (after)")
     wrap(log, "save", "core: undo save")
     wrap(store, "write_audit", "core: audit rows")
-    wrap(commands.Command, "perform", "core: the operation itself")
+    from ui import actors_tagging
+    from ui.article import parts
+
+    wrap(actors_tagging.ActorTagging, "created", "add: the actor picker (ACTOR spans)")
+    wrap(parts.SpanParts, "update", "views: multi-part spans update")
+    wrap(session.DocumentSession, "select", "views: session.select")
     original = gui_common.timed_stretch
 
     def stretch() -> Any:
