@@ -40,23 +40,75 @@ def _tell(message: str) -> None:
         listener(message)
 
 
+class _Watch:
+    """One daemon thread for every writer's wait: ``arm`` when a wait starts, ``disarm`` when it
+    ends; a wait still armed after ``NOTICE`` seconds is told to the listeners. (A timer thread
+    per write transaction cost every edit a thread start: milliseconds on a busy machine.)"""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._armed: dict[int, float] = {}  # wait → when it is to be told
+        self._told: set[int] = set()
+        self._count = 0
+        self._thread: threading.Thread | None = None
+
+    def arm(self) -> int:
+        with self._cond:
+            self._count += 1
+            self._armed[self._count] = time.monotonic() + NOTICE
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="annotator-waiting", daemon=True)
+                self._thread.start()
+            else:
+                self._cond.notify()
+            return self._count
+
+    def disarm(self, wait: int) -> bool:
+        """End a wait; True when the listeners were told of it."""
+        with self._cond:
+            self._armed.pop(wait, None)
+            told = wait in self._told
+            self._told.discard(wait)
+            return told
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                due = [w for w, at in self._armed.items() if at <= now]
+                for w in due:
+                    del self._armed[w]
+                    self._told.add(w)
+                if due:
+                    self._cond.release()
+                    try:
+                        _tell(MESSAGE)
+                    finally:
+                        self._cond.acquire()
+                    continue
+                self._cond.wait(min(self._armed.values()) - now if self._armed else None)
+
+
+_watch = _Watch()
+
+
+def _forked() -> None:  # a forked worker starts with no watcher thread and a fresh lock
+    global _watch
+    _watch = _Watch()
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
 @contextmanager
 def announced() -> Iterator[None]:
     """Tell listeners when the enclosed wait lasts longer than ``NOTICE`` seconds."""
-    told = threading.Event()
-
-    def notice() -> None:
-        told.set()
-        _tell(MESSAGE)
-
-    timer = threading.Timer(NOTICE, notice)
-    timer.daemon = True
-    timer.start()
+    watch = _watch
+    wait = watch.arm()
     try:
         yield
     finally:
-        timer.cancel()
-        if told.is_set():
+        if watch.disarm(wait):
             _tell("")
 
 

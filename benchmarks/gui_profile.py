@@ -113,6 +113,20 @@ def _time_phases() -> dict[str, list[float]]:
     wrap(actors_column.SpanActors, "_changed", "actors column update")
     wrap(view.ArticleView, "paintEvent", "article paintEvent")
     wrap(annotate.AnnotationController, "delete_selected", "delete_selected (asks others_links)")
+    from annotator import project, store
+    from annotator.undo import log, rows
+
+    wrap(project.ProjectContext, "others_links", "core: others_links (before a Delete)")
+    wrap(rows, "capture", "core: undo capture (before)")
+    wrap(rows, "reread", "core: undo reread (after)")
+    wrap(log, "save", "core: undo save")
+    wrap(store, "write_audit", "core: audit rows")
+    from ui import actors_tagging
+    from ui.article import parts
+
+    wrap(actors_tagging.ActorTagging, "created", "add: the actor picker (ACTOR spans)")
+    wrap(parts.SpanParts, "update", "views: multi-part spans update")
+    wrap(session.DocumentSession, "select", "views: session.select")
     original = gui_common.timed_stretch
 
     def stretch() -> Any:

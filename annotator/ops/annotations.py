@@ -7,9 +7,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import Select, bindparam, delete, insert, or_, select
 
 from annotator import fragments as parts_of_spans
+from annotator import statements
 from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import (
     Annotation,
@@ -21,6 +22,7 @@ from annotator.model import (
     RelationType,
     utcnow,
 )
+from annotator.statements import ids
 from annotator.store import Tx
 
 
@@ -71,7 +73,10 @@ def _names(
         tx.names[(kind, tx.actor.id)] = tx.actor.name
     missing = {i for i in ids if (kind, i) not in tx.names}
     if missing:
-        rows = tx.session.execute(select(model.id, model.name).where(model.id.in_(missing)))
+        named = statements.built(
+            ("names", kind), lambda: select(model.id, model.name).where(model.id.in_(statements.ids("ids")))
+        )
+        rows = tx.session.execute(named, {"ids": sorted(missing)})
         tx.names.update({(kind, i): name for i, name in rows})
     return {i: tx.names[(kind, i)] for i in ids if (kind, i) in tx.names}
 
@@ -180,16 +185,25 @@ def _document(tx: Tx, document_id: int) -> tuple[int, str]:
 def _check_duplicate(
     tx: Tx, document_id: int, annotator_id: int, label_id: int, start: int, end: int, exclude: int | None
 ) -> None:
-    query = select(Annotation.id).where(
-        Annotation.document_id == document_id,
-        Annotation.annotator_id == annotator_id,
-        Annotation.label_id == label_id,
-        Annotation.start == start,
-        Annotation.end == end,
-    )
-    if exclude is not None:
-        query = query.where(Annotation.id != exclude)
-    if tx.session.scalar(query) is not None:
+    def build() -> Select[Any]:
+        query = select(Annotation.id).where(
+            Annotation.document_id == bindparam("document"),
+            Annotation.annotator_id == bindparam("annotator"),
+            Annotation.label_id == bindparam("label"),
+            Annotation.start == bindparam("start"),
+            Annotation.end == bindparam("end"),
+        )
+        return query if exclude is None else query.where(Annotation.id != bindparam("exclude"))
+
+    query = statements.built(("duplicate", exclude is None), build)
+    values = {
+        "document": document_id,
+        "annotator": annotator_id,
+        "label": label_id,
+        "start": start,
+        "end": end,
+    }
+    if tx.session.scalar(query, {**values, "exclude": exclude}) is not None:
         raise ValidationError(f"this annotator already has the same label on {start}–{end}")
 
 
@@ -325,13 +339,13 @@ def delete_spans(
     if not annotation_ids:
         return [], []
     annotations = [_get(tx, i, by) for i in annotation_ids]
-    relations = list(
-        tx.session.scalars(
-            select(Relation).where(
-                or_(Relation.source_id.in_(annotation_ids), Relation.target_id.in_(annotation_ids))
-            )
-        )
+    touching = statements.built(
+        ("relations on spans",),
+        lambda: select(Relation).where(
+            or_(Relation.source_id.in_(ids("ids")), Relation.target_id.in_(ids("ids")))
+        ),
     )
+    relations = list(tx.session.scalars(touching, {"ids": annotation_ids}))
     spans = [span_data(a) for a in annotations]
     links = [relation_data(r) for r in relations]
     if links:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, select
 
+from annotator import statements
 from annotator.errors import ConflictError, NotFoundError, ValidationError
 from annotator.model import Annotator, Document, Role, UndoStep, utcnow
 from annotator.ops.documents import DeletedDocuments, delete_documents
@@ -130,13 +132,22 @@ def _check_declared(before: rows.Snapshot, touched: dict[str, dict[str, set[int]
 
 def save(tx: Tx, who: int, step: Step) -> int:
     """Store a step as ``who``'s latest; their undone steps go (a new edit ends the redo list)."""
-    person = tx.session.get(Annotator, who)  # read once per session (the identity map keeps it)
-    if person is None:
+    people, steps = cast(Table, Annotator.__table__), cast(Table, UndoStep.__table__)
+    project_id = tx.session.scalar(
+        statements.built(
+            ("save", "person"), lambda: select(people.c.project_id).where(people.c.id == bindparam("who"))
+        ),
+        {"who": who},
+    )
+    if project_id is None:
         raise NotFoundError(f"no annotator with id {who}")
-    undone = delete(UndoStep).where(UndoStep.annotator_id == who, UndoStep.state == UNDONE)
-    tx.session.execute(undone, execution_options={"synchronize_session": False})
+    undone = statements.built(
+        ("save", "undone"),
+        lambda: delete(steps).where(steps.c.annotator_id == bindparam("who"), steps.c.state == UNDONE),
+    )
+    tx.session.execute(undone, {"who": who})  # Core: no ORM object of a step is loaded here
     values = {
-        "project_id": person.project_id,
+        "project_id": project_id,
         "annotator_id": who,
         "login": tx.login,
         "title": step.title[:200],
@@ -146,7 +157,8 @@ def save(tx: Tx, who: int, step: Step) -> int:
         "documents": list(step.documents),
         "changes": [c.to_json() for c in step.changes],
     }
-    step_id = int(tx.session.execute(insert(UndoStep).values(values).returning(UndoStep.id)).scalar_one())
+    adding = statements.built(("save", "insert"), lambda: insert(steps).returning(steps.c.id))
+    step_id = int(tx.session.execute(adding, values).scalar_one())
     if step_id % 100 == 0:  # now and then is enough: the bound is loose
         _forget_old(tx, who)
     return step_id

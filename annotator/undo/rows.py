@@ -11,7 +11,7 @@ naming the row) instead of overwriting their work.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import DateTime, LargeBinary, Table, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from annotator import statements
 from annotator.errors import ConflictError
 from annotator.model import Actor as RegistryActor
 from annotator.model import (
@@ -160,11 +161,21 @@ def _read(session: Session, table: str, where: Any) -> dict[int, Image]:
 Snapshot = dict[str, dict[int, Image]]
 
 
+def _bound(
+    session: Session, table: str, shape: str, where: Callable[[], Any], values: dict[str, Any]
+) -> dict[int, Image]:
+    """``_read`` through a statement built once per table and shape, values bound (an edit's
+    reads cost no statement building; see ``annotator.statements``)."""
+    query = statements.built(("rows", table, shape), lambda: select(*_columns(table)).where(where()))
+    return {row.id: _image(table, row) for row in session.execute(query, values)}
+
+
 def read_ids(session: Session, table: str, ids: Iterable[int]) -> dict[int, Image]:
     """Rows of ``table`` by id, ``CHUNK`` ids per statement (a suggestion run names thousands)."""
     wanted, out = sorted(set(ids)), {}
     for lo in range(0, len(wanted), CHUNK):
-        out.update(_read(session, table, TABLES[table].c.id.in_(wanted[lo : lo + CHUNK])))
+        where = lambda: TABLES[table].c.id.in_(statements.ids("ids"))  # noqa: E731
+        out.update(_bound(session, table, "ids", where, {"ids": wanted[lo : lo + CHUNK]}))
     return out
 
 
@@ -173,27 +184,44 @@ def capture(session: Session, scope: Scope, also: Snapshot | None = None) -> Sna
     from the scope still count, e.g. relations of a deleted span)."""
     docs, owners = list(scope.documents), list(scope.owners)
     spans, links = TABLES["annotation"], TABLES["relation"]
-    mine = and_(spans.c.document_id.in_(docs), spans.c.annotator_id.in_(owners))
-    named = None if not scope.spans else spans.c.id.in_(scope.spans)
+    ids = statements.ids
+    values: dict[str, Any] = {"docs": docs, "owners": owners, "spans": list(scope.spans or ())}
+    layer = lambda: and_(spans.c.document_id.in_(ids("docs")), spans.c.annotator_id.in_(ids("owners")))  # noqa: E731
     out: Snapshot = {
-        "document": _read(session, "document", TABLES["document"].c.id.in_(docs)),
-        "annotation": _read(session, "annotation", mine if scope.spans is None else named),
+        "document": _bound(
+            session, "document", "docs", lambda: TABLES["document"].c.id.in_(ids("docs")), values
+        ),
+        "annotation": (
+            _bound(session, "annotation", "layer", layer, values)
+            if scope.spans is None
+            else _bound(session, "annotation", "named", lambda: spans.c.id.in_(ids("spans")), values)
+            if scope.spans
+            else {}
+        ),
     }
-    ids = list(out["annotation"])
-    ends = [links.c.source_id.in_(ids), links.c.target_id.in_(ids)] if ids else []
-    if scope.relations:
-        ends.append(links.c.id.in_(scope.relations))
-    if scope.spans is None:
-        ends.append(links.c.annotator_id.in_(owners))
-    on = and_(links.c.document_id.in_(docs), or_(*ends)) if ends else None
-    out["relation"] = _read(session, "relation", on)
+    values["ids"], values["relations"] = list(out["annotation"]), list(scope.relations)
+    shape = (bool(values["ids"]), bool(scope.relations), scope.spans is None)
+
+    def on() -> Any:
+        ends = [links.c.source_id.in_(ids("ids")), links.c.target_id.in_(ids("ids"))] if shape[0] else []
+        if shape[1]:
+            ends.append(links.c.id.in_(ids("relations")))
+        if shape[2]:
+            ends.append(links.c.annotator_id.in_(ids("owners")))
+        return and_(links.c.document_id.in_(ids("docs")), or_(*ends))
+
+    out["relation"] = _bound(session, "relation", f"ends{shape}", on, values) if any(shape) else {}
     if scope.spans is None:  # a whole-layer step: the owners' document-level values too
-        values = TABLES["document_attribute"]
-        on_docs = and_(values.c.document_id.in_(docs), values.c.annotator_id.in_(owners))
+        kept = TABLES["document_attribute"]
+        on_docs = and_(kept.c.document_id.in_(docs), kept.c.annotator_id.in_(owners))
         out["document_attribute"] = _read(session, "document_attribute", on_docs)
     decided = TABLES["suggestion_decision"].c  # the owners' accepts and rejects of suggestions
-    out["suggestion_decision"] = _read(
-        session, "suggestion_decision", and_(decided.document_id.in_(docs), decided.annotator_id.in_(owners))
+    out["suggestion_decision"] = _bound(
+        session,
+        "suggestion_decision",
+        "layer",
+        lambda: and_(decided.document_id.in_(ids("docs")), decided.annotator_id.in_(ids("owners"))),
+        values,
     )
     if scope.decisions:
         for name in ("rejection", "relation_rejection"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from annotator.model import Project
@@ -12,9 +13,10 @@ from annotator.ops.annotations import create_span
 from annotator.queries import span_table
 from annotator.store import Store
 from tests.ui.helpers import label_id, select_with_keys, stored_spans
+from ui.article import highlighter as highlighting
 from ui.article.view import ArticleView
 from ui.main_window import MainWindow
-from ui.qt import QColor, Qt
+from ui.qt import QColor, Qt, QTextBlock, QTextCharFormat
 from ui.session import HEAD_CHARS
 
 Open = Callable[..., MainWindow]
@@ -48,7 +50,9 @@ def test_formats_land_on_the_utf16_range_of_the_span(qtbot: QtBot, open_window: 
     assert _background_at(view, u1) is None
 
 
-def test_a_change_rehighlights_only_the_blocks_it_touches(qtbot: QtBot, open_window: Open) -> None:
+def test_a_change_rehighlights_only_the_blocks_it_touches(
+    qtbot: QtBot, open_window: Open, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paragraphs = [f"Paragraph {i} says the minister spoke." for i in range(12)]
     window = open_window("\n".join(paragraphs))
     view = window.pane.view
@@ -56,6 +60,15 @@ def test_a_change_rehighlights_only_the_blocks_it_touches(qtbot: QtBot, open_win
     highlighter = view.highlighter
     real = highlighter.rehighlightBlock
     highlighter.rehighlightBlock = lambda block: (touched.append(block.blockNumber()), real(block))  # type: ignore[method-assign]
+    formatted = highlighting.reformat  # an edit re-formats a laid-out block in place
+
+    def spy(block: QTextBlock, ranges: list[tuple[int, int, QTextCharFormat]]) -> bool:
+        done = formatted(block, ranges)
+        if done:
+            touched.append(block.blockNumber())
+        return done
+
+    monkeypatch.setattr(highlighting, "reformat", spy)
     third = sum(len(p) + 1 for p in paragraphs[:3])
     select_with_keys(qtbot, view, third + paragraphs[3].index("minister"), len("minister"))
     qtbot.keyClick(view, Qt.Key.Key_A)

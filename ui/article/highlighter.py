@@ -18,7 +18,7 @@ import itertools
 from annotator.queries import SpanTuple
 from ui.article.index import END, LABEL, START
 from ui.article.parts import SpanParts
-from ui.qt import QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument
+from ui.qt import QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextCursor, QTextDocument, QTextLayout
 from ui.session import HEAD_CHARS, DocumentSession
 
 
@@ -118,12 +118,24 @@ class SpanHighlighter(QSyntaxHighlighter):
         edit.endEditBlock()
 
     def refresh(self, blocks: set[int] | range) -> None:
-        """Re-highlight exactly the blocks a change touched."""
+        """Re-highlight exactly the blocks a change touched, without laying them out again.
+
+        ``rehighlightBlock`` makes QTextDocumentLayout lay the block out and move every block
+        after it (~5 ms near the top of a 1 MB text, each edit). Only backgrounds change here,
+        never the text or its fonts, so a laid-out block gets its new formats and the same lines
+        where they were (``reformat``); the view repaints its rows (ui/article/repaint.py). A
+        block not laid out yet, or whose lines would break elsewhere, is laid out by Qt as before.
+        """
         ready = self._ready
+        doc = self.document()
+        if doc is None:
+            return
         for n in sorted(blocks):
             if 0 <= n < len(ready):
                 ready[n] = 1
-                self._rehighlight_number(n)
+                block = doc.findBlockByNumber(n)
+                if not reformat(block, self.ranges(block.text(), n)):
+                    self.rehighlightBlock(block)
 
     def refresh_all(self) -> None:
         """Colours changed: clear every block now (cheap, they are gated); the view then makes
@@ -134,14 +146,19 @@ class SpanHighlighter(QSyntaxHighlighter):
     # --- the per-block work -------------------------------------------------------------------
 
     def highlightBlock(self, text: str) -> None:
-        n = self.currentBlock().blockNumber()
+        for start, length, fmt in self.ranges(text, self.currentBlock().blockNumber()):
+            self.setFormat(start, length, fmt)
+
+    def ranges(self, text: str, n: int) -> list[tuple[int, int, QTextCharFormat]]:
+        """Block ``n``'s backgrounds: (start, length) in the block's UTF-16 units, and format;
+        nothing while the block is not ready."""
         ready = self._ready
         if n >= len(ready) or not ready[n]:
-            return
+            return []
         session = self._session
         spans = session.index.block_spans(n)
         if not spans:
-            return
+            return []
         bs = session.index.block_starts[n]
         be = bs + len(text)
         if self._parts is not None:
@@ -149,11 +166,77 @@ class SpanHighlighter(QSyntaxHighlighter):
         to16 = session.offsets.to_utf16
         ub = to16(bs)
         formats = self._formats
+        out = []
         for start, end, label in _segments(spans, bs, be):
             fmt = formats.get(label)
             if fmt is not None:
                 u = to16(start)
-                self.setFormat(u - ub, to16(end) - u, fmt)
+                out.append((u - ub, to16(end) - u, fmt))
+        return out
+
+
+def reformat(block: QTextBlock, ranges: list[tuple[int, int, QTextCharFormat]]) -> bool:
+    """Give a laid-out block these formats and make its lines again where they were, as
+    QSyntaxHighlighter would but without telling the document (no re-layout of the rest).
+
+    False when the block is not laid out, or a line would break elsewhere than before (the
+    caller then lets Qt lay it out: formats that change no glyph never do).
+    """
+    layout = block.layout()
+    count = layout.lineCount()
+    if count == 0:
+        return False
+    wanted = _merged(ranges)
+    current = layout.formats()  # kept alive while its formats are compared (PySide)
+    if len(current) == len(wanted) and all(
+        (r.start, r.length) == (start, length) and r.format == fmt
+        for r, (start, length, fmt) in zip(current, wanted, strict=True)
+    ):
+        return True  # same backgrounds (an outer span changed): the repaint is enough
+    lines = []
+    for i in range(count):
+        line = layout.lineAt(i)
+        lines.append(
+            (line.textStart(), line.textLength(), line.width(), line.position(), line.leadingIncluded())
+        )
+    formats = []
+    for start, length, fmt in wanted:
+        r = QTextLayout.FormatRange()
+        r.start, r.length, r.format = start, length, fmt
+        formats.append(r)
+    layout.setFormats(formats)  # drops the lines
+    same = True
+    layout.beginLayout()
+    for start, length, width, position, leading in lines:
+        line = layout.createLine()
+        if not line.isValid():
+            same = False
+            break
+        line.setLeadingIncluded(leading)
+        line.setLineWidth(width)
+        line.setPosition(position)
+        if (line.textStart(), line.textLength()) != (start, length):
+            same = False
+            break
+    layout.endLayout()
+    if not same:  # lay it out as Qt does (the formats are set: the highlighter may see no change)
+        doc = block.document()
+        if doc is not None:
+            doc.markContentsDirty(block.position(), block.length())
+    return True
+
+
+def _merged(ranges: list[tuple[int, int, QTextCharFormat]]) -> list[tuple[int, int, QTextCharFormat]]:
+    """Adjacent stretches of equal formats as one, as QSyntaxHighlighter hands them to the layout."""
+    out: list[tuple[int, int, QTextCharFormat]] = []
+    for start, length, fmt in ranges:
+        if length <= 0:
+            continue
+        if out and out[-1][0] + out[-1][1] == start and out[-1][2] == fmt:
+            out[-1] = (out[-1][0], out[-1][1] + length, fmt)
+        else:
+            out.append((start, length, fmt))
+    return out
 
 
 def _segments(spans: list[SpanTuple], bs: int, be: int) -> list[tuple[int, int, int]]:
