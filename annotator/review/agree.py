@@ -129,7 +129,7 @@ def project_agreement(
         tokens = tokens_of(texts, tokenize) if selection.tokens else None  # on both cores
         lengths = {doc: len(text) for doc, text in texts.items()}
         report = compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)
-    names = sorted({s.annotator for s in [*spans, *values]})
-    links = actor_links(session, project_id)  # registry actors: who is who, who said what
-    actors = tuple(actor_rows(spans, relations, links, names))
+        names = sorted({s.annotator for s in [*spans, *values]})
+        links = actor_links(session, project_id)  # registry actors: who is who, who said what
+        actors = tuple(actor_rows(spans, relations, links, names))
     return AgreementReport(report.rows + tuple(attribute_rows(values, names)) + actors)
