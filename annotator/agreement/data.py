@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress, count
 from operator import itemgetter
 from typing import Any, Literal, NamedTuple
 
@@ -167,7 +167,11 @@ class SpanTable:
             doc_pos = {d: i for i, d in enumerate(docs)}
             for a, name in enumerate(annotators):
                 covered[a, [doc_pos[d] for d in cover[name]]] = True
-        pieces = {i: s.parts for i, s in enumerate(rows) if len(s) > 5 and s.parts}
+        try:  # (no Python step per span: most have one part)
+            parts = list(map(itemgetter(5), rows))
+        except IndexError:  # a record without the parts field
+            parts = [s.parts if len(s) > 5 else None for s in rows]
+        pieces = dict(zip(compress(count(), parts), filter(None, parts), strict=False))
         return cls(
             docs, labels, annotators, doc, start, end, _codes(label_col, labels), ann, covered, pieces=pieces
         )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, repeat
 from operator import itemgetter
 from typing import Literal
 
@@ -343,8 +343,8 @@ def _relations(t: SpanTable, rels: Sequence[Rel]) -> _Relations:
     n = len(rels)
     doc_pos = {d: i for i, d in enumerate(t.docs)}
     ann_pos = {a: i for i, a in enumerate(t.annotators)}
-    doc = np.fromiter((doc_pos.get(d, -1) for d in map(itemgetter(0), rels)), dtype=np.int64, count=n)
-    ann = np.fromiter((ann_pos.get(a, -1) for a in map(itemgetter(4), rels)), dtype=np.int64, count=n)
+    doc = np.fromiter(map(doc_pos.get, map(itemgetter(0), rels), repeat(-1)), dtype=np.int64, count=n)
+    ann = np.fromiter(map(ann_pos.get, map(itemgetter(4), rels), repeat(-1)), dtype=np.int64, count=n)
     types = tuple(sorted(set(map(itemgetter(3), rels))))
     type_pos = {x: i for i, x in enumerate(types)}
     type_code = np.fromiter(map(type_pos.__getitem__, map(itemgetter(3), rels)), dtype=np.int64, count=n)

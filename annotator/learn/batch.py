@@ -12,14 +12,18 @@ interpreter lock with the window's.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from itertools import islice
 from typing import Any
 
 from annotator.forking import start_method
-from annotator.suggest.rules import RuleConfig, Suggestions, suggest
+from annotator.suggest.rules import RelationSuggestion, RuleConfig, SpanSuggestion, Suggestions, suggest
 
 Engine = Callable[[str], Suggestions]
 # This process's share of the chunks against one worker's (4 to 5: 4 chunks of every 9 beside one
@@ -42,9 +46,46 @@ def _init(model_dir: str | None, gazetteer: list[str], config: RuleConfig | None
     _engine = _make(model_dir, gazetteer, config)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The collector off for one chunk (``annotator.bulk`` has the same, but importing it would
+    bring SQLAlchemy into every spawned worker)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _many(items: list[tuple[int, str]], engine: Engine | None = None) -> list[tuple[int, Suggestions]]:
     run = engine or _engine
-    return [(doc, run(text)) for doc, text in items]
+    with _gc_paused():  # thousands of small tuples, no cycles: the collector would rescan them
+        return [(doc, run(text)) for doc, text in items]
+
+
+def _packed(items: list[tuple[int, str]]) -> bytes:
+    """A worker's chunk, pickled here as plain tuples: the pool then moves bytes, and this process
+    unpickles them in its own thread with the collector paused (named tuples and dataclasses would
+    each cost it a Python call, and the pool's result thread runs with the collector on)."""
+    found = _many(items)
+    with _gc_paused():
+        rows = [(doc, [tuple(s) for s in got.spans], [tuple(r) for r in got.relations]) for doc, got in found]
+        return pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)
+
+
+_span = partial(tuple.__new__, SpanSuggestion)  # no Python call per span (a named tuple's __new__ is one)
+_relation = partial(tuple.__new__, RelationSuggestion)
+
+
+def _unpacked(data: bytes) -> list[tuple[int, Suggestions]]:
+    with _gc_paused():
+        return [
+            (doc, Suggestions(list(map(_span, spans)), list(map(_relation, relations))))
+            for doc, spans, relations in pickle.loads(data)
+        ]
 
 
 def suggest_many(
@@ -79,7 +120,7 @@ def suggest_many(
             items = list(islice(source, chunk))
             if items:
                 mine = here is not None and _ours(sent, workers)
-                pending.append(items if mine else pool.apply_async(_many, (items,)))
+                pending.append(items if mine else pool.apply_async(_packed, (items,)))
                 sent += 1
 
         for _ in range(2 * workers):  # at most this many chunks in flight: bounded memory
@@ -90,7 +131,7 @@ def suggest_many(
                 submit()
                 yield from _many(head, here)
                 continue
-            done = head.get()
+            done = _unpacked(head.get())
             submit()
             yield from done
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -29,6 +30,10 @@ from annotator.model import (
 )
 from annotator.review.agree_actors import actor_links
 from annotator.text import tokenize
+
+# a named tuple's own __new__ is a Python call per record: millions at scale
+_span = partial(tuple.__new__, Span)
+_rel = partial(tuple.__new__, Rel)
 
 
 @dataclass(slots=True)
@@ -92,15 +97,15 @@ def load(
     ).where(Annotation.annotator_id.in_(list(people)), Annotation.label_id.in_(list(labels)))
     for span_id, doc, start, end, label, who, attributes, parts in conn.execute(query).all():
         if doc in texts:
-            span = Span(
-                doc, start, end, labels[label], people[who], tuple(map(tuple, parts)) if parts else None
+            span = _span(
+                (doc, start, end, labels[label], people[who], tuple(map(tuple, parts)) if parts else None)
             )
             spans.append(span)
             by_id[span_id] = span
             if attributes and values is not None:
                 values[span] = attributes
     relations = [
-        Rel(doc, by_id[src], by_id[dst], types[kind], people[who])
+        _rel((doc, by_id[src], by_id[dst], types[kind], people[who]))
         for doc, src, dst, kind, who in conn.execute(
             select(
                 Relation.document_id,
@@ -129,7 +134,7 @@ def project_agreement(
         tokens = tokens_of(texts, tokenize) if selection.tokens else None  # on both cores
         lengths = {doc: len(text) for doc, text in texts.items()}
         report = compute_agreement(spans, relations=relations, tokens=tokens, doc_lengths=lengths)
-    names = sorted({s.annotator for s in [*spans, *values]})
-    links = actor_links(session, project_id)  # registry actors: who is who, who said what
-    actors = tuple(actor_rows(spans, relations, links, names))
+        names = sorted({s.annotator for s in [*spans, *values]})
+        links = actor_links(session, project_id)  # registry actors: who is who, who said what
+        actors = tuple(actor_rows(spans, relations, links, names))
     return AgreementReport(report.rows + tuple(attribute_rows(values, names)) + actors)

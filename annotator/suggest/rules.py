@@ -86,6 +86,7 @@ _DEFAULT = RuleConfig()
 _END = re.compile(r"[.!?][\"'”’»]*\s+|\n\s*\n")
 _FOUR_WORDS = re.compile(r"\w+\W+\w+\W+\w+\W+\w")  # at least four words (runs of \w) in a quote
 _BLANK_LINE = re.compile(r"\n\s*\n")
+_new = tuple.__new__  # a named tuple without its __new__'s Python call (one per suggestion)
 
 
 class _Run:
@@ -106,11 +107,14 @@ class _Run:
         text, label, add = self.text, self.config.quote_label, self.out.spans.append
         for q in self.quotes:
             add(
-                SpanSuggestion(
-                    q.start,
-                    q.end,
-                    label,
-                    0.9 if _FOUR_WORDS.search(text, q.inner_start, q.inner_end) else 0.6,
+                _new(
+                    SpanSuggestion,
+                    (
+                        q.start,
+                        q.end,
+                        label,
+                        0.9 if _FOUR_WORDS.search(text, q.inner_start, q.inner_end) else 0.6,
+                    ),
                 )
             )
         cues = self._cues()
@@ -126,7 +130,7 @@ class _Run:
             who, score = found
             index = self._mention(who, 0.8 if self._is_name(who) else 0.5)
             speakers.append((index, score))
-            self.out.relations.append(RelationSuggestion(n, index, self.config.speaker_type, score))
+            self.out.relations.append(_new(RelationSuggestion, (n, index, self.config.speaker_type, score)))
         self._gazetteer(gazetteer, {self.text[a:b] for _pos, (a, b) in named})
         return self.out
 
@@ -225,7 +229,7 @@ class _Run:
     def _mention(self, who: Range, score: float) -> int:
         if who not in self.mentions:
             self.mentions[who] = len(self.out.spans)
-            self.out.spans.append(SpanSuggestion(who[0], who[1], self.config.actor_label, score))
+            self.out.spans.append(_new(SpanSuggestion, (who[0], who[1], self.config.actor_label, score)))
         return self.mentions[who]
 
     def _gazetteer(self, project: frozenset[str], found: set[str]) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from annotator import forking
 from annotator.learn import batch
-from annotator.suggest.rules import SpanSuggestion, Suggestions, suggest
+from annotator.suggest.rules import RelationSuggestion, SpanSuggestion, Suggestions, suggest
 from benchmarks.quotes_corpus import corpus
 from tests.core.test_forking import _alone, _start_methods
 
@@ -54,3 +54,21 @@ def test_a_spawned_worker_suggests_what_one_process_does(monkeypatch: pytest.Mon
     assert [(i, s.spans, s.relations) for i, s in found] == [
         (i, *(lambda s: (s.spans, s.relations))(suggest(t, {"Ilona Varga"}))) for i, t in docs
     ]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_forked_workers_chunks_come_back_as_suggestions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's chunk travels as plain tuples (``batch._packed``); what this process yields is
+    the rules' own types again, equal to what one process suggests."""
+    _alone(monkeypatch)
+    docs = [(i, r.text) for i, r in enumerate(corpus(90, seed=8))]
+    found = list(batch.suggest_many(docs, gazetteer=["Ilona Varga"], workers=2, chunk=10))
+    assert [(i, s) for i, s in found] == [(i, suggest(t, {"Ilona Varga"})) for i, t in docs]
+    spans = [sp for _i, s in found for sp in s.spans]
+    relations = [r for _i, s in found for r in s.relations]
+    assert spans and relations
+    assert {type(s) for _i, s in found} == {Suggestions}
+    assert {type(sp) for sp in spans} == {SpanSuggestion} and {type(r) for r in relations} == {
+        RelationSuggestion
+    }
+    assert {type(sp.start) for sp in spans} == {int} and {type(sp.score) for sp in spans} == {float}
