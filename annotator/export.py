@@ -33,7 +33,7 @@ from annotator.fragments_export import hulls_reported
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import names
 from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord, document_fields
-from annotator.review.carry import Provenance
+from annotator.review.carry import Provenance, Stamps
 from annotator.tokens import said_tokens_lost, unpack
 
 # Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
@@ -195,9 +195,35 @@ def to_record(
     types: dict[int, str],
     people: dict[int, str],
     actors: dict[int, ActorRef] | None = None,
+    stamps: Stamps | None = None,
 ) -> DocRecord:
+    """``doc`` as a record; ``stamps``: rows read with their provenance (a native export) put it
+    in the spans (what ``annotator.review.carry.enrich`` would add: the same values)."""
     d = doc.document
     tokens, sentences = unpack(getattr(d, "tokens", None))
+    actors = actors or {}
+    filled = stamps is not None and doc.gold_relations is not None
+    iso = stamps.iso if stamps is not None else str
+    # Rows of EXPORT_SPAN's columns, then (``filled``) SPAN_PROVENANCE's (annotator.export_reads).
+    spans = [
+        SpanRecord(
+            s[2],
+            s[3],
+            labels[s[4]],
+            people[s[5]],
+            s[6],
+            str(s[1]),
+            None if not filled or s[10] is None else iso(s[10]),
+            None if not filled or s[11] is None else list(s[11]),
+            None if not filled or s[12] is None else people.get(s[12]),
+            s[7],
+            s[13] if filled else None,
+            None,
+            None if s[8] is None else [(a, b) for a, b in s[8]],
+            None if s[9] is None else actors.get(s[9]),
+        )
+        for s in doc.spans
+    ]
     return DocRecord(
         **document_fields(d),
         status=d.status,
@@ -206,20 +232,7 @@ def to_record(
         tokens=tokens,
         sentences=sentences,
         attributes={people[who]: found for who, found in doc.attributes.items()} or None,
-        spans=[  # rows of EXPORT_SPAN's columns (annotator.export_reads)
-            SpanRecord(
-                s[2],
-                s[3],
-                labels[s[4]],
-                people[s[5]],
-                s[6],
-                str(s[1]),
-                attributes=s[7],
-                fragments=None if s[8] is None else [(a, b) for a, b in s[8]],
-                actor=(actors or {}).get(s[9]) if s[9] is not None else None,
-            )
-            for s in doc.spans
-        ],
+        spans=spans,
         relations=[
             RelationRecord(
                 str(r.source_id),
@@ -269,6 +282,10 @@ def records(
     first = the_plan.split.names[0] if the_plan.split else None
     labels, types, people = names(session, project_id)
     actors = actor_refs(session, project_id)
+    # The spans' provenance goes into the records as they are made, unless a step below makes the
+    # spans anew (labels kept or renamed, the majority, sentences): ``enrich`` adds it to those.
+    anew = not the_plan.labels.identity or the_plan.layer.kind == "majority" or options.sentences
+    stamps = None if found is None else found.stamps
     for doc in iter_documents(session, project_id, provenance=found is not None):
         reason = _skip(doc, options, the_plan)
         if reason:
@@ -282,8 +299,8 @@ def records(
         if progress:
             progress(1)
         if found is not None:
-            found.keep(doc)
-        record = to_record(doc, labels, types, people, actors)
+            found.keep(doc, spans=anew)
+        record = to_record(doc, labels, types, people, actors, stamps)
         record = the_plan.labels.apply(record, report)
         record = select_layer(record, the_plan.layer, report, the_plan.gold)
         if options.sentences:
