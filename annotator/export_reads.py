@@ -69,12 +69,15 @@ def iter_documents(
     chunk: int = 500,
     document_ids: Sequence[int] | None = None,
     provenance: bool = False,
+    bounds: tuple[int, int | None] = (0, None),
 ) -> Iterator[ExportDoc]:
     """Stream a project's documents with their spans and relations, ``chunk`` documents at a time.
 
     Memory stays bounded by one chunk, whatever the size of the project. ``provenance``: the same
     reads also fetch what a native export carries (``SPAN_PROVENANCE`` in each span's row,
     ``ExportDoc.gold_relations``), so that it does not read every span a second time.
+    ``bounds``: only documents with ids from the first up to (not including) the second (None: no
+    end), a part of an export that runs in two processes (``annotator.export_halves``).
     """
     extra_spans = SPAN_PROVENANCE if provenance else ()
     extra_relations = RELATION_PROVENANCE if provenance else ()
@@ -93,11 +96,13 @@ def iter_documents(
     # (PostgreSQL) are kept as they come.
     cache_stamps = span_time is not _same
     stamps: dict[Any, Any] = {}
-    last = 0
+    last = bounds[0] - 1
     while True:
         query = select(*Document.__table__.columns).where(
             Document.project_id == project_id, Document.id > last
         )
+        if bounds[1] is not None:
+            query = query.where(Document.id < bounds[1])
         if document_ids is not None:
             query = query.where(Document.id.in_(document_ids))
         docs = conn.execute(query.order_by(Document.id).limit(chunk)).all()
