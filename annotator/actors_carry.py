@@ -83,10 +83,16 @@ def with_actors(
     it = iter(records)
     sent: set[int] = set()
     first = True
+    # A project without registry actors has no linked span: no chunk's spans are read again.
+    some = (
+        project_id is None
+        or session.scalar(select(RegistryActor.id).where(RegistryActor.project_id == project_id).limit(1))
+        is not None
+    )
     while chunk := list(islice(it, CHUNK)):
         docs = [r.doc_id for r in chunk if r.doc_id is not None]
         linked: dict[int, int] = {}
-        if docs:
+        if docs and some:
             query = select(Annotation.id, Annotation.actor_id).where(
                 Annotation.document_id.between(min(docs), max(docs)), Annotation.actor_id.is_not(None)
             )

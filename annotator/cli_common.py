@@ -77,6 +77,7 @@ def progress_bar(total: int | None, unit: str, what: str) -> Iterator[Callable[[
     """A progress bar on stderr when it is a terminal (tqdm switches itself off otherwise)."""
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: a native export may fork (annotator.forking)
     bar = tqdm(total=total, unit=unit, desc=what, file=sys.stderr, disable=None, leave=False)
     try:
         yield bar.update

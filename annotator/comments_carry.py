@@ -39,9 +39,10 @@ def _iso(value: datetime | None) -> str | None:
 def with_comments(records: Iterable[DocRecord], session: Session) -> Iterator[DocRecord]:
     """Exported records with their documents' comments, a chunk of documents at a time."""
     it = iter(records)
+    some = session.scalar(select(Comment.id).limit(1)) is not None  # none in the database: no query a chunk
     while chunk := list(islice(it, CHUNK)):
         ids = [r.doc_id for r in chunk if r.doc_id is not None]
-        found = _comments_of(session, ids) if ids else {}
+        found = _comments_of(session, ids) if ids and some else {}
         for record in chunk:
             rows = found.get(record.doc_id or 0)
             if rows:

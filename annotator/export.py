@@ -25,15 +25,16 @@ from annotator.bulk import gc_paused
 from annotator.dataset import LabelMap, Layer, Split, select_layer, split_sentences
 from annotator.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.export_folder import FolderResult, export_folder
+from annotator.export_halves import WritePart, export_halves, merge, middle
 from annotator.export_reads import ExportDoc, iter_documents
 from annotator.formats import iob, labelstudio, native, peers, spacy_docbin
-from annotator.formats.base import ACTORS_LEFT_OUT, ExportReport, Progress, Writer
+from annotator.formats.base import ExportReport, Progress, Writer
 from annotator.formats.carried import reporting_lost
 from annotator.fragments_export import hulls_reported
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import names
 from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord, document_fields
-from annotator.review.carry import Provenance
+from annotator.review.carry import Provenance, Stamps
 from annotator.tokens import said_tokens_lost, unpack
 
 # Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
@@ -113,18 +114,7 @@ class DatasetReport(ExportReport):
 
     def add(self, name: str, part: ExportReport) -> None:
         self.parts[name] = part
-        self.documents += part.documents
-        self.spans += part.spans
-        self.relations += part.relations
-        for reason, count in part.left_out.items():
-            if reason != ACTORS_LEFT_OUT:
-                self.leave_out(reason, count)
-        if part.actors_left is not None:  # left out of the export: of every part, counted once
-            left = part.actors_left if self.actors_left is None else self.actors_left & part.actors_left
-            self.actors_left = left
-            self.left_out.pop(ACTORS_LEFT_OUT, None)
-            self.leave_out(ACTORS_LEFT_OUT, len(left))
-        self.trimmed.extend(part.trimmed)
+        merge(self, part)
 
     def summary(self) -> str:
         text = ExportReport.summary(self)
@@ -195,9 +185,35 @@ def to_record(
     types: dict[int, str],
     people: dict[int, str],
     actors: dict[int, ActorRef] | None = None,
+    stamps: Stamps | None = None,
 ) -> DocRecord:
+    """``doc`` as a record; ``stamps``: rows read with their provenance (a native export) put it
+    in the spans (what ``annotator.review.carry.enrich`` would add: the same values)."""
     d = doc.document
     tokens, sentences = unpack(getattr(d, "tokens", None))
+    actors = actors or {}
+    filled = stamps is not None and doc.gold_relations is not None
+    iso = stamps.iso if stamps is not None else str
+    # Rows of EXPORT_SPAN's columns, then (``filled``) SPAN_PROVENANCE's (annotator.export_reads).
+    spans = [
+        SpanRecord(
+            s[2],
+            s[3],
+            labels[s[4]],
+            people[s[5]],
+            s[6],
+            str(s[1]),
+            None if not filled or s[10] is None else iso(s[10]),
+            None if not filled or s[11] is None else list(s[11]),
+            None if not filled or s[12] is None else people.get(s[12]),
+            s[7],
+            s[13] if filled else None,
+            None,
+            None if s[8] is None else [(a, b) for a, b in s[8]],
+            None if s[9] is None else actors.get(s[9]),
+        )
+        for s in doc.spans
+    ]
     return DocRecord(
         **document_fields(d),
         status=d.status,
@@ -206,20 +222,7 @@ def to_record(
         tokens=tokens,
         sentences=sentences,
         attributes={people[who]: found for who, found in doc.attributes.items()} or None,
-        spans=[  # rows of EXPORT_SPAN's columns (annotator.export_reads)
-            SpanRecord(
-                s[2],
-                s[3],
-                labels[s[4]],
-                people[s[5]],
-                s[6],
-                str(s[1]),
-                attributes=s[7],
-                fragments=None if s[8] is None else [(a, b) for a, b in s[8]],
-                actor=(actors or {}).get(s[9]) if s[9] is not None else None,
-            )
-            for s in doc.spans
-        ],
+        spans=spans,
         relations=[
             RelationRecord(
                 str(r.source_id),
@@ -256,12 +259,14 @@ def records(
     report: ExportReport | None = None,
     part: str | None = None,
     found: Provenance | None = None,
+    bounds: tuple[int, int | None] = (0, None),
 ) -> Iterator[DocRecord]:
     """Stream the project's documents as dataset records, chunk by chunk.
 
     ``part`` keeps only the documents of that split; ``report`` receives what selection leaves
     out (relations whose span was not selected, merged duplicates, relations across sentences).
-    ``found`` keeps what the same read found for the native export's ``enrich``.
+    ``found`` keeps what the same read found for the native export's ``enrich``; ``bounds``:
+    the documents of a part (``annotator.export_reads.iter_documents``).
     """
     options = options or ExportOptions()
     the_plan = plan(session, project_id, options)
@@ -269,7 +274,11 @@ def records(
     first = the_plan.split.names[0] if the_plan.split else None
     labels, types, people = names(session, project_id)
     actors = actor_refs(session, project_id)
-    for doc in iter_documents(session, project_id, provenance=found is not None):
+    # The spans' provenance goes into the records as they are made, unless a step below makes the
+    # spans anew (labels kept or renamed, the majority, sentences): ``enrich`` adds it to those.
+    anew = not the_plan.labels.identity or the_plan.layer.kind == "majority" or options.sentences
+    stamps = None if found is None else found.stamps
+    for doc in iter_documents(session, project_id, provenance=found is not None, bounds=bounds):
         reason = _skip(doc, options, the_plan)
         if reason:
             if part in (None, first):
@@ -282,8 +291,8 @@ def records(
         if progress:
             progress(1)
         if found is not None:
-            found.keep(doc)
-        record = to_record(doc, labels, types, people, actors)
+            found.keep(doc, spans=anew)
+        record = to_record(doc, labels, types, people, actors, stamps)
         record = the_plan.labels.apply(record, report)
         record = select_layer(record, the_plan.layer, report, the_plan.gold)
         if options.sentences:
@@ -336,6 +345,30 @@ def _carry(
     )
 
 
+def _native_part(project_id: int, fmt: str, options: ExportOptions, the_plan: Plan, whole: bool) -> WritePart:
+    """What writes a part of a native export (``annotator.export_halves``); the first part
+    carries what a ``whole`` export puts in its first line (the registry actors no span names)."""
+
+    def write_part(
+        session: Session,
+        path: Path,
+        bounds: tuple[int, int | None],
+        first: bool,
+        report: ExportReport,
+        progress: Progress | None,
+    ) -> None:
+        found = Provenance()
+        writer = _writer(fmt, options, the_plan, None)
+        writer = _carry(fmt, writer, session, project_id, whole and first, found)
+        writer(
+            records(session, project_id, options, progress, report=report, found=found, bounds=bounds),
+            path,
+            report,
+        )
+
+    return write_part
+
+
 def writes_folder(fmt: str, *, split: bool = False, docs_per_file: int | None = None) -> bool:
     """Whether this export produces a folder: brat always, a split always, DocBin parts too."""
     return split or peers.writes_folder(fmt) or (fmt == "spacy" and bool(docs_per_file))
@@ -359,6 +392,12 @@ def export(
     found = Provenance() if fmt in ("jsonl", "native") else None
     if the_plan.split is None:
         whole = options.layer == "all" and not (options.only_done or options.labels or options.sentences)
+        # A large native export runs on both cores (annotator.export_halves): the same bytes.
+        mid = middle(session, project_id) if found is not None else None
+        if mid is not None:
+            write_part = _native_part(project_id, fmt, options, the_plan, whole)
+            export_halves(session, out, mid, write_part, report, progress)
+            return report
         writer = _carry(fmt, _writer(fmt, options, the_plan, None), session, project_id, whole, found)
         if not writes_folder(fmt, docs_per_file=options.docs_per_file):
             writer(records(session, project_id, options, progress, report=report, found=found), out, report)

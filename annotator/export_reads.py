@@ -19,7 +19,8 @@ from annotator.model import Annotation, Document, DocumentAttribute, Relation
 from annotator.queries import SPAN_COLUMNS, RelationRow
 
 # A span as exports read it: a row (a tuple; a large export reads millions) of these columns,
-# the document's id first; a native export's reads add ``SPAN_PROVENANCE`` after them.
+# the document's id first; a native export's reads add ``SPAN_PROVENANCE`` after them (converted:
+# the time a datetime, the sources a list), which ``annotator.export.to_record`` puts in the record.
 ExportSpan = Sequence[Any]
 EXPORT_SPAN = (
     *("document_id", "id", "start", "end", "label_id", "annotator_id", "text"),
@@ -35,11 +36,14 @@ class ExportDoc:
     spans: list[ExportSpan]
     relations: list[RelationRow]
     attributes: dict[int, dict[str, Any]] = field(default_factory=dict)  # document values by annotator id
-    # Read with ``provenance=True`` (a native export, see annotator.review.carry): span id →
-    # (updated_at, sources, adjudicator id, origin), and the relations that have gold provenance
-    # as (source id, target id, type id, sources, adjudicator id).
-    provenance: dict[int, tuple[Any, ...]] | None = None
+    # Read with ``provenance=True`` (a native export, see annotator.review.carry): the relations
+    # that have gold provenance as (source id, target id, type id, sources, adjudicator id); the
+    # spans' provenance is in their rows (``SPAN_PROVENANCE``).
     gold_relations: list[tuple[Any, ...]] | None = None
+
+    def provenance(self) -> dict[int, tuple[Any, ...]]:
+        """Span id → (updated_at, sources, adjudicator id, origin), from rows read with ``provenance``."""
+        return {row[1]: tuple(row[10:14]) for row in self.spans}
 
 
 DOCUMENT_VALUES = (
@@ -65,12 +69,15 @@ def iter_documents(
     chunk: int = 500,
     document_ids: Sequence[int] | None = None,
     provenance: bool = False,
+    bounds: tuple[int, int | None] = (0, None),
 ) -> Iterator[ExportDoc]:
     """Stream a project's documents with their spans and relations, ``chunk`` documents at a time.
 
     Memory stays bounded by one chunk, whatever the size of the project. ``provenance``: the same
-    reads also fetch what a native export carries (``ExportDoc.provenance``), so that it does not
-    read every span a second time.
+    reads also fetch what a native export carries (``SPAN_PROVENANCE`` in each span's row,
+    ``ExportDoc.gold_relations``), so that it does not read every span a second time.
+    ``bounds``: only documents with ids from the first up to (not including) the second (None: no
+    end), a part of an export that runs in two processes (``annotator.export_halves``).
     """
     extra_spans = SPAN_PROVENANCE if provenance else ()
     extra_relations = RELATION_PROVENANCE if provenance else ()
@@ -89,11 +96,13 @@ def iter_documents(
     # (PostgreSQL) are kept as they come.
     cache_stamps = span_time is not _same
     stamps: dict[Any, Any] = {}
-    last = 0
+    last = bounds[0] - 1
     while True:
         query = select(*Document.__table__.columns).where(
             Document.project_id == project_id, Document.id > last
         )
+        if bounds[1] is not None:
+            query = query.where(Document.id < bounds[1])
         if document_ids is not None:
             query = query.where(Document.id.in_(document_ids))
         docs = conn.execute(query.order_by(Document.id).limit(chunk)).all()
@@ -101,7 +110,6 @@ def iter_documents(
             return
         ids = [d.id for d in docs]
         spans: dict[int, list[ExportSpan]] = {i: [] for i in ids}
-        carried: dict[int, dict[int, tuple[Any, ...]]] = {i: {} for i in ids} if provenance else {}
         gold: dict[int, list[tuple[Any, ...]]] = {}
         # A range scan on the (document_id, start) index; rows of documents not asked for are skipped.
         for row in conn.execute(
@@ -120,26 +128,37 @@ def iter_documents(
             if bucket is None:
                 continue
             values, parts = row[7], row[8]
-            kept: Sequence[Any] = row
-            if values is not None or parts is not None:  # the row with its values converted
-                values = None if values is None else span_json(values)
-                parts = None if parts is None else fragments_json(parts)
-                kept = (*row[:7], values, parts, *row[9:])
-            bucket.append(kept)
-            if provenance:
-                when, sources = row[10], row[11]
-                if when is not None:
-                    when = stamps.get(when) if cache_stamps else None
-                    if when is None:  # a time not seen yet in this export (or not cached)
-                        when = span_time(row[10])
-                        if cache_stamps:
-                            stamps[row[10]] = when
-                carried[row[0]][row[1]] = (
-                    when,
-                    None if sources is None else sources_json(sources),
-                    row[12],
-                    row[13],
+            if not provenance:
+                if values is not None or parts is not None:  # the row with its values converted
+                    values = None if values is None else span_json(values)
+                    parts = None if parts is None else fragments_json(parts)
+                    kept: Sequence[Any] = (*row[:7], values, parts, *row[9:])
+                    bucket.append(kept)
+                else:
+                    bucket.append(row)
+                continue
+            when, sources = row[10], row[11]
+            if when is not None:
+                when = stamps.get(when) if cache_stamps else None
+                if when is None:  # a time not seen yet in this export (or not cached)
+                    when = span_time(row[10])
+                    if cache_stamps:
+                        stamps[row[10]] = when
+            if values is not None or parts is not None or sources is not None:
+                bucket.append(
+                    (
+                        *row[:7],
+                        None if values is None else span_json(values),
+                        None if parts is None else fragments_json(parts),
+                        row[9],
+                        when,
+                        None if sources is None else sources_json(sources),
+                        row[12],
+                        row[13],
+                    )
                 )
+            else:  # (most spans: nothing but the time to convert)
+                bucket.append((*row[:10], when, None, row[12], row[13]))
         relations: dict[int, list[RelationRow]] = {i: [] for i in ids}
         for rrow in conn.execute(
             select(
@@ -179,7 +198,6 @@ def iter_documents(
                 spans[doc.id],
                 relations[doc.id],
                 valued.get(doc.id, {}),
-                carried.get(doc.id, {}) if provenance else None,
                 gold.get(doc.id, []) if provenance else None,
             )
         last = ids[-1]

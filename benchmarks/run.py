@@ -24,7 +24,6 @@ def run_cases(quick: bool, runs: int, pg_url: str | None) -> list[Case]:
         bench_assist,
         bench_core,
         bench_formats,
-        bench_gui,
         bench_live,
         bench_memory,
     )
@@ -36,6 +35,9 @@ def run_cases(quick: bool, runs: int, pg_url: str | None) -> list[Case]:
     cases += bench_agreement.cases(docs, runs)
     if pg_url:
         cases += bench_core.postgres_cases(docs, runs, pg_url, bench_agreement)
+    # Qt is imported only now: until then this process may fork as the CLI does (annotator.forking).
+    from benchmarks import bench_gui
+
     cases += bench_gui.cases(quick, runs)
     cases += bench_memory.cases(quick, runs)
     cases += bench_live.cases(quick, runs, pg_url)

@@ -89,12 +89,15 @@ class Provenance:
 
     def __init__(self) -> None:
         self.documents: dict[int, Found] = {}
+        self.stamps = Stamps()  # the export's times as text (``annotator.export.to_record`` too)
 
-    def keep(self, doc: ExportDoc) -> None:
-        """Hold ``doc``'s provenance (read by ``iter_documents(..., provenance=True)``)."""
+    def keep(self, doc: ExportDoc, spans: bool = True) -> None:
+        """Hold ``doc``'s provenance (read by ``iter_documents(..., provenance=True)``); not its
+        spans' (``spans=False``) when ``annotator.export.to_record`` put it in the records' spans."""
         row = doc.document
+        found = doc.provenance() if spans else {}
         self.documents[row.id] = Found(
-            doc.provenance or {}, doc.gold_relations or [], sql_length(row.text), row.review_status
+            found, doc.gold_relations or [], sql_length(row.text), row.review_status
         )
 
     def drop_before(self, document_id: int) -> None:
@@ -150,7 +153,7 @@ def enrich(
         ).all()
     )
     names = (people, labels, types)
-    stamps = Stamps()
+    stamps = found.stamps if found is not None else Stamps()
     it = iter(records)
     while chunk := list(islice(it, CHUNK)):
         ids = [r.doc_id for r in chunk if r.doc_id is not None]
