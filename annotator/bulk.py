@@ -31,7 +31,14 @@ def _sqlite_datetime(value: Any) -> str | None:
     return None if value is None else value.strftime(SQLITE_DATETIME)
 
 
+# What json.dumps writes for the values most rows hold (no metadata, no tokens): a look-up, not
+# a call through the encoder (30,000 calls for 10,000 documents, ~0.1 s).
+_PLAIN_JSON = {type(None): "null", dict: "{}", list: "[]"}
+
+
 def _json(value: Any) -> str:
+    if not value and (plain := _PLAIN_JSON.get(type(value))) is not None:
+        return plain
     return json.dumps(value, ensure_ascii=False)
 
 
