@@ -31,7 +31,14 @@ def _sqlite_datetime(value: Any) -> str | None:
     return None if value is None else value.strftime(SQLITE_DATETIME)
 
 
+# What json.dumps writes for the values most rows hold (no metadata, no tokens): a look-up, not
+# a call through the encoder (30,000 calls for 10,000 documents, ~0.1 s).
+_PLAIN_JSON = {type(None): "null", dict: "{}", list: "[]"}
+
+
 def _json(value: Any) -> str:
+    if not value and (plain := _PLAIN_JSON.get(type(value))) is not None:
+        return plain
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -44,7 +51,12 @@ def _converter(kind: Any) -> Callable[[Any], Any] | None:
 
 
 def bulk_insert(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    binary: bool = False,
 ) -> None:
     """Insert ``rows`` (tuples in the order of ``columns``) into ``table``.
 
@@ -54,11 +66,15 @@ def bulk_insert(
     terms into a new index segment at the end of every statement that wrote it, so an
     executemany made a tiny segment per document and merged them all again (20,000 documents:
     2.4 s against 1.1 s; spans and relations: a third less CPU).
+
+    ``binary``: on PostgreSQL, COPY in binary form, typed by the columns' own types; only for
+    rows whose values are already of those types (ints, str, naive datetimes, None; no JSON),
+    as the importer's spans and relations are: ~20 % less client CPU than the text form.
     """
     if not rows:
         return
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg" and _copy_allowed(conn, table):
-        _copy_rows(conn, table, columns, rows)
+        _copy_rows(conn, table, columns, rows, binary=binary)
         return
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
@@ -101,15 +117,34 @@ def _copy_allowed(conn: Connection, table: Table) -> bool:
     return not active.scalar()
 
 
+def _column_types(conn: Connection, table: Table, columns: Sequence[str]) -> list[int]:
+    """The type OIDs of ``columns`` of ``table`` as the server has them (for a binary COPY)."""
+    query = text(
+        "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = CAST(:t AS regclass) AND attnum > 0"
+    )
+    types = {str(name): int(oid) for name, oid in conn.execute(query, {"t": table.name})}
+    return [types[name] for name in columns]
+
+
 def _copy_rows(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    binary: bool = False,
 ) -> None:
     """PostgreSQL's COPY through psycopg, in the session's own transaction: several times faster
     than INSERT for bulk rows."""
     json_columns = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
     names = ", ".join(conn.dialect.identifier_preparer.quote(name) for name in columns)
+    binary = binary and not json_columns
+    types = _column_types(conn, table, columns) if binary else []
     raw: Any = conn.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+    form = " (FORMAT BINARY)" if binary else ""
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN{form}") as copy:
+        if binary:
+            copy.set_types(types)
         for row in rows:
             if json_columns:
                 values = list(row)

@@ -6,8 +6,9 @@ See README.md ("Native JSONL") for the field list.
 
 from __future__ import annotations
 
+import codecs
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -359,7 +360,7 @@ def read(path: Path, report: ReadReport | None = None) -> Iterator[DocRecord]:
     return guards.checked(_read(path), path, report)
 
 
-def _loads(raw: str) -> Any:
+def _loads(raw: str | bytes) -> Any:
     """One line's JSON: through orjson when installed (a third faster on a large import); a line
     orjson refuses is read by ``json``, whose leniency (lone surrogates, NaN, integers past 64
     bits) and error messages stay the reference."""
@@ -368,12 +369,40 @@ def _loads(raw: str) -> Any:
             return _orjson.loads(raw)
         except _orjson.JSONDecodeError:
             pass
-    return json.loads(raw)
+    return json.loads(_str(raw))
+
+
+def _str(raw: str | bytes) -> str:
+    return raw.decode("utf-8") if isinstance(raw, bytes) else raw
+
+
+# Byte-order marks ``decode`` looks for (UTF-32's begin as UTF-16's, or with NUL).
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """Whether ``decode`` would give these bytes back as UTF-8 unchanged: not empty, no
+    byte-order mark, no NUL, no CR (newlines it rewrites), valid UTF-8."""
+    if not data or data.startswith(_BOMS) or b"\x00" in data or b"\r" in data:
+        return False
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read(path: Path) -> Iterator[DocRecord]:
-    text, _encoding = decode(path, path.read_bytes())
-    lines = text.split("\n")
+    data = path.read_bytes()
+    # A plain UTF-8 file is split and parsed as bytes (orjson reads UTF-8 as it is): no str of
+    # the whole file (4 bytes a character once one emoji is in it) and of its lines, ~0.1-0.2 s
+    # of CPU for 10,000 documents. Anything else goes through ``decode`` as before.
+    lines: Sequence[str | bytes] = (
+        data.split(b"\n") if _orjson is not None and _plain_utf8(data) else decode(path, data)[0].split("\n")
+    )
+    del data
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -382,7 +411,10 @@ def _read(path: Path) -> Iterator[DocRecord]:
         except RecursionError:
             raise InputError(str(path), "JSON nested too deeply", number) from None
         except json.JSONDecodeError as exc:
-            last = number == len(lines) or all(not rest.strip() for rest in lines[number:])
+            raw = _str(raw)
+            if not raw.strip():  # only Unicode blanks (bytes.strip takes ASCII ones): skipped, as before
+                continue
+            last = number == len(lines) or all(not _str(rest).strip() for rest in lines[number:])
             reason = "truncated last line" if last and not raw.rstrip().endswith("}") else "malformed JSON"
             raise InputError(str(path), f"{reason}: {exc.msg} (column {exc.colno})", number) from None
         yield parse_line(obj, path, number)

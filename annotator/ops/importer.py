@@ -296,7 +296,7 @@ class Importer:
             stored.update(zip(fresh, ids, strict=True))
             rows = [(i, *row[1:]) for i, row in zip(ids, rows, strict=True)]
         if rows:
-            bulk_insert(session.connection(), ANNOTATION, SPAN_COLUMNS, rows)
+            bulk_insert(session.connection(), ANNOTATION, SPAN_COLUMNS, rows, binary=True)
             self.result.spans_added += len(rows)
             detail = self.owners.audit_detail()
             self.tx.record("annotation", "created", (), tuple({r[1] for r in rows}), detail)
@@ -351,7 +351,7 @@ class Importer:
             present.add(ident)
             fresh.append(row)
         if fresh:
-            bulk_insert(self.tx.session.connection(), RELATION, RELATION_COLUMNS, fresh)
+            bulk_insert(self.tx.session.connection(), RELATION, RELATION_COLUMNS, fresh, binary=True)
             self.result.relations_added += len(fresh)
             detail = self.owners.audit_detail()
             self.tx.record("relation", "created", (), tuple({r[0] for r in fresh}), detail)

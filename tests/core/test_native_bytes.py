@@ -1,0 +1,80 @@
+"""Native JSONL read as bytes (plain UTF-8 files) gives exactly what the decoded-text path gives:
+the same records, the same skipped blank lines, the same errors with the same lines and columns."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.errors import InputError
+from annotator.formats import native
+
+
+def _line(text: str, **extra: object) -> str:
+    spans = [{"id": 1, "start": 0, "end": 2, "label": "ACTOR", "annotator": "ana", "text": text[:2]}]
+    return json.dumps({"text": text, "spans": spans, "relations": [], **extra}, ensure_ascii=False)
+
+
+def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """What the reader gives (records, or the error) on the bytes path, then forced through decode."""
+
+    def run() -> object:
+        try:
+            return [(r.line, r.text, r.meta, r.spans, r.relations) for r in native.read(path)]
+        except InputError as exc:
+            return (exc.path, exc.line, exc.reason)
+
+    assert native._plain_utf8(path.read_bytes())  # the bytes path is the one taken
+    fast = run()
+    with monkeypatch.context() as patch:
+        patch.setattr(native, "_plain_utf8", lambda data: False)
+        slow = run()
+    return fast, slow
+
+
+GOOD = [
+    _line("Ana said 😀 that 北京 and \u05e9\u05dc\u05d5\u05dd agree.", meta={"k": "é"}),
+    "   ",
+    "\u3000\u00a0",  # Unicode blanks only: skipped, as str.strip() skips them
+    "\x1f",  # an ASCII separator str.strip() takes and bytes.strip() does not
+    _line('Bo: "e\u0301galite\u0301" \u2028 end'),
+    '{"text": "lone \\ud800 escape", "spans": []}',  # orjson refuses it; json reads it
+]
+
+
+def test_plain_utf8_files_read_the_same_as_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "good.jsonl"
+    path.write_text("\n".join(GOOD) + "\n", encoding="utf-8")
+    fast, slow = _both(path, monkeypatch)
+    assert isinstance(fast, list) and len(fast) == 3
+    assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        [GOOD[0], '{"text": "x", "spans": [}', GOOD[0]],  # malformed in the middle
+        [GOOD[0], '{"text": "cut 😀', "\u3000"],  # truncated last line, Unicode blank after it
+        [GOOD[0], '{"text": 5}'],  # a bad field
+        [GOOD[0], "[" * 3000 + "]" * 3000],  # nested too deeply
+    ],
+)
+def test_errors_name_the_same_line_and_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: list[str]
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(bad), encoding="utf-8")
+    fast, slow = _both(path, monkeypatch)
+    assert isinstance(fast, tuple) and fast[1] == 2
+    assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\xef\xbb\xbf{}", b'{"text": "a"}\r\n', b'{"text": "\xe9"}\n', b"", b'{"text": "a\x00"}'],
+)
+def test_other_files_go_through_decode(data: bytes) -> None:
+    """A byte-order mark, CR, bytes that are not UTF-8, an empty file, NUL: ``decode``'s path."""
+    assert not native._plain_utf8(data)
