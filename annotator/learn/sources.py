@@ -131,12 +131,17 @@ class Context:
                 "quote": float(self.words[i] in QUOTE_MARKS),
                 "run": self.place[i],
                 "sent_start": float(self.starts_sentence[i]),
+                "bi-": f"{lw[i - 1] if i else '<s>'}|{lw[i]}",
+                "bi+": f"{lw[i]}|{lw[i + 1] if i + 1 < n else '</s>'}",
+                "side_w": f"{'B' if before else 'A'}|{lw[i]}",
             }
+            if cues_between:  # the cue that anchors this token to the content, by its word
+                f["anchor"] = lw[cues_between[-1] if before else cues_between[0]]
             if self.place[i] != "-":
                 f["run_next"] = lw[nxt] if nxt < n else "</s>"
                 f["run_next_cue"] = rate[nxt] if nxt < n else 0.0
                 f["run_next_is_content"] = float(nxt == lo)
-            for k in (-2, -1, 1, 2):
+            for k in (-3, -2, -1, 1, 2, 3):
                 m = i + k
                 f[f"w{k}"] = lw[m] if 0 <= m < n else "<s>" if m < 0 else "</s>"
                 f[f"cue{k}"] = rate[m] if 0 <= m < n else 0.0
