@@ -72,7 +72,7 @@ class Model:
             quotes = [s for s in spans if s[2] == linker.source_label]
             actors = [s for s in spans if s[2] == linker.target_label]
             second = self.sources.get(linker.type)
-            ctx = Context(text, second.lexicon, toks) if second is not None else None
+            ctx = Context(text, second.lexicon, toks) if second is not None and quotes else None
             for quote in quotes:
                 found = linker.link(text, quote, actors, quotes)
                 if second is not None and ctx is not None:

@@ -69,6 +69,7 @@ class Context:
         self.lower = [w.lower() for w in self.words]
         lex = lexicon or {}
         self.rate = [lex.get(w, 0.0) for w in self.lower]
+        self.cue = [r >= CUE_RATE for r in self.rate]
         self.starts_sentence = [
             i == 0
             or "\n" in text[self.toks[i - 1][1] : self.toks[i][0]]
@@ -104,8 +105,7 @@ class Context:
 
     def features(self, lo: int, hi: int, window: list[int]) -> list[dict[str, float | str]]:
         """Each window token's features relative to the content [lo, hi)."""
-        lw, rate, n = self.lower, self.rate, len(self.toks)
-        cue = [rate[i] >= CUE_RATE for i in range(n)]
+        lw, rate, cue, n = self.lower, self.rate, self.cue, len(self.toks)
         out: list[dict[str, float | str]] = []
         # the nearest cue between each token and the content, counted from the content outwards
         for i in window:
