@@ -1,5 +1,7 @@
 """A trained model folder: ``model.json`` (what it was trained for, its figures, the speaker
-classifiers' weights) and one ``tier-N.crfsuite`` per tier of labels.
+classifiers' weights) and one ``tier-N.crfsuite`` per tier of labels, plus one
+``source-N.crfsuite`` per relation type with a cue-anchored source pass (``sources.py``; models
+trained before it have none and link as they did).
 
 ``load`` refuses, naming the file, anything that is not such a folder, so a wrong path never
 turns into empty suggestions.
