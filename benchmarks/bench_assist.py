@@ -193,7 +193,7 @@ def polnear(runs: int) -> list[Case]:
         case.note = (
             f"one run, begun {run.began}: trained on {run.train_docs} train annotations with labels "
             f"{'/'.join(LABELS_TRAINED)} (dev held out), {'/'.join(map(str, run.iterations))} CRF iterations, "
-            f"in {run.wall / 60:.1f} min wall, {run.cpu / 60:.1f} min CPU (features, training, speaker classifier, scoring dev), "
+            f"in {run.wall / 60:.1f} min wall, {run.cpu / 60:.1f} min CPU (features, training the tagger, the source pass and the speaker classifier, scoring dev), "
             f"load average {run.load[0]:.1f} before, {run.load[1]:.1f} after"
         )
         out.append(case)

@@ -90,6 +90,7 @@ class Run:
     iterations: list[int]
     load: tuple[float, float]  # load average (1 min) before and after the training
     began: str  # UTC
+    dev: dict[str, Any]  # the figures the model reports on the dev split it held out
 
 
 def _cpu() -> float:
@@ -131,6 +132,7 @@ def train_and_score(root: Path, out: Path, *, labels: Sequence[str], max_minutes
         list(model.meta["iterations"]),
         (load_before, os.getloadavg()[0]),
         began,
+        model.meta["figures"],
     )
 
 
@@ -152,3 +154,39 @@ def whole_contents(model: Model, records: Sequence[DocRecord]) -> dict[str, floa
     p = right / predicted if predicted else 0.0
     r = found / contents if contents else 0.0
     return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "contents": contents}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m benchmarks.polnear PATH``: train on PolNeAR's train split as the benchmark
+    does (dev held out), print the dev figures the model reports and the test figures, with the
+    wall and CPU time and the load average (the rows ``benchmarks.bench_assist`` writes)."""
+    import argparse
+    import json
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("path", type=Path, help="a clone of https://github.com/networkdynamics/PolNeAR")
+    parser.add_argument("--json", action="store_true", help="the figures as JSON")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as name:
+        run = train_and_score(args.path, Path(name) / "polnear", labels=LABELS_TRAINED, max_minutes=14)
+    if args.json:
+        print(json.dumps({**run.__dict__}, indent=1))
+        return 0
+    print(f"began {run.began}; {run.train_docs} train annotations; CRF iterations {run.iterations}")
+    print(
+        f"{run.wall / 60:.1f} min wall, {run.cpu / 60:.1f} min CPU; load average {run.load[0]:.1f} → {run.load[1]:.1f}"
+    )
+    print("dev (held out in training):")
+    print(scoring.table(run.dev))
+    print("test:")
+    print(scoring.table(run.figures))
+    w = run.whole_contents
+    print(
+        f"test QUOTE overlap, multi-part content as one unit: P {w['p']:.3f} R {w['r']:.3f} F1 {w['f1']:.3f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

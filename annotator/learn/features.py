@@ -51,7 +51,7 @@ def sequences(text: str, toks: list[Tok]) -> list[tuple[int, int]]:
     return out
 
 
-def _shape(word: str) -> str:
+def shape(word: str) -> str:
     shape = re.sub(r"[A-Z]", "X", word)
     shape = re.sub(r"[a-z]", "x", shape)
     shape = re.sub(r"\d", "d", shape)
@@ -87,7 +87,7 @@ _DETERMINERS = frozenset(
 )
 
 
-def _runs(words: list[str]) -> tuple[list[str], list[int], list[int]]:
+def cap_runs(words: list[str]) -> tuple[list[str], list[int], list[int]]:
     """Each token's place in its run of capitalised words ("B", "I", "E", "S" or "-"), and for
     every token of a run (a determiner before one included) the index of the first token after
     the run and of the last one before it: a name's whole phrase sees the verb that governs it
@@ -139,7 +139,7 @@ def document_features(
     for i in range(len(lower) - 1, -1, -1):
         cue_after[i] = seen
         seen = (seen or rate[i] >= CUE_RATE) and not sentence_start[i]
-    place, after, before = _runs(words)
+    place, after, before = cap_runs(words)
     position = 0
     feats: list[dict[str, float | str]] = []
     for i, (w, lw) in enumerate(zip(words, lower, strict=True)):
@@ -154,7 +154,7 @@ def document_features(
             "w": lw,
             "run": place[i],
             "sent_pos": _bucket(position),
-            "shape": _shape(w),
+            "shape": shape(w),
             "p3": lw[:3],
             "s3": lw[-3:],
             "title": float(w[:1].isupper()),

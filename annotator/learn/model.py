@@ -1,5 +1,7 @@
 """A trained model folder: ``model.json`` (what it was trained for, its figures, the speaker
-classifiers' weights) and one ``tier-N.crfsuite`` per tier of labels.
+classifiers' weights) and one ``tier-N.crfsuite`` per tier of labels, plus one
+``source-N.crfsuite`` per relation type with a cue-anchored source pass (``sources.py``; models
+trained before it have none and link as they did).
 
 ``load`` refuses, naming the file, anything that is not such a folder, so a wrong path never
 turns into empty suggestions.
@@ -15,6 +17,7 @@ from typing import Any
 from annotator.errors import ValidationError
 from annotator.learn.features import tokenize
 from annotator.learn.linker import Linker
+from annotator.learn.sources import Context, SourcePass
 from annotator.learn.tagger import CrfTier, Tagged
 from annotator.suggest.rules import RelationSuggestion, SpanSuggestion, Suggestions
 
@@ -29,6 +32,18 @@ class Model:
         lexicon = meta.get("lexicon")  # models trained before the learnt cue words use the rules' verbs
         self.tiers = [CrfTier(folder / f"tier-{i}.crfsuite", lexicon) for i in range(len(meta["tiers"]))]
         self.linkers = [Linker(**spec) for spec in meta["linkers"]]
+        # the cue-anchored second pass of each relation type trained with one (``sources.py``)
+        self.sources = {
+            spec["type"]: SourcePass(
+                folder / spec["file"],
+                lexicon,
+                spec["label"],
+                min_score=spec.get("min_score", 0.0),
+                min_start=spec.get("min_start", 1.0),
+                override=spec.get("override", 2.0),
+            )
+            for spec in meta.get("sources", [])
+        }
 
     @property
     def labels(self) -> list[str]:
@@ -43,27 +58,59 @@ class Model:
         """How suggestions from this model are marked: ``model:NAME@VERSION``."""
         return f"model:{self.meta['name']}@{self.meta['version']}"
 
-    def tag(self, text: str) -> list[Tagged]:
-        toks = tokenize(text)
+    def tag(self, text: str, toks: list[tuple[int, int]] | None = None) -> list[Tagged]:
+        toks = tokenize(text) if toks is None else toks
         return sorted(
             (t for tier in self.tiers for t in tier.tag(text, toks)), key=lambda t: (t.start, t.end)
         )
 
     def predict(self, text: str) -> Suggestions:
-        tagged = self.tag(text)
+        toks = tokenize(text)
+        tagged = self.tag(text, toks)
         out = Suggestions([SpanSuggestion(t.start, t.end, t.label, t.score) for t in tagged])
         spans = [(t.start, t.end, t.label) for t in tagged]
         index = {s: i for i, s in enumerate(spans)}
         for linker in self.linkers:
             quotes = [s for s in spans if s[2] == linker.source_label]
             actors = [s for s in spans if s[2] == linker.target_label]
+            second = self.sources.get(linker.type)
+            ctx = Context(text, second.lexicon, toks) if second is not None and quotes else None
             for quote in quotes:
                 found = linker.link(text, quote, actors, quotes)
+                if second is not None and ctx is not None:
+                    found = self._second_pass(second, ctx, quote, found, actors, out, index)
                 if found is not None:
                     out.relations.append(
                         RelationSuggestion(index[quote], index[found[0]], linker.type, round(found[1], 4))
                     )
         return out
+
+    @staticmethod
+    def _second_pass(
+        second: SourcePass,
+        ctx: Context,
+        quote: tuple[int, int, str],
+        linked: tuple[tuple[int, int, str], float] | None,
+        actors: list[tuple[int, int, str]],
+        out: Suggestions,
+        index: dict[tuple[int, int, str], int],
+    ) -> tuple[tuple[int, int, str], float] | None:
+        """The content's source: the linker's, unless the pass finds one where the linker found
+        none (or one it trusts more: ``SourcePass.override``). The pass's source is an actor span
+        the tagger found there already, else a new one."""
+        if linked is not None and second.override > 1.0:
+            return linked
+        found = second.find(ctx, quote)
+        if found is None or (linked is not None and found[2] < second.override):
+            return linked
+        start, end, score = found
+        label = linked[0][2] if linked is not None else next(iter(actors), (0, 0, second.label))[2]
+        span = next((a for a in actors if a[0] < end and start < a[1]), (start, end, label))
+        if span not in index:
+            index[span] = len(out.spans)
+            out.spans.append(SpanSuggestion(start, end, label, round(score, 4)))
+            actors.append(span)
+        return span, score
 
 
 def save(folder: Path, meta: dict[str, Any], linkers: list[Linker]) -> None:
@@ -96,6 +143,10 @@ def load(folder: str | Path) -> Model:
         f"tier-{i}.crfsuite"
         for i in range(len(meta.get("tiers", [])))
         if not (path / f"tier-{i}.crfsuite").is_file()
+    ] + [
+        str(spec.get("file"))
+        for spec in meta.get("sources", [])
+        if not isinstance(spec, dict) or not (path / str(spec.get("file"))).is_file()
     ]
     if missing or not meta.get("tiers"):
         raise ValidationError(f"{path}: the model is incomplete ({', '.join(missing) or 'no tiers'} missing)")
