@@ -7,8 +7,10 @@ PostgreSQL fails the run instead of skipping.
 
 from __future__ import annotations
 
+import compileall
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +39,16 @@ PG_URL = os.environ.get("ANNOTATOR_TEST_PG")
 # connected to its template.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 TEMPLATE = f"annotator_template_{WORKER}_{os.getpid()}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Where bytecode is not written (``PYTHONDONTWRITEBYTECODE``, as on the CI machine), every
+    ``annotator`` or app process a test starts compiled ~80-250 of the project's modules from source
+    anew; compiled once here (the controller, before the workers start) each start reads them."""
+    if sys.dont_write_bytecode and not hasattr(config, "workerinput"):
+        root = Path(__file__).resolve().parents[1]
+        for package in ("annotator", "ui", "benchmarks"):
+            compileall.compile_dir(root / package, quiet=1)
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle, when it is installed
