@@ -15,15 +15,19 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import traceback
 from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
 
 from annotator.cli import main
 
-REAL = [sys.executable, "-m", "annotator.cli"]
+# The installed command, as users and scripts call it (``python -m annotator.cli`` where it is not).
+_SCRIPT = shutil.which("annotator", path=str(Path(sys.executable).parent))
+REAL = [_SCRIPT] if _SCRIPT else [sys.executable, "-m", "annotator.cli"]
 _WORD = re.compile(r"[a-z][a-z-]*")
 _ran_real: set[tuple[str, tuple[str, ...], frozenset[str]]] = set()
 
