@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 # pytest-xdist workers for `make test` (each has its own databases and temp folders; see
-# tests/conftest.py); PYTEST_ARGS adds options, e.g. `make test PYTEST_ARGS="-k export"`.
+# tests/conftest.py, which also orders the files: slow ones first); PYTEST_ARGS adds options,
+# e.g. `make test PYTEST_ARGS="-k export"`.
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
@@ -33,7 +34,7 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check annotator ui tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check annotator ui tests benchmarks

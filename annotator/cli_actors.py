@@ -17,9 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli_common import Action, actions, open_project, print_table, project_of
-from annotator.store import Tx
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) loads when a command runs, not to parse the line
+    from annotator.store import Tx
 
 
 def _acting(tx: Tx, project_id: int, args: argparse.Namespace, span_id: int | None = None) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.cli_common import progress_bar, store_and_project
-from annotator.formats.sources import ALIASES, FORMATS
+from annotator.formats.format_names import ALIASES, FORMATS
 
 Handler = Callable[[argparse.Namespace], int]
 Command = Callable[[str, Handler, str], argparse.ArgumentParser]

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.formats import guards
+from annotator.formats.format_names import DOCUMENT_KINDS
 from annotator.formats.peerkit import ReadReport
 from annotator.records import DocRecord
 
 EXTENSIONS: dict[str, str] = {".pdf": "pdf", ".docx": "docx", ".odt": "odt", ".rtf": "rtf"}
-KINDS = ("pdf", "docx", "odt", "rtf")
+KINDS = DOCUMENT_KINDS
 
 
 def _reader(kind: str) -> Callable[[Path, ReadReport], list[DocRecord]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from annotator.errors import InputError
 from annotator.formats import documents, guards, html, markdown, peers, plaintext, tabular
 from annotator.formats.encoding import decode
+from annotator.formats.format_names import ALIASES, DATASET_FORMATS, FORMATS, PEER_FORMATS
 from annotator.formats.peerkit import ReadReport
 from annotator.names import check_name
 from annotator.records import DocRecord
@@ -30,17 +31,7 @@ EXTENSIONS: dict[str, str] = {
     ".csv": "csv",
     **documents.EXTENSIONS,
 }
-PEER_FORMATS = ("doccano", "prodigy", "brat", "labelstudio", "w3c", "webanno")
-# Training-data formats read back (offsets rebuilt from their tokens).
-DATASET_FORMATS = ("spacy", "iob", "hf-jsonl")
 DATASET_EXTENSIONS = {".spacy": "spacy", ".iob": "iob", ".conll": "iob"}
-# "native" forces the project's own JSONL (with spans); "auto" recognises it and the peers' formats
-# by their content.
-# documents.KINDS: PDF, DOCX, ODT, RTF, one document per file or per news-database article.
-_TEXTS = ("auto", "txt", "md", "html", "jsonl", "csv", *documents.KINDS)
-FORMATS = (*_TEXTS, "native", *PEER_FORMATS, *DATASET_FORMATS)
-# Other names for formats, as the export knows them.
-ALIASES = {"conll": "iob"}
 
 _READERS: dict[str, Callable[[Path, str], list[DocRecord]]] = {
     "txt": lambda path, _field: plaintext.read(path),

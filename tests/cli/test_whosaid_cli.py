@@ -5,18 +5,16 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from annotator.ops.projects import ensure_annotator
 from annotator.store import open_store
+from tests.cli_forms import run
 from tests.core.whosaid_fixture import WhoSaidProject, whosaid_project
-
-ANNOTATOR = [sys.executable, "-c", "import sys; from annotator.cli import main; sys.exit(main())"]
 
 
 def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ANNOTATOR, "--db", url, *args], capture_output=True, text=True, check=False)
+    return run("--db", url, *args)
 
 
 def ok(url: str, *args: str) -> str:

@@ -5,9 +5,7 @@ the core, over a project (merges followed) and in ``annotator agree`` (a real pr
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from annotator.ops.relations import create_relation
 from annotator.review.agree import project_agreement
 from annotator.review.figures import agreement_figures
 from annotator.store import Store
+from tests.cli_forms import run
 from tests.core.helpers import add_doc, annotator_id, label_id
 
 # ACTOR units (start 0, 10, 20, 30): a's and b's registry actor (None: unlinked).
@@ -176,12 +175,10 @@ def test_project_agreement_follows_merges_and_the_panel_gets_the_rows(store: Sto
 
 
 def test_agree_command_prints_the_actor_lines_and_json_keys(tmp_path: Path) -> None:
-    exe = shutil.which("annotator", path=str(Path(sys.executable).parent))
-    assert exe is not None
     db = f"sqlite:///{tmp_path / 'p.db'}"
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run([exe, "--db", db, *args], capture_output=True, text=True, check=False)
+        done = run("--db", db, *args)
         assert done.returncode == 0, done.stderr
         return done
 

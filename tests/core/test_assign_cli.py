@@ -1,25 +1,22 @@
-"""The CLI contract of issue 17, in real processes: ``assign``, ``docs --assigned-to``, ``progress``."""
+"""The CLI contract of issue 17: ``assign``, ``docs --assigned-to``, ``progress`` (each form in a real
+process once, its repeats in-process: tests.cli_forms)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from tests.cli_forms import run
+
 TEAM = ("ana", "ben", "cleo")
 
 
 def cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "annotator.cli", "--db", db, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run("--db", db, *args)
 
 
 def ok(db: str, *args: str) -> str:

@@ -3,9 +3,7 @@ core, the ``annotator agree`` command (a real process) and the GUI panel's figur
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from annotator.ops.annotations import create_span
 from annotator.review.agree import project_agreement
 from annotator.review.figures import agreement_figures
 from annotator.store import Store
+from tests.cli_forms import run
 from tests.core.helpers import add_doc, annotator_id, label_id
 
 A = ["direct", "direct", "indirect", "indirect"]
@@ -73,12 +72,10 @@ def test_project_agreement_and_panel_figures_carry_attribute_rows(store: Store, 
 
 
 def test_agree_command_prints_a_table_per_attribute(tmp_path: Path) -> None:
-    exe = shutil.which("annotator", path=str(Path(sys.executable).parent))
-    assert exe is not None
     db = f"sqlite:///{tmp_path / 'p.db'}"
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([exe, "--db", db, *args], capture_output=True, text=True, check=False)
+        return run("--db", db, *args)
 
     assert cli("init").returncode == 0
     (tmp_path / "a.txt").write_text(

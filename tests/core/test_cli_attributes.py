@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-EXE = shutil.which("annotator", path=str(Path(sys.executable).parent))
+from tests.cli_forms import run
+
 TEXT = "Mayor Ana Ruiz said the bridge opens in May. Critics doubt it."
 
 
 def cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    assert EXE is not None
-    return subprocess.run([EXE, "--db", db, *args], capture_output=True, text=True, check=False)
+    return run("--db", db, *args)
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ the import naming file and line, and nothing is written."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,11 +21,11 @@ from annotator.model import Annotation, AttributeDef, AuditEntry, Document, Rela
 from annotator.ops.importer import import_records
 from annotator.ops.projects import create_project
 from annotator.store import Store
+from tests.cli_forms import run
 from tests.core.test_attributes_native import TEXT
 from tests.core.test_attributes_native import _line as attributes_line
 
 PLAIN = "A second story without any values at all."
-EXE = shutil.which("annotator", path=str(Path(sys.executable).parent))
 
 
 def _rtype(store: Store, project: int) -> str:
@@ -169,8 +167,7 @@ def test_a_malformed_definition_names_file_and_line(codebook: object, message: s
 
 
 def cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    assert EXE is not None
-    return subprocess.run([EXE, "--db", db, *args], capture_output=True, text=True, check=False)
+    return run("--db", db, *args)
 
 
 def test_the_cli_restores_an_export_with_values_into_a_fresh_project(tmp_path: Path) -> None:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from annotator.store import open_store
+from tests.cli_forms import run
 from tests.core.helpers import add_doc
 
-ANNOTATOR = [sys.executable, "-c", "import sys; from annotator.cli import main; sys.exit(main())"]
 TEXT = "Critics said the bridge is unsafe."
 
 
 def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ANNOTATOR, "--db", url, *args], capture_output=True, text=True, check=False)
+    return run("--db", url, *args)
 
 
 def ok(url: str, *args: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,15 +18,12 @@ from annotator.review.compare_gold import compare_with_gold
 from annotator.review.gold import set_review_status
 from annotator.settings_project import get_guidelines, set_guidelines
 from annotator.store import Store, open_store
+from tests.cli_forms import run
 from tests.core.gold_fixture import TEXT, adjudicated
-
-ANNOTATOR = [sys.executable, "-c", "import sys; from annotator.cli import main; sys.exit(main())"]
 
 
 def cli(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*ANNOTATOR, "--db", url, *args], capture_output=True, text=True, check=False, input=stdin
-    )
+    return run("--db", url, *args, stdin=stdin)
 
 
 def test_each_difference_from_gold_is_named_with_its_text(store: Store, project: Project) -> None:

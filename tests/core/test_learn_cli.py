@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from benchmarks.quotes_corpus import corpus
-
-ANNOTATOR = [sys.executable, "-c", "import sys; from annotator.cli import main; sys.exit(main())"]
+from tests.cli_forms import run
 
 
 def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ANNOTATOR, "--db", url, *args], capture_output=True, text=True, check=False)
+    return run("--db", url, *args)
 
 
 def _project(tmp_path: Path) -> str:

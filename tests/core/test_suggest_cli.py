@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,13 @@ from sqlalchemy import func, select
 from annotator.model import Annotation, Project, Suggestion
 from annotator.store import Store, open_store
 from annotator.suggest import engines
+from tests.cli_forms import run
 from tests.core.helpers import add_doc
 from tests.core.test_suggestions import TEXT, fake_engine
 
-ANNOTATOR = [sys.executable, "-c", "import sys; from annotator.cli import main; sys.exit(main())"]
-
 
 def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ANNOTATOR, "--db", url, *args], capture_output=True, text=True, check=False)
+    return run("--db", url, *args)
 
 
 @pytest.fixture

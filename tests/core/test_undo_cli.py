@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,14 +10,14 @@ from sqlalchemy import select
 from annotator.model import Annotation
 from annotator.ops.annotations import update_span
 from annotator.store import open_store
+from tests.cli_forms import run
 from tests.core.helpers import add_doc, label_id
 
-ANNOTATOR = [sys.executable, "-c", "import sys; from annotator.cli import main; sys.exit(main())"]
 TEXT = "Critics said the bridge is unsafe."
 
 
 def cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ANNOTATOR, "--db", url, *args], capture_output=True, text=True, check=False)
+    return run("--db", url, *args)
 
 
 def spans(url: str) -> list[tuple[str, int]]:

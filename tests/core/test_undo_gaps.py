@@ -25,8 +25,8 @@ from annotator.store import Actor, Store, open_store
 from annotator.suggest import engines
 from annotator.suggest.decide import accept
 from annotator.undo import schema_step
+from tests.cli_forms import run
 from tests.core.helpers import add_doc, annotator_id, label_id
-from tests.core.test_undo_cli import cli
 
 TEXT = '"The bridge opens in May," Mayor Ana Ruiz said on Monday. Critics disagree.'
 OTHER = '"Taxes stay," the minister said. Nobody believed it.'
@@ -225,19 +225,19 @@ def test_undoing_a_run_refuses_to_drop_a_decision_made_since(store: Store, proje
     assert state(store) == now
 
 
-# --- the same through the command line, in real processes ----------------------------------------
+# --- the same through the command line (each form in a real process once: tests.cli_forms) ----------------------------------------
 
 
 def _cli_project(tmp_path: Path) -> tuple[str, Store]:
     url = f"sqlite:///{tmp_path / 'p.db'}"
-    assert cli(url, "init").returncode == 0
+    assert run("--db", url, "init").returncode == 0
     store = open_store(url)
     add_doc(store, 1, TEXT)
     return url, store
 
 
 def ok(url: str, *args: str) -> str:
-    done = cli(url, *args)
+    done = run("--db", url, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
