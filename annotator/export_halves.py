@@ -9,6 +9,11 @@ a connection of its own (never the parent's) and sends back its report. Only whe
 safe (``annotator.forking``: the CLI and scripts, not beside Qt), on a database the child can
 open (not an in-memory SQLite), and on projects large enough for a second core to gain more than
 forking and the copy cost.
+
+One moment, as one process writes it: the child's read begins after the parent's, so a change
+committed in between would put the two halves at two moments. The child compares the newest
+audit entry it sees (every change writes one: ``annotator.audit``, the live refresh's marker) with
+the parent's; when they differ it writes nothing and the parent writes the second half too.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from annotator.atomic import atomic_write_bytes, part_path
+from annotator.audit import latest_id
 from annotator.errors import AnnotatorError
 from annotator.forking import can_fork
 from annotator.formats.base import ACTORS_LEFT_OUT, ExportReport, Progress
@@ -73,9 +79,10 @@ def export_halves(
     url = _url(session)
     assert url is not None
     first, second = part_path(out), part_path(out)
+    mark = latest_id(session)  # the parent's moment (its read began with the export's first query)
     context = multiprocessing.get_context("fork")
     theirs, ours = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(url, second, mid, write_part, ours), daemon=True)
+    child = context.Process(target=_child, args=(url, second, mid, mark, write_part, ours), daemon=True)
     child.start()
     ours.close()
     try:
@@ -85,12 +92,17 @@ def export_halves(
         except EOFError:  # it ended without a word (killed)
             outcome = ("error", f"it stopped (exit code {child.exitcode})")
         child.join()
-        if outcome[0] != "ok":
+        if outcome[0] == "moved":  # a change came in between: the second half from this moment too
+            part = ExportReport(second)
+            write_part(session, second, (mid, None), False, part, progress)
+            merge(report, part)
+        elif outcome[0] != "ok":
             raise AnnotatorError(f"the export's second process failed:\n{outcome[1]}")
-        _, part, ticks = outcome
-        merge(report, part)
-        if progress is not None and ticks:
-            progress(ticks)
+        else:
+            _, part, ticks = outcome
+            merge(report, part)
+            if progress is not None and ticks:
+                progress(ticks)
         with atomic_write_bytes(out) as fh:
             for path in (first, second):
                 with path.open("rb") as src:
@@ -104,8 +116,9 @@ def export_halves(
             path.unlink(missing_ok=True)
 
 
-def _child(url: str, path: Path, mid: int, write_part: WritePart, conn: Connection) -> None:
-    """The second half, on a connection of its own; the report (or the error) goes back."""
+def _child(url: str, path: Path, mid: int, mark: int, write_part: WritePart, conn: Connection) -> None:
+    """The second half, on a connection of its own; the report (or the error) goes back, or
+    "moved" when the database is not at the parent's moment (``mark``: its newest audit entry)."""
     from annotator.store import open_store
 
     ticks = 0
@@ -119,10 +132,12 @@ def _child(url: str, path: Path, mid: int, write_part: WritePart, conn: Connecti
         try:
             report = ExportReport(path)
             with store.session() as session:
-                write_part(session, path, (mid, None), False, report, tick)
+                moved = latest_id(session) != mark
+                if not moved:
+                    write_part(session, path, (mid, None), False, report, tick)
         finally:
             store.close()
-        outcome: tuple[Any, ...] = ("ok", report, ticks)
+        outcome: tuple[Any, ...] = ("moved",) if moved else ("ok", report, ticks)
     except BaseException:  # whatever it was, the parent reports it
         outcome = ("error", traceback.format_exc())
     with contextlib.suppress(OSError):

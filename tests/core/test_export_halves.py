@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from annotator.export import export
+from annotator.model import Annotation
 from annotator.store import Store
 from tests.core.test_export_native_exact import OPTIONS, _project
 
@@ -24,8 +26,19 @@ from pathlib import Path
 from annotator import export as ex, export_halves, store as store_module
 from annotator.store import open_store
 from tests.core.test_export_native_exact import OPTIONS
-url, project_id, folder, broken = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] == "1"
+url, project_id, folder, mode = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+broken = mode == "1"
 export_halves.MIN_DOCUMENTS = 2
+if mode == "moved":  # the forked child connects after a teammate's process added a span
+    import os, subprocess
+    parent, real_open = os.getpid(), store_module.open_store
+    def open_after_a_change(*args, **kwargs):
+        wrote = folder.parent / "wrote"  # once: the first child's
+        if os.getpid() != parent and not wrote.exists():
+            subprocess.run([sys.executable, "-c", sys.argv[5], url, str(project_id)], check=True)
+            wrote.touch()
+        return real_open(*args, **kwargs)
+    store_module.open_store = open_after_a_change
 split = []
 real = ex.export_halves
 def counted(*args, **kwargs):
@@ -58,10 +71,38 @@ def built(tmp_path: Path, backend_url: str) -> Iterator[tuple[Store, int, str]]:
     store.close()
 
 
-def _in_halves(url: str, project_id: int, folder: Path, broken: bool = False) -> dict[str, object]:
+# A teammate's process: a span on the last document (in the second half).
+WRITER = """
+import sys
+from sqlalchemy import func, select
+from annotator.model import Annotation, Document
+from annotator.ops.annotations import create_span
+from annotator.store import open_store
+store = open_store(sys.argv[1])
+with store.transaction() as tx:
+    project = Document.project_id == int(sys.argv[2])
+    last = tx.session.scalar(select(func.max(Document.id)).where(project))
+    a = tx.session.scalars(select(Annotation).where(Annotation.document_id == last)).first()
+    create_span(tx, last, 0, 1, a.label_id, a.annotator_id)
+store.close()
+"""
+
+
+def _in_halves(
+    url: str, project_id: int, folder: Path, broken: bool = False, mode: str = ""
+) -> dict[str, object]:
     folder.mkdir()
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, url, str(project_id), str(folder), "1" if broken else "0"],
+        [
+            sys.executable,
+            "-c",
+            SCRIPT,
+            url,
+            str(project_id),
+            str(folder),
+            mode or ("1" if broken else "0"),
+            WRITER,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -76,29 +117,55 @@ def test_a_native_export_in_two_processes_writes_what_one_process_writes(
     built: tuple[Store, int, str], tmp_path: Path
 ) -> None:
     store, project_id, url = built
-    (tmp_path / "one").mkdir()
+    one = _one_process(store, project_id, tmp_path / "one")
+    two = _in_halves(url, project_id, tmp_path / "two")
+    _same(one, two, tmp_path / "one", tmp_path / "two")
+
+
+def _one_process(store: Store, project_id: int, folder: Path) -> dict[str, dict[str, object]]:
+    """Every export of OPTIONS in this process (pytest's may not fork: one process)."""
+    folder.mkdir()
     one = {}
     with store.session() as session:
         for name, options in OPTIONS.items():
             ticks: list[int] = []
-            report = export(
-                session, project_id, "jsonl", tmp_path / "one" / f"{name}.jsonl", ticks.append, options
-            )
+            report = export(session, project_id, "jsonl", folder / f"{name}.jsonl", ticks.append, options)
             one[name] = {
                 "summary": report.summary(),
                 "left": sorted(report.actors_left or ()),
                 "ticks": sum(ticks),
             }
-    two = _in_halves(url, project_id, tmp_path / "two")
+    return one
+
+
+def _same(one: dict[str, dict[str, object]], two: dict[str, object], here: Path, there: Path) -> None:
+    """The two-process exports wrote the one-process bytes and reports, and left no part."""
     assert two["split"] == len(OPTIONS)  # every export ran in two processes
     found = two["found"]
     assert isinstance(found, dict)
     for name in OPTIONS:
-        data = (tmp_path / "two" / f"{name}.jsonl").read_bytes()
-        assert data == (tmp_path / "one" / f"{name}.jsonl").read_bytes(), name
-        mine = dict(one[name], summary=str(one[name]["summary"]).replace("/one/", "/two/"))
+        assert (there / f"{name}.jsonl").read_bytes() == (here / f"{name}.jsonl").read_bytes(), name
+        mine = dict(one[name], summary=str(one[name]["summary"]).replace(f"/{here.name}/", f"/{there.name}/"))
         assert found[name] == mine, name
-    assert [p.name for p in (tmp_path / "two").iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in there.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_change_between_the_two_reads_leaves_the_export_at_one_moment(
+    built: tuple[Store, int, str], tmp_path: Path
+) -> None:
+    """A span committed after the parent began reading and before the child did: the child sees it,
+    so the parent writes the second half too, from its own moment. (On PostgreSQL an export reads
+    what is committed as it goes, in one process as in two: SQLite only.)"""
+    store, project_id, url = built
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite: one read transaction is one moment")
+    with store.session() as session:
+        before = session.scalar(select(func.count()).select_from(Annotation))
+    one = _one_process(store, project_id, tmp_path / "one")
+    two = _in_halves(url, project_id, tmp_path / "moved", mode="moved")
+    with store.session() as session:  # the teammate's span did come in between
+        assert session.scalar(select(func.count()).select_from(Annotation)) == (before or 0) + 1
+    _same(one, two, tmp_path / "one", tmp_path / "moved")
 
 
 def test_a_failing_second_process_fails_the_export_and_leaves_no_file(
