@@ -42,11 +42,12 @@ def cmd_rm(args: argparse.Namespace) -> int:
         # One undo step of the person deleting: ``annotator undo`` puts everything back, same ids.
         # Only the step's owner: deleting keeps the command line's permissions, as it always had.
         who = step_owner(tx, project_id, args.annotator)
+        name = who.name  # read now: deleting expires every object of the session
         n = len(ids)
         title = f"Delete import batch {args.batch}" if args.batch is not None else f"Delete {n} document(s)"
         deleted, _step = delete_step(tx, ids, title, who.id)
     where = f" (import batch {args.batch})" if args.batch is not None else ""
-    print(deleted.summary() + where + f"; annotator undo --annotator {who.name} puts it back")
+    print(deleted.summary() + where + f"; annotator undo --annotator {name} puts it back")
     return 0
 
 
