@@ -28,7 +28,11 @@ def can_fork() -> bool:
 
 
 def _threads() -> int:
-    return threading.active_count()
+    """Threads that make a fork unsafe: all but the write-lock watcher (``annotator.waiting``),
+    which holds no lock while it waits and which a forked child makes afresh."""
+    from annotator.waiting import THREAD_NAME
+
+    return sum(1 for t in threading.enumerate() if t.name != THREAD_NAME)
 
 
 def start_method() -> str:

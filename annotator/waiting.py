@@ -18,6 +18,9 @@ from contextlib import contextmanager
 NOTICE = 2.0  # seconds of waiting before listeners hear of it
 LIMIT = 3600.0  # then the writer fails with a clear error
 MESSAGE = "waiting for the database (another process is writing)…"
+# The watcher's thread: it lives on after the first write, and a fork remakes it (``_forked``), so
+# ``annotator.forking`` does not count it as a thread that makes forking unsafe.
+THREAD_NAME = "annotator-waiting"
 
 Listener = Callable[[str], None]
 _listeners: list[Listener] = []
@@ -57,7 +60,7 @@ class _Watch:
             self._count += 1
             self._armed[self._count] = time.monotonic() + NOTICE
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="annotator-waiting", daemon=True)
+                self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
                 self._thread.start()
             else:
                 self._cond.notify()

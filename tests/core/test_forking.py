@@ -3,7 +3,10 @@ the rules suggest the same either way (``annotator.learn.batch``)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +96,29 @@ def test_a_forked_run_stores_what_one_process_does(
     monkeypatch.setattr(engines, "PARALLEL_FROM", 10**9)
     engines.run(store, project.id, engine, docs)
     assert _stored(store) == forked
+
+
+# After a write the lock-wait watcher's thread lives on; a fresh process (no Qt) may still fork.
+AFTER_A_WRITE = """
+import sys, threading
+from annotator import forking
+from annotator.ops.projects import create_project
+from annotator.store import open_store
+store = open_store(sys.argv[1])
+with store.transaction() as tx:
+    create_project(tx, "p")
+names = [t.name for t in threading.enumerate()]
+print(forking.start_method(), "annotator-waiting" in names)
+"""
+
+
+def test_a_process_that_has_written_still_forks(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", AFTER_A_WRITE, f"sqlite:///{tmp_path / 'w.db'}"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert done.stdout.split() == ["fork", "True"]  # the watcher runs, and forking is still allowed
