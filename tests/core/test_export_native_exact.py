@@ -104,6 +104,25 @@ def _digest(found: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
+def frozen_exports(store: Store, project_id: int, folder: Path) -> dict[str, bytes]:
+    """The exports a frozen digest is compared with: SQLite's only (skips on other backends)."""
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("the frozen digest is SQLite's (the next test compares both paths on each backend)")
+    return _exports(store, project_id, folder)
+
+
+def once_and_back(
+    store: Store, project_id: int, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The exports through the one read (``Provenance``), then through the reference path that
+    reads each chunk's provenance back by queries."""
+    (folder / "once").mkdir()
+    (folder / "back").mkdir()
+    once = _exports(store, project_id, folder / "once")
+    monkeypatch.setattr(export_module, "Provenance", lambda: None)
+    return once, _exports(store, project_id, folder / "back")
+
+
 @pytest.fixture
 def built(tmp_path: Path, backend_url: str) -> Iterator[tuple[Store, int]]:
     store, project_id = _project(tmp_path, backend_url)
@@ -115,9 +134,7 @@ def test_native_export_writes_what_it_wrote_before_it_was_made_faster(
     built: tuple[Store, int], tmp_path: Path
 ) -> None:
     store, project_id = built
-    if store.engine.dialect.name != "sqlite":
-        pytest.skip("the frozen digest is SQLite's (the next test compares both paths on each backend)")
-    found = _exports(store, project_id, tmp_path)
+    found = frozen_exports(store, project_id, tmp_path)
     whole = found["whole"].decode()
     for carried in ('"sources"', '"adjudicator"', '"origin"', '"fragments"', '"actor"', '"tone"', '"genre"'):
         assert carried in whole, carried
@@ -132,10 +149,6 @@ def test_native_export_reads_once_what_reading_back_finds(
     """The export's one read (``Provenance``) gives the bytes of the reference path, which reads
     each chunk's provenance back by queries (what a merge of a project database still does)."""
     store, project_id = built
-    (tmp_path / "once").mkdir()
-    (tmp_path / "back").mkdir()
-    once = _exports(store, project_id, tmp_path / "once")
-    monkeypatch.setattr(export_module, "Provenance", lambda: None)
-    back = _exports(store, project_id, tmp_path / "back")
+    once, back = once_and_back(store, project_id, tmp_path, monkeypatch)
     for name in OPTIONS:
         assert once[name] == back[name], name
