@@ -12,6 +12,7 @@ them are complete, replacing exactly the files of an earlier export there and no
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ from annotator.bulk import gc_paused
 from annotator.dataset import LabelMap, Layer, Split, select_layer, split_sentences
 from annotator.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.export_folder import FolderResult, export_folder
-from annotator.export_halves import WritePart, export_halves, merge, middle
+from annotator.export_halves import Diverged, WritePart, export_halves, merge, middle
+from annotator.export_moment import one_moment
 from annotator.export_reads import ExportDoc, iter_documents
 from annotator.formats import iob, labelstudio, native, peers, spacy_docbin
 from annotator.formats.base import ExportReport, Progress, Writer
@@ -345,9 +347,14 @@ def _carry(
     )
 
 
-def _native_part(project_id: int, fmt: str, options: ExportOptions, the_plan: Plan, whole: bool) -> WritePart:
-    """What writes a part of a native export (``annotator.export_halves``); the first part
-    carries what a ``whole`` export puts in its first line (the registry actors no span names)."""
+# Formats whose lines depend on their own document only: a large export runs on both cores.
+HALVES = frozenset({"jsonl", "native", "prodigy", "hf-jsonl", "iob", "conll"})
+
+
+def _part(project_id: int, fmt: str, options: ExportOptions, the_plan: Plan, whole: bool) -> WritePart:
+    """What writes a part of an export in halves (``annotator.export_halves``); a native export's
+    first part carries what a ``whole`` export puts in its first line (the registry actors no
+    span names)."""
 
     def write_part(
         session: Session,
@@ -357,7 +364,7 @@ def _native_part(project_id: int, fmt: str, options: ExportOptions, the_plan: Pl
         report: ExportReport,
         progress: Progress | None,
     ) -> None:
-        found = Provenance()
+        found = Provenance() if fmt in ("jsonl", "native") else None
         writer = _writer(fmt, options, the_plan, None)
         writer = _carry(fmt, writer, session, project_id, whole and first, found)
         writer(
@@ -367,6 +374,11 @@ def _native_part(project_id: int, fmt: str, options: ExportOptions, the_plan: Pl
         )
 
     return write_part
+
+
+def _beside(fmt: str) -> Callable[[Path], Path] | None:
+    """Where a format writes a file beside its data (HF JSONL: the label list)."""
+    return iob.sidecar if fmt == "hf-jsonl" else None
 
 
 def writes_folder(fmt: str, *, split: bool = False, docs_per_file: int | None = None) -> bool:
@@ -384,20 +396,26 @@ def export(
     options: ExportOptions | None = None,
 ) -> DatasetReport:
     """Write the project (or its train/dev/test parts into the folder ``out``) in format ``fmt``."""
-    options = options or ExportOptions()
-    out = Path(out)
+    with one_moment(session):  # PostgreSQL: one snapshot, as SQLite's read transaction is
+        return _export(session, project_id, fmt, Path(out), progress, options or ExportOptions())
+
+
+def _export(
+    session: Session, project_id: int, fmt: str, out: Path, progress: Progress | None, options: ExportOptions
+) -> DatasetReport:
     the_plan = plan(session, project_id, options)
     report = DatasetReport(out, sentences=options.sentences)
     # A native export's provenance comes with the records' own read (annotator.review.carry).
     found = Provenance() if fmt in ("jsonl", "native") else None
     if the_plan.split is None:
         whole = options.layer == "all" and not (options.only_done or options.labels or options.sentences)
-        # A large native export runs on both cores (annotator.export_halves): the same bytes.
-        mid = middle(session, project_id) if found is not None else None
+        # A large export of lines runs on both cores (annotator.export_halves): the same bytes.
+        mid = middle(session, project_id) if fmt in HALVES else None
         if mid is not None:
-            write_part = _native_part(project_id, fmt, options, the_plan, whole)
-            export_halves(session, out, mid, write_part, report, progress)
-            return report
+            write_part = _part(project_id, fmt, options, the_plan, whole)
+            with contextlib.suppress(Diverged):  # else one process writes it, as below
+                export_halves(session, out, mid, write_part, report, progress, _beside(fmt))
+                return report
         writer = _carry(fmt, _writer(fmt, options, the_plan, None), session, project_id, whole, found)
         if not writes_folder(fmt, docs_per_file=options.docs_per_file):
             writer(records(session, project_id, options, progress, report=report, found=found), out, report)

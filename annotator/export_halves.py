@@ -1,4 +1,4 @@
-"""A large native export on both cores: the second half of the documents in a forked process.
+"""A large native (or line format) export on both cores: the second half of the documents in a forked process.
 
 Each line of native JSONL depends on its own document only (and on what every process reads
 alike: names, the codebook, ``as_of``), so the documents before the middle one go through the
@@ -10,10 +10,19 @@ safe (``annotator.forking``: the CLI and scripts, not beside Qt), on a database 
 open (not an in-memory SQLite), and on projects large enough for a second core to gain more than
 forking and the copy cost.
 
-One moment, as one process writes it: the child's read begins after the parent's, so a change
-committed in between would put the two halves at two moments. The child compares the newest
-audit entry it sees (every change writes one: ``annotator.audit``, the live refresh's marker) with
-the parent's; when they differ it writes nothing and the parent writes the second half too.
+The line formats (Prodigy, HF JSONL, IOB) go the same way: their lines depend on their own
+document too. What a writer reports naming its first examples (spans trimmed to token edges,
+source tokens cut) is held by each half and joined in document order before it goes into the
+report (``ExportReport.held``), so the report is the one of one process as well. HF JSONL's label
+list (``beside``) must come out the same from both halves, else the export is written again in
+one process (``Diverged``; never from a project's own labels, which are all in the list).
+
+One moment, as one process writes it: the child's read begins after the parent's. On PostgreSQL
+the child reads the parent's snapshot (``annotator.export_moment``). On SQLite (or a PostgreSQL
+transaction that wrote) a change committed in between would put the two halves at two moments:
+the child compares the newest audit entry it sees (every change writes one: ``annotator.audit``,
+the live refresh's marker) with the parent's; when they differ it writes nothing and the parent
+writes the second half too.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import shutil
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +44,9 @@ from sqlalchemy.orm import Session
 from annotator.atomic import atomic_write_bytes, part_path
 from annotator.audit import latest_id
 from annotator.errors import AnnotatorError
+from annotator.export_moment import read_snapshot, shared_snapshot
 from annotator.forking import can_fork
-from annotator.formats.base import ACTORS_LEFT_OUT, ExportReport, Progress
+from annotator.formats.base import ACTORS_LEFT_OUT, ExportReport, Progress, report_held
 from annotator.model import Document
 
 # Below this many documents one process is as fast (forking, a second connection, the copy).
@@ -67,6 +78,10 @@ def _url(session: Session) -> str | None:
     return url.render_as_string(hide_password=False)
 
 
+class Diverged(Exception):
+    """The halves' label lists differ (``beside``): only one process writes this export."""
+
+
 def export_halves(
     session: Session,
     out: Path,
@@ -74,39 +89,39 @@ def export_halves(
     write_part: WritePart,
     report: ExportReport,
     progress: Progress | None = None,
+    beside: Callable[[Path], Path] | None = None,
 ) -> None:
-    """Write the export into ``out``: documents before ``mid`` here, the others in a child."""
+    """Write the export into ``out``: documents before ``mid`` here, the others in a child.
+
+    ``beside``: where a part's writer puts a file it writes beside its data (HF JSONL's label
+    list), which goes beside ``out`` when both halves wrote the same one.
+    """
     url = _url(session)
     assert url is not None
     first, second = part_path(out), part_path(out)
-    mark = latest_id(session)  # the parent's moment (its read began with the export's first query)
+    snapshot = shared_snapshot(session)  # PostgreSQL: the child reads this very moment
+    mark = latest_id(session)  # else the parent's moment (its read began with the export's first query)
     context = multiprocessing.get_context("fork")
     theirs, ours = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(url, second, mid, mark, write_part, ours), daemon=True)
+    moment = (mark, snapshot)
+    child = context.Process(target=_child, args=(url, second, mid, moment, write_part, ours), daemon=True)
     child.start()
     ours.close()
     try:
-        write_part(session, first, (0, mid), True, report, progress)
-        try:
-            outcome = theirs.recv()
-        except EOFError:  # it ended without a word (killed)
-            outcome = ("error", f"it stopped (exit code {child.exitcode})")
-        child.join()
-        if outcome[0] == "moved":  # a change came in between: the second half from this moment too
-            part = ExportReport(second)
-            write_part(session, second, (mid, None), False, part, progress)
-            merge(report, part)
-        elif outcome[0] != "ok":
-            raise AnnotatorError(f"the export's second process failed:\n{outcome[1]}")
-        else:
-            _, part, ticks = outcome
-            merge(report, part)
-            if progress is not None and ticks:
-                progress(ticks)
+        mine = ExportReport(first, held=[])
+        write_part(session, first, (0, mid), True, mine, progress)
+        part = _second(session, child, theirs, second, mid, write_part, progress)
+        if beside is not None and beside(first).read_bytes() != beside(second).read_bytes():
+            raise Diverged(out)
+        for done in (mine, part):
+            merge(report, done)
+        report_held(report, [mine.held or [], part.held or []])
         with atomic_write_bytes(out) as fh:
             for path in (first, second):
                 with path.open("rb") as src:
                     shutil.copyfileobj(src, fh, 1 << 20)
+        if beside is not None:
+            os.replace(beside(first), beside(out))
     finally:
         if child.is_alive():
             child.kill()
@@ -114,11 +129,45 @@ def export_halves(
         theirs.close()
         for path in (first, second):
             path.unlink(missing_ok=True)
+            if beside is not None:
+                beside(path).unlink(missing_ok=True)
 
 
-def _child(url: str, path: Path, mid: int, mark: int, write_part: WritePart, conn: Connection) -> None:
+def _second(
+    session: Session,
+    child: BaseProcess,
+    theirs: Connection,
+    path: Path,
+    mid: int,
+    write_part: WritePart,
+    progress: Progress | None,
+) -> ExportReport:
+    """The child's report of the second half (it wrote ``path``), or, when the database moved
+    before the child read it, the report of the second half written here."""
+    try:
+        outcome = theirs.recv()
+    except EOFError:  # it ended without a word (killed)
+        outcome = ("error", f"it stopped (exit code {child.exitcode})")
+    child.join()
+    if outcome[0] == "moved":  # a change came in between: the second half from this moment too
+        part = ExportReport(path, held=[])
+        write_part(session, path, (mid, None), False, part, progress)
+        return part
+    if outcome[0] != "ok":
+        raise AnnotatorError(f"the export's second process failed:\n{outcome[1]}")
+    _, part, ticks = outcome
+    if progress is not None and ticks:
+        progress(ticks)
+    assert isinstance(part, ExportReport)
+    return part
+
+
+def _child(
+    url: str, path: Path, mid: int, moment: tuple[int, str | None], write_part: WritePart, conn: Connection
+) -> None:
     """The second half, on a connection of its own; the report (or the error) goes back, or
-    "moved" when the database is not at the parent's moment (``mark``: its newest audit entry)."""
+    "moved" when the database is not at the parent's moment (``moment``: its newest audit entry,
+    and on PostgreSQL the snapshot it reads, which this child reads too)."""
     from annotator.store import open_store
 
     ticks = 0
@@ -127,12 +176,15 @@ def _child(url: str, path: Path, mid: int, mark: int, write_part: WritePart, con
         nonlocal ticks
         ticks += n
 
+    mark, snapshot = moment
     try:
         store = open_store(url, migrate=False)
         try:
-            report = ExportReport(path)
+            report = ExportReport(path, held=[])
             with store.session() as session:
-                moved = latest_id(session) != mark
+                if snapshot is not None:
+                    read_snapshot(session, snapshot)
+                moved = snapshot is None and latest_id(session) != mark
                 if not moved:
                     write_part(session, path, (mid, None), False, report, tick)
         finally:

@@ -150,9 +150,19 @@ class Splits:
     def reason(self) -> str:
         return f"{SPLIT}, e.g. {', '.join(self.examples)}" if self.examples else SPLIT
 
+    @property
+    def key(self) -> str:
+        return SPLIT
+
+    def joined(self, later: Splits) -> Splits:
+        """These cuts, then ``later``'s (a later part of the same export): the first examples."""
+        return Splits(self.count + later.count, (self.examples + later.examples)[:EXAMPLES])
+
     def report_to(self, report: ExportReport) -> None:
         """Say in the export's report how many source tokens were cut (the format keeps the cuts)."""
-        if self.count:
+        if report.held is not None:
+            report.held.append(self)
+        elif self.count:
             report.leave_out(self.reason(), self.count)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from annotator.records import DocRecord, SpanRecord
 
@@ -54,6 +55,10 @@ class ExportReport(Tally):
     # The registry actors a filtered native export left out (ids, ``ACTORS_LEFT_OUT``): a split's
     # total counts those no part carries, once, not once per part.
     actors_left: set[int] | None = None
+    # A part of an export written in pieces (``annotator.export_halves``): what names examples
+    # (``SpanTrims``, ``annotator.tokens.Splits``) is held here, not written into ``left_out``, so
+    # the whole's reasons name the whole's first examples (``report_held``). None: write it.
+    held: list[Held] | None = None
 
     def leave_out(self, reason: str, count: int = 1, dropped: str | None = None) -> None:
         """Record what the file cannot hold; ``dropped`` ("spans" or "relations") also takes the
@@ -94,13 +99,47 @@ class SpanTrims:
         old, new = (base + span.start, base + span.end), (base + start, base + end)
         self.found.append(Trim(name, span.label, old, new))
 
+    @property
+    def key(self) -> str:
+        return self.reason
+
+    def joined(self, later: SpanTrims) -> SpanTrims:
+        """These trims, then ``later``'s (a later part of the same export)."""
+        return SpanTrims(self.reason, self.found + later.found)
+
     def report_to(self, report: ExportReport) -> None:
         """Name the trimmed spans in the report: the reason with examples, and the whole list."""
-        if self.found:
+        if report.held is not None:
+            report.held.append(self)
+        elif self.found:
             examples = "; ".join(str(t) for t in self.found[:EXAMPLES])
             more = ", …" if len(self.found) > EXAMPLES else ""
             report.leave_out(f"{self.reason}: {examples}{more}", len(self.found))
             report.trimmed.extend(self.found)
+
+
+class Held(Protocol):
+    """What a writer collects of its documents and reports at the end, naming the first examples:
+    the parts of one export join theirs, in document order, before it goes into the report."""
+
+    @property
+    def key(self) -> str: ...
+
+    def joined(self, later: Any) -> Held: ...
+
+    def report_to(self, report: ExportReport) -> None: ...
+
+
+def report_held(report: ExportReport, parts: Iterable[list[Held]]) -> None:
+    """Report what the parts of an export held (``ExportReport.held``), each kind joined over the
+    parts in their order: the reasons and examples one writer of the whole would have written."""
+    joined: dict[tuple[type, str], Held] = {}
+    for held in parts:
+        for item in held:
+            key = (type(item), item.key)
+            joined[key] = joined[key].joined(item) if key in joined else item
+    for item in joined.values():
+        item.report_to(report)
 
 
 # A writer streams records into ``path`` (atomically) and fills in the report.

@@ -21,7 +21,7 @@ from tests.core.test_export_native_exact import OPTIONS, _project
 ROOT = Path(__file__).resolve().parents[2]
 # Exports in a fresh process, in two halves; prints whether it split and the report.
 SCRIPT = """
-import json, sys
+import json, os, sys
 from pathlib import Path
 from annotator import export as ex, export_halves, store as store_module
 from annotator.store import open_store
@@ -39,12 +39,19 @@ if mode == "moved":  # the forked child connects after a teammate's process adde
             wrote.touch()
         return real_open(*args, **kwargs)
     store_module.open_store = open_after_a_change
-split = []
-real = ex.export_halves
+split, here, me = [], [], os.getpid()
+real, real_part = ex.export_halves, ex._part
 def counted(*args, **kwargs):
     split.append(1)
     return real(*args, **kwargs)
-ex.export_halves = counted
+def part(*args, **kwargs):  # counts the halves this process writes
+    write = real_part(*args, **kwargs)
+    def written(*a, **k):
+        if os.getpid() == me:
+            here.append(1)
+        return write(*a, **k)
+    return written
+ex.export_halves, ex._part = counted, part
 store = open_store(url)
 if broken:  # what the forked child calls to connect
     def no_store(*args, **kwargs):
@@ -60,7 +67,7 @@ with store.session() as session:
             found[name] = {"error": str(error)}
             continue
         found[name] = {"summary": report.summary(), "left": sorted(report.actors_left or ()), "ticks": sum(ticks)}
-print(json.dumps({"split": len(split), "found": found}))
+print(json.dumps({"split": len(split), "here": len(here), "found": found}))
 """
 
 
@@ -92,23 +99,14 @@ def _in_halves(
     url: str, project_id: int, folder: Path, broken: bool = False, mode: str = ""
 ) -> dict[str, object]:
     folder.mkdir()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            SCRIPT,
-            url,
-            str(project_id),
-            str(folder),
-            mode or ("1" if broken else "0"),
-            WRITER,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
+    mode = mode or ("1" if broken else "0")
+    return run_json(SCRIPT, url, str(project_id), str(folder), mode, WRITER)
+
+
+def run_json(script: str, *args: str) -> dict[str, object]:
+    """Run ``script`` in a fresh process at the repository's root: what it prints, as JSON."""
+    command = [sys.executable, "-c", script, *args]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=300)
     result: dict[str, object] = json.loads(done.stdout)
     return result
 
@@ -153,12 +151,10 @@ def _same(one: dict[str, dict[str, object]], two: dict[str, object], here: Path,
 def test_a_change_between_the_two_reads_leaves_the_export_at_one_moment(
     built: tuple[Store, int, str], tmp_path: Path
 ) -> None:
-    """A span committed after the parent began reading and before the child did: the child sees it,
-    so the parent writes the second half too, from its own moment. (On PostgreSQL an export reads
-    what is committed as it goes, in one process as in two: SQLite only.)"""
+    """A span committed after the parent began reading and before the child did. On SQLite the child
+    sees it, so the parent writes the second half too, from its own moment; on PostgreSQL the child
+    reads the parent's snapshot (``annotator.export_moment``) and writes the second half."""
     store, project_id, url = built
-    if not url.startswith("sqlite"):
-        pytest.skip("SQLite: one read transaction is one moment")
     with store.session() as session:
         before = session.scalar(select(func.count()).select_from(Annotation))
     one = _one_process(store, project_id, tmp_path / "one")
@@ -166,14 +162,23 @@ def test_a_change_between_the_two_reads_leaves_the_export_at_one_moment(
     with store.session() as session:  # the teammate's span did come in between
         assert session.scalar(select(func.count()).select_from(Annotation)) == (before or 0) + 1
     _same(one, two, tmp_path / "one", tmp_path / "moved")
+    # SQLite: every export's child found the database moved (the script's one session reads the
+    # moment before the span); PostgreSQL: every child read that moment itself.
+    assert two["here"] == len(OPTIONS) * (2 if url.startswith("sqlite") else 1)
 
 
 def test_a_failing_second_process_fails_the_export_and_leaves_no_file(
     built: tuple[Store, int, str], tmp_path: Path
 ) -> None:
     _store, project_id, url = built
-    found = _in_halves(url, project_id, tmp_path / "out", broken=True)["found"]
+    failed(_in_halves(url, project_id, tmp_path / "out", broken=True), list(OPTIONS), tmp_path / "out")
+
+
+def failed(result: dict[str, object], names: list[str], folder: Path) -> None:
+    """Each export (``names`` in the script's result) failed with the child's error, and left no
+    file in ``folder``: no data, no file beside it, no part."""
+    found = result["found"]
     assert isinstance(found, dict)
-    for name in OPTIONS:
+    for name in names:
         assert "no second connection" in found[name]["error"], name
-    assert list((tmp_path / "out").iterdir()) == []  # no file, no part left behind
+    assert list(folder.iterdir()) == []
