@@ -173,3 +173,45 @@ def test_a_failing_second_process_fails_a_line_export_and_leaves_no_file(
     _store, project_id, url = built
     result = _run(url, project_id, tmp_path / "out", broken=True)
     failed(result, [f"two/{name}" for name in EXPORTS], tmp_path / "out" / "two")
+
+
+# Two halves whose writers put different files beside their data (HF JSONL's label list, when a
+# half met labels the project's list lacks): neither is kept, and the export says so (Diverged),
+# for ``annotator.export`` to write it in one process. argv[3]: the two halves' files the same.
+DIVERGING = """
+import json, sys
+from pathlib import Path
+from annotator import export_halves
+from annotator.formats.base import ExportReport
+from annotator.store import open_store
+url, folder, same = sys.argv[1], Path(sys.argv[2]), sys.argv[3] == "1"
+def beside(path):
+    return path.with_name(path.name + ".side")
+def write_part(session, path, bounds, first, report, progress):
+    path.write_text(f"{bounds}\\n")
+    beside(path).write_text("labels" if same else f"labels {first}")
+store = open_store(url)
+with store.session() as session:
+    try:
+        export_halves.export_halves(session, folder / "out", 2, write_part, ExportReport(folder), None, beside)
+        print(json.dumps({"said": "written"}))
+    except export_halves.Diverged:
+        print(json.dumps({"said": "diverged"}))
+"""
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_halves_with_different_files_beside_their_data_write_nothing(
+    built: tuple[Store, int, str], tmp_path: Path, same: bool
+) -> None:
+    _store, _project_id, url = built
+    folder = tmp_path / "out"
+    folder.mkdir()
+    said = run_json(DIVERGING, url, str(folder), "1" if same else "0")["said"]
+    if same:
+        assert said == "written"
+        assert (folder / "out").read_text() == "(0, 2)\n(2, None)\n"
+        assert sorted(p.name for p in folder.iterdir()) == ["out", "out.side"]
+    else:
+        assert said == "diverged"
+        assert list(folder.iterdir()) == []
