@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -83,6 +84,32 @@ def _short_tokenize(piece: str) -> Tokens:
 
 
 SLOW_TOKENS = False
+
+
+def cut_at(tokens: Sequence[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]]:
+    """``annotator.dataset.tokens.split_at``: ``tokens`` (sorted ``(start, end)`` tuples, not
+    overlapping) with each one cut at the ``cuts`` inside it; found from the cuts' side, as a
+    document has far fewer span edges than tokens: only the tokens a cut falls in are visited."""
+    starts = [t[0] for t in tokens]
+    inside: dict[int, list[int]] = {}
+    for cut in sorted(set(cuts)):
+        j = bisect_right(starts, cut) - 1
+        if j >= 0 and tokens[j][0] < cut < tokens[j][1]:
+            inside.setdefault(j, []).append(cut)
+    if not inside:
+        return list(tokens)
+    out: list[tuple[int, int]] = []
+    at = 0
+    for j, found in inside.items():  # in token order: the cuts were
+        out.extend(tokens[at:j])
+        start, end = tokens[j]
+        for cut in found:
+            out.append((start, cut))
+            start = cut
+        out.append((start, end))
+        at = j + 1
+    out.extend(tokens[at:])
+    return out
 
 
 def pack(tokens: Sequence[tuple[int, int]] | None, sentences: Sequence[int] | None = None) -> bytes | None:
@@ -176,11 +203,9 @@ def export_tokens(record: DocRecord, cuts: set[int], splits: Splits | None = Non
 
     A stored token that has to be cut is counted in ``splits`` (its text as an example).
     """
-    from annotator.dataset.tokens import split_at  # the dataset package reads stored sentences here
-
     if not record.tokens:
-        return split_at(fast_tokenize(record.text), cuts)
-    out = split_at(record.tokens, cuts)
+        return cut_at(fast_tokenize(record.text), cuts)
+    out = cut_at(record.tokens, cuts)
     if splits is not None and len(out) != len(record.tokens):
         for start, end in record.tokens:
             if any(start < c < end for c in cuts):

@@ -24,11 +24,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
 from annotator.atomic import atomic_write
-from annotator.dataset.tokens import split_at
 from annotator.errors import InputError
 from annotator.formats.base import ExportReport
 from annotator.formats.peerkit import (
@@ -47,7 +47,7 @@ from annotator.formats.peerkit import (
     span_keys,
 )
 from annotator.records import DocRecord, RelationRecord, SpanRecord
-from annotator.tokens import Splits, export_tokens, fast_tokenize
+from annotator.tokens import Splits, cut_at, export_tokens, fast_tokenize
 
 FIELDS = ("title", "author", "published", "source_url")
 NO_SENTENCES = "sentence breaks (a Prodigy task holds none)"
@@ -72,22 +72,20 @@ def tokens_for(
         at = end
     if at < len(text):
         pieces.append((at, len(text)))
-    split = split_at(pieces, edges)  # by bisection: scanning every edge per piece was quadratic
+    split = cut_at(pieces, edges)  # from the edges' side: scanning every edge per piece was quadratic
     tokens: list[Token] = []
+    append = tokens.append
     for start, end in split:
-        absorb = (
-            tokens
-            and text[start] == " "
-            and not tokens[-1][2]
-            and not text[tokens[-1][0]].isspace()
-            and start not in starts
-            and start + 1 not in ends
-        )
-        if absorb:
-            tokens[-1] = (tokens[-1][0], tokens[-1][1], True)
-            start += 1
-        if start < end:
-            tokens.append((start, end, False))
+        # One space after a token (not a space of its own, nor a span's first or only character)
+        # is the token's ``ws``; the first test alone is false for almost every piece.
+        if text[start] == " " and tokens:
+            last = tokens[-1]
+            if not last[2] and not text[last[0]].isspace() and start not in starts and start + 1 not in ends:
+                tokens[-1] = (last[0], last[1], True)
+                start += 1
+                if start == end:
+                    continue
+        append((start, end, False))
     return tokens
 
 
@@ -95,6 +93,17 @@ def _token_dicts(text: str, tokens: list[Token]) -> list[dict[str, Any]]:
     return [
         {"text": text[s:e], "start": s, "end": e, "id": i, "ws": ws} for i, (s, e, ws) in enumerate(tokens)
     ]
+
+
+def _tokens_json(text: str, tokens: list[Token]) -> str:
+    """``json.dumps(_token_dicts(text, tokens), ensure_ascii=False)``, written directly (no dict per
+    token): ``encode_basestring`` is what ``json.dumps`` writes a string as."""
+    items = [
+        f'{{"text": {encode_basestring(text[s:e])}, "start": {s}, "end": {e}, "id": {i}, '
+        f'"ws": {"true" if ws else "false"}}}'
+        for i, (s, e, ws) in enumerate(tokens)
+    ]
+    return "[" + ", ".join(items) + "]"
 
 
 Index = tuple[dict[int, int], dict[int, int]]  # token by start offset, token by end offset
@@ -159,27 +168,32 @@ def write(records: Iterable[DocRecord], out: Path, report: ExportReport) -> None
             words = export_tokens(record, starts | ends, splits) if record.tokens else None
             report.leave_out(NO_SENTENCES, len(record.sentences or [0]) - 1)
             tokens = tokens_for(record.text, starts, ends, words)
-            dicts = _token_dicts(record.text, tokens)  # the same on every line of the document
-            shared = json.dumps(dicts, ensure_ascii=False) if SHARED_TOKENS else None
+            # The same on every line of the document, encoded once.
+            shared = _tokens_json(record.text, tokens) if SHARED_TOKENS else None
+            dicts = [] if shared is not None else _token_dicts(record.text, tokens)
             index = _index(tokens)
+            head: list[str] = []  # the document's text and meta, encoded once too
             for part in parts or [Layer(None)]:
-                fh.write(_dumps_line(_line(record, part, tokens, dicts, index), shared) + "\n")
+                fh.write(_dumps_line(_line(record, part, tokens, dicts, index), shared, head) + "\n")
     splits.report_to(report)
 
 
 SHARED_TOKENS = True  # tests turn it off to compare with plain ``dumps`` of every line
 
 
-def _dumps_line(line: dict[str, Any], tokens: str | None) -> str:
+def _dumps_line(line: dict[str, Any], tokens: str | None, head: list[str] | None = None) -> str:
     """``dumps(line)``, with ``tokens`` the line's token list already encoded (the same on every
-    line of a document, and most of its bytes)."""
+    line of a document, and most of its bytes); ``head``: the keys before it encoded, once per
+    document (the text and meta are the same on every line of it too)."""
     if tokens is None:
         return dumps(line)
     keys = list(line)
     at = keys.index("tokens")
-    head = json.dumps({k: line[k] for k in keys[:at]}, ensure_ascii=False)
+    head = head if head is not None else []
+    if not head:
+        head.append(json.dumps({k: line[k] for k in keys[:at]}, ensure_ascii=False))
     tail = json.dumps({k: line[k] for k in keys[at + 1 :]}, ensure_ascii=False)
-    return one_line(f'{head[:-1]}, "tokens": {tokens}, {tail[1:]}')
+    return one_line(f'{head[0][:-1]}, "tokens": {tokens}, {tail[1:]}')
 
 
 def annotator_of(obj: dict[str, Any], dataset: str | None, fallback: str | None) -> str | None:
