@@ -63,8 +63,9 @@ def _wrote(session: Session) -> bool:
 
 def shared_snapshot(session: Session) -> str | None:
     """The id of the session's snapshot for a second process to read the same moment, or None
-    (not PostgreSQL, or not one snapshot: the transaction wrote, see ``one_moment``)."""
-    if not is_postgres(session) or not _repeatable(session):
+    (not PostgreSQL, or not one snapshot: the transaction wrote, see ``one_moment``; a second
+    process would not see those changes in the snapshot)."""
+    if not is_postgres(session) or not _repeatable(session) or _wrote(session):
         return None
     return str(session.scalar(text("SELECT pg_export_snapshot()")))
 
