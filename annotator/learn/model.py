@@ -1,7 +1,8 @@
 """A trained model folder: ``model.json`` (what it was trained for, its figures, the speaker
 classifiers' weights) and one ``tier-N.crfsuite`` per tier of labels, plus one
 ``source-N.crfsuite`` per relation type with a cue-anchored source pass (``sources.py``; models
-trained before it have none and link as they did).
+trained before it have none and link as they did). A ``heads`` entry cuts contents that hold
+their own source (``heads.py``).
 
 ``load`` refuses, naming the file, anything that is not such a folder, so a wrong path never
 turns into empty suggestions.
@@ -15,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ValidationError
-from annotator.learn.features import tokenize
+from annotator.learn.features import Tok, tokenize
+from annotator.learn.heads import cut_heads
 from annotator.learn.linker import Linker
 from annotator.learn.sources import Context, SourcePass
 from annotator.learn.tagger import CrfTier, Tagged
@@ -24,6 +26,7 @@ from annotator.suggest.rules import RelationSuggestion, SpanSuggestion, Suggesti
 FORMAT = "annotator-model"
 FORMAT_VERSION = 1
 META = "model.json"
+Span = tuple[int, int, str]
 
 
 class Model:
@@ -44,6 +47,9 @@ class Model:
             )
             for spec in meta.get("sources", [])
         }
+        # the cut of contents that hold their own source ("NAME: ...", ``heads.py``); models
+        # trained before it have no ``heads`` entry and decode as they did
+        self.heads: dict[str, Any] | None = meta.get("heads")
 
     @property
     def labels(self) -> list[str]:
@@ -66,7 +72,8 @@ class Model:
 
     def predict(self, text: str) -> Suggestions:
         toks = tokenize(text)
-        tagged = self.tag(text, toks)
+        tagged = list(self.tag(text, toks))
+        forced = self._cut_heads(text, toks, tagged) if self.heads else {}
         out = Suggestions([SpanSuggestion(t.start, t.end, t.label, t.score) for t in tagged])
         spans = [(t.start, t.end, t.label) for t in tagged]
         index = {s: i for i, s in enumerate(spans)}
@@ -76,14 +83,51 @@ class Model:
             second = self.sources.get(linker.type)
             ctx = Context(text, second.lexicon, toks) if second is not None and quotes else None
             for quote in quotes:
-                found = linker.link(text, quote, actors, quotes)
-                if second is not None and ctx is not None:
-                    found = self._second_pass(second, ctx, quote, found, actors, out, index)
+                found = forced.get(quote) if linker.type == self.heads_type else None
+                if found is None:
+                    found = linker.link(text, quote, actors, quotes)
+                    if second is not None and ctx is not None:
+                        found = self._second_pass(second, ctx, quote, found, actors, out, index)
                 if found is not None:
                     out.relations.append(
                         RelationSuggestion(index[quote], index[found[0]], linker.type, round(found[1], 4))
                     )
         return out
+
+    @property
+    def heads_type(self) -> str | None:
+        return self.heads.get("type") if self.heads else None
+
+    def _cut_heads(self, text: str, toks: list[Tok], tagged: list[Tagged]) -> dict[Span, tuple[Span, float]]:
+        """Cut, in place, each content holding its own source and cue into its pieces; each piece
+        cut after a head and the source it is linked to (a tagged actor overlapping the head's
+        run, else a new one)."""
+        assert self.heads is not None
+        label, source = self.heads["content"], self.heads["source"]
+        spans = [(t.start, t.end, t.label) for t in tagged]
+        cues, forms = frozenset(self.heads["cues"]), frozenset(self.heads["forms"])
+        cuts = cut_heads(text, toks, spans, label, cues, forms)
+        forced: dict[Span, tuple[Span, float]] = {}
+        for t in [t for t in tagged if (t.start, t.end, t.label) in cuts]:
+            tagged.remove(t)
+            for start, end, head in cuts[(t.start, t.end, t.label)]:
+                tagged.append(Tagged(start, end, t.label, t.score))
+                if head is None:
+                    continue
+                actor = next(
+                    (
+                        a
+                        for a in tagged
+                        if a.label == source and a.start < head.source_end and head.source_start < a.end
+                    ),
+                    None,
+                )
+                if actor is None:
+                    actor = Tagged(head.source_start, head.source_end, source, t.score)
+                    tagged.append(actor)
+                forced[(start, end, t.label)] = ((actor.start, actor.end, actor.label), round(t.score, 4))
+        tagged.sort(key=lambda t: (t.start, t.end))
+        return forced
 
     @staticmethod
     def _second_pass(

@@ -25,6 +25,7 @@ from annotator.errors import ValidationError
 from annotator.hashing import content_hash
 from annotator.learn import evaluate as scoring
 from annotator.learn.features import Lexicon, learn_lexicon
+from annotator.learn.heads import CUE_LABEL, DEFAULT_FORMS, heads_entry
 from annotator.learn.linker import Linker, candidates
 from annotator.learn.model import load, save
 from annotator.learn.sources import Example, examples_of, train_sources
@@ -122,6 +123,18 @@ def _linked(record: DocRecord) -> tuple[str, list[tuple[Span, Span]]]:
     return record.text, pairs
 
 
+def _head_docs(records: Sequence[DocRecord]) -> list[tuple[str, list[Span], list[tuple[int, int]]]]:
+    """Each document's text, spans and cue spans, for learning the head cut."""
+    return [
+        (
+            r.text,
+            [(s.start, s.end, s.label) for s in r.spans],
+            [(s.start, s.end) for s in r.spans if s.label == CUE_LABEL],
+        )
+        for r in records
+    ]
+
+
 def _kinds(
     records: Sequence[DocRecord], labels: Sequence[str]
 ) -> dict[tuple[str, str, str], list[tuple[DocRecord, str, str]]]:
@@ -192,6 +205,7 @@ def train(
     tier_per_label: bool = False,
     max_iterations: int = 150,
     second_pass: SecondPass | None = SecondPass(),
+    head_forms: Sequence[str] = DEFAULT_FORMS,
 ) -> TrainResult:
     """Train on the records' spans (of ``labels``, default all), evaluate on held-out ones, save.
 
@@ -200,7 +214,8 @@ def train(
     tier's CPU time, not the wall clock (a benchmark on a shared machine). ``tier_per_label``:
     each label its own CRF, trained side by side on both cores. ``max_iterations``: the most
     L-BFGS iterations a tier runs, however long the budget. ``second_pass``: how the
-    cue-anchored source pass of each relation type is trained and decoded (None: none)."""
+    cue-anchored source pass of each relation type is trained and decoded (None: none).
+    ``head_forms``: the heads a content is cut after (``heads.py``; empty: no cut)."""
     say = progress or (lambda _m: None)
     began = time.monotonic()
     out = Path(out)
@@ -274,6 +289,9 @@ def train(
                 {**spec, "iterations": n} for spec, n in zip(sources, source_iterations, strict=True)
             ],
         }
+        kinds_all = list(_kinds(train_docs, chosen))
+        if head_forms and kinds_all:  # the head cut of the first relation type (``heads.py``)
+            meta["heads"] = heads_entry(_head_docs(train_docs), kinds_all[0], head_forms)
         save(work, meta, linkers)
         say("scoring the held-out documents")
         figures = scoring.evaluate(load(work), test_docs)
