@@ -23,8 +23,11 @@ TEXT = "\n".join(f"{n}. {PARAGRAPH}" for n in range(1, 9))
 
 
 def _on_screen(window: MainWindow) -> QImage:
-    """The article's pixels as last drawn (the screen's copy of the window, not a new paint)."""
+    """The article's pixels as last drawn (the screen's copy of the window, not a new paint),
+    once what follows an edit's frame (the actor picker, the panels) has been drawn too."""
     QApplication.processEvents()
+    window.pane.view.after_paint.run()  # what follows the edit's frame, if it did not yet
+    QApplication.processEvents()  # and the frame that draws it
     viewport = window.pane.view.viewport()
     screen = window.screen()
     assert screen is not None

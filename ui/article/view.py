@@ -12,6 +12,7 @@ from typing import Protocol
 
 from annotator.queries import LabelRow, RelationTypeRow, SpanTuple
 from ui.article import overlay
+from ui.article.after_paint import AfterPaint
 from ui.article.canvas import LineCache
 from ui.article.colors import stroke, tint
 from ui.article.highlighter import SpanHighlighter
@@ -105,6 +106,7 @@ class ArticleView(QTextEdit):
         self._formats: dict[int, QTextCharFormat] = {}
         self.parts = SpanParts(session)  # multi-part spans (ui/article/parts.py)
         self.regions = Regions(self)  # what an edit repaints (ui/article/repaint.py)
+        self.after_paint = AfterPaint(self.viewport())  # side panels follow the edit's frame
         self.highlighter = SpanHighlighter(session, self._formats, QTextDocument(self), self.parts)
         self.find_matches: list[tuple[int, int]] = []
         self.pending_source: int | None = None  # span waiting for the relation target click
