@@ -33,6 +33,7 @@ from ui.qt import QUndoCommand, QUndoStack
 from ui.session import DocumentSession
 
 RESIZE_ID = 1001
+STORED = {"fragments", "actor_id"}  # what the views read from a step's span rows (SpanDelta.stored)
 
 
 @dataclass(slots=True)
@@ -197,7 +198,7 @@ def show_step(
     gone, present = step.rows("annotation", undo)
     if gone or present:
         fresh = list(known) if known is not None else session.fetch(present)
-        session.apply(removed=gone + present, added=fresh)
+        session.apply(removed=gone + present, added=fresh, stored=_stored(step, undo))
     links = [c for c in step.changes if c.table == "relation"]
     if links:
         session.apply_relations(
@@ -208,6 +209,15 @@ def show_step(
         image = c.side(undo)
         if c.table == "document" and c.id == session.doc_id and image is not None:
             session.set_status(image["status"])
+
+
+def _stored(step: Step, undo: bool) -> dict[int, dict[str, Any]]:
+    """The spans' rows as the step left them (its images hold every column, parts and actor too)."""
+    return {
+        c.id: image
+        for c in step.changes
+        if c.table == "annotation" and (image := c.side(undo)) is not None and image.keys() >= STORED
+    }
 
 
 def relation_image(image: dict[str, Any]) -> RelationRow:

@@ -4,13 +4,15 @@ they showed before that work was deferred. Real key events; the pixels are the s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from annotator.actors import add_actor
 from annotator.model import Project
+from annotator.project import ProjectContext
+from annotator.project_actors import ActorReads
 from annotator.store import Store
 from tests.ui.helpers import label_id, select_with_keys, stored_spans
 from ui.main_window import MainWindow
@@ -117,3 +119,37 @@ def test_a_span_gone_before_the_picker_shows_asks_nothing(
     qtbot.wait(60)  # past the fallback, had the job stayed queued
     assert not picker.isVisible() and _rows(window) == []
     assert view.hasFocus()  # the keyboard stays in the article
+
+
+def test_an_actor_span_made_by_a_key_reads_neither_its_parts_nor_its_link(
+    qtbot: QtBot, open_window: Open, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The undo step's rows say the new span has no parts and names no actor (SpanDelta.stored)."""
+    window = open_window(TEXT)
+    parts: list[list[int] | None] = []
+    links: list[set[int] | None] = []
+    whole_parts, whole_links = ProjectContext.span_parts, ActorReads.span_actors
+
+    def spy_parts(
+        self: ProjectContext, doc_id: int, ids: Sequence[int] | None = None
+    ) -> dict[int, list[tuple[int, int]]]:
+        parts.append(None if ids is None else list(ids))
+        return whole_parts(self, doc_id, ids)
+
+    def spy_links(
+        self: ActorReads, doc_id: int, ids: Collection[int] | None = None
+    ) -> dict[int, tuple[int, str]]:
+        links.append(None if ids is None else set(ids))
+        return whole_links(self, doc_id, ids)
+
+    monkeypatch.setattr(ProjectContext, "span_parts", spy_parts)
+    monkeypatch.setattr(ActorReads, "span_actors", spy_links)
+    view = window.pane.view
+    select_with_keys(qtbot, view, TEXT.index("Ana Lopes"), len("Ana Lopes"))
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    qtbot.keyClick(view, Qt.Key.Key_C)  # relabel: the span keeps its (no) parts
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # undo: the restored row is the step's too
+    assert len(window.session.index) == 1
+    assert parts == [] and links == []
+    assert view.parts.by_span == {} and window.actors.tagging.names.linked == {}
