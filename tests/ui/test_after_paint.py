@@ -153,3 +153,31 @@ def test_an_actor_span_made_by_a_key_reads_neither_its_parts_nor_its_link(
     assert len(window.session.index) == 1
     assert parts == [] and links == []
     assert view.parts.by_span == {} and window.actors.tagging.names.linked == {}
+
+
+def test_a_relabel_takes_its_span_from_the_step_and_an_undo_reads_it_back(
+    qtbot: QtBot, open_window: Open, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step just recorded read its rows after the change (no read after the commit); an undo's
+    restore lets the database decide the version, so that one is read (ui.step_rows)."""
+    window = open_window(TEXT)
+    reads: list[list[int]] = []
+    whole = ProjectContext.span_tuples
+
+    def spy(self: ProjectContext, ids: Sequence[int]) -> list[tuple[int, int, int, int, int, int]]:
+        reads.append(list(ids))
+        return whole(self, ids)
+
+    monkeypatch.setattr(ProjectContext, "span_tuples", spy)
+    view, session = window.pane.view, window.session
+    doc = session.doc_id
+    assert doc is not None
+    select_with_keys(qtbot, view, TEXT.index("harbour bridge"), len("harbour bridge"))
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    qtbot.keyClick(view, Qt.Key.Key_Q)  # relabel: version 2
+    assert reads == []
+    assert list(session.index.spans.values()) == stored_spans(store, doc)
+    assert stored_spans(store, doc)[0][5] == 2
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # back to CLAIM
+    assert len(reads) == 1
+    assert list(session.index.spans.values()) == stored_spans(store, doc)
