@@ -45,7 +45,9 @@ class SpanActors:
         project, doc_id = self.session.project, self.session.doc_id
         if not touched or project is None or doc_id is None:
             return
-        fresh = project.span_actors(doc_id, touched)
+        # A row the change came with that names no actor needs no query (a new ACTOR span).
+        unread = {i for i in touched if (row := delta.stored.get(i)) is None or row["actor_id"] is not None}
+        fresh = project.span_actors(doc_id, unread) if unread else {}
         for span_id in touched:
             if span_id in fresh:
                 self.linked[span_id] = fresh[span_id]

@@ -19,7 +19,8 @@ from annotator.actors_steps import actor_step
 from annotator.ops.annotations import create_span
 from annotator.store import Tx
 from annotator.undo import Step
-from ui.commands import EditContext, StepCommand, show_step
+from ui.commands import EditContext, StepCommand
+from ui.step_rows import show_step
 
 Edit = Callable[[Tx], Any]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from annotator import undo as undo_log
 from annotator.errors import AnnotatorError
@@ -21,7 +21,7 @@ from annotator.model import DocStatus
 from annotator.ops.annotations import create_span, delete_spans, update_span
 from annotator.ops.documents import set_status
 from annotator.ops.relations import create_relation, delete_relation
-from annotator.queries import RelationRow, SpanTuple
+from annotator.queries import SpanTuple
 from annotator.reachability import is_unreachable
 from annotator.store import Tx
 from annotator.undo import Step, undoable
@@ -31,6 +31,7 @@ from ui.pending import PendingChanges, pending_for
 from ui.project import ProjectContext
 from ui.qt import QUndoCommand, QUndoStack
 from ui.session import DocumentSession
+from ui.step_rows import recorded_spans, show_step
 
 RESIZE_ID = 1001
 
@@ -129,6 +130,7 @@ class Command(StepCommand):
         super().__init__(doc_id, text)
         self.ctx: EditContext = ctx
         self.step_id: int | None = None
+        self._recorded = False  # the step was just recorded: its images are the stored rows
 
     @property
     def live(self) -> bool:
@@ -170,6 +172,7 @@ class Command(StepCommand):
             ):
                 self.perform(tx)
             self.step_id = step.id
+            self._recorded = True
         else:
             with self.ctx.transaction() as tx:
                 step = undo_log.redo(tx, self.ctx.project.annotator_id, self.step_id)
@@ -182,43 +185,12 @@ class Command(StepCommand):
         self.show(step, undo=True)
 
     def show(self, step: Step, undo: bool) -> None:
-        """Bring the document on screen up to date with what the step (or its undo) left."""
+        """Bring the document on screen up to date with what the step (or its undo) left; a
+        step just recorded read its spans' rows after the change: the view takes those."""
+        known = recorded_spans(step) if self._recorded else None
+        self._recorded = False
         if self.live:
-            show_step(self.ctx.session, step, undo)
-
-
-def show_step(
-    session: DocumentSession, step: Step, undo: bool, known: Sequence[SpanTuple] | None = None
-) -> None:
-    """Apply a core step's rows to the open document: spans, relations and its status.
-
-    ``known`` are the spans as the step left them when the caller has them (no query then).
-    """
-    gone, present = step.rows("annotation", undo)
-    if gone or present:
-        fresh = list(known) if known is not None else session.fetch(present)
-        session.apply(removed=gone + present, added=fresh)
-    links = [c for c in step.changes if c.table == "relation"]
-    if links:
-        session.apply_relations(
-            removed=[c.id for c in links],
-            added=[relation_image(image) for c in links if (image := c.side(undo)) is not None],
-        )
-    for c in step.changes:
-        image = c.side(undo)
-        if c.table == "document" and c.id == session.doc_id and image is not None:
-            session.set_status(image["status"])
-
-
-def relation_image(image: dict[str, Any]) -> RelationRow:
-    return RelationRow(
-        image["id"],
-        image["source_id"],
-        image["target_id"],
-        image["type_id"],
-        image["annotator_id"],
-        image.get("attributes"),  # the link's codebook values stay on the open document's row
-    )
+            show_step(self.ctx.session, step, undo, known)
 
 
 def execute(stack: QUndoStack, command: StepCommand, *, say: bool = False) -> bool:

@@ -164,6 +164,7 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         controller = self.pane.controller
         controller.message.connect(self.report)
         self.spans.keys = controller
+        self.spans.later = self.palette_panel.later = self.pane.view.after_paint.later  # see after_paint
         controller.comments = self.comments
         self.spans.activated_span.connect(self._reveal_span)
         self.relations.on_select = self._select_and_reveal

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 
 from annotator.queries import LabelRow, RelationTypeRow
+from ui.article.after_paint import Later
 from ui.article.colors import stroke, tint
 from ui.guidelines_text import tip
 from ui.qt import (
@@ -229,8 +230,14 @@ class LabelPalette(QScrollArea):
         self._layout.addWidget(OverlapLegend(labels, self.widget()))
         self._layout.addStretch(1)
 
+    later: Later | None = None  # the main window's: a count repaints after the article's frame
+
     def set_counts(self, counts: dict[int, int]) -> None:
+        """The counts change at once (what a click reads); their buttons repaint ``later``."""
         for label_id, button in self.buttons.items():
             if button.count != counts.get(label_id, 0):
                 button.count = counts.get(label_id, 0)
-                button.update()
+                if self.later is None:
+                    button.update()
+                else:
+                    self.later(("label count", label_id), button.update)

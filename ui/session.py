@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from annotator.events import ChangeSet
 from annotator.fragments import joined_text
@@ -34,6 +35,9 @@ class SpanDelta:
     added: list[SpanTuple] = field(default_factory=list)
     removed: list[SpanTuple] = field(default_factory=list)
     blocks: set[int] = field(default_factory=set)
+    # Rows of added spans as the change left them, when it came with them (a core undo step):
+    # the views read parts and actor links there instead of asking the database again.
+    stored: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
 
 class Links:
@@ -318,10 +322,16 @@ class DocumentSession(QObject):
 
     # --- applying changes ---------------------------------------------------------------------
 
-    def apply(self, removed: Sequence[int] = (), added: Sequence[SpanTuple] = ()) -> SpanDelta:
-        """Update the index after a committed change and tell the views, row by row."""
+    def apply(
+        self,
+        removed: Sequence[int] = (),
+        added: Sequence[SpanTuple] = (),
+        stored: Mapping[int, Mapping[str, Any]] | None = None,
+    ) -> SpanDelta:
+        """Update the index after a committed change and tell the views, row by row;
+        ``stored``: the added spans' rows, when the change has them (``SpanDelta.stored``)."""
         self.ensure_complete()
-        delta = SpanDelta()
+        delta = SpanDelta(stored=stored or {})
         index = self.index
         for span_id in removed:
             old = index.spans.get(span_id)

@@ -11,6 +11,7 @@ from typing import Any
 
 from annotator.queries import SpanTuple
 from ui.actors_column import SpanActors
+from ui.article.after_paint import Later
 from ui.article.index import ANNOTATOR, END, ID, LABEL, START
 from ui.article.view import KeyHandler
 from ui.attributes_column import SpanValues
@@ -123,6 +124,9 @@ class SpanList(QTableView):
         super().__init__(parent)
         self.session = session
         self.keys: KeyHandler | None = None
+        # Before the model's own connections: the list stops painting before its rows change.
+        for changing in (session.spanInserting, session.spanRemoving, session.spanUpdated):
+            changing.connect(self._hold_paint)
         self._model = SpanListModel(session, self)
         self.setModel(self._model)
         configure_table(self)
@@ -147,6 +151,16 @@ class SpanList(QTableView):
 
     def model(self) -> SpanListModel:
         return self._model
+
+    # Set by the main window to the article's ``after_paint.later``: then an edit's rows are
+    # painted in the frame after the article's, not in it (None: with the change, as Qt does).
+    later: Later | None = None
+
+    def _hold_paint(self, _row: int) -> None:
+        """The rows change now (the model follows the index at once); the paint waits a frame."""
+        if self.later is not None and self.updatesEnabled():
+            self.setUpdatesEnabled(False)
+            self.later("span list", lambda: self.setUpdatesEnabled(True))  # repaints the list
 
     def actors_changed(self) -> None:
         """The document's links were re-read (ui.actors_column): show the column while it has any."""

@@ -23,8 +23,11 @@ TEXT = "\n".join(f"{n}. {PARAGRAPH}" for n in range(1, 9))
 
 
 def _on_screen(window: MainWindow) -> QImage:
-    """The article's pixels as last drawn (the screen's copy of the window, not a new paint)."""
+    """The article's pixels as last drawn (the screen's copy of the window, not a new paint),
+    once what follows an edit's frame (the actor picker, the panels) has been drawn too."""
     QApplication.processEvents()
+    window.pane.view.after_paint.run()  # what follows the edit's frame, if it did not yet
+    QApplication.processEvents()  # and the frame that draws it
     viewport = window.pane.view.viewport()
     screen = window.screen()
     assert screen is not None
@@ -64,3 +67,39 @@ def test_edits_leave_the_screen_as_a_full_repaint_draws_it(
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo brings it back
     assert len(stored_spans(store, doc)) == 2
     assert _on_screen(window) == _fully_repainted(window)
+
+
+def test_nested_and_wrapped_spans_repaint_their_lines_as_a_full_repaint_draws_them(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    """Only the lines of the edited spans are repainted: a quote wrapped over lines, a claim
+    inside it (stacked underlines), a span at a line's end; each edit leaves a full repaint's screen."""
+    window = open_window(TEXT)
+    doc = window.session.doc_id
+    assert doc is not None
+    view = window.pane.view
+    qtbot.waitExposed(window)
+    third = TEXT.index("3. ")
+    start = TEXT.index("said on Monday", third)
+    end = TEXT.index("Critics", third)
+    select_with_keys(qtbot, view, start, end - start)  # across the paragraph's lines
+    qtbot.keyClick(view, Qt.Key.Key_Q)
+    assert len(stored_spans(store, doc)) == 1
+    assert _on_screen(window) == _fully_repainted(window)
+    inner = TEXT.index("harbour bridge would open", third)
+    select_with_keys(qtbot, view, inner, len("harbour bridge would open"))
+    qtbot.keyClick(view, Qt.Key.Key_C)  # inside the quote: a second underline row
+    assert len(stored_spans(store, doc)) == 2
+    assert _on_screen(window) == _fully_repainted(window)
+    qtbot.keyClick(view, Qt.Key.Key_A)  # relabel the inner span
+    assert _on_screen(window) == _fully_repainted(window)
+    select_with_keys(qtbot, view, TEXT.index("rushed", third), len("rushed"))  # the paragraph's end
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    assert _on_screen(window) == _fully_repainted(window)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)  # the selection moves: old and new outlines
+    assert _on_screen(window) == _fully_repainted(window)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert _on_screen(window) == _fully_repainted(window)
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _on_screen(window) == _fully_repainted(window)
+    assert len(stored_spans(store, doc)) == 3

@@ -9,9 +9,10 @@ dashed until the label key makes the span.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
+from annotator.fragments import parts_of
 from ui.article.index import END, ID, START
 
 if TYPE_CHECKING:
@@ -41,17 +42,29 @@ class SpanParts:
         self.by_span = found
         self.session.parts = found  # the span list, tooltips and relations read them joined
 
-    def update(self, removed: Iterable[SpanTuple], added: Sequence[SpanTuple]) -> None:
+    def update(
+        self,
+        removed: Iterable[SpanTuple],
+        added: Sequence[SpanTuple],
+        stored: Mapping[int, Mapping[str, Any]] | None = None,
+    ) -> None:
         """After a change: forget the parts of the spans it removed and read those of the spans
-        it added (their own rows by id), instead of every multi-part span of the document."""
+        it added (their own rows by id), instead of every multi-part span of the document;
+        the rows ``stored`` (the change's own, ``SpanDelta.stored``) are not read again."""
         if len(added) > BY_ID_AT_MOST:
             self.reload()
             return
         for span in removed:
             self.by_span.pop(span[ID], None)
+        stored = stored or {}
+        for span in added:
+            row = stored.get(span[ID])
+            if row is not None and row["fragments"]:  # as parts_in_document reads them
+                self.by_span[span[ID]] = parts_of(0, 0, row["fragments"])
+        unread = [span[ID] for span in added if span[ID] not in stored]
         project, doc = self.session.project, self.session.doc_id
-        if added and project is not None and doc is not None:
-            self.by_span.update(project.span_parts(doc, [span[ID] for span in added]))
+        if unread and project is not None and doc is not None:
+            self.by_span.update(project.span_parts(doc, unread))
 
     def of(self, span: SpanTuple) -> list[Part]:
         return self.by_span.get(span[ID]) or [(span[START], span[END])]

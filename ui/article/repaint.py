@@ -1,9 +1,10 @@
-"""Repainting only what an edit changed: the paragraphs of its spans and the selected span's.
+"""Repainting only what an edit changed: the lines of its spans and of the selected span.
 
 A full repaint of the article costs its whole screen of text and overlay on every keystroke.
-Everything a span edit changes on screen lies inside the paragraphs (text blocks) of the spans
-it added or removed, and a selection change inside those of the spans outlined before and
-after, except for what reaches further: arrows to related spans and the lines joining a
+Everything a span edit changes on screen lies on the lines of the spans it added or removed
+(their tint, the stacked underlines and outlines within their range; the highlighter keeps the
+other lines of the paragraph where they were), and a selection change on those of the spans
+outlined before and after, except for what reaches further: arrows to related spans and the lines joining a
 multi-part span's parts. Spans with either get the full repaint, as before; a change of
 relations repaints everything anyway (the view listens to relationsChanged).
 """
@@ -38,6 +39,8 @@ class Painted(Protocol):
 
     def verticalScrollBar(self) -> _Slider: ...
 
+    def to_qt(self, cp: int) -> int: ...
+
 
 MARGIN = 8  # px above and below a paragraph: outlines and stacked underlines reach past its lines
 
@@ -67,7 +70,7 @@ class Regions:
         if far or not self.partial:
             self.view.viewport().update()
         else:
-            self._update(delta.blocks)
+            self._update([*delta.added, *delta.removed])
 
     def selection_changed(self, span_id: object) -> None:
         session = self.view.session
@@ -78,30 +81,38 @@ class Regions:
         if not self.partial or self.far_reaching(spans):
             self.view.viewport().update()
             return
-        blocks: set[int] = set()
-        for span in spans:
-            blocks.update(session.index.blocks_of(span[START], span[END]))
-        self._update(blocks)
+        self._update(spans)
 
     def forget(self) -> None:
         """Another document: nothing of the old one is drawn."""
         self.outlined = None
 
-    def _update(self, blocks: Iterable[int]) -> None:
-        """Schedule a repaint of these paragraphs' rows of the viewport (nothing when off screen)."""
+    def _update(self, spans: Iterable[SpanTuple]) -> None:
+        """Schedule a repaint of the viewport's rows of these spans' lines, each down to the next
+        line (nothing when off screen)."""
         view = self.view
         doc, viewport = view.document(), view.viewport()
         if doc is None:
             return
         layout, area = doc.documentLayout(), viewport.rect()
         dy = view.verticalScrollBar().value()
-        for n in sorted(blocks):
-            block = doc.findBlockByNumber(n)
-            # Not laid out yet (Qt lays a long text out lazily after it opens): not on screen,
-            # and asking where it lies would make Qt lay out everything up to it.
-            if not block.isValid() or block.layout().lineCount() == 0:
-                continue
-            box = layout.blockBoundingRect(block)
-            row = QRect(0, int(box.top()) - dy - MARGIN, area.width(), int(box.height()) + 2 * MARGIN + 1)
-            if row.intersects(area):
-                viewport.update(row)
+        for span in spans:
+            u0, u1 = view.to_qt(span[START]), view.to_qt(span[END])
+            for n in view.session.index.blocks_of(span[START], span[END]):
+                block = doc.findBlockByNumber(n)
+                lines = block.layout() if block.isValid() else None
+                # Not laid out yet (Qt lays a long text out lazily after it opens): not on screen,
+                # and asking where it lies would make Qt lay out everything up to it.
+                if lines is None or lines.lineCount() == 0:
+                    continue
+                box, at = layout.blockBoundingRect(block), block.position()
+                a, b = u0 - at, u1 - at
+                for i in range(lines.lineCount()):
+                    line = lines.lineAt(i)
+                    if line.textStart() + line.textLength() < a or line.textStart() > b:
+                        continue  # the span does not touch this line
+                    below = lines.lineAt(i + 1).y() if i + 1 < lines.lineCount() else box.height()
+                    top = int(box.top() + line.y()) - dy - MARGIN
+                    row = QRect(0, top, area.width(), int(below - line.y()) + 2 * MARGIN + 1)
+                    if row.intersects(area):
+                        viewport.update(row)

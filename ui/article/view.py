@@ -12,6 +12,7 @@ from typing import Protocol
 
 from annotator.queries import LabelRow, RelationTypeRow, SpanTuple
 from ui.article import overlay
+from ui.article.after_paint import AfterPaint
 from ui.article.canvas import LineCache
 from ui.article.colors import stroke, tint
 from ui.article.highlighter import SpanHighlighter
@@ -105,6 +106,7 @@ class ArticleView(QTextEdit):
         self._formats: dict[int, QTextCharFormat] = {}
         self.parts = SpanParts(session)  # multi-part spans (ui/article/parts.py)
         self.regions = Regions(self)  # what an edit repaints (ui/article/repaint.py)
+        self.after_paint = AfterPaint(self.viewport())  # side panels follow the edit's frame
         self.highlighter = SpanHighlighter(session, self._formats, QTextDocument(self), self.parts)
         self.find_matches: list[tuple[int, int]] = []
         self.pending_source: int | None = None  # span waiting for the relation target click
@@ -369,7 +371,7 @@ class ArticleView(QTextEdit):
 
     def _on_spans(self, delta: SpanDelta) -> None:
         far = self.regions.far_reaching([*delta.added, *delta.removed])  # before parts change
-        self.parts.update(delta.removed, delta.added)  # before the blocks are re-tinted
+        self.parts.update(delta.removed, delta.added, delta.stored)  # before the blocks are re-tinted
         self.highlighter.refresh(delta.blocks)
         self.regions.spans_changed(delta, far)  # their paragraphs only (ui/article/repaint.py)
 
