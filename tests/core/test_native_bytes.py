@@ -78,3 +78,15 @@ def test_errors_name_the_same_line_and_reason(
 def test_other_files_go_through_decode(data: bytes) -> None:
     """A byte-order mark, CR, bytes that are not UTF-8, an empty file, NUL: ``decode``'s path."""
     assert not native._plain_utf8(data)
+
+
+@pytest.mark.parametrize("shift", [1, 2, 3])
+def test_utf8_is_validated_across_the_slices(shift: int) -> None:
+    """``_plain_utf8`` checks a slice at a time: a character cut by a slice boundary is still
+    whole, and bytes that are not UTF-8 anywhere (or a character cut by the file's end) are found."""
+    head = b'{"text": "' + b"a" * (native._SLICE - 10 - shift)
+    good = head + "😀 北京".encode() + b'"}\n'
+    assert native._plain_utf8(good) and good.decode("utf-8")
+    assert not native._plain_utf8(good + b'{"text": "\xe9"}\n')
+    assert not native._plain_utf8(good + b"\xf0\x9f\x98")
+    assert not native._plain_utf8(head + b"\xed\xa0\x80")  # an encoded surrogate, as decode refuses it
