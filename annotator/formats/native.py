@@ -222,6 +222,14 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
         try:
             start, end, label = span["start"], span["end"], span["label"]
             if type(start) is int and type(end) is int and type(label) is str:
+                if len(span) == 6:  # the usual six fields (what an export writes), nothing else
+                    try:
+                        key, who, quote = span["id"], span["annotator"], span["text"]
+                    except KeyError:
+                        pass
+                    else:
+                        append(SpanRecord(start, end, label, who, quote, None if key is None else str(key)))
+                        continue
                 key = span.get("id")
                 append(
                     SpanRecord(
