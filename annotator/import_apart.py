@@ -23,7 +23,6 @@ from __future__ import annotations
 import marshal
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,9 +32,8 @@ from annotator.model import Annotation, Document, Label
 from annotator.records import DocRecord
 
 Signature = dict[int, frozenset[tuple[int, int, str]]]
-Compact = dict[int, bytes]  # a Signature's sets, each as the bytes of its sorted members
+Compact = dict[int, bytes]  # a Signature's sets, each as the marshal bytes of its members
 KEY = "apart_key"
-_SPAN = attrgetter("start", "end", "label")
 
 
 def signature(record: DocRecord, owners: Sequence[int]) -> Signature:
@@ -49,20 +47,25 @@ def signature(record: DocRecord, owners: Sequence[int]) -> Signature:
 
 
 def compact(record: DocRecord, owners: Sequence[int]) -> Compact:
-    """``signature`` in a tenth of its memory, compared the same way by ``differs``: each set as
-    the ``marshal`` bytes (format 0: the same bytes for equal values, interned or not) of its
-    members sorted. Every document of an import keeps one until the end, and the sets of
-    tuples, ints and strings held a streamed import's memory growing (~4.8 KB a document of 20
-    spans, ~0.5 KB so)."""
+    """``signature`` in a tenth of its memory, for as long as the import runs: each annotator's
+    spans as the ``marshal`` bytes of a list of (start, end, label), made back into the set by
+    ``unpack`` (only for a text seen twice, so rarely). Every document of an import keeps one,
+    and sets of tuples, ints and strings kept a streamed import's memory growing (~4.8 KB a
+    document of 20 spans; ~0.5 KB so, in the time the sets took)."""
     if owners and owners.count(owners[0]) == len(owners):
-        return {owners[0]: marshal.dumps(sorted(set(map(_SPAN, record.spans))), 0)}
-    found: dict[int, set[tuple[int, int, str]]] = {}
+        return {owners[0]: marshal.dumps([(span.start, span.end, span.label) for span in record.spans], 2)}
+    found: dict[int, list[tuple[int, int, str]]] = {}
     for span, who in zip(record.spans, owners, strict=True):
-        found.setdefault(who, set()).add((span.start, span.end, span.label))
-    return {who: marshal.dumps(sorted(spans), 0) for who, spans in found.items()}
+        found.setdefault(who, []).append((span.start, span.end, span.label))
+    return {who: marshal.dumps(spans, 2) for who, spans in found.items()}
 
 
-def differs(a: Signature | Compact, b: Signature | Compact) -> bool:
+def unpack(packed: Compact) -> Signature:
+    """The Signature ``compact`` was made from."""
+    return {who: frozenset(marshal.loads(spans)) for who, spans in packed.items()}
+
+
+def differs(a: Signature, b: Signature) -> bool:
     """Two records of one import: some annotator labelled the text differently in each, or one
     has labels and the other none (a test case, or a corpus sentence tagged O there)."""
     if not a or not b:
@@ -139,6 +142,9 @@ class _Group:
     origin: str
     stored: bool = False  # the project's document (its Signature), compared by ``crosses``
 
+    def signature(self) -> Signature:
+        return self.spans if self.stored else unpack(self.spans)  # type: ignore[arg-type,return-value]
+
 
 class Apart:
     """Decides each record's document key (its text hash, or a salted one) over one import."""
@@ -180,7 +186,7 @@ class Apart:
                     continue
             spans = signature(record, whos)  # (a text seen before: rare)
             match = next(
-                (g for g in groups if not (crosses(spans, g.spans) if g.stored else differs(mine, g.spans))),  # type: ignore[arg-type]
+                (g for g in groups if not (crosses if g.stored else differs)(spans, g.signature())),
                 None,
             )
             if match is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import sys
 
-from annotator.import_apart import Apart, compact, differs, signature
+from annotator.import_apart import Apart, compact, differs, signature, unpack
 from annotator.records import DocRecord, SpanRecord
 
 
@@ -29,12 +29,13 @@ def test_compact_signatures_differ_exactly_when_the_full_ones_do() -> None:
     same = 0
     for (a, who_a), (b, who_b) in pairs:
         full = differs(signature(a, who_a), signature(b, who_b))
-        assert differs(compact(a, who_a), compact(b, who_b)) == full
+        assert unpack(compact(a, who_a)) == signature(a, who_a)
+        assert differs(signature(a, who_a), unpack(compact(b, who_b))) == full
         same += not full
     assert 100 < same < len(pairs) - 100  # both outcomes are exercised
 
 
-def test_interned_or_duplicated_labels_give_the_same_bytes() -> None:
+def test_interned_or_duplicated_labels_unpack_to_the_same_sets() -> None:
     label = sys.intern("QUOTE")
     one = DocRecord(text="abcdef", spans=[SpanRecord(1, 3, label), SpanRecord(0, 2, "CLAIM")])
     other = DocRecord(
@@ -45,8 +46,8 @@ def test_interned_or_duplicated_labels_give_the_same_bytes() -> None:
             SpanRecord(1, 3, "QUOTE"),
         ],
     )
-    assert compact(one, [7, 7]) == compact(other, [7, 7, 7])
-    assert not differs(compact(one, [7, 7]), compact(other, [7, 7, 7]))
+    assert unpack(compact(one, [7, 7])) == unpack(compact(other, [7, 7, 7])) == signature(one, [7, 7])
+    assert not differs(signature(other, [7, 7, 7]), unpack(compact(one, [7, 7])))
 
 
 def test_an_import_keeps_bytes_not_sets_for_each_document() -> None:
