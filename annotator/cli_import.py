@@ -17,6 +17,7 @@ Command = Callable[[str, Handler, str], argparse.ArgumentParser]
 def cmd_import(args: argparse.Namespace) -> int:
     from annotator.bulk import gc_paused
     from annotator.formats.peerkit import ReadReport
+    from annotator.import_stream import NativeStream, read_first
     from annotator.importing import BadFile, import_each, read_all, read_each, stream_path
     from annotator.ops.importer import import_as_batch
 
@@ -43,7 +44,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         for report in reports:
             print(report.summary())
         total = None if streamed is not None else sum(len(records) for _path, records in files)
-        with progress_bar(total, "doc", "importing") as tick, store.transaction() as tx:
+        with read_first(streamed), progress_bar(total, "doc", "importing") as tick, store.transaction() as tx:
             if args.skip_bad:
                 batch, result, refused = import_each(tx, project_id, files, " ".join(args.paths), **options)
                 bad += refused
@@ -52,8 +53,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 batch, result = import_as_batch(
                     tx, project_id, records, " ".join(args.paths), progress=tick, **options
                 )
-    if streamed is not None:
-        print(read.summary())
+    if streamed is not None and (read.notes or not isinstance(streamed, NativeStream)):
+        print(read.summary())  # a native file's, as ``read_all`` reports it: only with notes
     print(result.summary())
     if bad:
         print(f"{len(bad)} file(s) not imported (--skip-bad; nothing of them was imported):")

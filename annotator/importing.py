@@ -15,6 +15,7 @@ from annotator.formats import guards, labelstudio, peers, webanno
 from annotator.formats.peerkit import ReadReport
 from annotator.formats.sources import ALIASES, PEER_FORMATS, folder_files, read_path
 from annotator.import_apart import Apart
+from annotator.import_stream import native_stream, read_first
 from annotator.model import ImportBatch
 from annotator.names import check_name
 from annotator.ops.importer import ImportResult, import_as_batch, import_records
@@ -56,17 +57,23 @@ def stream_path(
     annotator: str | None = None,
     report: ReadReport | None = None,
 ) -> Iterator[DocRecord] | None:
-    """The records of one file whose reader streams (a Label Studio export), read while they are
-    written, or None (``read_all`` then reads everything first).
+    """The records of one file whose reader streams (a Label Studio export, native JSONL), read
+    while they are written, or None (``read_all`` then reads everything first).
 
     Memory stays flat on any size (a 60 MB export of 10,000 tasks took ~500 MB read whole); a bad
     record still raises InputError naming file and line, and the caller's one transaction then
-    writes nothing.
+    writes nothing. A native file's import runs inside ``read_first`` (its errors stay those of
+    reading it first: ``annotator.import_stream``).
     """
     if len(paths) != 1:
         return None
     path = Path(paths[0])
     fmt = ALIASES.get(fmt, fmt)
+    own = native_stream(path, fmt, report if report is not None else ReadReport(path))
+    if own is not None:
+        if annotator is not None:
+            check_name(annotator, "annotator")
+        return own
     if fmt == "auto":
         if not path.is_file() or path.suffix.lower() != ".json" or is_database_file(path):
             return None
@@ -103,7 +110,7 @@ def import_paths(
     with gc_paused():
         streamed = stream_path(paths, fmt, annotator=annotator)
         records = read_all(paths, fmt, text_field, annotator=annotator) if streamed is None else streamed
-        with store.transaction(origin) as tx:
+        with read_first(records), store.transaction(origin) as tx:
             _batch, result = import_as_batch(
                 tx,
                 project_id,

@@ -78,3 +78,40 @@ def test_errors_name_the_same_line_and_reason(
 def test_other_files_go_through_decode(data: bytes) -> None:
     """A byte-order mark, CR, bytes that are not UTF-8, an empty file, NUL: ``decode``'s path."""
     assert not native._plain_utf8(data)
+
+
+@pytest.mark.parametrize("shift", [1, 2, 3])
+def test_utf8_is_validated_across_the_slices(shift: int) -> None:
+    """``_plain_utf8`` checks a slice at a time: a character cut by a slice boundary is still
+    whole, and bytes that are not UTF-8 anywhere (or a character cut by the file's end) are found."""
+    head = b'{"text": "' + b"a" * (native._SLICE - 10 - shift)
+    good = head + "😀 北京".encode() + b'"}\n'
+    assert native._plain_utf8(good) and good.decode("utf-8")
+    assert not native._plain_utf8(good + b'{"text": "\xe9"}\n')
+    assert not native._plain_utf8(good + b"\xf0\x9f\x98")
+    assert not native._plain_utf8(head + b"\xed\xa0\x80")  # an encoded surrogate, as decode refuses it
+
+
+def test_six_field_spans_with_an_extra_field_keep_it() -> None:
+    """The six usual fields take the short way; six fields of which one is another (sources, a
+    time, an actor) must not: each is read as before."""
+    base = {"start": 0, "end": 3, "label": "QUOTE"}
+    spans = [
+        {**base, "id": 1, "annotator": "ana", "text": "Ana"},
+        {**base, "id": 2, "annotator": "gold", "sources": ["ana"]},
+        {**base, "id": 3, "text": "Ana", "updated_at": "2026-01-02T03:04:05"},
+        {**base, "annotator": "ana", "text": "Ana", "fragments": [[0, 1], [2, 3]]},
+        {**base, "id": 5, "annotator": "ana", "actor": "a1"},
+    ]
+    obj = {"text": "Ana said", "spans": spans, "actors": [{"id": "a1", "name": "Ana"}]}
+    record = native.parse_line(obj, Path("f.jsonl"), 1)
+    got = [
+        (s.key, s.annotator, s.text, s.sources, s.updated_at, s.fragments, s.actor_key) for s in record.spans
+    ]
+    assert got == [
+        ("1", "ana", "Ana", None, None, None, None),
+        ("2", "gold", None, ["ana"], None, None, None),
+        ("3", None, "Ana", None, "2026-01-02T03:04:05", None, None),
+        (None, "ana", "Ana", None, None, [(0, 1), (2, 3)], None),
+        ("5", "ana", None, None, None, None, "a1"),
+    ]
