@@ -6,7 +6,10 @@ nothing written; ``--print-only``). Not part of ``make test`` nor ``make bench``
 about an hour on an idle machine and ~20 GB of disk; ``--grow`` copies an imported project by SQL
 up to that many documents for the open and filter cases when importing them all would take too
 long. Each case is printed as soon as it is measured. ``--export-only``: the native export and its
-floor alone (``benchmarks.bench_scale_export``).
+floor alone (``benchmarks.bench_scale_export``); ``--import-only``: the import and its floor alone
+(``benchmarks.bench_scale_import``), the databases kept in ``--work`` for ``--export-only``. Import
+and export also get a CPU-time row (children included): wall time on a shared machine counts the
+waiting for the other jobs too.
 
 The corpus is ``benchmarks/corpus.py`` (seeded), written once to JSONL files of ``CHUNK``
 documents, streamed: no step holds the corpus in memory. Floors are raw ``sqlite3`` executemany
@@ -17,6 +20,7 @@ streamed json dump of those tables.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sqlite3
 import statistics
@@ -25,15 +29,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_scale_data import CHUNK, floor_export, floor_import, grow, write_chunks
+from benchmarks.bench_scale_data import CHUNK, cpu_seconds, floor_export, floor_import, grow, write_chunks
 from benchmarks.report import ROOT, Case, machine
 
 SECTION = "## A million documents"
 ASSIST = "## Assisted annotation"
 
 
-def ours_import(url: str, paths: list[Path], name: str) -> tuple[float, int]:
-    """`annotator import` of each chunk file into a new project (the path the CLI and app take)."""
+def ours_import(
+    url: str, paths: list[Path], name: str, cpu: list[float] | None = None, *, by_file: bool = False
+) -> tuple[float, int]:
+    """`annotator import` of each chunk file into a new project (the path the CLI and app take);
+    its CPU time is appended to ``cpu`` when given; ``by_file`` prints each file's times (a later
+    file slower than an early one is the import growing faster than the documents)."""
     from annotator.importing import import_paths
     from annotator.ops.projects import create_project, ensure_annotator
     from annotator.store import open_store
@@ -42,10 +50,19 @@ def ours_import(url: str, paths: list[Path], name: str) -> tuple[float, int]:
     with store.transaction() as tx:
         project_id = create_project(tx, name).id
         ensure_annotator(tx, project_id, "bench")
-    began = time.perf_counter()
-    for path in paths:
+    began, used = time.perf_counter(), cpu_seconds()
+    for n, path in enumerate(paths, 1):
+        at, cpu_at = time.perf_counter(), cpu_seconds()
         import_paths(store, project_id, [path])
+        if by_file:
+            print(
+                f"  ours, file {n}/{len(paths)}: {time.perf_counter() - at:.1f} s wall, "
+                f"{cpu_seconds() - cpu_at:.1f} s CPU; load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
     seconds = time.perf_counter() - began
+    if cpu is not None:
+        cpu.append(cpu_seconds() - used)
     store.close()
     return seconds, project_id
 
@@ -70,15 +87,17 @@ def without_triggers(url: str, paths: list[Path], *, rebuild: bool) -> float:
     return seconds + time.perf_counter() - began
 
 
-def ours_export(url: str, project_id: int, out: Path) -> float:
+def ours_export(url: str, project_id: int, out: Path, cpu: list[float]) -> float:
+    """The native export's wall time; its CPU time (the forked half's included) goes to ``cpu``."""
     from annotator.export import export
     from annotator.store import open_store
 
     store = open_store(url)
-    began = time.perf_counter()
+    began, used = time.perf_counter(), cpu_seconds()
     with store.session() as session:
         export(session, project_id, "jsonl", out)
     seconds = time.perf_counter() - began
+    cpu.append(cpu_seconds() - used)
     store.close()
     return seconds
 
@@ -219,9 +238,11 @@ def measure(
         "≤ 2× raw executemany",
         ok=_within(2.0),
     )
+    imp_cpu = _cpu_case(imp)
     opened = Case(f"open a project of {docs:,} documents", "wall time", "≤ 1 s", ok=_at_most(1.0))
     rss = Case(f"open a project of {docs:,} documents", "peak RSS", "≤ 300 MB", unit="MB", ok=_at_most(300))
     exp = Case(f"native JSONL export of {docs:,} documents", "wall time", "≤ 2× raw dump", ok=_within(2.0))
+    exp_cpu = _cpu_case(exp)
     agree = Case(
         f"agreement of 3 annotators on {agree_docs:,} documents", "wall time", "≤ 60 s", ok=_at_most(60.0)
     )
@@ -234,11 +255,12 @@ def measure(
     bare_floor: list[float] = []
     for run in range(runs if docs else 0):
         floor_db = folder / f"floor-{run}.db"
-        imp.floor.append(_timed(lambda db=floor_db: floor_import(paths, db)))
+        imp.floor.append(_timed(lambda db=floor_db: floor_import(paths, db), imp_cpu.floor))
         url = f"sqlite:///{folder / f'ours-{run}.db'}"
-        seconds, project_id = ours_import(url, paths, "scale")
+        seconds, project_id = ours_import(url, paths, "scale", imp_cpu.ours)
         imp.ours.append(seconds)
         _show(imp)
+        _show(imp_cpu)
         small_url = f"sqlite:///{folder / f'small-{run}.db'}"
         ours_import(small_url, small, "small")
         many, few_docs = open_window(url), open_window(small_url)
@@ -271,9 +293,10 @@ def measure(
                 "migration 0018 (count only)."
             )
             _show(case)
-        exp.floor.append(_timed(lambda db=floor_db: floor_export(db, folder / "floor.jsonl")))
-        exp.ours.append(ours_export(url, project_id, folder / "ours.jsonl"))
+        exp.floor.append(_timed(lambda db=floor_db: floor_export(db, folder / "floor.jsonl"), exp_cpu.floor))
+        exp.ours.append(ours_export(url, project_id, folder / "ours.jsonl", exp_cpu.ours))
         _show(exp)
+        _show(exp_cpu)
         if grown_to > docs:
             held = grow(folder / f"ours-{run}.db", grown_to)
             extra += _open_and_filter(url, project_id, held, small_url, docs, runs)
@@ -311,6 +334,11 @@ def measure(
         "sqlite3.executemany into bare tables, streamed, one transaction, then the same FTS5 index built in "
         f"one statement{without}." + (f" Writing the corpus took {written:.0f} s." if written else "")
     )
+    imp_cpu.note = (
+        "(and the export's CPU row) CPU time of the benchmark process plus that of its ended children (the "
+        "export's forked half), `time.process_time()` and `os.times()`: wall time on a shared machine also "
+        "counts the waiting for the other jobs, and the floor's wall time its waiting for the disk."
+    )
     fts.note = (
         "ours with the FTS5 triggers (as shipped); floor column: the same import with no full-text index at "
         "all (the triggers dropped). With the triggers dropped and the index rebuilt after the import in one "
@@ -329,14 +357,23 @@ def measure(
         "the agreement benchmark's corpus (three annotators, partly different spans)"
         + (f"; CPU time of the process {_ms(statistics.median(cpu))}." if cpu else ".")
     )
-    cases = [imp, fts, opened, rss, exp, *filters.values(), *extra] if docs else []
+    cases = [imp, imp_cpu, fts, opened, rss, exp, exp_cpu, *filters.values(), *extra] if docs else []
     return cases + ([agree] if agree_docs else [])
 
 
-def _timed(fn: Any) -> float:
-    began = time.perf_counter()
+def _timed(fn: Any, cpu: list[float] | None = None) -> float:
+    """Wall time of ``fn()``; its CPU time (children's included) is appended to ``cpu`` when given."""
+    began, used = time.perf_counter(), cpu_seconds()
     fn()
+    if cpu is not None:
+        cpu.append(cpu_seconds() - used)
     return time.perf_counter() - began
+
+
+def _cpu_case(wall: Case) -> Case:
+    """The CPU-time row beside a wall-time one: on a machine shared with other jobs, wall time also
+    counts the waiting for them and CPU time does not, so this ratio is the steadier one."""
+    return Case(wall.name, "CPU time (children included)", wall.target, ok=wall.ok)
 
 
 def _title(url: str, document_id: int) -> str:
@@ -366,13 +403,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--print-only", action="store_true", help="print the section, leave BENCHMARKS.md")
     parser.add_argument("--export-only", action="store_true", help="only the native export and its floor")
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="only the import and its floor (kept in --work for --export-only)",
+    )
     args = parser.parse_args(argv)
+    steps: dict[str, Any] = {"corpus": _corpus, "ours_import": ours_import}
     if args.export_only:  # see benchmarks.bench_scale_export; --work keeps the databases for the next run
         from benchmarks.bench_scale_export import export_only
 
-        steps: dict[str, Any] = {"corpus": _corpus, "ours_import": ours_import}
         with tempfile.TemporaryDirectory() as name:
             return export_only(Path(args.work or name), args.docs, args.runs, steps)
+    if args.import_only:  # see benchmarks.bench_scale_import
+        from benchmarks.bench_scale_import import import_only
+
+        with tempfile.TemporaryDirectory() as name:
+            return import_only(Path(args.work or name), args.docs, steps)
     docs, agree_docs = (3_000, 1_000) if args.quick else (args.docs, args.agree_docs)
     began = time.perf_counter()
     if args.work:

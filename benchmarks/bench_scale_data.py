@@ -8,7 +8,9 @@ from __future__ import annotations
 import importlib
 import itertools
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,13 @@ from benchmarks.corpus import corpus
 # The project's own full-text index, as migration 0018 makes it (same columns, same tokenizer).
 FTS_TABLE: str = importlib.import_module("annotator.migrations.versions.0018_document_search").FTS_TABLE
 CHUNK = 50_000  # documents per import file: what one `annotator import` of a file reads at once
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that ended (a forked export half): on a shared
+    machine wall time also counts waiting for the other jobs; this does not."""
+    times = os.times()
+    return time.process_time() + times.children_user + times.children_system
 
 
 def write_chunks(folder: Path, docs: int, spans: int = 20) -> list[Path]:

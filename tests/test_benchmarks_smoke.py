@@ -54,3 +54,6 @@ def test_million_document_benchmark_runs_quick() -> None:
     for case in ("import 3,000", "open a project", "peak RSS", "export", "agreement", "list filter", "FTS5"):
         assert any(case in row for row in rows), case
     assert all("nan" not in row for row in rows)
+    for case in ("import 3,000 documents × 20 spans", "native JSONL export of 3,000 documents"):
+        measures = [row.split(" | ")[1] for row in rows if row.startswith(f"| {case}")]
+        assert "wall time" in measures and "CPU time (children included)" in measures, case
