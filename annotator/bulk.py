@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Table, insert, text
+from sqlalchemy import JSON, DateTime, Table, insert, select, text
 from sqlalchemy.engine import Connection
 
 # SQLAlchemy's own storage format for SQLite DATETIME, so ORM reads see the same values.
@@ -163,6 +163,31 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
     sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}).scalar()
     query = text("SELECT nextval(CAST(:s AS regclass)) FROM generate_series(1, :n) ORDER BY 1")
     return list(conn.execute(query, {"s": sequence, "n": count}).scalars())
+
+
+def ids_by_key(conn: Connection, table: Table, column: str, keys: set[Any], **fixed: Any) -> dict[Any, int]:
+    """The ids of ``table``'s rows whose ``column`` is one of ``keys`` (and whose ``fixed``
+    columns have those values), by key.
+
+    On PostgreSQL one probe of the index on (``fixed``..., ``column``) per key. In the middle of
+    an import the planner goes by statistics from before the import's own rows and chose to read
+    every row of the project through a shorter index instead, each chunk again: quadratic.
+    """
+    if not keys:
+        return {}
+    if conn.dialect.name != "postgresql":
+        query = select(table.c[column], table.c.id).where(
+            table.c[column].in_(keys), *(table.c[name] == value for name, value in fixed.items())
+        )
+        return {key: ident for key, ident in conn.execute(query)}
+    quote = conn.dialect.identifier_preparer.quote
+    kind = table.c[column].type.compile(dialect=conn.dialect)
+    where = "".join(f" AND t.{quote(name)} = :{name}" for name in fixed)
+    probes = text(
+        f"SELECT k.v, x.id FROM unnest(CAST(:keys AS {kind}[])) AS k(v) CROSS JOIN LATERAL "
+        f"(SELECT t.id FROM {quote(table.name)} t WHERE t.{quote(column)} = k.v{where} LIMIT 1) x"
+    )
+    return {key: ident for key, ident in conn.execute(probes, {"keys": list(keys), **fixed})}
 
 
 def stamp(conn: Connection, value: datetime) -> datetime | str:

@@ -16,7 +16,7 @@ from sqlalchemy import Table, insert, select, update
 from annotator.actors_carry import link_imported
 from annotator.attributes_io import store_imported
 from annotator.audit import default_actor_name
-from annotator.bulk import bulk_insert, bulk_insert_dicts, reserve_ids, stamp
+from annotator.bulk import bulk_insert, bulk_insert_dicts, ids_by_key, reserve_ids, stamp
 from annotator.codebook_carry import declare_definitions
 from annotator.comments_carry import restore_imported
 from annotator.fragments_io import store_imported as store_fragments
@@ -166,12 +166,8 @@ class Importer:
         """Insert the batch's new documents; returns each record's document id and the merged ones."""
         session, now = self.tx.session, utcnow()
         hashes = self.apart.digests(batch, owners)
-        existing = dict(
-            session.execute(
-                select(Document.content_hash, Document.id).where(
-                    Document.project_id == self.project_id, Document.content_hash.in_(set(hashes))
-                )
-            ).all()
+        existing = ids_by_key(
+            session.connection(), DOCUMENT, "content_hash", set(hashes), project_id=self.project_id
         )
         merged = {existing[h] for h, r in zip(hashes, batch, strict=True) if h in existing and r.spans}
         new_rows: dict[str, dict[str, Any]] = {}
