@@ -20,7 +20,6 @@ streamed json dump of those tables.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import sqlite3
 import statistics
@@ -29,42 +28,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_scale_data import CHUNK, cpu_seconds, floor_export, floor_import, grow, write_chunks
+from benchmarks.bench_scale_data import (
+    CHUNK,
+    cpu_seconds,
+    floor_export,
+    floor_import,
+    grow,
+    ours_export,
+    ours_import,
+    write_chunks,
+)
 from benchmarks.report import ROOT, Case, machine
 
 SECTION = "## A million documents"
 ASSIST = "## Assisted annotation"
-
-
-def ours_import(
-    url: str, paths: list[Path], name: str, cpu: list[float] | None = None, *, by_file: bool = False
-) -> tuple[float, int]:
-    """`annotator import` of each chunk file into a new project (the path the CLI and app take);
-    its CPU time is appended to ``cpu`` when given; ``by_file`` prints each file's times (a later
-    file slower than an early one is the import growing faster than the documents)."""
-    from annotator.importing import import_paths
-    from annotator.ops.projects import create_project, ensure_annotator
-    from annotator.store import open_store
-
-    store = open_store(url)
-    with store.transaction() as tx:
-        project_id = create_project(tx, name).id
-        ensure_annotator(tx, project_id, "bench")
-    began, used = time.perf_counter(), cpu_seconds()
-    for n, path in enumerate(paths, 1):
-        at, cpu_at = time.perf_counter(), cpu_seconds()
-        import_paths(store, project_id, [path])
-        if by_file:
-            print(
-                f"  ours, file {n}/{len(paths)}: {time.perf_counter() - at:.1f} s wall, "
-                f"{cpu_seconds() - cpu_at:.1f} s CPU; load average {os.getloadavg()[0]:.1f}",
-                flush=True,
-            )
-    seconds = time.perf_counter() - began
-    if cpu is not None:
-        cpu.append(cpu_seconds() - used)
-    store.close()
-    return seconds, project_id
 
 
 def without_triggers(url: str, paths: list[Path], *, rebuild: bool) -> float:
@@ -85,21 +62,6 @@ def without_triggers(url: str, paths: list[Path], *, rebuild: bool) -> float:
         con.execute("INSERT INTO document_fts(document_fts) VALUES ('rebuild')")
     con.close()
     return seconds + time.perf_counter() - began
-
-
-def ours_export(url: str, project_id: int, out: Path, cpu: list[float]) -> float:
-    """The native export's wall time; its CPU time (the forked half's included) goes to ``cpu``."""
-    from annotator.export import export
-    from annotator.store import open_store
-
-    store = open_store(url)
-    began, used = time.perf_counter(), cpu_seconds()
-    with store.session() as session:
-        export(session, project_id, "jsonl", out)
-    seconds = time.perf_counter() - began
-    cpu.append(cpu_seconds() - used)
-    store.close()
-    return seconds
 
 
 def open_window(url: str) -> dict[str, Any]:
