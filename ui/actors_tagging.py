@@ -19,8 +19,6 @@ from ui.article.view import ArticleView
 from ui.commands import EditContext, execute
 from ui.qt import QObject, QPoint, QUndoStack, Signal
 
-PICKER = "actor picker"  # its job in the article's after-paint queue (ui.article.after_paint)
-
 
 class ActorTagging(QObject):
     """The controller's helper for actors (``AnnotationController.actors``)."""
@@ -37,7 +35,6 @@ class ActorTagging(QObject):
         self._context = context
         self.enabled = True  # pop the picker as soon as an ACTOR span is made
         self.span_id: int | None = None  # the span the picker asks about
-        self._asking: int | None = None  # the span the picker will ask about after the frame
         self._offer: tuple[int, list[int], list[tuple[int, int]], int] | None = None
         self.names = SpanActors(self.session)  # the open document's links, for the tooltip
         self.picker = ActorPicker(view, self._search)
@@ -55,10 +52,7 @@ class ActorTagging(QObject):
         """A span was just made from the keyboard or the mouse: ask for its actor if it names one."""
         span = self.session.span(span_id)
         if self.enabled and span is not None and self._is_actor(span[LABEL]):
-            # Once the article shows the new span (ui.article.after_paint): the picker's search,
-            # layout and paint stay out of the keystroke's frame. Gone by then (Ctrl+Z): no question.
-            self._asking = span_id
-            self.view.after_paint.later(PICKER, lambda: self._ask(span_id))
+            self._ask(span_id)
 
     def pick(self) -> bool:
         """The key on a selected ACTOR span: ask (again) which actor it names."""
@@ -94,7 +88,6 @@ class ActorTagging(QObject):
         return point
 
     def _ask(self, span_id: int) -> None:
-        self._asking = None
         span = self.session.span(span_id)
         if span is None:
             return
@@ -186,13 +179,9 @@ class ActorTagging(QObject):
         self.picker.hide()
 
     def _spans_changed(self, _delta: object) -> None:
-        """The span asked about went (Ctrl+Z, a teammate): the question goes with it, also
-        when the picker was still to show (a Delete or Ctrl+Z before the frame)."""
+        """The span asked about went (Ctrl+Z, a teammate): the question goes with it."""
         if self.picker.isVisible() and self.session.span(self.span_id) is None:
             self.picker.close_picker()
-        if self._asking is not None and self.session.span(self._asking) is None:
-            self.view.after_paint.cancel(PICKER)
-            self._asking = None
 
     # --- helpers --------------------------------------------------------------------------------
 
