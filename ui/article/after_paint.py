@@ -1,7 +1,8 @@
 """Work that may wait until the article's next frame is on screen (issue 19: an edit's frame).
 
 A keystroke's own result is the article repainted; the side panels (the span list, the label
-counts) and the actor picker follow it. Queued here, they run right after the frame that
+counts) follow it. Not the actor picker: it shows inside the keystroke, so the keys typed after A
+reach it whatever the timing (ui.actors_tagging). Queued here, they run right after the frame that
 repainted the article, on the GUI thread, in the same turn of the event loop that follows it: the
 user sees the edit one frame sooner and the panels a frame later, instead of both together.
 
@@ -37,10 +38,6 @@ class AfterPaint(QObject):
         self._jobs[key] = job
         if not self._fallback.isActive():
             self._fallback.start()
-
-    def cancel(self, key: Hashable) -> None:
-        """Drop the job queued under ``key`` (what it would show is gone meanwhile)."""
-        self._jobs.pop(key, None)
 
     @property
     def pending(self) -> bool:
