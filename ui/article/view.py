@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from annotator.queries import LabelRow, RelationTypeRow, SpanTuple
-from ui.article import overlay
+from ui.article import geometry, overlay
 from ui.article.after_paint import AfterPaint
 from ui.article.canvas import LineCache
 from ui.article.colors import stroke, tint
@@ -35,13 +35,11 @@ from ui.qt import (
     QRectF,
     QResizeEvent,
     Qt,
-    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextEdit,
-    QTextLine,
     QTimer,
     QToolTip,
     QWheelEvent,
@@ -76,12 +74,6 @@ class KeyHandler(Protocol):
     def tooltip(self, cp: int) -> str: ...
 
 
-def _x(line: QTextLine, pos: int) -> float:
-    """X of a cursor position in a line (PySide returns the x with the adjusted position)."""
-    result: object = line.cursorToX(pos)
-    return float(result[0] if isinstance(result, tuple) else result)  # type: ignore[arg-type]
-
-
 def article_font(point_size: float) -> QFont:
     families = set(QFontDatabase.families())
     font = QFont()
@@ -107,6 +99,7 @@ class ArticleView(QTextEdit):
         self.regions = Regions(self)  # what an edit repaints (ui/article/repaint.py)
         self.after_paint = AfterPaint(self.viewport())  # side panels follow the edit's frame
         self.highlighter = SpanHighlighter(session, self._formats, QTextDocument(self), self.parts)
+        self._blocks = geometry.BlockFinder()  # the block at a height, from the last one found
         self.find_matches: list[tuple[int, int]] = []
         self.pending_source: int | None = None  # span waiting for the relation target click
         # Suggestions (ui/suggest_layer.py): (start, end, id, label id), sorted; drawn dashed.
@@ -135,7 +128,7 @@ class ArticleView(QTextEdit):
         session.spansChanged.connect(self._on_spans)
         session.selectionChanged.connect(self._on_selection)
         session.relationsChanged.connect(self.viewport().update)
-        self._ahead = QTimer(self, singleShot=True, interval=0)  # the next screens, once idle
+        self._ahead = QTimer(self, singleShot=True, interval=0)  # the next screens, after a frame
         self._ahead.timeout.connect(self._highlight_ahead)
         self.verticalScrollBar().valueChanged.connect(self.ensure_visible_ready)
 
@@ -300,54 +293,14 @@ class ArticleView(QTextEdit):
     # --- geometry -----------------------------------------------------------------------------
 
     def visible_blocks(self, rect: QRectF | None = None) -> range:
-        """Blocks from the top to the bottom of ``rect`` (default: the viewport), probed inside
-        the text: while Qt lays a long text out in idle steps, a point in the document's margin
-        resolves to wherever that layout has got to, and every block before it got highlighted."""
-        area = rect or QRectF(self.viewport().rect())
-        margin = int(self.document().documentMargin()) + 1
-        x = margin - self.horizontalScrollBar().value()
-        top = max(int(area.top()), margin - self.verticalScrollBar().value())
-        first = self.cursorForPosition(QPoint(x, top)).block().blockNumber()
-        last = self.cursorForPosition(QPoint(x, max(top, int(area.bottom())))).block().blockNumber()
-        return range(max(first, 0), max(last, first) + 1)
+        """Blocks from the top to the bottom of ``rect`` (default: the viewport), from the
+        layout's block rectangles (ui/article/geometry.py)."""
+        return geometry.visible_blocks(self, self._blocks, rect)
 
     def range_rects(self, start: int, end: int, cache: LineCache | None = None) -> list[QRectF]:
         """One rectangle per laid-out line piece of ``start``–``end`` (viewport coordinates);
         ``cache`` keeps each block's line table for the duration of one paint."""
-        doc = self.document()
-        u0, u1 = self.to_qt(start), self.to_qt(end)
-        cache = {} if cache is None else cache
-        rects: list[QRectF] = []
-        block = doc.findBlock(u0)
-        while block.isValid() and block.position() < u1:
-            bpos = block.position()
-            entry = cache.get(bpos)
-            if entry is None:
-                entry = cache[bpos] = self._lines(block)
-            ox, oy, lines = entry
-            a, b = max(u0, bpos) - bpos, min(u1, bpos + block.length() - 1) - bpos
-            for line, ls, le, y, h in lines:
-                if le <= a or ls >= b:
-                    continue
-                x1 = _x(line, max(a, ls))
-                x2 = _x(line, min(b, le))
-                rects.append(QRectF(ox + x1, oy + y, x2 - x1, h))
-            block = block.next()
-        return rects
-
-    def _lines(
-        self, block: QTextBlock
-    ) -> tuple[float, float, list[tuple[QTextLine, int, int, float, float]]]:
-        origin = self.document().documentLayout().blockBoundingRect(block).topLeft()
-        layout = block.layout()
-        lines = []
-        for i in range(layout.lineCount()):
-            line = layout.lineAt(i)
-            ls = line.textStart()
-            lines.append((line, ls, ls + line.textLength(), line.y(), line.height()))
-        ox = origin.x() - self.horizontalScrollBar().value()
-        oy = origin.y() - self.verticalScrollBar().value()
-        return ox, oy, lines
+        return geometry.range_rects(self, self.to_qt(start), self.to_qt(end), {} if cache is None else cache)
 
     # --- lazy highlighting --------------------------------------------------------------------
 
@@ -355,11 +308,12 @@ class ArticleView(QTextEdit):
         if not self._loading and self.document() is not None and self.session.index.block_count:
             blocks = self.visible_blocks()
             self.highlighter.ensure(blocks.start - 2, blocks.stop + 2)
-            self._ahead.start()
 
     def _highlight_ahead(self) -> None:
-        """Once idle: the screens just below and above are highlighted too, so the next PageUp or
-        PageDown paints blocks that are ready instead of laying them out inside its frame."""
+        """After the frame: the screens just below and above are highlighted too, so the next
+        PageUp or PageDown paints blocks that are ready instead of laying them out inside its
+        frame. The timer starts in the paint, so it fires once that frame is done, never inside
+        it (a timer started at the scroll could fire before the frame's paint)."""
         if self._loading or self.document() is None or not self.session.index.block_count:
             return
         height = self.viewport().height()
@@ -390,6 +344,7 @@ class ArticleView(QTextEdit):
             painter.end()
         if not self.highlighter.is_ready(self.visible_blocks()):
             QTimer.singleShot(0, self.ensure_visible_ready)
+        self._ahead.start()  # fires after this frame
 
     def event(self, event: QEvent) -> bool:
         if (
