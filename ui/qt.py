@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import (
+    SIGNAL,
+    SLOT,
     QAbstractItemModel,
     QAbstractTableModel,
     QByteArray,
@@ -145,6 +147,8 @@ from annotator.events import ChangeSet
 from annotator.store import Store
 
 __all__ = [
+    "SIGNAL",
+    "SLOT",
     "QAbstractFileIconProvider",
     "QAbstractItemModel",
     "QAbstractItemView",

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,6 +143,8 @@ class DocumentSession(QObject):
         self._sink = _Sink(self)
         self._sink.arrived.connect(self._on_fetched)
         self._settings: tuple[ProjectContext, ProjectSettings] | None = None
+        # Set by the article view: runs a job once its first frame of the document is on screen.
+        self.after_frame: Callable[[Hashable, Callable[[], None]], None] | None = None
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -174,7 +177,11 @@ class DocumentSession(QObject):
             fetch = _FetchAll(
                 self.project, self.doc.id, self._annotator_filter(), self._generation, self._sink
             )
-            QThreadPool.globalInstance().start(fetch)
+            start = functools.partial(QThreadPool.globalInstance().start, fetch)
+            if self.after_frame is None:
+                start()
+            else:  # its Python holds the GIL: reading beside the first paint would stall that paint
+                self.after_frame("read all spans", start)
 
     def _lay_out(
         self, doc: DocumentView | None, spans: list[SpanTuple], relations: list[RelationRow]

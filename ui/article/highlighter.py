@@ -14,12 +14,27 @@ nobody looks at would cost seconds of CPU on a long document; this costs what is
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from annotator.queries import SpanTuple
 from ui.article.index import END, LABEL, START
 from ui.article.parts import SpanParts
-from ui.qt import QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextCursor, QTextDocument, QTextLayout
+from ui.qt import (
+    SIGNAL,
+    SLOT,
+    QObject,
+    QSyntaxHighlighter,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextLayout,
+)
 from ui.session import HEAD_CHARS, DocumentSession
+
+# QSyntaxHighlighter re-formats the blocks of every contentsChange through this private slot.
+CHANGED, REFORMAT = SIGNAL("contentsChange(int,int,int)"), SLOT("_q_reformatBlocks(int,int,int)")
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -50,11 +65,8 @@ class SpanHighlighter(QSyntaxHighlighter):
     # --- lazy readiness -----------------------------------------------------------------------
 
     def prime(self, chars: int) -> None:
-        """Mark the blocks of the first ``chars`` characters ready, before the text goes in.
-
-        Qt re-formats every block once when the view takes the document; the ready ones get their
-        formats in that same pass, the others cost one cheap call each.
-        """
+        """Mark the blocks of the first ``chars`` characters ready, before the text goes in; they
+        get their formats before the document is laid out (``format_primed``)."""
         index = self._session.index
         self._ready = bytearray(index.block_count)
         starts = index.block_starts
@@ -62,6 +74,34 @@ class SpanHighlighter(QSyntaxHighlighter):
         while n < len(starts) and starts[n] < chars:
             self._ready[n] = 1
             n += 1
+
+    def format_primed(self) -> None:
+        """Give the primed blocks their formats while the document has no layout yet: nothing is
+        laid out twice, and the layout's first pass then needs no highlighter (``unhooked``)."""
+        index = self._session.index
+        for n, ready in enumerate(self._ready):
+            if not ready:
+                break  # primed blocks are the first ones
+            if index.block_spans(n):
+                self._rehighlight_number(n)
+
+    @contextmanager
+    def unhooked(self) -> Iterator[None]:
+        """Not called for the document's changes meanwhile.
+
+        A document that gets its layout announces all of its text as changed once (QTextEdit.
+        setDocument): QSyntaxHighlighter would call ``highlightBlock`` for each of its thousands of
+        blocks, a Python call each (≈ 25 ms for the 1 MB text), to hear that none but the primed
+        ones, formatted already, has anything to show.
+        """
+        doc = self.document()
+        if doc is None or not QObject.disconnect(doc, CHANGED, self, REFORMAT):
+            yield
+            return
+        try:
+            yield
+        finally:
+            QObject.connect(doc, CHANGED, self, REFORMAT)
 
     def spans_completed(self) -> None:
         """The rest of the spans arrived: blocks reaching past the first screen's are redone

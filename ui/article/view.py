@@ -98,6 +98,7 @@ class ArticleView(QTextEdit):
         self.parts = SpanParts(session)  # multi-part spans (ui/article/parts.py)
         self.regions = Regions(self)  # what an edit repaints (ui/article/repaint.py)
         self.after_paint = AfterPaint(self.viewport())  # side panels follow the edit's frame
+        session.after_frame = self.after_paint.later  # and a long document's full read the first
         self.highlighter = SpanHighlighter(session, self._formats, QTextDocument(self), self.parts)
         self._blocks = geometry.BlockFinder()  # the block at a height, from the last one found
         self.find_matches: list[tuple[int, int]] = []
@@ -154,9 +155,11 @@ class ArticleView(QTextEdit):
         cursor = QTextCursor(doc)
         cursor.setBlockFormat(self._block_format())
         cursor.insertText(self.session.display)
+        self.highlighter.format_primed()  # no layout yet: nothing is laid out for it
         old = self.document()
         owned = old is not None and old.parent() is self  # earlier articles are ours to delete
-        self.setDocument(doc)
+        with self.highlighter.unhooked():  # the layout's first pass: no block has more to show
+            self.setDocument(doc)
         if owned:
             old.deleteLater()
         self._loading = False
