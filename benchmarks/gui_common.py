@@ -78,6 +78,9 @@ class FrameWatch(QObject):
         self.viewport_paints = 0
         self.painted_at = 0.0  # end of the last viewport paint
         self.frame_at = 0.0  # end of the last frame that painted the viewport
+        # GUI-thread CPU clock (time.thread_time) at those two ends: what the frame cost, without
+        # the timers that run after it in the same turn of the event loop (work after the frame).
+        self.painted_cpu = self.frame_cpu = 0.0
         self.on_paint: Callable[[], None] | None = None  # runs after each viewport paint
         self._painted_in_frame = False
         for obj in (top, viewport, self.handle):
@@ -114,20 +117,24 @@ class FrameWatch(QObject):
             QCoreApplication.sendEvent(obj, event)  # deliver it now, through the other filters
         finally:
             self._inside.discard(key)
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         if role == 1:
             self.viewport_paints += 1
-            self.painted_at = now
+            self.painted_at, self.painted_cpu = now, cpu
             self._painted_in_frame = True
             if self.on_paint is not None:
                 self.on_paint()
         elif self._painted_in_frame:
-            self.frame_at = now
+            self.frame_at, self.frame_cpu = now, cpu
         return True
 
     def done_at(self) -> float:
         """End of the frame that painted the viewport (or of the paint, outside any frame)."""
         return self.frame_at or self.painted_at
+
+    def done_cpu(self) -> float:
+        """The GUI thread's CPU clock at ``done_at``."""
+        return self.frame_cpu if self.frame_at else self.painted_cpu
 
 
 def spin_until(ready: Callable[[], bool], timeout: float = 30.0) -> bool:
