@@ -12,6 +12,7 @@ from sqlalchemy import Select, bindparam, delete, insert, or_, select
 from annotator import fragments as parts_of_spans
 from annotator import statements
 from annotator.errors import ConflictError, NotFoundError, ValidationError
+from annotator.linked import OthersLink, others_links
 from annotator.model import (
     Annotation,
     Annotator,
@@ -331,10 +332,23 @@ def update_span(
     return annotation
 
 
+class OthersLinks(ValidationError):
+    """A delete refused (``delete_spans(spare=...)``) that would take others' ``links`` too."""
+
+    def __init__(self, links: list[OthersLink]) -> None:
+        super().__init__("; ".join(link.describe() for link in links))
+        self.links = links
+
+
 def delete_spans(
-    tx: Tx, annotation_ids: Sequence[int], by: int | None = None
+    tx: Tx, annotation_ids: Sequence[int], by: int | None = None, *, spare: int | None = None
 ) -> tuple[list[SpanData], list[RelationData]]:
-    """Delete spans and the relations that touch them; returns both for undo."""
+    """Delete spans and the relations that touch them; returns both for undo.
+
+    With ``spare`` (an annotator id), refuse with ``OthersLinks`` when a relation of anyone else
+    would go: the check reads the relations this delete reads anyway, inside its own transaction
+    (no read before the write, and nobody can add a link between the check and the delete).
+    """
     annotation_ids = list(dict.fromkeys(annotation_ids))
     if not annotation_ids:
         return [], []
@@ -346,6 +360,8 @@ def delete_spans(
         ),
     )
     relations = list(tx.session.scalars(touching, {"ids": annotation_ids}))
+    if spare is not None and any(r.annotator_id != spare for r in relations):
+        raise OthersLinks(others_links(tx.session, annotation_ids, spare))
     spans = [span_data(a) for a in annotations]
     links = [relation_data(r) for r in relations]
     if links:
