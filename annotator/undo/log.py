@@ -52,22 +52,28 @@ def undoable(
     review: bool = False,
     spans: Sequence[int] | None = None,
     relations: Sequence[int] = (),
+    keeps: Sequence[str] = (),
 ) -> Iterator[Step]:
     """Run the block as one undoable step of ``annotator_id`` (default: the actor).
 
     The scope is the annotator's spans and relations in ``documents`` and the documents' status;
     a ``review`` step's scope is the gold layer and the review decisions there instead. Naming
     the ``spans`` (and ``relations``) an edit changes reads only those (and the rows it creates):
-    an edit that touches a row it did not name is refused, never half recorded.
+    an edit that touches a row it did not name is refused, never half recorded. ``keeps`` (of
+    ``rows.KEPT``, with named spans): tables the edit leaves alone, not read before it (a keystroke
+    saves a statement each); an edit that changes one after all is refused the same way.
     """
     who = _who(tx, annotator_id)
     docs = tuple(dict.fromkeys(documents))
     step = Step(title, "review" if review else "annotate", documents=docs)
     named = None if spans is None else tuple(spans)
+    kept = frozenset(keeps) if named is not None else frozenset()
+    if not kept <= rows.KEPT.keys():
+        raise ValueError(f"only {sorted(rows.KEPT)} may be kept, not {sorted(kept - rows.KEPT.keys())}")
 
     def scope() -> Scope:  # the gold layer's annotator may be made by the step itself
         owners = gold_ids(tx, docs) if review else (who,)
-        return Scope(docs, owners, decisions=review, spans=named, relations=tuple(relations))
+        return Scope(docs, owners, decisions=review, spans=named, relations=tuple(relations), keeps=kept)
 
     tx.session.flush()
     before = rows.capture(tx.session, scope())
@@ -78,7 +84,7 @@ def undoable(
     if named is None:
         after = rows.capture(tx.session, scope(), also=before)
     else:  # the named rows and those the edit made, by id: a few rows whatever the article's size
-        _check_declared(before, touched)
+        _check_declared(before, touched, kept)
         made = {t: touched.get(t, {}).get("created", set()) for t in ("annotation", "relation")}
         made["suggestion_decision"] = touched.get("suggestion", {}).get("created", set())
         after = rows.reread(tx.session, before, made, documents="document" in touched)
@@ -121,7 +127,12 @@ def _touched(tx: Tx, mark: int) -> dict[str, dict[str, set[int]]]:
     return out
 
 
-def _check_declared(before: rows.Snapshot, touched: dict[str, dict[str, set[int]]]) -> None:
+def _check_declared(
+    before: rows.Snapshot, touched: dict[str, dict[str, set[int]]], kept: frozenset[str] = frozenset()
+) -> None:
+    for table in kept:
+        if rows.KEPT[table] in touched:
+            raise ValidationError(f"internal error: the step changed the {table} rows it said it keeps")
     for entity, actions in touched.items():
         if entity in ("document", "suggestion"):
             continue

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import event, select
 
 from annotator.errors import NotFoundError, ValidationError
-from annotator.model import Annotation, AuditEntry, Project
+from annotator.model import Annotation, AuditEntry, DocStatus, Document, Project
 from annotator.ops.annotations import create_span, update_span
+from annotator.ops.documents import set_status
 from annotator.ops.projects import create_project
 from annotator.store import Actor, Store
 from annotator.undo import undo, undoable
@@ -76,3 +77,44 @@ def test_labels_still_refused_when_missing_or_of_another_project(store: Store, p
         update_span(tx, span, label_id=987654)
     with pytest.raises(ValidationError, match="another project"), store.transaction(actor=who) as tx:
         update_span(tx, span, label_id=foreign)
+
+
+def test_a_step_reads_no_table_it_keeps_and_refuses_to_change_one(store: Store, project: Project) -> None:
+    """``undoable(keeps=...)``: a relabel leaves the document row and the suggestion decisions
+    alone, so its step reads neither; a block that changes a kept table after all is refused
+    whole (nothing written), never recorded without that row's before image."""
+    doc = add_doc(store, project.id, TEXT)
+    alice = annotator_id(store, project.id, "alice")
+    actor, claim = label_id(store, project.id, "ACTOR"), label_id(store, project.id, "CLAIM")
+    who = Actor("alice", alice)
+    with store.transaction(actor=who) as tx:
+        span = create_span(tx, doc, 0, 5, actor, alice).id
+    kept = ("document", "suggestion_decision")
+    with (
+        statements(store) as seen,
+        store.transaction(actor=who) as tx,
+        undoable(tx, "Relabel", [doc], spans=[span], keeps=kept) as step,
+    ):
+        update_span(tx, span, label_id=claim)
+    assert not [s for s in seen if "FROM document" in s or "FROM suggestion_decision" in s], seen
+    assert [(c.table, c.id) for c in step.changes] == [("annotation", span)]
+    with (
+        pytest.raises(ValidationError, match="document rows it said it keeps"),
+        store.transaction(actor=who) as tx,
+        undoable(tx, "Sneaky", [doc], spans=[span], keeps=kept),
+    ):
+        update_span(tx, span, label_id=actor)
+        set_status(tx, [doc], DocStatus.DONE)
+    with store.session() as session:
+        assert session.scalars(select(Annotation.label_id).where(Annotation.id == span)).one() == claim
+        assert session.scalars(select(Document.status).where(Document.id == doc)).one() != "done"
+    with (
+        pytest.raises(ValueError, match="may be kept"),
+        store.transaction(actor=who) as tx,
+        undoable(tx, "Odd", [doc], spans=[span], keeps=("annotation",)),
+    ):
+        pass
+    with store.transaction(actor=who) as tx:
+        undo(tx, alice)  # the kept-table step is exact: back to ACTOR
+    with store.session() as session:
+        assert session.scalars(select(Annotation.label_id).where(Annotation.id == span)).one() == actor
