@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select
+from sqlalchemy import Executable, Table, bindparam, delete, insert, select
 
 from annotator import statements
 from annotator.errors import ConflictError, NotFoundError, ValidationError
@@ -143,23 +143,10 @@ def _check_declared(
 
 def save(tx: Tx, who: int, step: Step) -> int:
     """Store a step as ``who``'s latest; their undone steps go (a new edit ends the redo list)."""
-    people, steps = cast(Table, Annotator.__table__), cast(Table, UndoStep.__table__)
-    project_id = tx.session.scalar(
-        statements.built(
-            ("save", "person"), lambda: select(people.c.project_id).where(people.c.id == bindparam("who"))
-        ),
-        {"who": who},
-    )
-    if project_id is None:
-        raise NotFoundError(f"no annotator with id {who}")
-    undone = statements.built(
-        ("save", "undone"),
-        lambda: delete(steps).where(steps.c.annotator_id == bindparam("who"), steps.c.state == UNDONE),
-    )
+    undone = statements.built(("save", "undone"), _undone)
     tx.session.execute(undone, {"who": who})  # Core: no ORM object of a step is loaded here
     values = {
-        "project_id": project_id,
-        "annotator_id": who,
+        "who": who,
         "login": tx.login,
         "title": step.title[:200],
         "kind": step.kind,
@@ -168,11 +155,31 @@ def save(tx: Tx, who: int, step: Step) -> int:
         "documents": list(step.documents),
         "changes": [c.to_json() for c in step.changes],
     }
-    adding = statements.built(("save", "insert"), lambda: insert(steps).returning(steps.c.id))
-    step_id = int(tx.session.execute(adding, values).scalar_one())
+    adding = statements.built(("save", "insert"), _insert)
+    step_id = tx.session.execute(adding, values).scalar()
+    if step_id is None:  # the project comes from the annotator's row, in the same statement
+        raise NotFoundError(f"no annotator with id {who}")
     if step_id % 100 == 0:  # now and then is enough: the bound is loose
         _forget_old(tx, who)
-    return step_id
+    return int(step_id)
+
+
+def _undone() -> Executable:
+    steps = cast(Table, UndoStep.__table__)
+    return delete(steps).where(steps.c.annotator_id == bindparam("who"), steps.c.state == UNDONE)
+
+
+def _insert() -> Executable:
+    """INSERT … SELECT the annotator's project: one statement (a read of the project before)."""
+    people, steps = cast(Table, Annotator.__table__), cast(Table, UndoStep.__table__)
+    who = bindparam("who", type_=people.c.id.type)
+    names = ("login", "title", "kind", "state", "created_at", "documents", "changes")
+    row = select(people.c.project_id, who, *(bindparam(n, type_=steps.c[n].type) for n in names))
+    return (
+        insert(steps)
+        .from_select(["project_id", "annotator_id", *names], row.where(people.c.id == who))
+        .returning(steps.c.id)
+    )
 
 
 def _forget_old(tx: Tx, who: int) -> None:

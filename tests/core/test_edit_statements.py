@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import event, select
 
 from annotator.errors import NotFoundError, ValidationError
-from annotator.model import Annotation, AuditEntry, DocStatus, Document, Project
+from annotator.model import Annotation, AuditEntry, DocStatus, Document, Project, UndoStep
 from annotator.ops.annotations import create_span, update_span
 from annotator.ops.documents import set_status
 from annotator.ops.projects import create_project
 from annotator.store import Actor, Store
-from annotator.undo import undo, undoable
+from annotator.undo import Step, undo, undoable
+from annotator.undo.log import save
 from tests.core.helpers import add_doc, annotator_id, label_id
 
 TEXT = "Mayor Ana Ruiz said the bridge opens in May."
@@ -118,3 +119,23 @@ def test_a_step_reads_no_table_it_keeps_and_refuses_to_change_one(store: Store, 
         undo(tx, alice)  # the kept-table step is exact: back to ACTOR
     with store.session() as session:
         assert session.scalars(select(Annotation.label_id).where(Annotation.id == span)).one() == actor
+
+
+def test_a_step_is_saved_with_its_project_in_one_statement(store: Store, project: Project) -> None:
+    """The step's project comes from the annotator's row inside the INSERT (a read before, once);
+    an annotator that is gone is still refused by name."""
+    doc = add_doc(store, project.id, TEXT)
+    alice = annotator_id(store, project.id, "alice")
+    with (
+        statements(store) as seen,
+        store.transaction(actor=Actor("alice", alice)) as tx,
+        undoable(tx, "Label", [doc], spans=()) as step,
+    ):
+        create_span(tx, doc, 0, 5, label_id(store, project.id, "ACTOR"), alice)
+    assert not [s for s in seen if s.startswith("SELECT annotator.project_id")], seen
+    with store.session() as session:
+        saved = session.get(UndoStep, step.id)
+        assert saved is not None and (saved.project_id, saved.annotator_id) == (project.id, alice)
+        assert saved.documents == [doc] and saved.title == "Label" and saved.state == "done"
+    with pytest.raises(NotFoundError, match="no annotator"), store.transaction() as tx:
+        save(tx, 987654, Step("Nobody's", "annotate", documents=(doc,)))
