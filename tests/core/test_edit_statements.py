@@ -36,13 +36,19 @@ def statements(store: Store) -> Iterator[list[str]]:
         event.remove(store.engine, "before_cursor_execute", record)
 
 
-def test_a_relabel_reads_its_two_labels_once_and_audits_both_names(store: Store, project: Project) -> None:
+def _an_actor_span(store: Store, project: Project) -> tuple[int, int, int, tuple[int, int]]:
+    """alice's ACTOR span in a new document: the document, alice, the span, (ACTOR, CLAIM)."""
     doc = add_doc(store, project.id, TEXT)
     alice = annotator_id(store, project.id, "alice")
     actor, claim = label_id(store, project.id, "ACTOR"), label_id(store, project.id, "CLAIM")
-    who = Actor("alice", alice)
-    with store.transaction(actor=who) as tx:
+    with store.transaction(actor=Actor("alice", alice)) as tx:
         span = create_span(tx, doc, 0, 5, actor, alice).id
+    return doc, alice, span, (actor, claim)
+
+
+def test_a_relabel_reads_its_two_labels_once_and_audits_both_names(store: Store, project: Project) -> None:
+    doc, alice, span, (actor, claim) = _an_actor_span(store, project)
+    who = Actor("alice", alice)
     with (
         statements(store) as seen,
         store.transaction(actor=who) as tx,
@@ -84,12 +90,8 @@ def test_a_step_reads_no_table_it_keeps_and_refuses_to_change_one(store: Store, 
     """``undoable(keeps=...)``: a relabel leaves the document row and the suggestion decisions
     alone, so its step reads neither; a block that changes a kept table after all is refused
     whole (nothing written), never recorded without that row's before image."""
-    doc = add_doc(store, project.id, TEXT)
-    alice = annotator_id(store, project.id, "alice")
-    actor, claim = label_id(store, project.id, "ACTOR"), label_id(store, project.id, "CLAIM")
+    doc, alice, span, (actor, claim) = _an_actor_span(store, project)
     who = Actor("alice", alice)
-    with store.transaction(actor=who) as tx:
-        span = create_span(tx, doc, 0, 5, actor, alice).id
     kept = ("document", "suggestion_decision")
     with (
         statements(store) as seen,
