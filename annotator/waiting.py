@@ -9,6 +9,7 @@ dropped because someone else was writing.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 NOTICE = 2.0  # seconds of waiting before listeners hear of it
+LINGER = 60.0  # seconds after the last write that the idle watcher still wakes by itself
 LIMIT = 3600.0  # then the writer fails with a clear error
 MESSAGE = "waiting for the database (another process is writing)…"
 # The watcher's thread: it lives on after the first write, and a fork remakes it (``_forked``), so
@@ -46,7 +48,14 @@ def _tell(message: str) -> None:
 class _Watch:
     """One daemon thread for every writer's wait: ``arm`` when a wait starts, ``disarm`` when it
     ends; a wait still armed after ``NOTICE`` seconds is told to the listeners. (A timer thread
-    per write transaction cost every edit a thread start: milliseconds on a busy machine.)"""
+    per write transaction cost every edit a thread start: milliseconds on a busy machine.)
+
+    ``arm`` wakes the thread only when it sleeps with no deadline: a new wait is due ``NOTICE``
+    from now, never before the deadline the thread already sleeps to (it wakes at most every
+    ``NOTICE`` seconds while writes come, ``LINGER`` seconds after the last). Woken at every write,
+    the thread took the GIL in the middle of the edit's frame, on a loaded machine for a whole
+    time slice (issue 19's wall-over-CPU tail).
+    """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
@@ -54,15 +63,19 @@ class _Watch:
         self._told: set[int] = set()
         self._count = 0
         self._thread: threading.Thread | None = None
+        self._wakes_at = math.inf  # when the thread's sleep ends by itself (inf: only if woken)
+        self._linger_until = 0.0  # until when the idle thread keeps waking by itself
 
     def arm(self) -> int:
         with self._cond:
             self._count += 1
-            self._armed[self._count] = time.monotonic() + NOTICE
+            now = time.monotonic()
+            due = self._armed[self._count] = now + NOTICE
+            self._linger_until = now + LINGER
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
                 self._thread.start()
-            else:
+            elif due < self._wakes_at:
                 self._cond.notify()
             return self._count
 
@@ -89,7 +102,12 @@ class _Watch:
                     finally:
                         self._cond.acquire()
                     continue
-                self._cond.wait(min(self._armed.values()) - now if self._armed else None)
+                if self._armed:
+                    self._wakes_at = min(self._armed.values())
+                else:  # idle: wake by itself a while longer, so the next writes need not wake it
+                    self._wakes_at = now + NOTICE if now < self._linger_until else math.inf
+                self._cond.wait(None if self._wakes_at == math.inf else max(0.0, self._wakes_at - now))
+                self._wakes_at = 0.0  # awake: a wait armed now is seen before the next sleep
 
 
 _watch = _Watch()

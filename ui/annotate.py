@@ -22,6 +22,7 @@ from ui.fragments import add_part, label_gathered, remove_part
 from ui.guidelines_text import tip
 from ui.pending import when_unreachable_say_so
 from ui.qt import QInputDialog, QKeyEvent, QMessageBox, QObject, Qt, QUndoStack, Signal
+from ui.sparing_delete import SparingDelete
 from ui.suggest_layer import SuggestionLayer
 
 
@@ -206,21 +207,15 @@ class AnnotationController(AttributeKeys, QObject):
         span = self.session.span(self.session.selected)
         if ctx is None or span is None:
             return False
-        if self._confirm_delete != span[ID]:
-            others = ctx.project.others_links([span[ID]])
-            if others:  # a teammate's link would go with it: ask first (a second Delete)
-                self._confirm_delete = span[ID]
-                ctx.report(
-                    f"This {self._label_name(span[LABEL])} carries "
-                    + "; ".join(o.describe() for o in others)
-                    + ". Press Delete again to delete it with their link (Esc keeps both)."
-                )
-                return True
-        self._confirm_delete = None
-        execute(
-            self.stack,
-            DeleteSpans(ctx, self.session.doc_id or 0, [span[ID]], f"Delete {self._label_name(span[LABEL])}"),
-        )
+        confirmed, self._confirm_delete = self._confirm_delete == span[ID], None
+        name, doc_id = self._label_name(span[LABEL]), self.session.doc_id or 0
+        if confirmed:
+            execute(self.stack, DeleteSpans(ctx, doc_id, [span[ID]], f"Delete {name}"))
+            return True
+        command = SparingDelete(ctx, doc_id, [span[ID]], f"Delete {name}", name)
+        execute(self.stack, command)  # a teammate's link on it: refused, asking for a second Delete
+        if command.others:
+            self._confirm_delete = span[ID]
         return True
 
     def resize_selected(self, edge: str, direction: int) -> bool:

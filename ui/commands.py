@@ -34,6 +34,7 @@ from ui.session import DocumentSession
 from ui.step_rows import recorded_spans, show_step
 
 RESIZE_ID = 1001
+SPAN_ONLY = ("document", "suggestion_decision")  # what a relabel, resize or delete leaves alone
 
 
 @dataclass(slots=True)
@@ -156,6 +157,10 @@ class Command(StepCommand):
     def relations_named(self) -> tuple[int, ...]:
         return ()
 
+    def keeps(self) -> tuple[str, ...]:
+        """Tables the operation leaves alone (``undoable(keeps=...)``): not read for its step."""
+        return ()
+
     def forward(self) -> None:
         if self.step_id is None:
             who = self.ctx.project.annotator_id
@@ -168,6 +173,7 @@ class Command(StepCommand):
                     annotator_id=who,
                     spans=self.spans_named(),  # a keystroke reads its own rows, not the whole layer
                     relations=self.relations_named(),
+                    keeps=self.keeps(),
                 ) as step,
             ):
                 self.perform(tx)
@@ -245,11 +251,17 @@ class CreateSpans(Command):
         self.ids: list[int] = []
         self.made: list[SpanTuple] | None = None
 
-    def perform(self, tx: Tx) -> None:
+    def _starts_work(self) -> bool:
         doc = self.ctx.session.doc
+        return self.live and doc is not None and doc.status == DocStatus.NEW.value
+
+    def keeps(self) -> tuple[str, ...]:
+        return ("suggestion_decision",) if self._starts_work() else ("suggestion_decision", "document")
+
+    def perform(self, tx: Tx) -> None:
         who = self.ctx.project.annotator_id
         made = [create_span(tx, self.doc_id, s, e, self.label_id, who) for s, e in self.ranges]
-        if self.live and doc is not None and doc.status == DocStatus.NEW.value:
+        if self._starts_work():
             set_status(tx, [self.doc_id], DocStatus.IN_PROGRESS)
         self.ids = [a.id for a in made]
         self.made = [(a.start, a.end, a.id, a.label_id, a.annotator_id, a.version) for a in made]
@@ -271,6 +283,9 @@ class DeleteSpans(Command):
 
     def spans_named(self) -> tuple[int, ...]:
         return tuple(self.ids)
+
+    def keeps(self) -> tuple[str, ...]:
+        return SPAN_ONLY
 
     def perform(self, tx: Tx) -> None:
         delete_spans(tx, self.ids)
@@ -307,6 +322,9 @@ class UpdateSpan(Command):
 
     def spans_named(self) -> tuple[int, ...]:
         return (self.span_id,)
+
+    def keeps(self) -> tuple[str, ...]:
+        return SPAN_ONLY
 
     def perform(self, tx: Tx) -> None:
         start, end, label = self.after

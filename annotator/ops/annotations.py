@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, insert, or_, select
+from sqlalchemy import Select, bindparam, delete, or_, select
 
 from annotator import fragments as parts_of_spans
 from annotator import statements
 from annotator.errors import ConflictError, NotFoundError, ValidationError
+from annotator.linked import OthersLink, others_links
 from annotator.model import (
     Annotation,
     Annotator,
@@ -158,12 +159,26 @@ def check_range(length: int, start: int, end: int, where: str = "") -> None:
         raise ValidationError(f"{where}span {start}–{end} is empty or reversed (end must be > start)")
 
 
-def _check_label(tx: Tx, document_id: int, document_project: int, label_id: int) -> None:
-    label = tx.session.get(Label, label_id)
-    if label is None:
+def _label_projects(tx: Tx, label_ids: set[int]) -> dict[int, int]:
+    """Each label's project, its name kept for the audit detail: one read for the labels an edit
+    names (a relabel's old and new label; an ORM load and a name query each before)."""
+    query = statements.built(
+        ("labels",), lambda: select(Label.id, Label.project_id, Label.name).where(Label.id.in_(ids("ids")))
+    )
+    projects = {}
+    for label_id, project_id, name in tx.session.execute(query, {"ids": sorted(label_ids)}):
+        tx.names[("Label", label_id)] = name
+        projects[label_id] = project_id
+    return projects
+
+
+def _check_label(
+    tx: Tx, document_id: int, document_project: int, label_id: int, projects: dict[int, int] | None = None
+) -> None:
+    project = (projects if projects is not None else _label_projects(tx, {label_id})).get(label_id)
+    if project is None:
         raise NotFoundError(f"no label with id {label_id}")
-    tx.names[("Label", label_id)] = label.name  # the audit detail names it
-    if label.project_id != document_project:
+    if project != document_project:
         raise ValidationError(f"label {label_id} belongs to another project than document {document_id}")
 
 
@@ -291,15 +306,16 @@ def update_span(
             f"annotation {annotation_id} was changed by someone else meanwhile "
             f"(version {annotation.version}, you edited version {expected_version}); reload and try again"
         )
+    new_label = annotation.label_id if label_id is None else label_id
+    projects = _label_projects(tx, {annotation.label_id, new_label})  # and both names, for the audit
     before = _values(tx, annotation)
     document_id = annotation.document_id
     project_id, text = _document(tx, document_id)
     new_start = annotation.start if start is None else start
     new_end = annotation.end if end is None else end
-    new_label = annotation.label_id if label_id is None else label_id
     check_range(len(text), new_start, new_end)
     if new_label != annotation.label_id:
-        _check_label(tx, document_id, project_id, new_label)
+        _check_label(tx, document_id, project_id, new_label, projects)
     _check_duplicate(
         tx, document_id, annotation.annotator_id, new_label, new_start, new_end, exclude=annotation.id
     )
@@ -331,10 +347,23 @@ def update_span(
     return annotation
 
 
+class OthersLinks(ValidationError):
+    """A delete refused (``delete_spans(spare=...)``) that would take others' ``links`` too."""
+
+    def __init__(self, links: list[OthersLink]) -> None:
+        super().__init__("; ".join(link.describe() for link in links))
+        self.links = links
+
+
 def delete_spans(
-    tx: Tx, annotation_ids: Sequence[int], by: int | None = None
+    tx: Tx, annotation_ids: Sequence[int], by: int | None = None, *, spare: int | None = None
 ) -> tuple[list[SpanData], list[RelationData]]:
-    """Delete spans and the relations that touch them; returns both for undo."""
+    """Delete spans and the relations that touch them; returns both for undo.
+
+    With ``spare`` (an annotator id), refuse with ``OthersLinks`` when a relation of anyone else
+    would go: the check reads the relations this delete reads anyway, inside its own transaction
+    (no read before the write, and nobody can add a link between the check and the delete).
+    """
     annotation_ids = list(dict.fromkeys(annotation_ids))
     if not annotation_ids:
         return [], []
@@ -346,6 +375,8 @@ def delete_spans(
         ),
     )
     relations = list(tx.session.scalars(touching, {"ids": annotation_ids}))
+    if spare is not None and any(r.annotator_id != spare for r in relations):
+        raise OthersLinks(others_links(tx.session, annotation_ids, spare))
     spans = [span_data(a) for a in annotations]
     links = [relation_data(r) for r in relations]
     if links:
@@ -378,58 +409,4 @@ def check_deleted(result: Any, expected: int, what: str) -> None:
     if result.rowcount != expected:
         raise ValidationError(
             f"the database refused to delete {expected - result.rowcount} of these {what}: they are not yours"
-        )
-
-
-def restore(tx: Tx, spans: Iterable[SpanData], relations: Iterable[RelationData] = ()) -> None:
-    """Put deleted spans and relations back with their old ids (undo of a delete).
-
-    The same owners may do this as may create them: their annotators, and the gold layer only in
-    a review operation.
-    """
-    spans, relations = list(spans), list(relations)
-    for owner in sorted({s.annotator_id for s in spans} | {r.annotator_id for r in relations}):
-        tx.check_owner(owner, "a span or relation to restore")
-    span_rows: list[dict[str, Any]] = [
-        {
-            "id": s.id,
-            "document_id": s.document_id,
-            "start": s.start,
-            "end": s.end,
-            "label_id": s.label_id,
-            "annotator_id": s.annotator_id,
-            "text": s.text,
-            "created_at": s.created_at,
-            "updated_at": s.updated_at,
-            "version": 1,
-        }
-        for s in spans
-    ]
-    relation_rows: list[dict[str, Any]] = [
-        {
-            "id": r.id,
-            "document_id": r.document_id,
-            "source_id": r.source_id,
-            "target_id": r.target_id,
-            "type_id": r.type_id,
-            "annotator_id": r.annotator_id,
-            "created_at": r.created_at,
-        }
-        for r in relations
-    ]
-    if span_rows:
-        tx.session.execute(insert(Annotation), span_rows)
-        docs = tuple({row["document_id"] for row in span_rows})
-        tx.record(
-            "annotation", "created", [row["id"] for row in span_rows], docs, details=span_records(tx, spans)
-        )
-    if relation_rows:
-        tx.session.execute(insert(Relation), relation_rows)
-        docs = tuple({row["document_id"] for row in relation_rows})
-        tx.record(
-            "relation",
-            "created",
-            [row["id"] for row in relation_rows],
-            docs,
-            details=relation_records(tx, relations),
         )

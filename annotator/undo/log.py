@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select
+from sqlalchemy import Executable, Table, bindparam, delete, insert, select
 
 from annotator import statements
 from annotator.errors import ConflictError, NotFoundError, ValidationError
@@ -52,22 +52,28 @@ def undoable(
     review: bool = False,
     spans: Sequence[int] | None = None,
     relations: Sequence[int] = (),
+    keeps: Sequence[str] = (),
 ) -> Iterator[Step]:
     """Run the block as one undoable step of ``annotator_id`` (default: the actor).
 
     The scope is the annotator's spans and relations in ``documents`` and the documents' status;
     a ``review`` step's scope is the gold layer and the review decisions there instead. Naming
     the ``spans`` (and ``relations``) an edit changes reads only those (and the rows it creates):
-    an edit that touches a row it did not name is refused, never half recorded.
+    an edit that touches a row it did not name is refused, never half recorded. ``keeps`` (of
+    ``rows.KEPT``, with named spans): tables the edit leaves alone, not read before it (a keystroke
+    saves a statement each); an edit that changes one after all is refused the same way.
     """
     who = _who(tx, annotator_id)
     docs = tuple(dict.fromkeys(documents))
     step = Step(title, "review" if review else "annotate", documents=docs)
     named = None if spans is None else tuple(spans)
+    kept = frozenset(keeps) if named is not None else frozenset()
+    if not kept <= rows.KEPT.keys():
+        raise ValueError(f"only {sorted(rows.KEPT)} may be kept, not {sorted(kept - rows.KEPT.keys())}")
 
     def scope() -> Scope:  # the gold layer's annotator may be made by the step itself
         owners = gold_ids(tx, docs) if review else (who,)
-        return Scope(docs, owners, decisions=review, spans=named, relations=tuple(relations))
+        return Scope(docs, owners, decisions=review, spans=named, relations=tuple(relations), keeps=kept)
 
     tx.session.flush()
     before = rows.capture(tx.session, scope())
@@ -78,7 +84,7 @@ def undoable(
     if named is None:
         after = rows.capture(tx.session, scope(), also=before)
     else:  # the named rows and those the edit made, by id: a few rows whatever the article's size
-        _check_declared(before, touched)
+        _check_declared(before, touched, kept)
         made = {t: touched.get(t, {}).get("created", set()) for t in ("annotation", "relation")}
         made["suggestion_decision"] = touched.get("suggestion", {}).get("created", set())
         after = rows.reread(tx.session, before, made, documents="document" in touched)
@@ -121,7 +127,12 @@ def _touched(tx: Tx, mark: int) -> dict[str, dict[str, set[int]]]:
     return out
 
 
-def _check_declared(before: rows.Snapshot, touched: dict[str, dict[str, set[int]]]) -> None:
+def _check_declared(
+    before: rows.Snapshot, touched: dict[str, dict[str, set[int]]], kept: frozenset[str] = frozenset()
+) -> None:
+    for table in kept:
+        if rows.KEPT[table] in touched:
+            raise ValidationError(f"internal error: the step changed the {table} rows it said it keeps")
     for entity, actions in touched.items():
         if entity in ("document", "suggestion"):
             continue
@@ -132,23 +143,10 @@ def _check_declared(before: rows.Snapshot, touched: dict[str, dict[str, set[int]
 
 def save(tx: Tx, who: int, step: Step) -> int:
     """Store a step as ``who``'s latest; their undone steps go (a new edit ends the redo list)."""
-    people, steps = cast(Table, Annotator.__table__), cast(Table, UndoStep.__table__)
-    project_id = tx.session.scalar(
-        statements.built(
-            ("save", "person"), lambda: select(people.c.project_id).where(people.c.id == bindparam("who"))
-        ),
-        {"who": who},
-    )
-    if project_id is None:
-        raise NotFoundError(f"no annotator with id {who}")
-    undone = statements.built(
-        ("save", "undone"),
-        lambda: delete(steps).where(steps.c.annotator_id == bindparam("who"), steps.c.state == UNDONE),
-    )
+    undone = statements.built(("save", "undone"), _undone)
     tx.session.execute(undone, {"who": who})  # Core: no ORM object of a step is loaded here
     values = {
-        "project_id": project_id,
-        "annotator_id": who,
+        "who": who,
         "login": tx.login,
         "title": step.title[:200],
         "kind": step.kind,
@@ -157,11 +155,31 @@ def save(tx: Tx, who: int, step: Step) -> int:
         "documents": list(step.documents),
         "changes": [c.to_json() for c in step.changes],
     }
-    adding = statements.built(("save", "insert"), lambda: insert(steps).returning(steps.c.id))
-    step_id = int(tx.session.execute(adding, values).scalar_one())
+    adding = statements.built(("save", "insert"), _insert)
+    step_id = tx.session.execute(adding, values).scalar()
+    if step_id is None:  # the project comes from the annotator's row, in the same statement
+        raise NotFoundError(f"no annotator with id {who}")
     if step_id % 100 == 0:  # now and then is enough: the bound is loose
         _forget_old(tx, who)
-    return step_id
+    return int(step_id)
+
+
+def _undone() -> Executable:
+    steps = cast(Table, UndoStep.__table__)
+    return delete(steps).where(steps.c.annotator_id == bindparam("who"), steps.c.state == UNDONE)
+
+
+def _insert() -> Executable:
+    """INSERT … SELECT the annotator's project: one statement (a read of the project before)."""
+    people, steps = cast(Table, Annotator.__table__), cast(Table, UndoStep.__table__)
+    who = bindparam("who", type_=people.c.id.type)
+    names = ("login", "title", "kind", "state", "created_at", "documents", "changes")
+    row = select(people.c.project_id, who, *(bindparam(n, type_=steps.c[n].type) for n in names))
+    return (
+        insert(steps)
+        .from_select(["project_id", "annotator_id", *names], row.where(people.c.id == who))
+        .returning(steps.c.id)
+    )
 
 
 def _forget_old(tx: Tx, who: int) -> None:

@@ -83,6 +83,8 @@ ORDER = (
     "suggestion_decision",
 )
 SCHEMA = ("label", "relation_type", "attribute", "project_setting", "actor")
+# What a span edit may declare it leaves alone (``Scope.keeps``), by the entity its audit names.
+KEPT = {"document": "document", "suggestion_decision": "suggestion"}
 # How many ids one statement names (SQLite and PostgreSQL bound how many parameters it takes).
 CHUNK = 5000
 # Rows whose ``annotator_id`` is whose work they are (an assignment's is whose queue it is).
@@ -108,6 +110,9 @@ class Scope:
     decisions: bool = False
     spans: tuple[int, ...] | None = None
     relations: tuple[int, ...] = ()
+    # Tables of KEPT the edit says it leaves alone: not read (``log.undoable`` refuses a step
+    # that changes one of them after all).
+    keeps: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +193,9 @@ def capture(session: Session, scope: Scope, also: Snapshot | None = None) -> Sna
     values: dict[str, Any] = {"docs": docs, "owners": owners, "spans": list(scope.spans or ())}
     layer = lambda: and_(spans.c.document_id.in_(ids("docs")), spans.c.annotator_id.in_(ids("owners")))  # noqa: E731
     out: Snapshot = {
-        "document": _bound(
-            session, "document", "docs", lambda: TABLES["document"].c.id.in_(ids("docs")), values
-        ),
+        "document": {}
+        if "document" in scope.keeps
+        else _bound(session, "document", "docs", lambda: TABLES["document"].c.id.in_(ids("docs")), values),
         "annotation": (
             _bound(session, "annotation", "layer", layer, values)
             if scope.spans is None
@@ -216,12 +221,16 @@ def capture(session: Session, scope: Scope, also: Snapshot | None = None) -> Sna
         on_docs = and_(kept.c.document_id.in_(docs), kept.c.annotator_id.in_(owners))
         out["document_attribute"] = _read(session, "document_attribute", on_docs)
     decided = TABLES["suggestion_decision"].c  # the owners' accepts and rejects of suggestions
-    out["suggestion_decision"] = _bound(
-        session,
-        "suggestion_decision",
-        "layer",
-        lambda: and_(decided.document_id.in_(ids("docs")), decided.annotator_id.in_(ids("owners"))),
-        values,
+    out["suggestion_decision"] = (
+        {}
+        if "suggestion_decision" in scope.keeps
+        else _bound(
+            session,
+            "suggestion_decision",
+            "layer",
+            lambda: and_(decided.document_id.in_(ids("docs")), decided.annotator_id.in_(ids("owners"))),
+            values,
+        )
     )
     if scope.decisions:
         for name in ("rejection", "relation_rejection"):

@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import select
 
 from annotator.model import AuditEntry, Project, RelationType
-from annotator.ops.annotations import create_span, delete_spans, restore, update_span
+from annotator.ops.annotations import create_span, delete_spans, update_span
 from annotator.ops.labels import get_label, remove_label, remove_relation_type, update_label
 from annotator.ops.relations import create_relation, delete_relation
+from annotator.ops.span_restore import restore
 from annotator.store import Actor, Store
 from tests.core.helpers import add_doc, annotator_id, label_id
 

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from annotator.cli import main
 from annotator.errors import ValidationError
 from annotator.model import Annotation, Annotator, AuditEntry, Project, Relation, RelationType, Role
-from annotator.ops.annotations import create_span, delete_spans, restore, span_data, update_span
+from annotator.ops.annotations import create_span, delete_spans, span_data, update_span
 from annotator.ops.projects import ensure_annotator, identify
 from annotator.ops.relations import create_relation, delete_relation
+from annotator.ops.span_restore import restore
 from annotator.review.gold import accept_relations, accept_spans, gold_annotator
 from annotator.store import Actor, Store
 from tests.core.helpers import add_doc, annotator_id, label_id

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from annotator.events import ChangeSet
 from annotator.linked import links_taken_from, others_links
-from annotator.model import Annotator, Project, RelationType
-from annotator.ops.annotations import create_span, delete_spans
+from annotator.model import Annotation, Annotator, Project, RelationType
+from annotator.ops.annotations import OthersLinks, create_span, delete_spans
 from annotator.ops.projects import ensure_annotator
 from annotator.ops.relations import create_relation
 from annotator.store import Actor, Store, open_store
@@ -74,3 +75,24 @@ def test_the_teammate_is_told_from_another_process_audit(
         assert links_taken_from(ChangeSet(arrived.changes, None, "ben"), "ben") == []  # his own deletion
     finally:
         bens_app.close()
+
+
+def test_a_sparing_delete_is_refused_whole_when_a_teammates_link_would_go(
+    store: Store, project: Project
+) -> None:
+    """``delete_spans(spare=me)`` checks inside its own transaction: a teammate's link refuses
+    it (naming the link) and nothing is deleted; the owner's own links do not count."""
+    doc, actor, quote, link = _setup(store, project)
+    with store.session() as session:
+        ana_id = session.scalars(select(Annotator.id).where(Annotator.name == "ana")).one()
+        ben_id = session.scalars(select(Annotator.id).where(Annotator.name == "ben")).one()
+    with pytest.raises(OthersLinks) as refused, store.transaction(actor=Actor("ana", ana_id)) as tx:
+        delete_spans(tx, [actor], spare=ana_id)
+    assert [o.relation_id for o in refused.value.links] == [link]
+    assert "ben's speaker link" in str(refused.value)
+    with store.session() as session:  # rolled back: both spans and the link stay
+        kept = set(session.scalars(select(Annotation.id).where(Annotation.document_id == doc)))
+    assert {actor, quote} <= kept
+    with store.transaction(actor=Actor("ben", ben_id)) as tx:  # ben's own link: nothing to spare
+        spans, links = delete_spans(tx, [quote], spare=ben_id)
+    assert [s.id for s in spans] == [quote] and [r.id for r in links] == [link]

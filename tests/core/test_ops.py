@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from annotator.errors import NotFoundError, ValidationError
 from annotator.events import ChangeSet
 from annotator.model import Annotation, Label, Project, Relation, RelationType
-from annotator.ops.annotations import create_span, delete_spans, restore, update_span
+from annotator.ops.annotations import create_span, delete_spans, update_span
 from annotator.ops.labels import add_label, get_label, remove_label, update_label
 from annotator.ops.projects import create_project, find_project
 from annotator.ops.relations import create_relation, delete_relation
+from annotator.ops.span_restore import restore
 from annotator.store import Store
 from tests.core.helpers import add_doc, annotator_id, label_id
 
