@@ -143,3 +143,26 @@ def test_an_insert_that_fails_fails_the_import_before_a_later_error(
     assert STAMP.sub("(when)", threaded[1]) == STAMP.sub("(when)", in_line[1])  # but for the import's time
     assert "IntegrityError" in threaded[0].__name__ and "refused here" in threaded[1]
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "threaded"), [(2, 0.3, True), (2, 1.6, True), (2, 9.5, False), (1, 0.1, False)]
+)
+def test_the_inserts_go_to_the_thread_only_when_a_core_is_spare(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    writer_threads: list[str],
+    cores: int,
+    load: float,
+    threaded: bool,
+) -> None:
+    monkeypatch.setattr(import_writer.os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    monkeypatch.setattr(import_writer.os, "getloadavg", lambda: (load, load, load))
+    assert import_writer.spare_core() is threaded
+    store, project = _store(tmp_path, "p.db")
+    path = _write(tmp_path / "docs.jsonl", list(corpus(4, 3)))
+    monkeypatch.setattr(import_writer, "THREADED", None)
+    import_paths(store, project, [path], create_labels=True)
+    assert writer_threads and (set(writer_threads) == {"import-writer"}) is threaded
+    assert ("import-writer" in writer_threads) is threaded
+    store.close()
