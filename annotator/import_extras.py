@@ -171,7 +171,7 @@ def link_actors(
 ) -> None:
     """Set ``annotation.actor_id`` of the batch's spans that name an actor (see the module)."""
     wanted: list[tuple[SpanKey, int]] = []
-    finder = _Finder(tx, project_id, result)
+    finder: _Finder | None = None  # read when a span names an actor (most batches: none, no query)
     for record, doc_id, whos in zip(batch, doc_ids, owners, strict=True):
         # A span with a native actor key (native JSONL, merges) is linked by annotator.actors_carry.
         named = [
@@ -186,6 +186,7 @@ def link_actors(
             ref = span.actor
             assert ref is not None
             groups.setdefault(ref.group or f"#{id(span)}", []).append((span, who))
+        finder = finder or _Finder(tx, project_id, result)
         for members in groups.values():
             actor_id = finder.actor(record, members)
             wanted += [((doc_id, who, labels[s.label], s.start, s.end), actor_id) for s, who in members]

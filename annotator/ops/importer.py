@@ -2,7 +2,8 @@
 
 Built for 10,000 documents × 20 spans: records are checked and turned into row tuples in one
 pass and written at driver speed (executemany on SQLite, COPY on PostgreSQL). On SQLite new spans
-get their ids up front (the transaction holds the write lock), so relations need no read-back;
+get their ids up front (the transaction holds the write lock), so relations need no read-back,
+and the inserts run on a thread of their own while the next rows are built (``import_writer``);
 on PostgreSQL they are read back by their natural key (faster than reserving sequence ids).
 """
 
@@ -25,6 +26,7 @@ from annotator.import_apart import Apart, own_key
 from annotator.import_extras import declare_attributes, link_actors
 from annotator.import_names import fold_names
 from annotator.import_result import ImportResult
+from annotator.import_writer import writing
 from annotator.model import (
     Annotation,
     DocStatus,
@@ -54,18 +56,8 @@ SpanKey = tuple[int, int, int, int, int]  # document, annotator, label, start, e
 DOCUMENT: Table = Document.__table__  # type: ignore[assignment]
 ANNOTATION: Table = Annotation.__table__  # type: ignore[assignment]
 RELATION: Table = Relation.__table__  # type: ignore[assignment]
-SPAN_COLUMNS = (
-    "id",
-    "document_id",
-    "annotator_id",
-    "label_id",
-    "start",
-    "end",
-    "text",
-    "created_at",
-    "updated_at",
-    "version",
-)
+SPAN_COLUMNS: tuple[str, ...] = ("id", "document_id", "annotator_id", "label_id", "start", "end", "text")
+SPAN_COLUMNS += ("created_at", "updated_at", "version")
 RELATION_COLUMNS = ("document_id", "source_id", "target_id", "type_id", "annotator_id", "created_at")
 
 
@@ -104,6 +96,8 @@ class Importer:
         # SQLite: this transaction holds the write lock, so ids can be handed out here.
         self.next_span: int | None = None
         self.next_document: int | None = None
+        # Where the bulk inserts go when a thread writes them (``annotator.import_writer``).
+        self.later: Callable[[Callable[[], None]], None] | None = None
         if session.connection().dialect.name == "sqlite":
             self.next_span = next_sqlite_id(session.connection(), ANNOTATION)
             self.next_document = next_sqlite_id(session.connection(), DOCUMENT)
@@ -213,7 +207,7 @@ class Importer:
             ids = reserve_ids(conn, DOCUMENT, count) if first is None else list(range(first, first + count))
             self.next_document = None if first is None else first + count
             rows = [(ids[n], *row.values()) for n, row in enumerate(new_rows.values())]
-            bulk_insert(conn, DOCUMENT, ("id", *next(iter(new_rows.values()))), rows)
+            bulk_insert(conn, DOCUMENT, ("id", *next(iter(new_rows.values()))), rows, later=self.later)
             return dict(zip(new_rows, ids, strict=True))
         bulk_insert_dicts(conn, DOCUMENT, list(new_rows.values()))
         return dict(
@@ -292,7 +286,7 @@ class Importer:
             stored.update(zip(fresh, ids, strict=True))
             rows = [(i, *row[1:]) for i, row in zip(ids, rows, strict=True)]
         if rows:
-            bulk_insert(session.connection(), ANNOTATION, SPAN_COLUMNS, rows, binary=True)
+            bulk_insert(session.connection(), ANNOTATION, SPAN_COLUMNS, rows, binary=True, later=self.later)
             self.result.spans_added += len(rows)
             detail = self.owners.audit_detail()
             self.tx.record("annotation", "created", (), tuple({r[1] for r in rows}), detail)
@@ -347,7 +341,8 @@ class Importer:
             present.add(ident)
             fresh.append(row)
         if fresh:
-            bulk_insert(self.tx.session.connection(), RELATION, RELATION_COLUMNS, fresh, binary=True)
+            conn = self.tx.session.connection()
+            bulk_insert(conn, RELATION, RELATION_COLUMNS, fresh, binary=True, later=self.later)
             self.result.relations_added += len(fresh)
             detail = self.owners.audit_detail()
             self.tx.record("relation", "created", (), tuple({r[0] for r in fresh}), detail)
@@ -397,22 +392,25 @@ def import_records(
         keep_apart,
     )
     deleted = set() if restore_deleted else deleted_hashes(tx.session, project_id)
-    batch: list[DocRecord] = []
-    for record in records:
-        if deleted and own_key(record) in deleted:
-            importer.result.documents_deleted += 1
-            continue
-        importer.check(record)
-        batch.append(record)
-        if len(batch) >= CHUNK:
+    with writing(tx.session.connection()) as writer:  # the inserts on a thread (SQLite)
+        importer.later = writer.later if writer is not None else None
+        batch: list[DocRecord] = []
+        for record in records:
+            if deleted and own_key(record) in deleted:
+                importer.result.documents_deleted += 1
+                continue
+            importer.check(record)
+            batch.append(record)
+            if len(batch) >= CHUNK:
+                importer.batch(batch)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
             importer.batch(batch)
             if progress:
                 progress(len(batch))
-            batch = []
-    if batch:
-        importer.batch(batch)
-        if progress:
-            progress(len(batch))
+    importer.later = None
     result = importer.result
     result.reassigned = dict(importer.owners.reassigned)
     result.owners_note = importer.owners.summary()

@@ -5,7 +5,6 @@ reading error anywhere wins over an import error in an earlier line) with nothin
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,37 +16,11 @@ from annotator.import_stream import NativeStream
 from annotator.importing import import_paths, read_all, stream_path
 from annotator.ops import importer
 from annotator.ops.importer import import_as_batch
-from annotator.ops.projects import create_project
-from annotator.store import Store, open_store
+from annotator.store import Store
 from benchmarks.corpus import corpus
+from tests.core.import_files import new_store, table_rows, write_jsonl
 
-TABLES = ("document", "annotation", "relation", "import_batch")
-
-
-def _write(path: Path, lines: list[Any]) -> Path:
-    path.write_text(
-        "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines) + "\n",
-        encoding="utf-8",
-    )
-    return path
-
-
-def _store(tmp_path: Path, name: str) -> tuple[Store, int]:
-    store = open_store(f"sqlite:///{tmp_path / name}")
-    with store.transaction() as tx:
-        project = create_project(tx, "p").id
-    return store, project
-
-
-def _rows(store: Store) -> dict[str, list[Any]]:
-    with store.engine.connect() as conn:
-        return {
-            table: [
-                tuple(v for k, v in row._mapping.items() if k not in ("created_at", "updated_at"))
-                for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))
-            ]
-            for table in TABLES
-        }
+_write, _store, _rows = write_jsonl, new_store, table_rows
 
 
 def _read_first(store: Store, project: int, path: Path, **options: Any) -> Any:
