@@ -49,13 +49,25 @@ class SpanListModel(TableModel):
         session.aboutToReset.connect(self.beginResetModel)
         session.reset.connect(self.endResetModel)
         session.completed.connect(self.endResetModel)
-        session.spanRemoving.connect(lambda row: self.beginRemoveRows(QModelIndex(), row, row))
-        session.spanRemoved.connect(lambda _row: self.endRemoveRows())
+        session.spanRemoving.connect(self._removing)
+        session.spanRemoved.connect(self._removed)
         session.spanInserting.connect(lambda row: self.beginInsertRows(QModelIndex(), row, row))
         session.spanInserted.connect(lambda _row: self.endInsertRows())
         session.spanUpdated.connect(self.row_changed)
         session.relationsChanged.connect(self._links_changed)
         session.peopleChanged.connect(self.columns_changed)
+
+    # True while a row goes: Qt then moves the list's current row to a neighbour, which is not
+    # the user choosing it (a second Delete would delete that neighbour).
+    removing = False
+
+    def _removing(self, row: int) -> None:
+        self.removing = True
+        self.beginRemoveRows(QModelIndex(), row, row)
+
+    def _removed(self, _row: int) -> None:
+        self.endRemoveRows()
+        self.removing = False
 
     commented: dict[int, str] = {}  # noqa: RUF012  # span id → "comment"/"flag": a mark before its text
     actors: SpanActors | None = None  # set by ui.actors_dock: which actor each span names
@@ -169,7 +181,7 @@ class SpanList(QTableView):
         self._model.columns_changed(ACTOR, ACTOR)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._syncing or not current.isValid():
+        if self._syncing or not current.isValid() or self.model().removing:
             return
         span = self.model().span_at(current.row())
         if span is not None:

@@ -316,3 +316,28 @@ def test_undo_in_another_document_brings_that_document_back(
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _doc(window) == first
     assert stored_spans(store, first) == [] and len(window.session.index) == 0
+
+
+def test_delete_ends_the_selection_and_a_second_delete_deletes_nothing(
+    qtbot: QtBot, open_window: Open, store: Store
+) -> None:
+    """Removing the selected span's row makes Qt move the list's current row to a neighbour;
+    that must not select the neighbour, or a double-pressed Delete deletes two spans."""
+    window = open_window(PLAIN)
+    view = window.pane.view
+    doc = _doc(window)
+    for word in ("Elena", "Varga", "Obi"):
+        select_with_keys(qtbot, view, PLAIN.index(word), len(word))
+        qtbot.keyClick(view, Qt.Key.Key_A)
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)  # the actor picker: leave unlinked
+    spans = stored_spans(store, doc)
+    assert len(spans) == 3
+    middle = next(s[2] for s in spans if s[0] == PLAIN.index("Varga"))
+    view.place_caret(0)
+    click(qtbot, view, PLAIN.index("Varga") + 2)
+    assert window.session.selected == middle
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert sorted(s[0] for s in stored_spans(store, doc)) == [PLAIN.index("Elena"), PLAIN.index("Obi")]
+    assert window.session.selected is None
+    qtbot.keyClick(view, Qt.Key.Key_Delete)  # nothing is selected: nothing more goes
+    assert len(stored_spans(store, doc)) == 2
