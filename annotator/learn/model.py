@@ -145,7 +145,8 @@ class Model:
     ) -> tuple[tuple[int, int, str], float] | None:
         """The content's source: the linker's, unless the pass finds one where the linker found
         none (or one it trusts more: ``SourcePass.override``). The pass's source is an actor span
-        the tagger found there already, else a new one."""
+        the tagger found there already (given the pass's boundaries when the tagger's score for
+        it is under ``SourcePass.own_below``), else a new one."""
         if linked is not None and second.override > 1.0:
             return linked
         found = second.find(ctx, quote)
