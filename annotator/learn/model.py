@@ -44,6 +44,8 @@ class Model:
                 min_score=spec.get("min_score", 0.0),
                 min_start=spec.get("min_start", 1.0),
                 override=spec.get("override", 2.0),
+                version=spec.get("features", 1),
+                own_below=spec.get("own_below", 0.0),
             )
             for spec in meta.get("sources", [])
         }
@@ -81,7 +83,9 @@ class Model:
             quotes = [s for s in spans if s[2] == linker.source_label]
             actors = [s for s in spans if s[2] == linker.target_label]
             second = self.sources.get(linker.type)
-            ctx = Context(text, second.lexicon, toks) if second is not None and quotes else None
+            ctx = (
+                Context(text, second.lexicon, toks, second.version) if second is not None and quotes else None
+            )
             for quote in quotes:
                 found = forced.get(quote) if linker.type == self.heads_type else None
                 if found is None:
@@ -141,7 +145,8 @@ class Model:
     ) -> tuple[tuple[int, int, str], float] | None:
         """The content's source: the linker's, unless the pass finds one where the linker found
         none (or one it trusts more: ``SourcePass.override``). The pass's source is an actor span
-        the tagger found there already, else a new one."""
+        the tagger found there already (given the pass's boundaries when the tagger's score for
+        it is under ``SourcePass.own_below``), else a new one."""
         if linked is not None and second.override > 1.0:
             return linked
         found = second.find(ctx, quote)
@@ -150,6 +155,14 @@ class Model:
         start, end, score = found
         label = linked[0][2] if linked is not None else next(iter(actors), (0, 0, second.label))[2]
         span = next((a for a in actors if a[0] < end and start < a[1]), (start, end, label))
+        if span != (start, end, label) and span in index and out.spans[index[span]].score < second.own_below:
+            # the tagger is unsure of this actor: it takes the pass's boundaries (its links too)
+            own = (start, end, span[2])
+            if own not in index:  # the old key stays: links made to it already follow the span
+                index[own] = i = index[span]
+                out.spans[i] = SpanSuggestion(start, end, span[2], out.spans[i].score)
+                actors[actors.index(span)] = own
+            span = own
         if span not in index:
             index[span] = len(out.spans)
             out.spans.append(SpanSuggestion(start, end, label, round(score, 4)))
