@@ -71,13 +71,22 @@ class SameName:
 def _counts(session: Session, ids: list[int]) -> tuple[dict[int, int], dict[tuple[int, str], int]]:
     if not ids:
         return {}, {}
-    mentions: dict[int, int] = dict(
+    return _mentions(session, ids), _linked(session, ids)
+
+
+def _mentions(session: Session, ids: list[int]) -> dict[int, int]:
+    """Spans pointing to each of the actors ``ids``."""
+    return dict(
         session.execute(  # type: ignore[arg-type]
             select(Annotation.actor_id, func.count())
             .where(Annotation.actor_id.in_(ids))
             .group_by(Annotation.actor_id)
         ).all()
     )
+
+
+def _linked(session: Session, ids: list[int]) -> dict[tuple[int, str], int]:
+    """(actor, "QUOTE"/"CLAIM") → how many quotes or claims link to a mention of the actor."""
     mention, said = aliased(Annotation), aliased(Annotation)
     linked = (
         select(mention.actor_id, func.upper(Label.name), func.count(func.distinct(said.id)))
@@ -88,7 +97,7 @@ def _counts(session: Session, ids: list[int]) -> tuple[dict[int, int], dict[tupl
         .where(mention.actor_id.in_(ids), func.upper(Label.name).in_(("QUOTE", "CLAIM")))
         .group_by(mention.actor_id, func.upper(Label.name))
     )
-    return mentions, {(a, label): n for a, label, n in session.execute(linked)}
+    return {(a, label): n for a, label, n in session.execute(linked)}
 
 
 def _rows(session: Session, actors: Iterable[RegistryActor]) -> list[ActorRow]:
@@ -125,11 +134,11 @@ def actor_row(session: Session, actor_id: int) -> ActorRow | None:
     return None if actor is None else _rows(session, [actor])[0]
 
 
-def _rank(actor: RegistryActor, needle: str) -> int | None:
+def _rank(actor_name: str, actor_aliases: Iterable[str] | None, needle: str) -> int | None:
     """How well ``needle`` (casefolded) matches: exact name, exact alias, prefix, word prefix,
     substring, the name or an alias inside the needle (lower is better); None: no match."""
-    name = actor.name.casefold()
-    aliases = [a.casefold() for a in actor.aliases or ()]
+    name = actor_name.casefold()
+    aliases = [a.casefold() for a in actor_aliases or ()]
     if name == needle:
         return 0
     if needle in aliases:
@@ -155,15 +164,41 @@ def _within(text: str, needle: str) -> bool:
 
 def match_actors(session: Session, project_id: int, text: str, limit: int = 10) -> list[ActorRow]:
     """Live actors whose name or an alias matches ``text`` (ignoring case), best first; among
-    equals the most mentioned first (the autocomplete of the actor picker)."""
+    equals the most mentioned first (the autocomplete of the actor picker).
+
+    Asked inside the keystroke that adds an actor span (the picker shows at once), so it reads
+    columns, not ORM objects, counts mentions only of the matching actors and quotes and claims
+    only of the ``limit`` it returns."""
     needle = " ".join(text.split()).casefold()
-    query = select(RegistryActor).where(
-        RegistryActor.project_id == project_id, RegistryActor.merged_into_id.is_(None)
-    )
-    ranked = [(r, a) for a in session.scalars(query) if (r := _rank(a, needle)) is not None]
-    rows = {row.id: row for row in _rows(session, [a for _r, a in ranked])}
-    ranked.sort(key=lambda p: (p[0], -rows[p[1].id].mentions, p[1].name.casefold(), p[1].id))
-    return [rows[a.id] for _r, a in ranked[: max(limit, 0)]]
+    query = select(
+        RegistryActor.id,
+        RegistryActor.name,
+        RegistryActor.aliases,
+        RegistryActor.kind,
+        RegistryActor.external_id,
+        RegistryActor.attributes,
+    ).where(RegistryActor.project_id == project_id, RegistryActor.merged_into_id.is_(None))
+    ranked = [(r, a) for a in session.execute(query) if (r := _rank(a.name, a.aliases, needle)) is not None]
+    if not ranked or limit <= 0:
+        return []
+    mentions = _mentions(session, [a.id for _r, a in ranked])
+    ranked.sort(key=lambda p: (p[0], -mentions.get(p[1].id, 0), p[1].name.casefold(), p[1].id))
+    best = [a for _r, a in ranked[:limit]]
+    linked = _linked(session, [a.id for a in best])
+    return [
+        ActorRow(
+            a.id,
+            a.name,
+            tuple(a.aliases or ()),
+            a.kind,
+            a.external_id,
+            a.attributes,
+            mentions.get(a.id, 0),
+            linked.get((a.id, "QUOTE"), 0),
+            linked.get((a.id, "CLAIM"), 0),
+        )
+        for a in best
+    ]
 
 
 def spans_with_names(*columns: Any) -> Select[Any]:

@@ -206,6 +206,7 @@ def test_reads_for_the_gui(store: Store, project: Project, alice: Actor, doc: in
     assert (row.mentions, row.quotes, row.claims) == (1, 1, 0)
     assert [r.name for r in ctx.match_actors("ton")] == ["Antony Blinken", "Anna Tonelli"]
     assert [r.name for r in ctx.match_actors("tonel")] == ["Anna Tonelli"]
+    assert ctx.match_actors("tony")[0] == row  # the same counts as the registry's row
     assert [m.span_id for m in ctx.actor_mentions(blinken)] == [first]
     same = ctx.same_name_unlinked(doc, "blinken")
     assert same.spans == [second]
