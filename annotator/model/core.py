@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text as sql_text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -172,6 +173,14 @@ class Annotation(Base):
         UniqueConstraint("document_id", "annotator_id", "label_id", "start", "end"),
         CheckConstraint('"end" > start AND start >= 0', name="span_bounds"),
         Index("ix_annotation_document_start", "document_id", "start"),
+        # Only the spans that name a registry actor (the picker, the registry's counts): the
+        # many that name none cost an import nothing (migration 0020).
+        Index(
+            "ix_annotation_actor_id",
+            "actor_id",
+            sqlite_where=sql_text("actor_id IS NOT NULL"),
+            postgresql_where=sql_text("actor_id IS NOT NULL"),
+        ),
         NEVER_REUSED,
     )
 
