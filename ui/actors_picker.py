@@ -6,6 +6,11 @@ Ctrl+Enter makes a new actor from the typed text (the span's text when nothing i
 leaves the span as it is: unlinked, or, asked again with ``I``, linked to the actor the hint names. After a link, when the same name occurs unlinked elsewhere in the
 document, the picker turns into a one-key offer: Enter links (and labels) them all, Esc leaves
 them. The picker only asks; ``ui.actors_tagging`` runs the undoable commands.
+
+The picker shows inside the keystroke that made the span (keys typed after A reach it), but its
+matches, a read of the registry, may follow a frame later (``later``, the article's AfterPaint):
+until then it lists only the new-actor row, and any key that uses the list (Enter, ↑/↓) reads
+the matches first, so what a key does never depends on the timing.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ui.article.after_paint import Later
 from ui.qt import (
     QApplication,
     QEvent,
@@ -100,6 +106,9 @@ class ActorPicker(QFrame):
         layout.addWidget(self.hint)
         self.setFixedWidth(360)
         self.hide()
+        self.later: Later | None = None  # set: the matches of ``ask`` follow the article's frame
+        self._pending: str | None = None  # the text whose matches are still to be listed
+        self._at = QPoint()
 
     # --- what the flow asks ---------------------------------------------------------------------
 
@@ -120,8 +129,20 @@ class ActorPicker(QFrame):
             self.hint.setText(f"{keys} · Esc\u00a0leave\u00a0unlinked")
         else:
             self.hint.setText(f"Linked to {linked[1]} (id {linked[0]})\n{keys} · Esc\u00a0keep\u00a0it")
-        self.refresh(self.fallback)
+        if self.later is None:
+            self.refresh(self.fallback)
+        else:
+            self._rows(self.fallback, [])
+            self._pending = self.fallback
+            self.later("actor picker", self.flush)
         self._place(at)
+
+    def flush(self) -> None:
+        """List the matches ``ask`` left for after the frame, if they are still to come."""
+        typed, self._pending = self._pending, None
+        if typed is not None and self.isVisible() and not self.offering:
+            self.refresh(typed)
+            self._place(self._at, focus=False)
 
     def offer(self, text: str, at: QPoint) -> None:
         """The one-key offer after a link: ``text`` says what Enter would do."""
@@ -132,9 +153,14 @@ class ActorPicker(QFrame):
         self._place(at)
 
     def refresh(self, typed: str) -> None:
+        self._pending = None  # what is typed now replaces what ask left pending
+        text = typed.strip()
+        self._rows(typed, self.search(text)[:ROWS] if text else [])
+
+    def _rows(self, typed: str, choices: Sequence[Choice]) -> None:
         text = typed.strip()
         self.list.clear()
-        for choice in self.search(text)[:ROWS] if text else []:
+        for choice in choices:
             now = self.linked is not None and choice.id == self.linked[0]
             item = QListWidgetItem(f"✓ {choice.shown()}  (linked now)" if now else choice.shown())
             item.setData(Qt.ItemDataRole.UserRole, choice.id)
@@ -155,7 +181,8 @@ class ActorPicker(QFrame):
 
     # --- keys ---------------------------------------------------------------------------------
 
-    def _place(self, at: QPoint) -> None:
+    def _place(self, at: QPoint, focus: bool = True) -> None:
+        self._at = at
         self.adjustSize()
         parent = self.parentWidget()
         if parent is not None:  # inside the parent, below the span when there is room
@@ -164,7 +191,8 @@ class ActorPicker(QFrame):
             self.move(x, y)
         self.show()
         self.raise_()
-        self.edit.setFocus() if not self.offering else self.setFocus()
+        if focus:
+            self.edit.setFocus() if not self.offering else self.setFocus()
 
     def current_id(self) -> int | None:
         item = self.list.currentItem()
@@ -188,6 +216,8 @@ class ActorPicker(QFrame):
     def handle(self, event: QKeyEvent) -> bool:
         """The picker's keys, from the line edit or the frame itself; True when used."""
         key, mods = event.key(), event.modifiers()
+        if key in ENTER or key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.flush()  # the list as it will be, whenever the key comes
         if key == Qt.Key.Key_Escape:
             self.close_picker()
         elif key in ENTER:

@@ -38,6 +38,7 @@ class ActorTagging(QObject):
         self._offer: tuple[int, list[int], list[tuple[int, int]], int] | None = None
         self.names = SpanActors(self.session)  # the open document's links, for the tooltip
         self.picker = ActorPicker(view, self._search)
+        self.picker.later = view.after_paint.later  # its matches follow the article's frame
         self.picker.picked.connect(self._link)
         self.picker.create.connect(self._create)
         self.picker.accept_offer.connect(self._link_others)

@@ -82,7 +82,21 @@ class GuidelinesPanel(QWidget):
         if ("label", span[LABEL]) in keys:
             self.chooser.setCurrentIndex(keys.index(("label", span[LABEL])))
 
+    _stale = False  # the chooser moved while the page was out of sight: render when seen
+    _on_screen = True  # False while its dock is closed or behind another tab (``seen``)
+
+    def seen(self, visible: bool) -> None:
+        """The dock's ``visibilityChanged``: a tabbed dock behind another tab is moved out of
+        sight, not hidden, so only the dock knows whether the page can be seen."""
+        self._on_screen = visible
+        if visible and self._stale and not self.page.is_editing:
+            self._show()
+
     def _show(self) -> None:
+        if not self._on_screen:  # no markdown rendered inside every edit's keystroke for nobody
+            self._stale = True
+            return
+        self._stale = False
         item = self.current
         markdown = item.markdown if item is not None else ""
         self.page.show_markdown((markdown.strip() or EMPTY) if item is not None else "", markdown)

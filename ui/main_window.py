@@ -110,6 +110,7 @@ class MainWindow(WindowCommands, ProjectOpening, QMainWindow):
         self.tabifyDockWidget(self.docks[3], self.comments.dock)
         self.guidelines = GuidelinesPanel(self.session, self, self.show_keys)  # follows the selected span
         self.docks.append(_dock(self, "Guidelines", "guidelines", self.guidelines, right))
+        self.docks[-1].visibilityChanged.connect(self.guidelines.seen)
         self.tabifyDockWidget(self.docks[1], self.docks[-1])
         self.docks[1].raise_()
         self.tabifyDockWidget(self.docks[3], self.docks[4])

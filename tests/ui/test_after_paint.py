@@ -166,3 +166,28 @@ def test_a_relabel_takes_its_span_from_the_step_and_an_undo_reads_it_back(
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # back to CLAIM
     assert len(reads) == 1
     assert list(session.index.spans.values()) == stored_spans(store, doc)
+
+
+def test_the_pickers_matches_follow_the_frame_and_a_key_reads_them_first(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    """Inside the keystroke the picker lists only the new-actor row (the registry read waits for
+    the article's frame); ↓ reads the matches first, so it moves within them whatever the timing,
+    and without a key they arrive after the frame."""
+    with store.transaction() as tx:
+        add_actor(tx, project.id, "Ana Lopes", ())
+        add_actor(tx, project.id, "Ana Lopes Ferreira", ())
+    window = open_window(TEXT)
+    view, picker = window.pane.view, window.actors.tagging.picker
+    select_with_keys(qtbot, view, TEXT.index("Ana Lopes"), len("Ana Lopes"))
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    assert picker.isVisible() and picker.list.count() == 1  # only "new actor", no event loop yet
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Down)  # the matches come first, then ↓ moves in them
+    assert picker.list.count() == 3
+    assert picker.list.currentRow() == 1 and picker.list.currentItem().text() == "Ana Lopes Ferreira"
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Escape)
+    select_with_keys(qtbot, view, TEXT.index("Lopes"), len("Lopes"))
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    assert picker.list.count() == 1
+    qtbot.waitUntil(lambda: picker.list.count() == 3)  # after the frame, with no key
+    assert picker.list.currentRow() == 0 and window.focusWidget() is picker.edit

@@ -79,13 +79,20 @@ def test_the_panel_follows_the_selected_span_and_saves_an_edit(
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     click(qtbot, view, TEXT.index("money"))
     assert panel.chooser.currentText() == "QUOTE"
+    guide = next(d for d in window.docks if d.widget() is panel)
+    guide.show()
+    guide.raise_()
+    qtbot.waitUntil(panel.edit_button.isVisible)
     assert "More detail here" in panel.text.toPlainText() and "**" not in panel.text.toPlainText()
+    with qtbot.waitSignal(guide.visibilityChanged):
+        window.docks[1].raise_()  # Labels, the tab over it: the chooser follows, the page waits
+
     click(qtbot, view, 1)
     assert panel.chooser.currentText() == "ACTOR"
-    assert "Who speaks" in panel.text.toPlainText()
-    window.docks[-1].show()
-    window.docks[-1].raise_()
+    assert "Who speaks" not in panel.text.toPlainText()  # not rendered while out of sight
+    guide.raise_()
     qtbot.waitUntil(panel.edit_button.isVisible)
+    assert "Who speaks" in panel.text.toPlainText()
     qtbot.mouseClick(panel.edit_button, Qt.MouseButton.LeftButton)
     panel.editor.selectAll()
     qtbot.keyClicks(panel.editor, "Named people only")
