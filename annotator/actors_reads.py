@@ -103,21 +103,23 @@ def _linked(session: Session, ids: list[int]) -> dict[tuple[int, str], int]:
 def _rows(session: Session, actors: Iterable[RegistryActor]) -> list[ActorRow]:
     actors = list(actors)
     mentions, linked = _counts(session, [a.id for a in actors])
-    return [
-        ActorRow(
-            a.id,
-            a.name,
-            tuple(a.aliases or ()),
-            a.kind,
-            a.external_id,
-            a.attributes,
-            mentions.get(a.id, 0),
-            linked.get((a.id, "QUOTE"), 0),
-            linked.get((a.id, "CLAIM"), 0),
-            a.merged_into_id,
-        )
-        for a in actors
-    ]
+    return [_row(a, mentions, linked) for a in actors]
+
+
+def _row(a: Any, mentions: dict[int, int], linked: dict[tuple[int, str], int]) -> ActorRow:
+    """``a``: a registry actor, or a row of its columns (``match_actors``)."""
+    return ActorRow(
+        a.id,
+        a.name,
+        tuple(a.aliases or ()),
+        a.kind,
+        a.external_id,
+        a.attributes,
+        mentions.get(a.id, 0),
+        linked.get((a.id, "QUOTE"), 0),
+        linked.get((a.id, "CLAIM"), 0),
+        a.merged_into_id,
+    )
 
 
 def list_actors(session: Session, project_id: int, *, include_merged: bool = False) -> list[ActorRow]:
@@ -177,6 +179,7 @@ def match_actors(session: Session, project_id: int, text: str, limit: int = 10) 
         RegistryActor.kind,
         RegistryActor.external_id,
         RegistryActor.attributes,
+        RegistryActor.merged_into_id,
     ).where(RegistryActor.project_id == project_id, RegistryActor.merged_into_id.is_(None))
     ranked = [(r, a) for a in session.execute(query) if (r := _rank(a.name, a.aliases, needle)) is not None]
     if not ranked or limit <= 0:
@@ -185,20 +188,7 @@ def match_actors(session: Session, project_id: int, text: str, limit: int = 10) 
     ranked.sort(key=lambda p: (p[0], -mentions.get(p[1].id, 0), p[1].name.casefold(), p[1].id))
     best = [a for _r, a in ranked[:limit]]
     linked = _linked(session, [a.id for a in best])
-    return [
-        ActorRow(
-            a.id,
-            a.name,
-            tuple(a.aliases or ()),
-            a.kind,
-            a.external_id,
-            a.attributes,
-            mentions.get(a.id, 0),
-            linked.get((a.id, "QUOTE"), 0),
-            linked.get((a.id, "CLAIM"), 0),
-        )
-        for a in best
-    ]
+    return [_row(a, mentions, linked) for a in best]
 
 
 def spans_with_names(*columns: Any) -> Select[Any]:
