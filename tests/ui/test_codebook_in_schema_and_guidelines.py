@@ -53,10 +53,10 @@ def test_the_guidelines_panel_lists_and_saves_an_attributes_description(
     titles = [panel.chooser.itemText(i) for i in range(panel.chooser.count())]
     assert "QUOTE.type" in titles
     panel.chooser.setCurrentIndex(titles.index("QUOTE.type"))
-    assert "Quoted verbatim?" in panel.text.toPlainText()
     dock = next(d for d in window.docks if d.windowTitle() == "Guidelines")
     dock.show()
-    dock.raise_()
+    dock.raise_()  # the page is rendered when its tab is seen
+    qtbot.waitUntil(lambda: "Quoted verbatim?" in panel.text.toPlainText())
     qtbot.waitUntil(panel.edit_button.isVisible)
     qtbot.mouseClick(panel.edit_button, Qt.MouseButton.LeftButton)
     panel.editor.selectAll()
