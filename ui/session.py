@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from annotator.fragments import joined_text
 from annotator.queries import DocumentView, RelationRow, SpanDetail, SpanTuple
 from annotator.settings_project import ProjectSettings
 from annotator.text import OffsetMap
+from ui.article.after_paint import Later
 from ui.article.index import ANNOTATOR, END, ID, START, SpanIndex, display_text
 from ui.project import ProjectContext
 from ui.qt import QObject, QRunnable, QThreadPool, Signal
@@ -144,7 +145,7 @@ class DocumentSession(QObject):
         self._sink.arrived.connect(self._on_fetched)
         self._settings: tuple[ProjectContext, ProjectSettings] | None = None
         # Set by the article view: runs a job once its first frame of the document is on screen.
-        self.after_frame: Callable[[Hashable, Callable[[], None]], None] | None = None
+        self.after_frame: Later | None = None
 
     # --- loading ------------------------------------------------------------------------------
 
