@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import IntEnum
 
 from annotator.queries import SpanTuple
 from ui.article.index import END, LABEL, START
@@ -24,6 +25,7 @@ from ui.qt import (
     SIGNAL,
     SLOT,
     QObject,
+    QPointF,
     QSyntaxHighlighter,
     QTextBlock,
     QTextCharFormat,
@@ -157,25 +159,32 @@ class SpanHighlighter(QSyntaxHighlighter):
             block = block.next()
         edit.endEditBlock()
 
-    def refresh(self, blocks: set[int] | range) -> None:
+    def refresh(self, blocks: set[int] | range) -> list[int]:
         """Re-highlight exactly the blocks a change touched, without laying them out again.
 
         ``rehighlightBlock`` makes QTextDocumentLayout lay the block out and move every block
         after it (~5 ms near the top of a 1 MB text, each edit). Only backgrounds change here,
         never the text or its fonts, so a laid-out block gets its new formats and the same lines
         where they were (``reformat``); the view repaints its rows (ui/article/repaint.py). A
-        block not laid out yet, or whose lines would break elsewhere, is laid out by Qt as before.
+        block not laid out yet, or whose lines would not fit their old places, is laid out by Qt
+        as before. Returns the blocks whose text moved between their lines: the view repaints
+        them whole.
         """
         ready = self._ready
         doc = self.document()
+        moved: list[int] = []
         if doc is None:
-            return
+            return moved
         for n in sorted(blocks):
             if 0 <= n < len(ready):
                 ready[n] = 1
                 block = doc.findBlockByNumber(n)
-                if not reformat(block, self.ranges(block.text(), n)):
+                done = reformat(block, self.ranges(block.text(), n))
+                if not done:
                     self.rehighlightBlock(block)
+                elif done == Reformat.MOVED:
+                    moved.append(n)
+        return moved
 
     def refresh_all(self) -> None:
         """Colours changed: clear every block now (cheap, they are gated); the view then makes
@@ -215,29 +224,46 @@ class SpanHighlighter(QSyntaxHighlighter):
         return out
 
 
-def reformat(block: QTextBlock, ranges: list[tuple[int, int, QTextCharFormat]]) -> bool:
+class Reformat(IntEnum):
+    """What ``reformat`` did to a block (false when it could not: the block is not laid out)."""
+
+    NOT_LAID_OUT = 0
+    KEPT = 1  # the same lines, with the new formats
+    MOVED = 2  # the same number of lines at the same places; text moved between them
+    RELAID = 3  # Qt lays it out again (and moves the blocks below it)
+
+
+def reformat(block: QTextBlock, ranges: list[tuple[int, int, QTextCharFormat]]) -> Reformat:
     """Give a laid-out block these formats and make its lines again where they were, as
     QSyntaxHighlighter would but without telling the document (no re-layout of the rest).
 
-    False when the block is not laid out, or a line would break elsewhere than before (the
-    caller then lets Qt lay it out: formats that change no glyph never do).
+    Where a line would break elsewhere than before (a format boundary can change the kerning
+    across it), the block keeps its lines' places if it can (MOVED: the caller repaints the
+    block), and is otherwise laid out by Qt, which then moves every block below it.
     """
     layout = block.layout()
     count = layout.lineCount()
     if count == 0:
-        return False
+        return Reformat.NOT_LAID_OUT
     wanted = _merged(ranges)
     current = layout.formats()  # kept alive while its formats are compared (PySide)
     if len(current) == len(wanted) and all(
         (r.start, r.length) == (start, length) and r.format == fmt
         for r, (start, length, fmt) in zip(current, wanted, strict=True)
     ):
-        return True  # same backgrounds (an outer span changed): the repaint is enough
+        return Reformat.KEPT  # same backgrounds (an outer span changed): the repaint is enough
     lines = []
     for i in range(count):
         line = layout.lineAt(i)
         lines.append(
-            (line.textStart(), line.textLength(), line.width(), line.position(), line.leadingIncluded())
+            (
+                line.textStart(),
+                line.textLength(),
+                line.width(),
+                line.position(),
+                line.leadingIncluded(),
+                line.height(),
+            )
         )
     formats = []
     for start, length, fmt in wanted:
@@ -245,25 +271,42 @@ def reformat(block: QTextBlock, ranges: list[tuple[int, int, QTextCharFormat]]) 
         r.start, r.length, r.format = start, length, fmt
         formats.append(r)
     layout.setFormats(formats)  # drops the lines
-    same = True
+    if _lay_out(layout, lines, keep_breaks=True):
+        return Reformat.KEPT
+    if _lay_out(layout, lines, keep_breaks=False):
+        # A format boundary moved a glyph's advance and with it a line break (kerning across the
+        # boundary): the paragraph keeps its lines' count and heights, so nothing below it moves;
+        # the text moved within its rows, which the view repaints.
+        return Reformat.MOVED
+    doc = block.document()
+    if doc is not None:  # lay it out as Qt does (the formats are set: the highlighter sees no change)
+        doc.markContentsDirty(block.position(), block.length())
+    return Reformat.RELAID
+
+
+Line = tuple[int, int, float, QPointF, bool, float]
+
+
+def _lay_out(layout: QTextLayout, lines: list[Line], *, keep_breaks: bool) -> bool:
+    """Lay the block out again in its old lines' widths and places. ``keep_breaks``: each line
+    must hold the same text as before; otherwise the text may break elsewhere, as long as it
+    fills the same number of lines of the same heights (the paragraph's height is unchanged)."""
     layout.beginLayout()
-    for start, length, width, position, leading in lines:
-        line = layout.createLine()
-        if not line.isValid():
-            same = False
-            break
-        line.setLeadingIncluded(leading)
-        line.setLineWidth(width)
-        line.setPosition(position)
-        if (line.textStart(), line.textLength()) != (start, length):
-            same = False
-            break
-    layout.endLayout()
-    if not same:  # lay it out as Qt does (the formats are set: the highlighter may see no change)
-        doc = block.document()
-        if doc is not None:
-            doc.markContentsDirty(block.position(), block.length())
-    return True
+    try:
+        for start, length, width, position, leading, height in lines:
+            line = layout.createLine()
+            if not line.isValid():
+                return False
+            line.setLeadingIncluded(leading)
+            line.setLineWidth(width)
+            line.setPosition(position)
+            if keep_breaks and (line.textStart(), line.textLength()) != (start, length):
+                return False
+            if not keep_breaks and line.height() != height:
+                return False
+        return keep_breaks or not layout.createLine().isValid()  # no text left for one more line
+    finally:
+        layout.endLayout()
 
 
 def _merged(ranges: list[tuple[int, int, QTextCharFormat]]) -> list[tuple[int, int, QTextCharFormat]]:

@@ -63,7 +63,8 @@ class Regions:
         session, parts = self.view.session, self.view.parts.by_span
         return any(session.relations.count(s[ID]) or s[ID] in parts for s in spans)
 
-    def spans_changed(self, delta: SpanDelta, far: bool) -> None:
+    def spans_changed(self, delta: SpanDelta, far: bool, moved: Iterable[int] = ()) -> None:
+        """``moved``: blocks whose text moved between their lines (the highlighter's refresh)."""
         outlined = self.outlined
         if outlined is not None:  # resized or relabelled: its outline is drawn where it is now
             self.outlined = self.view.session.span(outlined[ID]) or outlined
@@ -71,6 +72,7 @@ class Regions:
             self.view.viewport().update()
         else:
             self._update([*delta.added, *delta.removed])
+            self._update_blocks(moved)
 
     def selection_changed(self, span_id: object) -> None:
         session = self.view.session
@@ -86,6 +88,20 @@ class Regions:
     def forget(self) -> None:
         """Another document: nothing of the old one is drawn."""
         self.outlined = None
+
+    def _update_blocks(self, blocks: Iterable[int]) -> None:
+        """Schedule a repaint of these blocks' rows, whole."""
+        view = self.view
+        doc, viewport = view.document(), view.viewport()
+        if doc is None:
+            return
+        layout, dy = doc.documentLayout(), view.verticalScrollBar().value()
+        for n in blocks:
+            box = layout.blockBoundingRect(doc.findBlockByNumber(n))
+            top = int(box.top()) - dy - MARGIN
+            row = QRect(0, top, viewport.rect().width(), int(box.height()) + 2 * MARGIN + 1)
+            if row.intersects(viewport.rect()):
+                viewport.update(row)
 
     def _update(self, spans: Iterable[SpanTuple]) -> None:
         """Schedule a repaint of the viewport's rows of these spans' lines, each down to the next

@@ -328,8 +328,8 @@ class ArticleView(QTextEdit):
     def _on_spans(self, delta: SpanDelta) -> None:
         far = self.regions.far_reaching([*delta.added, *delta.removed])  # before parts change
         self.parts.update(delta.removed, delta.added, delta.stored)  # before the blocks are re-tinted
-        self.highlighter.refresh(delta.blocks)
-        self.regions.spans_changed(delta, far)  # their paragraphs only (ui/article/repaint.py)
+        moved = self.highlighter.refresh(delta.blocks)
+        self.regions.spans_changed(delta, far, moved)  # their paragraphs only (ui/article/repaint.py)
 
     def _on_selection(self, span_id: object) -> None:
         self.regions.selection_changed(span_id)
