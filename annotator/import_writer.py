@@ -1,4 +1,4 @@
-"""An import's bulk inserts run on a thread of their own (SQLite), the import going on meanwhile.
+"""An import's bulk inserts run on a thread of their own, the import going on meanwhile.
 
 SQLite does a bulk insert's work (the B-trees, indexes, FTS5 terms) in C with the GIL released:
 nearly half of a large import's CPU, which one thread spent waiting for it. A ``Writer`` runs the
@@ -11,6 +11,10 @@ an insert's error is raised at the next statement or at the end, before any erro
 met after the insert was handed over (in line it would have been raised first), and the
 caller's one transaction then writes nothing. Only when a core is spare (``spare_core``): on a
 machine whose cores are all busy the inserts run in line, as before.
+
+On PostgreSQL the inserts are COPYs through psycopg: the server does their work as the rows
+arrive, and in line the client waited at the end of each; on the thread the client reads and
+checks the next rows meanwhile (10,000 documents idle: 3.5 s against 4.2 s).
 """
 
 from __future__ import annotations
@@ -84,10 +88,10 @@ class Writer:
 
 @contextmanager
 def writing(conn: Connection) -> Iterator[Writer | None]:
-    """A Writer for an import on ``conn`` (None but on SQLite): its inserts are all done, or the
+    """A Writer for an import on ``conn`` (None where ``threadable`` says no): its inserts are all done, or the
     first one's error raised, when the block ends. An error of the block itself comes after that
     error: the insert that failed was handed over before the block went on."""
-    if conn.dialect.name != "sqlite" or not (spare_core() if THREADED is None else THREADED):
+    if not threadable(conn) or not (spare_core() if THREADED is None else THREADED):
         yield None
         return
     writer = Writer(conn)
@@ -101,6 +105,14 @@ def writing(conn: Connection) -> Iterator[Writer | None]:
     finally:
         _switch(-1)
         writer.close()
+
+
+def threadable(conn: Connection) -> bool:
+    """Whether ``bulk.bulk_insert`` hands this connection's inserts over: SQLite's statements,
+    and PostgreSQL's COPY through psycopg (the server does a COPY's work as the rows arrive, and
+    the client waited for the end of each; now it reads and checks the next rows meanwhile)."""
+    name = conn.dialect.name
+    return name == "sqlite" or (name == "postgresql" and conn.dialect.driver == "psycopg")
 
 
 def spare_core() -> bool:
