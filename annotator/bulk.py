@@ -159,6 +159,8 @@ def _memo(conn: Connection) -> dict[Any, Any]:
     COPY (allowed, column types) holds until the transaction ends, and asking again costs a
     round trip, and, with ``annotator.import_writer``, a wait for the inserts handed over."""
     txn = conn.get_transaction()
+    if txn is None:  # not begun yet: nothing to tie a cache to
+        return {}
     kept = conn.info.get("bulk_memo")
     if kept is None or kept[0] is not txn:
         kept = conn.info["bulk_memo"] = (txn, {})
