@@ -171,3 +171,23 @@ class CrfTier:
             marginals = [self.tagger.marginal(t, i) for i, t in enumerate(tags)]
             out.extend(decode(toks[lo:hi], tags, marginals))
         return out
+
+
+RECALL = "recall"  # the model.json entry of the second content tier (``add_missing``)
+
+
+def add_missing(
+    tagged: Sequence[Tagged], extra: Iterable[Tagged], label: str, min_score: float
+) -> list[Tagged]:
+    """``tagged`` and the spans of ``label`` in ``extra`` (a second tier's) that score at least
+    ``min_score`` and overlap none of ``label`` in ``tagged``: a tier trained otherwise finds
+    contents the first misses (its own are kept where both find one), sorted by offsets."""
+    mine = [t for t in tagged if t.label == label]
+    added = [
+        t
+        for t in extra
+        if t.label == label
+        and t.score >= min_score
+        and not any(m.start < t.end and t.start < m.end for m in mine)
+    ]
+    return sorted([*tagged, *added], key=lambda t: (t.start, t.end))
