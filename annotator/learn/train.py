@@ -99,10 +99,10 @@ class RecallTier:
     tiers find none of that label (``tagger.add_missing``: the first tier's contents stay).
 
     Chosen on PolNeAR's dev split (session 12; the 35-iteration tier, the source pass and linker
-    as they were): content overlap 0.838 -> 0.848, source exact 0.676 -> 0.678, end-to-end
-    speaker 0.607 -> 0.636, content exact 0.447 -> 0.442; min_score 0 / 0.5 / 0.7 / 0.8: overlap
-    0.845 / 0.846 / 0.846 / 0.844, source 0.676 / 0.677 / 0.677 / 0.677. The reverse (the context
-    tier first, the 35-iteration tier's contents added) 0.839 / 0.676."""
+    as they were), with a context tier trained beforehand: content overlap 0.838 -> 0.848, source
+    exact 0.676 -> 0.678 (min_score 0 / 0.5 / 0.7 / 0.8: 0.845-0.846 / 0.676-0.677); the reverse
+    (the context tier first) 0.839 / 0.676. As ``train`` trains it: 0.846 / 0.676, end-to-end
+    speaker 0.607 -> 0.635 (0.846-0.848 / 0.676-0.677 at min_score 0-0.8)."""
 
     label: str = "QUOTE"
     iterations: int = 80
