@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from annotator.suggest.cues import CUES, PRONOUNS, TITLES
 from annotator.suggest.quotes import find_quotes
@@ -113,8 +114,19 @@ def cap_runs(words: list[str]) -> tuple[list[str], list[int], list[int]]:
     return place, after, before
 
 
+@dataclass(frozen=True)
+class Extras:
+    """Features added after the first models (the ``tagger`` entry of ``model.json``; a model
+    without one sees none of them). ``context``: where the token stands in its paragraph and
+    document, the cue words of its sentence, the quote state at the sentence's ends (``context.py``).
+    ``clusters``: word clusters learnt from the training text (``clusters.py``)."""
+
+    context: bool = False
+    clusters: dict[str, tuple[int, ...]] | None = None
+
+
 def document_features(
-    text: str, toks: list[Tok], lexicon: Lexicon | None = None
+    text: str, toks: list[Tok], lexicon: Lexicon | None = None, extras: Extras | None = None
 ) -> list[dict[str, float | str]]:
     """One feature dict per token of the document (sequences are slices of it). ``lexicon``:
     the cue words learnt in training (``learn_lexicon``); without one, the rules' speech verbs."""
@@ -185,4 +197,32 @@ def document_features(
             else:
                 f[f"w{k}"] = "<s>" if n < 0 else "</s>"
         feats.append(f)
+    if extras is not None and extras.context:
+        from annotator.learn.context import add_context
+
+        add_context(text, toks, lower, rate, sentence_start, feats)
+    if extras is not None and extras.clusters:
+        add_clusters(lower, after, place, extras.clusters, feats)
     return feats
+
+
+def add_clusters(
+    lower: list[str],
+    after: list[int],
+    place: list[str],
+    clusters: dict[str, tuple[int, ...]],
+    feats: list[dict[str, float | str]],
+) -> None:
+    """Each token's word clusters, its neighbours' and those of the word after its capitalised
+    run (the verb that governs a name)."""
+    none: tuple[int, ...] = ()
+    ids = [clusters.get(w, none) for w in lower]
+    for i, f in enumerate(feats):
+        for k in (-1, 0, 1):
+            n = i + k
+            if 0 <= n < len(ids):
+                for size, c in enumerate(ids[n]):
+                    f[f"c{size}{k:+d}"] = str(c)
+        if place[i] != "-" and after[i] < len(ids):
+            for size, c in enumerate(ids[after[i]]):
+                f[f"run_next_c{size}"] = str(c)

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ValidationError
-from annotator.learn.features import Tok, tokenize
+from annotator.learn.features import Extras, Tok, tokenize
 from annotator.learn.heads import cut_heads
 from annotator.learn.linker import Linker
 from annotator.learn.sources import Context, SourcePass
-from annotator.learn.tagger import CrfTier, Tagged
+from annotator.learn.tagger import RECALL, CrfTier, Tagged, add_missing
 from annotator.suggest.rules import RelationSuggestion, SpanSuggestion, Suggestions
 
 FORMAT = "annotator-model"
@@ -52,6 +52,18 @@ class Model:
         # the cut of contents that hold their own source ("NAME: ...", ``heads.py``); models
         # trained before it have no ``heads`` entry and decode as they did
         self.heads: dict[str, Any] | None = meta.get("heads")
+        # a second tier whose contents are added where the tiers find none (``add_missing``);
+        # models trained without it have no ``recall`` entry and tag as they did
+        recall = meta.get(RECALL)
+        self.recall = (
+            (
+                CrfTier(folder / recall["file"], lexicon, Extras(context=bool(recall.get("context")))),
+                str(recall["label"]),
+                float(recall["min_score"]),
+            )
+            if recall
+            else None
+        )
 
     @property
     def labels(self) -> list[str]:
@@ -68,9 +80,13 @@ class Model:
 
     def tag(self, text: str, toks: list[tuple[int, int]] | None = None) -> list[Tagged]:
         toks = tokenize(text) if toks is None else toks
-        return sorted(
+        tagged = sorted(
             (t for tier in self.tiers for t in tier.tag(text, toks)), key=lambda t: (t.start, t.end)
         )
+        if self.recall is None:
+            return tagged
+        tier, label, min_score = self.recall
+        return add_missing(tagged, tier.tag(text, toks), label, min_score)
 
     def predict(self, text: str) -> Suggestions:
         toks = tokenize(text)
@@ -202,7 +218,7 @@ def load(folder: str | Path) -> Model:
         if not (path / f"tier-{i}.crfsuite").is_file()
     ] + [
         str(spec.get("file"))
-        for spec in meta.get("sources", [])
+        for spec in [*meta.get("sources", []), *([meta[RECALL]] if meta.get(RECALL) else [])]
         if not isinstance(spec, dict) or not (path / str(spec.get("file"))).is_file()
     ]
     if missing or not meta.get("tiers"):

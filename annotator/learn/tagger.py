@@ -8,6 +8,7 @@ reads.
 
 from __future__ import annotations
 
+import json
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pycrfsuite
 
-from annotator.learn.features import Lexicon, Tok, document_features, sequences, tokenize
+from annotator.learn.clusters import load_clusters
+from annotator.learn.features import Extras, Lexicon, Tok, document_features, sequences, tokenize
 
 Span = tuple[int, int, str]
 
@@ -102,6 +104,8 @@ def train_tier(
     lexicon: Lexicon | None = None,
     clock: Callable[[], float] = time.monotonic,
     max_iterations: int = 150,
+    extras: Extras | None = None,
+    params: dict[str, float | bool] | None = None,
 ) -> int:
     """Train one tier's CRF into ``path`` within about ``seconds``; returns the iterations run.
 
@@ -111,11 +115,11 @@ def train_tier(
     trainer = pycrfsuite.Trainer(verbose=False)
     for text, spans in docs:
         toks = tokenize(text)
-        feats = document_features(text, toks, lexicon)
+        feats = document_features(text, toks, lexicon, extras)
         tags = encode(toks, spans, labels)
         for lo, hi in sequences(text, toks):
             trainer.append(feats[lo:hi], tags[lo:hi])
-    trainer.set_params({"c1": 0.05, "c2": 0.01, "max_iterations": 3, "feature.possible_transitions": True})
+    trainer.set_params({**PARAMS, **(params or {}), "max_iterations": 3})
     began = clock()
     trainer.train(str(path))
     per_iteration = max((clock() - began) / 3, 1e-3)
@@ -127,17 +131,39 @@ def train_tier(
     return len(trainer.logparser.iterations) or iterations
 
 
-class CrfTier:
-    """A trained tier, ready to tag documents."""
+PARAMS: dict[str, float | bool] = {"c1": 0.05, "c2": 0.01, "feature.possible_transitions": True}
+TAGGER = "tagger"  # the model.json entry of the features added after the first models
+CLUSTERS = "clusters.json"
 
-    def __init__(self, path: Path, lexicon: Lexicon | None = None) -> None:
+
+def tagger_entry(extras: Extras) -> dict[str, bool | str]:
+    """What ``model.json`` records of the extras (the clusters go to their own file)."""
+    return {"context": extras.context, **({"clusters": CLUSTERS} if extras.clusters else {})}
+
+
+def folder_extras(folder: Path) -> Extras | None:
+    """The extras a model folder's tiers were trained with; None for models from before them."""
+    meta = folder / "model.json"
+    entry = json.loads(meta.read_text(encoding="utf-8")).get(TAGGER) if meta.is_file() else None
+    if not entry:
+        return None
+    clusters = load_clusters(folder / entry["clusters"]) if entry.get("clusters") else None
+    return Extras(context=bool(entry.get("context")), clusters=clusters)
+
+
+class CrfTier:
+    """A trained tier, ready to tag documents; it reads the features it was trained with from
+    its folder's ``model.json`` unless given them."""
+
+    def __init__(self, path: Path, lexicon: Lexicon | None = None, extras: Extras | None = None) -> None:
         self.lexicon = lexicon
+        self.extras = extras if extras is not None else folder_extras(path.parent)
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(path))
 
     def tag(self, text: str, toks: Sequence[Tok] | None = None) -> list[Tagged]:
         toks = list(toks) if toks is not None else tokenize(text)
-        feats = document_features(text, toks, self.lexicon)
+        feats = document_features(text, toks, self.lexicon, self.extras)
         out: list[Tagged] = []
         for lo, hi in sequences(text, toks):
             self.tagger.set(feats[lo:hi])
@@ -145,3 +171,23 @@ class CrfTier:
             marginals = [self.tagger.marginal(t, i) for i, t in enumerate(tags)]
             out.extend(decode(toks[lo:hi], tags, marginals))
         return out
+
+
+RECALL = "recall"  # the model.json entry of the second content tier (``add_missing``)
+
+
+def add_missing(
+    tagged: Sequence[Tagged], extra: Iterable[Tagged], label: str, min_score: float
+) -> list[Tagged]:
+    """``tagged`` and the spans of ``label`` in ``extra`` (a second tier's) that score at least
+    ``min_score`` and overlap none of ``label`` in ``tagged``: a tier trained otherwise finds
+    contents the first misses (its own are kept where both find one), sorted by offsets."""
+    mine = [t for t in tagged if t.label == label]
+    added = [
+        t
+        for t in extra
+        if t.label == label
+        and t.score >= min_score
+        and not any(m.start < t.end and t.start < m.end for m in mine)
+    ]
+    return sorted([*tagged, *added], key=lambda t: (t.start, t.end))
