@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from annotator.learn.features import CUE_RATE, Tok
+from annotator.learn.basics import CUE_RATE, Tok
 
 _OPEN = frozenset("“«‹„")
 _CLOSE = frozenset("”»›")

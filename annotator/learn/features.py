@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from annotator.learn.basics import CUE_RATE, Tok
+from annotator.learn.context import add_context
 from annotator.suggest.cues import CUES, PRONOUNS, TITLES
 from annotator.suggest.quotes import find_quotes
 
@@ -26,9 +28,7 @@ VERBS = frozenset(CUES["en"][0])
 _PERSONAL = frozenset(["i", "we", "you", "he", "she", "they", "it", "who", "one"])
 MAX_SEQUENCE = 250
 
-CUE_RATE = 0.3  # a learnt word at least this often between linked spans counts as a cue
 _GAP = 40  # characters: longer gaps between linked spans are not a cue's
-Tok = tuple[int, int]
 Span = tuple[int, int, str]
 Lexicon = dict[str, float]
 
@@ -198,8 +198,6 @@ def document_features(
                 f[f"w{k}"] = "<s>" if n < 0 else "</s>"
         feats.append(f)
     if extras is not None and extras.context:
-        from annotator.learn.context import add_context
-
         add_context(text, toks, lower, rate, sentence_start, feats)
     if extras is not None and extras.clusters:
         add_clusters(lower, after, place, extras.clusters, feats)
