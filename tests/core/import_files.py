@@ -31,13 +31,14 @@ def new_store(tmp_path: Path, name: str) -> tuple[Store, int]:
     return store, project
 
 
-def table_rows(store: Store, tables: tuple[str, ...] = TABLES) -> dict[str, list[Any]]:
-    """Every row of ``tables`` in the order written, without their timestamps."""
+def table_rows(store: Store, tables: tuple[str, ...] = TABLES, order: str = "rowid") -> dict[str, list[Any]]:
+    """Every row of ``tables`` in the order written (``order``: "id" on PostgreSQL, which has no
+    rowid), without their timestamps."""
     with store.engine.connect() as conn:
         return {
             table: [
                 tuple(v for k, v in row._mapping.items() if k not in ("created_at", "updated_at"))
-                for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY rowid"))
+                for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY {order}"))
             ]
             for table in tables
         }

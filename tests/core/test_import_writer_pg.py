@@ -18,6 +18,7 @@ from annotator.ops.projects import create_project
 from annotator.store import Store, open_store
 from benchmarks.corpus import corpus
 from tests.conftest import TEMPLATE, pg_database
+from tests.core.import_files import table_rows
 from tests.core.import_files import write_jsonl as _write
 from tests.core.test_import_writer import _import, writer_threads  # noqa: F401 (a fixture)
 
@@ -39,14 +40,7 @@ def two_stores(pg_template: str) -> Iterator[list[tuple[Store, int]]]:
 
 
 def _rows(store: Store) -> dict[str, list[Any]]:
-    with store.engine.connect() as conn:
-        return {
-            table: [
-                tuple(v for k, v in row._mapping.items() if k not in ("created_at", "updated_at"))
-                for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))
-            ]
-            for table in TABLES
-        }
+    return table_rows(store, TABLES, order="id")
 
 
 def test_the_copies_on_the_thread_write_what_an_import_in_line_writes(
