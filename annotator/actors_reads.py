@@ -168,7 +168,7 @@ def match_actors(session: Session, project_id: int, text: str, limit: int = 10) 
     """Live actors whose name or an alias matches ``text`` (ignoring case), best first; among
     equals the most mentioned first (the autocomplete of the actor picker).
 
-    Asked inside the keystroke that adds an actor span (the picker shows at once), so it reads
+    Asked right after the frame of the keystroke that adds an actor span, so it reads
     columns, not ORM objects, counts mentions only of the matching actors and quotes and claims
     only of the ``limit`` it returns."""
     needle = " ".join(text.split()).casefold()

@@ -7,10 +7,11 @@ leaves the span as it is: unlinked, or, asked again with ``I``, linked to the ac
 document, the picker turns into a one-key offer: Enter links (and labels) them all, Esc leaves
 them. The picker only asks; ``ui.actors_tagging`` runs the undoable commands.
 
-The picker shows inside the keystroke that made the span (keys typed after A reach it), but its
-matches, a read of the registry, may follow a frame later (``later``, the article's AfterPaint):
-until then it lists only the new-actor row, and any key that uses the list (Enter, ↑/↓) reads
-the matches first, so what a key does never depends on the timing.
+About a new span the question follows the article's frame (``ui.actors_held`` gives it the keys
+typed meanwhile) and lists its matches at once. Asked again with ``I``, the picker shows inside
+that keystroke, but its matches, a read of the registry, may follow a frame later (``later``, the
+article's AfterPaint): until then it lists only the new-actor row, and any key that uses the list
+(Enter, ↑/↓) reads the matches first, so what a key does never depends on the timing.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from ui.actors_column import SpanActors
 from ui.actors_commands import LinkActors, NewActor
+from ui.actors_held import HeldQuestion
 from ui.actors_picker import ActorPicker, Choice
 from ui.article.index import END, ID, LABEL, START
 from ui.article.view import ArticleView
@@ -44,16 +45,20 @@ class ActorTagging(QObject):
         self.picker.accept_offer.connect(self._link_others)
         self.picker.closed.connect(self._done)
         self.picker.abandoned.connect(self._forget)
+        # A new span's question waits for the article's frame; keys typed meanwhile reach the picker.
+        self.held = HeldQuestion(self, view.after_paint.later, self._ask_held, lambda: self.picker.edit)
         self.session.spansChanged.connect(self._spans_changed)
         self.session.reset.connect(self.picker.close_picker)
+        self.session.reset.connect(self.held.cancel)
 
     # --- entry points ---------------------------------------------------------------------------
 
     def created(self, span_id: int) -> None:
-        """A span was just made from the keyboard or the mouse: ask for its actor if it names one."""
+        """A span was just made from the keyboard or the mouse: ask for its actor if it names one,
+        once the span is on screen (``ui.actors_held``: a key typed before then goes to the picker)."""
         span = self.session.span(span_id)
         if self.enabled and span is not None and self._is_actor(span[LABEL]):
-            self._ask(span_id)
+            self.held.hold(span_id)
 
     def pick(self) -> bool:
         """The key on a selected ACTOR span: ask (again) which actor it names."""
@@ -61,6 +66,7 @@ class ActorTagging(QObject):
         if span is None or not self._is_actor(span[LABEL]):
             self.message.emit("Select an ACTOR span first (Tab walks the spans), then press the key again")
             return True
+        self.held.cancel()
         self._ask(span[ID])
         return True
 
@@ -95,6 +101,12 @@ class ActorTagging(QObject):
         self.span_id = span_id
         self._offer = None
         self.picker.ask(self.session.span_text(span), self._where(span_id), self.names.of(span_id))
+
+    def _ask_held(self, span_id: int) -> None:
+        """The held question, after the frame: its matches are listed at once (nothing waits now)."""
+        if self.enabled:
+            self._ask(span_id)
+            self.picker.flush()
 
     def _search(self, text: str) -> list[Choice]:
         project = self.session.project
@@ -181,6 +193,8 @@ class ActorTagging(QObject):
 
     def _spans_changed(self, _delta: object) -> None:
         """The span asked about went (Ctrl+Z, a teammate): the question goes with it."""
+        if self.held.held and self.session.span(self.held.span_id) is None:
+            self.held.cancel()
         if self.picker.isVisible() and self.session.span(self.span_id) is None:
             self.picker.close_picker()
 

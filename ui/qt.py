@@ -85,6 +85,7 @@ from PySide6.QtGui import (
     QUndoCommand,
     QUndoStack,
     QWheelEvent,
+    QWindow,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -271,6 +272,7 @@ __all__ = [
     "QVBoxLayout",
     "QWheelEvent",
     "QWidget",
+    "QWindow",
     "Qt",
     "Signal",
     "SignalInstance",

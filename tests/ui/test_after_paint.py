@@ -9,7 +9,6 @@ from collections.abc import Callable, Collection, Sequence
 import pytest
 from pytestqt.qtbot import QtBot
 
-from annotator.actors import add_actor
 from annotator.model import Project
 from annotator.project import ProjectContext
 from annotator.project_actors import ActorReads
@@ -82,30 +81,6 @@ def test_the_span_list_and_the_counts_follow_add_relabel_delete_and_undo(
     assert doc is not None and len(stored_spans(store, doc)) == 1
 
 
-def test_the_picker_shows_inside_the_keystroke_takes_the_keyboard_and_links_the_actor(
-    qtbot: QtBot, open_window: Open, store: Store, project: Project
-) -> None:
-    """Only the panels wait for the article's frame: the actor picker shows inside the keystroke
-    with the keyboard, so a name typed at once goes to it whatever the timing (never C, CLAIM's
-    key, to the article)."""
-    with store.transaction() as tx:
-        lopes = add_actor(tx, project.id, "Ana Lopes", ()).id
-    window = open_window(TEXT)
-    view, picker = window.pane.view, window.actors.tagging.picker
-    select_with_keys(qtbot, view, TEXT.index("Ana Lopes"), len("Ana Lopes"))
-    qtbot.keyClick(view, Qt.Key.Key_A)  # an ACTOR span
-    doc = window.session.doc_id
-    assert doc is not None and len(stored_spans(store, doc)) == 1
-    assert picker.isVisible() and window.focusWidget() is picker.edit  # no event loop in between
-    assert picker.edit.text() == "Ana Lopes" and view.after_paint.pending  # the panels wait
-    qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
-    assert not picker.isVisible()
-    assert window.actors.tagging.names.of(window.session.selected or 0) == (lopes, "Ana Lopes")
-    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # the link goes, the span stays
-    assert window.actors.tagging.names.of(window.session.selected or 0) is None
-    assert len(stored_spans(store, doc)) == 1
-
-
 def test_an_actor_span_made_by_a_key_reads_neither_its_parts_nor_its_link(
     qtbot: QtBot, open_window: Open, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -166,28 +141,3 @@ def test_a_relabel_takes_its_span_from_the_step_and_an_undo_reads_it_back(
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # back to CLAIM
     assert len(reads) == 1
     assert list(session.index.spans.values()) == stored_spans(store, doc)
-
-
-def test_the_pickers_matches_follow_the_frame_and_a_key_reads_them_first(
-    qtbot: QtBot, open_window: Open, store: Store, project: Project
-) -> None:
-    """Inside the keystroke the picker lists only the new-actor row (the registry read waits for
-    the article's frame); ↓ reads the matches first, so it moves within them whatever the timing,
-    and without a key they arrive after the frame."""
-    with store.transaction() as tx:
-        add_actor(tx, project.id, "Ana Lopes", ())
-        add_actor(tx, project.id, "Ana Lopes Ferreira", ())
-    window = open_window(TEXT)
-    view, picker = window.pane.view, window.actors.tagging.picker
-    select_with_keys(qtbot, view, TEXT.index("Ana Lopes"), len("Ana Lopes"))
-    qtbot.keyClick(view, Qt.Key.Key_A)
-    assert picker.isVisible() and picker.list.count() == 1  # only "new actor", no event loop yet
-    qtbot.keyClick(picker.edit, Qt.Key.Key_Down)  # the matches come first, then ↓ moves in them
-    assert picker.list.count() == 3
-    assert picker.list.currentRow() == 1 and picker.list.currentItem().text() == "Ana Lopes Ferreira"
-    qtbot.keyClick(picker.edit, Qt.Key.Key_Escape)
-    select_with_keys(qtbot, view, TEXT.index("Lopes"), len("Lopes"))
-    qtbot.keyClick(view, Qt.Key.Key_A)
-    assert picker.list.count() == 1
-    qtbot.waitUntil(lambda: picker.list.count() == 3)  # after the frame, with no key
-    assert picker.list.currentRow() == 0 and window.focusWidget() is picker.edit

@@ -1,8 +1,8 @@
 """Work that may wait until the article's next frame is on screen (issue 19: an edit's frame).
 
 A keystroke's own result is the article repainted; the side panels (the span list, the label
-counts) follow it. Not the actor picker: it shows inside the keystroke, so the keys typed after A
-reach it whatever the timing (ui.actors_tagging). Queued here, they run right after the frame that
+counts) follow it, and so does the actor picker's question (ui.actors_held, which gives it the
+keys typed before it shows). Queued here, they run right after the frame that
 repainted the article, on the GUI thread, in the same turn of the event loop that follows it: the
 user sees the edit one frame sooner and the panels a frame later, instead of both together.
 
