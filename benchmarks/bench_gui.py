@@ -229,6 +229,7 @@ class GuiCases:
         self.extra.setdefault("floor_frames", []).extend(r["floor_frames"])
         self.extra.setdefault("cpu_frames_to_frame", []).extend(r["cpu_frames_to_frame"])
         self.extra.setdefault("cpu_edits_to_frame", []).extend(r["cpu_edits_to_frame"])
+        self.extra.setdefault("add_picker", []).extend(r.get("add_picker", []))
         kept = (
             "open_paint",
             "all_spans",
@@ -273,6 +274,12 @@ class GuiCases:
                 f"{_to_frame(x['cpu_edits_to_frame'])} {PAUSE_NOTE} "
                 "Floor: Shift+Right in the "
                 f"bare QPlainTextEdit (the selection grows, repaint), p95 {_ms(_pct(case.floor, 95))}."
+            )
+        if x.get("add_picker"):
+            self.edits["add"].note += (
+                " The actor picker asks about the new span one frame later (ui/actors_held.py): from the "
+                f"key to the end of its paint, median {_ms(med(x['add_picker']))}, "
+                f"p95 {_ms(_pct(x['add_picker'], 95))}."
             )
         self.scroll.note = (
             f"PageDown on the article from top to bottom ({int(med(x['frame_count']))} pages), each timed "

@@ -47,6 +47,8 @@ def _run(tree: Path, db: Path, doc: int, ops: int) -> dict[str, list[float]]:
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     out = {kind: result[kind] for kind in KINDS}
+    if "add_picker" in result:  # the actor picker, a frame after the span (ui/actors_held.py)
+        out["add → picker"] = result["add_picker"]
     for i, kind in enumerate(KINDS):  # the CPU times come in key order: add, relabel, delete, …
         out[f"{kind} CPU"] = result["cpu_edits"][i::3]
     return out

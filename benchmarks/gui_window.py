@@ -25,6 +25,7 @@ from annotator.queries import document_view
 from benchmarks.gui_common import (
     ANNOTATOR,
     FrameWatch,
+    PaintedAt,
     app,
     isolate_settings,
     settle,
@@ -161,14 +162,19 @@ def edits(window: MainWindow, watch: FrameWatch, ops: int) -> dict[str, list[flo
     labels = {lab.name: lab.id for lab in project.labels}
     spots = [m.span() for m in WEEKDAY.finditer(session.text)]
     step = max(1, len(spots) // ops)
-    out: dict[str, list[float]] = {"add": [], "relabel": [], "delete": []}
+    out: dict[str, list[float]] = {"add": [], "relabel": [], "delete": [], "add_picker": []}
+    picker = PaintedAt(window.actors.tagging.picker)
     for start, end in spots[step // 2 :: step][:ops]:
         view.scroll_to(start, end)
         settle()
         view.select_cp(start, end)
         settle()
         before = len(session.index)
+        picker.at, began = 0.0, time.perf_counter()
         out["add"].append(timed_key(watch, view, "a"))
+        if not spin_until(lambda: picker.at > 0, timeout=5):
+            raise TimeoutError("the actor picker did not show")
+        out["add_picker"].append(picker.at - began)  # from the key: one frame after the span's
         span = session.span(session.selected)
         assert span is not None and span[:2] == (start, end) and span[3] == labels["ACTOR"], span
         assert len(session.index) == before + 1
