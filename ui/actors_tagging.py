@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+from annotator.reachability import is_unreachable
 from ui.actors_column import SpanActors
 from ui.actors_commands import LinkActors, NewActor
 from ui.actors_held import HeldQuestion
@@ -109,13 +110,18 @@ class ActorTagging(QObject):
             self.picker.flush()
 
     def _search(self, text: str) -> list[Choice]:
+        """The registry's matches; none while the database is away (the status bar says so): the
+        picker still offers a new actor, whose link waits with the other pending changes."""
         project = self.session.project
         if project is None:
             return []
-        return [
-            Choice(a.id, a.name, a.aliases, a.kind, a.external_id)
-            for a in project.match_actors(text, limit=8)
-        ]
+        try:
+            found = project.match_actors(text, limit=8)
+        except Exception as exc:
+            if not is_unreachable(exc):
+                raise
+            return []
+        return [Choice(a.id, a.name, a.aliases, a.kind, a.external_id) for a in found]
 
     def _link(self, actor_id: int) -> None:
         ctx, span = self._ctx(), self.session.span(self.span_id)
