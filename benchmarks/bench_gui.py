@@ -277,9 +277,10 @@ class GuiCases:
             )
         if x.get("add_picker"):
             self.edits["add"].note += (
-                " The actor picker asks about the new span one frame later (ui/actors_held.py): from the "
-                f"key to the end of its paint, median {_ms(med(x['add_picker']))}, "
-                f"p95 {_ms(_pct(x['add_picker'], 95))}."
+                " The actor picker asks about the new span a frame later (ui/actors_held.py; it showed "
+                "inside this stretch until session 13, so earlier add rows include it): from the key to "
+                f"the end of the frame that painted it, median {_ms(med(x['add_picker']))}, "
+                f"p95 {_ms(_pct(x['add_picker'], 95))}; a key typed before that frame asks it itself."
             )
         self.scroll.note = (
             f"PageDown on the article from top to bottom ({int(med(x['frame_count']))} pages), each timed "

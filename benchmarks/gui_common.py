@@ -208,26 +208,3 @@ def rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-class PaintedAt(QObject):
-    """When a widget last finished painting: the actor picker, which shows a frame after the span
-    it asks about (ui/actors_held.py), so the add row's frame is the span's and this is the picker's."""
-
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self.widget = widget
-        self.at = 0.0
-        self._inside = False
-        widget.installEventFilter(self)
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if obj is not self.widget or event.type() != QEvent.Type.Paint or self._inside:
-            return False
-        self._inside = True
-        try:
-            QCoreApplication.sendEvent(obj, event)  # the paint itself, then the time it ended
-        finally:
-            self._inside = False
-        self.at = time.perf_counter()
-        return True

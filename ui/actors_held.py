@@ -10,9 +10,13 @@ click) anywhere in the application asks it first, so the key goes where it would
 the picker shown at once. Qt checks a key for shortcuts (``ShortcutOverride``, sent to the focus
 widget) before it sends the press to the focus widget of that moment: the check asks the question,
 which moves the focus to the picker's line; the check itself is then the line's (a C is typed
-there, never a CLAIM's shortcut), and the press follows the focus to the line. A click goes where
-it was aimed, after the picker showed: a click elsewhere takes the focus and ends the question, as
-it always did.
+there, never a CLAIM's shortcut), and the press follows the focus to the line.
+
+A click that gives the focus to a widget (the article, a list; Qt moves the focus before the click
+reaches any filter) ends the question unasked, as it ended the shown picker by taking its focus; a
+click on what takes no focus (a palette button) asks it, and the picker keeps the keyboard, as it
+did. Only the picker's own window counts: a key in another window (a dialog) leaves the question
+to its frame.
 """
 
 from __future__ import annotations
@@ -22,12 +26,9 @@ from collections.abc import Callable
 from ui.article.after_paint import Later
 from ui.qt import QApplication, QEvent, QObject, QWidget
 
-FIRST = (
-    QEvent.Type.ShortcutOverride,
-    QEvent.Type.KeyPress,
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseButtonDblClick,
-)  # what asks a held question at once
+KEYS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+CLICKS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
+FIRST = KEYS + CLICKS  # what ends a held question at once
 
 
 class HeldQuestion(QObject):
@@ -81,11 +82,23 @@ class HeldQuestion(QObject):
         kind = event.type()
         if kind not in FIRST or not self.held or not isinstance(watched, QWidget):
             return False
+        line = self._line()
+        if watched.window() is not line.window():
+            return False  # another window's key or click: the question waits for its frame
+        if kind in CLICKS and took_focus(watched):
+            self.cancel()  # the click took the focus: the question ends, the span stays unlinked
+            return False
         self.release()
         if kind != QEvent.Type.ShortcutOverride:
-            return False  # a press or a click: it goes where it was sent
-        line = self._line()
+            return False  # a press, or a click that takes no focus: it goes where it was sent
         if not line.isVisible() or watched is line or line.isAncestorOf(watched):
             return False
         QApplication.sendEvent(line, event)  # the same event: whether it is accepted is the line's
         return True
+
+
+def took_focus(clicked: QWidget) -> bool:
+    """Whether a click on ``clicked`` gave the focus to it or to an ancestor (Qt has moved the
+    focus by the time a filter sees the press; it stops at an ancestor that has it already)."""
+    focus = QApplication.focusWidget()
+    return focus is not None and (focus is clicked or focus.isAncestorOf(clicked))

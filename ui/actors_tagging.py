@@ -105,7 +105,8 @@ class ActorTagging(QObject):
 
     def _ask_held(self, span_id: int) -> None:
         """The held question, after the frame: its matches are listed at once (nothing waits now)."""
-        if self.enabled:
+        span = self.session.span(span_id)
+        if self.enabled and span is not None and self._is_actor(span[LABEL]):  # not relabelled meanwhile
             self._ask(span_id)
             self.picker.flush()
 

@@ -12,9 +12,19 @@ from pytestqt.qtbot import QtBot
 from annotator.actors import add_actor
 from annotator.model import Project
 from annotator.store import Store
-from tests.ui.helpers import select_with_keys, stored_spans
+from tests.ui.helpers import label_id, point_of, select_with_keys, stored_spans
+from ui.commands import UpdateSpan, execute
 from ui.main_window import MainWindow
-from ui.qt import QApplication, QEvent, QKeyEvent, Qt, QWindow
+from ui.qt import (
+    QApplication,
+    QDialog,
+    QEvent,
+    QKeyEvent,
+    QLineEdit,
+    Qt,
+    QVBoxLayout,
+    QWindow,
+)
 
 Open = Callable[..., MainWindow]
 TEXT = "Minister Ana Lopes spoke first. Later the harbour bridge plan was praised by everyone."
@@ -155,3 +165,91 @@ def test_delete_before_the_frame_edits_the_pickers_line_and_keeps_the_span(
     qtbot.keyClick(_keyboard(window), Qt.Key.Key_Delete)
     assert picker.isVisible() and picker.edit.text() == ""
     assert doc is not None and len(stored_spans(store, doc)) == 1
+
+
+def test_a_click_in_the_article_before_the_frame_ends_the_question_and_keys_stay_the_articles(
+    qtbot: QtBot, open_window: Open, store: Store
+) -> None:
+    """Qt gives the focus to the clicked widget first: the question ends there, as the shown
+    picker ended when a click took its focus, so the selection keys and C that follow make a
+    CLAIM in the article and nothing is typed into a picker."""
+    window = open_window(TEXT)
+    view, picker, doc = window.pane.view, window.actors.tagging.picker, window.session.doc_id
+    _labelled_actor(qtbot, window, "Ana Lopes")
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_of(view, TEXT.index("harbour")))
+    assert not window.actors.tagging.held.held and not picker.isVisible()
+    assert window.focusWidget() is view
+    for _ in range(len("harbour bridge")):
+        qtbot.keyClick(_keyboard(window), Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(_keyboard(window), Qt.Key.Key_C)
+    assert doc is not None and len(stored_spans(store, doc)) == 2  # the ACTOR and the CLAIM
+    qtbot.wait(120)
+    assert not picker.isVisible()  # nothing asked later either
+
+
+def test_a_click_in_the_span_list_before_the_frame_ends_the_question(qtbot: QtBot, open_window: Open) -> None:
+    window = open_window(TEXT)
+    picker = window.actors.tagging.picker
+    _labelled_actor(qtbot, window, "Ana Lopes")
+    table = window.spans
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.viewport().rect().center())
+    assert not picker.isVisible() and not window.actors.tagging.held.held
+    assert window.focusWidget() is table
+
+
+def test_a_key_in_another_window_leaves_the_question_to_its_frame(qtbot: QtBot, open_window: Open) -> None:
+    """A dialog's keys are the dialog's: its shortcut check is not answered by the picker's line."""
+    window = open_window(TEXT)
+    other = QDialog(None)
+    qtbot.addWidget(other)
+    line = QLineEdit(other)
+    QVBoxLayout(other).addWidget(line)
+    other.show()
+    qtbot.waitExposed(other)
+    _labelled_actor(qtbot, window, "Ana Lopes")
+    check = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_Return, CTRL)
+    check.ignore()
+    QApplication.sendEvent(line, check)
+    assert not check.isAccepted() and window.actors.tagging.held.held
+    other.close()
+    qtbot.waitUntil(window.actors.tagging.picker.isVisible)  # its frame asks it
+
+
+def test_a_span_relabelled_before_the_frame_is_not_asked_about(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    """The new ACTOR span became a CLAIM before the frame (a teammate's change read meanwhile, or
+    any command): no question about an actor for a span that names none."""
+    window = open_window(TEXT)
+    tagging, ctx = window.actors.tagging, window.edit_context()
+    _labelled_actor(qtbot, window, "Ana Lopes")
+    span = window.session.span(window.session.selected)
+    assert span is not None and ctx is not None
+    claim = label_id(store, project.id, "CLAIM")
+    assert execute(window.stack, UpdateSpan(ctx, span_doc(window), span, label_id=claim, text="Relabel"))
+    assert tagging.held.held
+    qtbot.wait(150)
+    assert not tagging.held.held and not tagging.picker.isVisible()
+
+
+def span_doc(window: MainWindow) -> int:
+    doc = window.session.doc_id
+    assert doc is not None
+    return doc
+
+
+def test_a_palette_click_before_the_frame_ends_as_it_did_with_the_picker_shown(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project
+) -> None:
+    """A palette button takes no focus: clicked before the frame it asks the question, then does its
+    own work, which gives the keyboard back to the article and so ends the question, as it did
+    when the picker showed at once (QUOTE's button relabels the span)."""
+    window = open_window(TEXT)
+    picker, doc = window.actors.tagging.picker, window.session.doc_id
+    _labelled_actor(qtbot, window, "Ana Lopes")
+    button = window.palette_panel.buttons[label_id(store, project.id, "QUOTE")]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not window.actors.tagging.held.held and not picker.isVisible()
+    assert window.focusWidget() is window.pane.view
+    quote = label_id(store, project.id, "QUOTE")
+    assert doc is not None and [s[3] for s in stored_spans(store, doc)] == [quote]
