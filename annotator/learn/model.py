@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ValidationError
+from annotator.learn.bounds import BOUNDS, fix
 from annotator.learn.features import Extras, Tok, tokenize
 from annotator.learn.heads import cut_heads
 from annotator.learn.linker import Linker
@@ -64,6 +65,9 @@ class Model:
             if recall
             else None
         )
+        # boundary fixes of the sources after linking (``bounds.py``); models trained without
+        # them have no ``bounds`` entry and decode as they did
+        self.bounds: dict[str, Any] | None = meta.get(BOUNDS)
 
     @property
     def labels(self) -> list[str]:
@@ -112,7 +116,24 @@ class Model:
                     out.relations.append(
                         RelationSuggestion(index[quote], index[found[0]], linker.type, round(found[1], 4))
                     )
+        if self.bounds:
+            self._fix_bounds(text, out)
         return out
+
+    def _fix_bounds(self, text: str, out: Suggestions) -> None:
+        """Move, in place, the edges of each span of the ``bounds`` label by its rules; links
+        follow the span (they point at its index). A span is left alone when its new edges are
+        another span's."""
+        assert self.bounds is not None
+        label, rules = self.bounds["label"], self.bounds["rules"]
+        taken = {(s.start, s.end, s.label) for s in out.spans}
+        for i, span in enumerate(out.spans):
+            if span.label != label:
+                continue
+            start, end = fix(text, span.start, span.end, rules)
+            if (start, end, label) not in taken:
+                taken.add((start, end, label))
+                out.spans[i] = SpanSuggestion(start, end, label, span.score)
 
     @property
     def heads_type(self) -> str | None:

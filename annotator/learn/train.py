@@ -24,6 +24,8 @@ from annotator.dataset.split import Split
 from annotator.errors import ValidationError
 from annotator.hashing import content_hash
 from annotator.learn import evaluate as scoring
+from annotator.learn.bounds import BOUNDS
+from annotator.learn.bounds import entry as bounds_entry
 from annotator.learn.clusters import learn_clusters, save_clusters
 from annotator.learn.features import Extras, Lexicon, learn_lexicon
 from annotator.learn.heads import CUE_LABEL, DEFAULT_FORMS, heads_entry
@@ -281,6 +283,7 @@ def train(
     head_forms: Sequence[str] = DEFAULT_FORMS,
     features: TaggerFeatures = TaggerFeatures(),
     recall: RecallTier | None = None,
+    bounds: Sequence[str] = (),
 ) -> TrainResult:
     """Train on the records' spans (of ``labels``, default all), evaluate on held-out ones, save.
 
@@ -292,7 +295,8 @@ def train(
     cue-anchored source pass of each relation type is trained and decoded (None: none).
     ``head_forms``: the heads a content is cut after (``heads.py``; empty: no cut).
     ``features``: the tagger's features beyond the first models' (``TaggerFeatures``).
-    ``recall``: a second tier whose contents are added where the tiers find none (None: none)."""
+    ``recall``: a second tier whose contents are added where the tiers find none (None: none).
+    ``bounds``: the boundary fixes of the sources, decoded after linking (``bounds.py``; none)."""
     say = progress or (lambda _m: None)
     began = time.monotonic()
     out = Path(out)
@@ -403,6 +407,8 @@ def train(
             meta[TAGGER] = tagger_entry(extras)
         if recall is not None and group is not None:
             meta[RECALL] = recall.entry(done[-1])
+        if bounds and linkers:  # the sources of the first relation type (``bounds.py``)
+            meta[BOUNDS] = bounds_entry(linkers[0].target_label, bounds)
         kinds_all = list(_kinds(train_docs, chosen))
         if head_forms and kinds_all:  # the head cut of the first relation type (``heads.py``)
             meta["heads"] = heads_entry(_head_docs(train_docs), kinds_all[0], head_forms)
