@@ -14,6 +14,7 @@ from annotator.project import ProjectContext
 from annotator.project_actors import ActorReads
 from annotator.store import Store
 from tests.ui.helpers import label_id, select_with_keys, stored_spans
+from ui.article.after_paint import AfterPaint
 from ui.main_window import MainWindow
 from ui.qt import QApplication, QImage, Qt, QWidget
 
@@ -141,3 +142,21 @@ def test_a_relabel_takes_its_span_from_the_step_and_an_undo_reads_it_back(
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # back to CLAIM
     assert len(reads) == 1
     assert list(session.index.spans.values()) == stored_spans(store, doc)
+
+
+def test_a_job_that_raises_leaves_the_later_jobs_their_turn(qtbot: QtBot) -> None:
+    """The actor question queued after a panel's refresh is still asked when that refresh fails."""
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    queue = AfterPaint(widget)
+    ran: list[str] = []
+
+    def broken() -> None:
+        ran.append("broken")
+        raise RuntimeError("a panel could not refresh")
+
+    queue.later("panel", broken)
+    queue.later("question", lambda: ran.append("question"))
+    with pytest.raises(RuntimeError, match="could not refresh"):
+        queue.run()
+    assert ran == ["broken", "question"] and not queue.pending

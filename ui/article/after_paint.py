@@ -44,12 +44,19 @@ class AfterPaint(QObject):
         return bool(self._jobs)
 
     def run(self) -> None:
-        """Run every queued job now (in the order queued); jobs they queue wait for the next frame."""
+        """Run every queued job now (in the order queued); jobs they queue wait for the next frame.
+        A job that raises does not cost the others their turn: the first error is raised after."""
         self._soon.stop()
         self._fallback.stop()
         jobs, self._jobs = self._jobs, {}
+        failed: Exception | None = None
         for job in jobs.values():
-            job()
+            try:
+                job()
+            except Exception as exc:
+                failed = failed or exc
+        if failed is not None:
+            raise failed
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Seen before the paint itself: the timer can only fire once the whole frame (every
