@@ -57,8 +57,7 @@ class ActorTagging(QObject):
     def created(self, span_id: int) -> None:
         """A span was just made from the keyboard or the mouse: ask for its actor if it names one,
         once the span is on screen (``ui.actors_held``: a key typed before then goes to the picker)."""
-        span = self.session.span(span_id)
-        if self.enabled and span is not None and self._is_actor(span[LABEL]):
+        if self._asks_about(span_id):
             self.held.hold(span_id)
 
     def pick(self) -> bool:
@@ -83,6 +82,11 @@ class ActorTagging(QObject):
 
     # --- the flow -------------------------------------------------------------------------------
 
+    def _asks_about(self, span_id: int) -> bool:
+        """Whether a new span gets the question: asking is on and the span is an ACTOR span."""
+        span = self.session.span(span_id)
+        return self.enabled and span is not None and self._is_actor(span[LABEL])
+
     def _is_actor(self, label_id: int) -> bool:
         return label_id in self.names.labels  # read with the document's links (ui.actors_column)
 
@@ -105,8 +109,7 @@ class ActorTagging(QObject):
 
     def _ask_held(self, span_id: int) -> None:
         """The held question, after the frame: its matches are listed at once (nothing waits now)."""
-        span = self.session.span(span_id)
-        if self.enabled and span is not None and self._is_actor(span[LABEL]):  # not relabelled meanwhile
+        if self._asks_about(span_id):  # still there, still an ACTOR span, still asking
             self._ask(span_id)
             self.picker.flush()
 

@@ -2,9 +2,9 @@
 
 A keystroke's own result is the article repainted; the side panels (the span list, the label
 counts) follow it, and so does the actor picker's question (ui.actors_held, which gives it the
-keys typed before it shows). Queued here, they run right after the frame that
-repainted the article, on the GUI thread, in the same turn of the event loop that follows it: the
-user sees the edit one frame sooner and the panels a frame later, instead of both together.
+keys typed before it shows). Queued here, they run right after the frame that repainted the
+article, on the GUI thread, in the same turn of the event loop that follows it: the user sees the
+edit one frame sooner and the panels a frame later, instead of both together.
 
 Jobs are keyed, so a burst of edits before the frame runs each job once. Should the article not
 be repainted (hidden, or the edit was elsewhere), a short timer runs them anyway.
