@@ -5,7 +5,9 @@ reference span of its label (and a reference span as found when some prediction 
 the measure attribution papers report for long quote contents. Speaker accuracy is asked twice:
 on the reference spans (the link classifier alone, as papers report it) and end to end (the
 predicted quote overlaps the reference quote and its predicted speaker overlaps the reference
-speaker).
+speaker). For a model with a source pass, its sources are also scored on the reference contents
+(``given_contents``: the sources it would find for quotes labelled by hand), the setting of
+source-extraction figures that start from found quotes.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def _overlaps(a: Span, b: Span) -> bool:
 def evaluate(model: Model, records: Iterable[DocRecord]) -> dict[str, Any]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     speaker = {"gold_spans": [0, 0], "end_to_end": [0, 0]}
+    given = [0, 0, 0]  # sources right, predicted and in the reference, on the reference contents
     documents = 0
     for record in records:
         documents += 1
@@ -49,6 +52,7 @@ def evaluate(model: Model, records: Iterable[DocRecord]) -> dict[str, Any]:
             c["pred_overlap"] += sum(any(_overlaps(x, y) for y in g) for x in p)
             c["gold_overlap"] += sum(any(_overlaps(y, x) for x in p) for y in g)
         _speakers(model, record, pred, found, speaker)
+        _given_contents(model, record, given)
     labels = {}
     for label in model.labels:
         c = counts[label]
@@ -62,9 +66,16 @@ def evaluate(model: Model, records: Iterable[DocRecord]) -> dict[str, Any]:
             "exact": {"p": p_exact, "r": r_exact, "f1": _f1(p_exact, r_exact)},
             "overlap": {"p": p_over, "r": r_over, "f1": _f1(p_over, r_over)},
         }
+    p_given = given[0] / given[1] if given[1] else 0.0
+    r_given = given[0] / given[2] if given[2] else 0.0
     return {
         "documents": documents,
         "labels": labels,
+        **(
+            {"given_contents": {"p": p_given, "r": r_given, "f1": _f1(p_given, r_given)}}
+            if model.sources
+            else {}
+        ),
         "speaker": {
             k: {"accuracy": (v[0] / v[1]) if v[1] else None, "quotes": v[1]} for k, v in speaker.items()
         },
@@ -96,6 +107,24 @@ def _speakers(
             )
 
 
+def _given_contents(model: Model, record: DocRecord, tally: list[int]) -> None:
+    """The sources the model finds for the reference contents, against the reference sources."""
+    for linker in model.linkers:
+        if linker.type not in model.sources:
+            continue
+        contents = [(s.start, s.end, s.label) for s in record.spans if s.label == linker.source_label]
+        gold = {(s.start, s.end, s.label) for s in record.spans if s.label == linker.target_label}
+        found = model.predict(record.text, contents) if contents else None
+        pred = (
+            {(s.start, s.end, s.label) for s in found.spans if s.label == linker.target_label}
+            if found
+            else set()
+        )
+        tally[0] += len(pred & gold)
+        tally[1] += len(pred)
+        tally[2] += len(gold)
+
+
 def table(figures: dict[str, Any]) -> str:
     """The figures as the CLI prints them."""
     lines = [f"{'label':<12} {'gold':>6} {'pred':>6}  exact P/R/F1        overlap P/R/F1"]
@@ -104,6 +133,11 @@ def table(figures: dict[str, Any]) -> str:
         lines.append(
             f"{label:<12} {f['gold']:>6} {f['predicted']:>6}  "
             f"{e['p']:.3f} {e['r']:.3f} {e['f1']:.3f}   {o['p']:.3f} {o['r']:.3f} {o['f1']:.3f}"
+        )
+    if "given_contents" in figures:
+        g = figures["given_contents"]
+        lines.append(
+            f"sources on the reference contents, exact P/R/F1: {g['p']:.3f} {g['r']:.3f} {g['f1']:.3f}"
         )
     for kind, s in figures["speaker"].items():
         acc = "n/a" if s["accuracy"] is None else f"{s['accuracy']:.3f}"

@@ -11,11 +11,12 @@ turns into empty suggestions.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import ValidationError
+from annotator.errors import NotFoundError, ValidationError
 from annotator.learn.bounds import BOUNDS, fix
 from annotator.learn.features import Extras, Tok, tokenize
 from annotator.learn.heads import cut_heads
@@ -47,6 +48,7 @@ class Model:
                 override=spec.get("override", 2.0),
                 version=spec.get("features", 1),
                 own_below=spec.get("own_below", 0.0),
+                parser=spec.get("parser"),
             )
             for spec in meta.get("sources", [])
         }
@@ -92,10 +94,15 @@ class Model:
         tier, label, min_score = self.recall
         return add_missing(tagged, tier.tag(text, toks), label, min_score)
 
-    def predict(self, text: str) -> Suggestions:
+    def predict(self, text: str, contents: Sequence[Span] | None = None) -> Suggestions:
+        """Spans and links of ``text``. ``contents``: the contents are these (labelled by
+        hand, or gold in ``evaluate``); the model only finds and links their sources."""
         toks = tokenize(text)
-        tagged = list(self.tag(text, toks))
-        forced = self._cut_heads(text, toks, tagged) if self.heads else {}
+        if contents is None:
+            tagged = list(self.tag(text, toks))
+            forced = self._cut_heads(text, toks, tagged) if self.heads else {}
+        else:
+            tagged, forced = [Tagged(*span, 1.0) for span in sorted(set(contents))], {}
         out = Suggestions([SpanSuggestion(t.start, t.end, t.label, t.score) for t in tagged])
         spans = [(t.start, t.end, t.label) for t in tagged]
         index = {s: i for i, s in enumerate(spans)}
@@ -103,9 +110,7 @@ class Model:
             quotes = [s for s in spans if s[2] == linker.source_label]
             actors = [s for s in spans if s[2] == linker.target_label]
             second = self.sources.get(linker.type)
-            ctx = (
-                Context(text, second.lexicon, toks, second.version) if second is not None and quotes else None
-            )
+            ctx = second.context(text, toks) if second is not None and quotes else None
             for quote in quotes:
                 found = forced.get(quote) if linker.type == self.heads_type else None
                 if found is None:
@@ -248,3 +253,5 @@ def load(folder: str | Path) -> Model:
         return Model(path, meta)
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise ValidationError(f"{path}: the model cannot be read ({exc})") from None
+    except (NotFoundError, ValidationError) as exc:  # its parser (``syntax.py``) is not there
+        raise ValidationError(f"{meta_file}: the model's source pass needs a parser: {exc}") from None

@@ -13,6 +13,10 @@ what lies between a token and the content (a quote mark, a sentence end, how man
 anchoring cue's stem and the nearest cue on either side: on PolNeAR's dev split the pass finds
 the exact source of 68.3 % of the gold contents instead of 67.0 %. Where its span overlaps an
 actor the tagger is unsure of (``own_below``), the pass's boundaries win (``model.py``).
+
+With a parser (``syntax.py``; a model records which), every window token also carries its
+dependency path to the content and whether it is in the subject of the content's verb: on
+PolNeAR's dev split, the exact source of 73.3 % of the gold contents instead of 68.3 %.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from annotator.learn.features import (
     shape,
     tokenize,
 )
+from annotator.learn.syntax import Parse, Tree, load_parser
 from annotator.suggest.cues import PRONOUNS, TITLES
 from annotator.suggest.quotes import find_quotes
 
@@ -91,10 +96,16 @@ class Context:
     """What every content of one document shares: its tokens, words and sentence starts."""
 
     def __init__(
-        self, text: str, lexicon: Lexicon | None, toks: Sequence[Tok] | None = None, version: int = 1
+        self,
+        text: str,
+        lexicon: Lexicon | None,
+        toks: Sequence[Tok] | None = None,
+        version: int = 1,
+        parse: Parse | None = None,
     ) -> None:
         self.text, self.version = text, version
         self.toks = list(toks) if toks is not None else tokenize(text)
+        self.tree = Tree(parse, self.toks) if parse is not None else None
         self.words = [text[a:b] for a, b in self.toks]
         self.lower = [w.lower() for w in self.words]
         lex = lexicon or {}
@@ -184,6 +195,10 @@ class Context:
             if self.version >= 2:
                 self._more(f, i, before, cues_between, between)
             out.append(f)
+        if self.tree is not None and hi > lo:
+            content = (self.toks[lo][0], self.toks[hi - 1][1])
+            for f, more in zip(out, self.tree.source_features(self.text, content, window), strict=True):
+                f.update(more)
         return out
 
     def _more(
@@ -256,11 +271,13 @@ def train_sources(
     clock: Callable[[], float] = time.monotonic,
     max_iterations: int = 60,
     version: int = 1,
+    parses: Sequence[Parse] | None = None,
 ) -> int:
-    """Train the pass's CRF into ``path``: one sequence per content (its window, its source)."""
+    """Train the pass's CRF into ``path``: one sequence per content (its window, its source).
+    ``parses``: each example's parse, in order (a pass with syntax features)."""
     trainer = pycrfsuite.Trainer(verbose=False)
-    for text, contents in examples:
-        ctx = Context(text, lexicon, version=version)
+    for n, (text, contents) in enumerate(examples):
+        ctx = Context(text, lexicon, version=version, parse=parses[n] if parses is not None else None)
         for content, source in contents:
             lo, hi = ctx.tokens_of(content[0], content[1])
             window = ctx.window(lo, hi)
@@ -277,7 +294,8 @@ def train_sources(
 
 
 class SourcePass:
-    """A trained pass: ``find`` proposes the source of one content."""
+    """A trained pass: ``find`` proposes the source of one content. ``parser``: the pipeline
+    its syntax features come from (``context`` parses with it)."""
 
     def __init__(
         self,
@@ -290,11 +308,23 @@ class SourcePass:
         override: float = 2.0,
         version: int = 1,
         own_below: float = 0.0,
+        parser: str | None = None,
     ) -> None:
         self.lexicon, self.label, self.version, self.own_below = lexicon, label, version, own_below
+        self.parser = load_parser(parser) if parser else None
+        self._parsed: tuple[str, Parse] | None = None
         self.min_score, self.min_start, self.override = min_score, min_start, override
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(path))
+
+    def context(self, text: str, toks: Sequence[Tok]) -> Context:
+        """What the contents of ``text`` share, parsed if the pass was trained with a parser."""
+        parse = None
+        if self.parser is not None:  # one text's parse kept: ``evaluate`` decodes each text twice
+            if self._parsed is None or self._parsed[0] != text:
+                self._parsed = (text, self.parser.parse(text))
+            parse = self._parsed[1]
+        return Context(text, self.lexicon, toks, self.version, parse)
 
     def find(self, ctx: Context, content: Span) -> tuple[int, int, float] | None:
         """The best source span (start, end, mean marginal) of ``content`` in its window, if any."""

@@ -32,6 +32,7 @@ from annotator.learn.heads import CUE_LABEL, DEFAULT_FORMS, heads_entry
 from annotator.learn.linker import Linker, candidates
 from annotator.learn.model import load, save
 from annotator.learn.sources import FEATURES, Example, examples_of, train_sources
+from annotator.learn.syntax import Parse, load_parser, pipeline_name
 from annotator.learn.tagger import CLUSTERS, RECALL, TAGGER, tagger_entry, tiers, train_tier
 from annotator.records import DocRecord
 
@@ -170,8 +171,8 @@ def _tier_job(
     )
 
 
-def _source_job(args: tuple[list[Example], str, float, Lexicon, bool, int, int]) -> int:
-    examples, path, seconds, lexicon, cpu, most, features = args
+def _source_job(args: tuple[list[Example], str, float, Lexicon, bool, int, int, list[Parse] | None]) -> int:
+    examples, path, seconds, lexicon, cpu, most, features, parses = args
     clock = time.process_time if cpu else time.monotonic
     return train_sources(
         examples,
@@ -181,6 +182,7 @@ def _source_job(args: tuple[list[Example], str, float, Lexicon, bool, int, int])
         clock=clock,
         max_iterations=most,
         version=features,
+        parses=parses,
     )
 
 
@@ -284,6 +286,7 @@ def train(
     features: TaggerFeatures = TaggerFeatures(),
     recall: RecallTier | None = None,
     bounds: Sequence[str] = (),
+    parser: str | None = None,
 ) -> TrainResult:
     """Train on the records' spans (of ``labels``, default all), evaluate on held-out ones, save.
 
@@ -296,7 +299,9 @@ def train(
     ``head_forms``: the heads a content is cut after (``heads.py``; empty: no cut).
     ``features``: the tagger's features beyond the first models' (``TaggerFeatures``).
     ``recall``: a second tier whose contents are added where the tiers find none (None: none).
-    ``bounds``: the boundary fixes of the sources, decoded after linking (``bounds.py``; none)."""
+    ``bounds``: the boundary fixes of the sources, decoded after linking (``bounds.py``; none).
+    ``parser``: an installed spaCy pipeline whose parses the source pass learns from
+    (``syntax.py``); the model needs it to decode."""
     say = progress or (lambda _m: None)
     began = time.monotonic()
     out = Path(out)
@@ -317,6 +322,7 @@ def train(
         else tiers((_spans(r, chosen) for r in train_docs), chosen)
     )
     say(f"{len(train_docs)} training and {len(test_docs)} held-out documents; tiers: {groups}")
+    parsing = load_parser(parser) if parser and second_pass is not None else None
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -343,12 +349,19 @@ def train(
             for i, (d, g) in enumerate(zip(docs, groups, strict=True))
         ]
         kinds = list(_kinds(train_docs, chosen)) if second_pass is not None else []
+        parses = None
+        if parsing is not None and kinds:
+            say(f"parsing {len(train_docs)} documents with {parser}")
+            parses = parsing.parse_all([r.text for r in train_docs], lambda: bool(cancel and cancel.is_set()))
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("training cancelled; nothing was written")
         sources: list[dict[str, Any]] = [
             {
                 "type": k[0],
                 "label": k[2],
                 "file": f"source-{i}.crfsuite",
                 **(second_pass.decoding() if second_pass else {}),
+                **({"parser": pipeline_name(parser)} if parses is not None and parser else {}),
             }
             for i, k in enumerate(kinds)
         ]
@@ -363,6 +376,7 @@ def train(
                     cpu_minutes,
                     second_pass.iterations if second_pass else 0,
                     second_pass.features if second_pass else FEATURES,
+                    parses,
                 ),
             )
             for k, spec in zip(kinds, sources, strict=True)
