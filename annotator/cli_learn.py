@@ -57,6 +57,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         max_minutes=args.max_minutes,
         name=name,
         progress=lambda message: print(message, flush=True),
+        parser=args.parser,
     )
     _set_version(out, version)
     print(f"trained in {result.seconds:.0f} s on {result.train_docs} documents; held out {result.test_docs}:")
@@ -104,6 +105,12 @@ def add_learn_commands(command: Action) -> None:
     p.add_argument("--docs", type=int, nargs="+", metavar="ID", help="train on these documents only")
     p.add_argument("--max-minutes", type=float, default=10.0, help="time budget (default 10)")
     p.add_argument("--seed", type=int, default=0, help="which documents are held out")
+    p.add_argument(
+        "--parser",
+        metavar="NAME_OR_PATH",
+        help="an installed spaCy pipeline with a dependency parser: sources are found along its "
+        "parses (the model needs it to suggest; nothing is downloaded)",
+    )
     p = command("evaluate", cmd_evaluate, "score a model against a layer: P/R/F1 per label, speaker accuracy")
     p.add_argument("--model", required=True, metavar="DIR")
     p.add_argument("--layer", required=True, help="gold, majority, all or annotator:NAME")

@@ -112,10 +112,13 @@ def _cpu() -> float:
     )
 
 
-def train_and_score(root: Path, out: Path, *, labels: Sequence[str], max_minutes: float) -> Run:
+def train_and_score(
+    root: Path, out: Path, *, labels: Sequence[str], max_minutes: float, parser: str | None = None
+) -> Run:
     """Train as ``annotator train`` does on every train document, with the corpus's dev split as
     the held-out set the model reports (choices were made on dev); then score test once.
-    ``max_minutes`` is CPU time per tier: a busy shared machine does not cut the iterations."""
+    ``max_minutes`` is CPU time per tier: a busy shared machine does not cut the iterations.
+    ``parser``: the spaCy pipeline the source pass reads parses from (``benchmarks.ud_parser``)."""
     train_docs = read_split(root, "train", every_annotator=EVERY_ANNOTATOR)
     dev_docs, test_docs = (read_split(root, part) for part in ("dev", "test"))
     began, load_before = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]
@@ -132,6 +135,7 @@ def train_and_score(root: Path, out: Path, *, labels: Sequence[str], max_minutes
         max_iterations=ITERATIONS,
         recall=RECALL,
         bounds=BOUNDS,
+        parser=parser,
     )
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu
     model = load(result.folder)
@@ -180,13 +184,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("path", type=Path, help="a clone of https://github.com/networkdynamics/PolNeAR")
     parser.add_argument("--json", action="store_true", help="the figures as JSON")
+    parser.add_argument(
+        "--parser", metavar="DIR", help="a spaCy pipeline with a dependency parser (benchmarks.ud_parser)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as name:
-        run = train_and_score(args.path, Path(name) / "polnear", labels=LABELS_TRAINED, max_minutes=14)
+        run = train_and_score(
+            args.path, Path(name) / "polnear", labels=LABELS_TRAINED, max_minutes=14, parser=args.parser
+        )
     if args.json:
         print(json.dumps({**run.__dict__}, indent=1))
         return 0
     print(f"began {run.began}; {run.train_docs} train annotations; CRF iterations {run.iterations}")
+    print(f"parser: {args.parser or 'none'}")
     print(
         f"{run.wall / 60:.1f} min wall, {run.cpu / 60:.1f} min CPU; load average {run.load[0]:.1f} → {run.load[1]:.1f}"
     )

@@ -79,6 +79,17 @@ class TrainDialog(QDialog):
         self.seed = QSpinBox(self)
         self.seed.setRange(0, 1_000_000)
         form.addRow("Held-out &seed", self.seed)
+        self.parser = QLineEdit(self)
+        self.parser.setPlaceholderText("none (an installed spaCy pipeline with a parser: name or folder)")
+        self.parser.setToolTip(
+            "Sources are found along the parser's dependency trees; the model needs the parser to suggest"
+        )
+        choose = QPushButton("Choose…", self)
+        choose.clicked.connect(self._choose_parser)
+        parser_row = QHBoxLayout()
+        parser_row.addWidget(self.parser, 1)
+        parser_row.addWidget(choose)
+        form.addRow("&Parser", parser_row)
         home = models_home(project.url, project.id)
         self.where = QLabel(f"Kept in {home}" if home else "Kept in the folder you choose", self)
         self.where.setWordWrap(True)
@@ -101,12 +112,17 @@ class TrainDialog(QDialog):
         self.job: jobs.JobDialog | None = None
         self.outcome: TrainResult | None = None
 
+    def _choose_parser(self) -> None:
+        folder = get_existing_directory(self, "A spaCy pipeline with a dependency parser")
+        if folder:
+            self.parser.setText(folder)
+
     def chosen_labels(self) -> list[str]:
         return [name for name, box in self.labels.items() if box.isChecked()]
 
     def start(self, out: Path | None = None) -> None:
         labels, layer, name = self.chosen_labels(), self.layer.currentText(), self.name.text().strip()
-        minutes, seed = self.minutes.value(), self.seed.value()
+        minutes, seed, parser = self.minutes.value(), self.seed.value(), self.parser.text().strip() or None
         if not labels:
             self.result.setText("Choose at least one label.")
             return
@@ -129,6 +145,7 @@ class TrainDialog(QDialog):
                 out=out,
                 progress=lambda text: progress.stage(text, 0),
                 cancel=_Stop(progress),
+                parser=parser,
             )
 
         self.job = jobs.start(self, "Training…", work, self._done, self._failed)
@@ -152,6 +169,11 @@ class TrainDialog(QDialog):
             f"{outcome.test_docs} held out. Kept as {outcome.folder}.<br>"
             f"<table><tr><th>label</th><th>held out</th><th>exact F1</th><th>overlap F1</th></tr>{rows}</table>"
             f"Speaker accuracy: {said}"
+            + (
+                f"<br>Sources of the held-out quotes, exact F1: {figures['given_contents']['f1']:.2f}"
+                if "given_contents" in figures
+                else ""
+            )
         )
         groups = list(figures["labels"])
         values = {(g, "exact F1"): figures["labels"][g]["exact"]["f1"] for g in groups}

@@ -81,9 +81,11 @@ def train_for_project(
     out: Path | None = None,
     progress: Callable[[str], None] | None = None,
     cancel: Flag | None = None,
+    parser: str | None = None,
 ) -> TrainResult:
     """Train from a layer of the project straight into its models home as ``NAME@VERSION`` (or
-    into ``out``, which a PostgreSQL project needs); what the app's training dialog runs."""
+    into ``out``, which a PostgreSQL project needs); what the app's training dialog runs.
+    ``parser``: an installed spaCy pipeline the source pass reads parses from (``syntax.py``)."""
     from annotator.errors import ValidationError
     from annotator.export import ExportOptions, records
     from annotator.learn.train import train
@@ -109,4 +111,5 @@ def train_for_project(
         version=version,
         progress=progress,
         cancel=cancel,
+        parser=parser,
     )

@@ -165,8 +165,18 @@ class Parser:
                 f"{name}: the spaCy pipeline has no dependency parser (its parts: "
                 f"{', '.join(self.nlp.pipe_names) or 'none'})"
             )
-        keep = {"tok2vec", "tagger", "parser"}
-        self.nlp.select_pipes(enable=[p for p in self.nlp.pipe_names if p in keep])
+        # what a parse does not need; a component the parser listens to (tok2vec, transformer)
+        # is kept whatever its name
+        unneeded = {
+            "ner",
+            "lemmatizer",
+            "textcat",
+            "textcat_multilabel",
+            "spancat",
+            "entity_linker",
+            "entity_ruler",
+        }
+        self.nlp.select_pipes(disable=[p for p in self.nlp.pipe_names if p in unneeded])
 
     def parse(self, text: str) -> Parse:
         return _columns(self.nlp(text))
@@ -198,7 +208,17 @@ def pipeline_name(name: str) -> str:
     return str(path.resolve()) if path.is_dir() else name
 
 
-@lru_cache(maxsize=4)
 def load_parser(name: str) -> Parser:
-    """The pipeline ``name``, loaded once per process."""
+    """The pipeline ``name``, loaded once per process while its folder (if it is one) stays as
+    it was: a parser moved, deleted or replaced since is looked for again."""
+    meta = Path(name).expanduser() / "meta.json"
+    try:
+        stamp = meta.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _load(name, stamp)
+
+
+@lru_cache(maxsize=4)
+def _load(name: str, _stamp: int | None) -> Parser:
     return Parser(name)

@@ -26,11 +26,12 @@ from annotator.hashing import content_hash
 from annotator.learn import evaluate as scoring
 from annotator.learn.bounds import BOUNDS
 from annotator.learn.bounds import entry as bounds_entry
-from annotator.learn.clusters import learn_clusters, save_clusters
+from annotator.learn.clusters import save_clusters
 from annotator.learn.features import Extras, Lexicon, learn_lexicon
 from annotator.learn.heads import CUE_LABEL, DEFAULT_FORMS, heads_entry
 from annotator.learn.linker import Linker, candidates
 from annotator.learn.model import load, save
+from annotator.learn.options import DEFAULT_PASS, PLAIN, RecallTier, SecondPass, TaggerFeatures
 from annotator.learn.sources import FEATURES, Example, examples_of, train_sources
 from annotator.learn.syntax import Parse, load_parser, pipeline_name
 from annotator.learn.tagger import CLUSTERS, RECALL, TAGGER, tagger_entry, tiers, train_tier
@@ -45,82 +46,6 @@ class Cancelled(errors.Cancelled):
 
 class Flag(Protocol):
     def is_set(self) -> bool: ...
-
-
-@dataclass(frozen=True)
-class SecondPass:
-    """The cue-anchored source pass (``sources.py``): its CRF's iterations and how it decodes
-    (``min_start``: the least start marginal of a source taken off the best path; ``override``:
-    the least score at which its source replaces the linker's; above 1 never)."""
-
-    # Chosen on PolNeAR's dev split (same tagger; ACTOR exact 0.648 without the pass): 150
-    # iterations 0.659-0.662 against 0.657 at 60; override 0.7 0.662, 0.9 0.661, 0.5 0.661,
-    # never 0.653; a start taken off the best path (min_start 0.3) 0.661; keeping the pass's own
-    # boundaries over an overlapping tagged actor 0.662 (P 0.708, R 0.621): kept the tagger's.
-    iterations: int = 150
-    min_score: float = 0.0
-    min_start: float = 1.0
-    override: float = 0.6
-    # Session 11 (dev, same tagger): the second feature set (``sources.FEATURES``) 0.666 -> 0.666,
-    # and with the pass's boundaries over a tagged actor the tagger scores under 0.8: 0.674
-    # (0.670 with the first feature set; 0.671 / 0.672 at 0.7 / 0.9); then override 0.6: 0.676
-    # (0.675 at 0.0-0.5, 0.674 at 0.7-0.8, 0.672 at 0.9).
-    features: int = FEATURES
-    own_below: float = 0.8
-
-    def decoding(self) -> dict[str, float]:
-        return {
-            "min_score": self.min_score,
-            "min_start": self.min_start,
-            "override": self.override,
-            "features": self.features,
-            "own_below": self.own_below,
-        }
-
-
-@dataclass(frozen=True)
-class TaggerFeatures:
-    """The content tagger's features beyond the first models' (``Extras``): context features
-    (``context.py``) and word clusters learnt from the training documents' text
-    (``clusters.py``, kept in the model folder). Both off by default: on PolNeAR's dev split
-    neither lifted source exact F1 or content overlap at the benchmark's 35 iterations (context:
-    content exact 0.447 → 0.491 but overlap 0.838 → 0.798; clusters: source exact 0.666 → 0.628)."""
-
-    context: bool = False
-    clusters: bool = False
-
-    def extras(self, texts: Sequence[str], seed: int) -> Extras | None:
-        if not (self.context or self.clusters):
-            return None
-        return Extras(self.context, learn_clusters(texts, seed=seed) if self.clusters else None)
-
-
-@dataclass(frozen=True)
-class RecallTier:
-    """A second tier for the group of ``label``, trained with the context features and
-    ``iterations``; its ``label`` spans scoring at least ``min_score`` are added where the model's
-    tiers find none of that label (``tagger.add_missing``: the first tier's contents stay).
-
-    Chosen on PolNeAR's dev split (session 12; the 35-iteration tier, the source pass and linker
-    as they were), with a context tier trained beforehand: content overlap 0.838 -> 0.848, source
-    exact 0.676 -> 0.678 (min_score 0 / 0.5 / 0.7 / 0.8: 0.845-0.846 / 0.676-0.677); the reverse
-    (the context tier first) 0.839 / 0.676. As ``train`` trains it: 0.846 / 0.676, end-to-end
-    speaker 0.607 -> 0.635 (0.846-0.848 / 0.676-0.677 at min_score 0-0.8)."""
-
-    label: str = "QUOTE"
-    iterations: int = 80
-    min_score: float = 0.6
-    context: bool = True
-    file: str = "recall-0.crfsuite"
-
-    def entry(self, iterations: int) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "label": self.label,
-            "context": self.context,
-            "min_score": self.min_score,
-            "iterations": iterations,
-        }
 
 
 @dataclass
@@ -281,9 +206,9 @@ def train(
     cpu_minutes: bool = False,
     tier_per_label: bool = False,
     max_iterations: int = 150,
-    second_pass: SecondPass | None = SecondPass(),
+    second_pass: SecondPass | None = DEFAULT_PASS,
     head_forms: Sequence[str] = DEFAULT_FORMS,
-    features: TaggerFeatures = TaggerFeatures(),
+    features: TaggerFeatures = PLAIN,
     recall: RecallTier | None = None,
     bounds: Sequence[str] = (),
     parser: str | None = None,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from annotator.learn.kept import models_home
 from annotator.model import Project
 from annotator.ops.importer import import_records
 from annotator.store import Store
@@ -52,3 +53,35 @@ def test_training_from_the_menu_shows_held_out_figures(
     assert "overlap F1" in dialog.result.text() and dialog.chart.isVisible()
     assert (dialog.outcome.folder / "model.json").is_file()
     assert set(dialog.chart.groups) == {"QUOTE", "ACTOR"}
+
+
+def test_a_parser_that_is_not_installed_is_named_and_nothing_is_trained(
+    qtbot: QtBot,
+    open_window: Open,
+    store: Store,
+    project: Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with store.transaction() as tx:
+        import_records(tx, project.id, corpus(8, seed=5), annotator="ana")
+    window = open_window()
+    monkeypatch.setattr(train_dialog, "get_existing_directory", lambda *_a: str(tmp_path / "models"))
+    assert window.project is not None
+    dialog = train_dialog.TrainDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.layer.setCurrentText("annotator:ana")
+    missing = tmp_path / "no-such-parser"
+    qtbot.mouseClick(dialog.parser, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.parser, str(missing))
+    qtbot.mouseClick(dialog.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: dialog.train_button.isEnabled() and dialog.result.text() != "Training…", timeout=60_000
+    )
+    assert dialog.outcome is None
+    assert str(missing) in dialog.result.text() and "parse" in dialog.result.text()
+    assert window.project is not None
+    home = models_home(window.project.url, window.project.id) or tmp_path / "models"
+    assert not home.exists() or list(home.rglob("model.json")) == []
