@@ -20,18 +20,26 @@ from ui.qt import QAction, QPoint, Qt
 Open = Callable[..., MainWindow]
 
 
+@pytest.fixture
+def window_of(
+    open_window: Open, store: Store, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[int, Path], MainWindow]:
+    """The window on a project of ``n`` made-up documents of ana's; a model folder asked for
+    (PostgreSQL asks) is ``folder``."""
+
+    def make(n: int, folder: Path) -> MainWindow:
+        with store.transaction() as tx:
+            import_records(tx, project.id, corpus(n, seed=n), annotator="ana")
+        monkeypatch.setattr(train_dialog, "get_existing_directory", lambda *_a: str(folder))
+        return open_window()
+
+    return make
+
+
 def test_training_from_the_menu_shows_held_out_figures(
-    qtbot: QtBot,
-    open_window: Open,
-    store: Store,
-    project: Project,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, window_of: Callable[[int, Path], MainWindow], tmp_path: Path
 ) -> None:
-    with store.transaction() as tx:
-        import_records(tx, project.id, corpus(16, seed=4), annotator="ana")
-    window = open_window()
-    monkeypatch.setattr(train_dialog, "get_existing_directory", lambda *_a: str(tmp_path))  # PostgreSQL asks
+    window = window_of(16, tmp_path)
     action = next(
         a for a in window.findChildren(QAction) if a.text().replace("&", "") == "Train an extractor…"
     )
@@ -56,17 +64,9 @@ def test_training_from_the_menu_shows_held_out_figures(
 
 
 def test_a_parser_that_is_not_installed_is_named_and_nothing_is_trained(
-    qtbot: QtBot,
-    open_window: Open,
-    store: Store,
-    project: Project,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, window_of: Callable[[int, Path], MainWindow], tmp_path: Path
 ) -> None:
-    with store.transaction() as tx:
-        import_records(tx, project.id, corpus(8, seed=5), annotator="ana")
-    window = open_window()
-    monkeypatch.setattr(train_dialog, "get_existing_directory", lambda *_a: str(tmp_path / "models"))
+    window = window_of(8, tmp_path / "models")
     assert window.project is not None
     dialog = train_dialog.TrainDialog(window.project, window)
     qtbot.addWidget(dialog)
