@@ -89,7 +89,9 @@ class TrainDialog(QDialog):
         parser_row = QHBoxLayout()
         parser_row.addWidget(self.parser, 1)
         parser_row.addWidget(choose)
-        form.addRow("&Parser", parser_row)
+        parser_label = QLabel("&Parser", self)
+        parser_label.setBuddy(self.parser)  # a row of a layout gets no buddy of its own
+        form.addRow(parser_label, parser_row)
         home = models_home(project.url, project.id)
         self.where = QLabel(f"Kept in {home}" if home else "Kept in the folder you choose", self)
         self.where.setWordWrap(True)

@@ -15,7 +15,7 @@ from annotator.store import Store
 from benchmarks.quotes_corpus import corpus
 from ui import train_dialog
 from ui.main_window import MainWindow
-from ui.qt import QAction, QPoint, Qt
+from ui.qt import QAction, QApplication, QLabel, QPoint, Qt
 
 Open = Callable[..., MainWindow]
 
@@ -85,3 +85,20 @@ def test_a_parser_that_is_not_installed_is_named_and_nothing_is_trained(
     assert window.project is not None
     home = models_home(window.project.url, window.project.id) or tmp_path / "models"
     assert not home.exists() or list(home.rglob("model.json")) == []
+
+
+def test_the_parser_field_has_its_mnemonic(
+    qtbot: QtBot, window_of: Callable[[int, Path], MainWindow], tmp_path: Path
+) -> None:
+    window = window_of(2, tmp_path)
+    assert window.project is not None
+    dialog = train_dialog.TrainDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()  # a mnemonic fires in the active window only
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    label = next(w for w in dialog.findChildren(QLabel) if w.text() == "&Parser")
+    assert label.buddy() is dialog.parser
+    qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    assert dialog.parser.hasFocus()
