@@ -59,4 +59,7 @@ def test_bad_input_is_refused_and_writes_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "m").exists()
     no_label = cli(url, "train", "--layer", "annotator:ana", "--labels", "NOPE", "-o", str(tmp_path / "m"))
     assert no_label.returncode != 0 and "NOPE" in no_label.stderr
+    missing = str(tmp_path / "no-parser")
+    no_parser = cli(url, "train", "--layer", "annotator:ana", "--parser", missing, "-o", str(tmp_path / "m"))
+    assert no_parser.returncode != 0 and missing in no_parser.stderr and "parse" in no_parser.stderr
     assert not (tmp_path / "m").exists() and not (tmp_path / "p.db.models").exists()
