@@ -24,6 +24,7 @@ from typing import Any
 from annotator.errors import NotFoundError, ValidationError
 from annotator.learn.basics import Tok
 
+_PIECE = 10_000  # characters of text parsed at once, 8 pieces at a time: memory stays bounded
 _MAX_DEPTH = 80  # a parse deeper than this is cut there (spaCy's trees are acyclic; a guard)
 
 
@@ -167,6 +168,7 @@ class Parser:
             )
         # what a parse does not need; a component the parser listens to (tok2vec, transformer)
         # is kept whatever its name
+        self.piece = _PIECE  # characters parsed at once (``parse_all``)
         unneeded = {
             "ner",
             "lemmatizer",
@@ -179,26 +181,55 @@ class Parser:
         self.nlp.select_pipes(disable=[p for p in self.nlp.pipe_names if p in unneeded])
 
     def parse(self, text: str) -> Parse:
-        return _columns(self.nlp(text))
+        return self.parse_all([text])[0]
 
     def parse_all(self, texts: Sequence[str], stop: Callable[[], bool] = lambda: False) -> list[Parse]:
-        """Every text's parse, checking ``stop`` between batches."""
+        """Every text's parse, checking ``stop`` between batches. A long text is parsed in
+        pieces cut at line breaks (``pieces``): spaCy refuses a text over ``nlp.max_length``
+        (a million characters), and a parse's memory grows with its text."""
+        cut = [pieces(text, self.piece) for text in texts]
+        flat = [piece for text, spans in zip(texts, cut, strict=True) for piece in _texts(text, spans)]
+        docs = self.nlp.pipe(flat, batch_size=8)
         out: list[Parse] = []
-        for doc in self.nlp.pipe(texts, batch_size=16):
-            out.append(_columns(doc))
+        for spans in cut:
+            parse = Parse([], [], [], [], [])
+            for start, _end in spans:  # each piece's doc dropped once its columns are taken
+                _extend(parse, start, next(docs))
+            out.append(parse)
             if stop():
                 break
         return out
 
 
-def _columns(doc: Any) -> Parse:
-    return Parse(
-        [t.idx for t in doc],
-        [t.idx + len(t) for t in doc],
-        [t.dep_ for t in doc],
-        [t.head.i for t in doc],
-        [t.tag_ for t in doc],
-    )
+def pieces(text: str, most: int = _PIECE) -> list[tuple[int, int]]:
+    """``text`` as consecutive [start, end) pieces of at most ``most`` characters, each cut after
+    its last line break (else after its last space, else anywhere)."""
+    out, start = [], 0
+    while len(text) - start > most:
+        end = start + most
+        cut = text.rfind("\n", start, end)
+        if cut <= start:
+            cut = text.rfind(" ", start, end)
+        end = cut + 1 if cut > start else end
+        out.append((start, end))
+        start = end
+    out.append((start, len(text)))
+    return out
+
+
+def _texts(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [text[a:b] for a, b in spans]
+
+
+def _extend(parse: Parse, offset: int, doc: Any) -> None:
+    """Add a piece's tokens to ``parse``, offsets and heads moved to where the piece starts."""
+    first = len(parse.starts)
+    for t in doc:
+        parse.starts.append(offset + t.idx)
+        parse.ends.append(offset + t.idx + len(t))
+        parse.deps.append(t.dep_)
+        parse.heads.append(first + t.head.i)
+        parse.tags.append(t.tag_)
 
 
 def pipeline_name(name: str) -> str:

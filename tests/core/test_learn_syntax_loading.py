@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from annotator.errors import NotFoundError
-from annotator.learn.syntax import Parser, load_parser
+from annotator.learn.syntax import Parser, load_parser, pieces
 
 WORDS = ["Ada", "Varga", "said", "that", "taxes", "must", "rise", "."]
 HEADS = [1, 2, 2, 6, 6, 6, 2, 2]
@@ -61,3 +61,24 @@ def test_a_parser_removed_after_it_was_loaded_is_looked_for_again(tmp_path: Path
     shutil.rmtree(folder)
     with pytest.raises(NotFoundError):
         load_parser(str(folder))
+
+
+def test_a_long_text_is_parsed_in_pieces_cut_at_line_breaks(tmp_path: Path) -> None:
+    """spaCy refuses a text over a million characters (a 1 MB article): pieces are parsed one by
+    one, their offsets and heads moved to where each starts."""
+    parser = Parser(str(_pipeline(tmp_path / "parser", shared=None)))
+    lines = [TEXT + "\n", "Taxes must rise, Ada Varga said.\n", TEXT + "\n"]
+    text = "".join(lines)
+    assert pieces(text, 45) == [(0, 37), (37, 70), (70, 107)]
+    parser.piece = 45
+    whole = parser.parse(text)
+    start = first = 0
+    for line in lines:
+        one = parser.parse(line)
+        n = len(one.starts)
+        assert whole.starts[first : first + n] == [start + a for a in one.starts]
+        assert whole.heads[first : first + n] == [first + h for h in one.heads]
+        assert whole.deps[first : first + n] == one.deps
+        start, first = start + len(line), first + n
+    assert first == len(whole.starts) and whole.ends[-1] <= len(text)
+    assert pieces("no line break at all here", 10) == [(0, 8), (8, 17), (17, 25)]  # after spaces
