@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from annotator.errors import NotFoundError, ValidationError
@@ -227,9 +228,9 @@ def _extend(parse: Parse, offset: int, doc: Any) -> None:
     for t in doc:
         parse.starts.append(offset + t.idx)
         parse.ends.append(offset + t.idx + len(t))
-        parse.deps.append(t.dep_)
+        parse.deps.append(intern(t.dep_))  # one string per label: less memory, smaller pickles
         parse.heads.append(first + t.head.i)
-        parse.tags.append(t.tag_)
+        parse.tags.append(intern(t.tag_))
 
 
 def pipeline_name(name: str) -> str:
