@@ -167,9 +167,9 @@ class Parser:
                 f"{name}: the spaCy pipeline has no dependency parser (its parts: "
                 f"{', '.join(self.nlp.pipe_names) or 'none'})"
             )
+        self.piece = _PIECE  # characters parsed at once (``parse_all``)
         # what a parse does not need; a component the parser listens to (tok2vec, transformer)
         # is kept whatever its name
-        self.piece = _PIECE  # characters parsed at once (``parse_all``)
         unneeded = {
             "ner",
             "lemmatizer",
