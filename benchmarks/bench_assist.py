@@ -5,7 +5,8 @@
   tokenising them.
 - Quality: with ``ANNOTATOR_POLNEAR`` pointing at a clone of PolNeAR (not in this repository;
   ``git clone https://github.com/networkdynamics/PolNeAR``), train on its training split in a
-  project, as ``annotator train`` does, and score its test split.
+  project, as ``annotator train`` does, and score its test split; with ``ANNOTATOR_UD_PARSER`` too
+  (a spaCy pipeline with a dependency parser, ``benchmarks.ud_parser``), the source pass reads it.
 - Effort: an annotator who turns suggestions into the reference labels (accept, reject, fix a
   boundary, add a missing span or link) against one who labels everything by hand.
 """
@@ -170,13 +171,20 @@ def polnear(runs: int) -> list[Case]:
     from benchmarks.polnear import LABELS_TRAINED, train_and_score
 
     with tempfile.TemporaryDirectory() as name:
-        run = train_and_score(Path(path), Path(name) / "polnear", labels=LABELS_TRAINED, max_minutes=14)
+        run = train_and_score(
+            Path(path),
+            Path(name) / "polnear",
+            labels=LABELS_TRAINED,
+            max_minutes=14,
+            parser=os.environ.get("ANNOTATOR_UD_PARSER") or None,
+        )
     labels, speaker = run.figures["labels"], run.figures["speaker"]
     rows = [
         ("QUOTE (content) overlap F1", labels["QUOTE"]["overlap"]["f1"], 0.83),
         ("QUOTE (content) overlap F1, multi-part content as one unit", run.whole_contents["f1"], 0.83),
         ("QUOTE (content) exact F1", labels["QUOTE"]["exact"]["f1"], None),
         ("ACTOR (source) exact F1", labels["ACTOR"]["exact"]["f1"], 0.82),
+        ("ACTOR (source) exact F1 on the reference contents", run.figures["given_contents"]["f1"], 0.82),
         ("speaker accuracy (gold spans)", speaker["gold_spans"]["accuracy"], 0.86),
         ("speaker accuracy (end to end)", speaker["end_to_end"]["accuracy"], None),
     ]
@@ -194,7 +202,8 @@ def polnear(runs: int) -> list[Case]:
             f"one run, begun {run.began}: trained on {run.train_docs} train annotations with labels "
             f"{'/'.join(LABELS_TRAINED)} (dev held out), {'/'.join(map(str, run.iterations))} CRF iterations, "
             f"in {run.wall / 60:.1f} min wall, {run.cpu / 60:.1f} min CPU (features, training the tagger, the source pass and the speaker classifier, scoring dev), "
-            f"load average {run.load[0]:.1f} before, {run.load[1]:.1f} after"
+            f"load average {run.load[0]:.1f} before, {run.load[1]:.1f} after; "
+            f"parser {os.environ.get('ANNOTATOR_UD_PARSER') or 'none'}"
         )
         out.append(case)
     return out
