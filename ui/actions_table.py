@@ -151,6 +151,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("suggest_rules", "Suggest with &rules", (), "global", "suggestions.run_rules", "Suggest"),
     A("suggest_rules_all", "Suggest with rules on all &documents…", (), "global", "suggestions.run_rules_all",
         "Suggest"),
+    A("suggest_model", "Suggest with a &model…", (), "global", "suggestions.suggest_with_model", "Suggest",
+        "Suggest with a model trained in the app (or any model folder), here or on every document"),
     A("annotate_mode", "&Annotate", ("Ctrl+1",), "global", "review.set_active", "Review",
         "Switch to annotating / to reviewing", "mode", (False,)),
     A("review_mode", "&Review teammates' labels", ("Ctrl+2",), "global", "review.set_active", "Review", "",

@@ -22,7 +22,9 @@ from ui.qt import QObject, QUndoStack, Signal
 from ui.suggest_commands import DecideSuggestions
 
 if TYPE_CHECKING:
+    from annotator.suggest.engines import Engine
     from ui.project import ProjectContext
+    from ui.suggest_model_dialog import SuggestRun
 
 
 class SuggestionLayer(QObject):
@@ -232,43 +234,111 @@ class SuggestionLayer(QObject):
             f"{engine.source}: {report.spans} span and {report.relations} relation suggestion(s)"
         )
 
-    def _undoable(self, project: ProjectContext, steps: list[int]) -> None:
+    def _undoable(self, project: ProjectContext, steps: list[int], text: str = "Suggest with rules") -> None:
         """The run is a step of the core log: Ctrl+Z in the window takes its suggestions back."""
         from ui.project_steps import push_done
 
         for step in steps:
-            push_done(self.view, project, "Suggest with rules", step, self.message.emit)
+            push_done(self.view, project, text, step, self.message.emit)
 
     def run_rules_all(self) -> None:
         """The rules on every document, as a background job with progress and Cancel."""
         from annotator.suggest import engines
-        from ui import jobs
 
         ctx = self._context()
         if ctx is None:
             self.message.emit("Open a project first")
             return
         project = ctx.project
-        docs = project.document_ids()
-        who, steps = project.annotator_id, list[int]()
+        self._run_job(
+            project,
+            "Suggest with rules",
+            lambda: engines.rules_engine(project.store, project.id),
+            project.document_ids(),
+        )
+
+    # --- running a trained model (Suggest ▸ Suggest with a model…) --------------------------
+
+    def suggest_with_model(self, chosen: str | None = None) -> None:
+        """Ask which model, on which documents (``chosen``: the kept model to preselect)."""
+        from ui.suggest_model_dialog import SuggestModelDialog
+
+        ctx = self._context()
+        if ctx is None:
+            self.message.emit("Open a project first")
+            return
+        dialog = SuggestModelDialog(ctx.project, self.session.doc_id, self.view.window(), chosen=chosen)
+        dialog.accepted.connect(lambda: self.run_model(ctx.project, dialog.run))
+        self.model_dialog = dialog
+        dialog.open()
+
+    def run_model(self, project: ProjectContext, run: SuggestRun | None) -> None:
+        """The chosen model on the chosen documents, as a background job (loading a model and its
+        parser takes seconds too); one undo step, as ``annotator suggest --model`` stores it."""
+        from annotator.suggest import engines
+
+        if run is None:
+            return
+
+        def engine() -> engines.Engine:
+            from annotator.learn.kept import model_folder
+
+            folder = run.model.folder or model_folder(project, str(run.model.key))
+            engine = engines.model_engine(folder, {}, engines.project_labels(project.store, project.id))
+            if not run.my_quotes:
+                return engine
+            from annotator.suggest.own import own_quotes_engine
+
+            return own_quotes_engine(engine, project.annotator_id, project.actor.name)
+
+        what = "Suggest speakers of my quotes with" if run.my_quotes else "Suggest with"
+        self._run_job(project, f"{what} {run.model.describe()}", engine, run.documents, run.min_score)
+
+    def _run_job(
+        self,
+        project: ProjectContext,
+        title: str,
+        make_engine: Callable[[], Engine],
+        docs: list[int],
+        min_score: float = 0.0,
+    ) -> None:
+        """Suggest on ``docs`` on the worker thread with progress and Cancel (nothing is stored
+        when cancelled); the run is one undo step of the person at the keyboard."""
+        from annotator.suggest import engines
+        from ui import jobs
+
+        who, steps, source = project.annotator_id, list[int](), [""]
 
         def work(progress: jobs.Progress) -> engines.SaveReport:
-            progress.stage(f"Suggesting with rules on {len(docs)} document(s)…", len(docs))
-            engine = engines.rules_engine(project.store, project.id)
+            progress.stage(f"{title} on {len(docs)} document(s)…", len(docs))
+            engine = make_engine()
+            source[0] = engine.source
             return engines.run(
-                project.store, project.id, engine, docs, progress=progress, annotator_id=who, steps=steps
+                project.store,
+                project.id,
+                engine,
+                docs,
+                min_score=min_score,
+                progress=progress,
+                annotator_id=who,
+                steps=steps,
             )
 
         def done(report: engines.SaveReport) -> None:
-            self._undoable(project, steps)
+            self._undoable(project, steps, title)
             self.reload()
+            unknown = (
+                f"; left out, not in the project: {', '.join(sorted(report.unknown))}"
+                if report.unknown
+                else ""
+            )
             self.message.emit(
-                f"Rules: {report.spans} span and {report.relations} relation suggestion(s) "
-                f"on {report.documents} document(s)"
+                f"{source[0]}: {report.spans} span and {report.relations} relation suggestion(s) "
+                f"on {report.documents} document(s){unknown}"
             )
 
         window = self.view.window()
-        dialog = jobs.start(window, "Suggest with rules", work, done, self.message.emit)
+        dialog = jobs.start(window, title, work, done, lambda text: self.message.emit(f"{title}: {text}"))
         running = getattr(window, "jobs", None)
         if isinstance(running, list):
             running.append(dialog)  # closing the window asks before cancelling it

@@ -7,6 +7,7 @@ dialog only collects the choices, shows progress with Cancel, and the outcome.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,9 +50,15 @@ class _Stop:
 
 
 class TrainDialog(QDialog):
-    def __init__(self, project: ProjectContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: ProjectContext,
+        parent: QWidget | None = None,
+        suggest: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project = project
+        self._suggest = suggest  # opens Suggest with a model… on the model just trained
         self.setWindowTitle("Train an extractor")
         self.setMinimumWidth(560)
         form = QFormLayout()
@@ -104,6 +111,11 @@ class TrainDialog(QDialog):
         self.train_button.clicked.connect(lambda: self.start())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.addButton(self.train_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.suggest_button = QPushButton("&Suggest with it…", self)
+        self.suggest_button.setToolTip("Suggest labels with the model just trained")
+        self.suggest_button.clicked.connect(self._suggest_with_it)
+        self.suggest_button.hide()
+        buttons.addButton(self.suggest_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -152,6 +164,12 @@ class TrainDialog(QDialog):
 
         self.job = jobs.start(self, "Training…", work, self._done, self._failed)
 
+    def _suggest_with_it(self) -> None:
+        if self.outcome is not None and self._suggest is not None:
+            meta = json.loads((self.outcome.folder / "model.json").read_text(encoding="utf-8"))
+            self._suggest(f"{meta['name']}@{meta['version']}")  # as it is kept with the project
+            self.accept()
+
     def _failed(self, message: str) -> None:
         self.train_button.setEnabled(True)
         self.result.setText(message)
@@ -159,6 +177,7 @@ class TrainDialog(QDialog):
     def _done(self, outcome: TrainResult) -> None:
         self.train_button.setEnabled(True)
         self.outcome = outcome
+        self.suggest_button.setVisible(self._suggest is not None)
         figures = outcome.figures
         rows = "".join(
             f"<tr><td>{label}</td><td>{f['gold']}</td><td>{f['exact']['f1']:.2f}</td><td>{f['overlap']['f1']:.2f}</td></tr>"
@@ -185,11 +204,14 @@ class TrainDialog(QDialog):
 
 
 def train_model(
-    parent: QWidget, project: ProjectContext | None, report: Callable[[str], None]
+    parent: QWidget,
+    project: ProjectContext | None,
+    report: Callable[[str], None],
+    suggest: Callable[[str], None] | None = None,
 ) -> TrainDialog | None:
     if project is None:
         report("Open a project first")
         return None
-    dialog = TrainDialog(project, parent)
+    dialog = TrainDialog(project, parent, suggest)
     dialog.show()
     return dialog

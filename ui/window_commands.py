@@ -59,7 +59,8 @@ class WindowCommands:
     def train_model(self) -> None:
         from ui.train_dialog import train_model  # lazy: the learner (CRF, numpy) loads on first use
 
-        self._train_dialog = train_model(self, self.project, self.report)
+        suggestions = self.pane.controller.suggestions
+        self._train_dialog = train_model(self, self.project, self.report, suggestions.suggest_with_model)
 
     def reset_zoom(self) -> None:
         self.pane.view.set_point_size(DEFAULT_POINT_SIZE)

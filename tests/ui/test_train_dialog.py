@@ -61,6 +61,14 @@ def test_training_from_the_menu_shows_held_out_figures(
     assert "overlap F1" in dialog.result.text() and dialog.chart.isVisible()
     assert (dialog.outcome.folder / "model.json").is_file()
     assert set(dialog.chart.groups) == {"QUOTE", "ACTOR"}
+    # the loop closes in the app: "Suggest with it…" opens Suggest with a model… on this model
+    assert dialog.suggest_button.isVisible()
+    qtbot.mouseClick(dialog.suggest_button, Qt.MouseButton.LeftButton)
+    chooser = window.pane.controller.suggestions.model_dialog
+    qtbot.waitExposed(chooser)
+    item = chooser.models.currentItem()
+    assert item is not None and item.text().startswith(f"{dialog.name.text()}@1 · ")
+    assert not dialog.isVisible()
 
 
 def test_a_parser_that_is_not_installed_is_named_and_nothing_is_trained(
