@@ -3,6 +3,7 @@
 The forms are a contract (issue 15)::
 
     annotator suggest (--rules | --model DIR | --spacy NAME [--map A=B,...]) [--docs ID... | --all] [--min-score S]
+    annotator suggest --model DIR --my-quotes [--annotator NAME] ...  # the speakers of NAME's quotes
     annotator suggestions [--doc ID] [--json]
     annotator accept (SUGGESTION_ID... | --doc ID [--min-score S]) --annotator NAME
     annotator reject (SUGGESTION_ID... | --doc ID) --annotator NAME
@@ -27,6 +28,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
     if args.map and not (args.spacy or args.model):
         raise ValidationError("--map goes with --spacy or --model")
+    if args.my_quotes and not args.model:
+        raise ValidationError("--my-quotes goes with --model (a model `annotator train` made)")
     store, project_id = open_project(args)
     labels = engines.project_labels(store, project_id)
     mapping = engines.parse_map(args.map)
@@ -40,6 +43,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     with store.transaction() as tx:  # whose undo step the run is
         who = acting(tx, project_id, args.annotator)
         who_id, who_name = who.id, who.name
+    if args.my_quotes:  # only the speakers of who's own quotes, shown to them alone
+        from annotator.suggest.own import own_quotes_engine
+
+        engine = own_quotes_engine(engine, who_id, who_name)
     steps: list[int] = []
     with progress_bar(len(docs), "doc", "suggesting") as tick:
         report = engines.run(
@@ -161,6 +168,12 @@ def add_suggest_commands(command: Action) -> None:
     where.add_argument("--all", action="store_true", help="every document (the default)")
     p.add_argument(
         "--min-score", type=float, default=0.0, metavar="S", help="leave out suggestions scored below S"
+    )
+    p.add_argument(
+        "--my-quotes",
+        action="store_true",
+        help="with --model: only the speakers of the quotes --annotator labelled and left unlinked; "
+        "those suggestions are shown to that annotator alone",
     )
 
     p = command(

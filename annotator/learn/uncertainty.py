@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from annotator.model import DocStatus, Document, Suggestion, SuggestionDecision
@@ -27,7 +27,11 @@ def uncertainty(session: Session, documents: Sequence[int], annotator_id: int) -
     rows = session.execute(
         select(Suggestion.document_id, func.avg(1 - func.abs(2 * Suggestion.score - 1)))
         .outerjoin(SuggestionDecision, decided)
-        .where(Suggestion.document_id.in_(documents), SuggestionDecision.id.is_(None))
+        .where(
+            Suggestion.document_id.in_(documents),
+            SuggestionDecision.id.is_(None),
+            or_(Suggestion.for_annotator_id.is_(None), Suggestion.for_annotator_id == annotator_id),
+        )
         .group_by(Suggestion.document_id)
     ).all()
     return {doc: float(value) for doc, value in rows}

@@ -32,9 +32,13 @@ class Suggestion(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
-    # "rules@1", "model:NAME@VERSION", "spacy:PIPELINE"
+    # "rules@1", "model:NAME@VERSION", "spacy:PIPELINE"; "model:NAME@VERSION for ANA" (below)
     source: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Made from one annotator's labels (the speakers of their quotes, ``annotator.suggest.own``):
+    # shown to that annotator alone. NULL: the team's. No foreign key, as ``annotation.actor_id``:
+    # a plain column added without a table copy (annotators are never deleted).
+    for_annotator_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class RelationSuggestion(Base):
@@ -51,6 +55,7 @@ class RelationSuggestion(Base):
     score: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    for_annotator_id: Mapped[int | None] = mapped_column(Integer, default=None)  # as its spans'
 
 
 class SuggestionDecision(Base):

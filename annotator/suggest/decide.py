@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 
 from annotator.errors import NotFoundError, ValidationError
 from annotator.model import (
@@ -101,15 +101,7 @@ def _record(
 
 def _span_for(tx: Tx, s: Suggestion, who: int, out: Decided) -> int:
     """The annotator's span for a span suggestion: their identical span, or a new one."""
-    found = tx.session.scalar(
-        select(Annotation.id).where(
-            Annotation.document_id == s.document_id,
-            Annotation.annotator_id == who,
-            Annotation.label_id == s.label_id,
-            Annotation.start == s.start,
-            Annotation.end == s.end,
-        )
-    )
+    found = _own_span(tx, s, who)
     if found is None:
         found = create_span(
             tx, s.document_id, s.start, s.end, s.label_id, who, origin=f"suggestion:{s.source}"
@@ -122,7 +114,7 @@ def _span_for(tx: Tx, s: Suggestion, who: int, out: Decided) -> int:
 
 
 def _load(
-    tx: Tx, project_id: int, span_ids: Sequence[int], relation_ids: Sequence[int]
+    tx: Tx, project_id: int, span_ids: Sequence[int], relation_ids: Sequence[int], who: int
 ) -> tuple[list[Suggestion], list[RelationSuggestion]]:
     spans = list(tx.session.scalars(select(Suggestion).where(Suggestion.id.in_(list(span_ids)))))
     rels = list(
@@ -134,6 +126,10 @@ def _load(
     missing = sorted(set(relation_ids) - {r.id for r in rels})
     if missing:
         raise NotFoundError(f"no relation suggestion with id r{missing[0]}")
+    items: list[Suggestion | RelationSuggestion] = [*spans, *rels]
+    others = [x for x in items if x.for_annotator_id not in (None, who)]
+    if others:  # made from someone else's labels (``annotator.suggest.own``)
+        raise ValidationError(f"suggestion {_key(others[0])} was made for another annotator's quotes")
     docs = {s.document_id for s in spans} | {r.document_id for r in rels}
     if docs:
         projects = set(tx.session.scalars(select(Document.project_id).where(Document.id.in_(docs))))
@@ -146,8 +142,9 @@ def accept(
     tx: Tx, project_id: int, span_ids: Sequence[int], relation_ids: Sequence[int], who: int
 ) -> Decided:
     """Make the suggestions ``who``'s spans and relations (run inside ``undoable``)."""
-    spans, rels = _load(tx, project_id, span_ids, relation_ids)
+    spans, rels = _load(tx, project_id, span_ids, relation_ids, who)
     out = Decided(documents=sorted({s.document_id for s in spans} | {r.document_id for r in rels}))
+    rels += _links_to_own(tx, spans, who, {r.id for r in rels})
     for s in spans:
         if _decision(tx, who, s, None) is not None:
             out.skipped += 1
@@ -175,11 +172,47 @@ def accept(
     return out
 
 
+def _links_to_own(
+    tx: Tx, spans: Sequence[Suggestion], who: int, chosen: set[int]
+) -> list[RelationSuggestion]:
+    """The relation suggestions from each of ``spans`` to a span ``who`` labelled already (the
+    speaker suggested for a quote of their own): accepting the span brings its link."""
+    ids = {s.id for s in spans}
+    if not ids:
+        return []
+    found = tx.session.scalars(
+        select(RelationSuggestion).where(
+            or_(RelationSuggestion.source_id.in_(ids), RelationSuggestion.target_id.in_(ids))
+        )
+    )
+    out = []
+    for r in found:
+        if r.id in chosen or r.for_annotator_id not in (None, who) or _decision(tx, who, None, r):
+            continue
+        other = tx.session.get(Suggestion, r.target_id if r.source_id in ids else r.source_id)
+        if other is not None and other.id not in ids and _own_span(tx, other, who) is not None:
+            out.append(r)
+    return out
+
+
+def _own_span(tx: Tx, s: Suggestion, who: int) -> int | None:
+    """``who``'s span with the suggestion's label and edges, if they have one."""
+    return tx.session.scalar(
+        select(Annotation.id).where(
+            Annotation.document_id == s.document_id,
+            Annotation.annotator_id == who,
+            Annotation.label_id == s.label_id,
+            Annotation.start == s.start,
+            Annotation.end == s.end,
+        )
+    )
+
+
 def reject(
     tx: Tx, project_id: int, span_ids: Sequence[int], relation_ids: Sequence[int], who: int
 ) -> Decided:
     """Record that ``who`` rejects these suggestions (run inside ``undoable``)."""
-    spans, rels = _load(tx, project_id, span_ids, relation_ids)
+    spans, rels = _load(tx, project_id, span_ids, relation_ids, who)
     out = Decided(documents=sorted({s.document_id for s in spans} | {r.document_id for r in rels}))
     for s in spans:
         if _decision(tx, who, s, None) is None:
@@ -218,7 +251,7 @@ def decide_step(
     """Accept or reject as one undoable step of ``who`` (the app and the commands share it)."""
     docs = documents_of(tx, span_ids, relation_ids)
     if not docs and (span_ids or relation_ids):
-        _load(tx, project_id, span_ids, relation_ids)  # names the missing id
+        _load(tx, project_id, span_ids, relation_ids, who)  # names the missing id
     verb = "Accept" if accepting else "Reject"
     n = len(span_ids) + len(relation_ids)
     title = f"{verb} suggestion" if n == 1 else f"{verb} {n} suggestions"
@@ -226,3 +259,7 @@ def decide_step(
         run = accept if accepting else reject
         result = run(tx, project_id, span_ids, relation_ids, who)
     return result, step
+
+
+def _key(item: Suggestion | RelationSuggestion) -> str:
+    return f"r{item.id}" if isinstance(item, RelationSuggestion) else str(item.id)

@@ -39,6 +39,11 @@ class Engine:
     # How worker processes rebuild this engine (annotator.learn.batch): a model folder, or the
     # rules' gazetteer and config; None: this process only (a spaCy pipeline).
     parallel: tuple[str | None, tuple[str, ...], rules.RuleConfig | None] | None = None
+    model: Any = None  # a model ``annotator train`` made (``annotator.learn.model.Model``)
+    # Suggestions for one person's labels (``annotator.suggest.own``): made from what that
+    # annotator labelled in each document, and shown to them alone.
+    for_annotator: int | None = None
+    per_document: Callable[[Tx, int, str], Suggestions] | None = None
 
 
 PARALLEL_FROM = 200  # documents: below this, starting worker processes costs more than it saves
@@ -157,7 +162,7 @@ def _trained_engine(folder: Path, labels: set[str]) -> Engine:
         raise ValidationError(
             f"{folder}: the model was trained for label {other[0]!r}, which the project lacks"
         )
-    return Engine(str(model.source), model.predict, (str(folder), (), None))
+    return Engine(str(model.source), model.predict, (str(folder), (), None), model=model)
 
 
 def project_labels(store: Store, project_id: int) -> set[str]:
@@ -206,7 +211,12 @@ def run(
         journal = RunJournal(tx.session, engine.source)
         labels, types = names(tx.session, project_id)
         texts = _texts(tx, documents)
-        if engine.parallel is not None and len(documents) >= PARALLEL_FROM:
+        if engine.per_document is not None:  # reads each document's labels in this transaction
+            per_document = engine.per_document
+            found: Iterable[tuple[int, Suggestions]] = (
+                (doc, per_document(tx, doc, text)) for doc, text in texts
+            )
+        elif engine.parallel is not None and len(documents) >= PARALLEL_FROM:
             from annotator.learn.batch import suggest_many
 
             folder, gazetteer, config = engine.parallel
@@ -218,7 +228,15 @@ def run(
             with journal.batch([doc for doc, _s in part]) if annotator_id is not None else nullcontext():
                 for doc, suggestions in part:
                     save(
-                        tx, doc, engine.source, suggestions, labels, types, min_score=min_score, report=report
+                        tx,
+                        doc,
+                        engine.source,
+                        suggestions,
+                        labels,
+                        types,
+                        min_score=min_score,
+                        report=report,
+                        for_annotator=engine.for_annotator,
                     )
                     n += 1
                     if progress is not None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, insert, select
+from sqlalchemy import and_, delete, exists, insert, or_, select
 from sqlalchemy.orm import Session
 
 from annotator.errors import ValidationError
@@ -147,9 +147,11 @@ def save(
     *,
     min_score: float = 0.0,
     report: SaveReport | None = None,
+    for_annotator: int | None = None,
 ) -> SaveReport:
     """Store what an engine found on one document as ``source``'s suggestions, replacing its
-    earlier undecided ones; the same span or relation decided earlier keeps its row (and id)."""
+    earlier undecided ones; the same span or relation decided earlier keeps its row (and id).
+    ``for_annotator``: made from that annotator's labels, shown to them alone."""
     report = report if report is not None else SaveReport()
     text_len = tx.session.scalar(select(Document.text).where(Document.id == document_id))
     if text_len is None:
@@ -185,6 +187,7 @@ def save(
                 "score": float(span.score),
                 "source": source,
                 "created_at": now,
+                "for_annotator_id": for_annotator,
             }
             kept[key] = int(
                 tx.session.execute(insert(Suggestion).values(values).returning(Suggestion.id)).scalar_one()
@@ -221,6 +224,7 @@ def save(
                 "score": float(rel.score),
                 "source": source,
                 "created_at": now,
+                "for_annotator_id": for_annotator,
             }
         )
     if rows:
@@ -238,7 +242,8 @@ def listing(
     pending_for: int | None = None,
 ) -> Listing:
     """Suggestions of the project (or one document), in text order; with ``pending_for`` (an
-    annotator id) only those that annotator has not decided on, nor labelled exactly so already."""
+    annotator id) only those that annotator has not decided on, nor labelled exactly so already,
+    and none made from another annotator's labels (``Suggestion.for_annotator_id``)."""
     labels = dict(session.execute(select(Label.id, Label.name).where(Label.project_id == project_id)).all())
     types = dict(
         session.execute(
@@ -267,7 +272,16 @@ def listing(
     if document_id is not None:
         query = query.where(Suggestion.document_id == document_id)
         rel_query = rel_query.where(RelationSuggestion.document_id == document_id)
-    if pending_for is not None:
+    if pending_for is not None:  # suggestions made from someone else's labels are theirs alone
+        query = query.where(
+            or_(Suggestion.for_annotator_id.is_(None), Suggestion.for_annotator_id == pending_for)
+        )
+        rel_query = rel_query.where(
+            or_(
+                RelationSuggestion.for_annotator_id.is_(None),
+                RelationSuggestion.for_annotator_id == pending_for,
+            )
+        )
         query = query.where(
             ~exists().where(
                 SuggestionDecision.suggestion_id == Suggestion.id,
