@@ -26,6 +26,7 @@ from annotator.learn.model import load
 from annotator.learn.train import train
 from annotator.records import DocRecord
 from annotator.suggest.rules import Suggestions, suggest
+from benchmarks.effort_links import speakers_effort
 from benchmarks.quotes_corpus import corpus
 from benchmarks.report import Case
 
@@ -140,6 +141,8 @@ def cases(quick: bool, runs: int) -> list[Case]:
         held_out = corpus(50 if quick else 200, seed=99)
         trained = load(folder)
         out = [effort("rules", held_out, lambda t: suggest(t)), effort("model", held_out, trained.predict)]
+        hand, helped = speakers_effort(trained, held_out)
+        out.append(links_effort(f"{len(held_out)} held-out made-up documents", hand, helped))
     out += polnear(runs) if not quick else []
     return [rules, model, *out]
 
@@ -147,15 +150,28 @@ def cases(quick: bool, runs: int) -> list[Case]:
 def effort(source: str, records: Sequence[DocRecord], engine: Callable[[str], Suggestions]) -> Case:
     by_hand = sum(actions(r, None) for r in records) / len(records)
     helped = sum(actions(r, engine(r.text)) for r in records) / len(records)
+    where = f"{len(records)} held-out made-up documents"
+    return _fewer(f"actions per document with {source} suggestions", by_hand, helped, where)
+
+
+def links_effort(where: str, hand: float, helped: float, prefix: str = "") -> Case:
+    """Linking labelled quotes to their speakers, with the speakers of one's own quotes suggested."""
+    what = "every reference quote labelled already, `annotator suggest --model DIR --my-quotes` (`benchmarks.effort_links`)"
+    name = f"{prefix}actions per document to link labelled quotes, with their speakers suggested"
+    return _fewer(name, hand, helped, f"{where}; {what}")
+
+
+def _fewer(name: str, by_hand: float, helped: float, where: str) -> Case:
+    """An effort row: actions per document with suggestions, against by hand (the floor)."""
     case = Case(
-        f"actions per document with {source} suggestions",
+        name,
         "simulated annotator",
         "fewer than by hand",
         unit="actions",
         ok=lambda ours, floor: floor is not None and ours < floor,
     )
     case.ours, case.floor = [helped], [by_hand]
-    case.note = f"{len(records)} held-out made-up documents; floor column: by hand ({by_hand:.1f} actions)."
+    case.note = f"{where}; floor column: by hand ({by_hand:.1f} actions)."
     return case
 
 
@@ -168,7 +184,7 @@ def polnear(runs: int) -> list[Case]:
     path = os.environ.get("ANNOTATOR_POLNEAR")
     if not path:
         return []
-    from benchmarks.polnear import LABELS_TRAINED, train_and_score
+    from benchmarks.polnear import LABELS_TRAINED, read_split, train_and_score
 
     with tempfile.TemporaryDirectory() as name:
         run = train_and_score(
@@ -206,6 +222,12 @@ def polnear(runs: int) -> list[Case]:
             f"parser {os.environ.get('ANNOTATOR_UD_PARSER') or 'none'}"
         )
         out.append(case)
+    hand, helped = run.linking
+    out.append(
+        links_effort(
+            f"the {len(read_split(Path(path), 'test'))} test documents", hand, helped, "PolNeAR test split: "
+        )
+    )
     return out
 
 

@@ -23,6 +23,7 @@ from annotator.learn.bounds import RULES
 from annotator.learn.model import Model, load
 from annotator.learn.train import RecallTier, train
 from annotator.records import DocRecord, RelationRecord, SpanRecord
+from benchmarks.effort_links import speakers_effort
 
 LABELS = {"Content": "QUOTE", "Source": "ACTOR", "Cue": "CUE"}
 # Chosen on dev: training the cue as well (one tier for source, cue and content, the transitions
@@ -102,6 +103,9 @@ class Run:
     load: tuple[float, float]  # load average (1 min) before and after the training
     began: str  # UTC
     dev: dict[str, Any]  # the figures the model reports on the dev split it held out
+    # actions per test document to link the reference quotes to their speakers: by hand, and with
+    # the speakers the model suggests for them (``benchmarks.effort_links``)
+    linking: tuple[float, float] = (0.0, 0.0)
 
 
 def _cpu() -> float:
@@ -150,6 +154,7 @@ def train_and_score(
         (load_before, os.getloadavg()[0]),
         began,
         model.meta["figures"],
+        speakers_effort(model, test_docs),
     )
 
 
@@ -207,6 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     w = run.whole_contents
     print(
         f"test QUOTE overlap, multi-part content as one unit: P {w['p']:.3f} R {w['r']:.3f} F1 {w['f1']:.3f}"
+    )
+    hand, helped = run.linking
+    print(
+        f"test: actions per document to link the labelled quotes: {hand:.1f} by hand, {helped:.1f} with suggestions"
     )
     return 0
 
