@@ -103,7 +103,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_models(args: argparse.Namespace) -> int:
     from annotator.learn.kept import kept_models
 
-    found = kept_models(project_of(args))
+    found = kept_models(project_of(args, as_login=False))  # reading adds nobody to the project
     if args.json:
         keys = ("key", "name", "version", "labels", "trained_at", "where", "figures")
         print(json.dumps([{k: getattr(m, k) for k in keys} for m in found], indent=1))

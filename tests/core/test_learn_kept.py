@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import tarfile
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from annotator.errors import NotFoundError, ValidationError
-from annotator.learn import archive
+from annotator.learn import archive, kept_rows
 from annotator.learn.kept import (
     KeptModel,
     keep_with_project,
@@ -87,6 +88,32 @@ def test_training_for_a_sqlite_project_keeps_it_beside_the_file(sqlite_project: 
     assert again.folder.name == "q@2"
     assert [m.key for m in kept_models(sqlite_project)] == ["q@2", "q@1"]  # newest first
     assert all(m.where == str(model_folder(sqlite_project, m.key)) for m in kept_models(sqlite_project))
+
+
+def test_a_row_unpacked_by_two_processes_at_once_ends_as_one_complete_folder(
+    sqlite_project: ProjectContext, trained: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row path works on any database (a SQLite project has the table too): while this process
+    unpacks, another one renames its complete copy into place first; this one keeps that copy and
+    leaves no temporary folder behind."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    meta = json.loads((trained / "model.json").read_text())
+    kept_rows.insert(sqlite_project, meta, trained, "shared", 3)
+    assert [(m.key, m.where) for m in kept_models(sqlite_project)] == [("shared@3", "database")]
+    digest = kept_rows.digest_of(sqlite_project, "shared", 3)
+    assert digest is not None
+    final = kept_rows.cache_home(sqlite_project) / f"shared@3-{digest[:12]}"
+    unpack = archive.unpack
+
+    def the_other_process_first(data: bytes, target: Path) -> None:
+        unpack(data, target)
+        shutil.copytree(target, final)
+        (final / "theirs").write_text("")
+
+    monkeypatch.setattr(archive, "unpack", the_other_process_first)
+    assert model_folder(sqlite_project, "shared@3") == final
+    assert (final / "theirs").is_file() and load(final).labels == ["QUOTE", "ACTOR"]
+    assert [p.name for p in final.parent.iterdir()] == [final.name]
 
 
 def test_the_archive_holds_every_file_and_packs_the_same_bytes(trained: Path, tmp_path: Path) -> None:
