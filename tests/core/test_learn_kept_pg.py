@@ -5,6 +5,7 @@ once into this machine's cache, refused when an archive reaches outside it, and 
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,8 +63,10 @@ def _rows(project: ProjectContext) -> list[tuple[str, int, str]]:
 
 
 def test_training_keeps_the_model_in_the_database_and_the_cache_unpacks_it_once(
-    pg_project: ProjectContext, tmp_path: Path
+    pg_project: ProjectContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # where it trains first
     done = train_for_project(
         pg_project, layer="annotator:ana", labels=["QUOTE", "ACTOR"], name="quotes", max_minutes=0.1
     )
@@ -75,7 +78,7 @@ def test_training_keeps_the_model_in_the_database_and_the_cache_unpacks_it_once(
     [kept] = kept_models(pg_project)
     assert (kept.key, kept.labels, kept.where) == ("quotes@1", ["QUOTE", "ACTOR"], "database")
     assert kept.trained_at and kept.figures is not None and kept.figures["documents"] > 0
-    assert not list(tmp_path.glob("annotator-train-*"))  # the scratch folder went
+    assert list((tmp_path / "tmp").iterdir()) == []  # the folder it trained into went
     folder = model_folder(pg_project, "quotes@1")
     assert folder == done.folder and load(folder).labels == ["QUOTE", "ACTOR"]
     # A second call reuses the unpacked folder: it does not read the archive again.
