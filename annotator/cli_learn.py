@@ -1,8 +1,9 @@
-"""``annotator train`` and ``annotator evaluate``: an extractor trained from the project's labels.
+"""``annotator train``, ``evaluate`` and ``models``: an extractor trained from the project's labels.
 
 Training holds out part of the documents (by text and ``--seed``) and prints the held-out
-figures; the model folder is written only when training succeeded, and a copy is kept with a
-SQLite project as ``NAME@VERSION``.
+figures; the model folder is written only when training succeeded, and the model is kept with
+the project as ``NAME@VERSION`` (a copy beside a SQLite file, a row of a PostgreSQL database),
+which ``models`` lists and ``--model NAME@VERSION`` names.
 """
 
 from __future__ import annotations
@@ -12,17 +13,17 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.cli_common import Action, project_of
+from annotator.cli_common import Action, print_table, project_of
 
 if TYPE_CHECKING:
+    from annotator.project import ProjectContext
     from annotator.records import DocRecord
 
 
-def _records(args: argparse.Namespace, labels: list[str] | None) -> list[DocRecord]:
+def _records(project: ProjectContext, args: argparse.Namespace, labels: list[str] | None) -> list[DocRecord]:
     from annotator.errors import NotFoundError
     from annotator.export import ExportOptions, records
 
-    project = project_of(args)
     with project.store.session() as session:
         found = list(records(session, project.id, ExportOptions(layer=args.layer, labels=labels)))
     if args.docs:
@@ -38,16 +39,15 @@ def _records(args: argparse.Namespace, labels: list[str] | None) -> list[DocReco
 
 def cmd_train(args: argparse.Namespace) -> int:
     from annotator.learn import evaluate as scoring
-    from annotator.learn.kept import keep, models_home, next_version
+    from annotator.learn.kept import keep_with_project, models_home, next_version
     from annotator.learn.train import train
 
     labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels else None
     project = project_of(args)
-    found = _records(args, labels)
-    home = models_home(project.url, project.id)
+    found = _records(project, args, labels)
     out = Path(args.output)
     name = out.name
-    version = next_version(home, name)
+    version = next_version(project, name)
     result = train(
         found,
         out,
@@ -62,8 +62,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     _set_version(out, version)
     print(f"trained in {result.seconds:.0f} s on {result.train_docs} documents; held out {result.test_docs}:")
     print(scoring.table(result.figures))
-    if home is not None:
-        print(f"kept with the project as {keep(out, home, name, version)}")
+    where = keep_with_project(project, out, name, version)
+    in_folder = models_home(project.url, project.id) is not None
+    print(f"kept with the project {'as' if in_folder else 'in'} {where}")
     print(f"model written to {out}")
     return 0
 
@@ -78,10 +79,12 @@ def _set_version(folder: Path, version: int) -> None:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from annotator.errors import ValidationError
     from annotator.learn import evaluate as scoring
+    from annotator.learn.kept import model_argument
     from annotator.learn.model import load
 
-    model = load(args.model)
-    found = _records(args, None)
+    project = project_of(args)
+    model = load(model_argument(project, args.model))
+    found = _records(project, args, None)
     present = {s.label for r in found for s in r.spans}
     if present and not present & set(model.labels):
         raise ValidationError(
@@ -94,6 +97,21 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         print(f"{model.source} on {figures['documents']} documents of the layer {args.layer}:")
         print(scoring.table(figures))
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from annotator.learn.kept import kept_models
+
+    found = kept_models(project_of(args, as_login=False))  # reading adds nobody to the project
+    if args.json:
+        keys = ("key", "name", "version", "labels", "trained_at", "where", "figures")
+        print(json.dumps([{k: getattr(m, k) for k in keys} for m in found], indent=1))
+    elif not found:
+        print("no models kept with the project (annotator train keeps each one it trains)")
+    else:
+        rows = [[m.key, ",".join(m.labels), m.trained_at, m.where] for m in found]
+        print_table(rows, ["model", "labels", "trained at", "where"])
     return 0
 
 
@@ -112,7 +130,11 @@ def add_learn_commands(command: Action) -> None:
         "parses (the model needs it to suggest; nothing is downloaded)",
     )
     p = command("evaluate", cmd_evaluate, "score a model against a layer: P/R/F1 per label, speaker accuracy")
-    p.add_argument("--model", required=True, metavar="DIR")
+    p.add_argument(
+        "--model", required=True, metavar="DIR", help="a model folder, or NAME@VERSION of a kept model"
+    )
     p.add_argument("--layer", required=True, help="gold, majority, all or annotator:NAME")
     p.add_argument("--docs", type=int, nargs="+", metavar="ID")
     p.add_argument("--json", action="store_true", help="the figures as JSON")
+    p = command("models", cmd_models, "list the models kept with the project (NAME@VERSION, labels, where)")
+    p.add_argument("--json", action="store_true", help="print JSON (with each model's held-out figures)")

@@ -8,6 +8,7 @@ The forms are a contract (issue 15)::
     annotator accept (SUGGESTION_ID... | --doc ID [--min-score S]) --annotator NAME
     annotator reject (SUGGESTION_ID... | --doc ID) --annotator NAME
 
+``--model NAME@VERSION`` names a model kept with the project (``annotator models``).
 Span suggestions have plain numbers as ids, relation suggestions ``r`` and a number.
 """
 
@@ -16,21 +17,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from annotator.cli_common import Action, open_project, print_table, progress_bar
+from annotator.cli_common import Action, open_project, print_table, progress_bar, project_of
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     from annotator.cli_undo import acting
     from annotator.errors import ValidationError
+    from annotator.learn.kept import model_argument
     from annotator.suggest import engines
 
     if args.map and not (args.spacy or args.model):
         raise ValidationError("--map goes with --spacy or --model")
     if args.my_quotes and not args.model:
         raise ValidationError("--my-quotes goes with --model (a model `annotator train` made)")
-    store, project_id = open_project(args)
+    project = project_of(args)
+    store, project_id = project.store, project.id
     labels = engines.project_labels(store, project_id)
     mapping = engines.parse_map(args.map)
     if args.rules:
@@ -38,7 +40,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     elif args.spacy:
         engine = engines.spacy_engine(args.spacy, mapping, labels)
     else:
-        engine = engines.model_engine(Path(args.model), mapping, labels)
+        engine = engines.model_engine(model_argument(project, args.model), mapping, labels)
     docs = engines.document_ids(store, project_id, args.docs)
     with store.transaction() as tx:  # whose undo step the run is
         who = acting(tx, project_id, args.annotator)
@@ -157,7 +159,12 @@ def add_suggest_commands(command: Action) -> None:
     engine.add_argument(
         "--rules", action="store_true", help="the built-in attribution rules (no data needed)"
     )
-    engine.add_argument("--model", metavar="DIR", help="a model folder (a spaCy pipeline saved to disk)")
+    engine.add_argument(
+        "--model",
+        metavar="DIR",
+        help="a model folder (annotator train's, or a spaCy pipeline saved to disk), or NAME@VERSION of "
+        "a model kept with the project (annotator models)",
+    )
     engine.add_argument("--spacy", metavar="NAME", help="an installed spaCy pipeline (never downloaded)")
     p.add_argument("--map", metavar="A=B,...", help="pipeline labels to project labels, e.g. PERSON=ACTOR")
     p.add_argument(

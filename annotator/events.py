@@ -24,6 +24,7 @@ Entity = Literal[
     "attribute",
     "suggestion",
     "actor",
+    "trained_model",
 ]
 Action = Literal["created", "updated", "deleted"]
 

@@ -3,7 +3,8 @@
 The schema is created and upgraded only by the Alembic migrations in ``annotator/migrations``;
 these classes must agree with them (a test compares the two). By theme: ``base`` (the declarative
 base, enums), ``core`` (projects, documents, labels, spans, relations, review, audit, undo),
-``team`` (assignments, time spent, comments, attributes, actors), ``suggest`` (suggestions and decisions).
+``team`` (assignments, time spent, comments, attributes, actors), ``suggest`` (suggestions, decisions and
+the trained models a database keeps).
 Import from ``annotator.model``.
 """
 
@@ -39,6 +40,7 @@ from annotator.model.suggest import (
     Suggestion,
     SuggestionDecision,
     SuggestionShown,
+    TrainedModel,
 )
 from annotator.model.team import (
     Actor,
@@ -78,6 +80,7 @@ __all__ = [
     "Suggestion",
     "SuggestionDecision",
     "SuggestionShown",
+    "TrainedModel",
     "UndoStep",
     "WorkTime",
     "utcnow",

@@ -1,15 +1,19 @@
-"""Suggestions of rules and models, kept apart from labels, and each person's decisions on them."""
+"""Suggestions of rules and models, kept apart from labels, each person's decisions on them, and the
+models trained from the project that a database keeps."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     UniqueConstraint,
 )
@@ -91,3 +95,20 @@ class SuggestionShown(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id", ondelete="CASCADE"))
     shown_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TrainedModel(Base):
+    """A model trained from the project, kept in its database as ``NAME@VERSION`` (a shared
+    PostgreSQL database has no folder beside it: every teammate's machine finds the model here)."""
+
+    __tablename__ = "trained_model"
+    __table_args__ = (UniqueConstraint("project_id", "name", "version"), NEVER_REUSED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)  # the model's model.json
+    archive: Mapped[bytes] = mapped_column(LargeBinary)  # the model folder, tar.gz, relative names
+    digest: Mapped[str] = mapped_column(String(64))  # sha256 of the archive, hex
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
