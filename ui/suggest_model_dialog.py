@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from annotator.learn.kept import kept_models
 from ui.file_dialogs import get_existing_directory
@@ -70,6 +71,7 @@ class SuggestModelDialog(QDialog):
             when = model.trained_at[:16].replace("T", " ")
             item = QListWidgetItem(f"{model.key} · {', '.join(model.labels)} · trained {when}", self.models)
             item.setData(Qt.ItemDataRole.UserRole, ModelChoice(key=model.key))
+            item.setToolTip(_figures(model.figures))
             if model.key == chosen:
                 self.models.setCurrentItem(item)
         if self.models.count() and self.models.currentItem() is None:
@@ -150,3 +152,14 @@ class SuggestModelDialog(QDialog):
             return
         self.run = SuggestRun(model, docs, round(self.min_score.value(), 4), self.my_quotes.isChecked())
         self.accept()
+
+
+def _figures(figures: dict[str, Any] | None) -> str:
+    """The held-out figures the model was trained with, for the list's tooltip."""
+    if not figures or not figures.get("labels"):
+        return "No held-out figures"
+    lines = [
+        f"{label}: exact F1 {f['exact']['f1']:.2f}, overlap F1 {f['overlap']['f1']:.2f}"
+        for label, f in figures["labels"].items()
+    ]
+    return "Held out in training\n" + "\n".join(lines)

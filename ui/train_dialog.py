@@ -100,7 +100,8 @@ class TrainDialog(QDialog):
         parser_label.setBuddy(self.parser)  # a row of a layout gets no buddy of its own
         form.addRow(parser_label, parser_row)
         home = models_home(project.url, project.id)
-        self.where = QLabel(f"Kept in {home}" if home else "Kept in the folder you choose", self)
+        where = f"Kept in {home}" if home else "Kept in the project's database: every teammate finds it"
+        self.where = QLabel(where, self)
         self.where.setWordWrap(True)
         self.result = QLabel("", self)
         self.result.setObjectName("figures")
@@ -140,11 +141,6 @@ class TrainDialog(QDialog):
         if not labels:
             self.result.setText("Choose at least one label.")
             return
-        if out is None and models_home(self.project.url, self.project.id) is None:
-            folder = get_existing_directory(self, "A folder for the model (a shared database keeps no files)")
-            if not folder:
-                return
-            out = Path(folder) / name
         self.train_button.setEnabled(False)
         self.result.setText("Training…")
 
@@ -164,10 +160,15 @@ class TrainDialog(QDialog):
 
         self.job = jobs.start(self, "Training…", work, self._done, self._failed)
 
+    def _key(self) -> str:
+        """The model just trained as it is kept with the project: ``NAME@VERSION``."""
+        assert self.outcome is not None
+        meta = json.loads((self.outcome.folder / "model.json").read_text(encoding="utf-8"))
+        return f"{meta['name']}@{meta['version']}"
+
     def _suggest_with_it(self) -> None:
         if self.outcome is not None and self._suggest is not None:
-            meta = json.loads((self.outcome.folder / "model.json").read_text(encoding="utf-8"))
-            self._suggest(f"{meta['name']}@{meta['version']}")  # as it is kept with the project
+            self._suggest(self._key())
             self.accept()
 
     def _failed(self, message: str) -> None:
@@ -187,7 +188,8 @@ class TrainDialog(QDialog):
         said = "n/a" if speaker is None else f"{speaker:.2f}"
         self.result.setText(
             f"Trained in {outcome.seconds:.0f} s on {outcome.train_docs} documents, scored on "
-            f"{outcome.test_docs} held out. Kept as {outcome.folder}.<br>"
+            f"{outcome.test_docs} held out. Kept with the project as {self._key()}"
+            f"{'' if models_home(self.project.url, self.project.id) is None else f' ({outcome.folder})'}.<br>"
             f"<table><tr><th>label</th><th>held out</th><th>exact F1</th><th>overlap F1</th></tr>{rows}</table>"
             f"Speaker accuracy: {said}"
             + (

@@ -73,6 +73,7 @@ def test_the_kept_model_suggests_in_the_open_document_and_ctrl_z_takes_it_back(
     dialog = _dialog(qtbot, window)
     item = dialog.models.currentItem()
     assert item is not None and item.text().startswith("quotes@1 · QUOTE, ACTOR")
+    assert "QUOTE: exact F1" in item.toolTip()  # the figures it was trained with
     assert dialog.here.isChecked()
     qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(view.suggestions), timeout=30_000)

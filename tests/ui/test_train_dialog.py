@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from annotator.learn.kept import models_home
+from annotator.learn.kept import kept_models, models_home
 from annotator.model import Project
 from annotator.ops.importer import import_records
 from annotator.store import Store
@@ -24,13 +24,14 @@ Open = Callable[..., MainWindow]
 def window_of(
     open_window: Open, store: Store, project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[[int, Path], MainWindow]:
-    """The window on a project of ``n`` made-up documents of ana's; a model folder asked for
-    (PostgreSQL asks) is ``folder``."""
+    """The window on a project of ``n`` made-up documents of ana's; a folder asked for is
+    ``folder``."""
 
     def make(n: int, folder: Path) -> MainWindow:
         with store.transaction() as tx:
             import_records(tx, project.id, corpus(n, seed=n), annotator="ana")
         monkeypatch.setattr(train_dialog, "get_existing_directory", lambda *_a: str(folder))
+        monkeypatch.setenv("XDG_CACHE_HOME", str(folder / "cache"))  # where PostgreSQL's are unpacked
         return open_window()
 
     return make
@@ -61,6 +62,9 @@ def test_training_from_the_menu_shows_held_out_figures(
     assert "overlap F1" in dialog.result.text() and dialog.chart.isVisible()
     assert (dialog.outcome.folder / "model.json").is_file()
     assert set(dialog.chart.groups) == {"QUOTE", "ACTOR"}
+    assert window.project is not None  # kept with the project on either backend, none asked for
+    assert [m.key for m in kept_models(window.project)] == [f"{dialog.name.text()}@1"]
+    assert "Kept with the project as" in dialog.result.text()
     # the loop closes in the app: "Suggest with it…" opens Suggest with a model… on this model
     assert dialog.suggest_button.isVisible()
     qtbot.mouseClick(dialog.suggest_button, Qt.MouseButton.LeftButton)
@@ -91,6 +95,7 @@ def test_a_parser_that_is_not_installed_is_named_and_nothing_is_trained(
     assert dialog.outcome is None
     assert str(missing) in dialog.result.text() and "parse" in dialog.result.text()
     assert window.project is not None
+    assert kept_models(window.project) == []
     home = models_home(window.project.url, window.project.id) or tmp_path / "models"
     assert not home.exists() or list(home.rglob("model.json")) == []
 
