@@ -7,6 +7,7 @@ before the copy, see ``_copy_audit``). One transaction: all or nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,7 @@ from annotator.model import (
     Relation,
     RelationRejection,
     RelationType,
+    TrainedModel,
     WorkTime,
 )
 from annotator.store import Store
@@ -146,6 +148,7 @@ PLAN: list[tuple[type[Base], dict[str, str]]] = [
     ),
     (Assignment, {"project_id": "project", "document_id": "document", "annotator_id": "annotator"}),
     (WorkTime, {"document_id": "document", "annotator_id": "annotator"}),
+    (TrainedModel, {"project_id": "project"}),  # models kept as rows (PostgreSQL's)
     (
         Comment,  # replies name their thread by uid, which a copy keeps
         {
@@ -231,9 +234,40 @@ def copy_projects(
                 if progress:
                     progress(len(chunk))
         _repoint_merged(source, tx.session, ids.get("actor", {}))
+        _copy_model_folders(src, tx.session, ids, report)
         everything = set(ids["project"]) == set(source.scalars(select(Project.id)))
         report.rows["audit"], report.unattributed = _copy_audit(source, tx.session, ids, everything)
     return report
+
+
+def _copy_model_folders(
+    src: Store, target: Session, ids: dict[str, dict[int, int]], report: CopyReport
+) -> None:
+    """Models kept beside a SQLite source (``learn.kept``: folders, not rows) become rows of the
+    destination, which every machine of a PostgreSQL team finds (and a SQLite one lists too)."""
+    from annotator.learn import archive
+    from annotator.learn.kept import models_home
+
+    for old, new in ids["project"].items():
+        home = models_home(src.url, old)
+        have = set(
+            target.execute(
+                select(TrainedModel.name, TrainedModel.version).where(TrainedModel.project_id == new)
+            )
+        )
+        for folder in sorted(home.iterdir()) if home is not None and home.is_dir() else ():
+            name, sep, version = folder.name.rpartition("@")
+            if not (sep and name and version.isdigit() and (folder / "model.json").is_file()):
+                continue
+            if (name, int(version)) in have:
+                continue
+            data = archive.pack(folder)
+            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+            values = {"project_id": new, "name": name, "version": int(version), "meta": meta}
+            target.execute(
+                insert(TrainedModel), [{**values, "archive": data, "digest": archive.digest(data)}]
+            )
+            report.rows["trained_model"] = report.rows.get("trained_model", 0) + 1
 
 
 def _repoint_merged(source: Session, target: Session, actors: dict[int, int]) -> None:

@@ -36,6 +36,11 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # PostgreSQL's models unpack there
+
+
 def _kept_with(project: ProjectContext, model: Path) -> None:
     keep_with_project(project, model, "quotes", 1)
 
