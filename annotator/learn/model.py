@@ -122,18 +122,18 @@ class Model:
                         RelationSuggestion(index[quote], index[found[0]], linker.type, round(found[1], 4))
                     )
         if self.bounds:
-            self._fix_bounds(text, out)
+            self._fix_bounds(text, out, frozenset(contents or ()))
         return out
 
-    def _fix_bounds(self, text: str, out: Suggestions) -> None:
+    def _fix_bounds(self, text: str, out: Suggestions, given: frozenset[Span] = frozenset()) -> None:
         """Move, in place, the edges of each span of the ``bounds`` label by its rules; links
         follow the span (they point at its index). A span is left alone when its new edges are
-        another span's."""
+        another span's, or when it was ``given`` (a person's own label)."""
         assert self.bounds is not None
         label, rules = self.bounds["label"], self.bounds["rules"]
         taken = {(s.start, s.end, s.label) for s in out.spans}
         for i, span in enumerate(out.spans):
-            if span.label != label:
+            if span.label != label or (span.start, span.end, span.label) in given:
                 continue
             start, end = fix(text, span.start, span.end, rules)
             if (start, end, label) not in taken:

@@ -205,7 +205,8 @@ def run(
     undo removes the suggestions it stored and puts back those it replaced; the step's id is
     appended to ``steps``. Texts are read in chunks and, from ``PARALLEL_FROM`` documents on,
     suggested in worker processes on both cores (``annotator.learn.batch``): memory stays
-    bounded whatever the size."""
+    bounded whatever the size. An engine on one person's labels (``per_document``) reads them
+    document by document in this transaction, in this process."""
     report = SaveReport()
     with store.transaction() as tx:
         journal = RunJournal(tx.session, engine.source)

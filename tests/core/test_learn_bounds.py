@@ -98,3 +98,8 @@ def test_a_model_with_bounds_fixes_its_sources_and_links_follow(tmp_path: Path) 
     del meta["bounds"]
     (out / "model.json").write_text(json.dumps(meta))
     assert decoded(out)[0] == ["Brek", "Brek", "Mr. Brek", "Brek"]
+    # a person's own actor span, given with the quote, keeps the edges they chose
+    (out / "model.json").write_text(json.dumps({**meta, "bounds": entry()}))
+    given = [(*quote, "QUOTE"), (*word(text, "Brek said", 4), "ACTOR")]
+    got = load(out).predict(text, given)
+    assert [text[s.start : s.end] for s in got.spans if s.label == "ACTOR"] == ["Brek"]

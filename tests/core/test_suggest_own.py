@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from annotator import undo as log
 from annotator.errors import ValidationError
 from annotator.learn.train import train
 from annotator.learn.uncertainty import uncertainty
@@ -21,7 +22,7 @@ from annotator.suggest.own import own_quotes_engine
 from annotator.suggest.store import SpanSuggestionRow, listing
 from benchmarks.quotes_corpus import corpus
 from tests.core.helpers import add_doc, annotator_id, label_id
-from tests.core.test_suggestions import decide, fake_engine
+from tests.core.test_suggestions import decide, fake_engine, who
 
 TEXT = (
     'Report 7\n\n"The river plan will cost more than we said," Lind said.\n\n'
@@ -138,6 +139,14 @@ def test_accepting_the_speaker_alone_brings_the_link_to_her_quote(
     source, _target, edges = _one_link(store, project)
     assert source == quote and TEXT[slice(*edges)] == "Lind"
     assert _links(store, project, doc, "alice") == []  # decided: the link is no longer pending
+    with store.transaction(actor=who(store, project, "alice")) as tx:
+        log.undo(tx)  # one step: the speaker and its link go, both suggestions are pending again
+    with store.session() as s:
+        assert s.scalars(select(Relation.id)).all() == [] and s.scalars(select(Annotation.id)).all() == [
+            quote
+        ]
+    assert [r.text for r in _pending_spans(store, project, doc, "alice")] == ["Lind"]
+    assert _links(store, project, doc, "alice") == [(TEXT[slice(*FIRST)], "Lind")]
 
 
 def test_a_quote_she_linked_already_gets_no_suggestion(
