@@ -105,6 +105,8 @@ class SuggestionLayer(QObject):
                 other = self.row(r.target_id) if r.source_id == s.id else None
                 if other is not None:
                     line += f"<br>&nbsp;&nbsp;→ {html.escape(r.type)} ({r.score:.2f}): “{html.escape(other.text[:40])}”"
+                elif r.target_id == s.id and self.row(r.source_id) is None:  # its end is your own span
+                    line += f"<br>&nbsp;&nbsp;← {html.escape(r.type)} ({r.score:.2f}) of your span: Enter links it too"
             lines.append(line + "<br>&nbsp;&nbsp;Enter accepts, X rejects")
         return lines
 

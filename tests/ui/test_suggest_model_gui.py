@@ -164,6 +164,8 @@ def test_the_speakers_of_my_quotes_link_the_quote_i_labelled(
     view.setFocus()
     view.place_caret(SAID.index("Lind") - 3)
     qtbot.keyClick(view, Qt.Key.Key_Tab)
+    hover = layer.tooltip_lines(SAID.index("Lind"))
+    assert len(hover) == 1 and "← speaker" in hover[0] and "of your span" in hover[0]
     qtbot.keyClick(view, Qt.Key.Key_Return)  # the speaker comes with its link to my quote
     with store.session() as s:
         [(source, target)] = s.execute(select(Relation.source_id, Relation.target_id)).all()
