@@ -88,6 +88,7 @@ from PySide6.QtGui import (
     QWindow,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
@@ -151,6 +152,7 @@ from annotator.store import Store
 __all__ = [
     "SIGNAL",
     "SLOT",
+    "QAbstractButton",
     "QAbstractFileIconProvider",
     "QAbstractItemModel",
     "QAbstractItemView",

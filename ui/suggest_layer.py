@@ -24,7 +24,7 @@ from ui.suggest_commands import DecideSuggestions
 if TYPE_CHECKING:
     from annotator.suggest.engines import Engine
     from ui.project import ProjectContext
-    from ui.suggest_model_dialog import SuggestRun
+    from ui.suggest_model_dialog import SuggestModelDialog, SuggestRun
 
 
 class SuggestionLayer(QObject):
@@ -45,6 +45,7 @@ class SuggestionLayer(QObject):
         self.selected: int | None = None
         self._starts: list[int] = []
         self._marked: set[tuple[int, int]] = set()  # (document, annotator) recorded as shown
+        self.model_dialog: SuggestModelDialog | None = None  # Suggest with a model…, once opened
         self.session.reset.connect(self.reload)
         self.session.selectionChanged.connect(self._span_selected)
 

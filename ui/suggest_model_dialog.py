@@ -102,7 +102,7 @@ class SuggestModelDialog(QDialog):
         form = QFormLayout()
         form.addRow("Documents", self.here)
         form.addRow("", self.everywhere)
-        form.addRow("Least &score", self.min_score)
+        form.addRow("&Least score", self.min_score)
         form.addRow("", self.my_quotes)
         self.note = QLabel("", self)
         self.note.setObjectName("note")

@@ -21,7 +21,7 @@ from tests.ui.conftest import add_docs
 from ui import suggest_model_dialog
 from ui.main_window import MainWindow
 from ui.project import ProjectContext
-from ui.qt import QApplication, QPoint, Qt
+from ui.qt import QAbstractButton, QApplication, QLabel, QPoint, Qt
 from ui.suggest_model_dialog import SuggestModelDialog
 
 Open = Callable[..., MainWindow]
@@ -65,6 +65,7 @@ def _opened(
 def _dialog(qtbot: QtBot, window: MainWindow) -> SuggestModelDialog:
     window.actions_by_name["suggest_model"].trigger()
     dialog = window.pane.controller.suggestions.model_dialog
+    assert dialog is not None
     qtbot.waitExposed(dialog)
     return dialog
 
@@ -80,6 +81,12 @@ def test_the_kept_model_suggests_in_the_open_document_and_ctrl_z_takes_it_back(
     assert item is not None and item.text().startswith("quotes@1 · QUOTE, ACTOR")
     assert "QUOTE: exact F1" in item.toolTip()  # the figures it was trained with
     assert dialog.here.isChecked()
+    keys = [
+        w.text().split("&")[1][0].lower()
+        for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)
+        if "&" in w.text()
+    ]
+    assert len(keys) == len(set(keys)) >= 7, keys  # every Alt+key of the dialog reaches one place
     qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(view.suggestions), timeout=30_000)
     texts = {SAID[s[0] : s[1]] for s in view.suggestions}

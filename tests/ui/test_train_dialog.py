@@ -69,6 +69,7 @@ def test_training_from_the_menu_shows_held_out_figures(
     assert dialog.suggest_button.isVisible()
     qtbot.mouseClick(dialog.suggest_button, Qt.MouseButton.LeftButton)
     chooser = window.pane.controller.suggestions.model_dialog
+    assert chooser is not None
     qtbot.waitExposed(chooser)
     item = chooser.models.currentItem()
     assert item is not None and item.text().startswith(f"{dialog.name.text()}@1 · ")
