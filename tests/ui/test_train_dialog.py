@@ -15,7 +15,7 @@ from annotator.store import Store
 from benchmarks.quotes_corpus import corpus
 from ui import train_dialog
 from ui.main_window import MainWindow
-from ui.qt import QAction, QApplication, QLabel, QPoint, Qt
+from ui.qt import QAbstractButton, QAction, QApplication, QLabel, QPoint, Qt
 
 Open = Callable[..., MainWindow]
 
@@ -112,6 +112,12 @@ def test_the_parser_field_has_its_mnemonic(
     qtbot.waitExposed(dialog)
     dialog.activateWindow()  # a mnemonic fires in the active window only
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    keys = [
+        w.text().split("&")[1][0].lower()
+        for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)
+        if "&" in w.text() and w.isVisible()
+    ]
+    assert len(keys) == len(set(keys)) >= 6, keys  # every Alt+key of the dialog reaches one place
     label = next(w for w in dialog.findChildren(QLabel) if w.text() == "&Parser")
     assert label.buddy() is dialog.parser
     qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
