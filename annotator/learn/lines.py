@@ -1,7 +1,6 @@
 """Labels whose training spans never cross a line break are cut at line breaks when decoded.
 
-PolNeAR's contents never span two paragraphs (a quote that runs over several is annotated in
-parts), yet the tagger runs a content on into the next paragraph, where another attribution
+None of PolNeAR's 2,515 dev contents spans two paragraphs, yet the tagger runs a content on into the next paragraph, where another attribution
 often begins ("... the deal.⏎⏎Trump charges that ..."). A model records the labels none of whose
 training spans (or parts of a multi-part span) hold a line break (``one_line`` in
 ``model.json``); decoding cuts such a span into its lines' pieces, each then linked on its own.
