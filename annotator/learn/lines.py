@@ -1,11 +1,12 @@
 """Labels whose training spans never cross a line break are cut at line breaks when decoded.
 
-None of PolNeAR's 2,515 dev contents spans two paragraphs, yet the tagger runs a content on into the next paragraph, where another attribution
-often begins ("... the deal.⏎⏎Trump charges that ..."). A model records the labels none of whose
+None of PolNeAR's 2,515 dev contents spans two paragraphs, yet the tagger runs a content on
+into the next paragraph, where another attribution often begins ("... the deal.⏎⏎Trump charges
+that ..."). A model records the labels none of whose
 training spans (or parts of a multi-part span) hold a line break (``one_line`` in
 ``model.json``); decoding cuts such a span into its lines' pieces, each then linked on its own.
 On PolNeAR's dev split (the tagger's output cached): content exact F1 0.441 → 0.454, overlap
-0.846 → 0.843, source exact 0.692 → 0.693, speaker end to end 0.649 → 0.663. A corpus that
+0.846 → 0.843, source exact 0.692 → 0.694, speaker end to end 0.649 → 0.663. A corpus that
 labels quotes across paragraphs as one span keeps them whole; models without the entry decode
 as before.
 """
