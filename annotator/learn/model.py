@@ -20,7 +20,6 @@ from annotator.errors import NotFoundError, ValidationError
 from annotator.learn.bounds import BOUNDS, fix
 from annotator.learn.features import Extras, Tok, tokenize
 from annotator.learn.heads import cut_heads
-from annotator.learn.lines import LINES, cut_lines
 from annotator.learn.linker import Linker
 from annotator.learn.sources import Context, SourcePass
 from annotator.learn.tagger import RECALL, CrfTier, Tagged, add_missing
@@ -71,8 +70,6 @@ class Model:
         # boundary fixes of the sources after linking (``bounds.py``); models trained without
         # them have no ``bounds`` entry and decode as they did
         self.bounds: dict[str, Any] | None = meta.get(BOUNDS)
-        # labels cut at line breaks (``lines.py``): none in models trained before it
-        self.one_line = frozenset(meta.get(LINES, ()))
 
     @property
     def labels(self) -> list[str]:
@@ -103,8 +100,6 @@ class Model:
         toks = tokenize(text)
         if contents is None:
             tagged = list(self.tag(text, toks))
-            if self.one_line:
-                tagged = cut_lines(text, tagged, self.one_line)
             forced = self._cut_heads(text, toks, tagged) if self.heads else {}
         else:
             tagged, forced = [Tagged(*span, 1.0) for span in sorted(set(contents))], {}

@@ -29,7 +29,6 @@ from annotator.learn.bounds import entry as bounds_entry
 from annotator.learn.clusters import save_clusters
 from annotator.learn.features import Extras, Lexicon, learn_lexicon
 from annotator.learn.heads import CUE_LABEL, DEFAULT_FORMS, heads_entry
-from annotator.learn.lines import LINES, one_line_labels
 from annotator.learn.linker import Linker, candidates
 from annotator.learn.model import load, save
 from annotator.learn.options import DEFAULT_PASS, PLAIN, RecallTier, SecondPass, TaggerFeatures
@@ -347,9 +346,6 @@ def train(
             meta[TAGGER] = tagger_entry(extras)
         if recall is not None and group is not None:
             meta[RECALL] = recall.entry(done[-1])
-        one_line = one_line_labels(train_docs, [label for group in groups for label in group])
-        if one_line:  # cut at line breaks when decoded (``lines.py``)
-            meta[LINES] = one_line
         if bounds and linkers:  # the sources of the first relation type (``bounds.py``)
             meta[BOUNDS] = bounds_entry(linkers[0].target_label, bounds)
         kinds_all = list(_kinds(train_docs, chosen))
