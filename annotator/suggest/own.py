@@ -85,7 +85,8 @@ def only_new_links(found: Suggestions, given: Sequence[Span], linked: set[Span])
     spans those links need (their own spans come back at the same offsets, so accepting a link
     reuses them)."""
     spans = [(s.start, s.end, s.label) for s in found.spans]
-    keep = [r for r in found.relations if spans[r.source] in set(given) and spans[r.source] not in linked]
+    unlinked = set(given) - linked
+    keep = [r for r in found.relations if spans[r.source] in unlinked]
     wanted = sorted({i for r in keep for i in (r.source, r.target)})
     index = {old: new for new, old in enumerate(wanted)}
     return Suggestions(
