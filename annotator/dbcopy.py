@@ -37,7 +37,11 @@ from annotator.model import (
     Rejection,
     Relation,
     RelationRejection,
+    RelationSuggestion,
     RelationType,
+    Suggestion,
+    SuggestionDecision,
+    SuggestionShown,
     TrainedModel,
     WorkTime,
 )
@@ -149,6 +153,33 @@ PLAN: list[tuple[type[Base], dict[str, str]]] = [
     (Assignment, {"project_id": "project", "document_id": "document", "annotator_id": "annotator"}),
     (WorkTime, {"document_id": "document", "annotator_id": "annotator"}),
     (TrainedModel, {"project_id": "project"}),  # models kept as rows (PostgreSQL's)
+    # Suggestions, and each person's decisions on them (a rejected one never comes back, and the
+    # decisions train the next model), and which documents were shown suggestions before they
+    # were done (agreement can leave those out): research data, copied like labels.
+    (
+        Suggestion,
+        {"document_id": "document", "label_id": "label", "for_annotator_id": "annotator?"},
+    ),
+    (
+        RelationSuggestion,
+        {
+            "document_id": "document",
+            "source_id": "suggestion",
+            "target_id": "suggestion",
+            "type_id": "relation_type",
+            "for_annotator_id": "annotator?",
+        },
+    ),
+    (
+        SuggestionDecision,
+        {
+            "document_id": "document",
+            "suggestion_id": "suggestion",
+            "relation_suggestion_id": "relation_suggestion",
+            "annotator_id": "annotator",
+        },
+    ),
+    (SuggestionShown, {"document_id": "document", "annotator_id": "annotator"}),
     (
         Comment,  # replies name their thread by uid, which a copy keeps
         {
@@ -283,6 +314,32 @@ def _repoint_merged(source: Session, target: Session, actors: dict[int, int]) ->
             )
 
 
+def _audited(row: dict[str, Any]) -> str:
+    """The table an audit entry's ``entity_id`` is a row of: entries about "suggestion" name a
+    decision when they record one (``suggest.decide``), else no row a copy can re-point (a run
+    names none, an undo names rows of either suggestion table)."""
+    entity = str(row["entity"])
+    if entity != "suggestion":
+        return entity
+    return "suggestion_decision" if "decision" in (row["detail"] or {}) else ""
+
+
+def _repoint_decision(detail: dict[str, Any], ids: dict[str, dict[int, int]]) -> None:
+    """A decision's entry names the suggestion decided on and the span or relation it made: their
+    ids in the destination (a row gone since keeps its source id under ``former_KEY``)."""
+    made = "annotation" if "suggestion" in detail else "relation"
+    for key, table in (
+        ("suggestion", "suggestion"),
+        ("relation_suggestion", "relation_suggestion"),
+        ("made", made),
+    ):
+        if detail.get(key) is not None:
+            new = ids.get(table, {}).get(detail[key])
+            if new is None:
+                detail[f"former_{key}"] = detail[key]
+            detail[key] = new
+
+
 def _existing(source: Session, entity: str, wanted: set[int]) -> set[int]:
     """Which of these ids still name a row of ``entity`` in the source."""
     table = Base.metadata.tables.get(entity)
@@ -312,24 +369,26 @@ def _copy_audit(
             asked: dict[str, set[int]] = {}
             for row in chunk:
                 entity_id = row["entity_id"]
-                if entity_id is not None and entity_id not in ids.get(row["entity"], {}):
-                    asked.setdefault(row["entity"], set()).add(entity_id)
+                if entity_id is not None and entity_id not in ids.get(_audited(row), {}):
+                    asked.setdefault(_audited(row), set()).add(entity_id)
             for entity, wanted in asked.items():
                 gone.update((entity, i) for i in wanted - _existing(source, entity, wanted))
         keep = []
         for row in chunk:
             row.pop("id")
-            mapping = ids.get(row["entity"], {})
+            mapping = ids.get(_audited(row), {})
             entity_id, listed = row["entity_id"], row["documents"] or []
             ours = entity_id in mapping or any(d in documents for d in listed)
             if not everything and not ours:
-                unknown += (row["entity"], entity_id) in gone
+                unknown += (_audited(row), entity_id) in gone
                 continue
             detail = dict(row["detail"] or {})
             if entity_id is not None:
                 row["entity_id"] = mapping.get(entity_id)
                 if row["entity_id"] is None:
                     detail["former_id"] = entity_id
+            if _audited(row) == "suggestion_decision":
+                _repoint_decision(detail, ids)
             if any(d not in documents for d in listed):
                 detail["former_documents"] = [d for d in listed if d not in documents]
             row["detail"] = detail or None
