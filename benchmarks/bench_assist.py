@@ -138,13 +138,47 @@ def cases(quick: bool, runs: int) -> list[Case]:
             f"`annotator.learn.batch.suggest_many` over made-up news documents (~{len(docs[0][1])} characters each); "
             f"peak RSS of a worker process {peak:.0f} MB."
         )
+        out_speakers = speakers_case(folder, n, runs)
         held_out = corpus(50 if quick else 200, seed=99)
         trained = load(folder)
         out = [effort("rules", held_out, lambda t: suggest(t)), effort("model", held_out, trained.predict)]
         hand, helped = speakers_effort(trained, held_out)
         out.append(links_effort(f"{len(held_out)} held-out made-up documents", hand, helped))
     out += polnear(runs) if not quick else []
-    return [rules, model, *out]
+    return [rules, model, out_speakers, *out]
+
+
+def speakers_case(folder: Path, n: int, runs: int) -> Case:
+    """The speakers of quotes labelled already (``annotator suggest --my-quotes``): the model on
+    both cores, each document's quotes sent along with its text, against one process (the path
+    before the workers took it), alternating run by run."""
+    items = [
+        (i, (r.text, [(s.start, s.end, s.label) for s in r.spans if s.label == "QUOTE"], []))
+        for i, r in enumerate(corpus(n, seed=11))
+    ]
+    case = Case(
+        f"speakers of labelled quotes on {n:,} documents",
+        "wall time, 2 processes",
+        "faster than one process",
+        ok=lambda ours, floor: floor is not None and ours < floor,
+    )
+    load = [os.getloadavg()[0]]
+    for _ in range(runs):
+        case.floor.append(
+            _timed(lambda: list(suggest_many(items, model_dir=str(folder), workers=1, speakers=True)))
+        )
+        case.ours.append(
+            _timed(lambda: list(suggest_many(items, model_dir=str(folder), workers=2, speakers=True)))
+        )
+        load.append(os.getloadavg()[0])
+    quotes = sum(len(q) for _i, (_t, q, _l) in items)
+    case.note = (
+        f"`suggest_many(..., speakers=True)` as `engines.run` calls it for `--my-quotes` from 200 documents on: "
+        f"{quotes:,} labelled quotes in made-up news documents, none linked; floor: the same in one process. "
+        f"Measured {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {runs} runs, load average "
+        f"{min(load):.1f}–{max(load):.1f}."
+    )
+    return case
 
 
 def effort(source: str, records: Sequence[DocRecord], engine: Callable[[str], Suggestions]) -> Case:

@@ -25,25 +25,34 @@ from typing import Any
 from annotator.forking import start_method
 from annotator.suggest.rules import RelationSuggestion, RuleConfig, SpanSuggestion, Suggestions, suggest
 
-Engine = Callable[[str], Suggestions]
+Engine = Callable[[Any], Suggestions]  # a text, or (text, spans, linked) for ``speakers``
 # This process's share of the chunks against one worker's (4 to 5: 4 chunks of every 9 beside one
 # worker; measured in ``benchmarks.bench_assist --rules-only``, where the two CPU times then match)
 HERE = (4, 5)
 _engine: Any = None
 
 
-def _make(model_dir: str | None, gazetteer: list[str], config: RuleConfig | None) -> Engine:
+def _make(
+    model_dir: str | None, gazetteer: list[str], config: RuleConfig | None, speakers: bool = False
+) -> Engine:
     if model_dir is None:
         names = frozenset(gazetteer)  # (``suggest`` would copy anything else for each document)
         return lambda text: suggest(text, names, config)
     from annotator.learn.model import load
 
-    return load(model_dir).predict
+    model = load(model_dir)
+    if speakers:  # the speakers of a person's quotes (``suggest.own``): its labels come along
+        from annotator.suggest.speakers import speakers_of
+
+        return lambda item: speakers_of(model, *item)
+    return model.predict
 
 
-def _init(model_dir: str | None, gazetteer: list[str], config: RuleConfig | None) -> None:
+def _init(
+    model_dir: str | None, gazetteer: list[str], config: RuleConfig | None, speakers: bool = False
+) -> None:
     global _engine
-    _engine = _make(model_dir, gazetteer, config)
+    _engine = _make(model_dir, gazetteer, config, speakers)
 
 
 @contextmanager
@@ -60,13 +69,13 @@ def _gc_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _many(items: list[tuple[int, str]], engine: Engine | None = None) -> list[tuple[int, Suggestions]]:
+def _many(items: list[tuple[int, Any]], engine: Engine | None = None) -> list[tuple[int, Suggestions]]:
     run = engine or _engine
     with _gc_paused():  # thousands of small tuples, no cycles: the collector would rescan them
         return [(doc, run(text)) for doc, text in items]
 
 
-def _packed(items: list[tuple[int, str]]) -> bytes:
+def _packed(items: list[tuple[int, Any]]) -> bytes:
     """A worker's chunk, pickled here as plain tuples: the pool then moves bytes, and this process
     unpickles them in its own thread with the collector paused (named tuples and dataclasses would
     each cost it a Python call, and the pool's result thread runs with the collector on)."""
@@ -89,19 +98,21 @@ def _unpacked(data: bytes) -> list[tuple[int, Suggestions]]:
 
 
 def suggest_many(
-    docs: Iterable[tuple[int, str]],
+    docs: Iterable[tuple[int, Any]],
     *,
     model_dir: str | None = None,
     gazetteer: Iterable[str] = (),
     config: RuleConfig | None = None,
     workers: int = 2,
     chunk: int | None = None,
+    speakers: bool = False,
 ) -> Iterator[tuple[int, Suggestions]]:
     """(document id, suggestions) for each (document id, text), in input order, on ``workers``
     cores. A chunk is 256 documents for the rules (each costs this process a message:
     fewer, larger ones leave it less to do), 64 for a model (slower per document: progress moves
-    sooner)."""
-    args = (model_dir, list(gazetteer), config)
+    sooner). ``speakers``: each item is (document id, (text, spans, linked)) and the model finds
+    the speakers of those quotes (``suggest.speakers``)."""
+    args = (model_dir, list(gazetteer), config, speakers)
     chunk = chunk or (64 if model_dir is not None else 256)
     if workers <= 1:
         yield from _many_lazily(docs, _make(*args))
@@ -145,6 +156,6 @@ def _ours(k: int, workers: int) -> bool:
     return -(-(k + 1) * num // den) > -(-k * num // den)  # the ceiling of k·share went up
 
 
-def _many_lazily(docs: Iterable[tuple[int, str]], engine: Engine) -> Iterator[tuple[int, Suggestions]]:
+def _many_lazily(docs: Iterable[tuple[int, Any]], engine: Engine) -> Iterator[tuple[int, Suggestions]]:
     for doc, text in docs:
         yield doc, engine(text)

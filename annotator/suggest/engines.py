@@ -44,6 +44,8 @@ class Engine:
     # annotator labelled in each document, and shown to them alone.
     for_annotator: int | None = None
     per_document: Callable[[Tx, int, str], Suggestions] | None = None
+    # What the workers need besides a text, read here (``own``: the person's labels, linked ones)
+    labels_of: Callable[[Tx, int], tuple[list[Any], list[Any]]] | None = None
 
 
 PARALLEL_FROM = 200  # documents: below this, starting worker processes costs more than it saves
@@ -206,18 +208,28 @@ def run(
     appended to ``steps``. Texts are read in chunks and, from ``PARALLEL_FROM`` documents on,
     suggested in worker processes on both cores (``annotator.learn.batch``): memory stays
     bounded whatever the size. An engine on one person's labels (``per_document``) reads them
-    document by document in this transaction, in this process."""
+    document by document in this transaction (``labels_of``: and sends them to the workers)."""
     report = SaveReport()
     with store.transaction() as tx:
         journal = RunJournal(tx.session, engine.source)
         labels, types = names(tx.session, project_id)
         texts = _texts(tx, documents)
-        if engine.per_document is not None:  # reads each document's labels in this transaction
-            per_document = engine.per_document
-            found: Iterable[tuple[int, Suggestions]] = (
-                (doc, per_document(tx, doc, text)) for doc, text in texts
+        many = engine.parallel is not None and len(documents) >= PARALLEL_FROM
+        found: Iterable[tuple[int, Suggestions]]
+        if many and engine.labels_of is not None:  # labels read here, speakers found in workers
+            from annotator.learn.batch import suggest_many
+
+            assert engine.parallel is not None
+            labels_of = engine.labels_of
+            found = suggest_many(
+                ((doc, (text, *labels_of(tx, doc))) for doc, text in texts),
+                model_dir=engine.parallel[0],
+                speakers=True,
             )
-        elif engine.parallel is not None and len(documents) >= PARALLEL_FROM:
+        elif engine.per_document is not None:  # reads each document's labels in this transaction
+            per_document = engine.per_document
+            found = ((doc, per_document(tx, doc, text)) for doc, text in texts)
+        elif engine.parallel is not None and many:
             from annotator.learn.batch import suggest_many
 
             folder, gazetteer, config = engine.parallel

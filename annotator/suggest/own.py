@@ -11,7 +11,6 @@ would see that person's quotes: agreement needs independent work); the run's sou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -19,7 +18,8 @@ from sqlalchemy import select
 from annotator.errors import ValidationError
 from annotator.model import Annotation, Label, Relation, RelationType
 from annotator.suggest.engines import Engine
-from annotator.suggest.rules import RelationSuggestion, SpanSuggestion, Suggestions
+from annotator.suggest.rules import Suggestions
+from annotator.suggest.speakers import speakers_of
 from annotator.tx import Tx
 
 Span = tuple[int, int, str]
@@ -27,7 +27,8 @@ Span = tuple[int, int, str]
 
 def own_quotes_engine(engine: Engine, annotator_id: int, annotator_name: str) -> Engine:
     """``engine``'s model (``engines.model_engine``) on ``annotator_id``'s quotes that have no
-    speaker yet."""
+    speaker yet. Many documents run in worker processes on both cores, as any model's run: this
+    process reads each document's labels and sends them along with its text."""
     model = engine.model
     if model is None or not getattr(model, "linkers", None):
         raise ValidationError(
@@ -35,18 +36,22 @@ def own_quotes_engine(engine: Engine, annotator_id: int, annotator_name: str) ->
             "made with links (a spaCy pipeline only tags spans)"
         )
 
-    def suggest_for(tx: Tx, document_id: int, text: str) -> Suggestions:
+    def labels_of(tx: Tx, document_id: int) -> tuple[list[Span], list[Span]]:
         spans, linked = _labels_of(tx, document_id, annotator_id, model)
-        if not any(s not in linked for s in spans if s[2] in {k.source_label for k in model.linkers}):
-            return Suggestions()
-        return only_new_links(model.predict(text, spans), spans, linked)
+        return spans, sorted(linked)
 
+    def suggest_for(tx: Tx, document_id: int, text: str) -> Suggestions:
+        return speakers_of(model, text, *labels_of(tx, document_id))
+
+    folder = engine.parallel[0] if engine.parallel is not None else None
     return Engine(
         f"{engine.source} for {annotator_name}",
         engine.suggest,
+        (folder, (), None) if folder is not None else None,
         model=model,
         for_annotator=annotator_id,
         per_document=suggest_for,
+        labels_of=labels_of,
     )
 
 
@@ -78,18 +83,3 @@ def _labels_of(tx: Tx, document_id: int, annotator_id: int, model: Any) -> tuple
         if source in by_id
     }
     return sorted(set(by_id.values())), linked
-
-
-def only_new_links(found: Suggestions, given: Sequence[Span], linked: set[Span]) -> Suggestions:
-    """What the model adds to the person's labels: the links from their unlinked quotes, with the
-    spans those links need (their own spans come back at the same offsets, so accepting a link
-    reuses them)."""
-    spans = [(s.start, s.end, s.label) for s in found.spans]
-    unlinked = set(given) - linked
-    keep = [r for r in found.relations if spans[r.source] in unlinked]
-    wanted = sorted({i for r in keep for i in (r.source, r.target)})
-    index = {old: new for new, old in enumerate(wanted)}
-    return Suggestions(
-        [SpanSuggestion(*found.spans[i]) for i in wanted],
-        [RelationSuggestion(index[r.source], index[r.target], r.type, r.score) for r in keep],
-    )

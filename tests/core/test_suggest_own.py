@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from annotator import undo as log
 from annotator.errors import ValidationError
+from annotator.learn import batch
 from annotator.learn.train import train
 from annotator.learn.uncertainty import uncertainty
 from annotator.model import Annotation, Project, Relation, RelationSuggestion, RelationType, Suggestion
@@ -199,3 +201,50 @@ def test_the_command_links_her_quotes_and_bob_lists_none(tmp_path: Path, model_d
     assert seen["bob"] == []
     assert [(i.get("text"), i.get("type")) for i in seen["alice"]] == [("Lind", None), (None, "speaker")]
     store.close()
+
+
+def _found_for(store: Store, project: Project, docs: list[int], name: str) -> list[tuple[object, ...]]:
+    """Every suggestion ``name`` sees on ``docs``, by value: spans, and links by their ends."""
+    out: list[tuple[object, ...]] = []
+    with store.session() as s:
+        for doc in docs:
+            found = listing(s, project.id, document_id=doc, pending_for=annotator_id(store, project.id, name))
+            every = {r.id: (r.start, r.end, r.label) for r in listing(s, project.id, document_id=doc).spans}
+            out += [(doc, r.start, r.end, r.label, r.score, r.source) for r in found.spans]
+            out += [(doc, every[r.source_id], every[r.target_id], r.type, r.score) for r in found.relations]
+    return out
+
+
+def test_many_documents_run_on_both_cores_and_store_what_one_process_does(
+    store: Store, project: Project, model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = [add_doc(store, project.id, TEXT.replace("Report 7", f"Report {n}")) for n in range(6)]
+    for doc in docs[:5]:  # the last document has no quote of alice's: nothing to find there
+        _quote(store, project, doc, "alice", FIRST)
+    _quote(store, project, docs[2], "alice", SECOND)
+    _quote(store, project, docs[3], "bob", SECOND)  # bob's: not alice's to link
+    labels = engines.project_labels(store, project.id)
+    who = annotator_id(store, project.id, "alice")
+    engine = own_quotes_engine(engines.model_engine(model_dir, {}, labels), who, "alice")
+    monkeypatch.setattr(engines, "PARALLEL_FROM", 10**9)
+    engines.run(store, project.id, engine, docs, annotator_id=who)
+    alone = _found_for(store, project, docs, "alice")
+    runs: list[dict[str, object]] = []
+    real = batch.suggest_many
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        runs.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "suggest_many", spy)
+    monkeypatch.setattr(engines, "PARALLEL_FROM", 2)
+    with store.transaction() as tx:  # the second run must make them again, not keep the first's
+        tx.session.execute(delete(Suggestion))
+    report = engines.run(store, project.id, engine, docs, annotator_id=who)
+    assert [r["speakers"] for r in runs] == [True]
+    assert report.relations == 6
+    assert _found_for(store, project, docs, "alice") == alone
+    assert {(d, q) for d, q, *_ in alone if isinstance(q, tuple)} == {
+        *((d, (*FIRST, "QUOTE")) for d in docs[:5]),
+        (docs[2], (*SECOND, "QUOTE")),
+    }
