@@ -42,6 +42,7 @@ class SuggestionLayer(QObject):
         self._context = context
         self.items: list[SpanSuggestionRow] = []
         self.relations: list[RelationSuggestionRow] = []
+        self.ends: dict[int, SpanSuggestionRow] = {}  # relations' ends that are the person's own spans
         self.selected: int | None = None
         self._starts: list[int] = []
         self._marked: set[tuple[int, int]] = set()  # (document, annotator) recorded as shown
@@ -55,10 +56,10 @@ class SuggestionLayer(QObject):
         """Re-read the document's pending suggestions and redraw them."""
         project, doc = self.session.project, self.session.doc_id
         if project is None or doc is None:
-            self.items, self.relations = [], []
+            self.items, self.relations, self.ends = [], [], {}
         else:
             found = project.suggestions(doc)
-            self.items, self.relations = found.spans, found.relations
+            self.items, self.relations, self.ends = found.spans, found.relations, found.ends
         self._starts = [s.start for s in self.items]
         if self.selected is not None and self.row(self.selected) is None:
             self.selected = None
@@ -92,6 +93,10 @@ class SuggestionLayer(QObject):
     def row(self, suggestion_id: int) -> SpanSuggestionRow | None:
         return next((s for s in self.items if s.id == suggestion_id), None)
 
+    def end(self, suggestion_id: int) -> SpanSuggestionRow | None:
+        """A relation's end: a pending suggestion, or one the person labelled already."""
+        return self.row(suggestion_id) or self.ends.get(suggestion_id)
+
     def at(self, cp: int) -> list[SpanSuggestionRow]:
         """The suggestions covering ``cp``."""
         upto = bisect_right(self._starts, cp)
@@ -103,7 +108,7 @@ class SuggestionLayer(QObject):
         for s in self.at(cp):
             line = f"<i>suggested {html.escape(s.label)}</i> · score {s.score:.2f} · {html.escape(s.source)}"
             for r in self.relations:
-                other = self.row(r.target_id) if r.source_id == s.id else None
+                other = self.end(r.target_id) if r.source_id == s.id else None
                 if other is not None:
                     line += f"<br>&nbsp;&nbsp;→ {html.escape(r.type)} ({r.score:.2f}): “{html.escape(other.text[:40])}”"
                 elif r.target_id == s.id and self.row(r.source_id) is None:  # its end is your own span
@@ -125,6 +130,11 @@ class SuggestionLayer(QObject):
                 self.view.scroll_to(row.start, row.end)
         self.view.viewport().update()
         self.selectedChanged.emit(suggestion_id)
+
+    def reveal(self, start: int, end: int) -> None:
+        """Scroll to [start, end) and put the caret there."""
+        self.view.place_caret(start)
+        self.view.scroll_to(start, end)
 
     def _span_selected(self, span_id: object) -> None:
         if span_id is not None and self.selected is not None:

@@ -81,7 +81,7 @@ class SuggestionModel(TableModel):
         if isinstance(row, SpanSuggestionRow):
             cells = (row.label, f"{row.score:.2f}", row.source, " ".join(row.text.split()))
         else:
-            ends = [self.layer.row(i) for i in (row.source_id, row.target_id)]
+            ends = [self.layer.end(i) for i in (row.source_id, row.target_id)]
             text = " → ".join(" ".join(e.text.split())[:40] if e else "?" for e in ends)
             cells = (row.type, f"{row.score:.2f}", row.source, text)
         return cells[col]
@@ -164,3 +164,5 @@ class SuggestionPanel(QWidget):
         row = self.model.row_at(index.row())
         if isinstance(row, SpanSuggestionRow):
             self.layer.select(row.id)
+        elif row is not None and (end := self.layer.end(row.source_id)) is not None:
+            self.layer.reveal(end.start, end.end)  # a link: where its quote (first end) is

@@ -91,6 +91,9 @@ class RelationSuggestionRow:
 class Listing:
     spans: list[SpanSuggestionRow] = field(default_factory=list)
     relations: list[RelationSuggestionRow] = field(default_factory=list)
+    # The ends of pending relations that are not pending spans themselves (the person labelled
+    # them already: the link to a speaker they made): their text names the link in a list.
+    ends: dict[int, SpanSuggestionRow] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -264,6 +267,7 @@ def listing(
         .join(Document, Document.id == Suggestion.document_id)
         .where(Document.project_id == project_id)
     )
+    base = query
     rel_query = (
         select(RelationSuggestion)
         .join(Document, Document.id == RelationSuggestion.document_id)
@@ -304,14 +308,7 @@ def listing(
             )
         )
     out = Listing()
-    for sid, doc, start, end, label_id, text, score, source in session.execute(
-        query.order_by(Suggestion.document_id, Suggestion.start, Suggestion.end, Suggestion.id)
-    ):
-        out.spans.append(
-            SpanSuggestionRow(
-                sid, doc, start, end, label_id, labels.get(label_id, "?"), text[start:end], score, source
-            )
-        )
+    out.spans = _span_rows(session, query, labels)
     for r in session.scalars(rel_query.order_by(RelationSuggestion.document_id, RelationSuggestion.id)):
         out.relations.append(
             RelationSuggestionRow(
@@ -325,7 +322,24 @@ def listing(
                 r.source,
             )
         )
+    pending = {row.id for row in out.spans}
+    missing = {i for r in out.relations for i in (r.source_id, r.target_id)} - pending
+    if missing:
+        out.ends = {
+            row.id: row for row in _span_rows(session, base.where(Suggestion.id.in_(sorted(missing))), labels)
+        }
     return out
+
+
+def _span_rows(session: Session, query: Any, labels: dict[int, str]) -> list[SpanSuggestionRow]:
+    return [
+        SpanSuggestionRow(
+            sid, doc, start, end, label_id, labels.get(label_id, "?"), text[start:end], score, source
+        )
+        for sid, doc, start, end, label_id, text, score, source in session.execute(
+            query.order_by(Suggestion.document_id, Suggestion.start, Suggestion.end, Suggestion.id)
+        )
+    ]
 
 
 def mark_shown(tx: Tx, document_ids: Sequence[int], annotator_id: int) -> list[int]:

@@ -140,19 +140,34 @@ def test_a_folder_that_is_no_model_is_named_and_nothing_is_stored(
     assert _sources(store, doc) == set()
 
 
-def test_the_speakers_of_my_quotes_link_the_quote_i_labelled(
-    qtbot: QtBot, open_window: Open, store: Store, project: Project, model_dir: Path
-) -> None:
+QUOTED = (SAID.index('"The'), SAID.index(" Lind"))
+SPEAKER = (SAID.index("Lind"), SAID.index("Lind") + 4)
+
+
+def _mine(
+    open_window: Open, store: Store, project: Project, model_dir: Path, *labels: str
+) -> tuple[MainWindow, int, list[int]]:
+    """A window on SAID with my spans of ``labels`` (QUOTE: the quote, ACTOR: Lind), the model kept."""
     [doc] = add_docs(store, project.id, SAID)
     window = open_window()
     assert window.project is not None
     _kept_with(window.project, model_dir)
-    quote = (SAID.index('"The'), SAID.index(" Lind"))
+    edges = {"QUOTE": QUOTED, "ACTOR": SPEAKER}
     with store.transaction() as tx:
-        mine = create_span(
-            tx, doc, *quote, label_id(store, project.id, "QUOTE"), window.project.annotator_id
-        ).id
+        made = [
+            create_span(
+                tx, doc, *edges[name], label_id(store, project.id, name), window.project.annotator_id
+            ).id
+            for name in labels
+        ]
     window.open_document(doc)
+    return window, doc, made
+
+
+def test_the_speakers_of_my_quotes_link_the_quote_i_labelled(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project, model_dir: Path
+) -> None:
+    window, doc, [mine] = _mine(open_window, store, project, model_dir, "QUOTE")
     dialog = _dialog(qtbot, window)
     qtbot.mouseClick(
         dialog.my_quotes, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.my_quotes.height() // 2)
@@ -180,3 +195,29 @@ def test_the_speakers_of_my_quotes_link_the_quote_i_labelled(
             select(Annotation.start, Annotation.end).where(Annotation.id == target)
         ).all()
     assert source == mine and SAID[start:end] == "Lind"
+
+
+def test_a_link_between_two_spans_of_mine_is_named_in_the_panel_and_accepted_there(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project, model_dir: Path
+) -> None:
+    # the quote and its speaker are labelled, the link is not
+    window, _doc, [mine, speaker] = _mine(open_window, store, project, model_dir, "QUOTE", "ACTOR")
+    dialog = _dialog(qtbot, window)
+    dialog.my_quotes.setChecked(True)
+    qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    layer = window.pane.controller.suggestions
+    qtbot.waitUntil(lambda: bool(layer.relations), timeout=30_000)
+    assert window.pane.view.suggestions == []  # nothing new to draw: both ends are mine
+    panel = window.suggestions
+    table = panel.table
+    assert panel.model.rowCount() == 1
+    cell = panel.model.index(0, 3)
+    assert panel.model.data(cell) == f"{' '.join(SAID[slice(*QUOTED)].split())[:40]} → Lind"
+    window.pane.view.place_caret(0)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(cell).center())
+    view = window.pane.view
+    assert view.to_cp(view.textCursor().position()) == QUOTED[0]  # where the link goes from
+    qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
+    with store.session() as s:
+        assert s.execute(select(Relation.source_id, Relation.target_id)).all() == [(mine, speaker)]
+        assert len(s.scalars(select(Annotation.id)).all()) == 2  # no span copied
