@@ -63,10 +63,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         )
     if steps:
         print(f"(undo: annotator undo --annotator {who_name})", file=sys.stderr)
-    print(
-        f"{engine.source}: {report.spans} span and {report.relations} relation suggestion(s) "
-        f"on {report.documents} document(s); {report.replaced} undecided earlier one(s) replaced"
-    )
+    print(f"{report.summary(engine.source)}; {report.replaced} undecided earlier one(s) replaced")
     for name, n in sorted(report.unknown.items()):
         print(
             f"left out {n} suggestion(s) labelled {name!r}: the project has no such label or type",

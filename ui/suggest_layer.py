@@ -345,10 +345,7 @@ class SuggestionLayer(QObject):
                 if report.unknown
                 else ""
             )
-            self.message.emit(
-                f"{source[0]}: {report.spans} span and {report.relations} relation suggestion(s) "
-                f"on {report.documents} document(s){unknown}"
-            )
+            self.message.emit(f"{report.summary(source[0])}{unknown}")
 
         window = self.view.window()
         dialog = jobs.start(window, title, work, done, lambda text: self.message.emit(f"{title}: {text}"))

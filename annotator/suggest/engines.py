@@ -24,6 +24,7 @@ from annotator.settings_project import load_settings
 from annotator.store import Store, Tx
 from annotator.suggest import rules
 from annotator.suggest.rules import SpanSuggestion, Suggestions
+from annotator.suggest.speakers import speakers_of, unlinked
 from annotator.suggest.store import SaveReport, names, save
 from annotator.undo.log import save as save_step
 from annotator.undo.rows import Step
@@ -43,8 +44,8 @@ class Engine:
     # Suggestions for one person's labels (``annotator.suggest.own``): made from what that
     # annotator labelled in each document, and shown to them alone.
     for_annotator: int | None = None
-    per_document: Callable[[Tx, int, str], Suggestions] | None = None
-    # What the workers need besides a text, read here (``own``: the person's labels, linked ones)
+    # The person's labels in a document and those linked already (``own``): read in the run's
+    # transaction, document by document, and given to the model with each text
     labels_of: Callable[[Tx, int], tuple[list[Any], list[Any]]] | None = None
 
 
@@ -207,8 +208,8 @@ def run(
     undo removes the suggestions it stored and puts back those it replaced; the step's id is
     appended to ``steps``. Texts are read in chunks and, from ``PARALLEL_FROM`` documents on,
     suggested in worker processes on both cores (``annotator.learn.batch``): memory stays
-    bounded whatever the size. An engine on one person's labels (``per_document``) reads them
-    document by document in this transaction (``labels_of``: and sends them to the workers)."""
+    bounded whatever the size. An engine on one person's labels (``labels_of``) reads them
+    document by document in this transaction and gives them to the model with each text."""
     report = SaveReport()
     with store.transaction() as tx:
         journal = RunJournal(tx.session, engine.source)
@@ -216,19 +217,15 @@ def run(
         texts = _texts(tx, documents)
         many = engine.parallel is not None and len(documents) >= PARALLEL_FROM
         found: Iterable[tuple[int, Suggestions]]
-        if many and engine.labels_of is not None:  # labels read here, speakers found in workers
-            from annotator.learn.batch import suggest_many
+        if engine.labels_of is not None:  # the speakers of one person's quotes
+            items = _with_labels(tx, engine, texts, report)
+            if many:  # labels read here, speakers found in the workers
+                from annotator.learn.batch import suggest_many
 
-            assert engine.parallel is not None
-            labels_of = engine.labels_of
-            found = suggest_many(
-                ((doc, (text, *labels_of(tx, doc))) for doc, text in texts),
-                model_dir=engine.parallel[0],
-                speakers=True,
-            )
-        elif engine.per_document is not None:  # reads each document's labels in this transaction
-            per_document = engine.per_document
-            found = ((doc, per_document(tx, doc, text)) for doc, text in texts)
+                assert engine.parallel is not None
+                found = suggest_many(items, model_dir=engine.parallel[0], speakers=True)
+            else:
+                found = ((doc, speakers_of(engine.model, *item)) for doc, item in items)
         elif engine.parallel is not None and many:
             from annotator.learn.batch import suggest_many
 
@@ -264,6 +261,19 @@ def run(
             if steps is not None:
                 steps.append(step_id)
     return report
+
+
+def _with_labels(
+    tx: Tx, engine: Engine, texts: Iterable[tuple[int, str]], report: SaveReport
+) -> Iterator[tuple[int, tuple[str, list[Any], list[Any]]]]:
+    """Each text with the person's labels in it (``Engine.labels_of``), counting their quotes
+    still without a speaker into ``report.waiting``."""
+    assert engine.labels_of is not None
+    report.waiting = 0
+    for doc, text in texts:
+        spans, linked = engine.labels_of(tx, doc)
+        report.waiting += len(unlinked(engine.model, spans, linked))
+        yield doc, (text, spans, linked)
 
 
 def _batches(found: Iterable[tuple[int, Suggestions]], size: int) -> Iterator[list[tuple[int, Suggestions]]]:

@@ -18,8 +18,6 @@ from sqlalchemy import select
 from annotator.errors import ValidationError
 from annotator.model import Annotation, Label, Relation, RelationType
 from annotator.suggest.engines import Engine
-from annotator.suggest.rules import Suggestions
-from annotator.suggest.speakers import speakers_of
 from annotator.tx import Tx
 
 Span = tuple[int, int, str]
@@ -40,9 +38,6 @@ def own_quotes_engine(engine: Engine, annotator_id: int, annotator_name: str) ->
         spans, linked = _labels_of(tx, document_id, annotator_id, model)
         return spans, sorted(linked)
 
-    def suggest_for(tx: Tx, document_id: int, text: str) -> Suggestions:
-        return speakers_of(model, text, *labels_of(tx, document_id))
-
     folder = engine.parallel[0] if engine.parallel is not None else None
     return Engine(
         f"{engine.source} for {annotator_name}",
@@ -50,7 +45,6 @@ def own_quotes_engine(engine: Engine, annotator_id: int, annotator_name: str) ->
         (folder, (), None) if folder is not None else None,
         model=model,
         for_annotator=annotator_id,
-        per_document=suggest_for,
         labels_of=labels_of,
     )
 

@@ -19,11 +19,16 @@ def speakers_of(model: Any, text: str, spans: Sequence[Span], linked: Iterable[S
     """``model``'s links from the unlinked quotes among ``spans`` (a person's labels of the
     labels the model links; ``linked``: those already linked), with the spans they need. No
     unlinked quote: nothing, and the model is not run."""
+    if not unlinked(model, spans, linked):
+        return Suggestions()
+    return only_new_links(model.predict(text, list(spans)), spans, set(linked))
+
+
+def unlinked(model: Any, spans: Sequence[Span], linked: Iterable[Span]) -> list[Span]:
+    """The spans among ``spans`` that ``model`` links from (its quotes) and that have no link yet."""
     done = set(linked)
     sources = {k.source_label for k in model.linkers}
-    if not any(s not in done for s in spans if s[2] in sources):
-        return Suggestions()
-    return only_new_links(model.predict(text, list(spans)), spans, done)
+    return [s for s in spans if s[2] in sources and s not in done]
 
 
 def only_new_links(found: Suggestions, given: Sequence[Span], linked: set[Span]) -> Suggestions:

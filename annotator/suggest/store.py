@@ -104,6 +104,16 @@ class SaveReport:
     replaced: int = 0
     # Labels or relation types an engine named that the project lacks: name → how many left out.
     unknown: dict[str, int] = field(default_factory=dict)
+    # The speakers of one person's quotes (``suggest.own``): how many of their quotes in the
+    # documents run had no speaker yet (None for other runs).
+    waiting: int | None = None
+
+    def summary(self, source: str) -> str:
+        """What a run stored, as the CLI and the app say it."""
+        text = f"{source}: {self.spans} span and {self.relations} relation suggestion(s) on {self.documents} document(s)"
+        if self.waiting is not None:
+            text += f"; {self.waiting} of your quotes had no speaker yet"
+        return text
 
 
 def names(session: Session, project_id: int) -> tuple[dict[str, int], dict[str, int]]:

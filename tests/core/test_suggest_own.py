@@ -193,7 +193,11 @@ def test_the_command_links_her_quotes_and_bob_lists_none(tmp_path: Path, model_d
     assert refused.returncode != 0 and "--my-quotes goes with --model" in refused.stderr
     done = cli(url, "suggest", "--model", str(model_dir), "--my-quotes", "--annotator", "alice")
     assert done.returncode == 0, done.stderr
-    assert "model:quotes@1 for alice: 2 span and 1 relation suggestion(s)" in done.stdout
+    assert (
+        "model:quotes@1 for alice: 2 span and 1 relation suggestion(s) on 1 document(s); 1 of your"
+        in done.stdout
+    )
+    assert "1 of your quotes had no speaker yet" in done.stdout
     seen = {
         name: json.loads(cli(url, "suggestions", "--annotator", name, "--json").stdout)
         for name in ("alice", "bob")
@@ -242,7 +246,7 @@ def test_many_documents_run_on_both_cores_and_store_what_one_process_does(
         tx.session.execute(delete(Suggestion))
     report = engines.run(store, project.id, engine, docs, annotator_id=who)
     assert [r["speakers"] for r in runs] == [True]
-    assert report.relations == 6
+    assert report.relations == 6 and report.waiting == 6
     assert _found_for(store, project, docs, "alice") == alone
     assert {(d, q) for d, q, *_ in alone if isinstance(q, tuple)} == {
         *((d, (*FIRST, "QUOTE")) for d in docs[:5]),

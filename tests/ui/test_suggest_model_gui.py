@@ -208,6 +208,7 @@ def test_a_link_between_two_spans_of_mine_is_named_in_the_panel_and_accepted_the
     layer = window.pane.controller.suggestions
     qtbot.waitUntil(lambda: bool(layer.relations), timeout=30_000)
     assert window.pane.view.suggestions == []  # nothing new to draw: both ends are mine
+    qtbot.waitUntil(lambda: "1 of your quotes had no speaker yet" in window.statusBar().currentMessage())
     panel = window.suggestions
     table = panel.table
     assert panel.model.rowCount() == 1
