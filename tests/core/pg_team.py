@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from annotator.ops.projects import create_project
 from annotator.store import Store, open_store
 from tests.conftest import PG_URL, TEMPLATE, pg_database
-from tests.core.helpers import add_doc
+from tests.core.helpers import add_doc, upgrade_to
 
 if TYPE_CHECKING:
     import pytest
@@ -54,26 +54,29 @@ def setup_sql(database: str, names: dict[str, str]) -> str:
 
 
 @contextmanager
-def make_team() -> Iterator[Team]:
+def make_team(set_up_at: str | None = None) -> Iterator[Team]:
     """Callers first request the ``pg_template`` fixture (it skips, or fails under CI, without
-    PostgreSQL). Roles are the cluster's: each team's names are unique and dropped afterwards."""
+    PostgreSQL). Roles are the cluster's: each team's names are unique and dropped afterwards.
+    ``set_up_at``: the admin ran the setup SQL on a database at this older revision, then opened
+    it with this version (a schema upgrade, as the admin)."""
     suffix = uuid.uuid4().hex[:8]
     names = {who: f"{who}_{suffix}" for who in (*PEOPLE, "annotator_team")}
     try:
-        with pg_database(TEMPLATE) as url:
-            admin = open_store(url)  # the owner: a superuser here
+        with pg_database(None if set_up_at else TEMPLATE) as url:
+            if set_up_at:
+                engine = create_engine(url)
+                with engine.begin() as conn:
+                    upgrade_to(conn, set_up_at)
+                engine.dispose()
+                _set_up(url, names)
+            admin = open_store(url)  # the owner: a superuser here; it migrates to head
             assert admin.login is None
             with admin.transaction() as tx:
                 project = create_project(tx, "Newsroom").id
             doc = add_doc(admin, project, TEXT)
             admin.close()
-            engine = create_engine(url, isolation_level="AUTOCOMMIT")
-            with engine.connect() as conn:
-                sql = setup_sql(make_url(url).database or "", names)
-                code = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
-                for statement in filter(str.strip, code.split(";")):
-                    conn.execute(text(statement))
-            engine.dispose()
+            if not set_up_at:
+                _set_up(url, names)
             yield Team(url, project, doc, names)
     finally:
         assert PG_URL is not None
@@ -82,6 +85,17 @@ def make_team() -> Iterator[Team]:
             for name in names.values():
                 conn.execute(text(f"DROP ROLE IF EXISTS {name}"))
         engine.dispose()
+
+
+def _set_up(url: str, names: dict[str, str]) -> None:
+    """Run the README's setup SQL as the admin."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        sql = setup_sql(make_url(url).database or "", names)
+        code = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+        for statement in filter(str.strip, code.split(";")):
+            conn.execute(text(statement))
+    engine.dispose()
 
 
 def annotate_as(
