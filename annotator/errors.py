@@ -15,6 +15,10 @@ class ConflictError(ValidationError):
     """Somebody else changed the same row meanwhile; the later change is refused, not merged."""
 
 
+class NotPermitted(AnnotatorError):
+    """The database refused the login a table (PostgreSQL: no grant on it); names what to ask for."""
+
+
 class NotFoundError(AnnotatorError):
     """A project, document, label, annotation or annotator that was asked for does not exist."""
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, NotPermitted
 
 # The newest migration; a test checks it equals Alembic's head so opening an up-to-date
 # database can skip loading Alembic altogether (it costs ~0.2 s of start-up).
@@ -121,7 +121,7 @@ def migrate_store(engine: Engine, url: str, backup: Callable[[Path], Path], sqli
         from alembic.util.exc import CommandError
         from sqlalchemy.exc import SQLAlchemyError
 
-        if not isinstance(exc, SQLAlchemyError | sqlite3.Error | CommandError | OSError):
+        if not isinstance(exc, SQLAlchemyError | sqlite3.Error | CommandError | OSError | NotPermitted):
             raise
         reason = exc.orig if isinstance(exc, SQLAlchemyError) and hasattr(exc, "orig") else exc
         kept = f"; a copy made before is {kept_copy}" if kept_copy else ""

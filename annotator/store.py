@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from annotator import sqlite_guard
 from annotator.audit import write_audit
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, NotPermitted
 from annotator.events import Action, Change, ChangeBus, ChangeSet, Entity
 from annotator.identity import database_login, os_user
 from annotator.live import ChangeListener, announce
@@ -262,6 +262,18 @@ class Store:
         self.guard = None
 
 
+def _no_grant(context: Any) -> None:
+    """A table the login has no grant on (a teammate's, after an upgrade that added it, before
+    the admin's grants): say who to ask and what, instead of a driver's error."""
+    orig = context.original_exception
+    if getattr(orig, "sqlstate", None) == "42501" and str(orig).startswith("permission denied for"):
+        who = context.engine.url.username or "this login"
+        raise NotPermitted(
+            f"{orig} ({who}): the team's admin grants it with the GRANT lines of the README's "
+            '"Team setup on PostgreSQL"'
+        ) from orig
+
+
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     """Open (creating if needed) the database at ``url`` and bring its schema to head.
 
@@ -282,6 +294,8 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    else:
+        event.listen(engine, "handle_error", _no_grant)
     store = Store(engine)
     if migrate:
         try:

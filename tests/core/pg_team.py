@@ -54,11 +54,12 @@ def setup_sql(database: str, names: dict[str, str]) -> str:
 
 
 @contextmanager
-def make_team(set_up_at: str | None = None) -> Iterator[Team]:
+def make_team(set_up_at: str | None = None, *, leave_out: str | None = None) -> Iterator[Team]:
     """Callers first request the ``pg_template`` fixture (it skips, or fails under CI, without
     PostgreSQL). Roles are the cluster's: each team's names are unique and dropped afterwards.
     ``set_up_at``: the admin ran the setup SQL on a database at this older revision, then opened
-    it with this version (a schema upgrade, as the admin)."""
+    it with this version (a schema upgrade, as the admin); ``leave_out``: its statements holding
+    these words were not run (an older README's setup)."""
     suffix = uuid.uuid4().hex[:8]
     names = {who: f"{who}_{suffix}" for who in (*PEOPLE, "annotator_team")}
     try:
@@ -68,7 +69,7 @@ def make_team(set_up_at: str | None = None) -> Iterator[Team]:
                 with engine.begin() as conn:
                     upgrade_to(conn, set_up_at)
                 engine.dispose()
-                _set_up(url, names)
+                _set_up(url, names, leave_out)
             admin = open_store(url)  # the owner: a superuser here; it migrates to head
             assert admin.login is None
             with admin.transaction() as tx:
@@ -76,7 +77,7 @@ def make_team(set_up_at: str | None = None) -> Iterator[Team]:
             doc = add_doc(admin, project, TEXT)
             admin.close()
             if not set_up_at:
-                _set_up(url, names)
+                _set_up(url, names, leave_out)
             yield Team(url, project, doc, names)
     finally:
         assert PG_URL is not None
@@ -87,14 +88,15 @@ def make_team(set_up_at: str | None = None) -> Iterator[Team]:
         engine.dispose()
 
 
-def _set_up(url: str, names: dict[str, str]) -> None:
-    """Run the README's setup SQL as the admin."""
+def _set_up(url: str, names: dict[str, str], leave_out: str | None = None) -> None:
+    """Run the README's setup SQL as the admin (without the statements holding ``leave_out``)."""
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         sql = setup_sql(make_url(url).database or "", names)
         code = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
         for statement in filter(str.strip, code.split(";")):
-            conn.execute(text(statement))
+            if leave_out is None or leave_out not in statement:
+                conn.execute(text(statement))
     engine.dispose()
 
 

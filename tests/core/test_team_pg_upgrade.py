@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from tests.core.cli_run import run
 from tests.core.pg_team import make_team
 
 pytestmark = pytest.mark.usefixtures("pg_template")
@@ -26,3 +27,13 @@ def test_a_table_added_by_a_later_upgrade_is_the_teams() -> None:
         assert found == [("quotes",)]
         alice.dispose()
         bob.dispose()
+
+
+def test_a_team_set_up_without_the_default_privileges_is_told_what_to_ask_for(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with make_team(set_up_at="0020", leave_out="ALTER DEFAULT PRIVILEGES") as team:
+        code, out, err = run(capsys, "--db", team.url_of("alice"), "models")
+        assert code == 1 and out == ""
+        assert f"permission denied for table trained_model ({team.names['alice']})" in err
+        assert "the team's admin grants it with the GRANT lines" in err and "Traceback" not in err
