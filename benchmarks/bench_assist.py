@@ -269,9 +269,10 @@ SECTION = "## Assisted annotation"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m benchmarks.bench_assist [--quick] [--runs N] [--rules-only]``: the
-    assisted-annotation cases, written as their own section of BENCHMARKS.md (the rest of the
-    file is left as it is); ``--rules-only`` measures the rules row alone and only prints it."""
+    """``python -m benchmarks.bench_assist [--quick] [--runs N] [--rules-only | --speakers-only]``:
+    the assisted-annotation cases, written as their own section of BENCHMARKS.md (the rest of the
+    file is left as it is); ``--rules-only`` / ``--speakers-only`` measure that row alone and only
+    print it."""
     import argparse
     import platform
 
@@ -283,11 +284,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rules-only", action="store_true", help="only the rules row; BENCHMARKS.md is left alone"
     )
+    parser.add_argument(
+        "--speakers-only", action="store_true", help="only the row of speakers of labelled quotes"
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
     runs = 1 if args.quick else args.runs
+    alone = args.rules_only or args.speakers_only
     if args.rules_only:
         found = [rules_case(_texts(300 if args.quick else 10_000), runs)]
+    elif args.speakers_only:
+        with tempfile.TemporaryDirectory() as name:
+            folder = Path(name) / "quotes"
+            train(corpus(60, seed=5), folder, labels=["QUOTE", "ACTOR"], max_minutes=0.5, seed=1)
+            found = [speakers_case(folder, 300 if args.quick else 10_000, runs)]
     else:
         found = cases(args.quick, runs)
     lines = [
@@ -304,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     text = "\n".join(lines) + "\n"
     print(text)
-    if not args.quick and not args.rules_only:
+    if not args.quick and not alone:
         path = ROOT / "BENCHMARKS.md"
         old = path.read_text(encoding="utf-8")
         head = old.split(SECTION)[0].rstrip() if SECTION in old else old.rstrip()
