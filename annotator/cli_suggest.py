@@ -17,8 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from annotator.cli_common import Action, open_project, print_table, progress_bar, project_of
+
+if TYPE_CHECKING:
+    from annotator.suggest.store import SpanSuggestionRow
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -83,19 +87,41 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
             pending_for = identify(tx, project_id, args.annotator).id
     with store.session() as session:
         found = listing(session, project_id, document_id=args.doc, pending_for=pending_for)
+    ends = {s.id: s for s in found.spans} | found.ends  # a link's ends, listed or not
     if args.json:
-        items = [s.to_json() for s in found.spans] + [r.to_json() for r in found.relations]
+        items = [s.to_json() for s in found.spans] + [
+            r.to_json() | {"from_span": _end(ends, r.source_id), "to_span": _end(ends, r.target_id)}
+            for r in found.relations
+        ]
         print(json.dumps(items, ensure_ascii=False, indent=None))
         return 0
     rows: list[list[object]] = [
         [s.id, s.doc, s.start, s.end, s.label, f"{s.score:.2f}", s.source, _clip(s.text)] for s in found.spans
     ]
     rows += [
-        [r.key, r.doc, "", "", f"{r.type} {r.source_id}→{r.target_id}", f"{r.score:.2f}", r.source, ""]
+        [
+            r.key,
+            r.doc,
+            "",
+            "",
+            f"{r.type} {r.source_id}→{r.target_id}",
+            f"{r.score:.2f}",
+            r.source,
+            " → ".join(_clip(ends[i].text, 24) if i in ends else "?" for i in (r.source_id, r.target_id)),
+        ]
         for r in found.relations
     ]
     print_table(rows, ["id", "doc", "start", "end", "label", "score", "source", "text"])
     return 0
+
+
+def _end(ends: dict[int, SpanSuggestionRow], suggestion_id: int) -> dict[str, object] | None:
+    """A link's end as the JSON of ``suggestions`` gives it, also when the end itself is not
+    listed (the person labelled it already, or decided on it): scripts need no second lookup."""
+    row = ends.get(suggestion_id)
+    if row is None:
+        return None
+    return {"start": row.start, "end": row.end, "label": row.label, "text": row.text}
 
 
 def _clip(text: str, n: int = 50) -> str:

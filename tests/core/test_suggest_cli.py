@@ -72,6 +72,11 @@ def test_suggestions_json_shape_then_accept_and_reject_by_id(url: str) -> None:
     assert "1 span(s)" in done.stdout and count(store, Annotation) == 1
     pending = json.loads(cli(url, "suggestions", "--json", "--annotator", "ana").stdout)
     assert [p["id"] for p in pending] == [rel["id"]]  # only the relation is left for ana
+    # its ends are not listed (one rejected, one accepted) but named, so no lookup is needed
+    assert (pending[0]["from_span"]["label"], pending[0]["to_span"]) == (
+        "QUOTE",
+        {"start": 0, "end": 5, "label": "ACTOR", "text": "Varga"},
+    )
     assert cli(url, "undo", "--annotator", "ana").returncode == 0
     assert count(store, Annotation) == 0
     assert len(json.loads(cli(url, "suggestions", "--json", "--annotator", "ana").stdout)) == 2
