@@ -26,10 +26,12 @@ depends_on: str | Sequence[str] | None = None
 
 # SECURITY DEFINER as 0008's helpers: the policy reads ``annotator`` as its owner. Unlike
 # annotator_may_write, a reviewer does not stand in for an annotator without a login: personal
-# suggestions are that person's view of their own labels, not labels to be kept.
-FUNCTION = "annotator_is_login(owner integer, who text)"
-BODY = "SELECT EXISTS (SELECT 1 FROM annotator WHERE id = owner AND login = who)"
-MINE = "for_annotator_id IS NULL OR annotator_is_login(for_annotator_id, current_user::text)"
+# suggestions are that person's view of their own labels, not labels to be kept. The helper gives
+# the login's annotator ids (one per project) as a set, in a sub-select: PostgreSQL reads it once
+# per statement, not once per row (a row-wise call costs ~5 µs a row on a long listing).
+FUNCTION = "annotator_ids_of(who text)"
+BODY = "SELECT id FROM annotator WHERE login = who"
+MINE = "for_annotator_id IS NULL OR for_annotator_id IN (SELECT annotator_ids_of(current_user::text))"
 TABLES = ("suggestion", "relation_suggestion")
 COMMANDS = {  # policy name's suffix: its command, with the same rule for old rows and new
     "read": f"FOR SELECT USING ({MINE})",
@@ -44,7 +46,7 @@ def upgrade() -> None:
         return
     schema = op.get_bind().exec_driver_sql("SELECT current_schema()").scalar()
     op.execute(
-        f"CREATE OR REPLACE FUNCTION {FUNCTION} RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER "
+        f"CREATE OR REPLACE FUNCTION {FUNCTION} RETURNS SETOF integer LANGUAGE sql STABLE SECURITY DEFINER "
         f'SET search_path = "{schema}", pg_temp AS $fn${BODY}$fn$'
     )
     for table in TABLES:
