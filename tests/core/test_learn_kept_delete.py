@@ -29,6 +29,7 @@ from annotator.ops.projects import create_project
 from annotator.project import ProjectContext, open_for_commands
 from annotator.store import open_store
 from tests.cli_forms import run
+from tests.conftest import TEMPLATE, pg_database
 
 
 def fake_model(folder: Path, marker: str = "") -> Path:
@@ -160,3 +161,22 @@ def test_cli_deletes_a_kept_model_and_refuses_an_unknown_one(tmp_path: Path) -> 
     project = open_for_commands(url, None)
     assert next_version(project, "quotes") == 3
     project.store.close()
+
+
+def test_cli_deletes_a_row_and_this_machines_unpacked_copy(
+    pg_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL, in a real process: the row goes, and so does the copy unpacked in the cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the process inherits it
+    with pg_database(TEMPLATE) as url:
+        assert run("--db", url, "init").returncode == 0
+        project = open_for_commands(url, None)
+        keep_with_project(project, fake_model(tmp_path / "m"), "quotes", 1)
+        unpacked = model_folder(project, "quotes@1")
+        assert unpacked.is_relative_to(tmp_path / "cache")
+        done = run("--db", url, "models", "--delete", "quotes@1", real=True)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == "deleted quotes@1 (database); its version is not used again\n"
+        assert kept_models(project) == [] and not unpacked.exists()
+        assert next_version(project, "quotes") == 2
+        project.store.close()
