@@ -3,7 +3,7 @@
 Training holds out part of the documents (by text and ``--seed``) and prints the held-out
 figures; the model folder is written only when training succeeded, and the model is kept with
 the project as ``NAME@VERSION`` (a copy beside a SQLite file, a row of a PostgreSQL database),
-which ``models`` lists and ``--model NAME@VERSION`` names.
+which ``models`` lists (``--delete`` removes one) and ``--model NAME@VERSION`` names.
 """
 
 from __future__ import annotations
@@ -101,8 +101,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from annotator.learn.kept import kept_models
+    from annotator.learn.kept import delete_kept, kept_models
 
+    if args.delete:  # a change: a teammate's login acts as themselves (the audit log says who)
+        gone = delete_kept(project_of(args), args.delete)
+        if args.json:
+            print(json.dumps({"deleted": gone.key, "where": gone.where}))
+        else:
+            print(f"deleted {gone.key} ({gone.where}); its version is not used again")
+        return 0
     found = kept_models(project_of(args, as_login=False))  # reading adds nobody to the project
     if args.json:
         keys = ("key", "name", "version", "labels", "trained_at", "where", "figures")
@@ -138,3 +145,6 @@ def add_learn_commands(command: Action) -> None:
     p.add_argument("--json", action="store_true", help="the figures as JSON")
     p = command("models", cmd_models, "list the models kept with the project (NAME@VERSION, labels, where)")
     p.add_argument("--json", action="store_true", help="print JSON (with each model's held-out figures)")
+    p.add_argument(
+        "--delete", metavar="NAME@VERSION", help="remove this kept model (its number is never reused)"
+    )

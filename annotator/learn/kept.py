@@ -4,14 +4,15 @@ of the database elsewhere.
 ``<db>.models/project-<id>/quotes@3/`` holds a copy of each model trained from a SQLite project. A
 shared PostgreSQL database has no folder beside it, so it keeps each model as a row of
 ``trained_model`` (``kept_rows.py``) that every teammate's machine lists and unpacks once into
-its cache. The faces go through ``kept_models``, ``model_folder`` and ``keep_with_project``,
-whichever the database: the app's training dialog, ``annotator models`` and ``--model
-NAME@VERSION`` of ``suggest`` and ``evaluate``.
+its cache. The faces go through ``kept_models``, ``model_folder``, ``keep_with_project`` and
+``delete_kept``, whichever the database: the app's training dialog, ``annotator models [--delete]``
+and ``--model NAME@VERSION`` of ``suggest`` and ``evaluate``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -60,7 +61,8 @@ def models_home(url: str, project_id: int) -> Path | None:
 
 
 def next_version(project: ProjectContext, name: str) -> int:
-    """One more than the highest version of ``name`` kept with the project (folders or rows)."""
+    """One more than the highest version of ``name`` kept with the project (folders or rows), or
+    deleted from it (the audit log remembers: a number is never handed out twice)."""
     home = models_home(project.url, project.id)
     versions = [
         int(m["version"])
@@ -134,6 +136,37 @@ def model_folder(project: ProjectContext, key: str) -> Path:
         if digest is not None:
             return kept_rows.unpacked(project, name, version, digest)
     raise NotFoundError(f"no model {key} is kept with the project (`annotator models` lists them)")
+
+
+def delete_kept(project: ProjectContext, key: str) -> KeptModel:
+    """Remove the kept model ``NAME@VERSION`` (its folder beside a SQLite file, its row of the
+    database, both if both exist) and say what went; audited, and its version is never reused.
+    An unknown key is refused by name and nothing is removed.
+
+    The folder is first renamed aside, then the deletion committed, then the folder removed: a
+    failed commit puts it back, and nobody finds a half-removed model under its name."""
+    found = next((m for m in kept_models(project) if m.key == key), None)
+    if found is None:
+        raise NotFoundError(
+            f"no model {key} is kept with the project (`annotator models` lists them); nothing was removed"
+        )
+    home = models_home(project.url, project.id)
+    folder = home / key if home is not None and (home / key).is_dir() else None
+    aside = None
+    if folder is not None:
+        aside = Path(tempfile.mkdtemp(prefix=f".deleting-{key}.", dir=folder.parent)) / key
+        os.replace(folder, aside)
+    try:
+        kept_rows.forget(project, found.name, found.version, found.where)
+    except BaseException:
+        if folder is not None and aside is not None:
+            os.replace(aside, folder)
+            aside.parent.rmdir()
+        raise
+    if aside is not None:
+        shutil.rmtree(aside.parent, ignore_errors=True)
+    kept_rows.prune(project)  # this machine's unpacked copy, if any
+    return found
 
 
 def model_argument(project: ProjectContext, text: str) -> Path:

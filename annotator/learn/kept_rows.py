@@ -6,24 +6,30 @@ A row holds the model's ``model.json`` (listed without reading the archive) and 
 machine into ``<user cache>/annotator/models/<database>/project-<id>/NAME@VERSION-<digest>``: the
 digest in the name means a folder there always holds that archive, and a second read reuses it.
 It is unpacked into a temporary folder beside it and renamed, so two processes that race both
-end up reading one complete folder.
+end up reading one complete folder. Each unpack then clears the cache of what no row names any
+more (``prune``: older digests, deleted models), never a temporary folder another process may be
+unpacking into.
+
+A deleted model (``forget``) leaves its deletion in the audit log, which nobody changes: its
+version is never handed out again (``highest``), as scripts may still name ``quotes@3``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from annotator.errors import ValidationError
 from annotator.learn import archive
-from annotator.model import TrainedModel
+from annotator.model import AuditEntry, TrainedModel
 
 if TYPE_CHECKING:
     from annotator.project import ProjectContext
@@ -40,17 +46,50 @@ def rows(project: ProjectContext) -> list[tuple[str, int, dict[str, Any]]]:
     return [(name, version, dict(meta or {})) for name, version, meta in found]
 
 
+# A folder of the cache: NAME@VERSION-<the archive's digest, 12 hex digits>. Temporary folders
+# (``.NAME@VERSION.<random>``) never match.
+_CACHED = re.compile(r"^[^.].*@\d+-[0-9a-f]{12}$")
+
+
 def highest(project: ProjectContext, name: str) -> int:
-    """The highest version of ``name`` the database keeps (0: none)."""
+    """The highest version of ``name`` the database keeps, or ever kept and deleted (0: none)."""
     with project.store.session() as session:
-        return (
-            session.scalar(
-                select(func.max(TrainedModel.version)).where(
-                    TrainedModel.project_id == project.id, TrainedModel.name == name
-                )
+        kept = session.scalar(
+            select(func.max(TrainedModel.version)).where(
+                TrainedModel.project_id == project.id, TrainedModel.name == name
             )
-            or 0
         )
+        deleted = session.scalars(
+            select(AuditEntry.detail).where(
+                AuditEntry.entity == "trained_model", AuditEntry.action == "deleted"
+            )
+        ).all()
+    versions = [
+        int(d["version"])
+        for d in deleted
+        if isinstance(d, dict) and d.get("project") == project.id and d.get("name") == name
+    ]
+    return max([kept or 0, *versions])
+
+
+def forget(project: ProjectContext, name: str, version: int, where: str) -> None:
+    """Delete the model's row, if the database keeps one, and record the deletion in the audit
+    log (a folder's too: ``where`` says what went), in one transaction."""
+    with project.store.transaction() as tx:
+        found = tx.session.execute(
+            select(TrainedModel.id, TrainedModel.digest).where(*_the(project, name, version))
+        ).first()
+        detail: dict[str, Any] = {
+            "key": f"{name}@{version}",
+            "project": project.id,
+            "name": name,
+            "version": version,
+            "where": where,
+        }
+        if found is not None:
+            tx.session.execute(delete(TrainedModel).where(TrainedModel.id == found.id))
+            detail["digest"] = found.digest
+        tx.record("trained_model", "deleted", (found.id,) if found is not None else (), detail=detail)
 
 
 def insert(project: ProjectContext, meta: dict[str, Any], folder: Path, name: str, version: int) -> None:
@@ -111,7 +150,45 @@ def unpacked(project: ProjectContext, name: str, version: int, digest: str) -> P
             raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    prune(project)
     return folder
+
+
+def prune(project: ProjectContext) -> list[str]:
+    """Remove the cache's folders of the project that no row names any more (an older digest of a
+    model, a deleted model); returns their names.
+
+    The folders are listed before the rows are read: a folder is renamed into place only after its
+    row was committed, so any folder seen here has its row among those read, unless it was deleted.
+    Temporary folders (another process unpacking) are never touched, and a folder goes by a rename
+    first, so no reader ever finds it half removed under its name.
+    """
+    home = cache_home(project)
+    present = [p for p in home.iterdir() if _CACHED.match(p.name) and p.is_dir()] if home.is_dir() else []
+    if not present:
+        return []
+    with project.store.session() as session:
+        named = {
+            f"{name}@{version}-{digest[:12]}"
+            for name, version, digest in session.execute(
+                select(TrainedModel.name, TrainedModel.version, TrainedModel.digest).where(
+                    TrainedModel.project_id == project.id
+                )
+            )
+        }
+    removed = []
+    for folder in present:
+        if folder.name in named:
+            continue
+        trash = Path(tempfile.mkdtemp(prefix=f".gone-{folder.name}.", dir=home))
+        try:
+            os.replace(folder, trash / folder.name)
+        except OSError:
+            shutil.rmtree(trash, ignore_errors=True)
+            continue  # another process removed it first
+        shutil.rmtree(trash, ignore_errors=True)
+        removed.append(folder.name)
+    return removed
 
 
 def _the(project: ProjectContext, name: str, version: int) -> tuple[Any, ...]:
