@@ -378,7 +378,8 @@ def _copy_audit(
             row.pop("id")
             mapping = ids.get(_audited(row), {})
             entity_id, listed = row["entity_id"], row["documents"] or []
-            ours = entity_id in mapping or any(d in documents for d in listed)
+            project = (row["detail"] or {}).get("project")  # a kept model's deletion names it
+            ours = entity_id in mapping or any(d in documents for d in listed) or project in ids["project"]
             if not everything and not ours:
                 unknown += (_audited(row), entity_id) in gone
                 continue
@@ -389,6 +390,8 @@ def _copy_audit(
                     detail["former_id"] = entity_id
             if _audited(row) == "suggestion_decision":
                 _repoint_decision(detail, ids)
+            if project in ids["project"]:  # its versions are never reused there either
+                detail["project"] = ids["project"][project]
             if any(d not in documents for d in listed):
                 detail["former_documents"] = [d for d in listed if d not in documents]
             row["detail"] = detail or None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator.dbcopy import copy_projects
-from annotator.learn.kept import keep_with_project, kept_models, model_folder
+from annotator.learn.kept import delete_kept, keep_with_project, kept_models, model_folder, next_version
 from annotator.ops.projects import create_project
 from annotator.project import ProjectContext, open_for_commands
 from annotator.store import open_store
@@ -57,4 +57,26 @@ def test_models_kept_beside_sqlite_travel_to_the_destination_and_back(
     assert [m.key for m in kept_models(again)] == ["quotes@2", "quotes@1"]
     assert _files(model_folder(again, "quotes@1")) == _files(tmp_path / "m1")
     for project in (source, there, again):
+        project.store.close()
+
+
+def test_a_deleted_models_version_is_not_handed_out_again_after_a_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = _project(f"sqlite:///{tmp_path / 'a.db'}")
+    for version in (1, 2):
+        keep_with_project(source, _model(tmp_path / f"m{version}", version), "quotes", version)
+    delete_kept(source, "quotes@2")
+    assert next_version(source, "quotes") == 3
+    dst_url = f"sqlite:///{tmp_path / 'b.db'}"
+    _project(dst_url, "Other").store.close()  # the copied project gets another id there
+    dst = open_store(dst_url)
+    copy_projects(source.store, dst, ["Kept"])
+    dst.close()
+    there = open_for_commands(dst_url, "Kept")
+    assert there.id != source.id
+    assert [m.key for m in kept_models(there)] == ["quotes@1"]
+    assert next_version(there, "quotes") == 3
+    for project in (source, there):
         project.store.close()
