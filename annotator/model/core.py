@@ -167,6 +167,22 @@ class DeletedDocument(Base):
     deleted_by: Mapped[str] = mapped_column(String(200))
 
 
+class DocumentTrash(Base):
+    """PostgreSQL: each row a deleted document took with it, written by the server (a trigger as
+    the tables' owner; no login may write here), so that undoing the delete brings every teammate's
+    labels back as theirs, which the deleting login could not write itself (row-level security);
+    ``ops.documents.restore_documents``. Empty on SQLite: one person, whose undo needs no help."""
+
+    __tablename__ = "document_trash"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(Integer, index=True)
+    table_name: Mapped[str] = mapped_column(String(64))  # "document": its project and text hash only
+    row: Mapped[dict[str, Any]] = mapped_column(JSON)
+    deleted_by: Mapped[str] = mapped_column(String(200))  # the database login that deleted it
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Annotation(Base):
     """A labelled span: code point offsets into its document's text, end exclusive."""
 

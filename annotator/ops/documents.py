@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, delete, func, insert, or_, select, update
+from sqlalchemy import Select, Table, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -196,9 +196,12 @@ def restore_documents(tx: Tx, deleted: DeletedDocuments) -> None:
         if again is not None:
             raise ConflictError(f"the text of a deleted document is in the project again (document {again})")
     try:
+        session.execute(insert(Base.metadata.tables["document"]), list(documents))
+        back = _from_trash(session, [row["id"] for row in documents])
         for name, rows in deleted.rows:
-            if rows:
-                session.execute(insert(Base.metadata.tables[name]), list(rows))
+            left = [row for row in rows if name != "document" and row["document_id"] not in back]
+            if left:
+                session.execute(insert(Base.metadata.tables[name]), left)
     except IntegrityError as exc:  # the caller's transaction rolls back: nothing half restored
         raise ConflictError(
             "the deleted documents cannot come back: a label, relation type or annotator "
@@ -208,6 +211,16 @@ def restore_documents(tx: Tx, deleted: DeletedDocuments) -> None:
     for row in documents:
         detail = {"title": row["title"], "content_hash": row["content_hash"], "restored": True}
         tx.record("document", "created", (row["id"],), (row["id"],), detail)
+
+
+def _from_trash(session: Session, document_ids: Sequence[int]) -> set[int]:
+    """PostgreSQL: the documents whose rows the server put back from ``document_trash`` (migration
+    0024): every teammate's labels, which this login could not write itself. Elsewhere, or for a
+    document deleted before the server kept its rows, none: the snapshot's rows go back instead."""
+    if session.get_bind().dialect.name != "postgresql":
+        return set()
+    restore = text("SELECT annotator_restore_trash(:doc)")
+    return {doc for doc in document_ids if session.scalar(restore, {"doc": doc}) is not None}
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
