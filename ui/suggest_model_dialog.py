@@ -2,7 +2,8 @@
 
 The models kept with the project are listed newest first (``annotator.learn.kept``), so the one
 the training dialog just made is chosen already; "Other folder…" takes any model folder (one
-``annotator train -o`` wrote, or a spaCy pipeline saved to disk). The run itself is the
+``annotator train -o`` wrote, or a spaCy pipeline saved to disk); "Delete…" removes a kept model
+after asking (``delete_kept``: audited, its version never handed out again). The run itself is the
 suggestion layer's (``ui.suggest_layer``): a background job with progress and Cancel, one undo
 step, as ``annotator suggest --model`` stores it.
 """
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator.learn.kept import kept_models
+from annotator.errors import AnnotatorError
+from annotator.learn.kept import delete_kept, kept_models, models_home
 from ui.file_dialogs import get_existing_directory
 from ui.project import ProjectContext
 from ui.qt import (
@@ -22,9 +24,11 @@ from ui.qt import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     Qt,
@@ -78,6 +82,10 @@ class SuggestModelDialog(QDialog):
             self.models.setCurrentRow(0)
         self.other = QPushButton("Other &folder…", self)
         self.other.clicked.connect(self._choose_folder)
+        self.delete = QPushButton("&Delete…", self)
+        self.delete.setToolTip("Remove the chosen kept model (the suggestions it made stay)")
+        self.delete.clicked.connect(self._delete)
+        self.models.currentItemChanged.connect(self._chosen_changed)
         self.empty = QLabel(
             "No model is kept with this project yet: train one (Suggest ▸ Train an extractor…) "
             "or choose a model folder.",
@@ -118,11 +126,16 @@ class SuggestModelDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.models)
         layout.addWidget(self.empty)
-        layout.addWidget(self.other, 0, Qt.AlignmentFlag.AlignLeft)
+        below = QHBoxLayout()
+        below.addWidget(self.other)
+        below.addWidget(self.delete)
+        below.addStretch(1)
+        layout.addLayout(below)
         layout.addLayout(form)
         layout.addWidget(self.note)
         layout.addWidget(buttons)
         self.run: SuggestRun | None = None
+        self._chosen_changed()
 
     def _choose_folder(self) -> None:
         folder = get_existing_directory(
@@ -134,6 +147,34 @@ class SuggestModelDialog(QDialog):
         item.setData(Qt.ItemDataRole.UserRole, ModelChoice(folder=Path(folder)))
         self.models.setCurrentItem(item)
         self.empty.hide()
+
+    def _chosen_changed(self, *_args: object) -> None:
+        choice = self.chosen()
+        self.delete.setEnabled(choice is not None and choice.key is not None)
+
+    def _delete(self) -> None:
+        """Remove the chosen kept model, once the person said yes."""
+        choice, item = self.chosen(), self.models.currentItem()
+        if choice is None or choice.key is None or item is None:
+            return
+        shared = models_home(self.project.url, self.project.id) is None
+        whose = "every teammate's copy goes too" if shared else "its folder beside the project goes"
+        answer = QMessageBox.question(
+            self,
+            "Delete a kept model",
+            f"Delete the model {choice.key}? {whose.capitalize()}; the suggestions it made stay, "
+            "and its version number is not used again.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            delete_kept(self.project, choice.key)
+        except AnnotatorError as exc:
+            self.note.setText(str(exc))
+            return
+        self.models.takeItem(self.models.row(item))
+        self.note.setText(f"Deleted {choice.key}.")
+        self.empty.setVisible(self.models.count() == 0)
 
     def chosen(self) -> ModelChoice | None:
         item = self.models.currentItem()

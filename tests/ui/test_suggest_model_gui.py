@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from annotator.learn.kept import keep_with_project
+from annotator.learn.kept import keep_with_project, kept_models, next_version
 from annotator.learn.train import train
 from annotator.model import Annotation, Project, Relation, Suggestion
 from annotator.ops.annotations import create_span
@@ -21,7 +21,7 @@ from tests.ui.conftest import add_docs
 from ui import suggest_model_dialog
 from ui.main_window import MainWindow
 from ui.project import ProjectContext
-from ui.qt import QAbstractButton, QApplication, QLabel, QPoint, Qt
+from ui.qt import QAbstractButton, QApplication, QLabel, QMessageBox, QPoint, Qt, QTimer
 from ui.suggest_model_dialog import SuggestModelDialog
 
 Open = Callable[..., MainWindow]
@@ -86,7 +86,7 @@ def test_the_kept_model_suggests_in_the_open_document_and_ctrl_z_takes_it_back(
         for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)
         if "&" in w.text()
     ]
-    assert len(keys) == len(set(keys)) >= 7, keys  # every Alt+key of the dialog reaches one place
+    assert len(keys) == len(set(keys)) >= 8, keys  # every Alt+key of the dialog reaches one place
     qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(view.suggestions), timeout=30_000)
     texts = {SAID[s[0] : s[1]] for s in view.suggestions}
@@ -222,3 +222,40 @@ def test_a_link_between_two_spans_of_mine_is_named_in_the_panel_and_accepted_the
     with store.session() as s:
         assert s.execute(select(Relation.source_id, Relation.target_id)).all() == [(mine, speaker)]
         assert len(s.scalars(select(Annotation.id)).all()) == 2  # no span copied
+
+
+def _answer(qtbot: QtBot, button_text: str, seen: list[str]) -> None:
+    """Answer the dialog's question with a click on the button named ``button_text``."""
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(box.text())
+        button = next(b for b in box.buttons() if b.text().replace("&", "") == button_text)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_a_kept_model_is_deleted_from_the_dialog_after_a_yes(
+    qtbot: QtBot, open_window: Open, store: Store, project: Project, model_dir: Path
+) -> None:
+    window, _first, _second = _opened(open_window, store, project, model_dir)
+    assert window.project is not None
+    keep_with_project(window.project, model_dir, "quotes", 2)
+    dialog = _dialog(qtbot, window)
+    assert dialog.models.count() == 2 and dialog.delete.isEnabled()
+    dialog.models.setCurrentRow(1)  # quotes@1, the older
+    seen: list[str] = []
+    _answer(qtbot, "No", seen)
+    qtbot.mouseClick(dialog.delete, Qt.MouseButton.LeftButton)
+    assert "Delete the model quotes@1?" in seen[0]
+    assert [m.key for m in kept_models(window.project)] == ["quotes@2", "quotes@1"]
+    _answer(qtbot, "Yes", seen)
+    qtbot.mouseClick(dialog.delete, Qt.MouseButton.LeftButton)
+    assert [m.key for m in kept_models(window.project)] == ["quotes@2"]
+    assert dialog.models.count() == 1 and dialog.note.text() == "Deleted quotes@1."
+    assert next_version(window.project, "quotes") == 3
+    dialog.reject()
