@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,7 +47,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     project = project_of(args)
     found = _records(project, args, labels)
     out = Path(args.output)
-    name = out.name
+    # -o models/quotes@2 names the model "quotes" (kept as quotes@N), not "quotes@2"
+    name = re.sub(r"@\d+$", "", out.name) or out.name
     version = next_version(project, name)
     result = train(
         found,

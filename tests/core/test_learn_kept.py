@@ -207,3 +207,9 @@ def test_cli_models_lists_what_was_kept_and_model_takes_its_key(tmp_path: Path) 
             extra = ("--layer", "annotator:ana") if command == "evaluate" else ("--annotator", "ana")
             refused = run("--db", url, command, "--model", wrong, *extra)
             assert refused.returncode != 0 and wrong in refused.stderr, (command, wrong, refused.stderr)
+    again = train_cli(url, tmp_path / "quotes@1")  # a folder named as the listing names models
+    assert again.returncode == 0, again.stderr
+    assert [m["key"] for m in json.loads(run("--db", url, "models", "--json").stdout)] == [
+        "quotes@2",
+        "quotes@1",
+    ]
