@@ -29,10 +29,11 @@ from sqlalchemy.exc import IntegrityError
 
 from annotator.errors import ValidationError
 from annotator.learn import archive
-from annotator.model import AuditEntry, TrainedModel
+from annotator.model import Annotator, AuditEntry, Role, TrainedModel
 
 if TYPE_CHECKING:
     from annotator.project import ProjectContext
+    from annotator.tx import Tx
 
 
 def rows(project: ProjectContext) -> list[tuple[str, int, dict[str, Any]]]:
@@ -87,9 +88,40 @@ def forget(project: ProjectContext, name: str, version: int, where: str) -> None
             "where": where,
         }
         if found is not None:
+            _may_delete(tx, project.id, found.id, f"{name}@{version}")
             tx.session.execute(delete(TrainedModel).where(TrainedModel.id == found.id))
             detail["digest"] = found.digest
         tx.record("trained_model", "deleted", (found.id,) if found is not None else (), detail=detail)
+
+
+def _may_delete(tx: Tx, project_id: int, model_id: int, key: str) -> None:
+    """On a shared database a model is the team's: a login deletes one it kept, or any when it is a
+    reviewer, or any while the project has no reviewer (the audit log says who kept it)."""
+    if tx.login is None:
+        return
+    keeper = tx.session.scalar(
+        select(AuditEntry.login)
+        .where(
+            AuditEntry.entity == "trained_model",
+            AuditEntry.action == "created",
+            AuditEntry.entity_id == model_id,
+        )
+        .order_by(AuditEntry.id)
+        .limit(1)
+    )
+    if keeper is None or keeper == tx.login:
+        return
+    reviewers = set(
+        tx.session.scalars(
+            select(Annotator.login).where(
+                Annotator.project_id == project_id, Annotator.role == Role.REVIEWER.value
+            )
+        )
+    )
+    if reviewers and tx.login not in reviewers:
+        raise ValidationError(
+            f"{key} was kept by {keeper}: only that login or a reviewer deletes it; nothing was removed"
+        )
 
 
 def insert(project: ProjectContext, meta: dict[str, Any], folder: Path, name: str, version: int) -> None:
