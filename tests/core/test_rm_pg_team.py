@@ -124,3 +124,30 @@ def test_the_migration_keeps_every_table_that_goes_with_a_document() -> None:
 
     migration = import_module("annotator.migrations.versions.0024_document_trash")
     assert set(migration.TABLES) == {table.name for table, _refs in _dependents()}
+
+
+def test_a_document_deleted_outside_the_app_comes_back_whole_from_the_trash(
+    team: Team, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert annotate_as(capsys, team, "alice")[0] == 0
+    before = _spans(team)
+    admin = open_store(team.url)
+    with admin.session() as s:
+        original = s.execute(select(Document.text, Document.title, Document.content_hash)).one()
+    admin.close()
+    bobs = team.raw("bob")
+    with bobs.connect() as conn:  # a teammate with psql: the server lets any login delete a document
+        conn.execute(text("DELETE FROM document WHERE id = :d"), {"d": team.doc})
+    bobs.dispose()
+    assert _spans(team) == []
+    riley = team.names["riley"]
+    assert run(capsys, "--db", team.url_of("riley"), "review", "role", riley, "reviewer")[0] == 0
+    rileys = team.raw("riley")
+    with rileys.connect() as conn:  # a reviewer (or the admin) brings it back, text and labels
+        assert conn.execute(text("SELECT annotator_restore_trash(:d)"), {"d": team.doc}).scalar_one() == 1
+    rileys.dispose()
+    assert _spans(team) == before and _trash(team) == []
+    admin = open_store(team.url)
+    with admin.session() as s:
+        assert s.execute(select(Document.text, Document.title, Document.content_hash)).one() == original
+    admin.close()

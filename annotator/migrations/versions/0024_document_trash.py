@@ -9,9 +9,10 @@ only), and the cascade takes every teammate's spans, relations, comments and tim
 must bring them back as theirs, which the reviewer's login may not write (row-level security), and
 nobody may write them as a teammate with made-up content. So the server keeps them itself: after
 each delete on a table that goes with a document, a trigger (as the tables' owner) copies the
-rows whose document is gone into ``document_trash``, which no login may write; and
-``annotator_restore_trash(doc)`` puts those exact rows back, for the login that deleted the
-document, a reviewer of its project or the admin, once the document is back with the same text.
+rows whose document is gone into ``document_trash`` (the document's own row too), which no login
+may write; and ``annotator_restore_trash(doc)`` puts those exact rows back, for the login that
+deleted the document, a reviewer of its project or the admin: the document too when it is not
+back yet (a delete made outside the app, by psql say), else only onto the same text.
 
 SQLite: the table only (one person, whose own rows undo restores directly).
 """
@@ -49,9 +50,7 @@ TRASH = """
 BEGIN
     IF TG_TABLE_NAME = 'document' THEN
         INSERT INTO document_trash (document_id, table_name, "row", deleted_by, deleted_at)
-        SELECT g.id, 'document', json_build_object('project_id', g.project_id, 'content_hash', g.content_hash),
-               session_user, now() AT TIME ZONE 'UTC'
-        FROM gone g;
+        SELECT g.id, 'document', to_json(g), session_user, now() AT TIME ZONE 'UTC' FROM gone g;
     ELSE
         EXECUTE format(
             'INSERT INTO document_trash (document_id, table_name, "row", deleted_by, deleted_at) '
@@ -75,18 +74,22 @@ BEGIN
     IF kept IS NULL THEN
         RETURN NULL;  -- deleted before the server kept anything: the caller restores as before
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM document d WHERE d.id = doc
-                   AND d.project_id = (kept->>'project_id')::integer
-                   AND d.content_hash = kept->>'content_hash') THEN
-        RAISE EXCEPTION 'document % is not back as it was deleted: its rows stay in the trash', doc
-            USING ERRCODE = '42501';
-    END IF;
     IF who <> session_user AND NOT annotator_reviews((kept->>'project_id')::integer, session_user::text)
        AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = session_user AND rolsuper)
        AND session_user <> (SELECT tableowner FROM pg_tables
                             WHERE schemaname = current_schema() AND tablename = 'document_trash') THEN
         RAISE EXCEPTION 'document % was deleted by %: only that login, a reviewer or the admin brings its rows back',
             doc, who USING ERRCODE = '42501';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM document d WHERE d.id = doc) THEN  -- brought back here, as it was
+        INSERT INTO document SELECT (json_populate_record(NULL::document, kept)).*;
+        DELETE FROM deleted_document
+        WHERE project_id = (kept->>'project_id')::integer AND content_hash = kept->>'content_hash';
+    ELSIF NOT EXISTS (SELECT 1 FROM document d WHERE d.id = doc
+                      AND d.project_id = (kept->>'project_id')::integer
+                      AND d.content_hash = kept->>'content_hash') THEN
+        RAISE EXCEPTION 'document % is not back as it was deleted: its rows stay in the trash', doc
+            USING ERRCODE = '42501';
     END IF;
     FOREACH t IN ARRAY TABLES LOOP
         EXECUTE format('INSERT INTO %I SELECT (json_populate_record(NULL::%I, "row")).* FROM document_trash '
