@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 from annotator.queries import SpanTuple, label_rows, relations_of, span_table
 from annotator.store import Store
 from ui.article.view import ArticleView
-from ui.qt import QPoint, Qt, QTextCursor
+from ui.qt import QApplication, QMessageBox, QPoint, Qt, QTextCursor, QTimer
 
 
 def point_of(view: ArticleView, cp: int) -> QPoint:
@@ -48,3 +48,19 @@ def stored_relations(store: Store, doc_id: int) -> list[tuple[int, int, int]]:
 def label_id(store: Store, project_id: int, name: str) -> int:
     with store.session() as session:
         return next(lab.id for lab in label_rows(session, project_id) if lab.name == name)
+
+
+def answer_question(qtbot: QtBot, button_text: str, seen: list[str]) -> None:
+    """Answer the next question box (a modal QMessageBox) with a mouse click on the button named
+    ``button_text``; its text goes into ``seen``."""
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(box.text())
+        button = next(b for b in box.buttons() if b.text().replace("&", "") == button_text)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)

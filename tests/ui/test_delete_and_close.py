@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from annotator.model import Annotation, Document, Project
 from annotator.ops.documents import delete_documents
 from annotator.store import Store
-from tests.ui.helpers import select_with_keys
+from tests.ui.helpers import answer_question, select_with_keys
 from ui.jobs import Job, Progress, start
 from ui.main_window import MainWindow
-from ui.qt import QApplication, QMessageBox, Qt, QTimer
+from ui.qt import Qt
 from ui.transfer import ImportDialog, export_work, import_work
 
 Open = Callable[..., MainWindow]
@@ -101,21 +101,6 @@ class _HeldProgress:
         self._progress(units)
 
 
-def _answer(qtbot: QtBot, button_text: str, seen: list[str]) -> None:
-    """Answer the window's question with a mouse click on the button named ``button_text``."""
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
-        seen.append(box.text())
-        button = next(b for b in box.buttons() if b.text().replace("&", "") == button_text)
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, answer)
-
-
 def _held_job(qtbot: QtBot, window: MainWindow, title: str, work: Any, stage: str) -> Any:
     """Start ``work`` as the window would, and wait until it is held inside ``stage``."""
     held: list[_HeldProgress] = []
@@ -146,7 +131,7 @@ def test_closing_during_an_import_asks_and_keep_working_keeps_it_running(
     window = open_window("Existing article.")
     dialog = _running_import(qtbot, window, tmp_path)
     seen: list[str] = []
-    _answer(qtbot, "Keep working", seen)
+    answer_question(qtbot, "Keep working", seen)
     window.close()
     assert seen and "importing documents" in seen[0]
     assert window.isVisible() and not dialog.job.finished.is_set()
@@ -162,7 +147,7 @@ def test_closing_during_an_import_cancels_it_and_waits_for_the_rollback(
     dialog = _running_import(qtbot, window, tmp_path)
     job = dialog.job
     seen: list[str] = []
-    _answer(qtbot, "Cancel it and close", seen)
+    answer_question(qtbot, "Cancel it and close", seen)
     window.close()
     # close() returned: the job had already ended, before the window let go of the database.
     assert seen and job.finished.is_set() and not window.isVisible()
@@ -177,7 +162,7 @@ def test_closing_during_an_export_cancels_it_and_leaves_no_partial_file(
     work = export_work(window.project, "jsonl", out)  # type: ignore[arg-type]
     job = _held_job(qtbot, window, "Exporting", work, "Exporting").job
     seen: list[str] = []
-    _answer(qtbot, "Cancel it and close", seen)
+    answer_question(qtbot, "Cancel it and close", seen)
     window.close()
     assert seen and job.finished.is_set() and not window.isVisible()
     assert not out.exists()

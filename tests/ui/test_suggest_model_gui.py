@@ -18,10 +18,11 @@ from annotator.store import Store
 from benchmarks.quotes_corpus import corpus
 from tests.core.helpers import label_id
 from tests.ui.conftest import add_docs
+from tests.ui.helpers import answer_question
 from ui import suggest_model_dialog
 from ui.main_window import MainWindow
 from ui.project import ProjectContext
-from ui.qt import QAbstractButton, QApplication, QLabel, QMessageBox, QPoint, Qt, QTimer
+from ui.qt import QAbstractButton, QApplication, QLabel, QPoint, Qt
 from ui.suggest_model_dialog import SuggestModelDialog
 
 Open = Callable[..., MainWindow]
@@ -224,21 +225,6 @@ def test_a_link_between_two_spans_of_mine_is_named_in_the_panel_and_accepted_the
         assert len(s.scalars(select(Annotation.id)).all()) == 2  # no span copied
 
 
-def _answer(qtbot: QtBot, button_text: str, seen: list[str]) -> None:
-    """Answer the dialog's question with a click on the button named ``button_text``."""
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
-        seen.append(box.text())
-        button = next(b for b in box.buttons() if b.text().replace("&", "") == button_text)
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, answer)
-
-
 def test_a_kept_model_is_deleted_from_the_dialog_after_a_yes(
     qtbot: QtBot, open_window: Open, store: Store, project: Project, model_dir: Path
 ) -> None:
@@ -249,11 +235,11 @@ def test_a_kept_model_is_deleted_from_the_dialog_after_a_yes(
     assert dialog.models.count() == 2 and dialog.delete.isEnabled()
     dialog.models.setCurrentRow(1)  # quotes@1, the older
     seen: list[str] = []
-    _answer(qtbot, "No", seen)
+    answer_question(qtbot, "No", seen)
     qtbot.mouseClick(dialog.delete, Qt.MouseButton.LeftButton)
     assert "Delete the model quotes@1?" in seen[0]
     assert [m.key for m in kept_models(window.project)] == ["quotes@2", "quotes@1"]
-    _answer(qtbot, "Yes", seen)
+    answer_question(qtbot, "Yes", seen)
     qtbot.mouseClick(dialog.delete, Qt.MouseButton.LeftButton)
     assert [m.key for m in kept_models(window.project)] == ["quotes@2"]
     assert dialog.models.count() == 1 and dialog.note.text() == "Deleted quotes@1."
