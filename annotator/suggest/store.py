@@ -334,10 +334,10 @@ def listing(
         )
     pending = {row.id for row in out.spans}
     missing = {i for r in out.relations for i in (r.source_id, r.target_id)} - pending
-    if missing:
-        out.ends = {
-            row.id: row for row in _span_rows(session, base.where(Suggestion.id.in_(sorted(missing))), labels)
-        }
+    wanted = sorted(missing)
+    for lo in range(0, len(wanted), 5000):  # a bounded IN list however many links a project has
+        part = base.where(Suggestion.id.in_(wanted[lo : lo + 5000]))
+        out.ends.update((row.id, row) for row in _span_rows(session, part, labels))
     return out
 
 
