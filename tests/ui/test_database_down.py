@@ -17,9 +17,8 @@ from annotator.model import Document, Project
 from annotator.ops.annotations import update_span
 from annotator.store import Store
 from tests.ui.conftest import add_docs
-from tests.ui.helpers import label_id, select_with_keys, stored_spans
+from tests.ui.helpers import answer_question, label_id, select_with_keys, stored_spans
 from tests.ui.outage import Outage
-from tests.ui.test_delete_and_close import _answer
 from tests.ui.test_review import gold, make_review_doc
 from ui.main_window import MainWindow
 from ui.project import open_project
@@ -217,11 +216,11 @@ def test_closing_with_changes_not_saved_asks_first(
     outage.down()
     _label_mayor(qtbot, window)
     said: list[str] = []
-    _answer(qtbot, "Cancel", said)
+    answer_question(qtbot, "Cancel", said)
     window.close()
     assert window.isVisible() and "1 change pending" in _bar(window)
     assert "1 change could not be saved" in said[0] and "closing the window loses them" in said[0]
-    _answer(qtbot, "Close and lose them", said)
+    answer_question(qtbot, "Close and lose them", said)
     window.close()
     assert not window.isVisible()
 
@@ -253,7 +252,7 @@ def test_opening_another_project_with_changes_waiting_asks_first(
     _label_mayor(qtbot, window)
     opened = window.project
     said: list[str] = []
-    _answer(qtbot, "Cancel", said)
+    answer_question(qtbot, "Cancel", said)
     assert not window.open_location(Location(outage.url, project.name))
     assert window.project is opened and "1 change pending" in _bar(window)
     assert "opening another project loses them" in said[0]
