@@ -8,7 +8,7 @@ finder), how far the nearest speech cue is, and its neighbours' words.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,7 +44,7 @@ def sequences(text: str, toks: list[Tok]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     lo = 0
     for i in range(1, len(toks) + 1):
-        para_end = i == len(toks) or bisect_right(breaks, toks[i - 1][1]) != bisect_right(breaks, toks[i][0])
+        para_end = i == len(toks) or bisect_left(breaks, toks[i - 1][1]) != bisect_left(breaks, toks[i][0])
         long_end = i - lo >= MAX_SEQUENCE and text[toks[i - 1][0] : toks[i - 1][1]] in _ENDS
         if para_end or long_end or i - lo >= 2 * MAX_SEQUENCE:
             out.append((lo, i))

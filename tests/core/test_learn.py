@@ -12,6 +12,7 @@ import pytest
 
 from annotator.errors import ValidationError
 from annotator.learn import evaluate as scoring
+from annotator.learn.features import sequences, tokenize
 from annotator.learn.model import load
 from annotator.learn.tagger import encode, tiers
 from annotator.learn.train import Cancelled, train
@@ -94,3 +95,16 @@ def test_cancelled_training_writes_nothing(tmp_path: Path) -> None:
 def test_too_few_documents_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="at least 2 documents"):
         train(corpus(1), tmp_path / "m", labels=["QUOTE"])
+
+
+def test_the_tagger_sees_each_paragraph_apart() -> None:
+    """A paragraph break right after the last word of a paragraph (the usual case) ends a
+    sequence; so does a break after trailing spaces."""
+    text = "Varga spoke.\n\nNagy agreed. \n\n\nThe end"
+    toks = tokenize(text)
+    assert [text[toks[lo][0] : toks[hi - 1][1]] for lo, hi in sequences(text, toks)] == [
+        "Varga spoke.",
+        "Nagy agreed.",
+        "The end",
+    ]
+    assert sequences("One line.\nAnother line.", tokenize("One line.\nAnother line.")) == [(0, 6)]
