@@ -19,14 +19,25 @@ from annotator.cli_common import Action, print_table, project_of
 if TYPE_CHECKING:
     from annotator.project import ProjectContext
     from annotator.records import DocRecord
+    from annotator.suggest.rejected import Rejections
 
 
-def _records(project: ProjectContext, args: argparse.Namespace, labels: list[str] | None) -> list[DocRecord]:
+def _records(
+    project: ProjectContext,
+    args: argparse.Namespace,
+    labels: list[str] | None,
+    rejected: list[Rejections] | None = None,
+) -> list[DocRecord]:
+    """The layer's documents (``--docs``: those); ``rejected``: a list the layer's rejected
+    suggestions are appended to, read in the same session."""
     from annotator.errors import NotFoundError
     from annotator.export import ExportOptions, records
+    from annotator.suggest.rejected import rejections
 
     with project.store.session() as session:
         found = list(records(session, project.id, ExportOptions(layer=args.layer, labels=labels)))
+        if rejected is not None:
+            rejected.append(rejections(session, project.id, args.layer, {r.doc_id for r in found if r.spans}))
     if args.docs:
         wanted = set(args.docs)
         found = [r for r in found if r.doc_id in wanted]
@@ -35,17 +46,20 @@ def _records(project: ProjectContext, args: argparse.Namespace, labels: list[str
             raise NotFoundError(
                 f"no document {min(missing)} in the layer {args.layer} (gold takes adjudicated ones)"
             )
+        for found_rejections in rejected or []:  # the chosen documents' rejections only
+            found_rejections.documents = [d for d in found_rejections.documents if d.doc_id in wanted]
     return found
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from annotator.learn import evaluate as scoring
     from annotator.learn.kept import keep_with_project, models_home, next_version
-    from annotator.learn.train import train
+    from annotator.learn.train import describe, train
 
     labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels else None
     project = project_of(args)
-    found = _records(project, args, labels)
+    rejected: list[Rejections] = []
+    found = _records(project, args, labels, None if args.no_rejections else rejected)
     out = Path(args.output)
     # -o models/quotes@2 names the model "quotes" (kept as quotes@N), not "quotes@2"
     name = re.sub(r"@\d+$", "", out.name) or out.name
@@ -60,9 +74,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         name=name,
         progress=lambda message: print(message, flush=True),
         parser=args.parser,
+        rejected=rejected[0] if rejected else None,
     )
     _set_version(out, version)
     print(f"trained in {result.seconds:.0f} s on {result.train_docs} documents; held out {result.test_docs}:")
+    if result.rejections:
+        print(f"learnt from rejected suggestions: {describe(result.rejections)}")
     print(scoring.table(result.figures))
     where = keep_with_project(project, out, name, version)
     in_folder = models_home(project.url, project.id) is not None
@@ -137,6 +154,12 @@ def add_learn_commands(command: Action) -> None:
         metavar="NAME_OR_PATH",
         help="an installed spaCy pipeline with a dependency parser: sources are found along its "
         "parses (the model needs it to suggest; nothing is downloaded)",
+    )
+    p.add_argument(
+        "--no-rejections",
+        action="store_true",
+        help="do not learn from rejected suggestions (by default the layer's people's rejections "
+        "teach 'no label here' in documents they left unlabelled, and 'not this speaker')",
     )
     p = command("evaluate", cmd_evaluate, "score a model against a layer: P/R/F1 per label, speaker accuracy")
     p.add_argument(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from annotator.errors import Cancelled
 from annotator.learn.kept import models_home, train_for_project
-from annotator.learn.train import TrainResult
+from annotator.learn.train import TrainResult, describe
 from ui import jobs
 from ui.file_dialogs import get_existing_directory
 from ui.project import ProjectContext
@@ -99,6 +99,13 @@ class TrainDialog(QDialog):
         parser_label = QLabel("&Parser", self)
         parser_label.setBuddy(self.parser)  # a row of a layout gets no buddy of its own
         form.addRow(parser_label, parser_row)
+        self.rejections = QCheckBox("Learn from &rejected suggestions", self)
+        self.rejections.setChecked(True)
+        self.rejections.setToolTip(
+            "Where the layer's people rejected suggestions in documents they left unlabelled, the model "
+            "learns that nothing is there; a rejected speaker link teaches 'not this speaker'"
+        )
+        form.addRow("", self.rejections)
         home = models_home(project.url, project.id)
         where = f"Kept in {home}" if home else "Kept in the project's database: every teammate finds it"
         self.where = QLabel(where, self)
@@ -138,6 +145,7 @@ class TrainDialog(QDialog):
     def start(self, out: Path | None = None) -> None:
         labels, layer, name = self.chosen_labels(), self.layer.currentText(), self.name.text().strip()
         minutes, seed, parser = self.minutes.value(), self.seed.value(), self.parser.text().strip() or None
+        rejections = self.rejections.isChecked()
         if not labels:
             self.result.setText("Choose at least one label.")
             return
@@ -156,6 +164,7 @@ class TrainDialog(QDialog):
                 progress=lambda text: progress.stage(text, 0),
                 cancel=_Stop(progress),
                 parser=parser,
+                learn_rejections=rejections,
             )
 
         self.job = jobs.start(self, "Training…", work, self._done, self._failed)
@@ -192,6 +201,11 @@ class TrainDialog(QDialog):
             f"{'' if models_home(self.project.url, self.project.id) is None else f' ({outcome.folder})'}.<br>"
             f"<table><tr><th>label</th><th>held out</th><th>exact F1</th><th>overlap F1</th></tr>{rows}</table>"
             f"Speaker accuracy: {said}"
+            + (
+                f"<br>Learnt from rejected suggestions: {describe(outcome.rejections)}"
+                if outcome.rejections
+                else ""
+            )
             + (
                 f"<br>Sources of the held-out quotes, exact F1: {figures['given_contents']['f1']:.2f}"
                 if "given_contents" in figures

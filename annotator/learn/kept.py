@@ -196,15 +196,18 @@ def train_for_project(
     progress: Callable[[str], None] | None = None,
     cancel: Flag | None = None,
     parser: str | None = None,
+    learn_rejections: bool = True,
 ) -> TrainResult:
     """Train from a layer of the project and keep the model with it as ``NAME@VERSION``; what the
     app's training dialog runs. Beside a SQLite file the model is trained into its models home
     (or only into ``out``, when given); elsewhere it is kept in the database, and written to
     ``out`` too when given (without ``out`` the result's folder is the unpacked copy in the
     cache). ``parser``: an installed spaCy pipeline the source pass reads parses from
-    (``syntax.py``)."""
+    (``syntax.py``). ``learn_rejections``: the layer's rejected suggestions teach "no" too
+    (``annotator.suggest.rejected``)."""
     from annotator.export import ExportOptions, records
     from annotator.learn.train import train
+    from annotator.suggest.rejected import rejections
 
     if not re.fullmatch(r"[\w.-]+", name):
         raise ValidationError(f"a model name is letters, digits, '.', '-' or '_', not {name!r}")
@@ -216,6 +219,8 @@ def train_for_project(
     try:
         with project.store.session() as session:
             found = list(records(session, project.id, ExportOptions(layer=layer, labels=labels)))
+            labelled = {r.doc_id for r in found if r.spans}
+            rejected = rejections(session, project.id, layer, labelled) if learn_rejections else None
         result = train(
             found,
             out,
@@ -228,6 +233,7 @@ def train_for_project(
             progress=progress,
             cancel=cancel,
             parser=parser,
+            rejected=rejected,
         )
         if home is None:
             keep_with_project(project, result.folder, name, version)

@@ -106,8 +106,13 @@ def train_tier(
     max_iterations: int = 150,
     extras: Extras | None = None,
     params: dict[str, float | bool] | None = None,
+    empty: Iterable[tuple[str, Sequence[tuple[int, int]]]] = (),
 ) -> int:
     """Train one tier's CRF into ``path`` within about ``seconds``; returns the iterations run.
+
+    ``empty``: texts and the character ranges of paragraphs known to hold none of the tier's
+    labels (``empty_paragraphs``: rejected suggestions where the layer has no labels); they train
+    as outside every label.
 
     crfsuite cannot stop mid-training, so a 3-iteration probe measures the cost of one iteration
     and the real run gets as many as the time allows (at most ``max_iterations``). ``clock``: wall time, or
@@ -119,6 +124,13 @@ def train_tier(
         tags = encode(toks, spans, labels)
         for lo, hi in sequences(text, toks):
             trainer.append(feats[lo:hi], tags[lo:hi])
+    for text, ranges in empty:
+        wanted = set(ranges)
+        toks = tokenize(text)
+        feats = document_features(text, toks, lexicon, extras)
+        for lo, hi in sequences(text, toks):
+            if (toks[lo][0], toks[hi - 1][1]) in wanted:
+                trainer.append(feats[lo:hi], ["O"] * (hi - lo))
     trainer.set_params({**PARAMS, **(params or {}), "max_iterations": 3})
     began = clock()
     trainer.train(str(path))
@@ -129,6 +141,22 @@ def train_tier(
     trainer.set_params({"max_iterations": iterations})
     trainer.train(str(path))
     return len(trainer.logparser.iterations) or iterations
+
+
+def empty_paragraphs(
+    text: str, rejected: Iterable[Span], kept: Iterable[Span], labels: Sequence[str]
+) -> list[tuple[int, int]]:
+    """The character ranges of the paragraphs (the tagger's sequences) that hold a rejected span
+    of ``labels`` and no kept one (a suggestion left open or accepted: maybe right)."""
+    toks = tokenize(text)
+    no = [(s, e) for s, e, label in rejected if label in labels]
+    maybe = [(s, e) for s, e, label in kept if label in labels]
+    out = []
+    for lo, hi in sequences(text, toks):
+        a, b = toks[lo][0], toks[hi - 1][1]
+        if any(s < b and a < e for s, e in no) and not any(s < b and a < e for s, e in maybe):
+            out.append((a, b))
+    return out
 
 
 PARAMS: dict[str, float | bool] = {"c1": 0.05, "c2": 0.01, "feature.possible_transitions": True}

@@ -14,10 +14,10 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from annotator import errors
 from annotator.dataset.split import Split
@@ -31,11 +31,15 @@ from annotator.learn.features import Extras, Lexicon, learn_lexicon
 from annotator.learn.heads import CUE_LABEL, DEFAULT_FORMS, heads_entry
 from annotator.learn.linker import Linker, candidates
 from annotator.learn.model import load, save
+from annotator.learn.negatives import Empty, empty_by_tier, refused_links
 from annotator.learn.options import DEFAULT_PASS, PLAIN, RecallTier, SecondPass, TaggerFeatures
 from annotator.learn.sources import FEATURES, Example, examples_of, train_sources
 from annotator.learn.syntax import Parse, load_parser, pipeline_name
 from annotator.learn.tagger import CLUSTERS, RECALL, TAGGER, tagger_entry, tiers, train_tier
 from annotator.records import DocRecord
+
+if TYPE_CHECKING:
+    from annotator.suggest.rejected import Rejections
 
 Span = tuple[int, int, str]
 
@@ -55,6 +59,8 @@ class TrainResult:
     seconds: float
     train_docs: int
     test_docs: int
+    # what rejected suggestions taught: {"paragraphs": N, "documents": N, "links": N}; empty: nothing
+    rejections: dict[str, int] = field(default_factory=dict)
 
 
 def split(
@@ -80,9 +86,11 @@ def _spans(record: DocRecord, labels: Sequence[str]) -> list[Span]:
 
 
 def _tier_job(
-    args: tuple[list[tuple[str, list[Span]]], list[str], str, float, Lexicon, bool, int, Extras | None],
+    args: tuple[
+        list[tuple[str, list[Span]]], list[str], str, float, Lexicon, bool, int, Extras | None, Empty
+    ],
 ) -> int:
-    docs, labels, path, seconds, lexicon, cpu, most, extras = args
+    docs, labels, path, seconds, lexicon, cpu, most, extras, empty = args
     clock = time.process_time if cpu else time.monotonic
     return train_tier(
         docs,
@@ -93,6 +101,7 @@ def _tier_job(
         clock=clock,
         max_iterations=most,
         extras=extras,
+        empty=empty,
     )
 
 
@@ -167,8 +176,13 @@ def _source_examples(records: Sequence[DocRecord], kind: tuple[str, str, str]) -
     return out
 
 
-def fit_linkers(records: Sequence[DocRecord], labels: Sequence[str]) -> list[Linker]:
-    """One pair classifier per relation type whose ends carry trained labels (at least 5 links)."""
+def fit_linkers(
+    records: Sequence[DocRecord],
+    labels: Sequence[str],
+    refused: dict[int, list[tuple[Span, Span, str]]] | None = None,
+) -> list[Linker]:
+    """One pair classifier per relation type whose ends carry trained labels (at least 5 links).
+    ``refused``: rejected links by document id (``negatives.refused_links``), taught as "no"."""
     linkers = []
     for (rtype, source_label, target_label), links in _kinds(records, labels).items():
         linker = Linker(rtype, source_label, target_label)
@@ -184,6 +198,14 @@ def fit_linkers(records: Sequence[DocRecord], labels: Sequence[str]) -> list[Lin
             for quote, speakers in gold.items():
                 pairs.extend(
                     (f, int(c in speakers)) for c, f in candidates(record.text, quote, actors, quotes)
+                )
+            no: dict[Span, set[Span]] = defaultdict(set)  # quotes the layer links to no one here
+            for quote, actor, kind in (refused or {}).get(record.doc_id or -1, []):
+                if kind == rtype and quote not in gold and quote[2] == source_label:
+                    no[quote].add(actor)
+            for quote, actors_not in no.items():
+                pairs.extend(
+                    (f, 0) for c, f in candidates(record.text, quote, actors, quotes) if c in actors_not
                 )
         linker.fit(pairs)
         linkers.append(linker)
@@ -212,6 +234,7 @@ def train(
     recall: RecallTier | None = None,
     bounds: Sequence[str] = (),
     parser: str | None = None,
+    rejected: Rejections | None = None,
 ) -> TrainResult:
     """Train on the records' spans (of ``labels``, default all), evaluate on held-out ones, save.
 
@@ -226,7 +249,8 @@ def train(
     ``recall``: a second tier whose contents are added where the tiers find none (None: none).
     ``bounds``: the boundary fixes of the sources, decoded after linking (``bounds.py``; none).
     ``parser``: an installed spaCy pipeline whose parses the source pass learns from
-    (``syntax.py``); the model needs it to decode."""
+    (``syntax.py``); the model needs it to decode. ``rejected``: the layer's rejected suggestions
+    (``annotator.suggest.rejected``), taught as "no label here" (``negatives.py``)."""
     say = progress or (lambda _m: None)
     began = time.monotonic()
     out = Path(out)
@@ -247,6 +271,13 @@ def train(
         else tiers((_spans(r, chosen) for r in train_docs), chosen)
     )
     say(f"{len(train_docs)} training and {len(test_docs)} held-out documents; tiers: {groups}")
+    labelled = {r.doc_id for r in (*records, *(held_out or ()))}
+    empty, taught = empty_by_tier(rejected, groups, labelled)
+    refused = refused_links(rejected, train_docs)
+    if refused:
+        taught["links"] = sum(len(v) for v in refused.values())
+    if taught:
+        say(f"learning from rejected suggestions: {describe(taught)}")
     parsing = load_parser(parser) if parser and second_pass is not None else None
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -269,9 +300,10 @@ def train(
                     cpu_minutes,
                     max_iterations,
                     extras,
+                    e,
                 ),
             )
-            for i, (d, g) in enumerate(zip(docs, groups, strict=True))
+            for i, (d, g, e) in enumerate(zip(docs, groups, empty, strict=True))
         ]
         kinds = list(_kinds(train_docs, chosen)) if second_pass is not None else []
         parses = None
@@ -320,13 +352,14 @@ def train(
                         cpu_minutes,
                         recall.iterations,
                         Extras(context=recall.context),
+                        empty[groups.index(group)],
                     ),
                 )
             )
         done = _run_jobs(jobs, cancel, say)
         iterations, source_iterations = done[: len(groups)], done[len(groups) : len(groups) + len(sources)]
         say("training the speaker classifier")
-        linkers = fit_linkers(train_docs, chosen)
+        linkers = fit_linkers(train_docs, chosen, refused)
         meta = {
             "name": name or out.name,
             "version": version,
@@ -338,6 +371,7 @@ def train(
             "test_docs": len(test_docs),
             "iterations": iterations,
             "lexicon": lexicon,
+            **({"rejections": taught} if taught else {}),
             "sources": [
                 {**spec, "iterations": n} for spec, n in zip(sources, source_iterations, strict=True)
             ],
@@ -365,7 +399,19 @@ def train(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return TrainResult(out, figures, time.monotonic() - began, len(train_docs), len(test_docs))
+    return TrainResult(out, figures, time.monotonic() - began, len(train_docs), len(test_docs), taught)
+
+
+def describe(taught: dict[str, int]) -> str:
+    """What rejected suggestions taught, for people: "3 paragraphs without labels (in 2
+    documents), 1 speaker link"."""
+    parts = []
+    if taught.get("paragraphs"):
+        n, d = taught["paragraphs"], taught.get("documents", 0)
+        parts.append(f"{n} paragraph{'s' * (n != 1)} without labels (in {d} document{'s' * (d != 1)})")
+    if taught.get("links"):
+        parts.append(f"{taught['links']} speaker link{'s' * (taught['links'] != 1)}")
+    return ", ".join(parts) or "nothing"
 
 
 def _run_jobs(jobs: list[Any], cancel: Flag | None, say: Callable[[str], None]) -> list[int]:

@@ -63,3 +63,36 @@ def test_bad_input_is_refused_and_writes_nothing(tmp_path: Path) -> None:
     no_parser = cli(url, "train", "--layer", "annotator:ana", "--parser", missing, "-o", str(tmp_path / "m"))
     assert no_parser.returncode != 0 and missing in no_parser.stderr and "parse" in no_parser.stderr
     assert not (tmp_path / "m").exists() and not (tmp_path / "p.db.models").exists()
+
+
+def test_train_learns_from_rejected_suggestions_unless_told_not_to(tmp_path: Path) -> None:
+    url = _project(tmp_path)
+    text = "The mayor said: “The bridge opens in May.”\n\nCritics said: “It will not.”\n"
+    (tmp_path / "blank.jsonl").write_text(json.dumps({"text": text, "title": "blank"}) + "\n")
+    assert cli(url, "import", str(tmp_path / "blank.jsonl"), "--annotator", "ana").returncode == 0
+    listed = json.loads(cli(url, "docs", "--json").stdout)
+    doc = str(next(d["id"] for d in listed if d["title"] == "blank"))
+    assert cli(url, "suggest", "--rules", "--docs", doc).returncode == 0
+    rejected = cli(url, "reject", "--doc", doc, "--annotator", "ana")
+    assert rejected.returncode == 0, rejected.stderr
+
+    taught = cli(url, "train", "--layer", "annotator:ana", "-o", str(tmp_path / "a"), "--max-minutes", "0.2")
+    assert taught.returncode == 0, taught.stderr
+    assert "learnt from rejected suggestions: 2 paragraphs without labels (in 1 document)" in taught.stdout
+    meta = json.loads((tmp_path / "a" / "model.json").read_text())
+    assert meta["rejections"] == {"paragraphs": 2, "documents": 1}
+    plain = cli(
+        url,
+        "train",
+        "--layer",
+        "annotator:ana",
+        "-o",
+        str(tmp_path / "b"),
+        "--max-minutes",
+        "0.2",
+        "--no-rejections",
+    )
+    assert plain.returncode == 0, plain.stderr
+    assert "rejected" not in plain.stdout and "rejections" not in json.loads(
+        (tmp_path / "b" / "model.json").read_text()
+    )

@@ -12,7 +12,11 @@ from annotator.learn.kept import kept_models, models_home
 from annotator.model import Project
 from annotator.ops.importer import import_records
 from annotator.store import Store
+from annotator.suggest import engines
+from annotator.suggest.store import listing
 from benchmarks.quotes_corpus import corpus
+from tests.core.helpers import add_doc
+from tests.core.test_suggestions import TEXT, decide, fake_engine
 from ui import train_dialog
 from ui.main_window import MainWindow
 from ui.qt import QAbstractButton, QAction, QApplication, QLabel, QPoint, Qt
@@ -35,6 +39,17 @@ def window_of(
         return open_window()
 
     return make
+
+
+def _shown(qtbot: QtBot, window: MainWindow) -> train_dialog.TrainDialog:
+    """The training dialog of the window's project, shown, on ana's layer."""
+    assert window.project is not None
+    dialog = train_dialog.TrainDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.layer.setCurrentText("annotator:ana")
+    return dialog
 
 
 def test_training_from_the_menu_shows_held_out_figures(
@@ -80,12 +95,7 @@ def test_a_parser_that_is_not_installed_is_named_and_nothing_is_trained(
     qtbot: QtBot, window_of: Callable[[int, Path], MainWindow], tmp_path: Path
 ) -> None:
     window = window_of(8, tmp_path / "models")
-    assert window.project is not None
-    dialog = train_dialog.TrainDialog(window.project, window)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.layer.setCurrentText("annotator:ana")
+    dialog = _shown(qtbot, window)
     missing = tmp_path / "no-such-parser"
     qtbot.mouseClick(dialog.parser, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(dialog.parser, str(missing))
@@ -122,3 +132,31 @@ def test_the_parser_field_has_its_mnemonic(
     assert label.buddy() is dialog.parser
     qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
     assert dialog.parser.hasFocus()
+
+
+def test_rejected_suggestions_teach_the_model_unless_unticked(
+    qtbot: QtBot, window_of: Callable[[int, Path], MainWindow], tmp_path: Path, store: Store, project: Project
+) -> None:
+    window = window_of(12, tmp_path / "models")
+    blank = add_doc(store, project.id, TEXT)  # ana labels nothing here and rejects what is suggested
+    engines.run(store, project.id, fake_engine(), [blank])
+    with store.session() as s:
+        ids = [r.id for r in listing(s, project.id, document_id=blank).spans]
+    decide(store, project, "ana", ids, [], accepting=False)
+    dialog = _shown(qtbot, window)
+    dialog.minutes.setValue(0.2)
+    assert dialog.rejections.isChecked()  # on by default, as the CLI
+    outcomes = []
+    for name in ("taught", "plain"):
+        dialog.name.setText(name)
+        dialog.outcome = None
+        qtbot.mouseClick(dialog.train_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.outcome is not None or "rror" in dialog.result.text(), timeout=120_000)
+        assert dialog.outcome is not None, dialog.result.text()
+        outcomes.append((dialog.outcome.rejections, dialog.result.text()))
+        qtbot.mouseClick(
+            dialog.rejections, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.rejections.height() // 2)
+        )
+    assert outcomes[0][0] == {"paragraphs": 1, "documents": 1}
+    assert "Learnt from rejected suggestions: 1 paragraph without labels (in 1 document)" in outcomes[0][1]
+    assert outcomes[1][0] == {} and "Learnt from" not in outcomes[1][1]
