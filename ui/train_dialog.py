@@ -122,8 +122,8 @@ class TrainDialog(QDialog):
         self.suggest_button = QPushButton("Suggest &with it…", self)
         self.suggest_button.setToolTip("Suggest labels with the model just trained")
         self.suggest_button.clicked.connect(self._suggest_with_it)
-        self.suggest_button.hide()
         buttons.addButton(self.suggest_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.suggest_button.hide()  # after addButton, which shows it: nothing to suggest with yet
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

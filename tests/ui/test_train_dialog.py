@@ -70,6 +70,7 @@ def test_training_from_the_menu_shows_held_out_figures(
                 box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2)
             )  # the box itself
     assert set(dialog.chosen_labels()) == {"QUOTE", "ACTOR"}
+    assert not dialog.suggest_button.isVisible()  # no model to suggest with yet
     dialog.minutes.setValue(0.2)
     qtbot.mouseClick(dialog.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.outcome is not None or "rror" in dialog.result.text(), timeout=120_000)
