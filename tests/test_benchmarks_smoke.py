@@ -57,3 +57,14 @@ def test_million_document_benchmark_runs_quick() -> None:
     for case in ("import 3,000 documents × 20 spans", "native JSONL export of 3,000 documents"):
         measures = [row.split(" | ")[1] for row in rows if row.startswith(f"| {case}")]
         assert "wall time" in measures and "CPU time (children included)" in measures, case
+
+
+def test_rejections_benchmark_runs_quick() -> None:
+    import json
+
+    found = json.loads(_run_quick("benchmarks.bench_rejections", "--labelled", "12", "--blank", "6"))
+    assert found["suggestions rejected in the seen quote-free documents"] > 0
+    assert (
+        found["labels only"]["taught"] == ""
+        and "paragraphs without labels" in found["labels + rejections"]["taught"]
+    )
