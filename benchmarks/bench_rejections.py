@@ -51,8 +51,8 @@ def blank(rng: random.Random, n: int) -> DocRecord:
             paragraphs.append(f'The "{thing}" plan {words}.')
         elif shape == 1:
             paragraphs.append(f'{words.capitalize()}, the "{thing}" report said nothing new.')
-        else:
-            paragraphs.append(f'The {rng.choice(TITLES).lower()}\'s office published "{thing}: {words}."')
+        else:  # a quoted title, not a quoted sentence: "published 'A sentence.'" is a quote of a kind
+            paragraphs.append(f'The {rng.choice(TITLES).lower()}\'s office opened the "{thing}" centre.')
     return DocRecord("\n\n".join(paragraphs) + "\n", title=f"Notice {n}")
 
 

@@ -38,15 +38,32 @@ def tokenize(text: str) -> list[Tok]:
 
 
 def sequences(text: str, toks: list[Tok]) -> list[tuple[int, int]]:
-    """Token index ranges the tagger sees one at a time: paragraphs, long ones cut after a
-    sentence end."""
+    """Token index ranges the tagger sees one at a time: runs cut after a sentence end once
+    ``MAX_SEQUENCE`` tokens long, and at a paragraph break only where whitespace ends the line
+    before it ("end. \n\n"; ``bisect_right`` counts a break that starts right at a token's end as
+    before it). That last rule began as a slip, but every model was trained and measured with it,
+    and cutting at every paragraph is worse: on PolNeAR (session 17) ACTOR exact F1 0.667 → 0.634,
+    QUOTE overlap 0.832 → 0.826 (the chain across paragraphs carries who is speaking). So it stays,
+    and ``paragraphs`` gives true paragraphs where they are wanted."""
     breaks = [m.start() for m in _BREAK.finditer(text)]
     out: list[tuple[int, int]] = []
     lo = 0
     for i in range(1, len(toks) + 1):
-        para_end = i == len(toks) or bisect_left(breaks, toks[i - 1][1]) != bisect_left(breaks, toks[i][0])
+        para_end = i == len(toks) or bisect_right(breaks, toks[i - 1][1]) != bisect_right(breaks, toks[i][0])
         long_end = i - lo >= MAX_SEQUENCE and text[toks[i - 1][0] : toks[i - 1][1]] in _ENDS
         if para_end or long_end or i - lo >= 2 * MAX_SEQUENCE:
+            out.append((lo, i))
+            lo = i
+    return out
+
+
+def paragraphs(text: str, toks: list[Tok]) -> list[tuple[int, int]]:
+    """Token index ranges of the text's paragraphs (split at blank lines)."""
+    breaks = [m.start() for m in _BREAK.finditer(text)]
+    out: list[tuple[int, int]] = []
+    lo = 0
+    for i in range(1, len(toks) + 1):
+        if i == len(toks) or bisect_left(breaks, toks[i - 1][1]) != bisect_left(breaks, toks[i][0]):
             out.append((lo, i))
             lo = i
     return out

@@ -18,7 +18,7 @@ from pathlib import Path
 import pycrfsuite
 
 from annotator.learn.clusters import load_clusters
-from annotator.learn.features import Extras, Lexicon, Tok, document_features, sequences, tokenize
+from annotator.learn.features import Extras, Lexicon, Tok, document_features, paragraphs, sequences, tokenize
 
 Span = tuple[int, int, str]
 
@@ -128,7 +128,7 @@ def train_tier(
         wanted = set(ranges)
         toks = tokenize(text)
         feats = document_features(text, toks, lexicon, extras)
-        for lo, hi in sequences(text, toks):
+        for lo, hi in paragraphs(text, toks):
             if (toks[lo][0], toks[hi - 1][1]) in wanted:
                 trainer.append(feats[lo:hi], ["O"] * (hi - lo))
     trainer.set_params({**PARAMS, **(params or {}), "max_iterations": 3})
@@ -146,13 +146,13 @@ def train_tier(
 def empty_paragraphs(
     text: str, rejected: Iterable[Span], kept: Iterable[Span], labels: Sequence[str]
 ) -> list[tuple[int, int]]:
-    """The character ranges of the paragraphs (the tagger's sequences) that hold a rejected span
+    """The character ranges of the paragraphs that hold a rejected span
     of ``labels`` and no kept one (a suggestion left open or accepted: maybe right)."""
     toks = tokenize(text)
     no = [(s, e) for s, e, label in rejected if label in labels]
     maybe = [(s, e) for s, e, label in kept if label in labels]
     out = []
-    for lo, hi in sequences(text, toks):
+    for lo, hi in paragraphs(text, toks):
         a, b = toks[lo][0], toks[hi - 1][1]
         if any(s < b and a < e for s, e in no) and not any(s < b and a < e for s, e in maybe):
             out.append((a, b))

@@ -12,7 +12,7 @@ import pytest
 
 from annotator.errors import ValidationError
 from annotator.learn import evaluate as scoring
-from annotator.learn.features import sequences, tokenize
+from annotator.learn.features import paragraphs, sequences, tokenize
 from annotator.learn.model import load
 from annotator.learn.tagger import encode, tiers
 from annotator.learn.train import Cancelled, train
@@ -97,14 +97,15 @@ def test_too_few_documents_is_a_clear_error(tmp_path: Path) -> None:
         train(corpus(1), tmp_path / "m", labels=["QUOTE"])
 
 
-def test_the_tagger_sees_each_paragraph_apart() -> None:
-    """A paragraph break right after the last word of a paragraph (the usual case) ends a
-    sequence; so does a break after trailing spaces."""
+def test_paragraphs_and_the_taggers_sequences() -> None:
+    """True paragraphs split at every blank line; the tagger's sequences keep the rule every model
+    was trained and measured with (a break after trailing spaces only, see ``sequences``)."""
     text = "Varga spoke.\n\nNagy agreed. \n\n\nThe end"
     toks = tokenize(text)
-    assert [text[toks[lo][0] : toks[hi - 1][1]] for lo, hi in sequences(text, toks)] == [
-        "Varga spoke.",
-        "Nagy agreed.",
-        "The end",
-    ]
-    assert sequences("One line.\nAnother line.", tokenize("One line.\nAnother line.")) == [(0, 6)]
+
+    def pieces(ranges: list[tuple[int, int]]) -> list[str]:
+        return [text[toks[lo][0] : toks[hi - 1][1]] for lo, hi in ranges]
+
+    assert pieces(paragraphs(text, toks)) == ["Varga spoke.", "Nagy agreed.", "The end"]
+    assert pieces(sequences(text, toks)) == ["Varga spoke.\n\nNagy agreed.", "The end"]
+    assert paragraphs("One line.\nAnother line.", tokenize("One line.\nAnother line.")) == [(0, 6)]
