@@ -93,7 +93,8 @@ def test_the_kept_model_suggests_in_the_open_document_and_ctrl_z_takes_it_back(
     texts = {SAID[s[0] : s[1]] for s in view.suggestions}
     assert "Lind" in texts and any(t.startswith('"The river') for t in texts)
     assert _sources(store, first) == {"model:quotes@1"} and _sources(store, second) == set()
-    assert window.stack.undoText() == "Suggest with quotes@1"
+    # the live refresh may show the stored suggestions a moment before the job's end records the step
+    qtbot.waitUntil(lambda: window.stack.undoText() == "Suggest with quotes@1", timeout=30_000)
     window.activateWindow()  # the offscreen platform leaves the closed dialog active
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -180,7 +181,10 @@ def test_the_speakers_of_my_quotes_link_the_quote_i_labelled(
     # only the speaker is new to me; my quote is the link's other end, not a suggestion of its own
     assert [SAID[s[0] : s[1]] for s in window.pane.view.suggestions] == ["Lind"]
     assert _sources(store, doc) == {"model:quotes@1 for alice"}
-    assert window.stack.undoText() == "Suggest speakers of my quotes with quotes@1"
+    # the live refresh may show the stored suggestions a moment before the job's end records the step
+    qtbot.waitUntil(
+        lambda: window.stack.undoText() == "Suggest speakers of my quotes with quotes@1", timeout=30_000
+    )
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     view = window.pane.view
