@@ -31,9 +31,7 @@ from annotator.model import Document, RelationSuggestion, Suggestion
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 
 ORIGIN = "suggestion:"  # + source: the origin an accepted suggestion's span carries too
-OTHERS = (
-    "suggestions made from another annotator's labels (theirs alone; --annotator NAME exports a person's own)"
-)
+OTHERS = "suggestions made from another annotator's labels (theirs alone)"
 DANGLING = "relation suggestions whose ends are not both in the chosen suggestions"
 SCORES_LOST = "scores of suggestions (only native JSONL carries them)"
 
