@@ -72,12 +72,12 @@ def check_chosen(session: Session, project_id: int, chosen: Chosen) -> None:
         return
     if chosen.source is None:
         raise ValidationError(
-            "the project has no suggestions to export (annotator suggest --rules or --model makes them)"
+            "the project has no suggestions to export yet: suggest with the rules or a model first"
         )
     known = sorted(set(session.scalars(of_project.distinct())))
     raise NotFoundError(
         f"no suggestions from {chosen.source!r} in the project (sources: "
-        f"{', '.join(known) if known else 'none yet; annotator suggest makes them'})"
+        f"{', '.join(known) if known else 'none yet'})"
     )
 
 
