@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from annotator.export import ExportOptions
+    from annotator.store import Store
 
 
 Handler = Callable[[argparse.Namespace], int]
@@ -52,7 +53,16 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
         "--layer",
         default="all",
         help="all (default), annotator:NAME, majority (spans > half the document's annotators agree "
-        "on), or gold (the adjudicated layer; only adjudicated documents)",
+        "on), gold (the adjudicated layer; only adjudicated documents), or suggestions[:SOURCE] (the "
+        "rules' and models' suggestions, pending, accepted and rejected alike, never labels; "
+        "SOURCE keeps one, e.g. suggestions:rules@1; native JSONL gives each its origin and score, "
+        "and import refuses them)",
+    )
+    p.add_argument(
+        "--annotator",
+        help="with --layer suggestions: whose own suggestions (made from their labels) go out beside "
+        "the team's (default: your login on PostgreSQL, else your OS account name when it is an "
+        "annotator of the project; others' stay out)",
     )
     p.add_argument("--labels", help="comma-separated labels to export (default: all)")
     p.add_argument(
@@ -108,6 +118,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     store, project_id = store_and_project(args)
     to_stdout = args.output == "-"
     with store.session() as session, ExitStack() as stack:
+        if options.layer.strip().startswith("suggestions"):
+            options.annotator = suggestions_person(store, session, project_id, args.annotator)
         warn_before_export(session, project_id, args)
         out = _stdout_stage(stack, args, options) if to_stdout else Path(args.output)
         total = document_count(session, project_id)
@@ -148,6 +160,33 @@ def warn_before_export(session: Session, project_id: int, args: argparse.Namespa
     print(f"annotator: warning: {warning}", file=sys.stderr, flush=True)
 
 
+def suggestions_person(store: Store, session: Session, project_id: int, declared: str | None) -> str | None:
+    """Whose own suggestions a ``--layer suggestions`` export takes: who runs it, as other commands
+    tell (``annotator.cli_undo.step_owner``), but read-only (no annotator is made): ``--annotator``
+    NAME, else the login's annotator on PostgreSQL, else the OS account when it names one."""
+    from sqlalchemy import select
+
+    from annotator.model import Annotator
+
+    rows = session.execute(
+        select(Annotator.name, Annotator.login).where(Annotator.project_id == project_id)
+    ).all()
+    names = {name for name, _login in rows}
+    login = store.login
+    if login is None:
+        if declared is not None:
+            return declared.strip()  # the export checks that it names an annotator
+        return store.account if store.account in names else None
+    me = next((name for name, theirs in rows if theirs == login), login if login in names else None)
+    if declared is not None and declared.strip() not in (me, login):
+        raise ValidationError(
+            f"you are logged in to the database as {login!r}, so your own suggestions are "
+            f"{me or login!r}'s, not {declared.strip()!r}'s: on a shared PostgreSQL database each "
+            "person is their login"
+        )
+    return me
+
+
 def _rename(pairs: list[str]) -> dict[str, str]:
     rename: dict[str, str] = {}
     for pair in pairs:
@@ -180,4 +219,5 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         docstart=args.docstart,
         docs_per_file=args.docs_per_file,
         raw_csv=args.raw_csv,
+        annotator=args.annotator,  # (who runs a suggestions export is found in cmd_export)
     )

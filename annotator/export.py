@@ -13,7 +13,7 @@ them are complete, replacing exactly the files of an earlier export there and no
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,32 +24,29 @@ from annotator.actor_refs import actor_refs
 from annotator.attributes import list_attributes
 from annotator.bulk import gc_paused
 from annotator.dataset import LabelMap, Layer, Split, select_layer, split_sentences
-from annotator.errors import AnnotatorError, NotFoundError, ValidationError
+from annotator.errors import NotFoundError, ValidationError
 from annotator.export_folder import FolderResult, export_folder
 from annotator.export_halves import Diverged, WritePart, export_halves, merge, middle
 from annotator.export_moment import one_moment
-from annotator.export_reads import ExportDoc, iter_documents
-from annotator.formats import iob, labelstudio, native, peers, spacy_docbin
+from annotator.export_options import ExportOptions, Plan
+from annotator.export_reads import ExportDoc, document_record, iter_documents
+from annotator.export_suggestions import (
+    OTHERS,
+    Chosen,
+    SuggestedDoc,
+    check_chosen,
+    others_left_out,
+    suggested_documents,
+    suggestion_record,
+)
+from annotator.export_writers import NATIVE, carry, writer_for
+from annotator.export_writers import WRITERS as WRITERS  # (where callers have always found it)
+from annotator.formats import iob, peers
 from annotator.formats.base import ExportReport, Progress, Writer
-from annotator.formats.carried import reporting_lost
-from annotator.fragments_export import hulls_reported
 from annotator.model import Annotator, DocStatus, Label, Project, ReviewStatus, Role
 from annotator.queries import names
-from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord, document_fields
+from annotator.records import ActorRef, DocRecord, RelationRecord, SpanRecord
 from annotator.review.carry import Provenance, Stamps
-from annotator.tokens import said_tokens_lost, unpack
-
-# Writers that need nothing but the records. Formats that do (spaCy's language, the label list of
-# token tags) are built per export by FACTORIES, which take precedence.
-WRITERS: dict[str, Writer] = {
-    "jsonl": native.write,
-    "native": native.write,
-    "spacy": spacy_docbin.write,
-    "iob": iob.write_iob,
-    "conll": iob.write_iob,
-    "hf-jsonl": iob.write_hf,
-    **peers.WRITERS,  # doccano, prodigy, brat, labelstudio, w3c, whosaid
-}
 
 # File name extension of each format's files in a split export (no entry: no extension).
 EXTENSIONS: dict[str, str] = {
@@ -61,49 +58,6 @@ EXTENSIONS: dict[str, str] = {
     "hf-jsonl": ".jsonl",
     **peers.SUFFIXES,
 }
-
-
-@dataclass(slots=True)
-class ExportOptions:
-    """Which documents and annotations go out, and how the dataset formats shape them.
-
-    ``only_done``: only documents marked done or adjudicated.
-    ``layer``: ``all`` | ``annotator:NAME`` | ``majority`` | ``gold`` (see ``annotator.dataset.layers``;
-    gold takes only adjudicated documents).
-    ``labels``: the labels that go out (None: all); ``rename``: old → new name (two to one merges).
-    ``split``: train, dev[, test] ratios (a split export writes a folder); ``seed`` picks the split.
-    ``sentences``: one example per sentence instead of per document (offsets re-based).
-    ``language``: spaCy tokenizer language (default: the project's). ``span_key``: DocBin span group.
-    ``docstart``: IOB ``-DOCSTART-`` lines. ``docs_per_file``: DocBin parts (a folder) of this size.
-    """
-
-    only_done: bool = False
-    layer: str = "all"
-    labels: list[str] | None = None
-    rename: dict[str, str] = field(default_factory=dict)
-    split: Sequence[float] | None = None
-    seed: int = 0
-    sentences: bool = False
-    language: str | None = None
-    span_key: str = ""  # "": each document's own key (spaCy imports keep theirs), else sc
-    docstart: bool = False
-    docs_per_file: int | None = None
-    raw_csv: bool = False  # whosaid: write formula-like text cells verbatim (annotator.csvsafe)
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """Options checked against the project, ready to apply to each document."""
-
-    layer: Layer
-    labels: LabelMap
-    gold: frozenset[str]
-    split: Split | None
-    language: str
-    output_labels: list[str]
-    # The codebook's span and document attribute kinds, (label or "" for documents, name) → kind,
-    # for writers that write each kind its own way (Label Studio: text areas, numbers, choices).
-    kinds: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -133,17 +87,6 @@ class DatasetReport(ExportReport):
         return text
 
 
-def _factories() -> dict[str, Callable[[ExportOptions, Plan, Path | None], Writer]]:
-    return {
-        "spacy": lambda o, p, _labels: spacy_docbin.writer(p.language, o.span_key or None, o.docs_per_file),
-        "iob": lambda o, _p, _labels: iob.iob_writer(o.docstart),
-        "conll": lambda o, _p, _labels: iob.iob_writer(o.docstart),
-        "hf-jsonl": lambda _o, p, labels: iob.hf_writer(p.output_labels, labels),
-        "whosaid": lambda o, _p, _labels: peers.writer("whosaid", raw=o.raw_csv),
-        "labelstudio": lambda _o, p, _labels: labelstudio.writer(dict(p.kinds)),
-    }
-
-
 def plan(session: Session, project_id: int, options: ExportOptions) -> Plan:
     """Check the options against the project: unknown labels, annotators or layers are errors."""
     project = session.get(Project, project_id)
@@ -166,6 +109,7 @@ def plan(session: Session, project_id: int, options: ExportOptions) -> Plan:
         known = ", ".join(sorted(people)) or "none"
         raise NotFoundError(f"no annotator named {layer.name!r} in the project (annotators: {known})")
     gold = frozenset(name for name, role in people.items() if role == Role.GOLD.value)
+    chosen = _chosen(session, project_id, layer, options.annotator, people)
     if layer.kind == "gold" and not gold:
         raise ValidationError(
             "the project has no gold layer yet: no document has been adjudicated "
@@ -178,7 +122,31 @@ def plan(session: Session, project_id: int, options: ExportOptions) -> Plan:
         for a in list_attributes(session, project_id)
         if a.scope != "relation"
     }
-    return Plan(layer, labels, gold, split, language, labels.output_labels(label_names), kinds)
+    return Plan(layer, labels, gold, split, language, labels.output_labels(label_names), kinds, chosen)
+
+
+def _chosen(
+    session: Session, project_id: int, layer: Layer, person: str | None, people: dict[str, str]
+) -> Chosen | None:
+    """The suggestions layer's selection, checked (None for the other layers)."""
+    if layer.kind != "suggestions":
+        if person is not None:
+            raise ValidationError(
+                "--annotator goes with --layer suggestions (whose own suggestions go out); one "
+                "annotator's labels are --layer annotator:NAME"
+            )
+        return None
+    person_id = None
+    if person is not None:
+        if people.get(person) in (None, Role.GOLD.value):
+            known = ", ".join(sorted(n for n, r in people.items() if r != Role.GOLD.value)) or "none"
+            raise NotFoundError(f"no annotator named {person!r} in the project (annotators: {known})")
+        person_id = session.scalar(
+            select(Annotator.id).where(Annotator.project_id == project_id, Annotator.name == person)
+        )
+    chosen = Chosen(layer.name, person_id)
+    check_chosen(session, project_id, chosen)
+    return chosen
 
 
 def to_record(
@@ -191,8 +159,6 @@ def to_record(
 ) -> DocRecord:
     """``doc`` as a record; ``stamps``: rows read with their provenance (a native export) put it
     in the spans (what ``annotator.review.carry.enrich`` would add: the same values)."""
-    d = doc.document
-    tokens, sentences = unpack(getattr(d, "tokens", None))
     actors = actors or {}
     filled = stamps is not None and doc.gold_relations is not None
     iso = stamps.iso if stamps is not None else str
@@ -216,33 +182,27 @@ def to_record(
         )
         for s in doc.spans
     ]
-    return DocRecord(
-        **document_fields(d),
-        status=d.status,
-        meta=d.meta or {},
-        doc_id=d.id,
-        tokens=tokens,
-        sentences=sentences,
-        attributes={people[who]: found for who, found in doc.attributes.items()} or None,
-        spans=spans,
-        relations=[
-            RelationRecord(
-                str(r.source_id),
-                str(r.target_id),
-                types[r.type_id],
-                people[r.annotator_id],
-                attributes=r.attributes,
-            )
-            for r in doc.relations
-        ],
-    )
+    record = document_record(doc.document)
+    record.attributes = {people[who]: found for who, found in doc.attributes.items()} or None
+    record.spans = spans
+    record.relations = [
+        RelationRecord(
+            str(r.source_id),
+            str(r.target_id),
+            types[r.type_id],
+            people[r.annotator_id],
+            attributes=r.attributes,
+        )
+        for r in doc.relations
+    ]
+    return record
 
 
 NOT_DONE = "documents not marked done or adjudicated (--only-done)"
 NOT_ADJUDICATED = "documents not adjudicated (the gold layer is complete only for adjudicated ones)"
 
 
-def _skip(doc: ExportDoc, options: ExportOptions, the_plan: Plan) -> str | None:
+def _skip(doc: ExportDoc | SuggestedDoc, options: ExportOptions, the_plan: Plan) -> str | None:
     """Why a document stays out of the dataset, or None."""
     adjudicated = getattr(doc.document, "review_status", None) == ReviewStatus.ADJUDICATED.value
     if the_plan.layer.kind == "gold" and not adjudicated:
@@ -280,7 +240,12 @@ def records(
     # spans anew (labels kept or renamed, the majority, sentences): ``enrich`` adds it to those.
     anew = not the_plan.labels.identity or the_plan.layer.kind == "majority" or options.sentences
     stamps = None if found is None else found.stamps
-    for doc in iter_documents(session, project_id, provenance=found is not None, bounds=bounds):
+    docs: Iterator[ExportDoc | SuggestedDoc]
+    if the_plan.chosen is not None:  # the rules' and models' layer, read from its own tables
+        docs = suggested_documents(session, project_id, the_plan.chosen, bounds=bounds)
+    else:
+        docs = iter_documents(session, project_id, provenance=found is not None, bounds=bounds)
+    for doc in docs:
         reason = _skip(doc, options, the_plan)
         if reason:
             if part in (None, first):
@@ -292,59 +257,18 @@ def records(
             continue
         if progress:
             progress(1)
-        if found is not None:
-            found.keep(doc, spans=anew)
-        record = to_record(doc, labels, types, people, actors, stamps)
+        if isinstance(doc, SuggestedDoc):
+            record = suggestion_record(doc, labels, types, report)
+        else:
+            if found is not None:
+                found.keep(doc, spans=anew)
+            record = to_record(doc, labels, types, people, actors, stamps)
         record = the_plan.labels.apply(record, report)
         record = select_layer(record, the_plan.layer, report, the_plan.gold)
         if options.sentences:
             yield from split_sentences(record, report)
         else:
             yield record
-
-
-def _writer(fmt: str, options: ExportOptions, the_plan: Plan, labels_path: Path | None) -> Writer:
-    from annotator.attributes_documents import said_document_values_lost
-
-    factory = _factories().get(fmt)
-    writer = factory(options, the_plan, labels_path) if factory is not None else WRITERS.get(fmt)
-    if writer is None:
-        raise AnnotatorError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
-    # Each wrapper reports what the format cannot hold: tokens, multi-part spans, actors and
-    # attributes, document values.
-    reported = said_tokens_lost(fmt, hulls_reported(fmt, writer))
-    return said_document_values_lost(fmt, reporting_lost(fmt, reported))
-
-
-def _carry(
-    fmt: str,
-    writer: Writer,
-    session: Session,
-    project_id: int,
-    whole: bool = False,
-    found: Provenance | None = None,
-) -> Writer:
-    """Native JSONL carries the gold layer's provenance and the review's decisions too (and, in a
-    ``whole`` export, the registry actors no span names); the who-said-what CSV the actor registry.
-    ``found``: what the records' own read kept of the provenance (see ``records``)."""
-    if fmt == "whosaid":
-        from annotator.whosaid_carry import with_registry
-
-        return with_registry(writer, session, project_id)
-    if fmt not in ("jsonl", "native"):
-        return writer
-    from annotator.actors_carry import carrying_actors
-    from annotator.codebook_carry import carrying_codebook
-    from annotator.comments_carry import carrying_comments
-    from annotator.review.carry import with_review
-
-    writer = carrying_codebook(writer, session, project_id)  # the definitions the values use
-    return with_review(
-        carrying_comments(carrying_actors(writer, session, project_id, whole), session),
-        session,
-        project_id,
-        found,
-    )
 
 
 # Formats whose lines depend on their own document only: a large export runs on both cores.
@@ -364,9 +288,8 @@ def _part(project_id: int, fmt: str, options: ExportOptions, the_plan: Plan, who
         report: ExportReport,
         progress: Progress | None,
     ) -> None:
-        found = Provenance() if fmt in ("jsonl", "native") else None
-        writer = _writer(fmt, options, the_plan, None)
-        writer = _carry(fmt, writer, session, project_id, whole and first, found)
+        found = _provenance(fmt, the_plan)
+        writer = _writing(session, project_id, fmt, options, the_plan, None, whole and first, found)
         writer(
             records(session, project_id, options, progress, report=report, found=found, bounds=bounds),
             path,
@@ -374,6 +297,27 @@ def _part(project_id: int, fmt: str, options: ExportOptions, the_plan: Plan, who
         )
 
     return write_part
+
+
+def _provenance(fmt: str, the_plan: Plan) -> Provenance | None:
+    """Where a native export's read keeps the labels' provenance (none for other formats, and
+    none for the suggestions layer: its spans are no labels)."""
+    return Provenance() if fmt in NATIVE and the_plan.chosen is None else None
+
+
+def _writing(
+    session: Session,
+    project_id: int,
+    fmt: str,
+    options: ExportOptions,
+    the_plan: Plan,
+    labels_path: Path | None,
+    whole: bool,
+    found: Provenance | None,
+) -> Writer:
+    """The format's writer with what it carries beside the records (``annotator.export_writers``)."""
+    writer = writer_for(fmt, options, the_plan, labels_path)
+    return carry(fmt, writer, session, project_id, whole, found, suggestions=the_plan.chosen is not None)
 
 
 def _beside(fmt: str) -> Callable[[Path], Path] | None:
@@ -405,8 +349,10 @@ def _export(
 ) -> DatasetReport:
     the_plan = plan(session, project_id, options)
     report = DatasetReport(out, sentences=options.sentences)
+    if the_plan.chosen is not None:  # never dropped silently: others' own suggestions stay theirs
+        report.leave_out(OTHERS, others_left_out(session, project_id, the_plan.chosen))
     # A native export's provenance comes with the records' own read (annotator.review.carry).
-    found = Provenance() if fmt in ("jsonl", "native") else None
+    found = _provenance(fmt, the_plan)
     if the_plan.split is None:
         whole = options.layer == "all" and not (options.only_done or options.labels or options.sentences)
         # A large export of lines runs on both cores (annotator.export_halves): the same bytes.
@@ -416,7 +362,7 @@ def _export(
             with contextlib.suppress(Diverged):  # else one process writes it, as below
                 export_halves(session, out, mid, write_part, report, progress, _beside(fmt))
                 return report
-        writer = _carry(fmt, _writer(fmt, options, the_plan, None), session, project_id, whole, found)
+        writer = _writing(session, project_id, fmt, options, the_plan, None, whole, found)
         if not writes_folder(fmt, docs_per_file=options.docs_per_file):
             writer(records(session, project_id, options, progress, report=report, found=found), out, report)
             return report
@@ -427,7 +373,7 @@ def _export(
     report.folder = FolderResult()
     with export_folder(out, report.folder) as stage:
         labels_path = stage / "labels.json"
-        writer = _carry(fmt, _writer(fmt, options, the_plan, labels_path), session, project_id, found=found)
+        writer = _writing(session, project_id, fmt, options, the_plan, labels_path, False, found)
         for name in the_plan.split.names:
             file_name = name + EXTENSIONS.get(fmt, "")
             part = ExportReport(out / file_name)

@@ -17,6 +17,8 @@ from sqlalchemy.types import NullType
 
 from annotator.model import Annotation, Document, DocumentAttribute, Relation
 from annotator.queries import SPAN_COLUMNS, RelationRow
+from annotator.records import DocRecord, document_fields
+from annotator.tokens import unpack
 
 # A span as exports read it: a row (a tuple; a large export reads millions) of these columns,
 # the document's id first; a native export's reads add ``SPAN_PROVENANCE`` after them (converted:
@@ -96,18 +98,7 @@ def iter_documents(
     # (PostgreSQL) are kept as they come.
     cache_stamps = span_time is not _same
     stamps: dict[Any, Any] = {}
-    last = bounds[0] - 1
-    while True:
-        query = select(*Document.__table__.columns).where(
-            Document.project_id == project_id, Document.id > last
-        )
-        if bounds[1] is not None:
-            query = query.where(Document.id < bounds[1])
-        if document_ids is not None:
-            query = query.where(Document.id.in_(document_ids))
-        docs = conn.execute(query.order_by(Document.id).limit(chunk)).all()
-        if not docs:
-            return
+    for docs in document_chunks(conn, project_id, chunk, document_ids, bounds):
         ids = [d.id for d in docs]
         spans: dict[int, list[ExportSpan]] = {i: [] for i in ids}
         gold: dict[int, list[tuple[Any, ...]]] = {}
@@ -200,7 +191,44 @@ def iter_documents(
                 valued.get(doc.id, {}),
                 gold.get(doc.id, []) if provenance else None,
             )
-        last = ids[-1]
+
+
+def document_chunks(
+    conn: Connection,
+    project_id: int,
+    chunk: int,
+    document_ids: Sequence[int] | None = None,
+    bounds: tuple[int, int | None] = (0, None),
+) -> Iterator[list[Row[Any]]]:
+    """The project's documents (every column), ``chunk`` at a time in id order, from ``bounds[0]``
+    up to (not including) ``bounds[1]``: what each layer's read of an export walks through."""
+    last = bounds[0] - 1
+    while True:
+        query = select(*Document.__table__.columns).where(
+            Document.project_id == project_id, Document.id > last
+        )
+        if bounds[1] is not None:
+            query = query.where(Document.id < bounds[1])
+        if document_ids is not None:
+            query = query.where(Document.id.in_(document_ids))
+        docs = list(conn.execute(query.order_by(Document.id).limit(chunk)).all())
+        if not docs:
+            return
+        yield docs
+        last = docs[-1].id
+
+
+def document_record(d: Row[Any]) -> DocRecord:
+    """A document row as a record without annotations: what every layer's records start from."""
+    tokens, sentences = unpack(getattr(d, "tokens", None))
+    return DocRecord(
+        **document_fields(d),
+        status=d.status,
+        meta=d.meta or {},
+        doc_id=d.id,
+        tokens=tokens,
+        sentences=sentences,
+    )
 
 
 def _raw(column: Any) -> Any:

@@ -49,6 +49,9 @@ class SpanRecord:
     fragments: list[tuple[int, int]] | None = None
     # The registry actor this span names (ACTOR spans) as peer formats carry it, see ActorRef.
     actor: ActorRef | None = None
+    # Native JSONL only: a suggestion's score (the suggestions layer, ``annotator.export_suggestions``);
+    # a label has none, and an import refuses a span that has one (suggestions are nobody's labels).
+    score: float | None = None
 
 
 @dataclass(slots=True)
@@ -60,6 +63,7 @@ class RelationRecord:
     sources: list[str] | None = None  # gold relations only, as for SpanRecord
     adjudicator: str | None = None
     attributes: dict[str, Any] | None = None  # as for SpanRecord
+    score: float | None = None  # as for SpanRecord: a relation suggestion's
 
 
 @dataclass(slots=True)

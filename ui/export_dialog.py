@@ -92,7 +92,8 @@ class ExportDialog(QDialog):
         if self.job is not None:
             return
         choices = self.form.choices()
-        checked = check(choices, self.form.label_names)
+        me = self.project.actor.name if self.project.actor.id is not None else None
+        checked = check(choices, self.form.label_names, me)
         if checked.options is None or checked.out is None:
             self._show(checked.errors)
             return

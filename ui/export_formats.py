@@ -53,6 +53,7 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("all", "All annotators"),
     ("annotator", "One annotator"),
     ("majority", "Majority vote"),
+    ("suggestions", "Suggestions (rules, models)"),  # their own layer, never labels: issue 15
     ("gold", "Gold (adjudicated)"),
 )
 
@@ -89,7 +90,7 @@ class Choices:
 
     fmt: str = "jsonl"
     path: str = ""
-    layer: str = "all"  # all | annotator | majority | gold
+    layer: str = "all"  # all | annotator | majority | suggestions | gold
     annotator: str = ""
     labels: dict[str, bool] = field(default_factory=dict)  # label → exported
     rename: dict[str, str] = field(default_factory=dict)  # label → new name ("" keeps it)
@@ -165,8 +166,9 @@ def check_output(text: str, folder: bool) -> Path:
     return out
 
 
-def check(choices: Choices, label_names: Sequence[str]) -> Checked:
-    """Turn the fields into options; every problem is reported against its field, none raised."""
+def check(choices: Choices, label_names: Sequence[str], me: str | None = None) -> Checked:
+    """Turn the fields into options; every problem is reported against its field, none raised.
+    ``me``: the person at the keyboard, whose own suggestions a suggestions export takes too."""
     info = BY_KEY[choices.fmt]
     result = Checked()
     errors = result.errors
@@ -219,6 +221,7 @@ def check(choices: Choices, label_names: Sequence[str]) -> Checked:
         span_key=choices.span_key.strip() if "span_key" in options_of else "",
         docstart=choices.docstart and "docstart" in options_of,
         docs_per_file=docs_per_file,
+        annotator=me if layer == "suggestions" else None,
     )
     return result
 

@@ -80,6 +80,8 @@ class LabelMap:
                 actor=s.actor,
                 actor_key=s.actor_key,
                 fragments=s.fragments,
+                origin=s.origin,  # a suggestion's (the suggestions layer); labels' come with ``enrich``
+                score=s.score,
             )
             seen[ident] = span
             spans.append(span)
@@ -92,6 +94,7 @@ class LabelMap:
                 r.type,
                 r.annotator,
                 attributes=r.attributes,
+                score=r.score,
             )
             rel_ident = (rel.source, rel.target, rel.type, rel.annotator)
             if rel_ident in present:

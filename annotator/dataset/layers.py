@@ -1,5 +1,8 @@
 """Which annotations form the dataset: everyone's, one annotator's, a majority vote, or gold.
 
+"suggestions" is the rules' and models' output (``annotator.suggest``), read from its own tables
+by ``annotator.export_suggestions``, never mixed with labels; ``suggestions:SOURCE`` keeps one source.
+
 "gold" is the review's adjudicated layer: the spans and relations of the project's annotator
 whose role is ``gold`` (``annotator.review.gold``). It is complete only for adjudicated
 documents, so a gold export takes only those (see ``annotator.export``).
@@ -17,7 +20,7 @@ from annotator.errors import ValidationError
 from annotator.formats.base import ExportReport
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 
-Kind = Literal["all", "annotator", "majority", "gold"]
+Kind = Literal["all", "annotator", "majority", "gold", "suggestions"]
 
 # The annotator name that spans and relations chosen by majority vote carry.
 MAJORITY = "majority"
@@ -28,27 +31,31 @@ OUTSIDE_LAYER = "relations linking a span outside the chosen layer"
 @dataclass(frozen=True, slots=True)
 class Layer:
     kind: Kind = "all"
-    name: str | None = None  # the annotator, for kind "annotator"
+    name: str | None = None  # the annotator, for kind "annotator"; the source, for "suggestions"
 
     @classmethod
     def parse(cls, text: str) -> Layer:
-        """``all`` | ``annotator:NAME`` | ``majority`` | ``gold`` (as the CLI's ``--layer`` takes it)."""
+        """``all`` | ``annotator:NAME`` | ``majority`` | ``gold`` | ``suggestions[:SOURCE]`` (as the
+        CLI's ``--layer`` takes it)."""
         value = text.strip()
-        if value in ("all", "majority", "gold"):
+        if value in ("all", "majority", "gold", "suggestions"):
             return cls(value)  # type: ignore[arg-type]
-        if value.startswith("annotator:") and value[len("annotator:") :].strip():
-            return cls("annotator", value[len("annotator:") :].strip())
-        raise ValidationError(f"unknown layer {text!r} (all, annotator:NAME, majority or gold)")
+        for kind in ("annotator", "suggestions"):
+            if value.startswith(kind + ":") and value[len(kind) + 1 :].strip():
+                return cls(kind, value[len(kind) + 1 :].strip())
+        raise ValidationError(
+            f"unknown layer {text!r} (all, annotator:NAME, majority, gold or suggestions[:SOURCE])"
+        )
 
     def __str__(self) -> str:
-        return f"annotator:{self.name}" if self.kind == "annotator" else self.kind
+        return self.kind if self.name is None else f"{self.kind}:{self.name}"
 
 
 def select_layer(
     record: DocRecord, layer: Layer, report: ExportReport, gold: Collection[str] = ()
 ) -> DocRecord:
     """The record with only the layer's spans and relations (``gold``: the gold annotators' names)."""
-    if layer.kind == "all":
+    if layer.kind in ("all", "suggestions"):  # suggestions: read as their own layer already
         return record
     if layer.kind == "majority":
         return replace(majority(record), attributes=majority_values(record))

@@ -162,6 +162,8 @@ def split_sentences(record: DocRecord, report: ExportReport) -> Iterator[DocReco
                 attributes=span.attributes,
                 actor=span.actor,
                 fragments=[(a - start, b - start) for a, b in span.fragments] if span.fragments else None,
+                origin=span.origin,  # a suggestion's (the suggestions layer); labels' come with ``enrich``
+                score=span.score,
             )
         )
         if span.key is not None:

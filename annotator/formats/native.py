@@ -92,6 +92,8 @@ def _span_json(text: str, s: SpanRecord) -> dict[str, Any]:
         item["attributes"] = s.attributes
     if s.origin is not None:
         item["origin"] = s.origin
+    if s.score is not None:  # a suggestion (the suggestions layer), never a label
+        item["score"] = s.score
     if s.actor_key is not None:
         span_actor_json(item, s.actor_key)
     if s.fragments:  # a multi-part span's parts (start/end are their hull)
@@ -112,6 +114,8 @@ def _relation_json(r: RelationRecord) -> dict[str, Any]:
         item["adjudicator"] = r.adjudicator
     if r.attributes:
         item["attributes"] = r.attributes
+    if r.score is not None:
+        item["score"] = r.score
     return item
 
 
@@ -192,7 +196,7 @@ def _span(span: Any, path: Path, line: int, what: str) -> SpanRecord:
 
 
 # What a span may carry beyond offsets, label, annotator, text and id (read by _gold_fields).
-_SPAN_EXTRAS = frozenset({"updated_at", "sources", "adjudicator", "attributes", "fragments"})
+_SPAN_EXTRAS = frozenset({"updated_at", "sources", "adjudicator", "attributes", "fragments", "score"})
 _SPAN_OTHER = _SPAN_EXTRAS | {"actor"}  # the fast path's one test for anything beyond the usual
 
 
@@ -259,7 +263,7 @@ def parse_line(obj: Any, path: Path, line: int) -> DocRecord:
             source, target, kind = rel["from"], rel["to"], rel["type"]
             if type(source) in _IDS and type(target) in _IDS and type(kind) is str:
                 record.relations.append(RelationRecord(str(source), str(target), kind, rel.get("annotator")))
-                if "sources" in rel or "adjudicator" in rel or "attributes" in rel:
+                if "sources" in rel or "adjudicator" in rel or "attributes" in rel or "score" in rel:
                     _gold_fields(record.relations[-1], rel, path, line, f"relation {i + 1}")
                 continue
         except (KeyError, TypeError):
@@ -306,6 +310,8 @@ def _gold_fields(
         item.sources = sources
     if obj.get("adjudicator") is not None:
         item.adjudicator = _need(obj, "adjudicator", str, path, line, what)
+    if obj.get("score") is not None:  # a suggestion's (the suggestions layer): the import refuses it
+        item.score = float(_need(obj, "score", (int, float), path, line, what))
     values = obj.get("attributes")  # checked against the codebook on import (annotator.attributes_io)
     if values is not None and not isinstance(values, dict):
         raise InputError(str(path), f"{what}: 'attributes' must be an object of name: value", line)

@@ -16,6 +16,13 @@ from annotator.ops.owners import Owners
 from annotator.records import DocRecord
 
 STATUSES = frozenset(s.value for s in DocStatus)
+# A span or relation with a score is a suggestion (a native export of ``--layer suggestions``):
+# importing it would make it someone's label without anyone accepting it.
+SUGGESTED = (
+    "is a suggestion (it has a score: the file is an export of --layer suggestions), not a label; "
+    "suggestions are not imported as anyone's labels (run `annotator suggest` on this project to "
+    "have them as suggestions, then accept the ones you want)"
+)
 
 
 def check_record(owners: Owners, record: DocRecord) -> None:
@@ -41,11 +48,15 @@ def check_record(owners: Owners, record: DocRecord) -> None:
                 record,
                 f"span {start}–{end}: its text {span.text!r} does not match the document ({text[start:end]!r})",
             )
+        if span.score is not None:
+            raise _fail(record, f"span {start}–{end} {span.label!r} {SUGGESTED}")
         if refused and (refusal := refused.get(span.annotator)) is not None:
             raise _fail(record, f"span {start}–{end} {refusal}")
         if span.key is not None:
             keys.add(span.key)
     for rel in record.relations:
+        if rel.score is not None:
+            raise _fail(record, f"relation {rel.type!r} {SUGGESTED}")
         if rel.annotator is not None and (refusal := owners.missing(rel.annotator)) is not None:
             raise _fail(record, f"relation {rel.type!r} {refusal}")
         if rel.source not in keys or rel.target not in keys:
