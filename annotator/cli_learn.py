@@ -32,8 +32,9 @@ def _records(
     suggestions are appended to, read in the same session."""
     from annotator.errors import NotFoundError
     from annotator.export import ExportOptions, records
-    from annotator.suggest.rejected import rejections
+    from annotator.suggest.rejected import people_layer, rejections
 
+    people_layer(args.layer)
     with project.store.session() as session:
         found = list(records(session, project.id, ExportOptions(layer=args.layer, labels=labels)))
         if rejected is not None:
@@ -100,7 +101,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from annotator.learn import evaluate as scoring
     from annotator.learn.kept import model_argument
     from annotator.learn.model import load
+    from annotator.suggest.rejected import people_layer
 
+    people_layer(args.layer)  # before the model: the layer is the first thing wrong
     project = project_of(args)
     model = load(model_argument(project, args.model))
     found = _records(project, args, None)

@@ -207,8 +207,9 @@ def train_for_project(
     (``annotator.suggest.rejected``)."""
     from annotator.export import ExportOptions, records
     from annotator.learn.train import train
-    from annotator.suggest.rejected import rejections
+    from annotator.suggest.rejected import people_layer, rejections
 
+    people_layer(layer)
     if not re.fullmatch(r"[\w.-]+", name):
         raise ValidationError(f"a model name is letters, digits, '.', '-' or '_', not {name!r}")
     home = models_home(project.url, project.id)

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from annotator.dataset.layers import Layer
+from annotator.errors import ValidationError
 from annotator.model import (
     Annotator,
     Document,
@@ -56,6 +57,18 @@ class Rejections:
 
     def __bool__(self) -> bool:
         return bool(self.documents or self.links)
+
+
+def people_layer(layer: str) -> Layer:
+    """``layer`` parsed, refused when it holds no one's labels: a model learns from people (and is
+    scored against them), not from the suggestions of rules or models."""
+    parsed = Layer.parse(layer)
+    if parsed.kind == "suggestions":
+        raise ValidationError(
+            f"the layer {layer} holds the rules' and models' suggestions, not anyone's labels: "
+            "train and evaluate take gold, majority, all or annotator:NAME"
+        )
+    return parsed
 
 
 def _people(session: Session, project_id: int, layer: Layer) -> list[int]:

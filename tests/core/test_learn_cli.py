@@ -96,3 +96,14 @@ def test_train_learns_from_rejected_suggestions_unless_told_not_to(tmp_path: Pat
     assert "rejected" not in plain.stdout and "rejections" not in json.loads(
         (tmp_path / "b" / "model.json").read_text()
     )
+
+
+def test_the_suggestions_layer_is_refused_for_training_and_scoring(tmp_path: Path) -> None:
+    url = _project(tmp_path)
+    for args in (
+        ("train", "--layer", "suggestions", "-o", str(tmp_path / "m")),
+        ("evaluate", "--model", str(tmp_path / "m"), "--layer", "suggestions:rules@1"),
+    ):
+        done = cli(url, *args)
+        assert done.returncode != 0 and "not anyone's labels" in done.stderr, done.stderr
+    assert not (tmp_path / "m").exists()
