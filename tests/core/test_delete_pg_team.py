@@ -165,3 +165,23 @@ def test_without_0025_a_teammate_deletes_it_the_upgrade_refuses_it_again(
             _delete(team, "bob", second)
     finally:
         owner.dispose()
+
+
+def test_a_delete_only_the_server_refuses_says_so_and_leaves_everything(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alice labels the document between the core's check and bob's delete (a race): as if the
+    core's check had passed, the server's refusal reaches bob with the core's words."""
+    import annotator.ops.documents as documents
+
+    assert annotate_as(capsys, team, "alice")[0] == 0
+    monkeypatch.setattr(documents, "_check_may_delete", lambda _tx, _ids: None)
+    bob = team.names["bob"]
+    code, _out, err = run(capsys, "--db", team.url_of("bob"), "rm", str(team.doc), "--annotator", bob)
+    assert code == 1 and f"document {team.doc} {REFUSED}" in err
+    admin = open_store(team.url)
+    with admin.session() as s:  # no tombstone, no trash: the whole step was rolled back
+        assert s.scalar(text("SELECT count(*) FROM deleted_document")) == 0
+        assert s.scalar(text("SELECT count(*) FROM document_trash")) == 0
+    admin.close()
+    assert _count(team, Document) == 1 and _count(team, Annotation) == 1
