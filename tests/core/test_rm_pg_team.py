@@ -135,10 +135,10 @@ def test_a_document_deleted_outside_the_app_comes_back_whole_from_the_trash(
     with admin.session() as s:
         original = s.execute(select(Document.text, Document.title, Document.content_hash)).one()
     admin.close()
-    bobs = team.raw("bob")
-    with bobs.connect() as conn:  # a teammate with psql: the server lets any login delete a document
+    alices = team.raw("alice")
+    with alices.connect() as conn:  # with psql: a login may delete a document of its own labels (0025)
         conn.execute(text("DELETE FROM document WHERE id = :d"), {"d": team.doc})
-    bobs.dispose()
+    alices.dispose()
     assert _spans(team) == []
     riley = team.names["riley"]
     assert run(capsys, "--db", team.url_of("riley"), "review", "role", riley, "reviewer")[0] == 0
