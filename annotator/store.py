@@ -262,10 +262,17 @@ class Store:
         self.guard = None
 
 
+# What migration 0025's triggers say when they refuse a delete the core refuses too (a race past
+# the core's check, or plain SQL): shown as the core's error, not as a driver's.
+SERVER_REFUSALS = ("only a reviewer may delete it", "is deleted only by the team's admin")
+
+
 def _no_grant(context: Any) -> None:
     """A table the login has no grant on (a teammate's, after an upgrade that added it, before
     the admin's grants): say who to ask and what, instead of a driver's error."""
     orig = context.original_exception
+    if getattr(orig, "sqlstate", None) == "42501" and any(m in str(orig) for m in SERVER_REFUSALS):
+        raise NotPermitted(str(orig).splitlines()[0]) from orig  # migration 0025's words, the core's
     if getattr(orig, "sqlstate", None) == "42501" and str(orig).startswith("permission denied for"):
         who = context.engine.url.username or "this login"
         raise NotPermitted(
