@@ -183,3 +183,60 @@ def test_the_downgrade_shows_them_again_and_the_upgrade_hides_them(suggested: tu
     finally:
         bob.dispose()
         owner.dispose()
+
+
+DECISIONS = "SELECT count(*) FROM suggestion_decision"
+
+
+def test_decisions_are_written_by_their_own_login_only(
+    suggested: tuple[Team, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """alice's rejections are hers (they train models as her "no", migration 0026): bob's login
+    reads them but can neither plant, change nor remove one; his own work as before."""
+    team, alice = suggested
+
+    def as_(who: str, *args: str) -> tuple[int, str, str]:
+        return run(capsys, "--db", team.url_of(who), *args, "--annotator", team.names[who])
+
+    code, _out, err = as_("alice", "reject", "--doc", str(team.doc))
+    assert code == 0, err
+    owner = create_engine(team.url)
+    bob = team.raw("bob")
+    try:
+        with owner.connect() as conn:
+            hers = int(conn.execute(text(DECISIONS)).scalar_one())
+        assert hers >= 3  # the team's two spans and link (and her own suggestions)
+        with bob.connect() as conn:
+            assert conn.execute(text(DECISIONS)).scalar_one() == hers  # read by everyone
+            assert conn.execute(text("UPDATE suggestion_decision SET decision = 'accepted'")).rowcount == 0
+            assert conn.execute(text("DELETE FROM suggestion_decision")).rowcount == 0
+            with pytest.raises(DBAPIError, match="row-level security"):  # nor planted in her name
+                conn.execute(
+                    text(
+                        "INSERT INTO suggestion_decision (document_id, suggestion_id, annotator_id, decision,"
+                        " decided_at) SELECT :d, id, :a, 'rejected', now() FROM suggestion"
+                        " WHERE source = 'rules@1' AND id NOT IN (SELECT suggestion_id FROM suggestion_decision"
+                        " WHERE suggestion_id IS NOT NULL) LIMIT 1"
+                    ),
+                    {"d": team.doc, "a": alice},
+                )
+        code, _out, err = as_("bob", "reject", "--doc", str(team.doc))  # his own decisions
+        assert code == 0, err
+        by = "SELECT annotator_id, decision, count(*) FROM suggestion_decision GROUP BY 1, 2"
+        with owner.connect() as conn:
+            rows = {(who, what): n for who, what, n in conn.execute(text(by))}
+        his = sum(n for (who, _what), n in rows.items() if who != alice)
+        assert rows[(alice, "rejected")] == hers and his > 0  # bob's beside hers, none of hers changed
+        code, out, err = as_("alice", "undo")  # her undo removes her own decisions
+        assert code == 0 and "undid" in out, err
+        with owner.connect() as conn:
+            assert conn.execute(text(DECISIONS)).scalar_one() == his
+        code, _out, err = as_("alice", "reject", "--doc", str(team.doc))
+        assert code == 0, err
+        with owner.begin() as conn:  # without 0026 bob's login removes hers: the server's doing
+            _downgrade(conn, "0025")
+        with bob.connect() as conn, conn.begin():
+            assert conn.execute(text("DELETE FROM suggestion_decision")).rowcount == hers + his
+    finally:
+        bob.dispose()
+        owner.dispose()
