@@ -32,9 +32,9 @@ from annotator.model import (
     Suggestion,
     SuggestionDecision,
 )
+from annotator.suggest.store import REJECTED
 
 Span = tuple[int, int, str]
-REJECTED = "rejected"  # as annotator.suggest.store.REJECTED (store imports the engines: kept light here)
 _CHUNK = 5000  # ids per IN list: bounded however many documents a project has
 
 
