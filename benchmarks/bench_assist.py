@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from annotator.learn.batch import suggest_many
 from annotator.learn.features import tokenize
@@ -213,6 +214,11 @@ def _at_least(aim: float | None) -> Callable[[float, float | None], bool] | None
     return None if aim is None else (lambda ours, _floor: ours >= aim)  # (met only at or above the aim)
 
 
+def _quality(name: str, measure: str, aim: float | None) -> Case:
+    """A row of a quality figure: met at or above ``aim``, if any."""
+    return Case(name, measure, f"≈ {aim}" if aim else "–", unit="", ok=_at_least(aim))
+
+
 def polnear(runs: int) -> list[Case]:
     """PolNeAR quality rows; one training (a few minutes of CPU: 35 iterations), whatever ``runs`` says."""
     path = os.environ.get("ANNOTATOR_POLNEAR")
@@ -240,13 +246,7 @@ def polnear(runs: int) -> list[Case]:
     ]
     out = []
     for title, value, aim in rows:
-        case = Case(
-            f"PolNeAR test split: {title}",
-            "trained in the app",
-            f"≈ {aim}" if aim else "–",
-            unit="",
-            ok=_at_least(aim),
-        )
+        case = _quality(f"PolNeAR test split: {title}", "trained in the app", aim)
         case.ours = [value]
         case.note = (
             f"one run, begun {run.began}: trained on {run.train_docs} train annotations with labels "
@@ -256,12 +256,41 @@ def polnear(runs: int) -> list[Case]:
             f"parser {os.environ.get('ANNOTATOR_UD_PARSER') or 'none'}"
         )
         out.append(case)
+    out.extend(_agreement_rows(run.agreement))
     hand, helped = run.linking
     out.append(
         links_effort(
             f"the {len(read_split(Path(path), 'test'))} test documents", hand, helped, "PolNeAR test split: "
         )
     )
+    return out
+
+
+def _agreement_rows(agreement: dict[str, Any]) -> list[Case]:
+    """The model against each annotator of PolNeAR's agreement texts; floor: the annotators
+    against each other on the same texts (``benchmarks.polnear_agreement``)."""
+    if not agreement:
+        return []
+    model, people = agreement["model"], agreement["people"]
+    rows = [
+        ("ACTOR (source) exact F1", lambda f: f["labels"]["ACTOR"]["exact"]["f1"], 0.82),
+        ("QUOTE (content) overlap F1", lambda f: f["labels"]["QUOTE"]["overlap"]["f1"], 0.83),
+        ("speaker accuracy (end to end)", lambda f: f["speaker_end_to_end"], None),
+    ]
+    out = []
+    for title, value, aim in rows:
+        case = _quality(
+            f"PolNeAR texts of several annotators (not trained on): {title}",
+            "trained in the app, against each annotator",
+            aim,
+        )
+        case.ours, case.floor = [value(model)], [value(people)]
+        case.note = (
+            f"the same model as the rows above, scored against every annotator's file of the "
+            f"{model['pairs']} (text, annotator) pairs; floor column: the annotators against each other "
+            f"on the same texts ({people['pairs']} ordered pairs)"
+        )
+        out.append(case)
     return out
 
 

@@ -41,31 +41,10 @@ def evaluate(model: Model, records: Iterable[DocRecord]) -> dict[str, Any]:
         gold = [(s.start, s.end, s.label) for s in record.spans if s.label in model.labels]
         found = model.predict(text)
         pred = [(s.start, s.end, s.label) for s in found.spans]
-        gold_set, pred_set = set(gold), set(pred)
-        for label in model.labels:
-            g = [s for s in gold if s[2] == label]
-            p = [s for s in pred if s[2] == label]
-            c = counts[label]
-            c["gold"] += len(g)
-            c["pred"] += len(p)
-            c["exact"] += len(gold_set & pred_set & set(p))
-            c["pred_overlap"] += sum(any(_overlaps(x, y) for y in g) for x in p)
-            c["gold_overlap"] += sum(any(_overlaps(y, x) for x in p) for y in g)
+        tally_spans(counts, model.labels, gold, pred)
         _speakers(model, record, pred, found, speaker)
         _given_contents(model, record, given)
-    labels = {}
-    for label in model.labels:
-        c = counts[label]
-        p_exact = c["exact"] / c["pred"] if c["pred"] else 0.0
-        r_exact = c["exact"] / c["gold"] if c["gold"] else 0.0
-        p_over = c["pred_overlap"] / c["pred"] if c["pred"] else 0.0
-        r_over = c["gold_overlap"] / c["gold"] if c["gold"] else 0.0
-        labels[label] = {
-            "gold": c["gold"],
-            "predicted": c["pred"],
-            "exact": {"p": p_exact, "r": r_exact, "f1": _f1(p_exact, r_exact)},
-            "overlap": {"p": p_over, "r": r_over, "f1": _f1(p_over, r_over)},
-        }
+    labels = label_figures(counts, model.labels)
     p_given = given[0] / given[1] if given[1] else 0.0
     r_given = given[0] / given[2] if given[2] else 0.0
     return {
@@ -82,16 +61,65 @@ def evaluate(model: Model, records: Iterable[DocRecord]) -> dict[str, Any]:
     }
 
 
+def tally_spans(
+    counts: dict[str, dict[str, int]], labels: Iterable[str], gold: list[Span], pred: list[Span]
+) -> None:
+    """Add one document's exact and overlap counts per label to ``counts`` (``label_figures``
+    turns them into P/R/F1): shared with the benchmark that scores annotators against each other."""
+    gold_set, pred_set = set(gold), set(pred)
+    for label in labels:
+        g = [s for s in gold if s[2] == label]
+        p = [s for s in pred if s[2] == label]
+        c = counts[label]
+        c["gold"] += len(g)
+        c["pred"] += len(p)
+        c["exact"] += len(gold_set & pred_set & set(p))
+        c["pred_overlap"] += sum(any(_overlaps(x, y) for y in g) for x in p)
+        c["gold_overlap"] += sum(any(_overlaps(y, x) for x in p) for y in g)
+
+
+def label_figures(counts: dict[str, dict[str, int]], labels: Iterable[str]) -> dict[str, Any]:
+    """P/R/F1, exact and overlap, per label from the counts of ``tally_spans``."""
+    out = {}
+    for label in labels:
+        c = counts[label]
+        p_exact = c["exact"] / c["pred"] if c["pred"] else 0.0
+        r_exact = c["exact"] / c["gold"] if c["gold"] else 0.0
+        p_over = c["pred_overlap"] / c["pred"] if c["pred"] else 0.0
+        r_over = c["gold_overlap"] / c["gold"] if c["gold"] else 0.0
+        out[label] = {
+            "gold": c["gold"],
+            "predicted": c["pred"],
+            "exact": {"p": p_exact, "r": r_exact, "f1": _f1(p_exact, r_exact)},
+            "overlap": {"p": p_over, "r": r_over, "f1": _f1(p_over, r_over)},
+        }
+    return out
+
+
+def reference_links(record: DocRecord, type_: str) -> dict[Span, set[Span]]:
+    """Each reference span with links of ``type_`` from it, and the spans they point to."""
+    by_key = {s.key: (s.start, s.end, s.label) for s in record.spans if s.key is not None}
+    links: dict[Span, set[Span]] = defaultdict(set)
+    for r in record.relations:
+        if r.type == type_ and r.source in by_key and r.target in by_key:
+            links[by_key[r.source]].add(by_key[r.target])
+    return links
+
+
+def link_found(quote: Span, speakers: set[Span], predicted: list[tuple[Span, Span, str]], type_: str) -> bool:
+    """End to end: some predicted link of ``type_`` overlaps the quote and one of its speakers."""
+    return any(
+        t == type_ and _overlaps(q, quote) and any(_overlaps(a, s) for s in speakers) for q, a, t in predicted
+    )
+
+
 def _speakers(
     model: Model, record: DocRecord, pred: list[Span], found: Any, tally: dict[str, list[int]]
 ) -> None:
     by_key = {s.key: (s.start, s.end, s.label) for s in record.spans if s.key is not None}
     predicted_links = [(pred[r.source], pred[r.target], r.type) for r in found.relations]
     for linker in model.linkers:
-        links: dict[Span, set[Span]] = defaultdict(set)
-        for r in record.relations:
-            if r.type == linker.type and r.source in by_key and r.target in by_key:
-                links[by_key[r.source]].add(by_key[r.target])
+        links = reference_links(record, linker.type)
         quotes = [s for s in by_key.values() if s[2] == linker.source_label]
         actors = [s for s in by_key.values() if s[2] == linker.target_label]
         for quote, speakers in links.items():
@@ -99,12 +127,7 @@ def _speakers(
             got = linker.link(record.text, quote, actors, quotes)
             tally["gold_spans"][0] += int(got is not None and got[0] in speakers)
             tally["end_to_end"][1] += 1
-            tally["end_to_end"][0] += int(
-                any(
-                    t == linker.type and _overlaps(q, quote) and any(_overlaps(a, s) for s in speakers)
-                    for q, a, t in predicted_links
-                )
-            )
+            tally["end_to_end"][0] += int(link_found(quote, speakers, predicted_links, linker.type))
 
 
 def _given_contents(model: Model, record: DocRecord, tally: list[int]) -> None:

@@ -1,0 +1,130 @@
+"""How far the model is from PolNeAR's own annotators: on the texts that several people annotated
+(PolNeAR's agreement set: 20 texts, 5–6 annotators each, 16 of them in the train split), score
+every annotator against every other, and the model against every annotator, with the measures
+``annotator evaluate`` uses (``annotator.learn.evaluate``).
+
+The benchmark's test figures score the model against one annotator's file per text; a target set
+from other corpora (source exact F1 ≈ 0.82) means little unless people reach it on this one. So
+``benchmarks.polnear`` trains the model without the 16 agreement texts of the train split and
+scores it here against every annotator of the 20 texts, none of them seen in training, beside the
+people against each other.
+
+``python -m benchmarks.polnear_agreement PATH``: the people only (a second).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotator.learn import evaluate as scoring
+from annotator.learn.model import Model
+from annotator.records import DocRecord
+from benchmarks.polnear import LABELS_TRAINED, agreement_texts
+
+LINK = ("speaker", "QUOTE")  # the link scored end to end: its type and the label it starts from
+
+
+@dataclass
+class Tally:
+    """Counts over many (reference, other) pairs, turned into figures by ``figures``."""
+
+    spans: dict[str, dict[str, int]]
+    links: list[int]  # reference contents with a speaker whose link the other has; all of them
+    pairs: int = 0
+
+    @classmethod
+    def new(cls) -> Tally:
+        return cls(defaultdict(lambda: defaultdict(int)), [0, 0])
+
+    def add(self, reference: DocRecord, spans: list[scoring.Span], links: list[Any]) -> None:
+        """Score ``spans`` and ``links`` ((quote, speaker, type) triples) against ``reference``."""
+        gold = [(s.start, s.end, s.label) for s in reference.spans if s.label in LABELS_TRAINED]
+        scoring.tally_spans(self.spans, LABELS_TRAINED, gold, spans)
+        for quote, speakers in scoring.reference_links(reference, LINK[0]).items():
+            if quote[2] == LINK[1]:
+                self.links[1] += 1
+                self.links[0] += scoring.link_found(quote, speakers, links, LINK[0])
+        self.pairs += 1
+
+    def figures(self) -> dict[str, Any]:
+        right, total = self.links
+        return {
+            "pairs": self.pairs,
+            "labels": scoring.label_figures(self.spans, LABELS_TRAINED),
+            "speaker_end_to_end": right / total if total else None,
+        }
+
+
+def _annotated(r: DocRecord) -> tuple[list[scoring.Span], list[Any]]:
+    """An annotator's file as the (spans, links) a prediction would be."""
+    by_key = {s.key: (s.start, s.end, s.label) for s in r.spans if s.key is not None}
+    spans = [(s.start, s.end, s.label) for s in r.spans if s.label in LABELS_TRAINED]
+    links = [(by_key[x.source], by_key[x.target], x.type) for x in r.relations]
+    return spans, links
+
+
+def people(texts: dict[tuple[str, str], list[DocRecord]]) -> dict[str, Any]:
+    """Every annotator against every other on the same text (each ordered pair once)."""
+    tally = Tally.new()
+    for files in texts.values():
+        for reference, other in itertools.permutations(files, 2):
+            tally.add(reference, *_annotated(other))
+    return tally.figures()
+
+
+def model_against_people(model: Model, texts: dict[tuple[str, str], list[DocRecord]]) -> dict[str, Any]:
+    """The model's labels of each text against every annotator's file of it."""
+    tally = Tally.new()
+    for files in texts.values():
+        found = model.predict(files[0].text)
+        spans = [(s.start, s.end, s.label) for s in found.spans]
+        links = [(spans[x.source], spans[x.target], x.type) for x in found.relations]
+        for reference in files:
+            tally.add(reference, spans, links)
+    return tally.figures()
+
+
+def table(rows: dict[str, dict[str, Any]]) -> str:
+    """One line per measure, one column per row of figures."""
+    names = list(rows)
+    lines = [f"{'measure':<22}" + "".join(f"{n:>26}" for n in names)]
+    for label in LABELS_TRAINED:
+        for kind in ("exact", "overlap"):
+            cells = []
+            for n in names:
+                f = rows[n]["labels"][label][kind]
+                cells.append(f"{f['f1']:.3f} (P {f['p']:.3f} R {f['r']:.3f})")
+            lines.append(f"{label + ' ' + kind + ' F1':<22}" + "".join(f"{c:>26}" for c in cells))
+    speaker = [rows[n]["speaker_end_to_end"] for n in names]
+    lines.append(f"{'speaker end to end':<22}" + "".join(f"{s:>26.3f}" for s in speaker))
+    lines.append(f"{'pairs scored':<22}" + "".join(f"{rows[n]['pairs']:>26}" for n in names))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print PolNeAR's annotators against each other; ``python -m benchmarks.polnear`` trains the
+    model without these texts and prints it against them beside this."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("path", type=Path, help="a clone of https://github.com/networkdynamics/PolNeAR")
+    parser.add_argument("--json", action="store_true", help="the figures as JSON")
+    args = parser.parse_args(argv)
+    texts = agreement_texts(args.path)
+    rows = {"annotator vs annotator": people(texts)}
+    if args.json:
+        print(json.dumps({"rows": rows, "texts": [list(k) for k in texts]}, indent=1))
+        return 0
+    print(f"{len(texts)} texts annotated by several people")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
