@@ -260,9 +260,10 @@ def _text_bound(
     tid = fields[0]
     try:
         label, offsets = fields[1].split(" ", 1)
-        frags = sorted((int(a), int(b)) for a, b in (f.split() for f in offsets.split(";")))
+        listed = [(int(a), int(b)) for a, b in (f.split() for f in offsets.split(";"))]
     except (IndexError, ValueError):
         raise InputError(str(ann), f"{tid}: expected 'LABEL START END[;START END...]'", number) from None
+    frags = sorted(listed)
     text = record.text
     for a, b in frags:
         if not 0 <= a < b <= len(text):
@@ -270,6 +271,9 @@ def _text_bound(
     found = " ".join(text[a:b] for a, b in frags)
     if len(fields) < 3:
         report.note("T lines without text (offsets not checked)")
+    elif fields[2] != found and fields[2] == " ".join(text[a:b] for a, b in listed):
+        # PolNeAR lists some fragments out of order, its text in that order: the same span
+        report.note("discontinuous spans whose fragments are listed out of order (kept in text order)")
     elif fields[2] != found:
         raise InputError(
             str(ann),

@@ -112,6 +112,22 @@ def test_discontinuous_spans(tmp_path: Path) -> None:
     assert len(report.notes) == 2
 
 
+def test_fragments_listed_out_of_order_with_their_text_in_that_order(tmp_path: Path) -> None:
+    """PolNeAR writes some contents as "1127 1248;936 998" with the text in that order."""
+    text = "First part here. Some words between. Second part there."
+    ann = "T1\tQUOTE 37 54;0 15\tSecond part there First part here\n"
+    _doc(tmp_path, text, ann)
+    report = ReadReport(tmp_path)
+    (record,) = brat.read(tmp_path, annotator="a", report=report)
+    (span,) = record.spans
+    assert (span.start, span.end, span.fragments) == (0, 54, [(0, 15), (37, 54)])
+    assert any("out of order" in note for note in report.notes)
+    # a text matching neither order is still refused, naming the line
+    _doc(tmp_path, text, "T1\tQUOTE 37 54;0 15\tSecond part here\n")
+    with pytest.raises(InputError, match="does not match"):
+        list(brat.read(tmp_path, annotator="a", report=ReadReport(tmp_path)))
+
+
 def test_other_line_kinds_are_skipped_and_reported(tmp_path: Path) -> None:
     """Events other than attributions, attributes of them and notes are skipped and reported;
     the span's attribute, normalisation and equivalence are read (tests/formats/test_brat_events.py)."""
