@@ -217,7 +217,10 @@ def _document(ann: Path, annotator: str | None, report: ReadReport) -> DocRecord
     kinds: dict[str, str] = {}
     extras = brat_extras.Extras(ann)
     lines = read_text(ann).split("\n") if ann.is_file() and ann.stat().st_size else []
-    for number, line in enumerate(lines, start=1):
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
         if not line.strip():
             continue
         head = line.split("\t", 1)[0]
@@ -225,7 +228,12 @@ def _document(ann: Path, annotator: str | None, report: ReadReport) -> DocRecord
             raise InputError(str(ann), f"{head} is defined twice in this file", number)
         kinds[head] = head[:1]
         if head.startswith("T"):
+            more = _continued(line, lines[number:], text)
+            if more:
+                report.note("T lines whose text runs on over line breaks of the .ann (read whole)")
+                line = "\n".join(lines[number - 1 : number + more])
             _text_bound(line, number, ann, record, annotator, report)
+            number += more
         elif head.startswith("R"):
             fields = line.split("\t")
             args = fields[1].split() if len(fields) > 1 else []
@@ -250,6 +258,30 @@ def _document(ann: Path, annotator: str | None, report: ReadReport) -> DocRecord
     extras.apply(record, set(kinds), report)
     report.count(record)
     return record
+
+
+def _continued(line: str, rest: list[str], text: str) -> int:
+    """How many of the next .ann lines continue this T line's text: some tools (PolNeAR's) write
+    a span's line breaks into the file as they are. Only lines that make the text the document's
+    at those offsets count, so a malformed line is never swallowed."""
+    fields = line.split("\t", 2)
+    try:
+        listed = [(int(a), int(b)) for a, b in (f.split() for f in fields[1].split(" ", 1)[1].split(";"))]
+    except (IndexError, ValueError):
+        return 0
+    if len(fields) < 3 or not all(0 <= a < b <= len(text) for a, b in listed):
+        return 0
+    wanted = {" ".join(text[a:b] for a, b in order) for order in (sorted(listed), listed)}
+    if fields[2] in wanted:
+        return 0
+    got = fields[2]
+    for n, more in enumerate(rest, start=1):
+        got += "\n" + more
+        if got in wanted:
+            return n
+        if not any(w.startswith(got) for w in wanted):
+            return 0
+    return 0
 
 
 def _text_bound(

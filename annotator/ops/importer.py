@@ -294,6 +294,15 @@ class Importer:
             provenance(self.tx, self.owners, [(stored[ident], span) for ident, span in gold])
         self._relations(links, stored, merged, now)
 
+    def _misfit(self, name: str, kind: tuple[int, int | None, int | None], src: SpanKey, dst: SpanKey) -> str:
+        """Which labels the relation type joins, and which its spans have, where."""
+        names = {v: k for k, v in self.labels.items()}
+        ends = " to ".join(names.get(x, "any label") if x else "any label" for x in kind[1:])
+        return (
+            f"relation type {name!r} does not fit the labels of its spans: it runs from {ends}, "
+            f"not from {names.get(src[2], '?')} ({src[3]}–{src[4]}) to {names.get(dst[2], '?')} ({dst[3]}–{dst[4]})"
+        )
+
     def _relations(
         self,
         links: list[tuple[DocRecord, dict[str, SpanKey]]],
@@ -315,7 +324,7 @@ class Importer:
                     rtype = self.relation_type(rel.type, record)
                     kind = ends[rel.type] = (rtype.id, rtype.from_label_id, rtype.to_label_id)
                 if kind[1] not in (None, src[2]) or kind[2] not in (None, dst[2]):
-                    raise _fail(record, f"relation type {rel.type!r} does not fit the labels of its spans")
+                    raise _fail(record, self._misfit(rel.type, kind, src, dst))
                 who = owner_of[rel.annotator]
                 wanted.append((src[0], stored[src], stored[dst], kind[0], who, now))
                 if rel.sources is not None or rel.adjudicator is not None:

@@ -128,6 +128,24 @@ def test_fragments_listed_out_of_order_with_their_text_in_that_order(tmp_path: P
         list(brat.read(tmp_path, annotator="a", report=ReadReport(tmp_path)))
 
 
+def test_a_t_line_whose_text_runs_on_over_line_breaks_is_read_whole(tmp_path: Path) -> None:
+    """PolNeAR writes a content's paragraph break into the .ann as it is."""
+    text = "Ed said the plan works.\n\nIt will pay for itself. Then more."
+    ann = "T1\tQUOTE 8 48\tthe plan works.\n\nIt will pay for itself.\nT2\tACTOR 0 2\tEd\n"
+    _doc(tmp_path, text, ann)
+    report = ReadReport(tmp_path)
+    (record,) = brat.read(tmp_path, annotator="a", report=report)
+    assert [(s.start, s.end, s.label, s.key) for s in record.spans] == [
+        (8, 48, "QUOTE", "T1"),
+        (0, 2, "ACTOR", "T2"),
+    ]
+    assert any("runs on over line breaks" in note for note in report.notes)
+    # a next line that does not make the document's text is not swallowed: the T line is refused
+    _doc(tmp_path, text, "T1\tQUOTE 8 48\tthe plan works.\nIt will pay\n")
+    with pytest.raises(InputError, match=r"d\.ann:1: T1: its text"):
+        list(brat.read(tmp_path, annotator="a", report=ReadReport(tmp_path)))
+
+
 def test_other_line_kinds_are_skipped_and_reported(tmp_path: Path) -> None:
     """Events other than attributions, attributes of them and notes are skipped and reported;
     the span's attribute, normalisation and equivalence are read (tests/formats/test_brat_events.py)."""

@@ -212,3 +212,21 @@ def test_export_keeps_the_imported_file_names_unique_per_folder(
         "annotation.conf",
     ]
     assert (out / "a1.ann").read_text(encoding="utf-8") == ANN
+
+
+def test_a_cue_role_on_a_span_of_another_label_names_the_labels_and_where(
+    store: Store, project: Project, tmp_path: Path
+) -> None:
+    """A PolNeAR file has a Cue role on a span labelled "Discuss": the cue link cannot join a
+    QUOTE to it, and the error says which labels the link joins and which the spans have, where."""
+    odd = ANN.replace("T5\tCUE 57 62\tadded", "T5\tDiscuss 57 62\tadded")
+    with pytest.raises(InputError) as caught:
+        import_paths(
+            store, project.id, [_folder(tmp_path, odd)], fmt="brat", annotator="alice", create_labels=True
+        )
+    assert "relation type 'cue' does not fit the labels of its spans: it runs from any label to CUE" in str(
+        caught.value.reason
+    )
+    assert "not from QUOTE (68–80) to Discuss (57–62)" in str(caught.value.reason)
+    with store.session() as s:
+        assert s.scalar(select(Annotation.id).limit(1)) is None  # nothing written
