@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from annotator.learn.model import Model
+from annotator.learn.parts import as_parts
 from annotator.records import DocRecord
 
 Span = tuple[int, int, str]
@@ -35,7 +36,7 @@ def evaluate(model: Model, records: Iterable[DocRecord]) -> dict[str, Any]:
     speaker = {"gold_spans": [0, 0], "end_to_end": [0, 0]}
     given = [0, 0, 0]  # sources right, predicted and in the reference, on the reference contents
     documents = 0
-    for record in records:
+    for record in map(as_parts, records):
         documents += 1
         text = record.text
         gold = [(s.start, s.end, s.label) for s in record.spans if s.label in model.labels]

@@ -33,6 +33,7 @@ from annotator.learn.linker import Linker, candidates
 from annotator.learn.model import load, save
 from annotator.learn.negatives import Empty, empty_by_tier, refused_links
 from annotator.learn.options import DEFAULT_PASS, PLAIN, RecallTier, SecondPass, TaggerFeatures
+from annotator.learn.parts import as_parts
 from annotator.learn.sources import FEATURES, Example, examples_of, train_sources
 from annotator.learn.syntax import Parse, load_parser, pipeline_name
 from annotator.learn.tagger import CLUSTERS, RECALL, TAGGER, tagger_entry, tiers, train_tier
@@ -257,7 +258,8 @@ def train(
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ValidationError(f"{out}: already exists and is not an empty folder; choose a new one")
     chosen = list(labels) if labels else sorted({s.label for r in records for s in r.spans})
-    records = [r for r in records if any(s.label in chosen for s in r.spans)]
+    records = [as_parts(r) for r in records if any(s.label in chosen for s in r.spans)]
+    held_out = None if held_out is None else [as_parts(r) for r in held_out]
     if not chosen:
         raise ValidationError("the layer has no labelled spans to learn from")
     train_docs, test_docs = (
