@@ -24,11 +24,12 @@ from annotator.learn.model import Model, load
 from annotator.learn.train import RecallTier, train
 from annotator.records import DocRecord, RelationRecord, SpanRecord
 from benchmarks.effort_links import speakers_effort
+from benchmarks.polnear_agreement import SCORED, model_against_people, people, table
 
 LABELS = {"Content": "QUOTE", "Source": "ACTOR", "Cue": "CUE"}
 # Chosen on dev: training the cue as well (one tier for source, cue and content, the transitions
 # anchoring a source on its cue) scored lower at the same budget (ACTOR exact 0.566 against 0.649).
-LABELS_TRAINED = ("QUOTE", "ACTOR")
+LABELS_TRAINED = SCORED  # QUOTE and ACTOR
 # Also chosen on dev: one CRF per label on both cores, 150 iterations each, did no better than the
 # joint tier at 35 (ACTOR exact 0.649 both; QUOTE exact 0.436 against 0.463) for four times the CPU.
 TIER_PER_LABEL = False
@@ -167,8 +168,6 @@ def train_and_score(
     ``max_minutes`` is CPU time per tier: a busy shared machine does not cut the iterations.
     ``parser``: the spaCy pipeline the source pass reads parses from (``benchmarks.ud_parser``);
     ``skip``: train texts left out (by default the agreement texts, if ``HOLD_OUT_AGREEMENT``)."""
-    from benchmarks.polnear_agreement import model_against_people, people
-
     texts = agreement_texts(root)
     held = {name for part, name in texts if part == "train"}  # only then is the model held against them
     if skip is None:
@@ -243,7 +242,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--parser", metavar="DIR", help="a spaCy pipeline with a dependency parser (benchmarks.ud_parser)"
     )
+    parser.add_argument(
+        "--people-only",
+        action="store_true",
+        help="no training: the annotators of the texts several people annotated, against each other",
+    )
     args = parser.parse_args(argv)
+    if args.people_only:
+        texts = agreement_texts(args.path)
+        print(f"{len(texts)} texts annotated by several people")
+        print(table({"annotator vs annotator": people(texts)}))
+        return 0
     with tempfile.TemporaryDirectory() as name:
         run = train_and_score(
             args.path, Path(name) / "polnear", labels=LABELS_TRAINED, max_minutes=14, parser=args.parser
@@ -269,8 +278,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"test: actions per document to link the labelled quotes: {hand:.1f} by hand, {helped:.1f} with suggestions"
     )
     if run.agreement:
-        from benchmarks.polnear_agreement import table
-
         print(f"the {len(agreement_texts(args.path))} texts several people annotated (not trained on):")
         print(
             table(

@@ -9,23 +9,22 @@ from other corpora (source exact F1 ≈ 0.82) means little unless people reach i
 scores it here against every annotator of the 20 texts, none of them seen in training, beside the
 people against each other.
 
-``python -m benchmarks.polnear_agreement PATH``: the people only (a second).
+``python -m benchmarks.polnear PATH --people-only``: the people only (a second). This module
+scores; ``benchmarks.polnear`` reads the corpus (``agreement_texts``) and trains.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from annotator.learn import evaluate as scoring
 from annotator.learn.model import Model
 from annotator.records import DocRecord
-from benchmarks.polnear import LABELS_TRAINED, agreement_texts
 
+SCORED = ("QUOTE", "ACTOR")  # the labels scored: what benchmarks.polnear trains
 LINK = ("speaker", "QUOTE")  # the link scored end to end: its type and the label it starts from
 
 
@@ -43,8 +42,8 @@ class Tally:
 
     def add(self, reference: DocRecord, spans: list[scoring.Span], links: list[Any]) -> None:
         """Score ``spans`` and ``links`` ((quote, speaker, type) triples) against ``reference``."""
-        gold = [(s.start, s.end, s.label) for s in reference.spans if s.label in LABELS_TRAINED]
-        scoring.tally_spans(self.spans, LABELS_TRAINED, gold, spans)
+        gold = [(s.start, s.end, s.label) for s in reference.spans if s.label in SCORED]
+        scoring.tally_spans(self.spans, SCORED, gold, spans)
         for quote, speakers in scoring.reference_links(reference, LINK[0]).items():
             if quote[2] == LINK[1]:
                 self.links[1] += 1
@@ -55,7 +54,7 @@ class Tally:
         right, total = self.links
         return {
             "pairs": self.pairs,
-            "labels": scoring.label_figures(self.spans, LABELS_TRAINED),
+            "labels": scoring.label_figures(self.spans, SCORED),
             "speaker_end_to_end": right / total if total else None,
         }
 
@@ -63,7 +62,7 @@ class Tally:
 def _annotated(r: DocRecord) -> tuple[list[scoring.Span], list[Any]]:
     """An annotator's file as the (spans, links) a prediction would be."""
     by_key = {s.key: (s.start, s.end, s.label) for s in r.spans if s.key is not None}
-    spans = [(s.start, s.end, s.label) for s in r.spans if s.label in LABELS_TRAINED]
+    spans = [(s.start, s.end, s.label) for s in r.spans if s.label in SCORED]
     links = [(by_key[x.source], by_key[x.target], x.type) for x in r.relations]
     return spans, links
 
@@ -93,7 +92,7 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
     """One line per measure, one column per row of figures."""
     names = list(rows)
     lines = [f"{'measure':<22}" + "".join(f"{n:>26}" for n in names)]
-    for label in LABELS_TRAINED:
+    for label in SCORED:
         for kind in ("exact", "overlap"):
             cells = []
             for n in names:
@@ -104,27 +103,3 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
     lines.append(f"{'speaker end to end':<22}" + "".join(f"{s:>26.3f}" for s in speaker))
     lines.append(f"{'pairs scored':<22}" + "".join(f"{rows[n]['pairs']:>26}" for n in names))
     return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print PolNeAR's annotators against each other; ``python -m benchmarks.polnear`` trains the
-    model without these texts and prints it against them beside this."""
-    import argparse
-    import json
-
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("path", type=Path, help="a clone of https://github.com/networkdynamics/PolNeAR")
-    parser.add_argument("--json", action="store_true", help="the figures as JSON")
-    args = parser.parse_args(argv)
-    texts = agreement_texts(args.path)
-    rows = {"annotator vs annotator": people(texts)}
-    if args.json:
-        print(json.dumps({"rows": rows, "texts": [list(k) for k in texts]}, indent=1))
-        return 0
-    print(f"{len(texts)} texts annotated by several people")
-    print(table(rows))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,4 +1,4 @@
-"""PolNeAR's agreement benchmark (benchmarks.polnear_agreement) on a made-up corpus of its layout:
+"""PolNeAR's agreement figures (benchmarks.polnear_agreement, benchmarks.polnear) on a made-up corpus of its layout:
 people scored against each other, and a model against each of them, counted by hand."""
 
 from __future__ import annotations
