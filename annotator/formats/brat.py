@@ -260,13 +260,18 @@ def _document(ann: Path, annotator: str | None, report: ReadReport) -> DocRecord
     return record
 
 
+def _offsets(field: str) -> list[tuple[int, int]]:
+    """``START END[;START END...]`` as listed (ValueError when it is not)."""
+    return [(int(a), int(b)) for a, b in (f.split() for f in field.split(";"))]
+
+
 def _continued(line: str, rest: list[str], text: str) -> int:
     """How many of the next .ann lines continue this T line's text: some tools (PolNeAR's) write
     a span's line breaks into the file as they are. Only lines that make the text the document's
     at those offsets count, so a malformed line is never swallowed."""
     fields = line.split("\t", 2)
     try:
-        listed = [(int(a), int(b)) for a, b in (f.split() for f in fields[1].split(" ", 1)[1].split(";"))]
+        listed = _offsets(fields[1].split(" ", 1)[1])
     except (IndexError, ValueError):
         return 0
     if len(fields) < 3 or not all(0 <= a < b <= len(text) for a, b in listed):
@@ -292,7 +297,7 @@ def _text_bound(
     tid = fields[0]
     try:
         label, offsets = fields[1].split(" ", 1)
-        listed = [(int(a), int(b)) for a, b in (f.split() for f in offsets.split(";"))]
+        listed = _offsets(offsets)
     except (IndexError, ValueError):
         raise InputError(str(ann), f"{tid}: expected 'LABEL START END[;START END...]'", number) from None
     frags = sorted(listed)
