@@ -25,7 +25,7 @@ from typing import Any
 from annotator.forking import start_method
 from annotator.suggest.rules import RelationSuggestion, RuleConfig, SpanSuggestion, Suggestions, suggest
 
-Engine = Callable[[Any], Suggestions]  # a text, or (text, spans, linked) for ``speakers``
+Engine = Callable[[Any], Suggestions]  # a text, or (text, spans, linked, parts) for ``speakers``
 # This process's share of the chunks against one worker's (4 to 5: 4 chunks of every 9 beside one
 # worker; measured in ``benchmarks.bench_assist --rules-only``, where the two CPU times then match)
 HERE = (4, 5)
@@ -110,7 +110,7 @@ def suggest_many(
     """(document id, suggestions) for each (document id, text), in input order, on ``workers``
     cores. A chunk is 256 documents for the rules (each costs this process a message:
     fewer, larger ones leave it less to do), 64 for a model (slower per document: progress moves
-    sooner). ``speakers``: each item is (document id, (text, spans, linked)) and the model finds
+    sooner). ``speakers``: each item is (document id, (text, spans, linked, parts)) and the model finds
     the speakers of those quotes (``suggest.speakers``)."""
     args = (model_dir, list(gazetteer), config, speakers)
     chunk = chunk or (64 if model_dir is not None else 256)

@@ -45,8 +45,9 @@ class Engine:
     # annotator labelled in each document, and shown to them alone.
     for_annotator: int | None = None
     # The person's labels in a document and those linked already (``own``): read in the run's
-    # transaction, document by document, and given to the model with each text
-    labels_of: Callable[[Tx, int], tuple[list[Any], list[Any]]] | None = None
+    # transaction, document by document, and given to the model with each text (with the parts
+    # of the multi-part ones: ``speakers.speakers_of``)
+    labels_of: Callable[[Tx, int], tuple[list[Any], list[Any], Any]] | None = None
 
 
 PARALLEL_FROM = 200  # documents: below this, starting worker processes costs more than it saves
@@ -265,15 +266,15 @@ def run(
 
 def _with_labels(
     tx: Tx, engine: Engine, texts: Iterable[tuple[int, str]], report: SaveReport
-) -> Iterator[tuple[int, tuple[str, list[Any], list[Any]]]]:
+) -> Iterator[tuple[int, tuple[str, list[Any], list[Any], Any]]]:
     """Each text with the person's labels in it (``Engine.labels_of``), counting their quotes
     still without a speaker into ``report.waiting``."""
     assert engine.labels_of is not None
     report.waiting = 0
     for doc, text in texts:
-        spans, linked = engine.labels_of(tx, doc)
+        spans, linked, parts = engine.labels_of(tx, doc)
         report.waiting += len(unlinked(engine.model, spans, linked))
-        yield doc, (text, spans, linked)
+        yield doc, (text, spans, linked, parts)
 
 
 def _batches(found: Iterable[tuple[int, Suggestions]], size: int) -> Iterator[list[tuple[int, Suggestions]]]:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from annotator.errors import ValidationError
 from annotator.model import Annotation, Label, Relation, RelationType
 from annotator.suggest.engines import Engine
+from annotator.suggest.speakers import Parts
 from annotator.tx import Tx
 
 Span = tuple[int, int, str]
@@ -34,9 +35,9 @@ def own_quotes_engine(engine: Engine, annotator_id: int, annotator_name: str) ->
             "made with links (a spaCy pipeline only tags spans)"
         )
 
-    def labels_of(tx: Tx, document_id: int) -> tuple[list[Span], list[Span]]:
-        spans, linked = _labels_of(tx, document_id, annotator_id, model)
-        return spans, sorted(linked)
+    def labels_of(tx: Tx, document_id: int) -> tuple[list[Span], list[Span], Parts]:
+        spans, linked, parts = _labels_of(tx, document_id, annotator_id, model)
+        return spans, sorted(linked), parts
 
     folder = engine.parallel[0] if engine.parallel is not None else None
     return Engine(
@@ -49,12 +50,15 @@ def own_quotes_engine(engine: Engine, annotator_id: int, annotator_name: str) ->
     )
 
 
-def _labels_of(tx: Tx, document_id: int, annotator_id: int, model: Any) -> tuple[list[Span], set[Span]]:
-    """The person's spans of the labels the model links, and those of them linked already."""
+def _labels_of(
+    tx: Tx, document_id: int, annotator_id: int, model: Any
+) -> tuple[list[Span], set[Span], Parts]:
+    """The person's spans of the labels the model links (by their hulls), those of them linked
+    already, and the parts of the multi-part ones (the model is given those: ``speakers``)."""
     wanted = {k.source_label for k in model.linkers} | {k.target_label for k in model.linkers}
     types = {k.type for k in model.linkers}
     rows = tx.session.execute(
-        select(Annotation.id, Annotation.start, Annotation.end, Label.name)
+        select(Annotation.id, Annotation.start, Annotation.end, Label.name, Annotation.fragments)
         .join(Label, Label.id == Annotation.label_id)
         .where(
             Annotation.document_id == document_id,
@@ -62,7 +66,8 @@ def _labels_of(tx: Tx, document_id: int, annotator_id: int, model: Any) -> tuple
             Label.name.in_(sorted(wanted)),
         )
     ).all()
-    by_id = {i: (a, b, name) for i, a, b, name in rows}
+    by_id = {i: (a, b, name) for i, a, b, name, _f in rows}
+    parts = {(a, b, name): [(x, y) for x, y in f] for _i, a, b, name, f in rows if f}
     linked = {
         by_id[source]
         for (source,) in tx.session.execute(
@@ -76,4 +81,4 @@ def _labels_of(tx: Tx, document_id: int, annotator_id: int, model: Any) -> tuple
         )
         if source in by_id
     }
-    return sorted(set(by_id.values())), linked
+    return sorted(set(by_id.values())), linked, parts
