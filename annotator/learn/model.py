@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import NotFoundError, ValidationError
-from annotator.learn.bounds import BOUNDS, fix
+from annotator.learn.bounds import BOUNDS, fix_spans
 from annotator.learn.features import Extras, Tok, tokenize
 from annotator.learn.heads import cut_heads
 from annotator.learn.linker import Linker
@@ -126,19 +126,10 @@ class Model:
         return out
 
     def _fix_bounds(self, text: str, out: Suggestions, given: frozenset[Span] = frozenset()) -> None:
-        """Move, in place, the edges of each span of the ``bounds`` label by its rules; links
-        follow the span (they point at its index). A span is left alone when its new edges are
-        another span's, or when it was ``given`` (a person's own label)."""
+        """Move, in place, the edges of each span of the ``bounds`` label by its rules
+        (``bounds.fix_spans``); links follow the span (they point at its index)."""
         assert self.bounds is not None
-        label, rules = self.bounds["label"], self.bounds["rules"]
-        taken = {(s.start, s.end, s.label) for s in out.spans}
-        for i, span in enumerate(out.spans):
-            if span.label != label or (span.start, span.end, span.label) in given:
-                continue
-            start, end = fix(text, span.start, span.end, rules)
-            if (start, end, label) not in taken:
-                taken.add((start, end, label))
-                out.spans[i] = SpanSuggestion(start, end, label, span.score)
+        out.spans = fix_spans(text, out.spans, self.bounds["label"], self.bounds["rules"], given)
 
     @property
     def heads_type(self) -> str | None:

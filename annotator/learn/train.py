@@ -24,7 +24,7 @@ from annotator.dataset.split import Split
 from annotator.errors import ValidationError
 from annotator.hashing import content_hash
 from annotator.learn import evaluate as scoring
-from annotator.learn.bounds import BOUNDS
+from annotator.learn.bounds import BOUNDS, choose
 from annotator.learn.bounds import entry as bounds_entry
 from annotator.learn.clusters import save_clusters
 from annotator.learn.features import Extras, Lexicon, learn_lexicon
@@ -233,7 +233,7 @@ def train(
     head_forms: Sequence[str] = DEFAULT_FORMS,
     features: TaggerFeatures = PLAIN,
     recall: RecallTier | None = None,
-    bounds: Sequence[str] = (),
+    bounds: Sequence[str] | None = None,
     parser: str | None = None,
     rejected: Rejections | None = None,
 ) -> TrainResult:
@@ -248,7 +248,8 @@ def train(
     ``head_forms``: the heads a content is cut after (``heads.py``; empty: no cut).
     ``features``: the tagger's features beyond the first models' (``TaggerFeatures``).
     ``recall``: a second tier whose contents are added where the tiers find none (None: none).
-    ``bounds``: the boundary fixes of the sources, decoded after linking (``bounds.py``; none).
+    ``bounds``: the boundary fixes of the sources, decoded after linking (``bounds.py``); None:
+    those that make more of the held-out sources right (``bounds.choose``), () none.
     ``parser``: an installed spaCy pipeline whose parses the source pass learns from
     (``syntax.py``); the model needs it to decode. ``rejected``: the layer's rejected suggestions
     (``annotator.suggest.rejected``), taught as "no label here" (``negatives.py``)."""
@@ -388,6 +389,8 @@ def train(
         if head_forms and kinds_all:  # the head cut of the first relation type (``heads.py``)
             meta["heads"] = heads_entry(_head_docs(train_docs), kinds_all[0], head_forms)
         save(work, meta, linkers)
+        if bounds is None and linkers and test_docs:
+            _choose_bounds(work, meta, linkers, test_docs, say)
         say("scoring the held-out documents")
         figures = scoring.evaluate(load(work), test_docs)
         meta["figures"] = figures
@@ -402,6 +405,32 @@ def train(
         shutil.rmtree(work, ignore_errors=True)
         raise
     return TrainResult(out, figures, time.monotonic() - began, len(train_docs), len(test_docs), taught)
+
+
+def _choose_bounds(
+    work: Path,
+    meta: dict[str, Any],
+    linkers: list[Any],
+    test_docs: Sequence[DocRecord],
+    say: Callable[[str], None],
+) -> None:
+    """Decode the held-out documents once without boundary rules and keep, in ``meta``, the rules
+    that make more of their sources right (``bounds.choose``): the rules are one corpus's
+    conventions, in English, and a project may label otherwise."""
+    label = linkers[0].target_label
+    say(f"choosing the boundary rules of {label} on the held-out documents")
+    plain = load(work)
+    rules = choose(
+        (
+            (r.text, plain.predict(r.text).spans, [(s.start, s.end, s.label) for s in r.spans])
+            for r in test_docs
+        ),
+        label,
+    )
+    say(f"boundary rules kept: {', '.join(rules) if rules else 'none'}")
+    if rules:
+        meta[BOUNDS] = bounds_entry(label, rules)
+        save(work, meta, linkers)
 
 
 def describe(taught: dict[str, int]) -> str:

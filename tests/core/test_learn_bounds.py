@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from annotator.learn.bounds import RULES, comma, entry, fix, names, time
+from annotator.learn.bounds import RULES, choose, comma, entry, fix, names, time
 from annotator.learn.model import load
 from annotator.learn.tagger import Tagged
 from annotator.learn.train import train
+from annotator.suggest.rules import SpanSuggestion
 from benchmarks.quotes_corpus import corpus
 
 
@@ -103,3 +104,46 @@ def test_a_model_with_bounds_fixes_its_sources_and_links_follow(tmp_path: Path) 
     given = [(*quote, "QUOTE"), (*word(text, "Brek said", 4), "ACTOR")]
     got = load(out).predict(text, given)
     assert [text[s.start : s.end] for s in got.spans if s.label == "ACTOR"] == ["Brek"]
+
+
+def _found(text: str, predicted: list[str], reference: list[str]) -> tuple[str, list, list]:
+    """A document as ``bounds.choose`` takes it: predicted ACTOR spans (each the first place
+    its text stands at) and the reference ones."""
+    return (
+        text,
+        [SpanSuggestion(*span(text, p), "ACTOR", 0.9) for p in predicted],
+        [(*span(text, r), "ACTOR") for r in reference],
+    )
+
+
+def test_only_the_rules_that_make_more_sources_right_are_chosen() -> None:
+    text = "Dr. Pell said the pier leans. Ola Brek, a pilot, agreed on Friday."
+    # people who label the honorific and the closing comma: both rules help, "time" changes nothing
+    theirs = _found(text, ["Pell", "Ola Brek, a pilot"], ["Dr. Pell", "Ola Brek, a pilot,"])
+    assert choose([theirs], "ACTOR") == ["comma", "names"]
+    # people who leave both out: the model's spans were right, and no rule is kept
+    others = _found(text, ["Pell", "Ola Brek, a pilot"], ["Pell", "Ola Brek, a pilot"])
+    assert choose([others], "ACTOR") == []
+    # a rule is kept only when it gains overall: one right, one wrong is no gain
+    mixed = _found("Dr. Pell and Dr. Vos said so.", ["Pell", "Vos"], ["Dr. Pell", "Vos"])
+    assert choose([mixed], "ACTOR") == []
+    assert choose([mixed, theirs], "ACTOR") == ["comma", "names"]
+    assert choose([theirs], "QUOTE") == []  # another label's spans are not moved
+
+
+def test_training_keeps_the_rules_its_held_out_documents_support(tmp_path: Path) -> None:
+    said: list[str] = []
+    train(
+        corpus(30),
+        tmp_path / "auto",
+        labels=["QUOTE", "ACTOR"],
+        max_minutes=0.3,
+        seed=1,
+        progress=said.append,
+    )
+    [kept] = [line for line in said if line.startswith("boundary rules kept: ")]
+    chosen = kept.removeprefix("boundary rules kept: ")
+    meta = json.loads((tmp_path / "auto" / "model.json").read_text())
+    assert meta.get("bounds", {"rules": []})["rules"] == ([] if chosen == "none" else chosen.split(", "))
+    train(corpus(30), tmp_path / "none", labels=["QUOTE", "ACTOR"], max_minutes=0.3, seed=1, bounds=())
+    assert "bounds" not in json.loads((tmp_path / "none" / "model.json").read_text())
