@@ -31,13 +31,14 @@ class BlockFinder:
         self.hint = 0
 
     def at(self, doc: QTextDocument, y: float) -> int:
-        """Number of the first block whose bottom is below ``y`` (document pixels), the last block
-        past the end: the block a hit test finds, the gap under a paragraph going to the next one."""
+        """Number of the first block whose bottom is at or below ``y`` (document pixels), the last
+        block past the end: the block a hit test finds (a point on a block's bottom edge is in it,
+        as Qt's hit test has it), the gap under a paragraph going to the next one."""
         layout = doc.documentLayout()
         count = doc.blockCount()
 
         def above(n: int) -> bool:  # true for a prefix of the blocks
-            return layout.blockBoundingRect(doc.findBlockByNumber(n)).bottom() <= y
+            return layout.blockBoundingRect(doc.findBlockByNumber(n)).bottom() < y
 
         hi = min(max(self.hint, 0), count - 1)
         if above(hi):
@@ -72,7 +73,7 @@ def visible_blocks(view: QTextEdit, finder: BlockFinder, rect: QRectF | None = N
     first = finder.at(doc, top)
     layout = doc.documentLayout()
     block, last = doc.findBlockByNumber(first), first  # a screen's blocks: walked, not searched
-    while layout.blockBoundingRect(block).bottom() <= bottom and block.next().isValid():
+    while layout.blockBoundingRect(block).bottom() < bottom and block.next().isValid():
         block, last = block.next(), last + 1
     return range(first, last + 1)
 
