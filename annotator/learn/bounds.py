@@ -20,9 +20,10 @@ so a project whose people label otherwise, or in another language, is not taught
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
-from annotator.suggest.rules import SpanSuggestion
+from annotator.records import DocRecord
+from annotator.suggest.rules import SpanSuggestion, Suggestions
 
 BOUNDS = "bounds"  # the model.json entry: {"label": "ACTOR", "rules": [...]}
 RULES = ("comma", "names", "time")
@@ -146,3 +147,13 @@ def choose(
         if score > best:
             kept, best = [*kept, rule], score
     return kept
+
+
+def choose_on(records: Iterable[DocRecord], label: str, predict: Callable[[str], Suggestions]) -> list[str]:
+    """``choose`` on documents a model did not train on: ``predict`` is that model's, decoding
+    without rules (the rules are one corpus's conventions, in English, and people may label
+    otherwise)."""
+    return choose(
+        ((r.text, predict(r.text).spans, [(s.start, s.end, s.label) for s in r.spans]) for r in records),
+        label,
+    )

@@ -24,7 +24,7 @@ from annotator.dataset.split import Split
 from annotator.errors import ValidationError
 from annotator.hashing import content_hash
 from annotator.learn import evaluate as scoring
-from annotator.learn.bounds import BOUNDS, choose
+from annotator.learn.bounds import BOUNDS, choose_on
 from annotator.learn.bounds import entry as bounds_entry
 from annotator.learn.clusters import save_clusters
 from annotator.learn.features import Extras, Lexicon, learn_lexicon
@@ -389,8 +389,14 @@ def train(
         if head_forms and kinds_all:  # the head cut of the first relation type (``heads.py``)
             meta["heads"] = heads_entry(_head_docs(train_docs), kinds_all[0], head_forms)
         save(work, meta, linkers)
-        if bounds is None and linkers and test_docs:
-            _choose_bounds(work, meta, linkers, test_docs, say)
+        if bounds is None and linkers and test_docs:  # the rules its held-out sources support
+            label = linkers[0].target_label
+            say(f"choosing the boundary rules of {label} on the held-out documents")
+            rules = choose_on(test_docs, label, load(work).predict)
+            say(f"boundary rules kept: {', '.join(rules) if rules else 'none'}")
+            if rules:
+                meta[BOUNDS] = bounds_entry(label, rules)
+                save(work, meta, linkers)
         say("scoring the held-out documents")
         figures = scoring.evaluate(load(work), test_docs)
         meta["figures"] = figures
@@ -405,32 +411,6 @@ def train(
         shutil.rmtree(work, ignore_errors=True)
         raise
     return TrainResult(out, figures, time.monotonic() - began, len(train_docs), len(test_docs), taught)
-
-
-def _choose_bounds(
-    work: Path,
-    meta: dict[str, Any],
-    linkers: list[Any],
-    test_docs: Sequence[DocRecord],
-    say: Callable[[str], None],
-) -> None:
-    """Decode the held-out documents once without boundary rules and keep, in ``meta``, the rules
-    that make more of their sources right (``bounds.choose``): the rules are one corpus's
-    conventions, in English, and a project may label otherwise."""
-    label = linkers[0].target_label
-    say(f"choosing the boundary rules of {label} on the held-out documents")
-    plain = load(work)
-    rules = choose(
-        (
-            (r.text, plain.predict(r.text).spans, [(s.start, s.end, s.label) for s in r.spans])
-            for r in test_docs
-        ),
-        label,
-    )
-    say(f"boundary rules kept: {', '.join(rules) if rules else 'none'}")
-    if rules:
-        meta[BOUNDS] = bounds_entry(label, rules)
-        save(work, meta, linkers)
 
 
 def describe(taught: dict[str, int]) -> str:
