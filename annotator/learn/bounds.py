@@ -11,8 +11,13 @@ restore by rule:
 - ``time``: a source does not end with a time phrase the tagger ran on ("on Tuesday", "now",
   "in 2010").
 
-A model records the rules it decodes with as a ``bounds`` entry of ``model.json``; models
-without it decode as before. They are conventions of one set of guidelines, and English ones:
+And one for contents:
+
+- ``close``: a content that opens a quotation mark ends with its closing mark (and the stop or
+  comma before it) when the mark follows right after it: '"We will win' -> '"We will win."'.
+
+A model records the rules it decodes with as a ``bounds`` entry of ``model.json`` (sources) and
+a ``content_bounds`` entry (contents); models without them decode as before. They are conventions of one set of guidelines, and English ones:
 ``annotator train`` keeps only those that make more of its held-out sources right (``choose``),
 so a project whose people label otherwise, or in another language, is not taught them.
 """
@@ -26,7 +31,9 @@ from annotator.records import DocRecord
 from annotator.suggest.rules import SpanSuggestion, Suggestions
 
 BOUNDS = "bounds"  # the model.json entry: {"label": "ACTOR", "rules": [...]}
+CONTENT_BOUNDS = "content_bounds"  # the same for contents: {"label": "QUOTE", "rules": ["close"]}
 RULES = ("comma", "names", "time")
+CONTENT_RULES = ("close",)
 Span = tuple[int, int, str]
 
 
@@ -83,7 +90,21 @@ def time(text: str, start: int, end: int) -> tuple[int, int]:
     return (start, start + m.start()) if m and m.start() > 0 else (start, end)
 
 
-_BY_NAME = {"comma": comma, "names": names, "time": time}
+# (opening, closing) quotation marks; the straight double quote closes itself
+_MARKS = (("“", "”"), ("«", "»"), ("„", "“"), ("``", "''"), ("‹", "›"))
+_CLOSING = re.compile(r"[.,?!…]?(?:[”»“›\"]|'')")
+
+
+def close(text: str, start: int, end: int) -> tuple[int, int]:
+    """End a content that leaves a quotation mark open with the closing mark right after it (and
+    the stop or comma before that mark): '"We will win' + '."' -> '"We will win."'."""
+    inner = text[start:end]
+    open_ = inner.count('"') % 2 == 1 or any(inner.count(a) > inner.count(b) for a, b in _MARKS)
+    m = _CLOSING.match(text, end) if open_ else None
+    return (start, m.end()) if m is not None else (start, end)
+
+
+_BY_NAME = {"comma": comma, "names": names, "time": time, "close": close}
 
 
 def fix(text: str, start: int, end: int, rules: Sequence[str]) -> tuple[int, int]:
@@ -149,11 +170,13 @@ def choose(
     return kept
 
 
-def choose_on(records: Iterable[DocRecord], label: str, predict: Callable[[str], Suggestions]) -> list[str]:
-    """``choose`` on documents a model did not train on: ``predict`` is that model's, decoding
-    without rules (the rules are one corpus's conventions, in English, and people may label
-    otherwise)."""
-    return choose(
-        ((r.text, predict(r.text).spans, [(s.start, s.end, s.label) for s in r.spans]) for r in records),
-        label,
-    )
+def choose_on(
+    records: Iterable[DocRecord],
+    predict: Callable[[str], Suggestions],
+    wanted: Sequence[tuple[str, Sequence[str]]],
+) -> dict[str, list[str]]:
+    """``choose`` for each (label, candidate rules) of ``wanted``, on documents a model did not
+    train on, each decoded once: ``predict`` is that model's, decoding without rules (the rules
+    are conventions of some guidelines, in English for sources, and people may label otherwise)."""
+    found = [(r.text, predict(r.text).spans, [(s.start, s.end, s.label) for s in r.spans]) for r in records]
+    return {label: choose(found, label, rules) for label, rules in wanted}

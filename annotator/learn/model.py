@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import NotFoundError, ValidationError
-from annotator.learn.bounds import BOUNDS, fix_spans
+from annotator.learn.bounds import BOUNDS, CONTENT_BOUNDS, fix_spans
 from annotator.learn.features import Extras, Tok, tokenize
 from annotator.learn.heads import cut_heads
 from annotator.learn.linker import Linker
@@ -70,6 +70,7 @@ class Model:
         # boundary fixes of the sources after linking (``bounds.py``); models trained without
         # them have no ``bounds`` entry and decode as they did
         self.bounds: dict[str, Any] | None = meta.get(BOUNDS)
+        self.content_bounds: dict[str, Any] | None = meta.get(CONTENT_BOUNDS)  # the same for contents
 
     @property
     def labels(self) -> list[str]:
@@ -121,15 +122,16 @@ class Model:
                     out.relations.append(
                         RelationSuggestion(index[quote], index[found[0]], linker.type, round(found[1], 4))
                     )
-        if self.bounds:
+        if self.bounds or self.content_bounds:
             self._fix_bounds(text, out, frozenset(contents or ()))
         return out
 
     def _fix_bounds(self, text: str, out: Suggestions, given: frozenset[Span] = frozenset()) -> None:
-        """Move, in place, the edges of each span of the ``bounds`` label by its rules
-        (``bounds.fix_spans``); links follow the span (they point at its index)."""
-        assert self.bounds is not None
-        out.spans = fix_spans(text, out.spans, self.bounds["label"], self.bounds["rules"], given)
+        """Move, in place, the edges of each span of a ``bounds`` (or ``content_bounds``) label by
+        its rules (``bounds.fix_spans``); links follow the span (they point at its index)."""
+        for entry in (self.bounds, self.content_bounds):
+            if entry:
+                out.spans = fix_spans(text, out.spans, entry["label"], entry["rules"], given)
 
     @property
     def heads_type(self) -> str | None:

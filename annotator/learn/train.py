@@ -24,7 +24,7 @@ from annotator.dataset.split import Split
 from annotator.errors import ValidationError
 from annotator.hashing import content_hash
 from annotator.learn import evaluate as scoring
-from annotator.learn.bounds import BOUNDS, choose_on
+from annotator.learn.bounds import BOUNDS, CONTENT_BOUNDS, CONTENT_RULES, RULES, choose_on
 from annotator.learn.bounds import entry as bounds_entry
 from annotator.learn.clusters import save_clusters
 from annotator.learn.features import Extras, Lexicon, learn_lexicon
@@ -252,7 +252,8 @@ def train(
     ``features``: the tagger's features beyond the first models' (``TaggerFeatures``).
     ``recall``: a second tier whose contents are added where the tiers find none (None: none).
     ``bounds``: the boundary fixes of the sources, decoded after linking (``bounds.py``); None:
-    those that make more of the held-out sources right (``bounds.choose``), () none.
+    those of the sources and contents that make more of the held-out ones right
+    (``bounds.choose``), () none.
     ``parser``: an installed spaCy pipeline whose parses the source pass learns from
     (``syntax.py``); the model needs it to decode. ``rejected``: the layer's rejected suggestions
     (``annotator.suggest.rejected``), taught as "no label here" (``negatives.py``)."""
@@ -392,14 +393,17 @@ def train(
         if head_forms and kinds_all:  # the head cut of the first relation type (``heads.py``)
             meta["heads"] = heads_entry(_head_docs(train_docs), kinds_all[0], head_forms)
         save(work, meta, linkers)
-        if bounds is None and linkers and test_docs:  # the rules its held-out sources support
-            label = linkers[0].target_label
-            say(f"choosing the boundary rules of {label} on the held-out documents")
-            rules = choose_on(test_docs[:CHOOSE_ON], label, load(work).predict)
-            say(f"boundary rules kept: {', '.join(rules) if rules else 'none'}")
-            if rules:
-                meta[BOUNDS] = bounds_entry(label, rules)
-                save(work, meta, linkers)
+        if bounds is None and linkers and test_docs:  # the rules its held-out documents support
+            quote, source = linkers[0].source_label, linkers[0].target_label
+            say(f"choosing the boundary rules of {source} and {quote} on the held-out documents")
+            kept = choose_on(
+                test_docs[:CHOOSE_ON], load(work).predict, [(source, RULES), (quote, CONTENT_RULES)]
+            )
+            for key, label in ((BOUNDS, source), (CONTENT_BOUNDS, quote)):
+                say(f"boundary rules kept for {label}: {', '.join(kept[label]) or 'none'}")
+                if kept[label]:
+                    meta[key] = bounds_entry(label, kept[label])
+            save(work, meta, linkers)
         say("scoring the held-out documents")
         figures = scoring.evaluate(load(work), test_docs)
         meta["figures"] = figures

@@ -8,11 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from annotator.learn.bounds import RULES, choose, comma, entry, fix, names, time
+from annotator.learn.bounds import (
+    CONTENT_RULES,
+    RULES,
+    choose,
+    choose_on,
+    close,
+    comma,
+    entry,
+    fix,
+    names,
+    time,
+)
 from annotator.learn.model import load
 from annotator.learn.tagger import Tagged
 from annotator.learn.train import train
-from annotator.suggest.rules import SpanSuggestion
+from annotator.records import DocRecord, SpanRecord
+from annotator.suggest.rules import SpanSuggestion, Suggestions
 from benchmarks.quotes_corpus import corpus
 
 
@@ -141,9 +153,45 @@ def test_training_keeps_the_rules_its_held_out_documents_support(tmp_path: Path)
         seed=1,
         progress=said.append,
     )
-    [kept] = [line for line in said if line.startswith("boundary rules kept: ")]
-    chosen = kept.removeprefix("boundary rules kept: ")
     meta = json.loads((tmp_path / "auto" / "model.json").read_text())
-    assert meta.get("bounds", {"rules": []})["rules"] == ([] if chosen == "none" else chosen.split(", "))
+    for key, label in (("bounds", "ACTOR"), ("content_bounds", "QUOTE")):
+        [kept] = [line for line in said if line.startswith(f"boundary rules kept for {label}: ")]
+        chosen = kept.removeprefix(f"boundary rules kept for {label}: ")
+        assert meta.get(key, {"rules": []})["rules"] == ([] if chosen == "none" else chosen.split(", "))
     train(corpus(30), tmp_path / "none", labels=["QUOTE", "ACTOR"], max_minutes=0.3, seed=1, bounds=())
-    assert "bounds" not in json.loads((tmp_path / "none" / "model.json").read_text())
+    meta = json.loads((tmp_path / "none" / "model.json").read_text())
+    assert not {"bounds", "content_bounds"} & set(meta)
+
+
+def test_a_content_that_leaves_its_quotation_mark_open_takes_the_closing_one() -> None:
+    text = 'He said "we will win." Then: “they lose,” and «nous gagnons» or ``done.\'\' Later "a" b.'
+    assert cut(text, close(text, *span(text, '"we will win'))) == '"we will win."'
+    assert cut(text, close(text, *span(text, "“they lose"))) == "“they lose,”"
+    assert cut(text, close(text, *span(text, "«nous gagnons"))) == "«nous gagnons»"
+    assert cut(text, close(text, *span(text, "``done"))) == "``done.''"
+    closed = span(text, '"we will win."')
+    assert close(text, *closed) == closed  # balanced already
+    assert close(text, *span(text, "we will win")) == span(text, "we will win")  # no mark opened
+    assert close(text, *span(text, '"a" b')) == span(text, '"a" b')
+
+
+def test_the_content_rule_is_chosen_with_the_source_rules_from_one_decoding() -> None:
+    text = 'Dr. Pell said "the pier leans." Vos agreed.'
+    reference = [
+        SpanRecord(*span(text, "Dr. Pell"), "ACTOR"),
+        SpanRecord(*span(text, '"the pier leans."'), "QUOTE"),
+    ]
+    decoded: list[str] = []
+
+    def predict(t: str) -> Suggestions:
+        decoded.append(t)
+        return Suggestions(
+            [
+                SpanSuggestion(*span(t, "Pell"), "ACTOR", 0.9),
+                SpanSuggestion(*span(t, '"the pier leans'), "QUOTE", 0.9),
+            ]
+        )
+
+    wanted = [("ACTOR", RULES), ("QUOTE", CONTENT_RULES)]
+    kept = choose_on([DocRecord(text, spans=reference)], predict, wanted)
+    assert kept == {"ACTOR": ["names"], "QUOTE": ["close"]} and decoded == [text]
