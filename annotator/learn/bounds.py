@@ -99,7 +99,11 @@ def close(text: str, start: int, end: int) -> tuple[int, int]:
     """End a content that leaves a quotation mark open with the closing mark right after it (and
     the stop or comma before that mark): '"We will win' + '."' -> '"We will win."'."""
     inner = text[start:end]
-    open_ = inner.count('"') % 2 == 1 or any(inner.count(a) > inner.count(b) for a, b in _MARKS)
+    open_ = (
+        inner.count('"') % 2 == 1
+        or (inner.count("''") - inner.count("``")) % 2 == 1  # '' opens as well as closes in some papers
+        or any(inner.count(a) > inner.count(b) for a, b in _MARKS)
+    )
     m = _CLOSING.match(text, end) if open_ else None
     return (start, m.end()) if m is not None else (start, end)
 

@@ -169,6 +169,9 @@ def test_a_content_that_leaves_its_quotation_mark_open_takes_the_closing_one() -
     assert cut(text, close(text, *span(text, "“they lose"))) == "“they lose,”"
     assert cut(text, close(text, *span(text, "«nous gagnons"))) == "«nous gagnons»"
     assert cut(text, close(text, *span(text, "``done"))) == "``done.''"
+    papers = "He said. ''We won.'' And ``so.'' we"
+    assert cut(papers, close(papers, *span(papers, "''We won"))) == "''We won.''"
+    assert close(papers, *span(papers, "``so.''")) == span(papers, "``so.''")
     closed = span(text, '"we will win."')
     assert close(text, *closed) == closed  # balanced already
     assert close(text, *span(text, "we will win")) == span(text, "we will win")  # no mark opened
