@@ -1,4 +1,4 @@
-"""Boundary fixes of predicted source spans, applied after linking (``Model.predict``).
+"""Boundary fixes of predicted spans, applied after linking (``Model.predict``).
 
 The tagger and the source pass often find the right person with the wrong edges. Three
 conventions of the annotation guidelines, checked on the PolNeAR train layer, are cheap to
@@ -17,9 +17,10 @@ And one for contents:
   comma before it) when the mark follows right after it: '"We will win' -> '"We will win."'.
 
 A model records the rules it decodes with as a ``bounds`` entry of ``model.json`` (sources) and
-a ``content_bounds`` entry (contents); models without them decode as before. They are conventions of one set of guidelines, and English ones:
-``annotator train`` keeps only those that make more of its held-out sources right (``choose``),
-so a project whose people label otherwise, or in another language, is not taught them.
+a ``content_bounds`` entry (contents); models without them decode as before. The rules are
+conventions of some guidelines (English ones, for sources): ``annotator train`` keeps only
+those that make more of its held-out spans exactly right (``choose_on``), so a project whose
+people label otherwise, or in another language, is not taught them.
 """
 
 from __future__ import annotations
@@ -99,10 +100,12 @@ def close(text: str, start: int, end: int) -> tuple[int, int]:
     """End a content that leaves a quotation mark open with the closing mark right after it (and
     the stop or comma before that mark): '"We will win' + '."' -> '"We will win."'."""
     inner = text[start:end]
+    # “ opens in English and closes in German („…“): where „ is used, “ is its closing mark
+    marks = [m for m in _MARKS if m[0] != "“"] if "„" in inner else _MARKS
     open_ = (
         inner.count('"') % 2 == 1
         or (inner.count("''") - inner.count("``")) % 2 == 1  # '' opens as well as closes in some papers
-        or any(inner.count(a) > inner.count(b) for a, b in _MARKS)
+        or any(inner.count(a) > inner.count(b) for a, b in marks)
     )
     m = _CLOSING.match(text, end) if open_ else None
     return (start, m.end()) if m is not None else (start, end)

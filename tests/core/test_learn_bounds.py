@@ -172,6 +172,9 @@ def test_a_content_that_leaves_its_quotation_mark_open_takes_the_closing_one() -
     papers = "He said. ''We won.'' And ``so.'' we"
     assert cut(papers, close(papers, *span(papers, "''We won"))) == "''We won.''"
     assert close(papers, *span(papers, "``so.''")) == span(papers, "``so.''")
+    german = "Sie sagte: „Wir schaffen das“ und „wir bleiben“.“ Ende"
+    assert cut(german, close(german, *span(german, "„Wir schaffen das"))) == "„Wir schaffen das“"
+    assert close(german, *span(german, "„wir bleiben“")) == span(german, "„wir bleiben“")  # closed
     closed = span(text, '"we will win."')
     assert close(text, *closed) == closed  # balanced already
     assert close(text, *span(text, "we will win")) == span(text, "we will win")  # no mark opened
